@@ -1,0 +1,185 @@
+/**
+ * The one table of Agentry error codes. Each row holds whether an error with that code is worth
+ * retrying by default and the HTTP status a server (such as the realtime transport) answers with.
+ *
+ * @example
+ * ```ts
+ * import { errorCodes } from '@agentry/core';
+ * errorCodes.rate_limited.recoverable; // true
+ * ```
+ */
+export const errorCodes = {
+  // Configuration and validation
+  config_invalid: {
+    recoverable: false,
+    httpStatus: 400,
+    summary: 'The configuration is not valid.',
+  },
+  validation_failed: {
+    recoverable: false,
+    httpStatus: 400,
+    summary: 'A value does not match its schema.',
+  },
+  not_serializable: {
+    recoverable: false,
+    httpStatus: 400,
+    summary: 'A value cannot be persisted as JSON.',
+  },
+  duplicate_id: { recoverable: false, httpStatus: 409, summary: 'An id is already in use.' },
+  unknown_model: { recoverable: false, httpStatus: 400, summary: 'A model is not registered.' },
+  invalid_api_key_format: {
+    recoverable: false,
+    httpStatus: 400,
+    summary: 'An API key has the wrong format.',
+  },
+  secret_unresolved: {
+    recoverable: false,
+    httpStatus: 500,
+    summary: 'A secret reference could not be resolved.',
+  },
+  compliance_failed: {
+    recoverable: false,
+    httpStatus: 400,
+    summary: 'The configuration fails a compliance baseline.',
+  },
+  config_load_failed: {
+    recoverable: false,
+    httpStatus: 500,
+    summary: 'A configuration file could not be loaded.',
+  },
+  // Plug-ins
+  plugin_missing: {
+    recoverable: false,
+    httpStatus: 500,
+    summary: 'A required plug-in is not installed.',
+  },
+  plugin_duplicate: {
+    recoverable: false,
+    httpStatus: 500,
+    summary: 'A plug-in is installed twice.',
+  },
+  plugin_incompatible: {
+    recoverable: false,
+    httpStatus: 500,
+    summary: 'A plug-in does not fit the installed core.',
+  },
+  plugin_setup_failed: {
+    recoverable: false,
+    httpStatus: 500,
+    summary: 'A plug-in failed while setting up.',
+  },
+  // Versioning
+  schema_version_missing: {
+    recoverable: false,
+    httpStatus: 400,
+    summary: 'A document carries no schema version.',
+  },
+  schema_version_unsupported: {
+    recoverable: false,
+    httpStatus: 400,
+    summary: 'A document is newer than this code.',
+  },
+  migration_required: {
+    recoverable: false,
+    httpStatus: 409,
+    summary: 'A document must be migrated first.',
+  },
+  migration_not_found: {
+    recoverable: false,
+    httpStatus: 500,
+    summary: 'No registered migration path exists.',
+  },
+  migration_not_allowed: {
+    recoverable: false,
+    httpStatus: 409,
+    summary: 'The compatibility matrix forbids a jump.',
+  },
+  migration_failed: { recoverable: false, httpStatus: 500, summary: 'A migration step threw.' },
+  rollback_unavailable: {
+    recoverable: false,
+    httpStatus: 409,
+    summary: 'A migration cannot be rolled back.',
+  },
+  // Runtime
+  invalid_transition: {
+    recoverable: false,
+    httpStatus: 409,
+    summary: 'A state machine refused an event.',
+  },
+  aborted: { recoverable: false, httpStatus: 499, summary: 'The operation was aborted.' },
+  limit_exceeded: { recoverable: true, httpStatus: 429, summary: 'A resource limit was reached.' },
+  permission_denied: {
+    recoverable: false,
+    httpStatus: 403,
+    summary: 'The caller lacks a permission.',
+  },
+  not_found: {
+    recoverable: false,
+    httpStatus: 404,
+    summary: 'The thing asked for does not exist.',
+  },
+  conflict: {
+    recoverable: true,
+    httpStatus: 409,
+    summary: 'A concurrent write won; reload and retry.',
+  },
+  internal: {
+    recoverable: false,
+    httpStatus: 500,
+    summary: 'An unexpected failure inside Agentry.',
+  },
+  // Providers (shared by every provider plug-in)
+  rate_limited: { recoverable: true, httpStatus: 429, summary: 'The provider is rate limiting.' },
+  auth_failed: {
+    recoverable: false,
+    httpStatus: 401,
+    summary: 'The provider refused the credentials.',
+  },
+  invalid_request: {
+    recoverable: false,
+    httpStatus: 400,
+    summary: 'The provider refused the request.',
+  },
+  context_length_exceeded: {
+    recoverable: false,
+    httpStatus: 400,
+    summary: 'The input is too long for the model.',
+  },
+  content_filtered: {
+    recoverable: false,
+    httpStatus: 422,
+    summary: 'The provider filtered the content.',
+  },
+  provider_unavailable: {
+    recoverable: true,
+    httpStatus: 503,
+    summary: 'The provider is down or overloaded.',
+  },
+  timeout: { recoverable: true, httpStatus: 504, summary: 'The operation took too long.' },
+  network: { recoverable: true, httpStatus: 502, summary: 'The connection failed.' },
+} as const satisfies Record<string, ErrorCodeInfo>;
+
+/** One row of {@link errorCodes}. */
+export interface ErrorCodeInfo {
+  /** Whether an error with this code is worth retrying unless the thrower says otherwise. */
+  readonly recoverable: boolean;
+  /** The HTTP status a server answers with for this code. */
+  readonly httpStatus: number;
+  /** One line saying what the code means. */
+  readonly summary: string;
+}
+
+/** Every Agentry error code: a key of {@link errorCodes}. */
+export type ErrorCode = keyof typeof errorCodes;
+
+/**
+ * Tells whether a string is a known {@link ErrorCode}.
+ *
+ * @example
+ * ```ts
+ * isErrorCode('rate_limited'); // true
+ * ```
+ */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(errorCodes, value);
+}
