@@ -3,5 +3,7 @@
  *
  * @packageDocumentation
  */
+export * from './compliance/index.js';
 export * from './errors/index.js';
+export * from './plugins/index.js';
 export { VERSION } from './version.js';

@@ -2,4 +2,4 @@
  * The version of `@agentry/core`, used in User-Agent headers and by the plug-in registry to check
  * each plug-in's `requires` range.
  */
-export const VERSION = '0.0.0';
+export const VERSION = '0.1.0';
