@@ -1,4 +1,5 @@
 export { definePlugin } from './define-plugin.js';
+export { createPluginRegistry, type PluginDescription, type PluginRegistry } from './plugin-registry.js';
 export type {
   AgentryPlugin,
   PluginCompliance,

@@ -1,0 +1,2 @@
+export type { AgentDirectory } from './agent-directory.js';
+export { createAgentry, type Agentry, type CreateAgentryOptions } from './create-agentry.js';

@@ -1,0 +1,74 @@
+import type { ConfigurationIssue } from '../config/configuration-issue.js';
+import { maskSecret } from '../config/mask-secrets.js';
+import type { PluginRegistry } from '../plugins/index.js';
+import { formatPath } from '../schemas/serializable.js';
+import { complianceBaselines } from './baselines.js';
+import type { ComplianceFinding, ComplianceFramework } from './compliance-types.js';
+import { coreControls, type CoreControlContext } from './core-controls.js';
+
+/** What {@link runCompliance} found. */
+export interface ComplianceReport {
+  /** The frameworks the configuration switches on. */
+  frameworks: ComplianceFramework[];
+  /** Every control checked, with its outcome. */
+  controls: { id: string; framework: ComplianceFramework; passed: boolean }[];
+  /** One issue per failing finding. */
+  issues: ConfigurationIssue[];
+}
+
+const frameworkNames: Record<ComplianceFramework, string> = { soc2: 'SOC 2', gdpr: 'GDPR' };
+
+/**
+ * Checks a validated configuration against the baseline of every framework its plug-ins switch on.
+ * A control whose package is not installed fails, naming the package.
+ *
+ * @internal
+ */
+export function runCompliance(
+  config: Readonly<Record<string, unknown>>,
+  registry: PluginRegistry,
+  context: CoreControlContext,
+): ComplianceReport {
+  const frameworks = new Set<ComplianceFramework>();
+  for (const plugin of registry.plugins) {
+    const key = plugin.config?.key;
+    const enabled = plugin.compliance?.enabledFrameworks;
+    if (enabled && key !== undefined && config[key] !== undefined) for (const framework of enabled(config[key])) frameworks.add(framework);
+  }
+
+  const report: ComplianceReport = { frameworks: [...frameworks], controls: [], issues: [] };
+  for (const framework of report.frameworks) {
+    for (const control of complianceBaselines[framework]) {
+      let findings: readonly ComplianceFinding[];
+      const coreCheck = control.providedBy === '@agentry/core' ? coreControls[control.id] : undefined;
+      const pluginCheck = registry.get(control.providedBy)?.compliance?.controls?.[control.id];
+      if (coreCheck) findings = coreCheck(config, context);
+      else if (pluginCheck) findings = pluginCheck(config);
+      else {
+        const installed = registry.get(control.providedBy) !== undefined;
+        findings = [{
+          path: [],
+          message: installed
+            ? `${control.providedBy} does not implement the ${frameworkNames[framework]} control ${control.id}.`
+            : `The ${frameworkNames[framework]} control ${control.id} (${control.title}) is checked by ${control.providedBy}, which is not installed.`,
+          suggestion: installed ? `Upgrade ${control.providedBy}.` : `Install ${control.providedBy} and add it to plugins, with its configuration section.`,
+        }];
+      }
+      report.controls.push({ id: control.id, framework, passed: findings.length === 0 });
+      for (const finding of findings) {
+        const path = formatPath(finding.path);
+        const issue: ConfigurationIssue = {
+          path,
+          segments: [...finding.path],
+          code: 'compliance_failed',
+          message: `${frameworkNames[framework]} ${control.id}: ${finding.message}`,
+          suggestion: finding.suggestion,
+          control: control.id,
+        };
+        if (finding.received !== undefined) issue.received = context.referencePaths.has(path) || control.id.endsWith('no-inline-secrets') ? maskSecret(finding.received) : finding.received;
+        report.issues.push(issue);
+      }
+    }
+  }
+  return report;
+}

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { authenticationConfigSchema } from '../schemas/authentication-config.js';
+import { modelRegistrySchema } from '../schemas/model-registry.js';
+import { versioningConfigSchema } from '../versioning/index.js';
+import type { PluginRegistry } from '../plugins/index.js';
+
+/**
+ * The schema version of the configuration format this core reads. A configuration names its
+ * version in `schemaVersion`; an older one is migrated (per its `versioning` section), a newer one
+ * is refused.
+ */
+export const CONFIGURATION_SCHEMA_VERSION = '1.0.0';
+
+/**
+ * The sections core owns. Plug-ins add theirs (`workflows`, `communication`, `monitoring`,
+ * `security`) through the registry.
+ */
+export const coreSectionSchemas = {
+  /** Providers, OAuth2 and key rotation. */
+  authentication: authenticationConfigSchema,
+  /** Registered models, default and fallback chain. */
+  models: modelRegistrySchema,
+  /** Schema versions and migrations. */
+  versioning: versioningConfigSchema,
+} as const;
+
+/**
+ * The sections the spec defines that plug-ins own, and the package to install for each. A
+ * configuration that has one of these without its plug-in is refused with this name.
+ */
+export const pluginSectionPackages: Readonly<Record<string, string>> = {
+  workflows: '@agentry/workflows',
+  communication: '@agentry/realtime',
+  monitoring: '@agentry/monitoring',
+  security: '@agentry/security',
+};
+
+/**
+ * The types of plug-in sections, filled in by each plug-in through declaration merging so that
+ * `agentry.config.security` is typed when `@agentry/security` is installed.
+ *
+ * @example
+ * ```ts
+ * declare module '@agentry/core' {
+ *   interface PluginSections { greeter: { greeting: string } }
+ * }
+ * ```
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface PluginSections {}
+
+/** The core part of a validated configuration. */
+export interface CoreConfiguration {
+  /** The configuration format version, `1.0.0` for this core. */
+  schemaVersion: string;
+  /** Providers, OAuth2 and key rotation. */
+  authentication: z.infer<typeof authenticationConfigSchema>;
+  /** Registered models, default and fallback chain. */
+  models: z.infer<typeof modelRegistrySchema>;
+  /** Schema versions and migrations. */
+  versioning: z.infer<typeof versioningConfigSchema>;
+}
+
+/** A validated SDK configuration: core's sections plus those of the installed plug-ins. */
+export type SDKConfiguration = CoreConfiguration & Partial<PluginSections> & Record<string, unknown>;
+
+/**
+ * Builds the schema of a whole configuration from core's sections and those of the installed
+ * plug-ins. Useful to produce a JSON Schema for editors: `z.toJSONSchema(schema, { io: 'input' })`.
+ *
+ * @example
+ * ```ts
+ * const schema = composeConfigurationSchema(createPluginRegistry([security()]));
+ * ```
+ */
+export function composeConfigurationSchema(registry: PluginRegistry) {
+  const shape: Record<string, z.ZodType> = { schemaVersion: z.string().min(1), ...coreSectionSchemas };
+  for (const plugin of registry.plugins) {
+    if (plugin.config) {
+      shape[plugin.config.key] = plugin.config.required === false ? plugin.config.schema.optional() : plugin.config.schema;
+    }
+  }
+  return z.strictObject(shape);
+}

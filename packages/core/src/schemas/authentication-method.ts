@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+/**
+ * How Agentry authenticates to a provider: `api_key` (`configuration.apiKey`), `bearer_token`
+ * (`configuration.token`) or `oauth2` (a client-credentials token from the `oauth2` settings;
+ * `configuration.scopes` may narrow the scopes). Secrets belong in `${env:…}` or `${secret:…}`
+ * references.
+ *
+ * @example
+ * ```ts
+ * authenticationMethodSchema.parse({ type: 'api_key', configuration: { apiKey: '${env:OPENAI_API_KEY}' } });
+ * ```
+ */
+export const authenticationMethodSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    /** Discriminant. */
+    type: z.literal('api_key'),
+    /** The API key. */
+    configuration: z.strictObject({ apiKey: z.string().min(1) }),
+  }),
+  z.strictObject({
+    /** Discriminant. */
+    type: z.literal('bearer_token'),
+    /** The bearer token. */
+    configuration: z.strictObject({ token: z.string().min(1) }),
+  }),
+  z.strictObject({
+    /** Discriminant. */
+    type: z.literal('oauth2'),
+    /** Optional narrower scopes than the `oauth2` settings request. */
+    configuration: z.strictObject({ scopes: z.array(z.string().min(1)).optional() }),
+  }),
+]);
+
+/** How Agentry authenticates to a provider. */
+export type AuthenticationMethod = z.infer<typeof authenticationMethodSchema>;

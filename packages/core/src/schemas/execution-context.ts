@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { resourceLimitsSchema } from './resource-limits.js';
+
+/**
+ * Who an agent works for and within which bounds: the session, the user, the permissions that
+ * travel with every call, the resource limits and the timeout of a whole turn.
+ *
+ * @example
+ * ```ts
+ * executionContextSchema.parse({
+ *   sessionId: 's1', userId: 'u1', permissions: ['tools:search'], timeout: 30_000,
+ *   resourceLimits: { maxMemory: 1_048_576, maxCpu: 2_000, maxConnections: 4, maxTokensPerMinute: 90_000 },
+ * });
+ * ```
+ */
+export const executionContextSchema = z.strictObject({
+  /** The session the agent serves. */
+  sessionId: z.string().min(1),
+  /** The user the agent serves, when known. */
+  userId: z.string().min(1).optional(),
+  /** Permissions granted to the agent; each a non-empty string, no duplicates. */
+  permissions: z
+    .array(z.string().min(1))
+    .refine((permissions) => new Set(permissions).size === permissions.length, 'Permissions must not repeat.'),
+  /** The limits the agent runs within. */
+  resourceLimits: resourceLimitsSchema,
+  /** The longest a whole turn may take, in milliseconds; a positive integer. */
+  timeout: z.int().positive(),
+});
+
+/** Who an agent works for and within which bounds. */
+export type ExecutionContext = z.infer<typeof executionContextSchema>;

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { secureUrlProblem } from './url-rules.js';
+
+const secureUrl = (what: string) =>
+  z.string().superRefine((value, context) => {
+    const problem = secureUrlProblem(value);
+    if (problem) {
+      context.addIssue({
+        code: 'custom',
+        message: `The ${what} ${problem}.`,
+        params: { suggestion: `Use an absolute https URL for the ${what}; http is accepted only for localhost, 127.0.0.1 and [::1].` },
+      });
+    }
+  });
+
+/**
+ * OAuth2 client settings used to obtain provider tokens. The redirect URI and token endpoint are
+ * absolute https URLs (http only for a loopback host). Put the client secret in the environment:
+ * `"clientSecret": "${env:OAUTH_CLIENT_SECRET}"`.
+ *
+ * @example
+ * ```ts
+ * oauth2ConfigSchema.parse({
+ *   clientId: 'agentry', scopes: ['models.read'],
+ *   redirectUri: 'https://app.example.com/oauth/callback', tokenEndpoint: 'https://auth.example.com/token',
+ * });
+ * ```
+ */
+export const oauth2ConfigSchema = z.strictObject({
+  /** The OAuth2 client id. */
+  clientId: z.string().min(1),
+  /** The OAuth2 client secret; a `${env:…}` or `${secret:…}` reference. */
+  clientSecret: z.string().min(1).optional(),
+  /** The scopes to request; no duplicates. */
+  scopes: z.array(z.string().min(1)).refine((scopes) => new Set(scopes).size === scopes.length, 'Scopes must not repeat.'),
+  /** Where the authorization server sends the user back. */
+  redirectUri: secureUrl('redirect URI'),
+  /** Where tokens are obtained. */
+  tokenEndpoint: secureUrl('token endpoint'),
+});
+
+/** OAuth2 client settings. */
+export type OAuth2Config = z.infer<typeof oauth2ConfigSchema>;

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+/**
+ * Limits an agent runs within. Units: `maxMemory` in bytes of serialized state, `maxCpu` in
+ * milliseconds of tool CPU time per turn, `maxConnections` as concurrent model calls, and
+ * `maxTokensPerMinute` as tokens (input plus output) per rolling minute. All positive integers.
+ *
+ * @example
+ * ```ts
+ * resourceLimitsSchema.parse({ maxMemory: 1_048_576, maxCpu: 2_000, maxConnections: 4, maxTokensPerMinute: 90_000 });
+ * ```
+ */
+export const resourceLimitsSchema = z.strictObject({
+  /** Cap on the serialized state's size, in bytes. */
+  maxMemory: z.int().positive(),
+  /** Cap on tool CPU time per turn, in milliseconds. */
+  maxCpu: z.int().positive(),
+  /** Cap on concurrent model calls. */
+  maxConnections: z.int().positive(),
+  /** Cap on tokens per rolling minute. */
+  maxTokensPerMinute: z.int().positive(),
+});
+
+/** Limits an agent runs within. */
+export type ResourceLimits = z.infer<typeof resourceLimitsSchema>;
