@@ -25,7 +25,7 @@ export const message: fc.Arbitrary<Message> = fc.oneof(
   fc.record({ ...common, type: fc.constant('agent' as const), agentId: text, model: text, confidence: fc.option(fc.double({ min: 0, max: 1, noNaN: true, noDefaultInfinity: true }).map((value) => (Object.is(value, -0) ? 0 : value)), { nil: undefined }) }, { requiredKeys: ['id', 'content', 'timestamp', 'type', 'agentId', 'model'] }),
   fc.record({ ...common, type: fc.constant('system' as const), level: fc.constantFrom('info' as const, 'warn' as const, 'error' as const), code: fc.option(text, { nil: undefined }) }, { requiredKeys: ['id', 'content', 'timestamp', 'type', 'level'] }),
   fc.record({ ...common, type: fc.constant('error' as const), recoverable: fc.boolean(), error: fc.record({ code: fc.constantFrom('rate_limited', 'timeout', 'internal'), message: text }) }, { requiredKeys: ['id', 'content', 'timestamp', 'type', 'recoverable', 'error'] }),
-) as fc.Arbitrary<Message>;
+);
 
 export const agentState: fc.Arbitrary<AgentState> = fc.record(
   {

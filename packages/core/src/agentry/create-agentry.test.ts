@@ -24,7 +24,7 @@ describe('createAgentry', () => {
         version: '1.0.0',
         config: { key: name, schema: z.strictObject({ greeting: z.string() }) },
         setup(host) {
-          events.push(`setup ${name}: ${(host.section as { greeting: string }).greeting}`);
+          events.push(`setup ${name}: ${(host.section).greeting}`);
           host.onShutdown(() => void events.push(`shutdown ${name}`));
         },
       });

@@ -106,7 +106,7 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
     compliance: validated.compliance,
     agents,
     sourceVersion: validated.sourceVersion,
-    describeConfiguration: validated.masked,
+    describeConfiguration: () => validated.masked(),
     shutdown,
   };
 }

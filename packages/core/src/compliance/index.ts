@@ -6,4 +6,4 @@ export {
   type BaselineControl,
 } from './baselines.js';
 export type { ComplianceCheck, ComplianceFinding, ComplianceFramework } from './compliance-types.js';
-export type { ComplianceReport } from './run-compliance.js';
+export type { ComplianceControlResult, ComplianceReport } from './run-compliance.js';

@@ -6,12 +6,22 @@ import { complianceBaselines } from './baselines.js';
 import type { ComplianceFinding, ComplianceFramework } from './compliance-types.js';
 import { coreControls, type CoreControlContext } from './core-controls.js';
 
-/** What {@link runCompliance} found. */
+/** The outcome of one control. */
+export interface ComplianceControlResult {
+  /** The control's id, such as `soc2.audit-trail`. */
+  id: string;
+  /** The framework it belongs to. */
+  framework: ComplianceFramework;
+  /** Whether it passed. */
+  passed: boolean;
+}
+
+/** What the compliance check of a configuration found. */
 export interface ComplianceReport {
   /** The frameworks the configuration switches on. */
   frameworks: ComplianceFramework[];
   /** Every control checked, with its outcome. */
-  controls: { id: string; framework: ComplianceFramework; passed: boolean }[];
+  controls: ComplianceControlResult[];
   /** One issue per failing finding. */
   issues: ConfigurationIssue[];
 }
@@ -32,8 +42,8 @@ export function runCompliance(
   const frameworks = new Set<ComplianceFramework>();
   for (const plugin of registry.plugins) {
     const key = plugin.config?.key;
-    const enabled = plugin.compliance?.enabledFrameworks;
-    if (enabled && key !== undefined && config[key] !== undefined) for (const framework of enabled(config[key])) frameworks.add(framework);
+    if (key === undefined || config[key] === undefined) continue;
+    for (const framework of plugin.compliance?.enabledFrameworks?.(config[key]) ?? []) frameworks.add(framework);
   }
 
   const report: ComplianceReport = { frameworks: [...frameworks], controls: [], issues: [] };

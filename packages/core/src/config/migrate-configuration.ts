@@ -45,6 +45,10 @@ export async function migrateConfiguration(
     issues.push({ path: 'schemaVersion', segments: ['schemaVersion'], code: 'schema_version_missing', message: 'The configuration does not say which format version it is written for.', suggestion: `Add "schemaVersion": "${currentVersion}" at the top level.` });
     return { document: input, sourceVersion: 'unknown' };
   }
+  if (typeof version !== 'string') {
+    issues.push({ path: 'schemaVersion', segments: ['schemaVersion'], code: 'validation_failed', message: `schemaVersion must be a version string such as "${currentVersion}".`, received: version, suggestion: `Write "schemaVersion": "${currentVersion}".` });
+    return { document: input, sourceVersion: 'unknown' };
+  }
   if (version === currentVersion) return { document: input, sourceVersion: currentVersion };
 
   const versioning = versioningConfigSchema.safeParse(input.versioning);
@@ -59,10 +63,10 @@ export async function migrateConfiguration(
     ...(options.backupStore ? { backupStore: options.backupStore } : {}),
   });
   const result = await migrator.migrate(input, { ...(options.confirm ? { confirm: options.confirm } : {}), ...(options.allowBreaking ? { allowBreaking: true } : {}) });
-  if (result.status === 'applied' || result.status === 'current') return { document: result.document, sourceVersion: String(version) };
+  if (result.status === 'applied' || result.status === 'current') return { document: result.document, sourceVersion: version };
   throw new AgentryError({
     code: 'migration_required',
-    message: `The configuration is written for format ${String(version)} and must be migrated to ${currentVersion}; the plan was ${result.status === 'declined' ? 'declined' : 'not approved'}.`,
+    message: `The configuration is written for format ${version} and must be migrated to ${currentVersion}; the plan was ${result.status === 'declined' ? 'declined' : 'not approved'}.`,
     details: { fromVersion: version, toVersion: currentVersion, steps: result.plan.steps, diff: result.plan.diff },
     suggestions: ['Pass migration.confirm to createAgentry to approve the plan, or migrate the file and save it.'],
   });

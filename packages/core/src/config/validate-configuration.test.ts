@@ -186,7 +186,7 @@ describe('validateConfiguration', () => {
     });
 
     it('flags inline secrets and long-lived keys under SOC 2, masking the secret', async () => {
-      const config = { ...validConfig(), audit: { soc2: true } };
+      const config: Record<string, any> = { ...validConfig(), audit: { soc2: true } };
       config.authentication.oauth2.clientSecret = 'inline-secret-value-9876';
       config.authentication.apiKeyRotation = { enabled: false, rotationInterval: 24, maxAge: 9000 };
       const issues = await issuesOf(config, { plugins: [testProvider, switchOn] });

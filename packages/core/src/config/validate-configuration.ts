@@ -101,7 +101,7 @@ export async function validateConfiguration(input: unknown, options: ValidateCon
     issues.push(...sectionIssues.filter((issue) => !reported.has(issue.path)));
   }
 
-  if (parsed.authentication !== undefined) issues.push(...checkProviders(parsed as Partial<SDKConfiguration>, registry, resolved.referencePaths));
+  if (parsed.authentication !== undefined) issues.push(...checkProviders(parsed, registry, resolved.referencePaths));
 
   const compliance = runCompliance(parsed, registry, { referencePaths: resolved.referencePaths, rawConfig: migrated.document });
   issues.push(...compliance.issues.filter((issue) => !failedSections.has(String(issue.segments[0]))));

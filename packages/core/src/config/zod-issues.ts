@@ -171,8 +171,11 @@ export function toConfigurationIssues(
         result.push(make(segments, code, issue.message, suggestion, input));
         break;
       }
-      default:
+      case 'invalid_element':
+      case 'invalid_key':
+      case 'not_multiple_of':
         result.push(make(segments, 'validation_failed', issue.message, 'Change the value as the message says.', input));
+        break;
     }
   }
   return result;

@@ -2,6 +2,20 @@ import { errorCodes, type ErrorCode } from './error-codes.js';
 
 const marker = Symbol.for('agentry.error');
 
+/** An {@link AgentryError} as plain JSON. */
+export interface AgentryErrorJson {
+  /** The stable code. */
+  code: ErrorCode;
+  /** What happened and what to do. */
+  message: string;
+  /** Whether retrying can succeed. */
+  recoverable: boolean;
+  /** Machine-readable facts. */
+  details: Record<string, unknown>;
+  /** Actions a person can take. */
+  suggestions: string[];
+}
+
 /** What {@link AgentryError} is built from. */
 export interface AgentryErrorOptions {
   /** The stable code from {@link errorCodes}. */
@@ -78,13 +92,7 @@ export class AgentryError extends Error {
    * The error as plain JSON (the spec's `ErrorDetail` plus `recoverable`), for logs, events and
    * the wire. The cause is left out: it may hold anything.
    */
-  toJSON(): {
-    code: ErrorCode;
-    message: string;
-    recoverable: boolean;
-    details: Record<string, unknown>;
-    suggestions: string[];
-  } {
+  toJSON(): AgentryErrorJson {
     return {
       code: this.code,
       message: this.message,

@@ -1,14 +1,5 @@
-/**
- * The one table of Agentry error codes. Each row holds whether an error with that code is worth
- * retrying by default and the HTTP status a server (such as the realtime transport) answers with.
- *
- * @example
- * ```ts
- * import { errorCodes } from '@agentry/core';
- * errorCodes.rate_limited.recoverable; // true
- * ```
- */
-export const errorCodes = {
+/** The rows of {@link errorCodes}, with their literal values. */
+const errorCodeTable = {
   // Configuration and validation
   config_invalid: {
     recoverable: false,
@@ -159,6 +150,21 @@ export const errorCodes = {
   network: { recoverable: true, httpStatus: 502, summary: 'The connection failed.' },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
+/** Every Agentry error code: a key of {@link errorCodes}. */
+export type ErrorCode = keyof typeof errorCodeTable;
+
+/**
+ * The one table of Agentry error codes. Each row holds whether an error with that code is worth
+ * retrying by default and the HTTP status a server (such as the realtime transport) answers with.
+ *
+ * @example
+ * ```ts
+ * import { errorCodes } from '@agentry/core';
+ * errorCodes.rate_limited.recoverable; // true
+ * ```
+ */
+export const errorCodes: Readonly<Record<ErrorCode, ErrorCodeInfo>> = errorCodeTable;
+
 /** One row of {@link errorCodes}. */
 export interface ErrorCodeInfo {
   /** Whether an error with this code is worth retrying unless the thrower says otherwise. */
@@ -169,8 +175,6 @@ export interface ErrorCodeInfo {
   readonly summary: string;
 }
 
-/** Every Agentry error code: a key of {@link errorCodes}. */
-export type ErrorCode = keyof typeof errorCodes;
 
 /**
  * Tells whether a string is a known {@link ErrorCode}.

@@ -106,10 +106,11 @@ export function createPluginRegistry(plugins: readonly AgentryPlugin[], coreVers
     }
   }
 
-  if (problems.length === 1) throw problems[0];
+  const [first] = problems;
+  if (first && problems.length === 1) throw first;
   if (problems.length > 1) {
     throw new AgentryError({
-      code: problems[0]?.code ?? 'validation_failed',
+      code: first?.code ?? 'validation_failed',
       message: `The plug-ins have ${problems.length} problems:\n${problems.map((problem) => `  - ${problem.message}`).join('\n')}`,
       details: { problems: problems.map((problem) => problem.toJSON()) },
       suggestions: [...new Set(problems.flatMap((problem) => problem.suggestions))],

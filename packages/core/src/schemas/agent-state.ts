@@ -7,7 +7,7 @@ import { workflowStateSchema } from './workflow-state.js';
  * The status an agent reports. It mirrors the agent state machine: `idle`, `processing`, `error`
  * and `paused`.
  */
-export const agentStatusSchema = z.enum(['idle', 'processing', 'error', 'paused']);
+export const agentStatusSchema = z.literal(['idle', 'processing', 'error', 'paused']);
 
 /** The status an agent reports. */
 export type AgentStatus = z.infer<typeof agentStatusSchema>;

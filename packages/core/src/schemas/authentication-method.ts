@@ -16,19 +16,28 @@ export const authenticationMethodSchema = z.discriminatedUnion('type', [
     /** Discriminant. */
     type: z.literal('api_key'),
     /** The API key. */
-    configuration: z.strictObject({ apiKey: z.string().min(1) }),
+    configuration: z.strictObject({
+      /** The key, best as a `${env:…}` or `${secret:…}` reference. */
+      apiKey: z.string().min(1),
+    }),
   }),
   z.strictObject({
     /** Discriminant. */
     type: z.literal('bearer_token'),
     /** The bearer token. */
-    configuration: z.strictObject({ token: z.string().min(1) }),
+    configuration: z.strictObject({
+      /** The token, best as a `${env:…}` or `${secret:…}` reference. */
+      token: z.string().min(1),
+    }),
   }),
   z.strictObject({
     /** Discriminant. */
     type: z.literal('oauth2'),
     /** Optional narrower scopes than the `oauth2` settings request. */
-    configuration: z.strictObject({ scopes: z.array(z.string().min(1)).optional() }),
+    configuration: z.strictObject({
+      /** Scopes narrower than the `oauth2` settings request. */
+      scopes: z.array(z.string().min(1)).optional(),
+    }),
   }),
 ]);
 

@@ -23,7 +23,7 @@ export {
 export { modelCapabilitiesSchema, type ModelCapabilities } from './model-capabilities.js';
 export { modelConfigurationSchema, type ModelConfiguration } from './model-configuration.js';
 export { modelInfoSchema, type ModelInfo } from './model-info.js';
-export { modelRegistrySchema, parseModelId, type ModelRegistry } from './model-registry.js';
+export { modelRegistrySchema, parseModelId, type ModelRegistry, type ParsedModelId } from './model-registry.js';
 export { oauth2ConfigSchema, type OAuth2Config } from './oauth2-config.js';
 export { performanceMetricsSchema, type PerformanceMetrics } from './performance-metrics.js';
 export { pricingInfoSchema, type PricingInfo } from './pricing-info.js';

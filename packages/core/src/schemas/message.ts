@@ -68,7 +68,7 @@ export const systemMessageSchema = z.strictObject({
   /** Discriminant. */
   type: z.literal('system'),
   /** How serious it is. */
-  level: z.enum(['info', 'warn', 'error']),
+  level: z.literal(['info', 'warn', 'error']),
   /** A stable code for notices a program reacts to. */
   code: z.string().min(1).optional(),
 });

@@ -4,6 +4,14 @@ import { providerTypeSchema } from './provider-type.js';
 
 const modelIdPattern = /^(openai|anthropic|google):[^\s:][^\s]*$/;
 
+/** A `provider:model` id taken apart. */
+export interface ParsedModelId {
+  /** The vendor. */
+  provider: z.infer<typeof providerTypeSchema>;
+  /** The vendor's model id. */
+  model: string;
+}
+
 /**
  * Splits a `provider:model` id. Returns `undefined` when the id does not have that form.
  *
@@ -12,7 +20,7 @@ const modelIdPattern = /^(openai|anthropic|google):[^\s:][^\s]*$/;
  * parseModelId('anthropic:claude-sonnet-4-5'); // { provider: 'anthropic', model: 'claude-sonnet-4-5' }
  * ```
  */
-export function parseModelId(id: string): { provider: z.infer<typeof providerTypeSchema>; model: string } | undefined {
+export function parseModelId(id: string): ParsedModelId | undefined {
   if (!modelIdPattern.test(id)) return undefined;
   const separator = id.indexOf(':');
   return { provider: providerTypeSchema.parse(id.slice(0, separator)), model: id.slice(separator + 1) };

@@ -9,7 +9,7 @@ import { z } from 'zod';
  * providerTypeSchema.parse('anthropic');
  * ```
  */
-export const providerTypeSchema = z.enum(['openai', 'anthropic', 'google']);
+export const providerTypeSchema = z.literal(['openai', 'anthropic', 'google']);
 
 /** One of the model vendors Agentry speaks to. */
 export type ProviderType = z.infer<typeof providerTypeSchema>;

@@ -16,7 +16,7 @@ export const workflowStateSchema = z.strictObject({
   /** The run's id. */
   runId: z.string().min(1),
   /** Where the run stands. */
-  status: z.enum(['running', 'suspended', 'completed', 'failed', 'cancelled']),
+  status: z.literal(['running', 'suspended', 'completed', 'failed', 'cancelled']),
   /** The step the agent is working on, if any. */
   currentStepId: z.string().min(1).optional(),
   /** Data the agent keeps for the run; JSON values only. */

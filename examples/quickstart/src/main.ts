@@ -1,0 +1,58 @@
+/**
+ * The quickstart demo: loads `agentry.config.json`, validates it with the security and monitoring
+ * plug-ins (SOC 2 and GDPR baselines switched on), prints what is installed and the resolved
+ * configuration with secrets masked, then shows how a configuration with mistakes is reported.
+ */
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { AgentryError, createAgentry, loadConfiguration, type ConfigurationIssue } from '@agentry/core';
+import { monitoring } from '@agentry/monitoring';
+import { security } from '@agentry/security';
+
+const configFile = fileURLToPath(new URL('../agentry.config.json', import.meta.url));
+const heading = (text: string) => console.log(`\n\x1b[1m${text}\x1b[0m`);
+
+// The OAuth2 client secret comes from the environment. Without one, this run makes a throwaway
+// value, says so, and never prints it.
+const env = { ...process.env };
+if (!env.AGENTRY_OAUTH_CLIENT_SECRET) {
+  env.AGENTRY_OAUTH_CLIENT_SECRET = randomBytes(24).toString('base64url');
+  console.log('AGENTRY_OAUTH_CLIENT_SECRET is not set: using a throwaway value made for this run.');
+}
+
+heading(`Loading ${configFile}`);
+const config = await loadConfiguration(configFile);
+const agentry = await createAgentry({ config, plugins: [security(), monitoring()], env });
+
+heading('Installed');
+for (const plugin of agentry.registry.list()) {
+  const owns = plugin.configKey ? `section "${plugin.configKey}"` : 'core sections';
+  console.log(`  ${plugin.name}@${plugin.version}  ${owns}, ${plugin.controls.length} compliance controls`);
+}
+
+heading('Compliance');
+const frameworks = agentry.compliance.frameworks.map((framework) => framework.toUpperCase()).join(' and ');
+const passed = agentry.compliance.controls.filter((control) => control.passed).length;
+console.log(`  ${frameworks}: ${passed} of ${agentry.compliance.controls.length} controls pass`);
+
+heading('Resolved configuration (secrets masked)');
+console.log(JSON.stringify(agentry.describeConfiguration(), null, 2));
+await agentry.shutdown();
+
+heading('The same configuration with three mistakes');
+const broken = structuredClone(config) as Record<string, any>;
+const rateLimiting = broken.security.accessControl.rateLimiting;
+rateLimiting.requestPerMinute = rateLimiting.requestsPerMinute; // a typo in a key
+delete rateLimiting.requestsPerMinute;
+rateLimiting.burstLimit = 0; // limits must be positive integers
+broken.monitoring.logging.compliance.auditTrail = false; // SOC 2 needs the audit trail
+try {
+  await createAgentry({ config: broken, plugins: [security(), monitoring()], env });
+  console.error('The broken configuration was accepted; that is a bug.');
+  process.exitCode = 1;
+} catch (error) {
+  if (!AgentryError.isInstance(error) || error.code !== 'config_invalid') throw error;
+  console.log(error.message);
+  const codes = (error.details.issues as ConfigurationIssue[]).map((issue) => issue.code);
+  console.log(`\n  codes: ${codes.join(', ')}`);
+}
