@@ -13,7 +13,10 @@ for (const root of roots) {
     if (!existsSync(manifest) || !existsSync(versionFile)) continue;
     const { version } = JSON.parse(readFileSync(manifest, 'utf8'));
     const source = readFileSync(versionFile, 'utf8');
-    const updated = source.replace(/export const VERSION = '[^']*'/, `export const VERSION = '${version}'`);
+    const updated = source.replace(
+      /export const VERSION = '[^']*'/,
+      `export const VERSION = '${version}'`,
+    );
     if (updated !== source) {
       writeFileSync(versionFile, updated);
       process.stdout.write(`${versionFile}: ${version}\n`);

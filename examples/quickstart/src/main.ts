@@ -5,7 +5,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { AgentryError, createAgentry, loadConfiguration, type ConfigurationIssue } from '@agentry/core';
+import {
+  AgentryError,
+  createAgentry,
+  loadConfiguration,
+  type ConfigurationIssue,
+} from '@agentry/core';
 import { monitoring } from '@agentry/monitoring';
 import { security } from '@agentry/security';
 
@@ -27,11 +32,16 @@ const agentry = await createAgentry({ config, plugins: [security(), monitoring()
 heading('Installed');
 for (const plugin of agentry.registry.list()) {
   const owns = plugin.configKey ? `section "${plugin.configKey}"` : 'core sections';
-  console.log(`  ${plugin.name}@${plugin.version}  ${owns}, ${plugin.controls.length} compliance controls`);
+  console.log(
+    `  ${plugin.name}@${plugin.version}  ${owns}, ${plugin.controls.length} compliance controls`,
+  );
 }
 
 heading('Compliance');
-const frameworks = agentry.compliance.frameworks.map((framework) => framework.toUpperCase()).join(' and ');
+const frameworkNames = { soc2: 'SOC 2', gdpr: 'GDPR' } as const;
+const frameworks = agentry.compliance.frameworks
+  .map((framework) => frameworkNames[framework])
+  .join(' and ');
 const passed = agentry.compliance.controls.filter((control) => control.passed).length;
 console.log(`  ${frameworks}: ${passed} of ${agentry.compliance.controls.length} controls pass`);
 

@@ -36,7 +36,10 @@ export interface AgentDirectory {
 }
 
 /** @internal */
-export function createAgentDirectory(models: ModelRegistry, registry: PluginRegistry): AgentDirectory {
+export function createAgentDirectory(
+  models: ModelRegistry,
+  registry: PluginRegistry,
+): AgentDirectory {
   const agents = new Map<string, AgentInstance>();
   return {
     add(agent) {
@@ -70,26 +73,62 @@ export function checkAgent(
 ): ConfigurationIssue[] {
   const result = z.safeEncode(agentInstanceSchema, agent as AgentInstance);
   if (!result.success) {
-    return toConfigurationIssues(result.error.issues, { schema: agentInstanceSchema, input: agent, prefix, secretPaths: new Set() });
+    return toConfigurationIssues(result.error.issues, {
+      schema: agentInstanceSchema,
+      input: agent,
+      prefix,
+      secretPaths: new Set(),
+    });
   }
   const issues: ConfigurationIssue[] = [];
   const instance = agent as AgentInstance;
-  const at = (segments: (string | number)[]) => ({ path: formatPath([...prefix, ...segments]), segments: [...prefix, ...segments] });
+  const at = (segments: (string | number)[]) => ({
+    path: formatPath([...prefix, ...segments]),
+    segments: [...prefix, ...segments],
+  });
   if (held.has(instance.id)) {
-    issues.push({ ...at(['id']), code: 'duplicate_id', message: `Agent id ${instance.id} is already in use in this Agentry instance.`, received: instance.id, suggestion: 'Give each agent its own id (crypto.randomUUID()).' });
+    issues.push({
+      ...at(['id']),
+      code: 'duplicate_id',
+      message: `Agent id ${instance.id} is already in use in this Agentry instance.`,
+      received: instance.id,
+      suggestion: 'Give each agent its own id (crypto.randomUUID()).',
+    });
   }
   const modelId = `${instance.model.provider}:${instance.model.model}`;
   if (!Object.hasOwn(models.availableModels, modelId)) {
     const registered = Object.keys(models.availableModels);
-    issues.push({ ...at(['model', 'model']), code: 'unknown_model', message: `Model ${modelId} is not registered in the model registry.`, received: instance.model.model, suggestion: registered.length > 0 ? `Use one of: ${registered.join(', ')}; or register it under models.availableModels.` : 'Register the model under models.availableModels.' });
+    issues.push({
+      ...at(['model', 'model']),
+      code: 'unknown_model',
+      message: `Model ${modelId} is not registered in the model registry.`,
+      received: instance.model.model,
+      suggestion:
+        registered.length > 0
+          ? `Use one of: ${registered.join(', ')}; or register it under models.availableModels.`
+          : 'Register the model under models.availableModels.',
+    });
   }
   if (instance.model.apiKey !== undefined) {
     const descriptor = registry.provider(instance.model.provider);
     if (!descriptor) {
-      issues.push({ ...at(['model', 'provider']), code: 'plugin_missing', message: `No installed plug-in serves ${instance.model.provider}.`, received: instance.model.provider, suggestion: `Install ${providerPackages[instance.model.provider]} and add it to plugins.` });
+      issues.push({
+        ...at(['model', 'provider']),
+        code: 'plugin_missing',
+        message: `No installed plug-in serves ${instance.model.provider}.`,
+        received: instance.model.provider,
+        suggestion: `Install ${providerPackages[instance.model.provider]} and add it to plugins.`,
+      });
     } else {
       const problem = descriptor.validateApiKey(instance.model.apiKey);
-      if (problem) issues.push({ ...at(['model', 'apiKey']), code: 'invalid_api_key_format', message: `The agent's API key does not look like a ${instance.model.provider} key: ${problem}`, received: maskSecret(instance.model.apiKey), suggestion: `Check that the key was copied whole and belongs to ${instance.model.provider}.` });
+      if (problem)
+        issues.push({
+          ...at(['model', 'apiKey']),
+          code: 'invalid_api_key_format',
+          message: `The agent's API key does not look like a ${instance.model.provider} key: ${problem}`,
+          received: maskSecret(instance.model.apiKey),
+          suggestion: `Check that the key was copied whole and belongs to ${instance.model.provider}.`,
+        });
     }
   }
   return issues;

@@ -9,7 +9,8 @@ async function agentIssues(agents: unknown[]): Promise<ConfigurationIssue[]> {
   try {
     await createAgentry({ ...base(), agents: agents as never });
   } catch (error) {
-    if (AgentryError.isInstance(error) && error.code === 'config_invalid') return error.details.issues as ConfigurationIssue[];
+    if (AgentryError.isInstance(error) && error.code === 'config_invalid')
+      return error.details.issues as ConfigurationIssue[];
     throw error;
   }
   throw new Error('expected the agents to be refused');
@@ -24,33 +25,57 @@ describe('createAgentry', () => {
         version: '1.0.0',
         config: { key: name, schema: z.strictObject({ greeting: z.string() }) },
         setup(host) {
-          events.push(`setup ${name}: ${(host.section).greeting}`);
+          events.push(`setup ${name}: ${host.section.greeting}`);
           host.onShutdown(() => void events.push(`shutdown ${name}`));
         },
       });
-    const agentry = await createAgentry({ ...base(), config: { ...validConfig(), first: { greeting: 'hi' }, second: { greeting: 'hey' } }, plugins: [testProvider, greeter('first'), greeter('second')] });
+    const agentry = await createAgentry({
+      ...base(),
+      config: { ...validConfig(), first: { greeting: 'hi' }, second: { greeting: 'hey' } },
+      plugins: [testProvider, greeter('first'), greeter('second')],
+    });
     await Promise.all([agentry.shutdown(), agentry.shutdown()]);
-    expect(events).toEqual(['setup first: hi', 'setup second: hey', 'shutdown second', 'shutdown first']);
+    expect(events).toEqual([
+      'setup first: hi',
+      'setup second: hey',
+      'shutdown second',
+      'shutdown first',
+    ]);
   });
 
   it('shuts down the plug-ins already set up when a later setup fails', async () => {
     const events: string[] = [];
-    const good = definePlugin({ name: 'good', version: '1.0.0', setup: (host) => host.onShutdown(() => void events.push('good closed')) });
-    const bad = definePlugin({ name: 'bad', version: '1.0.0', setup: () => Promise.reject(new Error('no database')) });
-    await expect(createAgentry({ ...base(), plugins: [testProvider, good, bad] })).rejects.toMatchObject({ code: 'plugin_setup_failed', details: { plugin: 'bad' } });
+    const good = definePlugin({
+      name: 'good',
+      version: '1.0.0',
+      setup: (host) => host.onShutdown(() => void events.push('good closed')),
+    });
+    const bad = definePlugin({
+      name: 'bad',
+      version: '1.0.0',
+      setup: () => Promise.reject(new Error('no database')),
+    });
+    await expect(
+      createAgentry({ ...base(), plugins: [testProvider, good, bad] }),
+    ).rejects.toMatchObject({ code: 'plugin_setup_failed', details: { plugin: 'bad' } });
     expect(events).toEqual(['good closed']);
   });
 
   it('describes the configuration with secrets masked', async () => {
     const agentry = await createAgentry(base());
     expect(JSON.stringify(agentry.describeConfiguration())).not.toContain(testKey());
-    expect(agentry.registry.list().map((plugin) => plugin.name)).toEqual(['@agentry/core', 'agentry-test-provider']);
+    expect(agentry.registry.list().map((plugin) => plugin.name)).toEqual([
+      '@agentry/core',
+      'agentry-test-provider',
+    ]);
   });
 
   it('holds valid agents and refuses a second agent with the same id', async () => {
     const agentry = await createAgentry({ ...base(), agents: [validAgent()] });
     expect(agentry.agents.size).toBe(1);
-    expect(() => agentry.agents.add(validAgent())).toThrow(expect.objectContaining({ code: 'config_invalid' }) as Error);
+    expect(() => agentry.agents.add(validAgent())).toThrow(
+      expect.objectContaining({ code: 'config_invalid' }) as Error,
+    );
     expect(agentry.agents.remove(validAgent().id)).toBe(true);
     expect(agentry.agents.add(validAgent()).id).toBe(validAgent().id);
   });
@@ -62,7 +87,10 @@ describe('createAgentry', () => {
       validAgent(),
       validAgent({ id: 'agent-7' }),
       validAgent({ id: second, model: { ...validAgent().model, model: 'gpt-9' } }),
-      validAgent({ id: 'a7d3c4e5-1b2c-4d3e-9f4a-5b6c7d8e9f0a', model: { ...validAgent().model, apiKey: 'nope' } }),
+      validAgent({
+        id: 'a7d3c4e5-1b2c-4d3e-9f4a-5b6c7d8e9f0a',
+        model: { ...validAgent().model, apiKey: 'nope' },
+      }),
     ]);
     expect(issues.map((issue) => [issue.path, issue.code])).toEqual([
       ['agents[1].id', 'duplicate_id'],
@@ -73,7 +101,12 @@ describe('createAgentry', () => {
   });
 
   it('refuses agent state that cannot be persisted', async () => {
-    const issues = await agentIssues([validAgent({ state: { messages: [], memory: { callback: () => 1 }, status: 'idle' } })]);
-    expect(issues[0]).toMatchObject({ path: 'agents[0].state.memory.callback', code: 'not_serializable' });
+    const issues = await agentIssues([
+      validAgent({ state: { messages: [], memory: { callback: () => 1 }, status: 'idle' } }),
+    ]);
+    expect(issues[0]).toMatchObject({
+      path: 'agents[0].state.memory.callback',
+      code: 'not_serializable',
+    });
   });
 });

@@ -1,7 +1,10 @@
 import type { ComplianceReport } from '../compliance/index.js';
 import { configurationError } from '../config/configuration-error.js';
 import type { SDKConfiguration } from '../config/sdk-configuration.js';
-import { validateConfiguration, type ValidateConfigurationOptions } from '../config/validate-configuration.js';
+import {
+  validateConfiguration,
+  type ValidateConfigurationOptions,
+} from '../config/validate-configuration.js';
 import { AgentryError } from '../errors/index.js';
 import { createPluginRegistry, type AgentryPlugin, type PluginRegistry } from '../plugins/index.js';
 import type { AgentInstance } from '../schemas/agent-instance.js';
@@ -9,7 +12,10 @@ import { VERSION } from '../version.js';
 import { checkAgent, createAgentDirectory, type AgentDirectory } from './agent-directory.js';
 
 /** Options of {@link createAgentry}. */
-export interface CreateAgentryOptions extends Omit<ValidateConfigurationOptions, 'registry' | 'plugins'> {
+export interface CreateAgentryOptions extends Omit<
+  ValidateConfigurationOptions,
+  'registry' | 'plugins'
+> {
   /** The configuration: an object, or what `loadConfiguration` returned. */
   config: unknown;
   /** The plug-ins to install, in order. */
@@ -124,7 +130,11 @@ async function runHooks(hooks: readonly (() => void | Promise<void>)[]): Promise
     throw new AgentryError({
       code: 'internal',
       message: `${failures.length} shutdown hook(s) failed; the others ran.`,
-      details: { failures: failures.map((failure) => (failure instanceof Error ? failure.message : String(failure))) },
+      details: {
+        failures: failures.map((failure) =>
+          failure instanceof Error ? failure.message : String(failure),
+        ),
+      },
       suggestions: ['See the cause of each failure in details.'],
       cause: failures[0],
     });

@@ -1,4 +1,5 @@
 import type { ConfigurationIssue } from '../config/configuration-issue.js';
+import { pluginSectionPackages } from '../config/sdk-configuration.js';
 import { maskSecret } from '../config/mask-secrets.js';
 import type { PluginRegistry } from '../plugins/index.js';
 import { formatPath } from '../schemas/serializable.js';
@@ -43,26 +44,35 @@ export function runCompliance(
   for (const plugin of registry.plugins) {
     const key = plugin.config?.key;
     if (key === undefined || config[key] === undefined) continue;
-    for (const framework of plugin.compliance?.enabledFrameworks?.(config[key]) ?? []) frameworks.add(framework);
+    for (const framework of plugin.compliance?.enabledFrameworks?.(config[key]) ?? [])
+      frameworks.add(framework);
   }
 
   const report: ComplianceReport = { frameworks: [...frameworks], controls: [], issues: [] };
   for (const framework of report.frameworks) {
     for (const control of complianceBaselines[framework]) {
       let findings: readonly ComplianceFinding[];
-      const coreCheck = control.providedBy === '@agentry/core' ? coreControls[control.id] : undefined;
+      const coreCheck =
+        control.providedBy === '@agentry/core' ? coreControls[control.id] : undefined;
       const pluginCheck = registry.get(control.providedBy)?.compliance?.controls?.[control.id];
       if (coreCheck) findings = coreCheck(config, context);
       else if (pluginCheck) findings = pluginCheck(config);
       else {
         const installed = registry.get(control.providedBy) !== undefined;
-        findings = [{
-          path: [],
-          message: installed
-            ? `${control.providedBy} does not implement the ${frameworkNames[framework]} control ${control.id}.`
-            : `The ${frameworkNames[framework]} control ${control.id} (${control.title}) is checked by ${control.providedBy}, which is not installed.`,
-          suggestion: installed ? `Upgrade ${control.providedBy}.` : `Install ${control.providedBy} and add it to plugins, with its configuration section.`,
-        }];
+        const section = Object.keys(pluginSectionPackages).find(
+          (key) => pluginSectionPackages[key] === control.providedBy,
+        );
+        findings = [
+          {
+            path: section === undefined ? [] : [section],
+            message: installed
+              ? `${control.providedBy} does not implement the ${frameworkNames[framework]} control ${control.id}.`
+              : `The ${frameworkNames[framework]} control ${control.id} (${control.title}) is checked by ${control.providedBy}, which is not installed.`,
+            suggestion: installed
+              ? `Upgrade ${control.providedBy}.`
+              : `Install ${control.providedBy} and add it to plugins, with its configuration section.`,
+          },
+        ];
       }
       report.controls.push({ id: control.id, framework, passed: findings.length === 0 });
       for (const finding of findings) {
@@ -75,7 +85,11 @@ export function runCompliance(
           suggestion: finding.suggestion,
           control: control.id,
         };
-        if (finding.received !== undefined) issue.received = context.referencePaths.has(path) || control.id.endsWith('no-inline-secrets') ? maskSecret(finding.received) : finding.received;
+        if (finding.received !== undefined)
+          issue.received =
+            context.referencePaths.has(path) || control.id.endsWith('no-inline-secrets')
+              ? maskSecret(finding.received)
+              : finding.received;
         report.issues.push(issue);
       }
     }

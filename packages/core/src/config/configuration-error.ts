@@ -7,7 +7,10 @@ import type { ConfigurationIssue } from './configuration-issue.js';
  *
  * @internal
  */
-export function configurationError(issues: readonly ConfigurationIssue[], what = 'configuration'): AgentryError {
+export function configurationError(
+  issues: readonly ConfigurationIssue[],
+  what = 'configuration',
+): AgentryError {
   const lines = issues.map((issue) => `  - ${issue.path}: ${issue.message} ${issue.suggestion}`);
   const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
   return new AgentryError({

@@ -23,7 +23,11 @@ export async function loadConfiguration(file: string): Promise<unknown> {
   const path = resolve(file);
   const extension = extname(path).toLowerCase();
   if (extension === '.json') return parseJsonFile(path);
-  if (moduleExtensions.has(extension)) return fromModule(path, await importFile(path, () => import(pathToFileURL(path).href) as Promise<unknown>));
+  if (moduleExtensions.has(extension))
+    return fromModule(
+      path,
+      await importFile(path, () => import(pathToFileURL(path).href) as Promise<unknown>),
+    );
   if (typeScriptExtensions.has(extension)) {
     const jiti = await loadJiti(path);
     return fromModule(path, await importFile(path, () => jiti.import(path)));
@@ -41,7 +45,13 @@ async function parseJsonFile(path: string): Promise<unknown> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new AgentryError({ code: 'config_load_failed', message: `Cannot read configuration ${path}: ${(error as Error).message}`, details: { file: path }, suggestions: ['Check the path and the file’s permissions.'], cause: error });
+    throw new AgentryError({
+      code: 'config_load_failed',
+      message: `Cannot read configuration ${path}: ${(error as Error).message}`,
+      details: { file: path },
+      suggestions: ['Check the path and the file’s permissions.'],
+      cause: error,
+    });
   }
   try {
     return JSON.parse(text) as unknown;
@@ -50,7 +60,13 @@ async function parseJsonFile(path: string): Promise<unknown> {
     const offset = position ? Number(position[1]) : undefined;
     const location = offset === undefined ? undefined : lineAndColumn(text, offset);
     const where = location ? ` at line ${location.line}, column ${location.column}` : '';
-    throw new AgentryError({ code: 'config_load_failed', message: `Configuration ${path} is not valid JSON${where}: ${(error as Error).message}`, details: { file: path, ...(location ?? {}) }, suggestions: ['Fix the JSON syntax (trailing commas and comments are not allowed in JSON).'], cause: error });
+    throw new AgentryError({
+      code: 'config_load_failed',
+      message: `Configuration ${path} is not valid JSON${where}: ${(error as Error).message}`,
+      details: { file: path, ...(location ?? {}) },
+      suggestions: ['Fix the JSON syntax (trailing commas and comments are not allowed in JSON).'],
+      cause: error,
+    });
   }
 }
 
@@ -63,14 +79,25 @@ async function importFile(path: string, load: () => Promise<unknown>): Promise<u
   try {
     return await load();
   } catch (error) {
-    throw new AgentryError({ code: 'config_load_failed', message: `Cannot load configuration module ${path}: ${(error as Error).message}`, details: { file: path }, suggestions: ['Run the module on its own to see the error.'], cause: error });
+    throw new AgentryError({
+      code: 'config_load_failed',
+      message: `Cannot load configuration module ${path}: ${(error as Error).message}`,
+      details: { file: path },
+      suggestions: ['Run the module on its own to see the error.'],
+      cause: error,
+    });
   }
 }
 
 async function fromModule(path: string, namespace: unknown): Promise<unknown> {
   const exported = (namespace as { default?: unknown }).default;
   if (exported === undefined) {
-    throw new AgentryError({ code: 'config_load_failed', message: `Configuration module ${path} has no default export.`, details: { file: path }, suggestions: ['Export the configuration with `export default { … }`.'] });
+    throw new AgentryError({
+      code: 'config_load_failed',
+      message: `Configuration module ${path} has no default export.`,
+      details: { file: path },
+      suggestions: ['Export the configuration with `export default { … }`.'],
+    });
   }
   return typeof exported === 'function' ? await (exported as () => unknown)() : exported;
 }
@@ -81,9 +108,20 @@ interface Jiti {
 
 async function loadJiti(path: string): Promise<Jiti> {
   try {
-    const { createJiti } = (await import('jiti')) as { createJiti: (from: string, options?: object) => Jiti };
+    const { createJiti } = (await import('jiti')) as {
+      createJiti: (from: string, options?: object) => Jiti;
+    };
     return createJiti(import.meta.url, { moduleCache: false });
   } catch (error) {
-    throw new AgentryError({ code: 'config_load_failed', message: `Loading the TypeScript configuration ${path} needs the optional package jiti, which is not installed.`, details: { file: path }, suggestions: ['Install it: npm install --save-dev jiti.', 'Or write the configuration as JSON or JavaScript.'], cause: error });
+    throw new AgentryError({
+      code: 'config_load_failed',
+      message: `Loading the TypeScript configuration ${path} needs the optional package jiti, which is not installed.`,
+      details: { file: path },
+      suggestions: [
+        'Install it: npm install --save-dev jiti.',
+        'Or write the configuration as JSON or JavaScript.',
+      ],
+      cause: error,
+    });
   }
 }

@@ -1,4 +1,5 @@
-const secretKeyPattern = /^(api[-_]?key|.*secret|.*token|password|passphrase|private[-_]?key|credentials?|webhook[-_]?url)$/i;
+const secretKeyPattern =
+  /^(api[-_]?key|.*secret|.*token|password|passphrase|private[-_]?key|credentials?|webhook[-_]?url)$/i;
 
 /**
  * Tells whether a configuration key holds a secret by its name (`apiKey`, `clientSecret`,
@@ -38,14 +39,22 @@ export function maskSecret(value: unknown): string {
  * maskSecrets({ oauth2: { clientId: 'x', clientSecret: 's3cr3t' } }); // clientSecret: '****'
  * ```
  */
-export function maskSecrets(value: unknown, secretPaths: ReadonlySet<string> = new Set(), path = ''): unknown {
+export function maskSecrets(
+  value: unknown,
+  secretPaths: ReadonlySet<string> = new Set(),
+  path = '',
+): unknown {
   if (path !== '' && secretPaths.has(path)) return maskSecret(value);
-  if (Array.isArray(value)) return value.map((item, index) => maskSecrets(item, secretPaths, `${path}[${index}]`));
+  if (Array.isArray(value))
+    return value.map((item, index) => maskSecrets(item, secretPaths, `${path}[${index}]`));
   if (typeof value === 'object' && value !== null && !(value instanceof Date)) {
     const copy: Record<string, unknown> = {};
     for (const [key, child] of Object.entries(value)) {
       const childPath = path === '' ? key : `${path}.${key}`;
-      copy[key] = isSecretKey(key) && child !== undefined && typeof child !== 'object' ? maskSecret(child) : maskSecrets(child, secretPaths, childPath);
+      copy[key] =
+        isSecretKey(key) && child !== undefined && typeof child !== 'object'
+          ? maskSecret(child)
+          : maskSecrets(child, secretPaths, childPath);
     }
     return copy;
   }

@@ -42,11 +42,24 @@ export async function migrateConfiguration(
   const currentVersion = options.format?.currentVersion ?? CONFIGURATION_SCHEMA_VERSION;
   const version = input.schemaVersion;
   if (version === undefined) {
-    issues.push({ path: 'schemaVersion', segments: ['schemaVersion'], code: 'schema_version_missing', message: 'The configuration does not say which format version it is written for.', suggestion: `Add "schemaVersion": "${currentVersion}" at the top level.` });
+    issues.push({
+      path: 'schemaVersion',
+      segments: ['schemaVersion'],
+      code: 'schema_version_missing',
+      message: 'The configuration does not say which format version it is written for.',
+      suggestion: `Add "schemaVersion": "${currentVersion}" at the top level.`,
+    });
     return { document: input, sourceVersion: 'unknown' };
   }
   if (typeof version !== 'string') {
-    issues.push({ path: 'schemaVersion', segments: ['schemaVersion'], code: 'validation_failed', message: `schemaVersion must be a version string such as "${currentVersion}".`, received: version, suggestion: `Write "schemaVersion": "${currentVersion}".` });
+    issues.push({
+      path: 'schemaVersion',
+      segments: ['schemaVersion'],
+      code: 'validation_failed',
+      message: `schemaVersion must be a version string such as "${currentVersion}".`,
+      received: version,
+      suggestion: `Write "schemaVersion": "${currentVersion}".`,
+    });
     return { document: input, sourceVersion: 'unknown' };
   }
   if (version === currentVersion) return { document: input, sourceVersion: currentVersion };
@@ -59,15 +72,31 @@ export async function migrateConfiguration(
     migrations: options.format?.migrations ?? configurationMigrations,
     versioning: versioning.success
       ? { ...versioning.data, semantic: true, compatibilityMatrix: [] }
-      : { semantic: true, autoDetection: false, compatibilityMatrix: [], migrationStrategy: { type: 'manual', rollbackSupport: false, dataBackup: false } },
+      : {
+          semantic: true,
+          autoDetection: false,
+          compatibilityMatrix: [],
+          migrationStrategy: { type: 'manual', rollbackSupport: false, dataBackup: false },
+        },
     ...(options.backupStore ? { backupStore: options.backupStore } : {}),
   });
-  const result = await migrator.migrate(input, { ...(options.confirm ? { confirm: options.confirm } : {}), ...(options.allowBreaking ? { allowBreaking: true } : {}) });
-  if (result.status === 'applied' || result.status === 'current') return { document: result.document, sourceVersion: version };
+  const result = await migrator.migrate(input, {
+    ...(options.confirm ? { confirm: options.confirm } : {}),
+    ...(options.allowBreaking ? { allowBreaking: true } : {}),
+  });
+  if (result.status === 'applied' || result.status === 'current')
+    return { document: result.document, sourceVersion: version };
   throw new AgentryError({
     code: 'migration_required',
     message: `The configuration is written for format ${version} and must be migrated to ${currentVersion}; the plan was ${result.status === 'declined' ? 'declined' : 'not approved'}.`,
-    details: { fromVersion: version, toVersion: currentVersion, steps: result.plan.steps, diff: result.plan.diff },
-    suggestions: ['Pass migration.confirm to createAgentry to approve the plan, or migrate the file and save it.'],
+    details: {
+      fromVersion: version,
+      toVersion: currentVersion,
+      steps: result.plan.steps,
+      diff: result.plan.diff,
+    },
+    suggestions: [
+      'Pass migration.confirm to createAgentry to approve the plan, or migrate the file and save it.',
+    ],
   });
 }

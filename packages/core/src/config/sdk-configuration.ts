@@ -62,7 +62,9 @@ export interface CoreConfiguration {
 }
 
 /** A validated SDK configuration: core's sections plus those of the installed plug-ins. */
-export type SDKConfiguration = CoreConfiguration & Partial<PluginSections> & Record<string, unknown>;
+export type SDKConfiguration = CoreConfiguration &
+  Partial<PluginSections> &
+  Record<string, unknown>;
 
 /**
  * Builds the schema of a whole configuration from core's sections and those of the installed
@@ -74,10 +76,14 @@ export type SDKConfiguration = CoreConfiguration & Partial<PluginSections> & Rec
  * ```
  */
 export function composeConfigurationSchema(registry: PluginRegistry) {
-  const shape: Record<string, z.ZodType> = { schemaVersion: z.string().min(1), ...coreSectionSchemas };
+  const shape: Record<string, z.ZodType> = {
+    schemaVersion: z.string().min(1),
+    ...coreSectionSchemas,
+  };
   for (const plugin of registry.plugins) {
     if (plugin.config) {
-      shape[plugin.config.key] = plugin.config.required === false ? plugin.config.schema.optional() : plugin.config.schema;
+      shape[plugin.config.key] =
+        plugin.config.required === false ? plugin.config.schema.optional() : plugin.config.schema;
     }
   }
   return z.strictObject(shape);

@@ -8,7 +8,10 @@ const referencePattern = /^\$\{(env|secret):([A-Za-z_][\w./-]*)\}$/;
  * Resolves `${secret:name}` references: returns the secret, or `undefined` when it has none by
  * that name. It may be async (a vault client, a cloud secret manager).
  */
-export type SecretResolver = (name: string, path: string) => string | undefined | Promise<string | undefined>;
+export type SecretResolver = (
+  name: string,
+  path: string,
+) => string | undefined | Promise<string | undefined>;
 
 /** Where secrets in a configuration come from. */
 export interface SecretSources {
@@ -37,7 +40,10 @@ export interface ResolvedSecrets {
  * const { value } = await resolveSecretReferences({ apiKey: '${env:OPENAI_API_KEY}' }, { env: process.env });
  * ```
  */
-export async function resolveSecretReferences(input: unknown, sources: SecretSources = {}): Promise<ResolvedSecrets> {
+export async function resolveSecretReferences(
+  input: unknown,
+  sources: SecretSources = {},
+): Promise<ResolvedSecrets> {
   const env = sources.env ?? process.env;
   const referencePaths = new Set<string>();
   const issues: ConfigurationIssue[] = [];
@@ -49,22 +55,38 @@ export async function resolveSecretReferences(input: unknown, sources: SecretSou
       const [, kind, name = ''] = match;
       const path = formatPath(segments);
       referencePaths.add(path);
-      const resolved = kind === 'env' ? env[name] : await resolveNamed(sources.resolveSecret, name, path);
+      const resolved =
+        kind === 'env' ? env[name] : await resolveNamed(sources.resolveSecret, name, path);
       if (resolved === undefined || resolved === '') {
         issues.push({
           path,
           segments,
           code: 'secret_unresolved',
-          message: kind === 'env' ? `Environment variable ${name} is not set (referenced by ${value}).` : `Secret "${name}" was not found by the secret resolver.`,
+          message:
+            kind === 'env'
+              ? `Environment variable ${name} is not set (referenced by ${value}).`
+              : `Secret "${name}" was not found by the secret resolver.`,
           received: value,
-          suggestion: kind === 'env' ? `Set ${name} in the environment, or pass it in the env option of createAgentry.` : 'Pass a resolveSecret function that knows this secret, or use an ${env:…} reference.',
+          suggestion:
+            kind === 'env'
+              ? `Set ${name} in the environment, or pass it in the env option of createAgentry.`
+              : 'Pass a resolveSecret function that knows this secret, or use an ${env:…} reference.',
         });
       }
       return resolved;
     }
-    if (Array.isArray(value)) return Promise.all(value.map((item, index) => walk(item, [...segments, index])));
-    if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
-      const entries = await Promise.all(Object.entries(value).map(async ([key, child]) => [key, await walk(child, [...segments, key])] as const));
+    if (Array.isArray(value))
+      return Promise.all(value.map((item, index) => walk(item, [...segments, index])));
+    if (
+      typeof value === 'object' &&
+      value !== null &&
+      Object.getPrototypeOf(value) === Object.prototype
+    ) {
+      const entries = await Promise.all(
+        Object.entries(value).map(
+          async ([key, child]) => [key, await walk(child, [...segments, key])] as const,
+        ),
+      );
       return Object.fromEntries(entries);
     }
     return value;
@@ -73,7 +95,11 @@ export async function resolveSecretReferences(input: unknown, sources: SecretSou
   return { value: await walk(input, []), referencePaths, issues };
 }
 
-async function resolveNamed(resolver: SecretResolver | undefined, name: string, path: string): Promise<string | undefined> {
+async function resolveNamed(
+  resolver: SecretResolver | undefined,
+  name: string,
+  path: string,
+): Promise<string | undefined> {
   if (!resolver) return undefined;
   try {
     return await resolver(name, path);

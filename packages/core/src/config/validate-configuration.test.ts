@@ -1,13 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { testEnv, testKey, testProvider, validConfig } from '../../test/fixtures.js';
-import { AgentryError, defineMigration, definePlugin, validateConfiguration, type ConfigurationIssue } from '../index.js';
+import {
+  AgentryError,
+  defineMigration,
+  definePlugin,
+  validateConfiguration,
+  type ConfigurationIssue,
+} from '../index.js';
 
-async function issuesOf(config: unknown, options: Parameters<typeof validateConfiguration>[1] = {}): Promise<ConfigurationIssue[]> {
+async function issuesOf(
+  config: unknown,
+  options: Parameters<typeof validateConfiguration>[1] = {},
+): Promise<ConfigurationIssue[]> {
   try {
     await validateConfiguration(config, { plugins: [testProvider], env: testEnv(), ...options });
   } catch (error) {
-    if (AgentryError.isInstance(error) && error.code === 'config_invalid') return error.details.issues as ConfigurationIssue[];
+    if (AgentryError.isInstance(error) && error.code === 'config_invalid')
+      return error.details.issues as ConfigurationIssue[];
     throw error;
   }
   throw new Error('expected the configuration to be refused');
@@ -15,14 +25,28 @@ async function issuesOf(config: unknown, options: Parameters<typeof validateConf
 
 describe('validateConfiguration', () => {
   it('accepts a valid configuration, resolves references and freezes the result', async () => {
-    const { config, referencePaths } = await validateConfiguration(validConfig(), { plugins: [testProvider], env: testEnv() });
-    expect(config.authentication.providers[0]?.authentication).toEqual({ type: 'api_key', configuration: { apiKey: testKey() } });
-    expect(referencePaths).toEqual(new Set(['authentication.providers[0].authentication.configuration.apiKey', 'authentication.oauth2.clientSecret']));
+    const { config, referencePaths } = await validateConfiguration(validConfig(), {
+      plugins: [testProvider],
+      env: testEnv(),
+    });
+    expect(config.authentication.providers[0]?.authentication).toEqual({
+      type: 'api_key',
+      configuration: { apiKey: testKey() },
+    });
+    expect(referencePaths).toEqual(
+      new Set([
+        'authentication.providers[0].authentication.configuration.apiKey',
+        'authentication.oauth2.clientSecret',
+      ]),
+    );
     expect(Object.isFrozen(config.models.availableModels)).toBe(true);
   });
 
   it('masks every secret in masked()', async () => {
-    const validated = await validateConfiguration(validConfig(), { plugins: [testProvider], env: testEnv() });
+    const validated = await validateConfiguration(validConfig(), {
+      plugins: [testProvider],
+      env: testEnv(),
+    });
     const printed = JSON.stringify(validated.masked());
     expect(printed).not.toContain(testKey());
     expect(printed).not.toContain('client-secret-value-1234');
@@ -50,7 +74,11 @@ describe('validateConfiguration', () => {
     const config = validConfig();
     config.authentication.apiKeyRotation.rotationIntervall = 12;
     const [issue] = await issuesOf(config);
-    expect(issue).toMatchObject({ path: 'authentication.apiKeyRotation.rotationIntervall', code: 'validation_failed', received: 12 });
+    expect(issue).toMatchObject({
+      path: 'authentication.apiKeyRotation.rotationIntervall',
+      code: 'validation_failed',
+      received: 12,
+    });
     expect(issue?.suggestion).toContain('"rotationInterval"');
   });
 
@@ -63,23 +91,40 @@ describe('validateConfiguration', () => {
 
   it('names the provider package when no plug-in serves a provider type', async () => {
     const config = validConfig();
-    config.authentication.providers.push({ name: 'claude', type: 'anthropic', authentication: { type: 'bearer_token', configuration: { token: 'x' } }, models: [] });
+    config.authentication.providers.push({
+      name: 'claude',
+      type: 'anthropic',
+      authentication: { type: 'bearer_token', configuration: { token: 'x' } },
+      models: [],
+    });
     const [issue] = await issuesOf(config);
-    expect(issue).toMatchObject({ path: 'authentication.providers[1].type', code: 'plugin_missing' });
+    expect(issue).toMatchObject({
+      path: 'authentication.providers[1].type',
+      code: 'plugin_missing',
+    });
     expect(issue?.suggestion).toContain('@agentry/anthropic');
   });
 
   it('checks API-key formats with the provider plug-in and never echoes the key', async () => {
     const wrong = ['wrong', 'x'.repeat(40)].join('-');
     const [issue] = await issuesOf(validConfig(), { env: { ...testEnv(), TEST_API_KEY: wrong } });
-    expect(issue).toMatchObject({ path: 'authentication.providers[0].authentication.configuration.apiKey', code: 'invalid_api_key_format', received: '****xxxx' });
+    expect(issue).toMatchObject({
+      path: 'authentication.providers[0].authentication.configuration.apiKey',
+      code: 'invalid_api_key_format',
+      received: '****xxxx',
+    });
     expect(JSON.stringify(issue)).not.toContain(wrong);
   });
 
   it('reports an unset environment variable once, as secret_unresolved', async () => {
-    const issues = await issuesOf(validConfig(), { env: { TEST_CLIENT_SECRET: 'client-secret-value-1234' } });
+    const issues = await issuesOf(validConfig(), {
+      env: { TEST_CLIENT_SECRET: 'client-secret-value-1234' },
+    });
     expect(issues).toHaveLength(1);
-    expect(issues[0]).toMatchObject({ path: 'authentication.providers[0].authentication.configuration.apiKey', code: 'secret_unresolved' });
+    expect(issues[0]).toMatchObject({
+      path: 'authentication.providers[0].authentication.configuration.apiKey',
+      code: 'secret_unresolved',
+    });
     expect(issues[0]?.message).toContain('TEST_API_KEY');
   });
 
@@ -117,7 +162,12 @@ describe('validateConfiguration', () => {
   });
 
   it('refuses a configuration written for a newer format', async () => {
-    await expect(validateConfiguration({ ...validConfig(), schemaVersion: '2.0.0' }, { plugins: [testProvider], env: testEnv() })).rejects.toMatchObject({ code: 'schema_version_unsupported' });
+    await expect(
+      validateConfiguration(
+        { ...validConfig(), schemaVersion: '2.0.0' },
+        { plugins: [testProvider], env: testEnv() },
+      ),
+    ).rejects.toMatchObject({ code: 'schema_version_unsupported' });
   });
 
   describe('with an older format', () => {
@@ -128,7 +178,14 @@ describe('validateConfiguration', () => {
           from: '0.9.0',
           to: '1.0.0',
           description: 'models.default becomes models.defaultModel',
-          up: ({ models, ...rest }: Record<string, any>) => ({ ...rest, schemaVersion: '1.0.0', models: { ...Object.fromEntries(Object.entries(models).filter(([key]) => key !== 'default')), defaultModel: models.default } }),
+          up: ({ models, ...rest }: Record<string, any>) => ({
+            ...rest,
+            schemaVersion: '1.0.0',
+            models: {
+              ...Object.fromEntries(Object.entries(models).filter(([key]) => key !== 'default')),
+              defaultModel: models.default,
+            },
+          }),
         }),
       ],
     };
@@ -141,7 +198,11 @@ describe('validateConfiguration', () => {
     };
 
     it('migrates it on load under the automatic strategy', async () => {
-      const validated = await validateConfiguration(old(), { plugins: [testProvider], env: testEnv(), migration: { format } });
+      const validated = await validateConfiguration(old(), {
+        plugins: [testProvider],
+        env: testEnv(),
+        migration: { format },
+      });
       expect(validated.sourceVersion).toBe('0.9.0');
       expect(validated.config.models.defaultModel).toBe('openai:gpt-4o');
     });
@@ -149,13 +210,25 @@ describe('validateConfiguration', () => {
     it('refuses it under the manual strategy, listing the steps', async () => {
       const config = old();
       config.versioning.migrationStrategy.type = 'manual';
-      await expect(validateConfiguration(config, { plugins: [testProvider], env: testEnv(), migration: { format } })).rejects.toMatchObject({ code: 'migration_required' });
+      await expect(
+        validateConfiguration(config, {
+          plugins: [testProvider],
+          env: testEnv(),
+          migration: { format },
+        }),
+      ).rejects.toMatchObject({ code: 'migration_required' });
     });
 
     it('under assisted, applies only after confirm approves the plan', async () => {
       const config = old();
       config.versioning.migrationStrategy.type = 'assisted';
-      await expect(validateConfiguration(config, { plugins: [testProvider], env: testEnv(), migration: { format } })).rejects.toMatchObject({ code: 'migration_required' });
+      await expect(
+        validateConfiguration(config, {
+          plugins: [testProvider],
+          env: testEnv(),
+          migration: { format },
+        }),
+      ).rejects.toMatchObject({ code: 'migration_required' });
       const diffs: string[][] = [];
       const validated = await validateConfiguration(config, {
         plugins: [testProvider],
@@ -172,14 +245,25 @@ describe('validateConfiguration', () => {
       name: 'agentry-test-compliance',
       version: '1.0.0',
       config: { key: 'audit', schema: z.strictObject({ soc2: z.boolean() }) },
-      compliance: { enabledFrameworks: (section) => ((section as { soc2: boolean }).soc2 ? ['soc2'] : []) },
+      compliance: {
+        enabledFrameworks: (section) => ((section as { soc2: boolean }).soc2 ? ['soc2'] : []),
+      },
     });
 
     it('fails every SOC 2 control whose package is missing, naming it', async () => {
-      const issues = await issuesOf({ ...validConfig(), audit: { soc2: true } }, { plugins: [testProvider, switchOn] });
-      const controls = issues.filter((issue) => issue.code === 'compliance_failed').map((issue) => issue.control);
-      expect(controls).toEqual(expect.arrayContaining(['soc2.encryption-at-rest', 'soc2.audit-trail']));
-      expect(issues.find((issue) => issue.control === 'soc2.encryption-at-rest')?.suggestion).toContain('@agentry/security');
+      const issues = await issuesOf(
+        { ...validConfig(), audit: { soc2: true } },
+        { plugins: [testProvider, switchOn] },
+      );
+      const controls = issues
+        .filter((issue) => issue.code === 'compliance_failed')
+        .map((issue) => issue.control);
+      expect(controls).toEqual(
+        expect.arrayContaining(['soc2.encryption-at-rest', 'soc2.audit-trail']),
+      );
+      expect(
+        issues.find((issue) => issue.control === 'soc2.encryption-at-rest')?.suggestion,
+      ).toContain('@agentry/security');
       // core's own controls pass: rotation is on, maxAge is 720 h, and every secret is a reference.
       expect(controls).not.toContain('soc2.api-key-rotation');
       expect(controls).not.toContain('soc2.no-inline-secrets');
@@ -190,14 +274,21 @@ describe('validateConfiguration', () => {
       config.authentication.oauth2.clientSecret = 'inline-secret-value-9876';
       config.authentication.apiKeyRotation = { enabled: false, rotationInterval: 24, maxAge: 9000 };
       const issues = await issuesOf(config, { plugins: [testProvider, switchOn] });
-      const byControl = (id: string) => issues.filter((issue) => issue.control === id).map((issue) => issue.path);
+      const byControl = (id: string) =>
+        issues.filter((issue) => issue.control === id).map((issue) => issue.path);
       expect(byControl('soc2.no-inline-secrets')).toEqual(['authentication.oauth2.clientSecret']);
-      expect(byControl('soc2.api-key-rotation')).toEqual(['authentication.apiKeyRotation.enabled', 'authentication.apiKeyRotation.maxAge']);
+      expect(byControl('soc2.api-key-rotation')).toEqual([
+        'authentication.apiKeyRotation.enabled',
+        'authentication.apiKeyRotation.maxAge',
+      ]);
       expect(JSON.stringify(issues)).not.toContain('inline-secret-value-9876');
     });
 
     it('checks nothing when no framework is switched on', async () => {
-      const { compliance } = await validateConfiguration({ ...validConfig(), audit: { soc2: false } }, { plugins: [testProvider, switchOn], env: testEnv() });
+      const { compliance } = await validateConfiguration(
+        { ...validConfig(), audit: { soc2: false } },
+        { plugins: [testProvider, switchOn], env: testEnv() },
+      );
       expect(compliance).toMatchObject({ frameworks: [], controls: [] });
     });
   });

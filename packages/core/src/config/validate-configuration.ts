@@ -7,9 +7,16 @@ import { formatPath } from '../schemas/serializable.js';
 import { closestMatch } from './closest-match.js';
 import { configurationError } from './configuration-error.js';
 import type { ConfigurationIssue } from './configuration-issue.js';
-import { migrateConfiguration, type ConfigurationMigrationOptions } from './migrate-configuration.js';
+import {
+  migrateConfiguration,
+  type ConfigurationMigrationOptions,
+} from './migrate-configuration.js';
 import { maskSecret, maskSecrets } from './mask-secrets.js';
-import { composeConfigurationSchema, pluginSectionPackages, type SDKConfiguration } from './sdk-configuration.js';
+import {
+  composeConfigurationSchema,
+  pluginSectionPackages,
+  type SDKConfiguration,
+} from './sdk-configuration.js';
 import { resolveSecretReferences, type SecretSources } from './secret-references.js';
 import { toConfigurationIssues } from './zod-issues.js';
 
@@ -55,7 +62,10 @@ export interface ValidatedConfiguration {
  * console.log(JSON.stringify(masked(), null, 2));
  * ```
  */
-export async function validateConfiguration(input: unknown, options: ValidateConfigurationOptions = {}): Promise<ValidatedConfiguration> {
+export async function validateConfiguration(
+  input: unknown,
+  options: ValidateConfigurationOptions = {},
+): Promise<ValidatedConfiguration> {
   const registry = options.registry ?? createPluginRegistry(options.plugins ?? []);
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new AgentryError({
@@ -66,7 +76,11 @@ export async function validateConfiguration(input: unknown, options: ValidateCon
   }
 
   const issues: ConfigurationIssue[] = [];
-  const migrated = await migrateConfiguration(input as Record<string, unknown>, options.migration, issues);
+  const migrated = await migrateConfiguration(
+    input as Record<string, unknown>,
+    options.migration,
+    issues,
+  );
   const resolved = await resolveSecretReferences(migrated.document, options);
   issues.push(...resolved.issues);
   const document = resolved.value as Record<string, unknown>;
@@ -83,10 +97,29 @@ export async function validateConfiguration(input: unknown, options: ValidateCon
     failedSections.add(key);
     const packageName = pluginSectionPackages[key];
     if (packageName) {
-      issues.push({ path: key, segments: [key], code: 'plugin_missing', message: `The "${key}" section needs ${packageName}, which is not installed.`, suggestion: `Install ${packageName} (npm install ${packageName}) and add it to plugins, or remove the "${key}" section.`, received: maskSecrets(document[key], resolved.referencePaths, key) });
+      issues.push({
+        path: key,
+        segments: [key],
+        code: 'plugin_missing',
+        message: `The "${key}" section needs ${packageName}, which is not installed.`,
+        suggestion: `Install ${packageName} (npm install ${packageName}) and add it to plugins, or remove the "${key}" section.`,
+        received: maskSecrets(document[key], resolved.referencePaths, key),
+      });
     } else {
-      const guess = closestMatch(key, [...Object.keys(shape), ...Object.keys(pluginSectionPackages)]);
-      issues.push({ path: key, segments: [key], code: 'validation_failed', message: `Unknown section "${key}".`, suggestion: guess ? `Did you mean "${guess}"? Rename the key.` : `Remove it; the sections allowed here are: ${Object.keys(shape).join(', ')}.`, received: maskSecrets(document[key], resolved.referencePaths, key) });
+      const guess = closestMatch(key, [
+        ...Object.keys(shape),
+        ...Object.keys(pluginSectionPackages),
+      ]);
+      issues.push({
+        path: key,
+        segments: [key],
+        code: 'validation_failed',
+        message: `Unknown section "${key}".`,
+        suggestion: guess
+          ? `Did you mean "${guess}"? Rename the key.`
+          : `Remove it; the sections allowed here are: ${Object.keys(shape).join(', ')}.`,
+        received: maskSecrets(document[key], resolved.referencePaths, key),
+      });
     }
   }
 
@@ -97,14 +130,25 @@ export async function validateConfiguration(input: unknown, options: ValidateCon
       continue;
     }
     failedSections.add(key);
-    const sectionIssues = toConfigurationIssues(result.error.issues, { schema: sectionSchema, input: document[key], prefix: [key], secretPaths: resolved.referencePaths });
+    const sectionIssues = toConfigurationIssues(result.error.issues, {
+      schema: sectionSchema,
+      input: document[key],
+      prefix: [key],
+      secretPaths: resolved.referencePaths,
+    });
     issues.push(...sectionIssues.filter((issue) => !reported.has(issue.path)));
   }
 
-  if (parsed.authentication !== undefined) issues.push(...checkProviders(parsed, registry, resolved.referencePaths));
+  if (parsed.authentication !== undefined)
+    issues.push(...checkProviders(parsed, registry, resolved.referencePaths));
 
-  const compliance = runCompliance(parsed, registry, { referencePaths: resolved.referencePaths, rawConfig: migrated.document });
-  issues.push(...compliance.issues.filter((issue) => !failedSections.has(String(issue.segments[0]))));
+  const compliance = runCompliance(parsed, registry, {
+    referencePaths: resolved.referencePaths,
+    rawConfig: migrated.document,
+  });
+  issues.push(
+    ...compliance.issues.filter((issue) => !failedSections.has(String(issue.segments[0]))),
+  );
 
   if (issues.length > 0) throw configurationError(issues);
 
@@ -119,14 +163,25 @@ export async function validateConfiguration(input: unknown, options: ValidateCon
   };
 }
 
-function checkProviders(config: Partial<SDKConfiguration>, registry: PluginRegistry, referencePaths: ReadonlySet<string>): ConfigurationIssue[] {
+function checkProviders(
+  config: Partial<SDKConfiguration>,
+  registry: PluginRegistry,
+  referencePaths: ReadonlySet<string>,
+): ConfigurationIssue[] {
   const issues: ConfigurationIssue[] = [];
   config.authentication?.providers.forEach((provider, index) => {
     const base = ['authentication', 'providers', index];
     const descriptor = registry.provider(provider.type);
     if (!descriptor) {
       const packageName = providerPackages[provider.type];
-      issues.push({ path: formatPath([...base, 'type']), segments: [...base, 'type'], code: 'plugin_missing', message: `Provider "${provider.name}" is of type ${provider.type}, and no installed plug-in serves ${provider.type}.`, suggestion: `Install ${packageName} (npm install ${packageName}) and add it to plugins.`, received: provider.type });
+      issues.push({
+        path: formatPath([...base, 'type']),
+        segments: [...base, 'type'],
+        code: 'plugin_missing',
+        message: `Provider "${provider.name}" is of type ${provider.type}, and no installed plug-in serves ${provider.type}.`,
+        suggestion: `Install ${packageName} (npm install ${packageName}) and add it to plugins.`,
+        received: provider.type,
+      });
       return;
     }
     if (provider.authentication.type !== 'api_key') return;
@@ -135,7 +190,14 @@ function checkProviders(config: Partial<SDKConfiguration>, registry: PluginRegis
       const segments = [...base, 'authentication', 'configuration', 'apiKey'];
       const path = formatPath(segments);
       const source = referencePaths.has(path) ? 'The key from its secret reference' : 'The key';
-      issues.push({ path, segments, code: 'invalid_api_key_format', message: `${source} does not look like a ${provider.type} API key: ${problem}`, suggestion: `Check that the ${provider.type} key was copied whole and belongs to ${provider.type}.`, received: maskSecret(provider.authentication.configuration.apiKey) });
+      issues.push({
+        path,
+        segments,
+        code: 'invalid_api_key_format',
+        message: `${source} does not look like a ${provider.type} API key: ${problem}`,
+        suggestion: `Check that the ${provider.type} key was copied whole and belongs to ${provider.type}.`,
+        received: maskSecret(provider.authentication.configuration.apiKey),
+      });
     }
   });
   return issues;

@@ -175,7 +175,6 @@ export interface ErrorCodeInfo {
   readonly summary: string;
 }
 
-
 /**
  * Tells whether a string is a known {@link ErrorCode}.
  *

@@ -1,5 +1,9 @@
 export { definePlugin } from './define-plugin.js';
-export { createPluginRegistry, type PluginDescription, type PluginRegistry } from './plugin-registry.js';
+export {
+  createPluginRegistry,
+  type PluginDescription,
+  type PluginRegistry,
+} from './plugin-registry.js';
 export type {
   AgentryPlugin,
   PluginCompliance,

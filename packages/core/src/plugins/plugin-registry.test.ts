@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AgentryError, createPluginRegistry, definePlugin, VERSION } from '../index.js';
 
-const plugin = (name: string, extra: Partial<Parameters<typeof definePlugin>[0]> = {}) => definePlugin({ name, version: '1.2.3', ...extra });
+const plugin = (name: string, extra: Partial<Parameters<typeof definePlugin>[0]> = {}) =>
+  definePlugin({ name, version: '1.2.3', ...extra });
 
 function codeOf(run: () => unknown): string | undefined {
   try {
@@ -17,12 +18,29 @@ describe('createPluginRegistry', () => {
   it('lists core and the installed plug-ins in order', () => {
     const registry = createPluginRegistry([
       plugin('a', { config: { key: 'a', schema: z.strictObject({}) } }),
-      plugin('b', { providers: [{ type: 'google', validateApiKey: () => undefined }], compliance: { controls: { 'soc2.audit-trail': () => [] } } }),
+      plugin('b', {
+        providers: [{ type: 'google', validateApiKey: () => undefined }],
+        compliance: { controls: { 'soc2.audit-trail': () => [] } },
+      }),
     ]);
     expect(registry.list()).toEqual([
-      { name: '@agentry/core', version: VERSION, requires: {}, configKey: undefined, providers: [], controls: [] },
+      {
+        name: '@agentry/core',
+        version: VERSION,
+        requires: {},
+        configKey: undefined,
+        providers: [],
+        controls: ['soc2.api-key-rotation', 'soc2.no-inline-secrets'],
+      },
       { name: 'a', version: '1.2.3', requires: {}, configKey: 'a', providers: [], controls: [] },
-      { name: 'b', version: '1.2.3', requires: {}, configKey: undefined, providers: ['google'], controls: ['soc2.audit-trail'] },
+      {
+        name: 'b',
+        version: '1.2.3',
+        requires: {},
+        configKey: undefined,
+        providers: ['google'],
+        controls: ['soc2.audit-trail'],
+      },
     ]);
     expect(registry.forSection('a')?.name).toBe('a');
     expect(registry.provider('google')).toBeDefined();
@@ -35,9 +53,20 @@ describe('createPluginRegistry', () => {
 
   it('refuses two plug-ins claiming one section or one provider type', () => {
     const section = { key: 'shared', schema: z.strictObject({}) };
-    expect(codeOf(() => createPluginRegistry([plugin('a', { config: section }), plugin('b', { config: section })]))).toBe('plugin_duplicate');
+    expect(
+      codeOf(() =>
+        createPluginRegistry([plugin('a', { config: section }), plugin('b', { config: section })]),
+      ),
+    ).toBe('plugin_duplicate');
     const provider = [{ type: 'openai' as const, validateApiKey: () => undefined }];
-    expect(codeOf(() => createPluginRegistry([plugin('a', { providers: provider }), plugin('b', { providers: provider })]))).toBe('plugin_duplicate');
+    expect(
+      codeOf(() =>
+        createPluginRegistry([
+          plugin('a', { providers: provider }),
+          plugin('b', { providers: provider }),
+        ]),
+      ),
+    ).toBe('plugin_duplicate');
   });
 
   it('refuses a plug-in built for another core, naming the range and the fix', () => {
@@ -45,31 +74,66 @@ describe('createPluginRegistry', () => {
       createPluginRegistry([plugin('old', { requires: { '@agentry/core': '^0.0.1' } })], '0.1.0');
       expect.unreachable();
     } catch (error) {
-      expect(error).toMatchObject({ code: 'plugin_incompatible', details: { range: '^0.0.1', installed: '0.1.0' } });
+      expect(error).toMatchObject({
+        code: 'plugin_incompatible',
+        details: { range: '^0.0.1', installed: '0.1.0' },
+      });
       expect((error as AgentryError).suggestions[0]).toContain('old');
     }
-    expect(codeOf(() => createPluginRegistry([plugin('new', { requires: { '@agentry/core': '>=0.1.0 <0.2.0' } })], '0.1.5'))).toBeUndefined();
+    expect(
+      codeOf(() =>
+        createPluginRegistry(
+          [plugin('new', { requires: { '@agentry/core': '>=0.1.0 <0.2.0' } })],
+          '0.1.5',
+        ),
+      ),
+    ).toBeUndefined();
   });
 
   it('checks ranges on other plug-ins and reports a missing one', () => {
-    expect(codeOf(() => createPluginRegistry([plugin('needs-b', { requires: { b: '^1.0.0' } })]))).toBe('plugin_missing');
-    expect(codeOf(() => createPluginRegistry([plugin('needs-b', { requires: { b: '^2.0.0' } }), plugin('b')]))).toBe('plugin_incompatible');
-    expect(codeOf(() => createPluginRegistry([plugin('needs-b', { requires: { b: '^1.0.0' } }), plugin('b')]))).toBeUndefined();
+    expect(
+      codeOf(() => createPluginRegistry([plugin('needs-b', { requires: { b: '^1.0.0' } })])),
+    ).toBe('plugin_missing');
+    expect(
+      codeOf(() =>
+        createPluginRegistry([plugin('needs-b', { requires: { b: '^2.0.0' } }), plugin('b')]),
+      ),
+    ).toBe('plugin_incompatible');
+    expect(
+      codeOf(() =>
+        createPluginRegistry([plugin('needs-b', { requires: { b: '^1.0.0' } }), plugin('b')]),
+      ),
+    ).toBeUndefined();
   });
 
   it('refuses malformed plug-ins', () => {
-    expect(codeOf(() => createPluginRegistry([{ name: 'x', version: 'latest' }]))).toBe('validation_failed');
-    expect(codeOf(() => createPluginRegistry([(() => plugin('x')) as never]))).toBe('validation_failed');
-    expect(codeOf(() => createPluginRegistry([plugin('x', { requires: { '@agentry/core': 'not a range' } })]))).toBe('validation_failed');
+    expect(codeOf(() => createPluginRegistry([{ name: 'x', version: 'latest' }]))).toBe(
+      'validation_failed',
+    );
+    expect(codeOf(() => createPluginRegistry([(() => plugin('x')) as never]))).toBe(
+      'validation_failed',
+    );
+    expect(
+      codeOf(() =>
+        createPluginRegistry([plugin('x', { requires: { '@agentry/core': 'not a range' } })]),
+      ),
+    ).toBe('validation_failed');
   });
 
   it('reports every problem at once', () => {
     try {
-      createPluginRegistry([plugin('a'), plugin('a'), plugin('c', { requires: { '@agentry/core': '^9.0.0' } })]);
+      createPluginRegistry([
+        plugin('a'),
+        plugin('a'),
+        plugin('c', { requires: { '@agentry/core': '^9.0.0' } }),
+      ]);
       expect.unreachable();
     } catch (error) {
       const problems = (error as AgentryError).details.problems as { code: string }[];
-      expect(problems.map((problem) => problem.code)).toEqual(['plugin_duplicate', 'plugin_incompatible']);
+      expect(problems.map((problem) => problem.code)).toEqual([
+        'plugin_duplicate',
+        'plugin_incompatible',
+      ]);
     }
   });
 });

@@ -1,4 +1,5 @@
 import semver from 'semver';
+import { coreControls } from '../compliance/core-controls.js';
 import { AgentryError } from '../errors/index.js';
 import { VERSION } from '../version.js';
 import type { AgentryPlugin, ProviderDescriptor } from './plugin-types.js';
@@ -47,7 +48,10 @@ export interface PluginRegistry {
  * registry.list().map((plugin) => `${plugin.name}@${plugin.version}`);
  * ```
  */
-export function createPluginRegistry(plugins: readonly AgentryPlugin[], coreVersion: string = VERSION): PluginRegistry {
+export function createPluginRegistry(
+  plugins: readonly AgentryPlugin[],
+  coreVersion: string = VERSION,
+): PluginRegistry {
   const problems: AgentryError[] = [];
   const byName = new Map<string, AgentryPlugin>();
   const bySection = new Map<string, AgentryPlugin>();
@@ -56,29 +60,47 @@ export function createPluginRegistry(plugins: readonly AgentryPlugin[], coreVers
   plugins.forEach((plugin, index) => {
     const malformed = describeMalformed(plugin);
     if (malformed) {
-      problems.push(new AgentryError({ code: 'validation_failed', message: `Plug-in #${index} is malformed: ${malformed}.`, details: { index }, suggestions: ['Create plug-ins with definePlugin() and pass the plug-in object, not its factory.'] }));
+      problems.push(
+        new AgentryError({
+          code: 'validation_failed',
+          message: `Plug-in #${index} is malformed: ${malformed}.`,
+          details: { index },
+          suggestions: [
+            'Create plug-ins with definePlugin() and pass the plug-in object, not its factory.',
+          ],
+        }),
+      );
       return;
     }
     const earlier = byName.get(plugin.name);
     if (earlier) {
-      problems.push(new AgentryError({
-        code: 'plugin_duplicate',
-        message: `Plug-in ${plugin.name} is installed twice (${earlier.version} and ${plugin.version}).`,
-        details: { name: plugin.name, versions: [earlier.version, plugin.version] },
-        suggestions: [`Pass ${plugin.name} once in plugins.`, 'If two copies are installed, run your package manager’s dedupe.'],
-      }));
+      problems.push(
+        new AgentryError({
+          code: 'plugin_duplicate',
+          message: `Plug-in ${plugin.name} is installed twice (${earlier.version} and ${plugin.version}).`,
+          details: { name: plugin.name, versions: [earlier.version, plugin.version] },
+          suggestions: [
+            `Pass ${plugin.name} once in plugins.`,
+            'If two copies are installed, run your package manager’s dedupe.',
+          ],
+        }),
+      );
       return;
     }
     byName.set(plugin.name, plugin);
     const key = plugin.config?.key;
     if (key !== undefined) {
       const owner = bySection.get(key);
-      if (owner) problems.push(claimedTwice(`configuration section "${key}"`, owner.name, plugin.name));
+      if (owner)
+        problems.push(claimedTwice(`configuration section "${key}"`, owner.name, plugin.name));
       else bySection.set(key, plugin);
     }
     for (const descriptor of plugin.providers ?? []) {
       const owner = byProvider.get(descriptor.type);
-      if (owner) problems.push(claimedTwice(`provider type "${descriptor.type}"`, owner.plugin.name, plugin.name));
+      if (owner)
+        problems.push(
+          claimedTwice(`provider type "${descriptor.type}"`, owner.plugin.name, plugin.name),
+        );
       else byProvider.set(descriptor.type, { plugin, descriptor });
     }
   });
@@ -87,21 +109,36 @@ export function createPluginRegistry(plugins: readonly AgentryPlugin[], coreVers
     for (const [dependency, range] of Object.entries(plugin.requires ?? {})) {
       const installed = dependency === CORE_PACKAGE ? coreVersion : byName.get(dependency)?.version;
       if (installed === undefined) {
-        problems.push(new AgentryError({
-          code: 'plugin_missing',
-          message: `Plug-in ${plugin.name} requires ${dependency} ${range}, which is not installed.`,
-          details: { plugin: plugin.name, requires: dependency, range },
-          suggestions: [`Install ${dependency} (npm install ${dependency}) and add it to plugins.`],
-        }));
+        problems.push(
+          new AgentryError({
+            code: 'plugin_missing',
+            message: `Plug-in ${plugin.name} requires ${dependency} ${range}, which is not installed.`,
+            details: { plugin: plugin.name, requires: dependency, range },
+            suggestions: [
+              `Install ${dependency} (npm install ${dependency}) and add it to plugins.`,
+            ],
+          }),
+        );
       } else if (semver.validRange(range) === null) {
-        problems.push(new AgentryError({ code: 'validation_failed', message: `Plug-in ${plugin.name} requires ${dependency} with an invalid semver range "${range}".`, details: { plugin: plugin.name, range }, suggestions: ['Report this to the plug-in’s author.'] }));
+        problems.push(
+          new AgentryError({
+            code: 'validation_failed',
+            message: `Plug-in ${plugin.name} requires ${dependency} with an invalid semver range "${range}".`,
+            details: { plugin: plugin.name, range },
+            suggestions: ['Report this to the plug-in’s author.'],
+          }),
+        );
       } else if (!semver.satisfies(installed, range, { includePrerelease: true })) {
-        problems.push(new AgentryError({
-          code: 'plugin_incompatible',
-          message: `Plug-in ${plugin.name}@${plugin.version} requires ${dependency} ${range}, but ${installed} is installed.`,
-          details: { plugin: plugin.name, requires: dependency, range, installed },
-          suggestions: [`Install a version of ${plugin.name} built for ${dependency}@${installed}, or install ${dependency}@"${range}".`],
-        }));
+        problems.push(
+          new AgentryError({
+            code: 'plugin_incompatible',
+            message: `Plug-in ${plugin.name}@${plugin.version} requires ${dependency} ${range}, but ${installed} is installed.`,
+            details: { plugin: plugin.name, requires: dependency, range, installed },
+            suggestions: [
+              `Install a version of ${plugin.name} built for ${dependency}@${installed}, or install ${dependency}@"${range}".`,
+            ],
+          }),
+        );
       }
     }
   }
@@ -121,7 +158,14 @@ export function createPluginRegistry(plugins: readonly AgentryPlugin[], coreVers
   return {
     plugins: ordered,
     list: () => [
-      { name: CORE_PACKAGE, version: coreVersion, requires: {}, configKey: undefined, providers: [], controls: [] },
+      {
+        name: CORE_PACKAGE,
+        version: coreVersion,
+        requires: {},
+        configKey: undefined,
+        providers: [],
+        controls: Object.keys(coreControls),
+      },
       ...ordered.map((plugin) => ({
         name: plugin.name,
         version: plugin.version,
@@ -147,9 +191,11 @@ function claimedTwice(what: string, first: string, second: string): AgentryError
 }
 
 function describeMalformed(plugin: unknown): string | undefined {
-  if (typeof plugin !== 'object' || plugin === null) return `expected a plug-in object, got ${typeof plugin}`;
+  if (typeof plugin !== 'object' || plugin === null)
+    return `expected a plug-in object, got ${typeof plugin}`;
   const candidate = plugin as Partial<AgentryPlugin>;
   if (typeof candidate.name !== 'string' || candidate.name.length === 0) return 'it has no name';
-  if (typeof candidate.version !== 'string' || semver.valid(candidate.version) === null) return `${candidate.name} has an invalid version "${String(candidate.version)}"`;
+  if (typeof candidate.version !== 'string' || semver.valid(candidate.version) === null)
+    return `${candidate.name} has an invalid version "${String(candidate.version)}"`;
   return undefined;
 }

@@ -36,10 +36,12 @@ export const agentInstanceSchema = z
   })
   .refine(
     // Zod still runs this when a date failed its format check; only compare two real dates.
-    (agent) => !(agent.createdAt instanceof Date && agent.lastActivity instanceof Date) || agent.lastActivity.getTime() >= agent.createdAt.getTime(),
+    (agent) =>
+      !(agent.createdAt instanceof Date && agent.lastActivity instanceof Date) ||
+      agent.lastActivity.getTime() >= agent.createdAt.getTime(),
     {
-    path: ['lastActivity'],
-    message: 'lastActivity must not be before createdAt.',
+      path: ['lastActivity'],
+      message: 'lastActivity must not be before createdAt.',
     },
   );
 

@@ -45,7 +45,12 @@ export const authenticationConfigSchema = z
         code: 'custom',
         path: ['defaultProvider'],
         message: `defaultProvider "${section.defaultProvider}" is not one of the configured providers.`,
-        params: { suggestion: names.size > 0 ? `Use one of: ${[...names].join(', ')}.` : 'Configure the provider under providers first.' },
+        params: {
+          suggestion:
+            names.size > 0
+              ? `Use one of: ${[...names].join(', ')}.`
+              : 'Configure the provider under providers first.',
+        },
       });
     }
   });

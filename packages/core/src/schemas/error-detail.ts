@@ -12,7 +12,12 @@ import { jsonRecordSchema } from './json-record.js';
  */
 export const errorDetailSchema = z.strictObject({
   /** A stable, lowercase snake_case code, such as `rate_limited`. */
-  code: z.string().regex(/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/, 'Expected a lowercase snake_case code such as "rate_limited".'),
+  code: z
+    .string()
+    .regex(
+      /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/,
+      'Expected a lowercase snake_case code such as "rate_limited".',
+    ),
   /** What happened. */
   message: z.string().min(1),
   /** Machine-readable facts; JSON values only. */

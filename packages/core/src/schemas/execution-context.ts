@@ -21,7 +21,10 @@ export const executionContextSchema = z.strictObject({
   /** Permissions granted to the agent; each a non-empty string, no duplicates. */
   permissions: z
     .array(z.string().min(1))
-    .refine((permissions) => new Set(permissions).size === permissions.length, 'Permissions must not repeat.'),
+    .refine(
+      (permissions) => new Set(permissions).size === permissions.length,
+      'Permissions must not repeat.',
+    ),
   /** The limits the agent runs within. */
   resourceLimits: resourceLimitsSchema,
   /** The longest a whole turn may take, in milliseconds; a positive integer. */

@@ -18,7 +18,11 @@ export const jsonRecordSchema = z.record(z.string(), z.unknown()).check((context
       input: context.value,
       path: problem.path,
       message: `Not serializable: ${problem.reason}.`,
-      params: { code: 'not_serializable', suggestion: 'Keep only JSON values here: strings, finite numbers, booleans, null, plain objects and arrays.' },
+      params: {
+        code: 'not_serializable',
+        suggestion:
+          'Keep only JSON values here: strings, finite numbers, booleans, null, plain objects and arrays.',
+      },
     });
   }
 });

@@ -103,7 +103,12 @@ export const errorMessageSchema = z.strictObject({
  * if (message.type === 'agent') console.log(message.model);
  * ```
  */
-export const messageSchema = z.discriminatedUnion('type', [userMessageSchema, agentMessageSchema, systemMessageSchema, errorMessageSchema]);
+export const messageSchema = z.discriminatedUnion('type', [
+  userMessageSchema,
+  agentMessageSchema,
+  systemMessageSchema,
+  errorMessageSchema,
+]);
 
 /** A message a person sent. */
 export type UserMessage = z.infer<typeof userMessageSchema>;

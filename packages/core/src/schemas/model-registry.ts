@@ -23,7 +23,10 @@ export interface ParsedModelId {
 export function parseModelId(id: string): ParsedModelId | undefined {
   if (!modelIdPattern.test(id)) return undefined;
   const separator = id.indexOf(':');
-  return { provider: providerTypeSchema.parse(id.slice(0, separator)), model: id.slice(separator + 1) };
+  return {
+    provider: providerTypeSchema.parse(id.slice(0, separator)),
+    model: id.slice(separator + 1),
+  };
 }
 
 /**
@@ -59,7 +62,10 @@ export const modelRegistrySchema = z
           code: 'custom',
           path: ['availableModels', id],
           message: `Model id "${id}" is not of the form provider:model.`,
-          params: { suggestion: 'Key each model as provider:model, such as openai:gpt-4o or anthropic:claude-sonnet-4-5.' },
+          params: {
+            suggestion:
+              'Key each model as provider:model, such as openai:gpt-4o or anthropic:claude-sonnet-4-5.',
+          },
         });
       } else if (parsed.model !== registry.availableModels[id]?.name) {
         context.addIssue({
@@ -75,14 +81,26 @@ export const modelRegistrySchema = z
         code: 'custom',
         path,
         message: `Model "${id}" is not registered in availableModels.`,
-        params: { code: 'unknown_model', suggestion: registered.length > 0 ? `Use one of: ${registered.join(', ')}; or register it.` : 'Register the model under availableModels.' },
+        params: {
+          code: 'unknown_model',
+          suggestion:
+            registered.length > 0
+              ? `Use one of: ${registered.join(', ')}; or register it.`
+              : 'Register the model under availableModels.',
+        },
       });
-    if (!Object.hasOwn(registry.availableModels, registry.defaultModel)) unknown(['defaultModel'], registry.defaultModel);
+    if (!Object.hasOwn(registry.availableModels, registry.defaultModel))
+      unknown(['defaultModel'], registry.defaultModel);
     const seen = new Set<string>();
     registry.fallbackChain.forEach((id, index) => {
       if (!Object.hasOwn(registry.availableModels, id)) unknown(['fallbackChain', index], id);
       if (seen.has(id)) {
-        context.addIssue({ code: 'custom', path: ['fallbackChain', index], message: `Model "${id}" appears twice in fallbackChain.`, params: { code: 'duplicate_id', suggestion: 'List each model once.' } });
+        context.addIssue({
+          code: 'custom',
+          path: ['fallbackChain', index],
+          message: `Model "${id}" appears twice in fallbackChain.`,
+          params: { code: 'duplicate_id', suggestion: 'List each model once.' },
+        });
       }
       seen.add(id);
     });

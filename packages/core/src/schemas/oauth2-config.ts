@@ -8,7 +8,9 @@ const secureUrl = (what: string) =>
       context.addIssue({
         code: 'custom',
         message: `The ${what} ${problem}.`,
-        params: { suggestion: `Use an absolute https URL for the ${what}; http is accepted only for localhost, 127.0.0.1 and [::1].` },
+        params: {
+          suggestion: `Use an absolute https URL for the ${what}; http is accepted only for localhost, 127.0.0.1 and [::1].`,
+        },
       });
     }
   });
@@ -32,7 +34,9 @@ export const oauth2ConfigSchema = z.strictObject({
   /** The OAuth2 client secret; a `${env:…}` or `${secret:…}` reference. */
   clientSecret: z.string().min(1).optional(),
   /** The scopes to request; no duplicates. */
-  scopes: z.array(z.string().min(1)).refine((scopes) => new Set(scopes).size === scopes.length, 'Scopes must not repeat.'),
+  scopes: z
+    .array(z.string().min(1))
+    .refine((scopes) => new Set(scopes).size === scopes.length, 'Scopes must not repeat.'),
   /** Where the authorization server sends the user back. */
   redirectUri: secureUrl('redirect URI'),
   /** Where tokens are obtained. */

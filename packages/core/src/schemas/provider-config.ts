@@ -37,7 +37,12 @@ export const providerConfigSchema = z.strictObject({
     const seen = new Set<string>();
     models.forEach((model, index) => {
       if (seen.has(model.name)) {
-        context.addIssue({ code: 'custom', path: [index, 'name'], message: `Model "${model.name}" is listed twice.`, params: { code: 'duplicate_id' } });
+        context.addIssue({
+          code: 'custom',
+          path: [index, 'name'],
+          message: `Model "${model.name}" is listed twice.`,
+          params: { code: 'duplicate_id' },
+        });
       }
       seen.add(model.name);
     });

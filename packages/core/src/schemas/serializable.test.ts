@@ -2,7 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { agentInstance, agentState, jsonRecord } from '../../test/arbitraries.js';
-import { AgentryError, agentInstanceSchema, agentStateSchema, assertSerializable, findSerializationProblem, formatPath } from '../index.js';
+import {
+  AgentryError,
+  agentInstanceSchema,
+  agentStateSchema,
+  assertSerializable,
+  findSerializationProblem,
+  formatPath,
+} from '../index.js';
 
 class Point {
   constructor(readonly x: number) {}
@@ -28,7 +35,12 @@ describe('findSerializationProblem', () => {
     ['a class instance', { p: new Point(1) }, ['p'], /Point/],
     ['undefined in an array', { list: [1, undefined] }, ['list', 1], /undefined/],
     ['a hole in an array', { list: sparse }, ['list', 1], /sparse/],
-    ['a __proto__ key', JSON.parse('{"__proto__": {"x": 1}}') as unknown, ['__proto__'], /__proto__/],
+    [
+      'a __proto__ key',
+      JSON.parse('{"__proto__": {"x": 1}}') as unknown,
+      ['__proto__'],
+      /__proto__/,
+    ],
   ])('rejects %s with its path', (_name, value, path, reason) => {
     const problem = findSerializationProblem(value);
     expect(problem?.path).toEqual(path);
@@ -37,7 +49,9 @@ describe('findSerializationProblem', () => {
 
   it('accepts the same object twice when it is not a cycle', () => {
     const shared = { x: 1 };
-    expect(findSerializationProblem({ a: shared, b: shared, list: [shared, shared] })).toBeUndefined();
+    expect(
+      findSerializationProblem({ a: shared, b: shared, list: [shared, shared] }),
+    ).toBeUndefined();
   });
 
   it('accepts every JSON value (property)', () => {
@@ -45,11 +59,20 @@ describe('findSerializationProblem', () => {
   });
 
   it('finds a problem exactly when a JSON round trip changes the value (property)', () => {
-    const anything = fc.anything({ withBigInt: true, withDate: true, withMap: true, withSet: true, withNullPrototype: true, withSparseArray: true, withBoxedValues: true });
+    const anything = fc.anything({
+      withBigInt: true,
+      withDate: true,
+      withMap: true,
+      withSet: true,
+      withNullPrototype: true,
+      withSparseArray: true,
+      withBoxedValues: true,
+    });
     fc.assert(
       fc.property(anything, (value) => {
         const problem = findSerializationProblem(value);
-        if (problem === undefined) expect(JSON.parse(JSON.stringify(value) ?? 'null')).toEqual(value);
+        if (problem === undefined)
+          expect(JSON.parse(JSON.stringify(value) ?? 'null')).toEqual(value);
       }),
     );
   });
@@ -76,7 +99,11 @@ describe('formatPath', () => {
 
 describe('agentStateSchema', () => {
   it('rejects memory that does not round-trip, naming the path', () => {
-    const result = agentStateSchema.safeParse({ messages: [], memory: { cache: new Map() }, status: 'idle' });
+    const result = agentStateSchema.safeParse({
+      messages: [],
+      memory: { cache: new Map() },
+      status: 'idle',
+    });
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.path).toEqual(['memory', 'cache']);
   });
@@ -100,7 +127,9 @@ describe('agentInstanceSchema', () => {
   it('round-trips any valid agent through JSON (property)', () => {
     fc.assert(
       fc.property(agentInstance, (agent) => {
-        const restored = agentInstanceSchema.parse(JSON.parse(JSON.stringify(z.encode(agentInstanceSchema, agent))));
+        const restored = agentInstanceSchema.parse(
+          JSON.parse(JSON.stringify(z.encode(agentInstanceSchema, agent))),
+        );
         expect(restored).toEqual(agent);
       }),
     );
@@ -112,13 +141,19 @@ describe('agentInstanceSchema', () => {
     const result = z.safeEncode(agentInstanceSchema, bad);
     expect(result.success).toBe(false);
     expect(result.error?.issues.map((issue) => issue.path.join('.'))).toContain('id');
-    const dates = z.safeEncode(agentInstanceSchema, { ...agent, lastActivity: new Date(agent.createdAt.getTime() - 1) });
+    const dates = z.safeEncode(agentInstanceSchema, {
+      ...agent,
+      lastActivity: new Date(agent.createdAt.getTime() - 1),
+    });
     expect(dates.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['lastActivity']);
   });
 
   it('refuses a persisted date that is not ISO 8601', () => {
     const agent = fc.sample(agentInstance, { numRuns: 1, seed: 3 })[0]!;
-    const json = { ...(z.encode(agentInstanceSchema, agent) as Record<string, unknown>), createdAt: 'yesterday' };
+    const json = {
+      ...(z.encode(agentInstanceSchema, agent) as Record<string, unknown>),
+      createdAt: 'yesterday',
+    };
     expect(agentInstanceSchema.safeParse(json).error?.issues[0]?.path).toEqual(['createdAt']);
   });
 });

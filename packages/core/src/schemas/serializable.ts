@@ -24,13 +24,18 @@ export function findSerializationProblem(value: unknown): SerializationProblem |
   return visit(value, [], new Set());
 }
 
-function visit(value: unknown, path: (string | number)[], ancestors: Set<object>): SerializationProblem | undefined {
+function visit(
+  value: unknown,
+  path: (string | number)[],
+  ancestors: Set<object>,
+): SerializationProblem | undefined {
   switch (typeof value) {
     case 'string':
     case 'boolean':
       return undefined;
     case 'number':
-      if (!Number.isFinite(value)) return { path, reason: `${value} is not a finite number and becomes null in JSON` };
+      if (!Number.isFinite(value))
+        return { path, reason: `${value} is not a finite number and becomes null in JSON` };
       if (Object.is(value, -0)) return { path, reason: '-0 becomes 0 in JSON' };
       return undefined;
     case 'undefined':
@@ -46,28 +51,39 @@ function visit(value: unknown, path: (string | number)[], ancestors: Set<object>
   }
 }
 
-function visitObject(value: object, path: (string | number)[], ancestors: Set<object>): SerializationProblem | undefined {
+function visitObject(
+  value: object,
+  path: (string | number)[],
+  ancestors: Set<object>,
+): SerializationProblem | undefined {
   if (ancestors.has(value)) return { path, reason: 'a cycle: this object contains itself' };
   if (Array.isArray(value)) {
     ancestors.add(value);
     for (let index = 0; index < value.length; index += 1) {
-      if (!(index in value)) return { path: [...path, index], reason: 'a hole in a sparse array becomes null in JSON' };
+      if (!(index in value))
+        return { path: [...path, index], reason: 'a hole in a sparse array becomes null in JSON' };
       const problem = visit(value[index], [...path, index], ancestors);
       if (problem) return problem;
     }
     ancestors.delete(value);
     return undefined;
   }
-  if (value instanceof Date) return { path, reason: 'a Date becomes a string in JSON; store date.toISOString()' };
+  if (value instanceof Date)
+    return { path, reason: 'a Date becomes a string in JSON; store date.toISOString()' };
   const prototype: unknown = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) {
     const name = (value as { constructor?: { name?: string } }).constructor?.name ?? 'object';
-    return { path, reason: `a ${name} instance loses its type in JSON; store plain objects and arrays` };
+    return {
+      path,
+      reason: `a ${name} instance loses its type in JSON; store plain objects and arrays`,
+    };
   }
-  if (Object.getOwnPropertySymbols(value).length > 0) return { path, reason: 'symbol-keyed properties are dropped by JSON' };
+  if (Object.getOwnPropertySymbols(value).length > 0)
+    return { path, reason: 'symbol-keyed properties are dropped by JSON' };
   ancestors.add(value);
   for (const key of Object.keys(value)) {
-    if (key === '__proto__') return { path: [...path, key], reason: 'the key "__proto__" is not allowed' };
+    if (key === '__proto__')
+      return { path: [...path, key], reason: 'the key "__proto__" is not allowed' };
     const child = (value as Record<string, unknown>)[key];
     if (child === undefined) continue;
     const problem = visit(child, [...path, key], ancestors);
@@ -95,7 +111,9 @@ export function assertSerializable(value: unknown, what = 'value'): void {
     code: 'not_serializable',
     message: `The ${what} cannot be persisted${where}: ${problem.reason}.`,
     details: { path: formatPath(problem.path), reason: problem.reason },
-    suggestions: ['Keep only JSON values (strings, finite numbers, booleans, null, plain objects and arrays) in persisted state.'],
+    suggestions: [
+      'Keep only JSON values (strings, finite numbers, booleans, null, plain objects and arrays) in persisted state.',
+    ],
   });
 }
 
@@ -111,7 +129,8 @@ export function formatPath(path: readonly PropertyKey[]): string {
   let text = '';
   for (const segment of path) {
     if (typeof segment === 'number') text += `[${segment}]`;
-    else if (typeof segment === 'string' && /^[A-Za-z_$][\w$]*$/.test(segment)) text += text ? `.${segment}` : segment;
+    else if (typeof segment === 'string' && /^[A-Za-z_$][\w$]*$/.test(segment))
+      text += text ? `.${segment}` : segment;
     else text += `[${JSON.stringify(String(segment))}]`;
   }
   return text || '(root)';

@@ -15,7 +15,9 @@ export function secureUrlProblem(value: string): string | undefined {
   }
   if (url.protocol === 'https:') return undefined;
   if (url.protocol === 'http:') {
-    return loopbackHosts.has(url.hostname) ? undefined : 'must use https (http is allowed only for localhost)';
+    return loopbackHosts.has(url.hostname)
+      ? undefined
+      : 'must use https (http is allowed only for localhost)';
   }
   return `must use https, not ${url.protocol.replace(':', '')}`;
 }
@@ -28,7 +30,9 @@ export function secureUrlProblem(value: string): string | undefined {
 export function httpUrlProblem(value: string): string | undefined {
   try {
     const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:' ? undefined : `must use http or https, not ${url.protocol.replace(':', '')}`;
+    return url.protocol === 'https:' || url.protocol === 'http:'
+      ? undefined
+      : `must use http or https, not ${url.protocol.replace(':', '')}`;
   } catch {
     return 'must be an absolute http(s) URL';
   }

@@ -1,0 +1,2 @@
+export { enabledFrameworks } from './enabled-frameworks.js';
+export { monitoringControls, type MonitoringControlId } from './monitoring-controls.js';

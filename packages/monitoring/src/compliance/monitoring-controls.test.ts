@@ -1,0 +1,121 @@
+import { GDPR_MAX_RETENTION_DAYS, SOC2_MIN_RETENTION_DAYS } from '@agentry/core';
+import { describe, expect, it } from 'vitest';
+import { compliantMonitoringConfig } from '../__fixtures__/compliant-monitoring-config.js';
+import { setPath } from '../__fixtures__/set-path.js';
+import { monitoringControls, type MonitoringControlId } from './monitoring-controls.js';
+
+/** The whole configuration around a compliant `monitoring` section, changed by `change`. */
+function configWith(change: (section: object) => void = () => {}) {
+  const section = compliantMonitoringConfig();
+  change(section);
+  return { monitoring: section };
+}
+
+const retentionPath = ['monitoring', 'logging', 'compliance', 'dataRetention'];
+const withRetention = (days: unknown) =>
+  configWith((section) => setPath(section, retentionPath.slice(1), days));
+
+/** Each control that checks one switch: its id and the path of that switch. */
+const switchControls: [MonitoringControlId, string[]][] = [
+  ['soc2.audit-trail', ['monitoring', 'logging', 'compliance', 'auditTrail']],
+  ['soc2.structured-logging', ['monitoring', 'logging', 'structured']],
+  ['gdpr.audit-trail', ['monitoring', 'logging', 'compliance', 'auditTrail']],
+];
+
+describe('monitoringControls', () => {
+  describe.each(Object.keys(monitoringControls) as MonitoringControlId[])('%s', (id) => {
+    it('does pass a compliant configuration', () => {
+      expect(monitoringControls[id](configWith())).toEqual([]);
+    });
+
+    it('does fail, without throwing, on a missing or malformed section', () => {
+      for (const config of [{}, { monitoring: null }, { monitoring: 'on' }, { monitoring: [] }]) {
+        expect(monitoringControls[id](config).length).toBeGreaterThan(0);
+      }
+    });
+  });
+
+  describe.each(switchControls)('%s', (id, path) => {
+    it('does report the switch when it is off, with the value found', () => {
+      const findings = monitoringControls[id](
+        configWith((section) => setPath(section, path.slice(1), false)),
+      );
+      expect(findings).toEqual([
+        {
+          path,
+          received: false,
+          message: expect.stringMatching(new RegExp(`: ${path.join('\\.')} is false\\.$`)),
+          suggestion: expect.stringContaining(`Set ${path.join('.')} to true`),
+        },
+      ]);
+    });
+
+    it('does report the switch as not set when the section is missing', () => {
+      expect(monitoringControls[id]({})).toEqual([
+        expect.objectContaining({
+          path,
+          received: undefined,
+          message: expect.stringMatching(/ is not set\.$/),
+        }),
+      ]);
+    });
+  });
+
+  describe('soc2.data-retention', () => {
+    const check = monitoringControls['soc2.data-retention'];
+
+    it.each([SOC2_MIN_RETENTION_DAYS, SOC2_MIN_RETENTION_DAYS + 1, 10 * 365])(
+      'does pass %i days',
+      (days) => {
+        expect(check(withRetention(days))).toEqual([]);
+      },
+    );
+
+    it.each<[unknown, RegExp]>([
+      [SOC2_MIN_RETENTION_DAYS - 1, /is 364\.$/],
+      [30, /is 30\.$/],
+      [Number.NaN, /is NaN\.$/],
+      ['365', /is "365"\.$/],
+      [undefined, /is not set\.$/],
+    ])('does report %s days at the exact path', (days, message) => {
+      expect(check(withRetention(days))).toEqual([
+        {
+          path: retentionPath,
+          received: days,
+          message: expect.stringMatching(message),
+          suggestion: `Set monitoring.logging.compliance.dataRetention to ${SOC2_MIN_RETENTION_DAYS} or more.`,
+        },
+      ]);
+    });
+  });
+
+  describe('gdpr.storage-limitation', () => {
+    const check = monitoringControls['gdpr.storage-limitation'];
+
+    it.each([1, 30, SOC2_MIN_RETENTION_DAYS, GDPR_MAX_RETENTION_DAYS])(
+      'does pass %i days',
+      (days) => {
+        expect(check(withRetention(days))).toEqual([]);
+      },
+    );
+
+    it.each<[unknown, RegExp]>([
+      [GDPR_MAX_RETENTION_DAYS + 1, /longer than the 1095 days/],
+      [100 * 365, /longer than the 1095 days/],
+      [Number.POSITIVE_INFINITY, /No data retention period is set/],
+      [0, /No data retention period is set/],
+      [-1, /No data retention period is set/],
+      [30.5, /No data retention period is set/],
+      [undefined, /No data retention period is set/],
+    ])('does report %s days at the exact path', (days, message) => {
+      expect(check(withRetention(days))).toEqual([
+        {
+          path: retentionPath,
+          received: days,
+          message: expect.stringMatching(message),
+          suggestion: expect.stringContaining(`at most ${GDPR_MAX_RETENTION_DAYS}`),
+        },
+      ]);
+    });
+  });
+});

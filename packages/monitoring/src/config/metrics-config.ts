@@ -1,0 +1,56 @@
+import { positiveIntegerSchema } from '@agentry/core';
+import { z } from 'zod';
+
+// A list literal rather than z.enum: the same check and message, and its type has no per-value
+// properties that TypeDoc would require documentation for.
+const exportFormatSchema = z.literal(['prometheus', 'opentelemetry', 'json']);
+
+/**
+ * Whether and how metrics (latency, tokens, cost, errors, throughput, uptime) are collected: how
+ * often, how long they are kept, and the formats they are exported in.
+ *
+ * `collectionInterval` (milliseconds) and `retentionPeriod` (hours) are positive integers;
+ * `exportFormats` holds each of `prometheus`, `opentelemetry` and `json` at most once, and may be
+ * empty when metrics are only read in process.
+ *
+ * @example
+ * ```ts
+ * metricsConfigSchema.parse({
+ *   enabled: true,
+ *   collectionInterval: 10_000,
+ *   retentionPeriod: 24 * 7,
+ *   exportFormats: ['prometheus', 'opentelemetry'],
+ * });
+ * ```
+ */
+export const metricsConfigSchema = z.strictObject({
+  /** Whether metrics are collected. */
+  enabled: z.boolean(),
+  /** How often metrics are sampled, in milliseconds; a positive integer. */
+  collectionInterval: positiveIntegerSchema(
+    'collectionInterval must be a positive integer number of milliseconds.',
+  ),
+  /** How long collected metrics are kept, in hours; a positive integer. */
+  retentionPeriod: positiveIntegerSchema(
+    'retentionPeriod must be a positive integer number of hours.',
+  ),
+  /** The formats metrics are exported in: `prometheus`, `opentelemetry`, `json`, each at most once. */
+  exportFormats: z.array(exportFormatSchema).check((context) => {
+    const seen = new Set<string>();
+    context.value.forEach((format, index) => {
+      if (seen.has(format)) {
+        context.issues.push({
+          code: 'custom',
+          input: format,
+          path: [index],
+          message: `exportFormats lists "${format}" more than once.`,
+          params: { suggestion: `Remove the repeated "${format}".` },
+        });
+      }
+      seen.add(format);
+    });
+  }),
+});
+
+/** Whether and how metrics are collected; see {@link metricsConfigSchema}. */
+export type MetricsConfig = z.infer<typeof metricsConfigSchema>;

@@ -1,0 +1,1 @@
+export { securityControls, type SecurityControlId } from './security-controls.js';
