@@ -19,9 +19,10 @@ describe('monitoring', () => {
       expect(plugin.name).toBe(packageJson.name);
       expect(plugin.version).toBe(packageJson.version);
       expect(VERSION).toBe(packageJson.version);
-      expect(plugin.requires).toEqual({
-        '@agentry/core': packageJson.peerDependencies['@agentry/core'],
-      });
+      // Released in one version group with core: it needs core's same minor at run time, while the
+      // peer range stays open across 0.x so that a release does not force a major bump.
+      expect(plugin.requires).toEqual({ '@agentry/core': `^${packageJson.version}` });
+      expect(packageJson.peerDependencies['@agentry/core']).toBe('>=0.1.0 <1.0.0');
     });
 
     it('does return a new definition on each call', () => {
