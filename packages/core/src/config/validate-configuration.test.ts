@@ -5,6 +5,7 @@ import {
   AgentryError,
   defineMigration,
   definePlugin,
+  positiveIntegerSchema,
   validateConfiguration,
   type ConfigurationIssue,
 } from '../index.js';
@@ -68,6 +69,39 @@ describe('validateConfiguration', () => {
     expect(issues[0]?.received).toBe(0);
     expect(issues[2]?.suggestion).toContain('Did you mean "automatic"?');
     for (const issue of issues) expect(issue.suggestion.length).toBeGreaterThan(5);
+  });
+
+  it("keeps a schema's own message, says what was found and what to do", async () => {
+    const limits = definePlugin({
+      name: 'agentry-test-limits',
+      version: '1.0.0',
+      config: {
+        key: 'limits',
+        schema: z.strictObject({
+          perMinute: positiveIntegerSchema(
+            'perMinute must be a positive integer (requests per minute).',
+          ),
+          burst: positiveIntegerSchema('burst must be a positive integer.'),
+        }),
+      },
+    });
+    const issues = await issuesOf(
+      { ...validConfig(), limits: { burst: 0.5 } },
+      { plugins: [testProvider, limits] },
+    );
+    expect(issues.map(({ path, message, suggestion }) => ({ path, message, suggestion }))).toEqual([
+      {
+        path: 'limits.perMinute',
+        message:
+          'Missing required value: perMinute must be a positive integer (requests per minute).',
+        suggestion: 'Add limits.perMinute.',
+      },
+      {
+        path: 'limits.burst',
+        message: 'burst must be a positive integer. Received 0.5.',
+        suggestion: 'Use a whole number here.',
+      },
+    ]);
   });
 
   it('reports an unknown key with the key it was probably meant to be', async () => {

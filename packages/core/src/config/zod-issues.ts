@@ -146,24 +146,23 @@ export function toConfigurationIssues(
     );
     const segments = [...options.prefix, ...local];
     const input = readConfigValue(options.input, local);
-    const authored =
+    if (
       (issue.code === 'invalid_type' || issue.code === 'too_small' || issue.code === 'too_big') &&
-      !defaultMessage.test(issue.message);
-    if (authored) {
-      // The schema states the rule in its own words; keep them, and say what was found.
-      const message =
-        input === undefined
-          ? `Missing required value: ${issue.message}`
-          : `${issue.message} Received ${describeReceived(input)}.`;
-      result.push(
-        make(
-          segments,
-          'validation_failed',
-          message,
-          'Change the value as the message says.',
-          input,
-        ),
-      );
+      !defaultMessage.test(issue.message)
+    ) {
+      // The schema states the rule in its own words: keep them, say what was found and what to do.
+      const missing = input === undefined;
+      const message = missing
+        ? `Missing required value: ${issue.message}`
+        : `${issue.message} Received ${describeReceived(input)}.`;
+      const suggestion = missing
+        ? `Add ${formatPath(segments)}.`
+        : issue.code === 'too_small'
+          ? `Use a value that is ${issue.inclusive ? 'at least' : 'more than'} ${String(issue.minimum)}.`
+          : issue.code === 'too_big'
+            ? `Use a value that is ${issue.inclusive ? 'at most' : 'less than'} ${String(issue.maximum)}.`
+            : `Use ${expectedWords[issue.expected] ?? issue.expected} here.`;
+      result.push(make(segments, 'validation_failed', message, suggestion, input));
       continue;
     }
     switch (issue.code) {
