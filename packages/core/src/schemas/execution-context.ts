@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { resourceLimitsSchema } from './resource-limits.js';
+import { uniqueItemsSchema } from './unique-items.js';
 
 /**
  * Who an agent works for and within which bounds: the session, the user, the permissions that
@@ -19,12 +20,7 @@ export const executionContextSchema = z.strictObject({
   /** The user the agent serves, when known. */
   userId: z.string().min(1).optional(),
   /** Permissions granted to the agent; each a non-empty string, no duplicates. */
-  permissions: z
-    .array(z.string().min(1))
-    .refine(
-      (permissions) => new Set(permissions).size === permissions.length,
-      'Permissions must not repeat.',
-    ),
+  permissions: uniqueItemsSchema(z.string().min(1), 'permissions'),
   /** The limits the agent runs within. */
   resourceLimits: resourceLimitsSchema,
   /** The longest a whole turn may take, in milliseconds; a positive integer. */

@@ -50,4 +50,5 @@ export {
   formatPath,
   type SerializationProblem,
 } from './serializable.js';
+export { uniqueItemsSchema } from './unique-items.js';
 export { workflowStateSchema, type WorkflowState } from './workflow-state.js';

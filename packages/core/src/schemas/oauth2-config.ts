@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { uniqueItemsSchema } from './unique-items.js';
 import { secureUrlProblem } from './url-rules.js';
 
 const secureUrl = (what: string) =>
@@ -34,9 +35,7 @@ export const oauth2ConfigSchema = z.strictObject({
   /** The OAuth2 client secret; a `${env:…}` or `${secret:…}` reference. */
   clientSecret: z.string().min(1).optional(),
   /** The scopes to request; no duplicates. */
-  scopes: z
-    .array(z.string().min(1))
-    .refine((scopes) => new Set(scopes).size === scopes.length, 'Scopes must not repeat.'),
+  scopes: uniqueItemsSchema(z.string().min(1), 'scopes'),
   /** Where the authorization server sends the user back. */
   redirectUri: secureUrl('redirect URI'),
   /** Where tokens are obtained. */

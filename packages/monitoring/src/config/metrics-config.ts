@@ -1,4 +1,4 @@
-import { positiveIntegerSchema } from '@agentry/core';
+import { positiveIntegerSchema, uniqueItemsSchema } from '@agentry/core';
 import { z } from 'zod';
 
 // A list literal rather than z.enum: the same check and message, and its type has no per-value
@@ -35,21 +35,7 @@ export const metricsConfigSchema = z.strictObject({
     'retentionPeriod must be a positive integer number of hours.',
   ),
   /** The formats metrics are exported in: `prometheus`, `opentelemetry`, `json`, each at most once. */
-  exportFormats: z.array(exportFormatSchema).check((context) => {
-    const seen = new Set<string>();
-    context.value.forEach((format, index) => {
-      if (seen.has(format)) {
-        context.issues.push({
-          code: 'custom',
-          input: format,
-          path: [index],
-          message: `exportFormats lists "${format}" more than once.`,
-          params: { suggestion: `Remove the repeated "${format}".` },
-        });
-      }
-      seen.add(format);
-    });
-  }),
+  exportFormats: uniqueItemsSchema(exportFormatSchema, 'exportFormats'),
 });
 
 /** Whether and how metrics are collected; see {@link metricsConfigSchema}. */

@@ -1,3 +1,4 @@
+import { uniqueItemsSchema } from '@agentry/core';
 import { z } from 'zod';
 
 // A list literal rather than z.enum: the same check and message, and its type has no per-value
@@ -26,24 +27,9 @@ export const permissionSchema = z.strictObject({
     params: { suggestion: 'Name the resource, such as "agents" or "workflows".' },
   }),
   /** The actions allowed on the resource: at least one of `create`, `read`, `update`, `delete`, each once. */
-  actions: z
-    .array(permissionActionSchema)
-    .min(1, { error: 'actions must list at least one of create, read, update, delete.' })
-    .check((context) => {
-      const seen = new Set<string>();
-      context.value.forEach((action, index) => {
-        if (seen.has(action)) {
-          context.issues.push({
-            code: 'custom',
-            input: action,
-            path: [index],
-            message: `actions lists "${action}" more than once.`,
-            params: { suggestion: `Remove the repeated "${action}".` },
-          });
-        }
-        seen.add(action);
-      });
-    }),
+  actions: uniqueItemsSchema(permissionActionSchema, 'actions').min(1, {
+    error: 'actions must list at least one of create, read, update, delete.',
+  }),
   /** Attributes that must also match for the grant to apply, such as `{ ownerOnly: true }`. */
   conditions: z.record(z.string(), z.unknown()).optional(),
 });
