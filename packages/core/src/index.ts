@@ -4,11 +4,15 @@
  *
  * @packageDocumentation
  */
+export * from './agent/index.js';
 export * from './agentry/index.js';
 export * from './compliance/index.js';
 export * from './config/index.js';
 export * from './errors/index.js';
+export * from './model/index.js';
 export * from './plugins/index.js';
+export * from './resilience/index.js';
 export * from './schemas/index.js';
+export * from './stores/index.js';
 export * from './versioning/index.js';
 export { VERSION } from './version.js';

@@ -1,4 +1,5 @@
 import { definePlugin, type AgentInstance } from '../src/index.js';
+import { fakeProvider } from './scripted-model.js';
 
 const capabilities = {
   maxTokens: 16384,
@@ -17,13 +18,12 @@ export const testProvider = definePlugin({
   version: '1.0.0',
   requires: { '@agentry/core': '^0.1.0' },
   providers: [
-    {
-      type: 'openai',
+    fakeProvider('openai', {
       validateApiKey: (key) =>
         /^tk-[A-Za-z0-9]{40,}$/.test(key)
           ? undefined
           : 'expected "tk-" followed by at least 40 letters or digits.',
-    },
+    }),
   ],
 });
 

@@ -9,5 +9,4 @@ export type {
   PluginCompliance,
   PluginConfigSection,
   PluginHost,
-  ProviderDescriptor,
 } from './plugin-types.js';

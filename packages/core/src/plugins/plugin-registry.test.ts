@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { fakeProvider } from '../../test/scripted-model.js';
 import { AgentryError, createPluginRegistry, definePlugin, VERSION } from '../index.js';
 
 const plugin = (name: string, extra: Partial<Parameters<typeof definePlugin>[0]> = {}) =>
@@ -19,7 +20,7 @@ describe('createPluginRegistry', () => {
     const registry = createPluginRegistry([
       plugin('a', { config: { key: 'a', schema: z.strictObject({}) } }),
       plugin('b', {
-        providers: [{ type: 'google', validateApiKey: () => undefined }],
+        providers: [fakeProvider('google')],
         compliance: { controls: { 'soc2.audit-trail': () => [] } },
       }),
     ]);
@@ -58,7 +59,7 @@ describe('createPluginRegistry', () => {
         createPluginRegistry([plugin('a', { config: section }), plugin('b', { config: section })]),
       ),
     ).toBe('plugin_duplicate');
-    const provider = [{ type: 'openai' as const, validateApiKey: () => undefined }];
+    const provider = [fakeProvider('openai')];
     expect(
       codeOf(() =>
         createPluginRegistry([

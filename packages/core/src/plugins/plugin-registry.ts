@@ -2,7 +2,8 @@ import semver from 'semver';
 import { coreControls } from '../compliance/core-controls.js';
 import { AgentryError } from '../errors/index.js';
 import { VERSION } from '../version.js';
-import type { AgentryPlugin, ProviderDescriptor } from './plugin-types.js';
+import type { ProviderFactory } from '../model/language-model.js';
+import type { AgentryPlugin } from './plugin-types.js';
 
 const CORE_PACKAGE = '@agentry/core';
 
@@ -30,8 +31,8 @@ export interface PluginRegistry {
   get(name: string): AgentryPlugin | undefined;
   /** The plug-in owning a configuration section. */
   forSection(key: string): AgentryPlugin | undefined;
-  /** The provider descriptor serving a provider type. */
-  provider(type: string): ProviderDescriptor | undefined;
+  /** The provider factory serving a provider type. */
+  provider(type: string): ProviderFactory | undefined;
   /** The installed plug-ins, in installation order. */
   readonly plugins: readonly AgentryPlugin[];
 }
@@ -55,7 +56,7 @@ export function createPluginRegistry(
   const problems: AgentryError[] = [];
   const byName = new Map<string, AgentryPlugin>();
   const bySection = new Map<string, AgentryPlugin>();
-  const byProvider = new Map<string, { plugin: AgentryPlugin; descriptor: ProviderDescriptor }>();
+  const byProvider = new Map<string, { plugin: AgentryPlugin; descriptor: ProviderFactory }>();
 
   plugins.forEach((plugin, index) => {
     const malformed = describeMalformed(plugin);

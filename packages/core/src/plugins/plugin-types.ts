@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ComplianceCheck, ComplianceFramework } from '../compliance/compliance-types.js';
+import type { ProviderFactory } from '../model/language-model.js';
 
 /** The configuration section a plug-in owns: a top-level key of the SDK configuration and its schema. */
 export interface PluginConfigSection<TSchema extends z.ZodType = z.ZodType> {
@@ -12,20 +13,6 @@ export interface PluginConfigSection<TSchema extends z.ZodType = z.ZodType> {
    * whose section is optional documents what it does without one.
    */
   required?: boolean;
-}
-
-/**
- * A provider a plug-in serves, as far as configuration is concerned: which `ProviderConfig.type`
- * it answers for and how to check an API key's format.
- */
-export interface ProviderDescriptor {
-  /** The `ProviderConfig.type` this plug-in serves. */
-  type: 'openai' | 'anthropic' | 'google';
-  /**
-   * Checks an API key's format without calling the provider. Returns `undefined` when the key
-   * looks right, or a sentence saying what is wrong (never containing the key).
-   */
-  validateApiKey(apiKey: string): string | undefined;
 }
 
 /** What a plug-in contributes to compliance checking. */
@@ -67,7 +54,7 @@ export interface AgentryPlugin<TSection = unknown> {
   /** The configuration section the plug-in owns. */
   readonly config?: PluginConfigSection<z.ZodType<TSection>>;
   /** The providers the plug-in serves. */
-  readonly providers?: readonly ProviderDescriptor[];
+  readonly providers?: readonly ProviderFactory[];
   /** What the plug-in contributes to compliance checking. */
   readonly compliance?: PluginCompliance;
   /** Runs once after the configuration has been validated, in installation order. */

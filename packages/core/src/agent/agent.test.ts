@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { scriptedModel, textTurn } from '../../test/scripted-model.js';
+import { AgentryError, createAgent, defineTool, type AgentEvent, type AgentRunPart } from '../index.js';
+
+const toolTurn = (calls: { id: string; name: string; input: string }[]) => ({
+  content: calls.map((call) => ({ type: 'tool-call' as const, toolCallId: call.id, toolName: call.name, input: call.input })),
+  finishReason: 'tool-calls' as const,
+  usage: { inputTokens: 5, outputTokens: 5, totalTokens: 10 },
+});
+
+describe('createAgent', () => {
+  describe('send', () => {
+    it('answers a message, records it in the conversation and reports usage', async () => {
+      const model = scriptedModel([textTurn('Hello!')]);
+      const agent = createAgent({ model, instructions: 'Be kind.' });
+      const result = await agent.send('Hi');
+      expect(result.text).toBe('Hello!');
+      expect(result.usage.totalTokens).toBe(20);
+      expect(agent.state.messages.map((message) => [message.type, message.content])).toEqual([
+        ['user', 'Hi'],
+        ['agent', 'Hello!'],
+      ]);
+      expect(model.requests[0]?.system).toBe('Be kind.');
+      expect(agent.lifecycle).toBe('idle');
+      expect(agent.performance.requestsCompleted).toBe(1);
+    });
+
+    it('runs tool calls in parallel and sends the results back, refusing malformed arguments', async () => {
+      const calls: string[] = [];
+      const weather = defineTool({
+        name: 'weather',
+        description: 'Weather for a city.',
+        input: z.object({ city: z.string() }),
+        execute: async ({ city }) => {
+          calls.push(city);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          return { city, celsius: 20 };
+        },
+      });
+      const model = scriptedModel([
+        toolTurn([
+          { id: 'a', name: 'weather', input: '{"city":"Lisbon"}' },
+          { id: 'b', name: 'weather', input: '{"city":"Porto"}' },
+          { id: 'c', name: 'weather', input: '{"city":"Fa' },
+          { id: 'd', name: 'weather', input: '{"town":"Braga"}' },
+        ]),
+        textTurn('Both are warm.'),
+      ]);
+      const agent = createAgent({ model, tools: [weather] });
+      const parts: AgentRunPart[] = [];
+      const run = agent.send('Weather?');
+      for await (const part of run) parts.push(part);
+      const result = await run;
+      expect(result.text).toBe('Both are warm.');
+      expect(calls.sort()).toEqual(['Lisbon', 'Porto']);
+      const toolMessage = model.requests[1]?.messages.at(-1);
+      expect(toolMessage?.role).toBe('tool');
+      const results = toolMessage?.role === 'tool' ? toolMessage.content : [];
+      expect(results.map((part) => [part.toolCallId, part.isError === true])).toEqual([
+        ['a', false],
+        ['b', false],
+        ['c', true],
+        ['d', true],
+      ]);
+      expect(JSON.stringify(results[2]?.output)).toContain('not valid JSON');
+      expect(parts.map((part) => part.type)).toContain('tool-response');
+      expect(parts.at(-1)?.type).toBe('run-end');
+    });
+
+    it('answers messages sent while processing in order, never interleaved', async () => {
+      const model = scriptedModel([textTurn('one'), textTurn('two'), textTurn('three')]);
+      const agent = createAgent({ model });
+      const runs = [agent.send('1'), agent.send('2'), agent.send('3')];
+      expect(agent.queued).toBe(2);
+      const texts = (await Promise.all(runs)).map((result) => result.text);
+      expect(texts).toEqual(['one', 'two', 'three']);
+      expect(agent.state.messages.map((message) => message.content)).toEqual(['1', 'one', '2', 'two', '3', 'three']);
+    });
+
+    it('goes to Error on a failure that is not recoverable, and retry() continues the turn', async () => {
+      const events: AgentEvent[] = [];
+      const model = scriptedModel([new AgentryError({ code: 'invalid_request', message: 'bad' }), textTurn('fixed')]);
+      const agent = createAgent({ model });
+      agent.events$.subscribe((event) => events.push(event));
+      await expect(agent.send('x')).rejects.toMatchObject({ code: 'invalid_request' });
+      expect(agent.lifecycle).toBe('error');
+      expect(agent.state.messages).toEqual([]);
+      const retried = await agent.retry();
+      expect(retried.text).toBe('fixed');
+      expect(agent.state.messages.map((message) => message.content)).toEqual(['x', 'fixed']);
+      const transitions = events.filter((event) => event.type === 'status-delta').map((event) => event.type === 'status-delta' && event.event);
+      expect(transitions).toEqual(['receiveMessage', 'exception', 'retry', 'completeTask']);
+    });
+  });
+});

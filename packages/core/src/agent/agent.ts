@@ -1,0 +1,436 @@
+import { randomUUID } from 'node:crypto';
+import { Subject, type Observable } from 'rxjs';
+import type { z } from 'zod';
+import { AgentryError, toAgentryError } from '../errors/index.js';
+import type { LanguageModel, ModelParameters } from '../model/index.js';
+import { createSemaphore, createTokenBucket, systemClock, type Clock } from '../resilience/index.js';
+import type { AgentInstance } from '../schemas/agent-instance.js';
+import type { AgentState, AgentStatus } from '../schemas/agent-state.js';
+import type { ExecutionContext } from '../schemas/execution-context.js';
+import type { PerformanceMetrics } from '../schemas/performance-metrics.js';
+import type { ResourceLimits } from '../schemas/resource-limits.js';
+import type { StateStore } from '../stores/index.js';
+import type { AgentEvent } from './agent-events.js';
+import { AgentMetrics } from './agent-metrics.js';
+import { createAgentRun, type AgentRun, type AgentRunController } from './agent-run.js';
+import { nextAgentState, type AgentLifecycleEvent, type AgentLifecycleState } from './agent-state-machine.js';
+import { executeTurn, type TurnHost, type TurnRecord as Turn } from './agent-turn.js';
+import type { Tool } from './define-tool.js';
+import type { ModelMiddleware, ToolMiddleware } from './middleware.js';
+import { createModelRouter } from './create-model-router.js';
+import type { ModelRouter } from './model-router-types.js';
+
+/** Resource limits an agent gets when its context names none (see {@link AgentOptions.context}). */
+export const defaultResourceLimits: Readonly<ResourceLimits> = Object.freeze({
+  maxMemory: 8 * 1024 * 1024,
+  maxCpu: 60_000,
+  maxConnections: 8,
+  maxTokensPerMinute: 1_000_000,
+});
+
+/** How {@link createAgent} builds an agent. */
+export interface AgentOptions {
+  /** The agent's id, a UUID; a new one by default. */
+  id?: string;
+  /** The model, or a router over a primary model and its fallbacks (`agentry.createAgent` builds one from the configuration). */
+  model: LanguageModel | ModelRouter;
+  /** System instructions sent with every request. */
+  instructions?: string;
+  /** The tools the agent may call. */
+  tools?: readonly Tool[];
+  /** The most model steps in one turn (default 10); a turn that still wants tools then ends with `tool-calls`. */
+  maxSteps?: number;
+  /** Sampling parameters for every request. */
+  parameters?: ModelParameters;
+  /** Who the agent works for and within which bounds; omitted fields take documented defaults. */
+  context?: {
+    /** The session; a new UUID by default. */
+    sessionId?: string;
+    /** The user served, when known. */
+    userId?: string;
+    /** Permissions the agent holds; checked by tools and passed to middleware. */
+    permissions?: readonly string[];
+    /** Limits; each omitted one takes its value from {@link defaultResourceLimits}. */
+    resourceLimits?: Partial<ResourceLimits>;
+    /** The longest a whole turn may take, in milliseconds, time spent paused excluded (default 120 000). */
+    timeout?: number;
+  };
+  /** When the tokens-per-minute budget is spent: wait for it to refill (default) or refuse with `limit_exceeded`. */
+  onTokenLimit?: 'wait' | 'refuse';
+  /** The timeout of a tool that sets none, in milliseconds (default 30 000). */
+  toolTimeout?: number;
+  /** Middleware around model calls and tool calls. */
+  middleware?: { model?: readonly ModelMiddleware[]; tool?: readonly ToolMiddleware[] };
+  /** Marks the agent real-time: a step whose latency to first output exceeds `threshold` ms (default 200) is flagged. */
+  realtime?: { threshold?: number };
+  /** Where the agent persists its state after every completed step. */
+  store?: StateStore;
+  /** Starts the agent (Created -> Idle) at once; default true. */
+  autoStart?: boolean;
+  /** The clock for timers and times (tests inject a fake one). */
+  clock?: Clock;
+  /** Makes ids for runs and messages; `crypto.randomUUID` by default. */
+  generateId?: () => string;
+  /** @internal State restored from a store. */
+  restored?: { instance: AgentInstance; revision: number };
+}
+
+/** What {@link Agent.send} takes: text, or text with images. */
+export type SendInput = string | { text: string; images?: readonly ({ url: string } | { data: Uint8Array; mediaType: string })[] };
+
+/** Options of one turn. */
+export interface SendOptions<TOutput> {
+  /** A schema for structured output: the model answers in JSON, validated into `result.output`. */
+  output?: z.ZodType<TOutput>;
+  /** Aborts the turn. */
+  signal?: AbortSignal;
+}
+
+/** Whether a real-time agent keeps within its latency threshold. */
+export interface RealtimeCompliance {
+  /** The threshold in milliseconds. */
+  threshold: number;
+  /** Whether the moving response time is under the threshold. */
+  compliant: boolean;
+  /** How many steps exceeded it. */
+  violations: number;
+}
+
+/** A running agent: the specification's AgentInstance with its state machine and loop. */
+export interface Agent {
+  /** The agent's id (a UUID). */
+  readonly id: string;
+  /** Where the agent is in its life. */
+  readonly lifecycle: AgentLifecycleState;
+  /** The conversation, memory and status; read-only outside the agent. */
+  readonly state: Readonly<AgentState>;
+  /** The execution context. */
+  readonly context: Readonly<ExecutionContext>;
+  /** Live metrics. */
+  readonly performance: PerformanceMetrics;
+  /** Real-time compliance, when the agent is marked real-time. */
+  readonly realtime: RealtimeCompliance | undefined;
+  /** When the agent was created. */
+  readonly createdAt: Date;
+  /** When the agent last did anything. */
+  readonly lastActivity: Date;
+  /** Everything the agent does. */
+  readonly events$: Observable<AgentEvent>;
+  /** How many turns wait behind the current one. */
+  readonly queued: number;
+  /** Created -> Idle. @throws AgentryError `invalid_transition` */
+  start(): void;
+  /**
+   * Queues a turn: the message is answered after every turn sent before it, never interleaved.
+   *
+   * @throws AgentryError `invalid_transition` after shutdown began (the run fails with it)
+   */
+  send<TOutput = undefined>(input: SendInput, options?: SendOptions<TOutput>): AgentRun<TOutput>;
+  /** Pauses at the next step boundary (Processing -> Paused). @throws AgentryError `invalid_transition` when not processing */
+  pause(): void;
+  /** Paused -> Processing. @throws AgentryError `invalid_transition` when not paused or pausing */
+  resume(): void;
+  /** Error -> Processing: runs the failed turn again from where it stopped. @throws AgentryError `invalid_transition` */
+  retry(): AgentRun<unknown>;
+  /**
+   * Processing or Paused: aborts the current turn (it fails with `aborted`) and goes on with the
+   * queue. Error: drops the failed turn (Error -> Idle). @throws AgentryError `invalid_transition` when idle
+   */
+  abort(reason?: string): void;
+  /** Waits for queued turns, then Idle -> shut down; later sends are refused. @throws AgentryError `invalid_transition` in Error */
+  shutdown(): Promise<void>;
+  /** The agent as the specification's AgentInstance (a copy). */
+  toInstance(): AgentInstance;
+}
+
+/**
+ * Creates an agent, started (Idle) unless `autoStart` is false.
+ *
+ * @throws AgentryError `validation_failed` for an invalid id, tool list or option
+ * @example
+ * ```ts
+ * const agent = createAgent({ model, instructions: 'Be brief.', tools: [weather] });
+ * const run = agent.send('Weather in Lisbon?');
+ * for await (const part of run) if (part.type === 'text-delta') process.stdout.write(part.delta);
+ * const { text, usage } = await run;
+ * ```
+ */
+export function createAgent(options: AgentOptions): Agent {
+  return new AgentImpl(options);
+}
+
+class AgentImpl implements Agent {
+  readonly id: string;
+  readonly createdAt: Date;
+  readonly context: ExecutionContext;
+  #lifecycle: AgentLifecycleState = 'created';
+  #state: AgentState;
+  #lastActivity: Date;
+  #events: Subject<AgentEvent> | undefined;
+  readonly #queue: Turn[] = [];
+  #current: Turn | undefined;
+  #failed: Turn | undefined;
+  #draining: { resolve: () => void; promise: Promise<void> } | undefined;
+  #pauseRequested = false;
+  #resumeWaiter: (() => void) | undefined;
+  readonly #metrics: AgentMetrics;
+  #realtime: RealtimeCompliance | undefined;
+  #revision: number | undefined;
+  #limits: TurnHost['limiter'] | undefined;
+  readonly #options: AgentOptions;
+  readonly #router: ModelRouter;
+  readonly #clock: Clock;
+  readonly #generateId: () => string;
+
+  constructor(options: AgentOptions) {
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#generateId = options.generateId ?? randomUUID;
+    this.#router = 'run' in options.model ? options.model : createModelRouter({ models: [options.model], clock: this.#clock });
+    const restored = options.restored?.instance;
+    this.id = restored?.id ?? options.id ?? this.#generateId();
+    this.createdAt = restored?.createdAt ?? new Date(this.#clock.now());
+    this.#lastActivity = restored?.lastActivity ?? this.createdAt;
+    this.#state = restored ? structuredClone(restored.state) : { messages: [], memory: {}, status: 'idle' };
+    this.#revision = options.restored?.revision;
+    this.context = restored?.context ?? {
+      sessionId: options.context?.sessionId ?? this.#generateId(),
+      ...(options.context?.userId !== undefined ? { userId: options.context.userId } : {}),
+      permissions: [...(options.context?.permissions ?? [])],
+      resourceLimits: { ...defaultResourceLimits, ...options.context?.resourceLimits },
+      timeout: options.context?.timeout ?? 120_000,
+    };
+    this.#metrics = new AgentMetrics(() => this.#clock.now(), restored?.performance);
+    if (options.realtime) this.#realtime = { threshold: options.realtime.threshold ?? 200, compliant: true, violations: 0 };
+    if (options.autoStart !== false) this.start();
+  }
+
+  get lifecycle() {
+    return this.#lifecycle;
+  }
+  get state(): Readonly<AgentState> {
+    return this.#state;
+  }
+  get performance() {
+    return this.#metrics.snapshot();
+  }
+  get realtime() {
+    return this.#realtime && { ...this.#realtime };
+  }
+  get lastActivity() {
+    return this.#lastActivity;
+  }
+  get queued() {
+    return this.#queue.length;
+  }
+  get events$(): Observable<AgentEvent> {
+    this.#events ??= new Subject<AgentEvent>();
+    return this.#events.asObservable();
+  }
+
+  /** @internal */ emit(event: AgentEvent): void {
+    if (this.#events?.observed) this.#events.next(event);
+  }
+
+  /** @internal */ transition(event: AgentLifecycleEvent): void {
+    const change = nextAgentState(this.#lifecycle, event);
+    this.#lifecycle = change.to;
+    const status: AgentStatus | undefined = change.to === 'created' || change.to === 'shut-down' ? undefined : change.to;
+    if (status) this.#state.status = status;
+    this.#lastActivity = new Date(this.#clock.now());
+    this.emit({ type: 'status-delta', ...change });
+  }
+
+  start(): void {
+    this.transition('start');
+  }
+
+  send<TOutput = undefined>(input: SendInput, options: SendOptions<TOutput> = {}): AgentRun<TOutput> {
+    const controller = createAgentRun<TOutput>(this.#generateId(), () => this.#abortTurn(turn));
+    const turn: Turn = { input: typeof input === 'string' ? { text: input } : input, controller: controller as AgentRunController<unknown>, output: options.output, started: false };
+    if (this.#draining || this.#lifecycle === 'shut-down' || this.#lifecycle === 'created') {
+      const error = new AgentryError({
+        code: 'invalid_transition',
+        message: this.#lifecycle === 'created' ? 'The agent has not been started; call start() first.' : 'The agent is shutting down and takes no new messages.',
+        details: { state: this.#lifecycle },
+        suggestions: [this.#lifecycle === 'created' ? 'Call agent.start().' : 'Create a new agent.'],
+      });
+      controller.reject(error);
+      return controller.run;
+    }
+    options.signal?.addEventListener('abort', () => controller.run.abort(String(options.signal?.reason ?? 'aborted')), { once: true });
+    this.#queue.push(turn);
+    this.#pump();
+    return controller.run;
+  }
+
+  pause(): void {
+    if (this.#lifecycle !== 'processing') nextAgentState(this.#lifecycle, 'pause');
+    this.#pauseRequested = true;
+  }
+
+  resume(): void {
+    if (this.#lifecycle === 'processing' && this.#pauseRequested) {
+      this.#pauseRequested = false;
+      return;
+    }
+    this.transition('resume');
+    this.#resumeWaiter?.();
+  }
+
+  retry(): AgentRun<unknown> {
+    const failed = this.#failed;
+    if (this.#lifecycle !== 'error' || !failed) nextAgentState(this.#lifecycle, 'retry');
+    const controller = createAgentRun<unknown>(this.#generateId(), () => this.#abortTurn(turn));
+    const turn: Turn = { ...failed!, controller };
+    this.#failed = undefined;
+    this.transition('retry');
+    void this.#runTurn(turn, true);
+    return controller.run;
+  }
+
+  abort(reason = 'The agent was told to abort.'): void {
+    if (this.#lifecycle === 'error') {
+      this.#failed = undefined;
+      this.transition('abort');
+      this.#pump();
+      return;
+    }
+    if (this.#lifecycle !== 'processing' && this.#lifecycle !== 'paused') nextAgentState(this.#lifecycle, 'abort');
+    this.#current?.controller.run.abort(reason);
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.#lifecycle === 'shut-down') return;
+    if (this.#lifecycle === 'error') nextAgentState('error', 'shutdown');
+    if (this.#lifecycle === 'created') this.transition('start');
+    if (!this.#draining) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((done) => (resolve = done));
+      this.#draining = { resolve, promise };
+    }
+    this.#pump();
+    await this.#draining.promise;
+  }
+
+  toInstance(): AgentInstance {
+    return this.#instanceOf(structuredClone(this.#state));
+  }
+
+  #instanceOf(state: AgentState): AgentInstance {
+    const model = this.#router.models[0]!;
+    return {
+      id: this.id,
+      model: { provider: model.provider, model: model.modelId, version: model.modelId, parameters: { ...this.#options.parameters }, capabilities: { ...model.capabilities } },
+      state,
+      context: this.context,
+      performance: this.#metrics.snapshot(),
+      createdAt: this.createdAt,
+      lastActivity: this.#lastActivity,
+    };
+  }
+
+  #pump(): void {
+    if (this.#current || this.#lifecycle !== 'idle') return;
+    const next = this.#queue.shift();
+    if (next) {
+      void this.#runTurn(next, false);
+      return;
+    }
+    if (this.#draining) {
+      this.transition('shutdown');
+      this.#draining.resolve();
+      this.#events?.complete();
+    }
+  }
+
+  #abortTurn(turn: Turn): void {
+    const index = this.#queue.indexOf(turn);
+    if (index >= 0) {
+      this.#queue.splice(index, 1);
+      turn.controller.reject(new AgentryError({ code: 'aborted', message: 'The run was aborted before it started.' }));
+      return;
+    }
+    // A paused turn must wake up to see its abort.
+    if (this.#current === turn && this.#lifecycle === 'paused') this.resume();
+  }
+
+  async #runTurn(turn: Turn, retrying: boolean): Promise<void> {
+    this.#current = turn;
+    if (!retrying) this.transition('receiveMessage');
+    try {
+      const result = await executeTurn(this.#turnHost(), turn);
+      this.#metrics.recordTurn(true);
+      this.#current = undefined;
+      this.transition('completeTask');
+      turn.controller.resolve(result);
+    } catch (caught) {
+      const error = toAgentryError(caught);
+      this.#metrics.recordTurn(false);
+      this.#current = undefined;
+      if (this.#lifecycle === 'paused') this.transition('resume');
+      this.transition('exception');
+      turn.controller.push({ type: 'run-error', runId: turn.controller.run.id, error });
+      this.emit({ type: 'run-error', runId: turn.controller.run.id, error });
+      turn.controller.reject(error);
+      if (error.code === 'aborted') this.transition('abort');
+      else this.#failed = turn;
+    }
+    this.emit({ type: 'metrics-delta', metrics: this.#metrics.snapshot() });
+    this.#pump();
+  }
+
+  #turnHost(): TurnHost {
+    return {
+      agentId: this.id,
+      context: this.context,
+      emit: (event) => this.emit(event),
+      limiter: this.#limiter(),
+      options: this.#options,
+      router: this.#router,
+      clock: this.#clock,
+      generateId: this.#generateId,
+      metrics: this.#metrics,
+      getState: () => this.#state,
+      setState: (state: AgentState) => {
+        this.#state = state;
+        this.#lastActivity = new Date(this.#clock.now());
+      },
+      revision: { get: () => this.#revision, set: (value: number) => (this.#revision = value) },
+      pauseRequested: () => this.#pauseRequested,
+      waitIfPaused: (signal: AbortSignal) => this.#waitIfPaused(signal),
+      toInstance: (state: AgentState) => this.#instanceOf(state),
+      recordLatency: (latency: number) => this.#recordLatency(latency),
+    };
+  }
+
+  async #waitIfPaused(signal: AbortSignal): Promise<void> {
+    if (!this.#pauseRequested || signal.aborted) return;
+    this.#pauseRequested = false;
+    this.transition('pause');
+    await new Promise<void>((resolve) => (this.#resumeWaiter = resolve));
+    this.#resumeWaiter = undefined;
+  }
+
+  #limiter(): TurnHost['limiter'] {
+    this.#limits ??= {
+      connections: createSemaphore(this.context.resourceLimits.maxConnections),
+      tokens: createTokenBucket(
+        { capacity: this.context.resourceLimits.maxTokensPerMinute, refillPerSecond: this.context.resourceLimits.maxTokensPerMinute / 60 },
+        { clock: this.#clock },
+      ),
+    };
+    return this.#limits;
+  }
+
+  #recordLatency(latency: number): void {
+    const moving = this.#metrics.recordLatency(latency);
+    if (!this.#realtime) return;
+    if (latency > this.#realtime.threshold) {
+      this.#realtime.violations += 1;
+      this.emit({ type: 'realtime-error', responseTime: latency, threshold: this.#realtime.threshold });
+    }
+    this.#realtime.compliant = moving <= this.#realtime.threshold;
+  }
+}
+

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { AgentryError } from '../errors/index.js';
+import type { ToolSpec } from '../model/index.js';
+
+/** What a tool's `execute` receives besides its input. */
+export interface ToolExecutionContext {
+  /** Aborted when the turn is aborted or the tool's timeout passes; pass it on to I/O. */
+  signal: AbortSignal;
+  /** The agent running the tool. */
+  agentId: string;
+  /** The id of this call, stable across retries of the turn. */
+  toolCallId: string;
+  /** The permissions of the agent's execution context. */
+  permissions: readonly string[];
+}
+
+/** A tool an agent may call, as written by {@link defineTool}. */
+export interface Tool<TInput = unknown, TOutput = unknown> {
+  /** The tool's name: letters, digits, `_` and `-`, at most 64 characters. */
+  readonly name: string;
+  /** What the tool does and when to use it; the model reads this. */
+  readonly description: string;
+  /** The schema of the input; the model sees it as JSON Schema. */
+  readonly input: z.ZodType<TInput>;
+  /** The longest one call may take, in milliseconds (the agent's default when absent). */
+  readonly timeout?: number;
+  /** Permissions the agent's context must hold for the tool to run. */
+  readonly permissions?: readonly string[];
+  /** Runs the tool. Its result must be JSON-serializable; a thrown error goes back to the model. */
+  execute(input: TInput, context: ToolExecutionContext): TOutput | Promise<TOutput>;
+}
+
+const toolNamePattern = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * Declares a tool with a zod input schema. The model receives the schema as JSON Schema; a call
+ * whose arguments are malformed, truncated or do not match the schema is never executed: the model
+ * gets an error result saying why.
+ *
+ * @throws AgentryError `validation_failed` for an invalid name or an input schema that is not an object
+ * @example
+ * ```ts
+ * const weather = defineTool({
+ *   name: 'get_weather',
+ *   description: 'Current weather for a city.',
+ *   input: z.object({ city: z.string() }),
+ *   execute: async ({ city }) => ({ city, celsius: 21 }),
+ * });
+ * ```
+ */
+export function defineTool<TInput, TOutput>(tool: Tool<TInput, TOutput>): Tool<TInput, TOutput> {
+  if (!toolNamePattern.test(tool.name)) {
+    throw new AgentryError({
+      code: 'validation_failed',
+      message: `Tool name "${tool.name}" is not valid: use 1 to 64 letters, digits, "_" or "-".`,
+      details: { name: tool.name },
+      suggestions: ['Rename the tool, such as get_weather.'],
+    });
+  }
+  if (tool.timeout !== undefined && !(Number.isInteger(tool.timeout) && tool.timeout > 0)) {
+    throw new AgentryError({ code: 'validation_failed', message: `Tool ${tool.name}: timeout must be a positive integer of milliseconds, received ${tool.timeout}.`, details: { name: tool.name, timeout: tool.timeout }, suggestions: ['Give the timeout in whole milliseconds, such as 10000.'] });
+  }
+  toToolSpec(tool);
+  return tool;
+}
+
+const specCache = new WeakMap<Tool, ToolSpec>();
+
+/**
+ * The model-facing description of a tool, its input schema as JSON Schema.
+ *
+ * @throws AgentryError `validation_failed` when the input schema does not describe an object
+ * @example
+ * ```ts
+ * toToolSpec(weather).inputSchema; // { type: 'object', properties: { city: { type: 'string' } }, … }
+ * ```
+ */
+export function toToolSpec(tool: Tool): ToolSpec {
+  const cached = specCache.get(tool);
+  if (cached) return cached;
+  let inputSchema: Record<string, unknown>;
+  try {
+    inputSchema = z.toJSONSchema(tool.input, { io: 'input', unrepresentable: 'throw' }) as Record<string, unknown>;
+  } catch (error) {
+    throw new AgentryError({ code: 'validation_failed', message: `Tool ${tool.name}: its input schema cannot be expressed as JSON Schema: ${(error as Error).message}`, details: { name: tool.name }, suggestions: ['Use JSON-compatible zod types (no functions, dates, maps, transforms) in tool inputs.'], cause: error });
+  }
+  if (inputSchema.type !== 'object') {
+    throw new AgentryError({ code: 'validation_failed', message: `Tool ${tool.name}: its input must be an object schema (z.object), not ${String(inputSchema.type)}.`, details: { name: tool.name }, suggestions: ['Wrap the input in z.object({ … }).'] });
+  }
+  delete inputSchema.$schema;
+  const spec: ToolSpec = { name: tool.name, description: tool.description, inputSchema };
+  specCache.set(tool, spec);
+  return spec;
+}

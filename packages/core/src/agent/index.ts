@@ -1,0 +1,38 @@
+export {
+  createAgent,
+  defaultResourceLimits,
+  type Agent,
+  type AgentOptions,
+  type RealtimeCompliance,
+  type SendInput,
+  type SendOptions,
+} from './agent.js';
+export type { AgentEvent, AgentRunPart } from './agent-events.js';
+export type { AgentRun, AgentRunResult } from './agent-run.js';
+export {
+  agentTransitions,
+  allowedEvents,
+  nextAgentState,
+  type AgentLifecycleEvent,
+  type AgentLifecycleState,
+  type AgentTransition,
+} from './agent-state-machine.js';
+export { AGENT_SCHEMA_VERSION } from './agent-turn.js';
+export { toConversationParts, toModelMessages } from './conversation-mapping.js';
+export {
+  conversationMetadataSchema,
+  conversationPartSchema,
+  type ConversationMetadata,
+  type ConversationPart,
+} from './conversation-parts.js';
+export {
+  createCircuitBreakerRegistry,
+  createModelRouter,
+  defaultCircuitBreakerConfig,
+  defaultModelRetryPolicy,
+  type CircuitBreakerRegistry,
+  type ModelRouterOptions,
+} from './create-model-router.js';
+export { defineTool, toToolSpec, type Tool, type ToolExecutionContext } from './define-tool.js';
+export type { ModelCallContext, ModelMiddleware, ToolCallContext, ToolMiddleware } from './middleware.js';
+export type { ModelRouter, RouterAttempt, RouterFailure } from './model-router-types.js';

@@ -1,0 +1,102 @@
+import type { LanguageModel, ModelCallOptions, ModelRequest, ModelStreamPart } from '../model/index.js';
+
+/** What model-call middleware sees and may change. */
+export interface ModelCallContext {
+  /** The agent making the call. */
+  readonly agentId: string;
+  /** The run the call belongs to. */
+  readonly runId: string;
+  /** The step of the run, from 1. */
+  readonly step: number;
+  /** The permissions of the agent's execution context, for security plug-ins. */
+  readonly permissions: readonly string[];
+  /** The user the agent serves, when known. */
+  readonly userId: string | undefined;
+  /** The request; middleware may replace it before calling `next`. */
+  request: ModelRequest;
+  /** The call options; middleware may replace them before calling `next`. */
+  options: ModelCallOptions;
+  /**
+   * The response stream, set by the innermost handler once `next` resolves; middleware may wrap
+   * it to observe or rewrite parts.
+   */
+  stream?: AsyncIterable<ModelStreamPart>;
+  /** The model that served the call (after routing and fallback), set with `stream`. */
+  model?: LanguageModel;
+}
+
+/**
+ * Middleware around model calls, Koa-style: do work, `await next()`, do more. Throw to refuse the
+ * call (the error becomes the step's error).
+ *
+ * @example
+ * ```ts
+ * const logCalls: ModelMiddleware = async (context, next) => {
+ *   const started = performance.now();
+ *   await next();
+ *   console.log(`${context.model?.modelId} answered after ${performance.now() - started} ms`);
+ * };
+ * ```
+ */
+export type ModelMiddleware = (context: ModelCallContext, next: () => Promise<void>) => Promise<void>;
+
+/** What tool-call middleware sees and may change. */
+export interface ToolCallContext {
+  /** The agent running the tool. */
+  readonly agentId: string;
+  /** The run the call belongs to. */
+  readonly runId: string;
+  /** The permissions of the agent's execution context. */
+  readonly permissions: readonly string[];
+  /** The call's id. */
+  readonly toolCallId: string;
+  /** The tool's name. */
+  readonly toolName: string;
+  /** The validated input; middleware may replace it before calling `next`. */
+  input: unknown;
+  /** The tool's output, set once `next` resolves; middleware may replace it. */
+  output?: unknown;
+  /** Whether the output is an error result. */
+  isError?: boolean;
+}
+
+/**
+ * Middleware around tool calls, Koa-style. Throw to refuse the call: the model receives an error
+ * result with the error's code and message.
+ *
+ * @example
+ * ```ts
+ * const denyDeletes: ToolMiddleware = async (context, next) => {
+ *   if (context.toolName.startsWith('delete_') && !context.permissions.includes('admin')) {
+ *     throw new AgentryError({ code: 'permission_denied', message: 'Deleting needs admin.' });
+ *   }
+ *   await next();
+ * };
+ * ```
+ */
+export type ToolMiddleware = (context: ToolCallContext, next: () => Promise<void>) => Promise<void>;
+
+/**
+ * Runs middleware around a handler, outermost first. Calling `next` twice is an error.
+ *
+ * @internal
+ */
+export function composeMiddleware<TContext>(
+  middleware: readonly ((context: TContext, next: () => Promise<void>) => Promise<void>)[],
+  handler: (context: TContext) => Promise<void>,
+): (context: TContext) => Promise<void> {
+  if (middleware.length === 0) return handler;
+  return (context) => {
+    const dispatch = (index: number): Promise<void> => {
+      const layer = middleware[index];
+      if (!layer) return handler(context);
+      let called = false;
+      return layer(context, () => {
+        if (called) return Promise.reject(new Error('next() called more than once by one middleware'));
+        called = true;
+        return dispatch(index + 1);
+      });
+    };
+    return dispatch(0);
+  };
+}

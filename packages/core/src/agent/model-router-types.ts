@@ -1,0 +1,38 @@
+import type { AgentryError } from '../errors/index.js';
+import type { LanguageModel } from '../model/index.js';
+
+/** What the router tells an attempt. */
+export interface RouterAttempt {
+  /** The attempt number on this model, from 1. */
+  attempt: number;
+  /** Aborted when the caller aborts; pass it to the model call. */
+  signal: AbortSignal;
+}
+
+/** What the router reports when an attempt fails. */
+export interface RouterFailure {
+  /** The model that failed. */
+  model: LanguageModel;
+  /** The attempt number on that model. */
+  attempt: number;
+  /** The failure. */
+  error: AgentryError;
+  /** Whether another attempt (same model or the next in the chain) follows. */
+  willRetry: boolean;
+}
+
+/**
+ * Chooses the model for each attempt of a step: retries recoverable failures with backoff, skips
+ * models whose circuit breaker is open, and falls back along the chain.
+ */
+export interface ModelRouter {
+  /** The models in the order tried: the primary first, then the fallback chain. */
+  readonly models: readonly LanguageModel[];
+  /**
+   * Runs `attempt` until it succeeds, a failure is not recoverable, or every model is spent.
+   *
+   * @throws AgentryError the last failure; `provider_unavailable` when every breaker is open;
+   *   `aborted` when the signal aborts
+   */
+  run<T>(attempt: (model: LanguageModel, info: RouterAttempt) => Promise<T>, options: { signal: AbortSignal; onFailure?(failure: RouterFailure): void }): Promise<T>;
+}

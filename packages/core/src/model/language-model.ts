@@ -1,0 +1,62 @@
+import type { ModelCapabilities } from '../schemas/model-capabilities.js';
+import type { ModelInfo } from '../schemas/model-info.js';
+import type { ProviderType } from '../schemas/provider-type.js';
+import type { ModelCallOptions, ModelRequest } from './model-request.js';
+import type { ModelResponse } from './model-response.js';
+import type { ModelStreamPart } from './model-stream-part.js';
+
+/** The version of the model contract this core speaks. */
+export const MODEL_SPECIFICATION_VERSION = 'v1';
+
+/**
+ * A model a provider serves: what every provider plug-in implements. Failures are `AgentryError`s
+ * with the shared provider codes (`rate_limited` with `details.retryAfterMs`, `auth_failed`,
+ * `invalid_request`, `context_length_exceeded`, `content_filtered`, `provider_unavailable`,
+ * `timeout`, `network`, `aborted`): thrown by `generate`, or thrown from the stream's iterator
+ * (before any part) or sent as an `error` part (after some parts, which are then kept as partial
+ * output and never stitched into a retry).
+ */
+export interface LanguageModel {
+  /** The contract version, `v1`. */
+  readonly specificationVersion: 'v1';
+  /** The vendor. */
+  readonly provider: ProviderType;
+  /** The vendor's model id. */
+  readonly modelId: string;
+  /** What the model can do. */
+  readonly capabilities: ModelCapabilities;
+  /** Makes one call and returns the whole response. */
+  generate(request: ModelRequest, options?: ModelCallOptions): Promise<ModelResponse>;
+  /** Makes one call and streams the response. */
+  stream(request: ModelRequest, options?: ModelCallOptions): AsyncIterable<ModelStreamPart>;
+}
+
+/** Settings for one model created by a provider factory. */
+export interface ModelSettings {
+  /** Overrides the factory's API key for this model. */
+  apiKey?: string;
+  /** Overrides the factory's endpoint for this model. */
+  endpoint?: string;
+  /** Vendor-specific settings. */
+  options?: Record<string, unknown>;
+}
+
+/**
+ * A provider plug-in's entry point: which vendor it serves, its model catalogue, its API-key format
+ * check, and how to create a model.
+ */
+export interface ProviderFactory {
+  /** The contract version, `v1`. */
+  readonly specificationVersion: 'v1';
+  /** The vendor (`ProviderConfig.type`) it serves. */
+  readonly type: ProviderType;
+  /** The models it knows, with capabilities and prices. */
+  models(): readonly ModelInfo[];
+  /**
+   * Checks an API key's format without calling the provider. Returns `undefined` when the key
+   * looks right, or a sentence saying what is wrong (never containing the key).
+   */
+  validateApiKey(apiKey: string): string | undefined;
+  /** Creates a model by the vendor's model id. */
+  createModel(modelId: string, settings?: ModelSettings): LanguageModel;
+}

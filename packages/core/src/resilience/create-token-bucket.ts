@@ -1,0 +1,93 @@
+import { AgentryError } from '../errors/agentry-error.js';
+import { maxTimerDelay } from './check-delay.js';
+import { systemClock } from './clock.js';
+import { createAbortedError } from './create-aborted-error.js';
+import { sleep } from './sleep.js';
+import type { TokenBucket, TokenBucketOptions } from './token-bucket.js';
+
+/** The size and refill rate of a {@link TokenBucket}. */
+export interface TokenBucketConfig {
+  /** The most tokens the bucket holds, and holds at the start. */
+  capacity: number;
+  /** Tokens added per second, up to `capacity`; may be fractional. */
+  refillPerSecond: number;
+}
+
+/**
+ * Creates a {@link TokenBucket} that starts full and refills continuously at `refillPerSecond`.
+ *
+ * For `ResourceLimits.maxTokensPerMinute`, use a capacity of the limit and a refill of the limit
+ * divided by 60: a full minute's budget may be spent at once, and is then earned back over a
+ * minute. Spending is recorded after the fact with `consume`, so a large call may overdraw the
+ * bucket; callers then wait until the debt is repaid.
+ *
+ * @throws AgentryError `validation_failed` when `capacity` or `refillPerSecond` is not a positive,
+ *   finite number.
+ * @example
+ * ```ts
+ * const bucket = createTokenBucket({ capacity: 90_000, refillPerSecond: 90_000 / 60 });
+ * await bucket.waitUntilAvailable({ signal, mode: 'wait' });
+ * bucket.consume(usage.inputTokens + usage.outputTokens);
+ * ```
+ */
+export function createTokenBucket(
+  config: TokenBucketConfig,
+  options: TokenBucketOptions = {},
+): TokenBucket {
+  const { capacity, refillPerSecond } = config;
+  checkAmount(capacity, 'capacity', false);
+  checkAmount(refillPerSecond, 'refillPerSecond', false);
+  const { clock = systemClock, limit = 'maxTokensPerMinute' } = options;
+  let balance = capacity;
+  let updatedAt = clock.now();
+
+  function available(): number {
+    const now = clock.now();
+    const elapsed = Math.max(0, now - updatedAt);
+    balance = Math.min(capacity, balance + (elapsed * refillPerSecond) / 1000);
+    updatedAt = now;
+    return balance;
+  }
+
+  /** Whole milliseconds after which the balance is sure to be positive again. */
+  function msUntilPositive(): number {
+    return Math.floor((-available() * 1000) / refillPerSecond) + 1;
+  }
+
+  return {
+    available,
+    consume(tokens) {
+      checkAmount(tokens, 'tokens', true);
+      balance = available() - tokens;
+      return balance;
+    },
+    async waitUntilAvailable({ signal, mode = 'wait' } = {}) {
+      for (;;) {
+        if (signal?.aborted) throw createAbortedError(signal, 'The wait for tokens');
+        if (available() > 0) return;
+        const retryAfterMs = msUntilPositive();
+        if (mode === 'refuse') {
+          throw new AgentryError({
+            code: 'limit_exceeded',
+            recoverable: true,
+            message: `The ${limit} limit is spent; tokens are available again in ${retryAfterMs} ms.`,
+            details: { limit, retryAfterMs },
+            suggestions: ['Retry after retryAfterMs, or raise the limit.'],
+          });
+        }
+        // Others may consume while this caller sleeps, so the loop checks the balance again.
+        await sleep(Math.min(retryAfterMs, maxTimerDelay), { clock, signal });
+      }
+    },
+  };
+}
+
+function checkAmount(value: number, name: string, zeroAllowed: boolean): void {
+  if (Number.isFinite(value) && (zeroAllowed ? value >= 0 : value > 0)) return;
+  throw new AgentryError({
+    code: 'validation_failed',
+    message: `${name} must be a ${zeroAllowed ? 'non-negative' : 'positive'} finite number, got ${String(value)}.`,
+    details: { path: [name], value },
+    suggestions: [`Pass ${name} as a ${zeroAllowed ? 'non-negative' : 'positive'} number of tokens.`],
+  });
+}

@@ -1,0 +1,112 @@
+import { AgentryError } from '../errors/agentry-error.js';
+import { toValidationError } from '../versioning/to-validation-error.js';
+import { backoffStrategySchema } from './backoff-strategy.js';
+import { maxTimerDelay } from './check-delay.js';
+import { systemClock } from './clock.js';
+import { computeBackoffDelay } from './compute-backoff-delay.js';
+import { createAbortedError } from './create-aborted-error.js';
+import type { RetryOptions } from './retry-options.js';
+import { retryPolicySchema } from './retry-policy.js';
+import { sleep } from './sleep.js';
+
+/**
+ * Runs `operation` until it succeeds, attempts run out, an error is not worth retrying, or the
+ * signal aborts.
+ *
+ * - `policy.maxAttempts` counts every attempt, the first one included; `operation` receives the
+ *   attempt number (from 1) and the signal to pass on to the work it starts.
+ * - Errors that `shouldRetry` refuses (by default: anything but a recoverable {@link AgentryError})
+ *   are rethrown at once, after a single attempt.
+ * - The wait after attempt `n` is {@link computeBackoffDelay}, or the error's
+ *   `details.retryAfterMs` when that is longer. A provider's retry-after wins even over
+ *   `maxDelay`, since an earlier attempt would only be refused again; to bound it, refuse such
+ *   errors in `shouldRetry`. Waits are capped at 2^31 - 1 ms, the longest a timer can wait.
+ * - The final error is the last one. An {@link AgentryError} is rethrown as a new `AgentryError`
+ *   with the same code, message, recoverability and suggestions, `details.attempts` added and the
+ *   original as `cause`; anything else is rethrown unchanged, so your own error types survive.
+ *
+ * @throws AgentryError `validation_failed` when the policy is not valid, before any attempt.
+ * @throws AgentryError `aborted` with `details.attempts` when the signal aborts before or during an
+ *   attempt or during a wait; no further attempt starts.
+ * @throws The last error of `operation`, as described above.
+ * @example
+ * ```ts
+ * const reply = await retry((attempt, signal) => model.generate({ messages, signal }), {
+ *   policy: { maxAttempts: 4, baseDelay: 500, maxDelay: 8_000, jitter: true, strategy: 'exponential' },
+ *   signal: controller.signal,
+ *   onRetry: ({ attempt, delayMs }) => logger.warn(`attempt ${attempt} failed; next in ${delayMs} ms`),
+ * });
+ * ```
+ */
+export async function retry<T>(
+  operation: (attempt: number, signal: AbortSignal) => Promise<T>,
+  options: RetryOptions,
+): Promise<T> {
+  const { policy } = options;
+  checkPolicy(policy);
+  const {
+    clock = systemClock,
+    random = Math.random,
+    signal = new AbortController().signal,
+    shouldRetry = isRecoverable,
+    onRetry,
+  } = options;
+  for (let attempt = 1; ; attempt += 1) {
+    if (signal.aborted) throw abortedAfter(signal, attempt - 1);
+    let error: unknown;
+    try {
+      return await operation(attempt, signal);
+    } catch (caught) {
+      error = caught;
+    }
+    if (signal.aborted) throw abortedAfter(signal, attempt);
+    if (attempt >= policy.maxAttempts || !shouldRetry(error, attempt)) {
+      throw withAttempts(error, attempt);
+    }
+    const backoff = computeBackoffDelay(attempt, { ...policy, random });
+    const delayMs = Math.min(maxTimerDelay, Math.max(backoff, retryAfterOf(error)));
+    onRetry?.({ attempt, delayMs, error });
+    try {
+      await sleep(delayMs, { clock, signal });
+    } catch {
+      throw abortedAfter(signal, attempt);
+    }
+  }
+}
+
+function checkPolicy(policy: RetryOptions['policy']): void {
+  const { maxAttempts, baseDelay, maxDelay, jitter, strategy } = policy;
+  const parsed = retryPolicySchema.safeParse({ maxAttempts, baseDelay, maxDelay, jitter });
+  if (!parsed.success) throw toValidationError(parsed.error, 'The retry policy');
+  const parsedStrategy = backoffStrategySchema.safeParse(strategy);
+  if (!parsedStrategy.success) throw toValidationError(parsedStrategy.error, 'The backoff strategy');
+}
+
+function isRecoverable(error: unknown): boolean {
+  return AgentryError.isInstance(error) && error.recoverable;
+}
+
+/** The wait a provider asked for, or 0 when it named none (or named nonsense). */
+function retryAfterOf(error: unknown): number {
+  if (!AgentryError.isInstance(error)) return 0;
+  const retryAfterMs = error.details['retryAfterMs'];
+  return typeof retryAfterMs === 'number' && Number.isFinite(retryAfterMs) && retryAfterMs > 0
+    ? retryAfterMs
+    : 0;
+}
+
+function abortedAfter(signal: AbortSignal, attempts: number): AgentryError {
+  return createAbortedError(signal, 'The retried operation', { attempts });
+}
+
+function withAttempts(error: unknown, attempts: number): unknown {
+  if (!AgentryError.isInstance(error)) return error;
+  return new AgentryError({
+    code: error.code,
+    message: error.message,
+    recoverable: error.recoverable,
+    details: { ...error.details, attempts },
+    suggestions: error.suggestions,
+    cause: error,
+  });
+}

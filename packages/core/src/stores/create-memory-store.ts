@@ -1,0 +1,146 @@
+import { AgentryError } from '../errors/index.js';
+import { assertExpectedRevision } from './assert-expected-revision.js';
+import {
+  assertStoreDelete,
+  assertStoreList,
+  assertStorePut,
+  defaultStoreListLimit,
+} from './assert-store-request.js';
+import { compareStoreKeys } from './compare-store-keys.js';
+import type { StateStore, StoreListPage, StorePutOptions, StorePutValue } from './state-store.js';
+import { assertStoreKey } from './store-key-schema.js';
+import type { StoredEnvelope } from './stored-envelope.js';
+
+/** Options of {@link createMemoryStore}. */
+export interface MemoryStoreOptions {
+  /** The clock for `createdAt` and `updatedAt` (default `() => new Date()`); inject one in tests. */
+  now?: () => Date;
+}
+
+/** An entry as the memory store keeps it: the data as JSON text, so no caller can hold it. */
+interface MemoryEntry {
+  revision: number;
+  kind: string;
+  schemaVersion: string;
+  json: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * Creates a {@link StateStore} that keeps its entries in a `Map` in this process. Nothing survives
+ * the process, and other processes cannot see it: use it in tests, examples, short scripts and as
+ * the reference the durable stores (`@agentry/store-sqlite`, `-redis`, `-postgres`) are checked
+ * against. It keeps the full contract: data is held as JSON text, so what comes out is always a
+ * fresh copy with JSON's semantics (properties set to `undefined` disappear), exactly as from a
+ * database; every operation runs to completion without yielding, so writes are atomic.
+ *
+ * Listing sorts the matching keys on each call, which suits the thousands of entries a test or a
+ * script holds, not millions.
+ *
+ * `updatedAt` never goes backwards for a key, even when the clock does. After `close()` the entries
+ * are dropped and every call rejects with `invalid_transition`.
+ *
+ * @throws AgentryError from its methods, as {@link StateStore} describes
+ * @example
+ * ```ts
+ * const store = createMemoryStore({ now: () => new Date('2026-01-01T00:00:00Z') });
+ * await store.put('agent:a', { kind: 'agent', schemaVersion: '1', data: { turns: 0 } });
+ * (await store.list('agent:')).entries.length; // 1
+ * ```
+ */
+export function createMemoryStore(options: MemoryStoreOptions = {}): StateStore {
+  const now = options.now ?? (() => new Date());
+  const entries = new Map<string, MemoryEntry>();
+  let closed = false;
+
+  // Runs an operation synchronously, turning a throw into a rejection, as an async store would.
+  function run<TResult>(operation: () => TResult): Promise<TResult> {
+    return new Promise((resolve) => {
+      if (closed)
+        throw new AgentryError({
+          code: 'invalid_transition',
+          message: 'The memory store is closed; it cannot be used any more.',
+          details: { state: 'closed' },
+          suggestions: ['Create a new store with createMemoryStore(), or close the store last.'],
+        });
+      resolve(operation());
+    });
+  }
+
+  return {
+    get(key) {
+      return run(() => {
+        assertStoreKey(key);
+        const entry = entries.get(key);
+        return entry === undefined ? undefined : toEnvelope(key, entry);
+      });
+    },
+
+    put<TData>(key: string, value: StorePutValue<TData>, putOptions: StorePutOptions = {}) {
+      return run(() => {
+        assertStorePut(key, value, putOptions);
+        const current = entries.get(key);
+        assertExpectedRevision(key, putOptions.expectedRevision, current?.revision);
+        const time = now().toISOString();
+        const entry: MemoryEntry = {
+          revision: (current?.revision ?? 0) + 1,
+          kind: value.kind,
+          schemaVersion: value.schemaVersion,
+          json: JSON.stringify(value.data),
+          createdAt: current?.createdAt ?? time,
+          updatedAt: current !== undefined && current.updatedAt > time ? current.updatedAt : time,
+        };
+        entries.set(key, entry);
+        return toEnvelope(key, entry) as StoredEnvelope<TData>;
+      });
+    },
+
+    delete(key, deleteOptions = {}) {
+      return run(() => {
+        assertStoreDelete(key, deleteOptions);
+        const current = entries.get(key);
+        assertExpectedRevision(key, deleteOptions.expectedRevision, current?.revision, 'delete');
+        return entries.delete(key);
+      });
+    },
+
+    list(prefix, listOptions = {}) {
+      return run(() => {
+        assertStoreList(prefix, listOptions);
+        const { after } = listOptions;
+        const limit = listOptions.limit ?? defaultStoreListLimit;
+        const keys = [...entries.keys()]
+          .filter(
+            (key) =>
+              key.startsWith(prefix) && (after === undefined || compareStoreKeys(key, after) > 0),
+          )
+          .sort(compareStoreKeys);
+        const page = keys.slice(0, limit);
+        const result: StoreListPage = {
+          entries: page.map((key) => toEnvelope(key, entries.get(key) as MemoryEntry)),
+        };
+        if (keys.length > limit) result.next = page[page.length - 1];
+        return result;
+      });
+    },
+
+    close() {
+      closed = true;
+      entries.clear();
+      return Promise.resolve();
+    },
+  };
+}
+
+function toEnvelope(key: string, entry: MemoryEntry): StoredEnvelope {
+  return {
+    key,
+    revision: entry.revision,
+    kind: entry.kind,
+    schemaVersion: entry.schemaVersion,
+    data: JSON.parse(entry.json) as unknown,
+    createdAt: entry.createdAt,
+    updatedAt: entry.updatedAt,
+  };
+}

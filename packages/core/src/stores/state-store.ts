@@ -1,0 +1,128 @@
+import type { StoredEnvelope } from './stored-envelope.js';
+
+/** What {@link StateStore.put} writes: the data and what it is. */
+export interface StorePutValue<TData = unknown> {
+  /** What the data is, such as `agent` or `workflow-run`: 1 to 128 characters. */
+  kind: string;
+  /** The version of the data's shape: 1 to 64 characters, such as `"1"` or `"1.2.0"`. */
+  schemaVersion: string;
+  /** A JSON value (see `findSerializationProblem`); object properties set to `undefined` are dropped. */
+  data: TData;
+}
+
+/** The condition a {@link StateStore.put} must meet. */
+export interface StorePutOptions {
+  /**
+   * The revision the key must be at for the write to happen: a number to update exactly that
+   * revision, `null` to create a key that must not exist yet, `undefined` (or left out) to write
+   * whatever is there. A mismatch rejects with `conflict` and writes nothing.
+   */
+  expectedRevision?: number | null;
+}
+
+/** The condition a {@link StateStore.delete} must meet. */
+export interface StoreDeleteOptions {
+  /**
+   * The revision the key must be at for the delete to happen; left out, the key is deleted at any
+   * revision. A mismatch, including a missing key, rejects with `conflict`.
+   */
+  expectedRevision?: number;
+}
+
+/** Which entries {@link StateStore.list} returns. */
+export interface StoreListOptions {
+  /** The most entries to return, 1 to 1000 (default 100). */
+  limit?: number;
+  /**
+   * Returns only keys after this one in key order; pass the previous page's `next` to read the
+   * following page. Left out, listing starts at the first key.
+   */
+  after?: string;
+}
+
+/** One page of {@link StateStore.list}. */
+export interface StoreListPage {
+  /** The entries, sorted by key in Unicode code point order (see `compareStoreKeys`). */
+  entries: StoredEnvelope[];
+  /**
+   * The cursor for the next page: the key of the last entry returned. It is present only when
+   * more entries matched; pass it as `after`.
+   */
+  next?: string;
+}
+
+/**
+ * Where Agentry persists state: agents after every completed step, workflow runs after every
+ * step. A store keeps {@link StoredEnvelope}s under string keys and offers optimistic concurrency:
+ * each write bumps the entry's `revision`, and a write that names the revision it read fails with
+ * `conflict` if someone else wrote in between, so no update is silently lost.
+ *
+ * The contract every implementation keeps (`describeStateStoreConformance` in `@agentry/testing`
+ * checks it):
+ *
+ * - Every method is asynchronous and reports failures as a rejected `AgentryError`.
+ * - Keys are validated with `assertStoreKey` (`validation_failed`) and data with
+ *   `findSerializationProblem` (`not_serializable`) before anything is written.
+ * - Writes are atomic: a rejected `put` or `delete` changes nothing, and of concurrent writes with
+ *   the same `expectedRevision` exactly one succeeds.
+ * - Data goes in and comes out as JSON: the store never hands out its own objects, and changing a
+ *   returned value (or the value passed to `put`) never changes what is stored.
+ * - `list` matches keys by plain string prefix and sorts them by Unicode code point.
+ *
+ * @example
+ * ```ts
+ * const store: StateStore = createMemoryStore();
+ * const key = storeKey('agent', 'support-bot');
+ * const created = await store.put(key, { kind: 'agent', schemaVersion: '1', data: { turns: 0 } }, { expectedRevision: null });
+ * await store.put(key, { kind: 'agent', schemaVersion: '1', data: { turns: 1 } }, { expectedRevision: created.revision });
+ * (await store.get(key))?.data; // { turns: 1 }
+ * ```
+ */
+export interface StateStore {
+  /**
+   * Returns the entry stored under `key`, or `undefined` when there is none. Its `data` is
+   * `unknown`: check it with your schema (and migrate it by `schemaVersion`) before use.
+   *
+   * @throws AgentryError `validation_failed` when the key is not valid
+   */
+  get(key: string): Promise<StoredEnvelope | undefined>;
+
+  /**
+   * Writes `value` under `key` and returns the new entry: revision 1 for a new key, one more than
+   * before otherwise. `createdAt` is kept across updates; `updatedAt` is the time of this write.
+   *
+   * @throws AgentryError `validation_failed` when the key, `kind`, `schemaVersion` or
+   *   `expectedRevision` is not valid; `not_serializable` when the data is not JSON (with the
+   *   path); `conflict` (recoverable) when `expectedRevision` does not match, with `details.key`,
+   *   `details.expectedRevision` and `details.actualRevision` (`null` for a missing key)
+   */
+  put<TData>(
+    key: string,
+    value: StorePutValue<TData>,
+    options?: StorePutOptions,
+  ): Promise<StoredEnvelope<TData>>;
+
+  /**
+   * Deletes the entry stored under `key`. Resolves to `true` when there was one, `false` when the
+   * key did not exist. A later `put` of the key starts again at revision 1.
+   *
+   * @throws AgentryError `validation_failed` when the key or `expectedRevision` is not valid;
+   *   `conflict` (recoverable) when `expectedRevision` does not match the stored revision
+   */
+  delete(key: string, options?: StoreDeleteOptions): Promise<boolean>;
+
+  /**
+   * Lists the entries whose key starts with `prefix` (a plain string prefix: `agent:1` matches
+   * `agent:1`, `agent:10` and `agent:1:step`; end the prefix with `:` to list one id's children),
+   * sorted by key, one page at a time. An empty prefix lists every entry.
+   *
+   * @throws AgentryError `validation_failed` when the prefix, `limit` or `after` is not valid
+   */
+  list(prefix: string, options?: StoreListOptions): Promise<StoreListPage>;
+
+  /**
+   * Releases the store's resources (connections, files, timers). Calling it again does nothing;
+   * other calls after it reject.
+   */
+  close(): Promise<void>;
+}

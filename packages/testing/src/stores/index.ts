@@ -1,0 +1,4 @@
+export {
+  describeStateStoreConformance,
+  type StateStoreConformanceOptions,
+} from './state-store-conformance.js';

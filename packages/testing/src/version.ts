@@ -1,0 +1,2 @@
+/** The version of `@agentry/testing`. */
+export const VERSION = '0.1.0';
