@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { definePlugin, type AgentInstance } from '@agentry/core';
+import { createMockProvider } from '@agentry/testing';
 
 const quickstart = fileURLToPath(
   new URL('../../examples/quickstart/agentry.config.json', import.meta.url),
@@ -15,13 +16,13 @@ export const testProvider = definePlugin({
   version: '1.0.0',
   requires: { '@agentry/core': '^0.1.0' },
   providers: [
-    {
+    createMockProvider({
       type: 'openai',
       validateApiKey: (key) =>
         /^tk-[A-Za-z0-9]{40,}$/.test(key)
           ? undefined
           : 'expected "tk-" and at least 40 letters or digits.',
-    },
+    }),
   ],
 });
 

@@ -1,12 +1,31 @@
-import type { AgentryError, LanguageModel, ModelRequest, ModelResponse, ModelStreamPart, ProviderFactory, ProviderType } from '../src/index.js';
+import type {
+  AgentryError,
+  LanguageModel,
+  ModelRequest,
+  ModelResponse,
+  ModelStreamPart,
+  ProviderFactory,
+  ProviderType,
+} from '../src/index.js';
 
 /** One scripted answer: a response, or an error thrown instead. */
-export type ScriptedTurn = ModelResponse | AgentryError | ((request: ModelRequest) => ModelResponse | AgentryError);
+export type ScriptedTurn =
+  ModelResponse | AgentryError | ((request: ModelRequest) => ModelResponse | AgentryError);
 
-const capabilities = { maxTokens: 4096, supportsStreaming: true, supportsFunctions: true, supportsVision: false, maxConcurrency: 4 };
+const capabilities = {
+  maxTokens: 4096,
+  supportsStreaming: true,
+  supportsFunctions: true,
+  supportsVision: false,
+  maxConcurrency: 4,
+};
 
 /** A minimal scripted model for core's own unit tests (the rich one lives in @agentry/testing). */
-export function scriptedModel(script: ScriptedTurn[], modelId = 'gpt-4o', provider: ProviderType = 'openai'): LanguageModel & { requests: ModelRequest[] } {
+export function scriptedModel(
+  script: ScriptedTurn[],
+  modelId = 'gpt-4o',
+  provider: ProviderType = 'openai',
+): LanguageModel & { requests: ModelRequest[] } {
   const requests: ModelRequest[] = [];
   const next = (request: ModelRequest): ModelResponse => {
     requests.push(structuredClone(request));
@@ -35,7 +54,12 @@ export function scriptedModel(script: ScriptedTurn[], modelId = 'gpt-4o', provid
           } else if (part.type === 'tool-call') {
             yield { type: 'tool-call-start', toolCallId: part.toolCallId, toolName: part.toolName };
             yield { type: 'tool-call-delta', toolCallId: part.toolCallId, delta: part.input };
-            yield { type: 'tool-call-end', toolCallId: part.toolCallId, toolName: part.toolName, input: part.input };
+            yield {
+              type: 'tool-call-end',
+              toolCallId: part.toolCallId,
+              toolName: part.toolName,
+              input: part.input,
+            };
           }
         }
         yield { type: 'response-end', finishReason: response.finishReason, usage: response.usage };
@@ -52,7 +76,13 @@ export const textTurn = (text: string, tokens = 10): ModelResponse => ({
 });
 
 /** A provider factory for tests, serving `type` with a key check and the given models. */
-export function fakeProvider(type: ProviderType, options: { validateApiKey?: (key: string) => string | undefined; createModel?: (modelId: string) => LanguageModel } = {}): ProviderFactory {
+export function fakeProvider(
+  type: ProviderType,
+  options: {
+    validateApiKey?: (key: string) => string | undefined;
+    createModel?: (modelId: string) => LanguageModel;
+  } = {},
+): ProviderFactory {
   return {
     specificationVersion: 'v1',
     type,

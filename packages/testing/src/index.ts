@@ -1,7 +1,9 @@
 /**
- * `@agentry/testing`: a scriptable mock model for tests and examples, and conformance suites that
- * provider and store plug-ins run in their own test suites.
+ * `@agentry/testing`: a scriptable mock model and provider for tests and examples. The
+ * conformance suites that provider and store plug-ins run in their own vitest suites are on the
+ * `@agentry/testing/vitest` entry, so that importing the mock model does not load vitest.
  *
  * @packageDocumentation
  */
+export * from './mock-model/index.js';
 export { VERSION } from './version.js';

@@ -6,24 +6,204 @@ import type { AgentLifecycleEvent, AgentLifecycleState } from './agent-state-mac
 
 /** The parts of one run, in order: what iterating a run yields and what its `events$` emits. */
 export type AgentRunPart =
-  | { type: 'run-start'; runId: string; message: Message | undefined }
-  | { type: 'step-start'; runId: string; step: number }
-  | { type: 'model-request'; runId: string; step: number; model: string; attempt: number }
-  | { type: 'model-error'; runId: string; step: number; model: string; attempt: number; error: AgentryError; willRetry: boolean; partialText: string }
-  | { type: 'text-delta'; runId: string; step: number; delta: string }
-  | { type: 'reasoning-delta'; runId: string; step: number; delta: string }
-  | { type: 'tool-call-start'; runId: string; step: number; toolCallId: string; toolName: string }
-  | { type: 'tool-call-delta'; runId: string; step: number; toolCallId: string; delta: string }
-  | { type: 'tool-call-end'; runId: string; step: number; toolCallId: string; toolName: string; input: string }
-  | { type: 'tool-response'; runId: string; step: number; result: ToolResultPart; durationMs: number }
-  | { type: 'step-end'; runId: string; step: number; model: string; finishReason: FinishReason; usage: Usage }
-  | { type: 'run-end'; runId: string; text: string; usage: Usage; steps: number }
-  | { type: 'run-error'; runId: string; error: AgentryError };
+  /** The run has begun. */
+  | {
+      /** Discriminant. */
+      type: 'run-start';
+      /** The run's id. */
+      runId: string;
+      /** The user message the run adds; `undefined` when it retries a failed turn whose message was already kept. */
+      message: Message | undefined;
+    }
+  /** A step (one model call and the tool calls it asks for) has begun. */
+  | {
+      /** Discriminant. */
+      type: 'step-start';
+      /** The run's id. */
+      runId: string;
+      /** The step's number in the run, from 1. */
+      step: number;
+    }
+  /** An attempt at the step's model call is being sent. */
+  | {
+      /** Discriminant. */
+      type: 'model-request';
+      /** The run's id. */
+      runId: string;
+      /** The step's number in the run, from 1. */
+      step: number;
+      /** The model tried, as `provider:modelId`. */
+      model: string;
+      /** The attempt number on this model, from 1. */
+      attempt: number;
+    }
+  /** An attempt at the step's model call failed. */
+  | {
+      /** Discriminant. */
+      type: 'model-error';
+      /** The run's id. */
+      runId: string;
+      /** The step's number in the run, from 1. */
+      step: number;
+      /** The model that failed, as `provider:modelId`. */
+      model: string;
+      /** The attempt number on that model, from 1. */
+      attempt: number;
+      /** Why the attempt failed. */
+      error: AgentryError;
+      /** Whether another attempt follows, on the same model or the next in the fallback chain. */
+      willRetry: boolean;
+      /** The text streamed before the attempt failed; it is never stitched into the retry's text. */
+      partialText: string;
+    }
+  /** A piece of the answer's text. */
+  | {
+      /** Discriminant. */
+      type: 'text-delta';
+      /** The run's id. */
+      runId: string;
+      /** The step's number in the run, from 1. */
+      step: number;
+      /** The text added. */
+      delta: string;
+    }
+  /** A piece of the model's reasoning. */
+  | {
+      /** Discriminant. */
+      type: 'reasoning-delta';
+      /** The run's id. */
+      runId: string;
+      /** The step's number in the run, from 1. */
+      step: number;
+      /** The reasoning text added. */
+      delta: string;
+    }
+  /** The model has begun a tool call. */
+  | {
+      /** Discriminant. */
+      type: 'tool-call-start';
+      /** The run's id. */
+      runId: string;
+      /** The step's number in the run, from 1. */
+      step: number;
+      /** The call's id, shared by its later parts and its result. */
+      toolCallId: string;
+      /** The name of the tool called. */
+      toolName: string;
+    }
+  /** A piece of a tool call's JSON arguments. */
+  | {
+      /** Discriminant. */
+      type: 'tool-call-delta';
+      /** The run's id. */
+      runId: string;
+      /** The step's number in the run, from 1. */
+      step: number;
+      /** The call's id. */
+      toolCallId: string;
+      /** The piece of the arguments' JSON text added. */
+      delta: string;
+    }
+  /** The model has finished a tool call. */
+  | {
+      /** Discriminant. */
+      type: 'tool-call-end';
+      /** The run's id. */
+      runId: string;
+      /** The step's number in the run, from 1. */
+      step: number;
+      /** The call's id. */
+      toolCallId: string;
+      /** The name of the tool called. */
+      toolName: string;
+      /** The whole arguments as JSON text, not yet parsed or checked. */
+      input: string;
+    }
+  /** A tool call has a result. */
+  | {
+      /** Discriminant. */
+      type: 'tool-response';
+      /** The run's id. */
+      runId: string;
+      /** The step's number in the run, from 1. */
+      step: number;
+      /** The result sent back to the model; `isError` is set when the tool failed or was refused. */
+      result: ToolResultPart;
+      /** How long the call took, in milliseconds. */
+      durationMs: number;
+    }
+  /** A step is done and kept in the agent's state. */
+  | {
+      /** Discriminant. */
+      type: 'step-end';
+      /** The run's id. */
+      runId: string;
+      /** The step's number in the run, from 1. */
+      step: number;
+      /** The model that answered, as `provider:modelId`. */
+      model: string;
+      /** Why the model stopped. */
+      finishReason: FinishReason;
+      /** The tokens the step's model call used. */
+      usage: Usage;
+    }
+  /** The run has finished. */
+  | {
+      /** Discriminant. */
+      type: 'run-end';
+      /** The run's id. */
+      runId: string;
+      /** The text of the last step's answer. */
+      text: string;
+      /** The tokens used by all the run's steps. */
+      usage: Usage;
+      /** How many steps the run took. */
+      steps: number;
+    }
+  /** The run has failed. */
+  | {
+      /** Discriminant. */
+      type: 'run-error';
+      /** The run's id. */
+      runId: string;
+      /** Why the run failed. */
+      error: AgentryError;
+    };
 
 /** Everything an agent does, on `agent.events$`: its runs' parts plus changes of state and metrics. */
 export type AgentEvent =
   | AgentRunPart
-  | { type: 'status-delta'; from: AgentLifecycleState; event: AgentLifecycleEvent; to: AgentLifecycleState }
-  | { type: 'metrics-delta'; metrics: PerformanceMetrics }
-  | { type: 'realtime-error'; responseTime: number; threshold: number }
-  | { type: 'persist-error'; error: AgentryError };
+  /** The agent moved from one lifecycle state to another. */
+  | {
+      /** Discriminant. */
+      type: 'status-delta';
+      /** The state left. */
+      from: AgentLifecycleState;
+      /** The event that moved it. */
+      event: AgentLifecycleEvent;
+      /** The state entered. */
+      to: AgentLifecycleState;
+    }
+  /** The agent's performance metrics after a run has finished or failed. */
+  | {
+      /** Discriminant. */
+      type: 'metrics-delta';
+      /** A snapshot of the agent's metrics. */
+      metrics: PerformanceMetrics;
+    }
+  /** A real-time agent's step took longer than its threshold to first output. */
+  | {
+      /** Discriminant. */
+      type: 'realtime-error';
+      /** The step's latency to first output, in milliseconds. */
+      responseTime: number;
+      /** The agent's real-time threshold, in milliseconds. */
+      threshold: number;
+    }
+  /** Saving the agent's state to its store failed. */
+  | {
+      /** Discriminant. */
+      type: 'persist-error';
+      /** Why saving failed. */
+      error: AgentryError;
+    };

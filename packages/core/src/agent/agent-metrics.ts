@@ -32,7 +32,10 @@ export class AgentMetrics {
 
   /** Records a step's latency to first output and returns the new moving value. */
   recordLatency(milliseconds: number): number {
-    this.#responseTime = this.#samples === 0 ? milliseconds : this.#responseTime + RESPONSE_TIME_WEIGHT * (milliseconds - this.#responseTime);
+    this.#responseTime =
+      this.#samples === 0
+        ? milliseconds
+        : this.#responseTime + RESPONSE_TIME_WEIGHT * (milliseconds - this.#responseTime);
     this.#samples += 1;
     return this.#responseTime;
   }

@@ -1,4 +1,4 @@
-import { ReplaySubject, type Observable } from 'rxjs';
+import { Observable } from 'rxjs';
 import type { AgentryError } from '../errors/index.js';
 import type { FinishReason, Usage } from '../model/index.js';
 import type { Message } from '../schemas/message.js';
@@ -26,10 +26,11 @@ export interface AgentRunResult<TOutput = undefined> {
  * One turn of an agent: await it for the result, iterate it for its parts as they happen (from
  * the start, whenever iteration begins), or subscribe to `events$`.
  */
-export interface AgentRun<TOutput = undefined> extends PromiseLike<AgentRunResult<TOutput>>, AsyncIterable<AgentRunPart> {
+export interface AgentRun<TOutput = undefined>
+  extends PromiseLike<AgentRunResult<TOutput>>, AsyncIterable<AgentRunPart> {
   /** The run's id. */
   readonly id: string;
-  /** The run's parts as an Observable; it completes with the run and errors with its failure. */
+  /** The run's parts as an Observable (replayed from the start); it completes with the run and errors with its failure. */
   readonly events$: Observable<AgentRunPart>;
   /** The result as a plain promise. */
   readonly result: Promise<AgentRunResult<TOutput>>;
@@ -41,24 +42,65 @@ export interface AgentRun<TOutput = undefined> extends PromiseLike<AgentRunResul
 export interface AgentRunController<TOutput> {
   readonly run: AgentRun<TOutput>;
   readonly signal: AbortSignal;
+  /** Aborts with a specific error (a timeout, for example). */
+  abortWith(error: AgentryError): void;
   push(part: AgentRunPart): void;
   resolve(result: AgentRunResult<TOutput>): void;
   reject(error: AgentryError): void;
 }
 
+interface Listener {
+  next(part: AgentRunPart): void;
+  end(error: unknown): void;
+}
+
 /** @internal */
-export function createAgentRun<TOutput>(id: string, onAbort: (reason: string) => void): AgentRunController<TOutput> {
-  const subject = new ReplaySubject<AgentRunPart>();
+export function createAgentRun<TOutput>(
+  id: string,
+  onAbort: (reason: string) => void,
+): AgentRunController<TOutput> {
+  // Parts are kept in a plain array and replayed to whoever listens, so a run nobody watches
+  // costs one array push per part.
+  const parts: AgentRunPart[] = [];
+  const listeners = new Set<Listener>();
+  let ended = false;
+  let failure: unknown;
   const abortController = new AbortController();
-  let settle!: { resolve: (value: AgentRunResult<TOutput>) => void; reject: (error: unknown) => void };
-  const result = new Promise<AgentRunResult<TOutput>>((resolve, reject) => (settle = { resolve, reject }));
+  let settle!: {
+    resolve: (value: AgentRunResult<TOutput>) => void;
+    reject: (error: unknown) => void;
+  };
+  const result = new Promise<AgentRunResult<TOutput>>(
+    (resolve, reject) => (settle = { resolve, reject }),
+  );
   // A run nobody awaits must not crash the process with an unhandled rejection: the failure is
   // also on events$ and the agent's events.
   result.catch(() => undefined);
 
+  const listen = (listener: Listener) => {
+    for (const part of parts) listener.next(part);
+    if (ended) listener.end(failure);
+    else listeners.add(listener);
+    return () => listeners.delete(listener);
+  };
+  const end = (error: unknown) => {
+    ended = true;
+    failure = error;
+    for (const listener of listeners) listener.end(error);
+    listeners.clear();
+  };
+
+  let events$: Observable<AgentRunPart> | undefined;
   const run: AgentRun<TOutput> = {
     id,
-    events$: subject.asObservable(),
+    get events$() {
+      return (events$ ??= new Observable<AgentRunPart>((subscriber) =>
+        listen({
+          next: (part) => subscriber.next(part),
+          end: (error) => (error === undefined ? subscriber.complete() : subscriber.error(error)),
+        }),
+      ));
+    },
     result,
     then: (onFulfilled, onRejected) => result.then(onFulfilled, onRejected),
     abort(reason = 'The run was aborted.') {
@@ -66,60 +108,63 @@ export function createAgentRun<TOutput>(id: string, onAbort: (reason: string) =>
       abortController.abort(reason);
       onAbort(reason);
     },
-    [Symbol.asyncIterator]: () => iterate(subject),
+    [Symbol.asyncIterator]: () => iterate(listen),
   };
   return {
     run,
     signal: abortController.signal,
-    push: (part) => subject.next(part),
+    abortWith(error) {
+      if (!abortController.signal.aborted) abortController.abort(error);
+    },
+    push(part) {
+      parts.push(part);
+      for (const listener of listeners) listener.next(part);
+    },
     resolve(value) {
-      subject.complete();
+      end(undefined);
       settle.resolve(value);
     },
     reject(error) {
-      subject.error(error);
+      end(error);
       settle.reject(error);
     },
   };
 }
 
-function iterate(subject: ReplaySubject<AgentRunPart>): AsyncIterator<AgentRunPart> {
+function iterate(listen: (listener: Listener) => () => void): AsyncIterator<AgentRunPart> {
   const buffer: AgentRunPart[] = [];
   let done = false;
   let failure: unknown;
   let wake: (() => void) | undefined;
-  const subscription = subject.subscribe({
-    next: (part) => {
+  const unlisten = listen({
+    next(part) {
       buffer.push(part);
       wake?.();
     },
-    error: (error: unknown) => {
+    end(error) {
       failure = error;
       done = true;
       wake?.();
     },
-    complete: () => {
-      done = true;
-      wake?.();
-    },
   });
+  let read = 0;
   return {
     async next() {
-      while (buffer.length === 0 && !done) await new Promise<void>((resolve) => (wake = resolve));
+      while (read === buffer.length && !done)
+        await new Promise<void>((resolve) => (wake = resolve));
       wake = undefined;
-      const part = buffer.shift();
-      if (part) return { value: part, done: false };
+      if (read < buffer.length) return { value: buffer[read++]!, done: false };
       if (failure !== undefined) {
-        const error = failure;
+        const error = failure as AgentryError;
         failure = undefined;
         throw error;
       }
       return { value: undefined, done: true };
     },
     return() {
-      subscription.unsubscribe();
+      unlisten();
       done = true;
-      buffer.length = 0;
+      read = buffer.length;
       return Promise.resolve({ value: undefined, done: true });
     },
   };

@@ -1,7 +1,8 @@
 import { AgentryError } from '../errors/index.js';
 
 /** Where an agent is in its life: the states of the specification's diagram, plus `shut-down`. */
-export type AgentLifecycleState = 'created' | 'idle' | 'processing' | 'error' | 'paused' | 'shut-down';
+export type AgentLifecycleState =
+  'created' | 'idle' | 'processing' | 'error' | 'paused' | 'shut-down';
 
 /** What moves an agent from one state to another, named as in the specification. */
 export type AgentLifecycleEvent =
@@ -21,7 +22,9 @@ export type AgentLifecycleEvent =
  * Processing; Error -abort-> Idle; Processing -pause-> Paused -resume-> Processing; Idle
  * -shutdown-> [*]`.
  */
-export const agentTransitions: Readonly<Record<AgentLifecycleState, Readonly<Partial<Record<AgentLifecycleEvent, AgentLifecycleState>>>>> = {
+export const agentTransitions: Readonly<
+  Record<AgentLifecycleState, Readonly<Partial<Record<AgentLifecycleEvent, AgentLifecycleState>>>>
+> = {
   created: { start: 'idle' },
   idle: { receiveMessage: 'processing', shutdown: 'shut-down' },
   processing: { completeTask: 'idle', exception: 'error', pause: 'paused' },
@@ -56,7 +59,10 @@ export function allowedEvents(state: AgentLifecycleState): AgentLifecycleEvent[]
  * nextAgentState('idle', 'resume'); // throws invalid_transition
  * ```
  */
-export function nextAgentState(state: AgentLifecycleState, event: AgentLifecycleEvent): AgentTransition {
+export function nextAgentState(
+  state: AgentLifecycleState,
+  event: AgentLifecycleEvent,
+): AgentTransition {
   const to = agentTransitions[state][event];
   if (to === undefined) {
     const allowed = allowedEvents(state);
@@ -64,7 +70,10 @@ export function nextAgentState(state: AgentLifecycleState, event: AgentLifecycle
       code: 'invalid_transition',
       message: `An agent in state "${state}" cannot ${event}; allowed here: ${allowed.length > 0 ? allowed.join(', ') : 'nothing (it has shut down)'}.`,
       details: { state, event, allowed },
-      suggestions: allowed.length > 0 ? [`Call one of: ${allowed.join(', ')}.`] : ['Create a new agent; this one has shut down.'],
+      suggestions:
+        allowed.length > 0
+          ? [`Call one of: ${allowed.join(', ')}.`]
+          : ['Create a new agent; this one has shut down.'],
     });
   }
   return { from: state, event, to };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AgentryError } from '../errors/index.js';
 import type { ImagePart, ModelRequest, TextPart, ToolCallPart, Usage } from '../model/index.js';
 import type { Clock, Semaphore, TokenBucket } from '../resilience/index.js';
-import { agentInstanceSchema, type AgentInstance } from '../schemas/agent-instance.js';
+import type { AgentInstance } from '../schemas/agent-instance.js';
 import type { AgentState } from '../schemas/agent-state.js';
 import type { ExecutionContext } from '../schemas/execution-context.js';
 import type { AgentMessage, Message, UserMessage } from '../schemas/message.js';
@@ -41,6 +41,8 @@ export interface TurnHost {
   getState(): AgentState;
   setState(state: AgentState): void;
   revision: { get(): number | undefined; set(value: number): void };
+  /** The bytes of the kept messages as JSON. */
+  stateBytes: { get(): number; set(value: number): void };
   toInstance(state: AgentState): AgentInstance;
   pauseRequested(): boolean;
   waitIfPaused(signal: AbortSignal): Promise<void>;
@@ -58,15 +60,22 @@ export interface TurnRecord {
 const toolsCache = new WeakMap<readonly Tool[], Map<string, Tool>>();
 
 /** @internal Runs one turn: model steps and tool calls until the model is done or `maxSteps`. */
-export async function executeTurn(host: TurnHost, turn: TurnRecord): Promise<AgentRunResult<unknown>> {
+export async function executeTurn(
+  host: TurnHost,
+  turn: TurnRecord,
+): Promise<AgentRunResult<unknown>> {
   const { controller } = turn;
   const runId = controller.run.id;
   const push = (part: Parameters<AgentRunController<unknown>['push']>[0]) => {
     controller.push(part);
     host.emit(part);
   };
-  const deadline = createTurnDeadline(host.context.timeout, controller.signal, host.clock);
-  const signal = deadline.signal;
+  const deadline = createTurnDeadline(
+    host.context.timeout,
+    (error) => controller.abortWith(error),
+    host.clock,
+  );
+  const signal = controller.signal;
   const options = host.options;
   const tools = options.tools ?? [];
   let toolMap = toolsCache.get(tools);
@@ -84,6 +93,7 @@ export async function executeTurn(host: TurnHost, turn: TurnRecord): Promise<Age
   let text = '';
   let finishReason: AgentRunResult['finishReason'] = 'stop';
   let steps = 0;
+  let output: unknown;
   try {
     for (let step = 1; step <= maxSteps; step += 1) {
       if (host.pauseRequested()) {
@@ -92,7 +102,10 @@ export async function executeTurn(host: TurnHost, turn: TurnRecord): Promise<Age
         deadline.resume();
       }
       throwIfAborted(signal);
-      await host.limiter.tokens.waitUntilAvailable({ signal, mode: options.onTokenLimit ?? 'wait' });
+      await host.limiter.tokens.waitUntilAvailable({
+        signal,
+        mode: options.onTokenLimit ?? 'wait',
+      });
       push({ type: 'step-start', runId, step });
 
       const request: ModelRequest = {
@@ -100,7 +113,14 @@ export async function executeTurn(host: TurnHost, turn: TurnRecord): Promise<Age
         ...(options.instructions !== undefined ? { system: options.instructions } : {}),
         ...(toolSpecs.length > 0 ? { tools: toolSpecs } : {}),
         ...(options.parameters ? { parameters: options.parameters } : {}),
-        ...(turn.output ? { responseFormat: { type: 'json' as const, schema: z.toJSONSchema(turn.output, { io: 'output' }) as Record<string, unknown> } } : {}),
+        ...(turn.output
+          ? {
+              responseFormat: {
+                type: 'json' as const,
+                schema: z.toJSONSchema(turn.output, { io: 'output' }),
+              },
+            }
+          : {}),
       };
       const outcome = await runModelStep({
         router: host.router,
@@ -112,7 +132,8 @@ export async function executeTurn(host: TurnHost, turn: TurnRecord): Promise<Age
         step,
         permissions: host.context.permissions,
         userId: host.context.userId,
-        acquireConnection: (abortSignal) => host.limiter.connections.acquire({ signal: abortSignal }),
+        acquireConnection: (abortSignal) =>
+          host.limiter.connections.acquire({ signal: abortSignal }),
         push,
         now: () => host.clock.now(),
       });
@@ -123,11 +144,24 @@ export async function executeTurn(host: TurnHost, turn: TurnRecord): Promise<Age
       if (outcome.latencyMs !== undefined) host.recordLatency(outcome.latencyMs);
       finishReason = outcome.finishReason;
 
-      const stepText = outcome.content.filter((part): part is TextPart => part.type === 'text').map((part) => part.text).join('');
+      const stepText = outcome.content
+        .filter((part): part is TextPart => part.type === 'text')
+        .map((part) => part.text)
+        .join('');
       const modelName = `${outcome.model.provider}:${outcome.model.modelId}`;
-      const answer: AgentMessage = { id: host.generateId(), type: 'agent', content: stepText, timestamp: new Date(host.clock.now()), agentId: host.agentId, model: modelName, metadata: { role: 'assistant', parts: toConversationParts(outcome.content) } };
+      const answer: AgentMessage = {
+        id: host.generateId(),
+        type: 'agent',
+        content: stepText,
+        timestamp: new Date(host.clock.now()),
+        agentId: host.agentId,
+        model: modelName,
+        metadata: { role: 'assistant', parts: toConversationParts(outcome.content) },
+      };
       const stepMessages: Message[] = [answer];
-      const calls = outcome.content.filter((part): part is ToolCallPart => part.type === 'tool-call');
+      const calls = outcome.content.filter(
+        (part): part is ToolCallPart => part.type === 'tool-call',
+      );
       if (calls.length > 0) {
         const results = await runToolCalls(calls, {
           tools: toolMap,
@@ -138,56 +172,113 @@ export async function executeTurn(host: TurnHost, turn: TurnRecord): Promise<Age
           defaultTimeout: options.toolTimeout ?? 30_000,
           middleware: options.middleware?.tool ?? [],
           cpuBudget,
-          acquireConnection: (abortSignal) => host.limiter.connections.acquire({ signal: abortSignal }),
-          onEnd: (result, durationMs) => push({ type: 'tool-response', runId, step, result, durationMs }),
+          acquireConnection: (abortSignal) =>
+            host.limiter.connections.acquire({ signal: abortSignal }),
+          onEnd: (result, durationMs) =>
+            push({ type: 'tool-response', runId, step, result, durationMs }),
         });
         throwIfAborted(signal);
-        stepMessages.push({ id: host.generateId(), type: 'agent', content: '', timestamp: new Date(host.clock.now()), agentId: host.agentId, model: modelName, metadata: { role: 'tool', parts: toConversationParts(results) } });
+        stepMessages.push({
+          id: host.generateId(),
+          type: 'agent',
+          content: '',
+          timestamp: new Date(host.clock.now()),
+          agentId: host.agentId,
+          model: modelName,
+          metadata: { role: 'tool', parts: toConversationParts(results) },
+        });
       }
 
-      const next: AgentState = { ...host.getState(), messages: [...host.getState().messages, ...pending, ...stepMessages] };
-      await commit(host, next);
+      const final = calls.length === 0;
+      // The answer is checked before it is kept, so a rejected answer leaves no trace.
+      if (final && turn.output) output = parseOutput(turn.output, stepText);
+      const next: AgentState = {
+        ...host.getState(),
+        messages: [...host.getState().messages, ...pending, ...stepMessages],
+        status: final ? 'idle' : host.getState().status,
+      };
+      await commit(host, next, [...pending, ...stepMessages]);
       added.push(...stepMessages);
       pending = [];
       turn.started = true;
-      push({ type: 'step-end', runId, step, model: modelName, finishReason: outcome.finishReason, usage: outcome.usage });
+      push({
+        type: 'step-end',
+        runId,
+        step,
+        model: modelName,
+        finishReason: outcome.finishReason,
+        usage: outcome.usage,
+      });
       text = stepText;
-      if (calls.length === 0) break;
+      if (final) break;
     }
   } finally {
     deadline.dispose();
   }
 
-  let output: unknown;
-  if (turn.output) output = parseOutput(turn.output, text);
   push({ type: 'run-end', runId, text, usage, steps });
   return { runId, text, output, messages: added, steps, usage, finishReason };
 }
 
 function buildUserMessage(host: TurnHost, input: TurnInput): UserMessage {
-  const base: UserMessage = { id: host.generateId(), type: 'user', content: input.text, timestamp: new Date(host.clock.now()), userId: host.context.userId ?? 'anonymous', sessionId: host.context.sessionId };
+  const base: UserMessage = {
+    id: host.generateId(),
+    type: 'user',
+    content: input.text,
+    timestamp: new Date(host.clock.now()),
+    userId: host.context.userId ?? 'anonymous',
+    sessionId: host.context.sessionId,
+  };
   if (!input.images || input.images.length === 0) return base;
   const primary = host.router.models[0];
   if (primary && !primary.capabilities.supportsVision) {
-    throw new AgentryError({ code: 'invalid_request', message: `Model ${primary.provider}:${primary.modelId} does not read images; the message was not sent.`, details: { model: primary.modelId }, suggestions: ['Use a model whose capabilities include vision, or send text only.'] });
+    throw new AgentryError({
+      code: 'invalid_request',
+      message: `Model ${primary.provider}:${primary.modelId} does not read images; the message was not sent.`,
+      details: { model: primary.modelId },
+      suggestions: ['Use a model whose capabilities include vision, or send text only.'],
+    });
   }
-  const parts: (TextPart | ImagePart)[] = [{ type: 'text', text: input.text }, ...input.images.map((image): ImagePart => ('url' in image ? { type: 'image', image: image.url } : { type: 'image', image: image.data, mediaType: image.mediaType }))];
+  const parts: (TextPart | ImagePart)[] = [
+    { type: 'text', text: input.text },
+    ...input.images.map((image): ImagePart =>
+      'url' in image
+        ? { type: 'image', image: image.url }
+        : { type: 'image', image: image.data, mediaType: image.mediaType },
+    ),
+  ];
   return { ...base, metadata: { role: 'user', parts: toConversationParts(parts) } };
 }
 
-async function commit(host: TurnHost, next: AgentState): Promise<void> {
-  const instance = host.toInstance(next);
-  const encoded = z.encode(agentInstanceSchema, instance);
-  const size = Buffer.byteLength(JSON.stringify(encoded));
+async function commit(host: TurnHost, next: AgentState, added: readonly Message[]): Promise<void> {
+  // The size is kept up to date message by message: kept messages never change, so only the new
+  // ones and the memory are measured.
+  let messageBytes = host.stateBytes.get();
+  for (const message of added) messageBytes += Buffer.byteLength(JSON.stringify(message)) + 1;
+  const size = messageBytes + Buffer.byteLength(JSON.stringify(next.memory));
   const limit = host.context.resourceLimits.maxMemory;
   if (size > limit) {
-    throw new AgentryError({ code: 'limit_exceeded', recoverable: false, message: `The agent's state would grow to ${size} bytes, over its maxMemory of ${limit}; the step was not kept.`, details: { limit: 'maxMemory', size, maxMemory: limit }, suggestions: ['Raise resourceLimits.maxMemory, or trim the conversation or memory.'] });
+    throw new AgentryError({
+      code: 'limit_exceeded',
+      recoverable: false,
+      message: `The agent's state would grow to ${size} bytes, over its maxMemory of ${limit}; the step was not kept.`,
+      details: { limit: 'maxMemory', size, maxMemory: limit },
+      suggestions: ['Raise resourceLimits.maxMemory, or trim the conversation or memory.'],
+    });
   }
   const store = host.options.store;
   if (store) {
-    const saved = await store.put(storeKey('agent', host.agentId), { kind: 'agent', schemaVersion: AGENT_SCHEMA_VERSION, data: encoded }, { expectedRevision: host.revision.get() ?? null });
+    // The agent builds its state from checked parts (tool outputs are checked for serializability),
+    // so the JSON form is the instance with dates as ISO strings: what agentInstanceSchema encodes.
+    const data = JSON.parse(JSON.stringify(host.toInstance(next))) as unknown;
+    const saved = await store.put(
+      storeKey('agent', host.agentId),
+      { kind: 'agent', schemaVersion: AGENT_SCHEMA_VERSION, data },
+      { expectedRevision: host.revision.get() ?? null },
+    );
     host.revision.set(saved.revision);
   }
+  host.stateBytes.set(messageBytes);
   host.setState(next);
 }
 
@@ -196,11 +287,23 @@ function parseOutput(schema: z.ZodType, text: string): unknown {
   try {
     json = JSON.parse(text);
   } catch {
-    throw new AgentryError({ code: 'validation_failed', message: `The model's answer is not JSON, so it cannot be the structured output: ${text.slice(0, 200)}`, details: { text }, suggestions: ['Use a model that supports JSON output, or make the instructions ask for JSON only.'] });
+    throw new AgentryError({
+      code: 'validation_failed',
+      message: `The model's answer is not JSON, so it cannot be the structured output: ${text.slice(0, 200)}`,
+      details: { text },
+      suggestions: [
+        'Use a model that supports JSON output, or make the instructions ask for JSON only.',
+      ],
+    });
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
-    throw new AgentryError({ code: 'validation_failed', message: `The model's JSON does not match the output schema: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ')}.`, details: { json }, suggestions: ['Describe the expected fields in the instructions.'] });
+    throw new AgentryError({
+      code: 'validation_failed',
+      message: `The model's JSON does not match the output schema: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ')}.`,
+      details: { json },
+      suggestions: ['Describe the expected fields in the instructions.'],
+    });
   }
   return parsed.data;
 }
@@ -209,13 +312,18 @@ function addUsage(total: Usage, step: Usage): void {
   total.inputTokens += step.inputTokens;
   total.outputTokens += step.outputTokens;
   total.totalTokens += step.totalTokens;
-  if (step.cachedInputTokens !== undefined) total.cachedInputTokens = (total.cachedInputTokens ?? 0) + step.cachedInputTokens;
-  if (step.reasoningTokens !== undefined) total.reasoningTokens = (total.reasoningTokens ?? 0) + step.reasoningTokens;
+  if (step.cachedInputTokens !== undefined)
+    total.cachedInputTokens = (total.cachedInputTokens ?? 0) + step.cachedInputTokens;
+  if (step.reasoningTokens !== undefined)
+    total.reasoningTokens = (total.reasoningTokens ?? 0) + step.reasoningTokens;
 }
 
 function throwIfAborted(signal: AbortSignal): void {
   if (!signal.aborted) return;
   const reason: unknown = signal.reason;
   if (AgentryError.isInstance(reason)) throw reason;
-  throw new AgentryError({ code: 'aborted', message: typeof reason === 'string' ? reason : 'The run was aborted.' });
+  throw new AgentryError({
+    code: 'aborted',
+    message: typeof reason === 'string' ? reason : 'The run was aborted.',
+  });
 }

@@ -1,10 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { scriptedModel, textTurn } from '../../test/scripted-model.js';
-import { AgentryError, createAgent, defineTool, type AgentEvent, type AgentRunPart } from '../index.js';
+import {
+  AgentryError,
+  createAgent,
+  defineTool,
+  type AgentEvent,
+  type AgentRunPart,
+} from '../index.js';
 
 const toolTurn = (calls: { id: string; name: string; input: string }[]) => ({
-  content: calls.map((call) => ({ type: 'tool-call' as const, toolCallId: call.id, toolName: call.name, input: call.input })),
+  content: calls.map((call) => ({
+    type: 'tool-call' as const,
+    toolCallId: call.id,
+    toolName: call.name,
+    input: call.input,
+  })),
   finishReason: 'tool-calls' as const,
   usage: { inputTokens: 5, outputTokens: 5, totalTokens: 10 },
 });
@@ -75,12 +86,22 @@ describe('createAgent', () => {
       expect(agent.queued).toBe(2);
       const texts = (await Promise.all(runs)).map((result) => result.text);
       expect(texts).toEqual(['one', 'two', 'three']);
-      expect(agent.state.messages.map((message) => message.content)).toEqual(['1', 'one', '2', 'two', '3', 'three']);
+      expect(agent.state.messages.map((message) => message.content)).toEqual([
+        '1',
+        'one',
+        '2',
+        'two',
+        '3',
+        'three',
+      ]);
     });
 
     it('goes to Error on a failure that is not recoverable, and retry() continues the turn', async () => {
       const events: AgentEvent[] = [];
-      const model = scriptedModel([new AgentryError({ code: 'invalid_request', message: 'bad' }), textTurn('fixed')]);
+      const model = scriptedModel([
+        new AgentryError({ code: 'invalid_request', message: 'bad' }),
+        textTurn('fixed'),
+      ]);
       const agent = createAgent({ model });
       agent.events$.subscribe((event) => events.push(event));
       await expect(agent.send('x')).rejects.toMatchObject({ code: 'invalid_request' });
@@ -89,7 +110,9 @@ describe('createAgent', () => {
       const retried = await agent.retry();
       expect(retried.text).toBe('fixed');
       expect(agent.state.messages.map((message) => message.content)).toEqual(['x', 'fixed']);
-      const transitions = events.filter((event) => event.type === 'status-delta').map((event) => event.type === 'status-delta' && event.event);
+      const transitions = events
+        .filter((event) => event.type === 'status-delta')
+        .map((event) => event.type === 'status-delta' && event.event);
       expect(transitions).toEqual(['receiveMessage', 'exception', 'retry', 'completeTask']);
     });
   });

@@ -3,7 +3,12 @@ import { Subject, type Observable } from 'rxjs';
 import type { z } from 'zod';
 import { AgentryError, toAgentryError } from '../errors/index.js';
 import type { LanguageModel, ModelParameters } from '../model/index.js';
-import { createSemaphore, createTokenBucket, systemClock, type Clock } from '../resilience/index.js';
+import {
+  createSemaphore,
+  createTokenBucket,
+  systemClock,
+  type Clock,
+} from '../resilience/index.js';
 import type { AgentInstance } from '../schemas/agent-instance.js';
 import type { AgentState, AgentStatus } from '../schemas/agent-state.js';
 import type { ExecutionContext } from '../schemas/execution-context.js';
@@ -12,8 +17,12 @@ import type { ResourceLimits } from '../schemas/resource-limits.js';
 import type { StateStore } from '../stores/index.js';
 import type { AgentEvent } from './agent-events.js';
 import { AgentMetrics } from './agent-metrics.js';
-import { createAgentRun, type AgentRun, type AgentRunController } from './agent-run.js';
-import { nextAgentState, type AgentLifecycleEvent, type AgentLifecycleState } from './agent-state-machine.js';
+import { createAgentRun, type AgentRun } from './agent-run.js';
+import {
+  nextAgentState,
+  type AgentLifecycleEvent,
+  type AgentLifecycleState,
+} from './agent-state-machine.js';
 import { executeTurn, type TurnHost, type TurnRecord as Turn } from './agent-turn.js';
 import type { Tool } from './define-tool.js';
 import type { ModelMiddleware, ToolMiddleware } from './middleware.js';
@@ -60,9 +69,17 @@ export interface AgentOptions {
   /** The timeout of a tool that sets none, in milliseconds (default 30 000). */
   toolTimeout?: number;
   /** Middleware around model calls and tool calls. */
-  middleware?: { model?: readonly ModelMiddleware[]; tool?: readonly ToolMiddleware[] };
+  middleware?: {
+    /** Around every model call, outermost first. */
+    model?: readonly ModelMiddleware[];
+    /** Around every tool call, outermost first. */
+    tool?: readonly ToolMiddleware[];
+  };
   /** Marks the agent real-time: a step whose latency to first output exceeds `threshold` ms (default 200) is flagged. */
-  realtime?: { threshold?: number };
+  realtime?: {
+    /** The latency to first output above which a step is flagged, in milliseconds (default 200). */
+    threshold?: number;
+  };
   /** Where the agent persists its state after every completed step. */
   store?: StateStore;
   /** Starts the agent (Created -> Idle) at once; default true. */
@@ -76,7 +93,27 @@ export interface AgentOptions {
 }
 
 /** What {@link Agent.send} takes: text, or text with images. */
-export type SendInput = string | { text: string; images?: readonly ({ url: string } | { data: Uint8Array; mediaType: string })[] };
+export type SendInput =
+  | string
+  | {
+      /** The message's text. */
+      text: string;
+      /** Images sent with it, by URL or as bytes; the model must read images. */
+      images?: readonly (
+        | {
+            /** An `https:` or `data:` URL. */
+            url: string;
+          }
+        | {
+            /** The image's bytes. */
+            data: Uint8Array;
+            /** The media type, such as `image/png`. */
+            mediaType: string;
+          }
+      )[];
+    };
+      images?: readonly ({ url: string } | { data: Uint8Array; mediaType: string })[];
+    };
 
 /** Options of one turn. */
 export interface SendOptions<TOutput> {
@@ -118,6 +155,8 @@ export interface Agent {
   readonly events$: Observable<AgentEvent>;
   /** How many turns wait behind the current one. */
   readonly queued: number;
+  /** Whether the agent was restored from a record written in the middle of a turn. */
+  readonly interrupted: boolean;
   /** Created -> Idle. @throws AgentryError `invalid_transition` */
   start(): void;
   /**
@@ -163,6 +202,7 @@ class AgentImpl implements Agent {
   readonly id: string;
   readonly createdAt: Date;
   readonly context: ExecutionContext;
+  readonly interrupted: boolean;
   #lifecycle: AgentLifecycleState = 'created';
   #state: AgentState;
   #lastActivity: Date;
@@ -176,6 +216,7 @@ class AgentImpl implements Agent {
   readonly #metrics: AgentMetrics;
   #realtime: RealtimeCompliance | undefined;
   #revision: number | undefined;
+  #stateBytes = -1;
   #limits: TurnHost['limiter'] | undefined;
   readonly #options: AgentOptions;
   readonly #router: ModelRouter;
@@ -186,13 +227,23 @@ class AgentImpl implements Agent {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     this.#generateId = options.generateId ?? randomUUID;
-    this.#router = 'run' in options.model ? options.model : createModelRouter({ models: [options.model], clock: this.#clock });
+    this.#router =
+      'run' in options.model
+        ? options.model
+        : createModelRouter({ models: [options.model], clock: this.#clock });
     const restored = options.restored?.instance;
     this.id = restored?.id ?? options.id ?? this.#generateId();
     this.createdAt = restored?.createdAt ?? new Date(this.#clock.now());
     this.#lastActivity = restored?.lastActivity ?? this.createdAt;
-    this.#state = restored ? structuredClone(restored.state) : { messages: [], memory: {}, status: 'idle' };
+    this.#state = restored
+      ? structuredClone(restored.state)
+      : { messages: [], memory: {}, status: 'idle' };
     this.#revision = options.restored?.revision;
+    this.interrupted = restored !== undefined && restored.state.status !== 'idle';
+    this.#stateBytes = this.#state.messages.reduce(
+      (total, message) => total + Buffer.byteLength(JSON.stringify(message)) + 1,
+      0,
+    );
     this.context = restored?.context ?? {
       sessionId: options.context?.sessionId ?? this.#generateId(),
       ...(options.context?.userId !== undefined ? { userId: options.context.userId } : {}),
@@ -201,7 +252,12 @@ class AgentImpl implements Agent {
       timeout: options.context?.timeout ?? 120_000,
     };
     this.#metrics = new AgentMetrics(() => this.#clock.now(), restored?.performance);
-    if (options.realtime) this.#realtime = { threshold: options.realtime.threshold ?? 200, compliant: true, violations: 0 };
+    if (options.realtime)
+      this.#realtime = {
+        threshold: options.realtime.threshold ?? 200,
+        compliant: true,
+        violations: 0,
+      };
     if (options.autoStart !== false) this.start();
   }
 
@@ -235,7 +291,8 @@ class AgentImpl implements Agent {
   /** @internal */ transition(event: AgentLifecycleEvent): void {
     const change = nextAgentState(this.#lifecycle, event);
     this.#lifecycle = change.to;
-    const status: AgentStatus | undefined = change.to === 'created' || change.to === 'shut-down' ? undefined : change.to;
+    const status: AgentStatus | undefined =
+      change.to === 'created' || change.to === 'shut-down' ? undefined : change.to;
     if (status) this.#state.status = status;
     this.#lastActivity = new Date(this.#clock.now());
     this.emit({ type: 'status-delta', ...change });
@@ -245,20 +302,37 @@ class AgentImpl implements Agent {
     this.transition('start');
   }
 
-  send<TOutput = undefined>(input: SendInput, options: SendOptions<TOutput> = {}): AgentRun<TOutput> {
+  send<TOutput = undefined>(
+    input: SendInput,
+    options: SendOptions<TOutput> = {},
+  ): AgentRun<TOutput> {
     const controller = createAgentRun<TOutput>(this.#generateId(), () => this.#abortTurn(turn));
-    const turn: Turn = { input: typeof input === 'string' ? { text: input } : input, controller: controller as AgentRunController<unknown>, output: options.output, started: false };
+    const turn: Turn = {
+      input: typeof input === 'string' ? { text: input } : input,
+      controller: controller,
+      output: options.output,
+      started: false,
+    };
     if (this.#draining || this.#lifecycle === 'shut-down' || this.#lifecycle === 'created') {
       const error = new AgentryError({
         code: 'invalid_transition',
-        message: this.#lifecycle === 'created' ? 'The agent has not been started; call start() first.' : 'The agent is shutting down and takes no new messages.',
+        message:
+          this.#lifecycle === 'created'
+            ? 'The agent has not been started; call start() first.'
+            : 'The agent is shutting down and takes no new messages.',
         details: { state: this.#lifecycle },
-        suggestions: [this.#lifecycle === 'created' ? 'Call agent.start().' : 'Create a new agent.'],
+        suggestions: [
+          this.#lifecycle === 'created' ? 'Call agent.start().' : 'Create a new agent.',
+        ],
       });
       controller.reject(error);
       return controller.run;
     }
-    options.signal?.addEventListener('abort', () => controller.run.abort(String(options.signal?.reason ?? 'aborted')), { once: true });
+    options.signal?.addEventListener(
+      'abort',
+      () => controller.run.abort(String(options.signal?.reason ?? 'aborted')),
+      { once: true },
+    );
     this.#queue.push(turn);
     this.#pump();
     return controller.run;
@@ -296,7 +370,8 @@ class AgentImpl implements Agent {
       this.#pump();
       return;
     }
-    if (this.#lifecycle !== 'processing' && this.#lifecycle !== 'paused') nextAgentState(this.#lifecycle, 'abort');
+    if (this.#lifecycle !== 'processing' && this.#lifecycle !== 'paused')
+      nextAgentState(this.#lifecycle, 'abort');
     this.#current?.controller.run.abort(reason);
   }
 
@@ -321,7 +396,13 @@ class AgentImpl implements Agent {
     const model = this.#router.models[0]!;
     return {
       id: this.id,
-      model: { provider: model.provider, model: model.modelId, version: model.modelId, parameters: { ...this.#options.parameters }, capabilities: { ...model.capabilities } },
+      model: {
+        provider: model.provider,
+        model: model.modelId,
+        version: model.modelId,
+        parameters: { ...this.#options.parameters },
+        capabilities: { ...model.capabilities },
+      },
       state,
       context: this.context,
       performance: this.#metrics.snapshot(),
@@ -348,7 +429,9 @@ class AgentImpl implements Agent {
     const index = this.#queue.indexOf(turn);
     if (index >= 0) {
       this.#queue.splice(index, 1);
-      turn.controller.reject(new AgentryError({ code: 'aborted', message: 'The run was aborted before it started.' }));
+      turn.controller.reject(
+        new AgentryError({ code: 'aborted', message: 'The run was aborted before it started.' }),
+      );
       return;
     }
     // A paused turn must wake up to see its abort.
@@ -397,6 +480,10 @@ class AgentImpl implements Agent {
         this.#lastActivity = new Date(this.#clock.now());
       },
       revision: { get: () => this.#revision, set: (value: number) => (this.#revision = value) },
+      stateBytes: {
+        get: () => this.#stateBytes,
+        set: (value: number) => (this.#stateBytes = value),
+      },
       pauseRequested: () => this.#pauseRequested,
       waitIfPaused: (signal: AbortSignal) => this.#waitIfPaused(signal),
       toInstance: (state: AgentState) => this.#instanceOf(state),
@@ -416,7 +503,10 @@ class AgentImpl implements Agent {
     this.#limits ??= {
       connections: createSemaphore(this.context.resourceLimits.maxConnections),
       tokens: createTokenBucket(
-        { capacity: this.context.resourceLimits.maxTokensPerMinute, refillPerSecond: this.context.resourceLimits.maxTokensPerMinute / 60 },
+        {
+          capacity: this.context.resourceLimits.maxTokensPerMinute,
+          refillPerSecond: this.context.resourceLimits.maxTokensPerMinute / 60,
+        },
         { clock: this.#clock },
       ),
     };
@@ -428,9 +518,12 @@ class AgentImpl implements Agent {
     if (!this.#realtime) return;
     if (latency > this.#realtime.threshold) {
       this.#realtime.violations += 1;
-      this.emit({ type: 'realtime-error', responseTime: latency, threshold: this.#realtime.threshold });
+      this.emit({
+        type: 'realtime-error',
+        responseTime: latency,
+        threshold: this.#realtime.threshold,
+      });
     }
     this.#realtime.compliant = moving <= this.#realtime.threshold;
   }
 }
-

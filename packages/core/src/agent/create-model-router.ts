@@ -13,10 +13,20 @@ import {
 import type { ModelRouter } from './model-router-types.js';
 
 /** The retry policy of a router that names none: 3 attempts per model, exponential from 500 ms to 10 s, with jitter. */
-export const defaultModelRetryPolicy: Readonly<RetryPolicyWithBackoff> = Object.freeze({ maxAttempts: 3, baseDelay: 500, maxDelay: 10_000, jitter: true, strategy: 'exponential' });
+export const defaultModelRetryPolicy: Readonly<RetryPolicyWithBackoff> = Object.freeze({
+  maxAttempts: 3,
+  baseDelay: 500,
+  maxDelay: 10_000,
+  jitter: true,
+  strategy: 'exponential',
+});
 
 /** The breaker settings of a registry that names none: open after 5 failures, probe once after 30 s. */
-export const defaultCircuitBreakerConfig: Readonly<CircuitBreakerConfig> = Object.freeze({ failureThreshold: 5, recoveryTimeout: 30_000, halfOpenMaxCalls: 1 });
+export const defaultCircuitBreakerConfig: Readonly<CircuitBreakerConfig> = Object.freeze({
+  failureThreshold: 5,
+  recoveryTimeout: 30_000,
+  halfOpenMaxCalls: 1,
+});
 
 /** One circuit breaker per `provider:model`, shared by every agent that uses the registry. */
 export interface CircuitBreakerRegistry {
@@ -34,14 +44,23 @@ export interface CircuitBreakerRegistry {
  * const breakers = createCircuitBreakerRegistry({ failureThreshold: 3, recoveryTimeout: 10_000, halfOpenMaxCalls: 1 });
  * ```
  */
-export function createCircuitBreakerRegistry(config: CircuitBreakerConfig = defaultCircuitBreakerConfig, options: { clock?: Clock; onStateChange?(model: string, from: string, to: string): void } = {}): CircuitBreakerRegistry {
+export function createCircuitBreakerRegistry(
+  config: CircuitBreakerConfig = defaultCircuitBreakerConfig,
+  options: { clock?: Clock; onStateChange?(model: string, from: string, to: string): void } = {},
+): CircuitBreakerRegistry {
   const breakers = new Map<string, CircuitBreaker>();
   return {
     get(model) {
       const key = `${model.provider}:${model.modelId}`;
       let breaker = breakers.get(key);
       if (!breaker) {
-        breaker = createCircuitBreaker(config, { clock: options.clock ?? systemClock, name: key, ...(options.onStateChange ? { onStateChange: (from, to) => options.onStateChange?.(key, from, to) } : {}) });
+        breaker = createCircuitBreaker(config, {
+          clock: options.clock ?? systemClock,
+          name: key,
+          ...(options.onStateChange
+            ? { onStateChange: (from, to) => options.onStateChange?.(key, from, to) }
+            : {}),
+        });
         breakers.set(key, breaker);
       }
       return breaker;
@@ -82,7 +101,12 @@ const circuitOpen = Symbol('circuit-open');
  * ```
  */
 export function createModelRouter(options: ModelRouterOptions): ModelRouter {
-  if (options.models.length === 0) throw new AgentryError({ code: 'validation_failed', message: 'A model router needs at least one model.', suggestions: ['Pass the primary model in models.'] });
+  if (options.models.length === 0)
+    throw new AgentryError({
+      code: 'validation_failed',
+      message: 'A model router needs at least one model.',
+      suggestions: ['Pass the primary model in models.'],
+    });
   const policy = options.retry ?? defaultModelRetryPolicy;
   const clock = options.clock ?? systemClock;
   return {
@@ -98,7 +122,15 @@ export function createModelRouter(options: ModelRouterOptions): ModelRouter {
             async (number, attemptSignal) => {
               attempts = number;
               const permit = breaker?.tryAcquire();
-              if (breaker && !permit) throw Object.assign(new AgentryError({ code: 'provider_unavailable', message: `The circuit breaker of ${model.provider}:${model.modelId} is open; the model was skipped.`, details: { model: `${model.provider}:${model.modelId}`, circuit: 'open' } }), { [circuitOpen]: true });
+              if (breaker && !permit)
+                throw Object.assign(
+                  new AgentryError({
+                    code: 'provider_unavailable',
+                    message: `The circuit breaker of ${model.provider}:${model.modelId} is open; the model was skipped.`,
+                    details: { model: `${model.provider}:${model.modelId}`, circuit: 'open' },
+                  }),
+                  { [circuitOpen]: true },
+                );
               try {
                 const value = await attempt(model, { attempt: number, signal: attemptSignal });
                 permit?.success();
@@ -115,8 +147,15 @@ export function createModelRouter(options: ModelRouterOptions): ModelRouter {
               clock,
               signal,
               ...(options.random ? { random: options.random } : {}),
-              shouldRetry: (error) => AgentryError.isInstance(error) && error.recoverable && !(circuitOpen in error),
-              onRetry: (info) => onFailure?.({ model, attempt: info.attempt, error: toAgentryError(info.error), willRetry: true }),
+              shouldRetry: (error) =>
+                AgentryError.isInstance(error) && error.recoverable && !(circuitOpen in error),
+              onRetry: (info) =>
+                onFailure?.({
+                  model,
+                  attempt: info.attempt,
+                  error: toAgentryError(info.error),
+                  willRetry: true,
+                }),
             },
           );
         } catch (error) {
@@ -126,12 +165,20 @@ export function createModelRouter(options: ModelRouterOptions): ModelRouter {
             continue;
           }
           const recoverable = failure.recoverable && failure.code !== 'aborted';
-          onFailure?.({ model, attempt: attempts, error: failure, willRetry: recoverable && hasNext });
+          onFailure?.({
+            model,
+            attempt: attempts,
+            error: failure,
+            willRetry: recoverable && hasNext,
+          });
           if (!recoverable) throw failure;
           lastError = failure;
         }
       }
-      throw lastError ?? new AgentryError({ code: 'provider_unavailable', message: 'No model could be tried.' });
+      throw (
+        lastError ??
+        new AgentryError({ code: 'provider_unavailable', message: 'No model could be tried.' })
+      );
     },
   };
 }

@@ -58,7 +58,12 @@ export function defineTool<TInput, TOutput>(tool: Tool<TInput, TOutput>): Tool<T
     });
   }
   if (tool.timeout !== undefined && !(Number.isInteger(tool.timeout) && tool.timeout > 0)) {
-    throw new AgentryError({ code: 'validation_failed', message: `Tool ${tool.name}: timeout must be a positive integer of milliseconds, received ${tool.timeout}.`, details: { name: tool.name, timeout: tool.timeout }, suggestions: ['Give the timeout in whole milliseconds, such as 10000.'] });
+    throw new AgentryError({
+      code: 'validation_failed',
+      message: `Tool ${tool.name}: timeout must be a positive integer of milliseconds, received ${tool.timeout}.`,
+      details: { name: tool.name, timeout: tool.timeout },
+      suggestions: ['Give the timeout in whole milliseconds, such as 10000.'],
+    });
   }
   toToolSpec(tool);
   return tool;
@@ -80,12 +85,25 @@ export function toToolSpec(tool: Tool): ToolSpec {
   if (cached) return cached;
   let inputSchema: Record<string, unknown>;
   try {
-    inputSchema = z.toJSONSchema(tool.input, { io: 'input', unrepresentable: 'throw' }) as Record<string, unknown>;
+    inputSchema = z.toJSONSchema(tool.input, { io: 'input', unrepresentable: 'throw' });
   } catch (error) {
-    throw new AgentryError({ code: 'validation_failed', message: `Tool ${tool.name}: its input schema cannot be expressed as JSON Schema: ${(error as Error).message}`, details: { name: tool.name }, suggestions: ['Use JSON-compatible zod types (no functions, dates, maps, transforms) in tool inputs.'], cause: error });
+    throw new AgentryError({
+      code: 'validation_failed',
+      message: `Tool ${tool.name}: its input schema cannot be expressed as JSON Schema: ${(error as Error).message}`,
+      details: { name: tool.name },
+      suggestions: [
+        'Use JSON-compatible zod types (no functions, dates, maps, transforms) in tool inputs.',
+      ],
+      cause: error,
+    });
   }
   if (inputSchema.type !== 'object') {
-    throw new AgentryError({ code: 'validation_failed', message: `Tool ${tool.name}: its input must be an object schema (z.object), not ${String(inputSchema.type)}.`, details: { name: tool.name }, suggestions: ['Wrap the input in z.object({ … }).'] });
+    throw new AgentryError({
+      code: 'validation_failed',
+      message: `Tool ${tool.name}: its input must be an object schema (z.object), not ${String(inputSchema.type)}.`,
+      details: { name: tool.name },
+      suggestions: ['Wrap the input in z.object({ … }).'],
+    });
   }
   delete inputSchema.$schema;
   const spec: ToolSpec = { name: tool.name, description: tool.description, inputSchema };

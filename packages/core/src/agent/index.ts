@@ -34,5 +34,11 @@ export {
   type ModelRouterOptions,
 } from './create-model-router.js';
 export { defineTool, toToolSpec, type Tool, type ToolExecutionContext } from './define-tool.js';
-export type { ModelCallContext, ModelMiddleware, ToolCallContext, ToolMiddleware } from './middleware.js';
+export type {
+  ModelCallContext,
+  ModelMiddleware,
+  ToolCallContext,
+  ToolMiddleware,
+} from './middleware.js';
 export type { ModelRouter, RouterAttempt, RouterFailure } from './model-router-types.js';
+export { restoreAgent, type RestoreAgentOptions } from './restore-agent.js';

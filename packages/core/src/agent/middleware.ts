@@ -1,4 +1,9 @@
-import type { LanguageModel, ModelCallOptions, ModelRequest, ModelStreamPart } from '../model/index.js';
+import type {
+  LanguageModel,
+  ModelCallOptions,
+  ModelRequest,
+  ModelStreamPart,
+} from '../model/index.js';
 
 /** What model-call middleware sees and may change. */
 export interface ModelCallContext {
@@ -38,7 +43,10 @@ export interface ModelCallContext {
  * };
  * ```
  */
-export type ModelMiddleware = (context: ModelCallContext, next: () => Promise<void>) => Promise<void>;
+export type ModelMiddleware = (
+  context: ModelCallContext,
+  next: () => Promise<void>,
+) => Promise<void>;
 
 /** What tool-call middleware sees and may change. */
 export interface ToolCallContext {
@@ -92,7 +100,8 @@ export function composeMiddleware<TContext>(
       if (!layer) return handler(context);
       let called = false;
       return layer(context, () => {
-        if (called) return Promise.reject(new Error('next() called more than once by one middleware'));
+        if (called)
+          return Promise.reject(new Error('next() called more than once by one middleware'));
         called = true;
         return dispatch(index + 1);
       });

@@ -34,5 +34,8 @@ export interface ModelRouter {
    * @throws AgentryError the last failure; `provider_unavailable` when every breaker is open;
    *   `aborted` when the signal aborts
    */
-  run<T>(attempt: (model: LanguageModel, info: RouterAttempt) => Promise<T>, options: { signal: AbortSignal; onFailure?(failure: RouterFailure): void }): Promise<T>;
+  run<T>(
+    attempt: (model: LanguageModel, info: RouterAttempt) => Promise<T>,
+    options: { signal: AbortSignal; onFailure?: (failure: RouterFailure) => void },
+  ): Promise<T>;
 }

@@ -1,5 +1,14 @@
 import { AgentryError, toAgentryError } from '../errors/index.js';
-import type { FinishReason, LanguageModel, ModelRequest, ModelStreamPart, ReasoningPart, TextPart, ToolCallPart, Usage } from '../model/index.js';
+import type {
+  FinishReason,
+  LanguageModel,
+  ModelRequest,
+  ModelStreamPart,
+  ReasoningPart,
+  TextPart,
+  ToolCallPart,
+  Usage,
+} from '../model/index.js';
 import type { AgentRunPart } from './agent-events.js';
 import { composeMiddleware, type ModelCallContext, type ModelMiddleware } from './middleware.js';
 import type { ModelRouter } from './model-router-types.js';
@@ -31,8 +40,8 @@ export interface ModelStepOptions {
   userId: string | undefined;
   /** Waits for a connection slot; returns its release. */
   acquireConnection(signal: AbortSignal): Promise<() => void>;
-  push(part: AgentRunPart): void;
-  now(): number;
+  push: (part: AgentRunPart) => void;
+  now: () => number;
 }
 
 /** @internal Runs one model step through the router, middleware and the stream. */
@@ -42,16 +51,35 @@ export function runModelStep(options: ModelStepOptions): Promise<ModelStepOutcom
   return options.router.run(
     async (model, { attempt, signal }) => {
       partial = '';
-      push({ type: 'model-request', runId, step, model: `${model.provider}:${model.modelId}`, attempt });
+      push({
+        type: 'model-request',
+        runId,
+        step,
+        model: `${model.provider}:${model.modelId}`,
+        attempt,
+      });
       const release = await options.acquireConnection(signal);
       try {
-        const context: ModelCallContext = { agentId: options.agentId, runId, step, permissions: options.permissions, userId: options.userId, request: options.request, options: { signal } };
+        const context: ModelCallContext = {
+          agentId: options.agentId,
+          runId,
+          step,
+          permissions: options.permissions,
+          userId: options.userId,
+          request: options.request,
+          options: { signal },
+        };
         await composeMiddleware(options.middleware, (ctx) => {
           ctx.model = model;
           ctx.stream = model.stream(ctx.request, ctx.options);
           return Promise.resolve();
         })(context);
-        if (!context.stream || !context.model) throw new AgentryError({ code: 'internal', message: 'A model middleware returned without calling next().', suggestions: ['Make every model middleware await next() or throw.'] });
+        if (!context.stream || !context.model)
+          throw new AgentryError({
+            code: 'internal',
+            message: 'A model middleware returned without calling next().',
+            suggestions: ['Make every model middleware await next() or throw.'],
+          });
         return await consume(context.model, context.stream, options, (text) => (partial = text));
       } finally {
         release();
@@ -59,12 +87,27 @@ export function runModelStep(options: ModelStepOptions): Promise<ModelStepOutcom
     },
     {
       signal: options.signal,
-      onFailure: (failure) => push({ type: 'model-error', runId, step, model: `${failure.model.provider}:${failure.model.modelId}`, attempt: failure.attempt, error: failure.error, willRetry: failure.willRetry, partialText: partial }),
+      onFailure: (failure) =>
+        push({
+          type: 'model-error',
+          runId,
+          step,
+          model: `${failure.model.provider}:${failure.model.modelId}`,
+          attempt: failure.attempt,
+          error: failure.error,
+          willRetry: failure.willRetry,
+          partialText: partial,
+        }),
     },
   );
 }
 
-async function consume(model: LanguageModel, stream: AsyncIterable<ModelStreamPart>, options: ModelStepOptions, onPartial: (text: string) => void): Promise<ModelStepOutcome> {
+async function consume(
+  model: LanguageModel,
+  stream: AsyncIterable<ModelStreamPart>,
+  options: ModelStepOptions,
+  onPartial: (text: string) => void,
+): Promise<ModelStepOutcome> {
   const { runId, step, push } = options;
   const started = options.now();
   let latencyMs: number | undefined;
@@ -114,33 +157,63 @@ async function consume(model: LanguageModel, stream: AsyncIterable<ModelStreamPa
         }
         case 'reasoning-end': {
           const reasoning = reasonings.get(part.id);
-          if (reasoning && part.providerMetadata) reasoning.providerMetadata = part.providerMetadata;
+          if (reasoning && part.providerMetadata)
+            reasoning.providerMetadata = part.providerMetadata;
           break;
         }
         case 'tool-call-start': {
           firstOutput();
-          const call: ToolCallPart = { type: 'tool-call', toolCallId: part.toolCallId, toolName: part.toolName, input: '' };
+          const call: ToolCallPart = {
+            type: 'tool-call',
+            toolCallId: part.toolCallId,
+            toolName: part.toolName,
+            input: '',
+          };
           calls.set(part.toolCallId, call);
           content.push(call);
-          push({ type: 'tool-call-start', runId, step, toolCallId: part.toolCallId, toolName: part.toolName });
+          push({
+            type: 'tool-call-start',
+            runId,
+            step,
+            toolCallId: part.toolCallId,
+            toolName: part.toolName,
+          });
           break;
         }
         case 'tool-call-delta': {
           const call = calls.get(part.toolCallId);
           if (call) call.input += part.delta;
-          push({ type: 'tool-call-delta', runId, step, toolCallId: part.toolCallId, delta: part.delta });
+          push({
+            type: 'tool-call-delta',
+            runId,
+            step,
+            toolCallId: part.toolCallId,
+            delta: part.delta,
+          });
           break;
         }
         case 'tool-call-end': {
           firstOutput();
           let call = calls.get(part.toolCallId);
           if (!call) {
-            call = { type: 'tool-call', toolCallId: part.toolCallId, toolName: part.toolName, input: '' };
+            call = {
+              type: 'tool-call',
+              toolCallId: part.toolCallId,
+              toolName: part.toolName,
+              input: '',
+            };
             calls.set(part.toolCallId, call);
             content.push(call);
           }
           call.input = part.input;
-          push({ type: 'tool-call-end', runId, step, toolCallId: part.toolCallId, toolName: part.toolName, input: part.input });
+          push({
+            type: 'tool-call-end',
+            runId,
+            step,
+            toolCallId: part.toolCallId,
+            toolName: part.toolName,
+            input: part.input,
+          });
           break;
         }
         case 'response-end':
@@ -156,7 +229,17 @@ async function consume(model: LanguageModel, stream: AsyncIterable<ModelStreamPa
     throw toAgentryError(error, 'network');
   }
   if (!end) {
-    throw new AgentryError({ code: 'network', message: `The ${model.provider}:${model.modelId} stream ended before its final part.`, suggestions: ['Retry; if it persists, check the network path to the provider.'] });
+    throw new AgentryError({
+      code: 'network',
+      message: `The ${model.provider}:${model.modelId} stream ended before its final part.`,
+      suggestions: ['Retry; if it persists, check the network path to the provider.'],
+    });
   }
-  return { model, content: content.filter((part) => part.type !== 'text' || part.text !== ''), finishReason: end.finishReason, usage: end.usage, latencyMs };
+  return {
+    model,
+    content: content.filter((part) => part.type !== 'text' || part.text !== ''),
+    finishReason: end.finishReason,
+    usage: end.usage,
+    latencyMs,
+  };
 }

@@ -31,7 +31,9 @@ export interface ToolRunOptions {
   onEnd?(result: ToolResultPart, durationMs: number): void;
 }
 
-const errorOutput = (error: AgentryError) => ({ error: { code: error.code, message: error.message } });
+const errorOutput = (error: AgentryError) => ({
+  error: { code: error.code, message: error.message },
+});
 
 /**
  * Runs a step's tool calls concurrently and returns one result per call, in call order. A call is
@@ -41,7 +43,10 @@ const errorOutput = (error: AgentryError) => ({ error: { code: error.code, messa
  *
  * @internal
  */
-export async function runToolCalls(calls: readonly ToolCallPart[], options: ToolRunOptions): Promise<ToolResultPart[]> {
+export async function runToolCalls(
+  calls: readonly ToolCallPart[],
+  options: ToolRunOptions,
+): Promise<ToolResultPart[]> {
   return Promise.all(calls.map((call) => runOne(call, options)));
 }
 
@@ -50,37 +55,88 @@ async function runOne(call: ToolCallPart, options: ToolRunOptions): Promise<Tool
   const started = performance.now();
   const finish = (output: unknown, isError: boolean): ToolResultPart => {
     const result: ToolResultPart = isError
-      ? { type: 'tool-result', toolCallId: call.toolCallId, toolName: call.toolName, output, isError: true }
+      ? {
+          type: 'tool-result',
+          toolCallId: call.toolCallId,
+          toolName: call.toolName,
+          output,
+          isError: true,
+        }
       : { type: 'tool-result', toolCallId: call.toolCallId, toolName: call.toolName, output };
     options.onEnd?.(result, performance.now() - started);
     return result;
   };
-  const refuse = (code: AgentryError['code'], message: string) => finish(errorOutput(new AgentryError({ code, message })), true);
+  const refuse = (code: AgentryError['code'], message: string) =>
+    finish(errorOutput(new AgentryError({ code, message })), true);
 
   const tool = options.tools.get(call.toolName);
-  if (!tool) return refuse('invalid_request', `There is no tool named "${call.toolName}". Available: ${[...options.tools.keys()].join(', ') || 'none'}.`);
-  const missing = (tool.permissions ?? []).filter((permission) => !options.permissions.includes(permission));
-  if (missing.length > 0) return refuse('permission_denied', `Tool ${tool.name} needs the permission(s) ${missing.join(', ')}, which this agent does not have.`);
-  if (options.cpuBudget.remainingMs <= 0) return refuse('limit_exceeded', `The turn has used its tool CPU time (maxCpu); ${tool.name} was not run.`);
+  if (!tool)
+    return refuse(
+      'invalid_request',
+      `There is no tool named "${call.toolName}". Available: ${[...options.tools.keys()].join(', ') || 'none'}.`,
+    );
+  const missing = (tool.permissions ?? []).filter(
+    (permission) => !options.permissions.includes(permission),
+  );
+  if (missing.length > 0)
+    return refuse(
+      'permission_denied',
+      `Tool ${tool.name} needs the permission(s) ${missing.join(', ')}, which this agent does not have.`,
+    );
+  if (options.cpuBudget.remainingMs <= 0)
+    return refuse(
+      'limit_exceeded',
+      `The turn has used its tool CPU time (maxCpu); ${tool.name} was not run.`,
+    );
 
   let parsed: unknown;
   try {
     parsed = call.input.trim() === '' ? {} : (JSON.parse(call.input) as unknown);
   } catch {
-    return refuse('invalid_request', `The arguments for ${tool.name} are not valid JSON (they may have been cut off): ${truncate(call.input)}. Call the tool again with complete JSON.`);
+    return refuse(
+      'invalid_request',
+      `The arguments for ${tool.name} are not valid JSON (they may have been cut off): ${truncate(call.input)}. Call the tool again with complete JSON.`,
+    );
   }
   const validated = tool.input.safeParse(parsed);
   if (!validated.success) {
-    const problems = validated.error.issues.map((issue) => `${issue.path.join('.') || '(input)'}: ${issue.message}`).join('; ');
-    return refuse('invalid_request', `The arguments for ${tool.name} do not match its input schema: ${problems}.`);
+    const problems = validated.error.issues
+      .map((issue) => `${issue.path.join('.') || '(input)'}: ${issue.message}`)
+      .join('; ');
+    return refuse(
+      'invalid_request',
+      `The arguments for ${tool.name} do not match its input schema: ${problems}.`,
+    );
   }
 
-  const context: ToolCallContext = { agentId: options.agentId, runId: options.runId, permissions: options.permissions, toolCallId: call.toolCallId, toolName: tool.name, input: validated.data };
+  const context: ToolCallContext = {
+    agentId: options.agentId,
+    runId: options.runId,
+    permissions: options.permissions,
+    toolCallId: call.toolCallId,
+    toolName: tool.name,
+    input: validated.data,
+  };
   const execute = composeMiddleware(options.middleware, async (ctx) => {
     const release = await options.acquireConnection(options.signal);
     const cpuBefore = process.cpuUsage();
     try {
-      ctx.output = await withTimeout((signal) => Promise.resolve(tool.execute(ctx.input, { signal, agentId: options.agentId, toolCallId: call.toolCallId, permissions: options.permissions })), tool.timeout ?? options.defaultTimeout, { signal: options.signal, message: `Tool ${tool.name} did not finish within ${tool.timeout ?? options.defaultTimeout} ms.` });
+      ctx.output = await withTimeout(
+        (signal) =>
+          Promise.resolve(
+            tool.execute(ctx.input, {
+              signal,
+              agentId: options.agentId,
+              toolCallId: call.toolCallId,
+              permissions: options.permissions,
+            }),
+          ),
+        tool.timeout ?? options.defaultTimeout,
+        {
+          signal: options.signal,
+          message: `Tool ${tool.name} did not finish within ${tool.timeout ?? options.defaultTimeout} ms.`,
+        },
+      );
       ctx.isError = false;
     } finally {
       release();
@@ -95,7 +151,11 @@ async function runOne(call: ToolCallPart, options: ToolRunOptions): Promise<Tool
     return finish(errorOutput(toAgentryError(error)), true);
   }
   const problem = findSerializationProblem(context.output);
-  if (problem) return refuse('internal', `Tool ${tool.name} returned a value that cannot be sent to the model: ${problem.reason}.`);
+  if (problem)
+    return refuse(
+      'internal',
+      `Tool ${tool.name} returned a value that cannot be sent to the model: ${problem.reason}.`,
+    );
   return finish(context.output ?? null, context.isError === true);
 }
 

@@ -9,7 +9,18 @@ import { AgentryError } from '../errors/index.js';
 import { createPluginRegistry, type AgentryPlugin, type PluginRegistry } from '../plugins/index.js';
 import type { AgentInstance } from '../schemas/agent-instance.js';
 import { VERSION } from '../version.js';
+import { createAgent, type Agent, type AgentOptions } from '../agent/agent.js';
+import {
+  createCircuitBreakerRegistry,
+  createModelRouter,
+  type CircuitBreakerRegistry,
+} from '../agent/create-model-router.js';
+import type { LanguageModel } from '../model/index.js';
+import type { CircuitBreakerConfig, RetryPolicyWithBackoff } from '../resilience/index.js';
+import { providerPackages, type ProviderType } from '../schemas/provider-type.js';
+import type { StateStore } from '../stores/index.js';
 import { checkAgent, createAgentDirectory, type AgentDirectory } from './agent-directory.js';
+import { resolveModelId } from './resolve-model-id.js';
 
 /** Options of {@link createAgentry}. */
 export interface CreateAgentryOptions extends Omit<
@@ -22,6 +33,21 @@ export interface CreateAgentryOptions extends Omit<
   plugins?: readonly AgentryPlugin[];
   /** Agents to hold from the start (restored from persistence, for example). */
   agents?: readonly AgentInstance[];
+  /** Where agents created by `agentry.createAgent` persist their state. */
+  store?: StateStore;
+  /** Retries and circuit breakers for every agent's model calls. */
+  resilience?: {
+    /** Attempts per model and backoff. */
+    retry?: RetryPolicyWithBackoff;
+    /** One breaker per provider:model, shared by all agents. */
+    circuitBreaker?: CircuitBreakerConfig;
+  };
+}
+
+/** What `agentry.createAgent` takes: an agent's options with the model named by id. */
+export interface AgentryAgentOptions extends Omit<AgentOptions, 'model' | 'store'> {
+  /** `provider:model`, a bare model name (with `models.autoDetection`), or the default model. */
+  model?: string;
 }
 
 /** An assembled Agentry instance: a validated configuration, its plug-ins and its agents. */
@@ -38,7 +64,17 @@ export interface Agentry {
   readonly sourceVersion: string;
   /** The configuration with every secret masked, safe to print or log. */
   describeConfiguration(): Record<string, unknown>;
-  /** Runs the plug-ins' shutdown hooks in reverse order; later calls do nothing. */
+  /** The circuit breakers of every model used so far. */
+  readonly breakers: CircuitBreakerRegistry;
+  /**
+   * Creates an agent on a registered model, with the configured fallback chain behind it, served
+   * by the provider plug-ins, persisting to the instance's store.
+   *
+   * @throws AgentryError `unknown_model`; `plugin_missing` when no plug-in serves the provider;
+   *   `duplicate_id` when the id is taken
+   */
+  createAgent(options?: AgentryAgentOptions): Agent;
+  /** Shuts down every agent it created, then runs the plug-ins' shutdown hooks in reverse order; later calls do nothing. */
   shutdown(): Promise<void>;
 }
 
@@ -106,7 +142,78 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
     }
   }
 
+  const breakers = createCircuitBreakerRegistry(options.resilience?.circuitBreaker);
+  const live = new Map<string, Agent>();
+  const modelFor = (id: string): LanguageModel => {
+    const separator = id.indexOf(':');
+    const type = id.slice(0, separator) as ProviderType;
+    const factory = registry.provider(type);
+    if (!factory) {
+      throw new AgentryError({
+        code: 'plugin_missing',
+        message: `Model ${id} needs a plug-in serving ${type}, and none is installed.`,
+        details: { model: id },
+        suggestions: [`Install ${providerPackages[type]} and add it to plugins.`],
+      });
+    }
+    const provider =
+      validated.config.authentication.providers.find(
+        (entry) =>
+          entry.type === type &&
+          (validated.config.authentication.defaultProvider === undefined ||
+            entry.name === validated.config.authentication.defaultProvider),
+      ) ?? validated.config.authentication.providers.find((entry) => entry.type === type);
+    const apiKey =
+      provider?.authentication.type === 'api_key'
+        ? provider.authentication.configuration.apiKey
+        : provider?.authentication.type === 'bearer_token'
+          ? provider.authentication.configuration.token
+          : undefined;
+    return factory.createModel(id.slice(separator + 1), {
+      ...(apiKey !== undefined ? { apiKey } : {}),
+      ...(provider?.endpoint !== undefined ? { endpoint: provider.endpoint } : {}),
+    });
+  };
+  shutdownHooks.unshift(async () => {
+    await Promise.all(
+      [...live.values()].map((agent) =>
+        agent.lifecycle === 'error' ? Promise.resolve() : agent.shutdown(),
+      ),
+    );
+  });
+
   return {
+    breakers,
+    createAgent(agentOptions = {}) {
+      const { model: requested, ...rest } = agentOptions;
+      if (rest.id !== undefined && agents.has(rest.id)) {
+        throw new AgentryError({
+          code: 'duplicate_id',
+          message: `Agent id ${rest.id} is already in use in this Agentry instance.`,
+          details: { id: rest.id },
+          suggestions: ['Leave id out to get a new UUID, or pick another.'],
+        });
+      }
+      const primary = resolveModelId(requested, validated.config.models);
+      const chain = [
+        primary,
+        ...validated.config.models.fallbackChain.filter((id) => id !== primary),
+      ];
+      const router = createModelRouter({
+        models: chain.map(modelFor),
+        breakers,
+        ...(options.resilience?.retry ? { retry: options.resilience.retry } : {}),
+        ...(rest.clock ? { clock: rest.clock } : {}),
+      });
+      const agent = createAgent({
+        ...rest,
+        model: router,
+        ...(options.store ? { store: options.store } : {}),
+      });
+      agents.add(agent.toInstance());
+      live.set(agent.id, agent);
+      return agent;
+    },
     config: validated.config,
     registry,
     compliance: validated.compliance,

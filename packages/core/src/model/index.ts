@@ -1,4 +1,11 @@
-export type { ContentPart, ImagePart, ReasoningPart, TextPart, ToolCallPart, ToolResultPart } from './content-part.js';
+export type {
+  ContentPart,
+  ImagePart,
+  ReasoningPart,
+  TextPart,
+  ToolCallPart,
+  ToolResultPart,
+} from './content-part.js';
 export {
   MODEL_SPECIFICATION_VERSION,
   type LanguageModel,

@@ -1,4 +1,10 @@
-import type { ImagePart, ReasoningPart, TextPart, ToolCallPart, ToolResultPart } from './content-part.js';
+import type {
+  ImagePart,
+  ReasoningPart,
+  TextPart,
+  ToolCallPart,
+  ToolResultPart,
+} from './content-part.js';
 
 /** Instructions in the conversation (besides `ModelRequest.system`). */
 export interface ModelSystemMessage {
@@ -33,4 +39,5 @@ export interface ModelToolMessage {
 }
 
 /** A message as the model contract carries it; providers map these to their wire formats. */
-export type ModelMessage = ModelSystemMessage | ModelUserMessage | ModelAssistantMessage | ModelToolMessage;
+export type ModelMessage =
+  ModelSystemMessage | ModelUserMessage | ModelAssistantMessage | ModelToolMessage;

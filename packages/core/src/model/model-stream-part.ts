@@ -13,7 +13,11 @@ export type ModelStreamPart =
   | { type: 'text-end'; id: string }
   | { type: 'reasoning-start'; id: string }
   | { type: 'reasoning-delta'; id: string; delta: string }
-  | { type: 'reasoning-end'; id: string; providerMetadata?: Record<string, Record<string, unknown>> }
+  | {
+      type: 'reasoning-end';
+      id: string;
+      providerMetadata?: Record<string, Record<string, unknown>>;
+    }
   | { type: 'tool-call-start'; toolCallId: string; toolName: string }
   | { type: 'tool-call-delta'; toolCallId: string; delta: string }
   | { type: 'tool-call-end'; toolCallId: string; toolName: string; input: string }

@@ -22,11 +22,16 @@ describe('computeBackoffDelay', () => {
     });
 
     it('does stay finite for huge attempt numbers and a zero base', () => {
-      const options = { strategy: 'exponential', baseDelay: 0, maxDelay: 0, jitter: false } as const;
+      const options = {
+        strategy: 'exponential',
+        baseDelay: 0,
+        maxDelay: 0,
+        jitter: false,
+      } as const;
       expect(computeBackoffDelay(5_000, options)).toBe(0);
-      expect(
-        computeBackoffDelay(5_000, { ...options, baseDelay: 1, maxDelay: 60_000 }),
-      ).toBe(60_000);
+      expect(computeBackoffDelay(5_000, { ...options, baseDelay: 1, maxDelay: 60_000 })).toBe(
+        60_000,
+      );
     });
   });
 

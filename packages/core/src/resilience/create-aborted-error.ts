@@ -15,7 +15,9 @@ export function createAbortedError(
     code: 'aborted',
     message: `${action} was aborted before it finished.`,
     details,
-    suggestions: ['Nothing to do if the abort was intended; otherwise find who aborted the signal.'],
+    suggestions: [
+      'Nothing to do if the abort was intended; otherwise find who aborted the signal.',
+    ],
     cause: signal?.reason,
   });
 }

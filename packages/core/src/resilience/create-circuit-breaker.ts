@@ -125,7 +125,11 @@ export function createCircuitBreaker(
       const { isFailure = isDependencyFailure } = executeOptions;
       const permit = tryAcquire();
       if (permit === undefined) {
-        throw createCircuitRefusal(name, state === 'open' ? retryInMs() : undefined, halfOpenMaxCalls);
+        throw createCircuitRefusal(
+          name,
+          state === 'open' ? retryInMs() : undefined,
+          halfOpenMaxCalls,
+        );
       }
       try {
         const result = await operation();

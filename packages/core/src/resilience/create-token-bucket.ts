@@ -88,6 +88,8 @@ function checkAmount(value: number, name: string, zeroAllowed: boolean): void {
     code: 'validation_failed',
     message: `${name} must be a ${zeroAllowed ? 'non-negative' : 'positive'} finite number, got ${String(value)}.`,
     details: { path: [name], value },
-    suggestions: [`Pass ${name} as a ${zeroAllowed ? 'non-negative' : 'positive'} number of tokens.`],
+    suggestions: [
+      `Pass ${name} as a ${zeroAllowed ? 'non-negative' : 'positive'} number of tokens.`,
+    ],
   });
 }

@@ -178,11 +178,15 @@ describe('retry', () => {
             signal.addEventListener('abort', () => reject(unavailable()));
           }),
       );
-      const outcome = settle(retry(operation, { policy: fixed, signal: controller.signal }));
+      const onRetry = vi.fn();
+      const outcome = settle(
+        retry(operation, { policy: fixed, signal: controller.signal, onRetry }),
+      );
       controller.abort();
       const { error } = await outcome;
       expect(error).toMatchObject({ code: 'aborted', details: { attempts: 1 } });
       expect(operation).toHaveBeenCalledTimes(1);
+      expect(onRetry).not.toHaveBeenCalled();
     });
 
     it('does make no attempt when the signal is already aborted', async () => {
@@ -196,15 +200,14 @@ describe('retry', () => {
   });
 
   describe('with an invalid policy', () => {
-    it.each([
-      { maxAttempts: 0 },
-      { maxDelay: 10 },
-      { strategy: 'random' as unknown as 'fixed' },
-    ])('does reject %o with validation_failed before any attempt', async (change) => {
-      const operation = vi.fn(() => Promise.resolve('never'));
-      const { error } = await settle(retry(operation, { policy: { ...fixed, ...change } }));
-      expect(error).toMatchObject({ code: 'validation_failed' });
-      expect(operation).not.toHaveBeenCalled();
-    });
+    it.each([{ maxAttempts: 0 }, { maxDelay: 10 }, { strategy: 'random' as unknown as 'fixed' }])(
+      'does reject %o with validation_failed before any attempt',
+      async (change) => {
+        const operation = vi.fn(() => Promise.resolve('never'));
+        const { error } = await settle(retry(operation, { policy: { ...fixed, ...change } }));
+        expect(error).toMatchObject({ code: 'validation_failed' });
+        expect(operation).not.toHaveBeenCalled();
+      },
+    );
   });
 });

@@ -79,7 +79,8 @@ function checkPolicy(policy: RetryOptions['policy']): void {
   const parsed = retryPolicySchema.safeParse({ maxAttempts, baseDelay, maxDelay, jitter });
   if (!parsed.success) throw toValidationError(parsed.error, 'The retry policy');
   const parsedStrategy = backoffStrategySchema.safeParse(strategy);
-  if (!parsedStrategy.success) throw toValidationError(parsedStrategy.error, 'The backoff strategy');
+  if (!parsedStrategy.success)
+    throw toValidationError(parsedStrategy.error, 'The backoff strategy');
 }
 
 function isRecoverable(error: unknown): boolean {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AgentryError } from '../errors/agentry-error.js';
+import type { AgentryError } from '../errors/agentry-error.js';
 import { trackListeners } from './__fixtures__/track-listeners.js';
 import { withTimeout } from './with-timeout.js';
 
@@ -15,7 +15,12 @@ function deferred<T>() {
       reject = rejectPromise;
     });
   };
-  return { operation, received, resolve: (value: T) => resolve(value), reject: (e: unknown) => reject(e) };
+  return {
+    operation,
+    received,
+    resolve: (value: T) => resolve(value),
+    reject: (e: unknown) => reject(e),
+  };
 }
 
 beforeEach(() => {

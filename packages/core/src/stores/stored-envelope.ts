@@ -59,10 +59,15 @@ export interface StoredEnvelope<TData = unknown> {
  */
 export const storedEnvelopeSchema = z
   .strictObject({
+    /** The key the entry is stored under. */
     key: storeKeySchema,
+    /** 1 after the first write of the key, one more after each later write. */
     revision: z.int().positive(),
+    /** What the data is, such as `agent`: 1 to 128 characters. */
     kind: z.string().min(1).max(128),
+    /** The version of the data's shape: 1 to 64 characters. */
     schemaVersion: z.string().min(1).max(64),
+    /** The stored value; JSON values only. */
     data: z.unknown().check((context) => {
       if (context.value === undefined) {
         context.issues.push({
@@ -82,7 +87,9 @@ export const storedEnvelopeSchema = z
         });
       }
     }),
+    /** When the key was first written, ISO 8601. */
     createdAt: z.iso.datetime({ offset: true }),
+    /** When the key was last written, ISO 8601; never before `createdAt`. */
     updatedAt: z.iso.datetime({ offset: true }),
   })
   .refine((envelope) => Date.parse(envelope.updatedAt) >= Date.parse(envelope.createdAt), {

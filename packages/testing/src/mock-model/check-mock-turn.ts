@@ -1,5 +1,5 @@
 import { AgentryError, type FinishReason } from '@agentry/core';
-import type { MockTurn } from './mock-turn.js';
+import type { MockToolCall, MockTurn } from './mock-turn.js';
 
 const finishReasons: ReadonlySet<FinishReason> = new Set<FinishReason>([
   'stop',
@@ -36,7 +36,11 @@ export function checkMockTurn(turn: MockTurn, path: string): void {
   checkDuration(turn.delayMs, `${path}.delayMs`);
   checkDuration(turn.chunkDelayMs, `${path}.chunkDelayMs`);
   if (turn.finishReason !== undefined && !finishReasons.has(turn.finishReason)) {
-    fail(`${path}.finishReason`, `must be one of ${[...finishReasons].join(', ')}`, turn.finishReason);
+    fail(
+      `${path}.finishReason`,
+      `must be one of ${[...finishReasons].join(', ')}`,
+      turn.finishReason,
+    );
   }
   if (turn.usage !== undefined) {
     for (const field of usageFields) checkCount(turn.usage[field], `${path}.usage.${field}`, 0);
@@ -55,13 +59,18 @@ export function checkMockTurn(turn: MockTurn, path: string): void {
     }
   }
   if (turn.toolCalls !== undefined) {
-    if (!Array.isArray(turn.toolCalls)) fail(`${path}.toolCalls`, 'must be an array', turn.toolCalls);
-    turn.toolCalls.forEach((call, index) => {
+    if (!Array.isArray(turn.toolCalls))
+      fail(`${path}.toolCalls`, 'must be an array', turn.toolCalls);
+    const toolCalls: readonly MockToolCall[] = turn.toolCalls;
+    toolCalls.forEach((call, index) => {
       const callPath = `${path}.toolCalls[${index}]`;
       if (typeof call.toolName !== 'string' || call.toolName === '') {
         fail(`${callPath}.toolName`, 'must be a non-empty string', call.toolName);
       }
-      if (call.toolCallId !== undefined && (typeof call.toolCallId !== 'string' || call.toolCallId === '')) {
+      if (
+        call.toolCallId !== undefined &&
+        (typeof call.toolCallId !== 'string' || call.toolCallId === '')
+      ) {
         fail(`${callPath}.toolCallId`, 'must be a non-empty string', call.toolCallId);
       }
       checkCount(call.chunks, `${callPath}.chunks`, 1);
@@ -78,7 +87,11 @@ function checkText(value: unknown, path: string): void {
 function checkCount(value: unknown, path: string, minimum: number, required = false): void {
   if (value === undefined && !required) return;
   if (typeof value === 'number' && Number.isInteger(value) && value >= minimum) return;
-  fail(path, minimum === 0 ? 'must be a non-negative integer' : 'must be a positive integer', value);
+  fail(
+    path,
+    minimum === 0 ? 'must be a non-negative integer' : 'must be a positive integer',
+    value,
+  );
 }
 
 function checkDuration(value: unknown, path: string): void {

@@ -32,8 +32,8 @@ import { planMockResponse, type MockPlan } from './plan-mock-response.js';
  */
 export interface MockModelOptions {
   /**
-   * The answers, one per call to `generate` or `stream`, in call order. The turns are copied and
-   * checked when the model is created. Default `[]`.
+   * The answers, one per call to `generate` or `stream`, in call order. The array is copied (later
+   * edits to it do not apply) and each turn is checked when the model is created. Default `[]`.
    */
   script?: readonly MockTurn[];
   /**
@@ -117,7 +117,12 @@ export interface MockModel extends LanguageModel {
    * Streams the call's turn. Nothing happens until the first `next()`; the iterator's `return()`
    * (a `break` out of `for await`) stops it at once and leaves no timer or listener behind.
    */
-  stream(request: ModelRequest, options?: ModelCallOptions): AsyncIterableIterator<ModelStreamPart>;
+  stream(
+    request: ModelRequest,
+    options?: ModelCallOptions,
+  ): AsyncIterableIterator<ModelStreamPart> & {
+    return(): Promise<IteratorResult<ModelStreamPart, undefined>>;
+  };
 }
 
 const defaultCapabilities: ModelCapabilities = {
@@ -289,7 +294,8 @@ function checkOptions(
   if (options.respond !== undefined && typeof options.respond !== 'function') {
     problems.push('respond must be a function');
   }
-  if (typeof modelId !== 'string' || modelId === '') problems.push('modelId must be a non-empty string');
+  if (typeof modelId !== 'string' || modelId === '')
+    problems.push('modelId must be a non-empty string');
   if (!providerTypeSchema.safeParse(provider).success) {
     problems.push('provider must be openai, anthropic or google');
   }

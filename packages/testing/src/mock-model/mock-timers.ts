@@ -35,9 +35,9 @@ export const globalTimers: MockTimers = {
 /** How a piece of interruptible work settles. @internal */
 export interface Settle<T> {
   /** Settles with a value. */
-  resolve(value: T): void;
+  readonly resolve: (value: T) => void;
   /** Settles with an error. */
-  reject(error: Error): void;
+  readonly reject: (error: Error) => void;
 }
 
 /**
@@ -59,7 +59,7 @@ export function interruptible<T>(
       return;
     }
     let settled = false;
-    let dispose: (() => void) | undefined;
+    let dispose: (() => void) | undefined = undefined;
     const onAbort = (): void => {
       finish();
       reject(abortError());

@@ -107,7 +107,10 @@ export interface MockTurn {
  * });
  * ```
  */
-export function mockText(text: string | readonly string[], extra: Omit<MockTurn, 'text'> = {}): MockTurn {
+export function mockText(
+  text: string | readonly string[],
+  extra: Omit<MockTurn, 'text'> = {},
+): MockTurn {
   return { ...extra, text };
 }
 

@@ -86,7 +86,10 @@ export function planMockResponse(
   return { parts, response: { content, finishReason, usage: { ...usage }, response } };
 }
 
-function toDeltas(value: string | readonly string[] | undefined, chunks: number): string[] | undefined {
+function toDeltas(
+  value: string | readonly string[] | undefined,
+  chunks: number,
+): string[] | undefined {
   if (value === undefined) return undefined;
   return typeof value === 'string' ? split(value, chunks) : [...value];
 }

@@ -10,7 +10,8 @@ import { describeValidationConformance } from './describe-validation-conformance
 export interface StateStoreConformanceOptions {
   /**
    * Runs after each test, before the store is closed, to remove what the test wrote: drop a
-   * table, delete a file, remove a key namespace. The store may already be closed by the test.
+   * table, delete a file, remove a key namespace. It also runs for the extra store the `close`
+   * test creates, before that test closes it.
    */
   cleanup?(store: StateStore): Promise<void> | void;
 }
@@ -88,6 +89,7 @@ export function describeStateStoreConformance(
     describe('close', () => {
       it('resolves when called twice, and later calls reject with an AgentryError', async () => {
         const store = await context.createStore();
+        await options.cleanup?.(store);
         await store.close();
         await store.close();
         const outcome = await store.get('agent:a').then(

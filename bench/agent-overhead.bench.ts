@@ -1,0 +1,134 @@
+/**
+ * Agent runtime benchmarks, against the targets of the agent-runtime work:
+ * 1. one `send` turn on an instant model adds at most 15 µs (median) over calling the model directly;
+ * 2. an idle agent retains at most 3 KB of heap;
+ * 3. 100,000 agents can be created and held in one process.
+ *
+ * Method: the same instant in-process model (it streams one text part and ends) is called directly
+ * and through an agent, interleaved in batches so that both see the same machine state; each batch
+ * runs 200 calls of one kind and records the mean per call; the figure is the median over batches.
+ * Agents are renewed every 20 turns so the conversation stays short, as in a chat turn.
+ */
+import { createAgent, type LanguageModel, type ModelStreamPart } from '@agentry/core';
+
+const parts: ModelStreamPart[] = [
+  { type: 'text-start', id: 't' },
+  { type: 'text-delta', id: 't', delta: 'ok' },
+  { type: 'text-end', id: 't' },
+  {
+    type: 'response-end',
+    finishReason: 'stop',
+    usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 },
+  },
+];
+
+const model: LanguageModel = {
+  specificationVersion: 'v1',
+  provider: 'openai',
+  modelId: 'instant',
+  capabilities: {
+    maxTokens: 1000,
+    supportsStreaming: true,
+    supportsFunctions: true,
+    supportsVision: false,
+    maxConcurrency: 1000,
+  },
+  generate: () =>
+    Promise.resolve({
+      content: [{ type: 'text', text: 'ok' }],
+      finishReason: 'stop',
+      usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 },
+    }),
+  // An instant model: its stream yields without waiting on anything.
+  // eslint-disable-next-line @typescript-eslint/require-await
+  async *stream() {
+    for (const part of parts) yield part;
+  },
+};
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+};
+
+async function direct(calls: number): Promise<number> {
+  const started = process.hrtime.bigint();
+  for (let index = 0; index < calls; index += 1) {
+    let text = '';
+    for await (const part of model.stream({
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
+    })) {
+      if (part.type === 'text-delta') text += part.delta;
+    }
+    if (text !== 'ok') throw new Error('unexpected answer');
+  }
+  return Number(process.hrtime.bigint() - started) / 1000 / calls;
+}
+
+async function viaAgent(calls: number): Promise<number> {
+  let agent = createAgent({ model });
+  const started = process.hrtime.bigint();
+  for (let index = 0; index < calls; index += 1) {
+    if (index % 20 === 19) agent = createAgent({ model });
+    const result = await agent.send('hi');
+    if (result.text !== 'ok') throw new Error('unexpected answer');
+  }
+  return Number(process.hrtime.bigint() - started) / 1000 / calls;
+}
+
+async function turnOverhead() {
+  for (let warm = 0; warm < 20; warm += 1) {
+    await direct(200);
+    await viaAgent(200);
+  }
+  const directTimes: number[] = [];
+  const agentTimes: number[] = [];
+  for (let batch = 0; batch < 40; batch += 1) {
+    directTimes.push(await direct(200));
+    agentTimes.push(await viaAgent(200));
+  }
+  const overhead = median(agentTimes) - median(directTimes);
+  return { direct: median(directTimes), agent: median(agentTimes), overhead };
+}
+
+function heapAfterGc(): number {
+  globalThis.gc?.();
+  globalThis.gc?.();
+  return process.memoryUsage().heapUsed;
+}
+
+function idleAgentBytes(count: number): number {
+  const held: unknown[] = [];
+  const before = heapAfterGc();
+  for (let index = 0; index < count; index += 1) held.push(createAgent({ model }));
+  const after = heapAfterGc();
+  if (held.length !== count) throw new Error('lost agents');
+  return (after - before) / count;
+}
+
+function hold(count: number): { seconds: number; heapMb: number } {
+  const started = process.hrtime.bigint();
+  const held = Array.from({ length: count }, () => createAgent({ model }));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const heapMb = heapAfterGc() / 1024 / 1024;
+  if (held.length !== count || held[count - 1]?.lifecycle !== 'idle')
+    throw new Error('agents not held');
+  return { seconds, heapMb };
+}
+
+if (!globalThis.gc) throw new Error('Run with node --expose-gc (the bench script does).');
+const turn = await turnOverhead();
+const bytes = idleAgentBytes(10_000);
+const many = hold(100_000);
+
+const rows = [
+  ['send turn overhead (median, µs)', turn.overhead.toFixed(2), '<= 15', turn.overhead <= 15],
+  ['  direct model call (median, µs)', turn.direct.toFixed(2), '', true],
+  ['  agent send turn (median, µs)', turn.agent.toFixed(2), '', true],
+  ['idle agent heap (bytes)', bytes.toFixed(0), '<= 3072', bytes <= 3072],
+  ['100,000 agents created (s)', many.seconds.toFixed(2), 'completes', true],
+  ['  heap holding them (MB)', many.heapMb.toFixed(1), '', true],
+] as const;
+for (const [name, value, target, ok] of rows)
+  console.log(`${ok ? 'ok  ' : 'MISS'} ${name.padEnd(34)} ${value.padStart(10)}  ${target}`);
+if (rows.some(([, , , ok]) => !ok)) process.exitCode = 1;
