@@ -112,8 +112,6 @@ export type SendInput =
           }
       )[];
     };
-      images?: readonly ({ url: string } | { data: Uint8Array; mediaType: string })[];
-    };
 
 /** Options of one turn. */
 export interface SendOptions<TOutput> {

@@ -14,11 +14,26 @@ export interface ToolSpec {
 }
 
 /** Whether and which tool the model must call. */
-export type ToolChoice = 'auto' | 'none' | 'required' | { type: 'tool'; toolName: string };
+export type ToolChoice =
+  | 'auto'
+  | 'none'
+  | 'required'
+  /** The model must call this one tool. */
+  | {
+      /** Discriminant. */
+      type: 'tool';
+      /** The name of the tool the model must call. */
+      toolName: string;
+    };
 
 /** The form of the answer: free text, or JSON matching a schema (the vendor's native JSON mode). */
 export type ResponseFormat =
-  | { type: 'text' }
+  /** Free text. */
+  | {
+      /** Discriminant. */
+      type: 'text';
+    }
+  /** JSON matching a schema. */
   | {
       /** Discriminant. */
       type: 'json';

@@ -29,7 +29,12 @@ export interface ModelResponse {
   /** Tokens used. */
   usage: Usage;
   /** The provider's response id and the model that answered, when known. */
-  response?: { id?: string; modelId?: string };
+  response?: {
+    /** The provider's id for the response. */
+    id?: string;
+    /** The id of the model that answered, as the provider reports it. */
+    modelId?: string;
+  };
   /** Provider-specific data about the response. */
   providerMetadata?: Record<string, Record<string, unknown>>;
 }

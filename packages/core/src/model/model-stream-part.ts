@@ -8,24 +8,105 @@ import type { FinishReason, Usage } from './model-response.js';
  * `error`. Parts of different ids may interleave.
  */
 export type ModelStreamPart =
-  | { type: 'text-start'; id: string }
-  | { type: 'text-delta'; id: string; delta: string }
-  | { type: 'text-end'; id: string }
-  | { type: 'reasoning-start'; id: string }
-  | { type: 'reasoning-delta'; id: string; delta: string }
+  /** A text block begins. */
   | {
-      type: 'reasoning-end';
+      /** Discriminant. */
+      type: 'text-start';
+      /** The text block's id, shared by its deltas and its end. */
       id: string;
-      providerMetadata?: Record<string, Record<string, unknown>>;
     }
-  | { type: 'tool-call-start'; toolCallId: string; toolName: string }
-  | { type: 'tool-call-delta'; toolCallId: string; delta: string }
-  | { type: 'tool-call-end'; toolCallId: string; toolName: string; input: string }
+  /** A piece of a text block. */
   | {
-      type: 'response-end';
-      finishReason: FinishReason;
-      usage: Usage;
-      response?: { id?: string; modelId?: string };
+      /** Discriminant. */
+      type: 'text-delta';
+      /** The text block's id. */
+      id: string;
+      /** The text added. */
+      delta: string;
+    }
+  /** A text block ends. */
+  | {
+      /** Discriminant. */
+      type: 'text-end';
+      /** The text block's id. */
+      id: string;
+    }
+  /** A reasoning block begins. */
+  | {
+      /** Discriminant. */
+      type: 'reasoning-start';
+      /** The reasoning block's id, shared by its deltas and its end. */
+      id: string;
+    }
+  /** A piece of a reasoning block. */
+  | {
+      /** Discriminant. */
+      type: 'reasoning-delta';
+      /** The reasoning block's id. */
+      id: string;
+      /** The reasoning text added. */
+      delta: string;
+    }
+  /** A reasoning block ends. */
+  | {
+      /** Discriminant. */
+      type: 'reasoning-end';
+      /** The reasoning block's id. */
+      id: string;
+      /** Provider-specific data to send back with the reasoning, such as a signature. */
       providerMetadata?: Record<string, Record<string, unknown>>;
     }
-  | { type: 'error'; error: AgentryError };
+  /** A tool call begins. */
+  | {
+      /** Discriminant. */
+      type: 'tool-call-start';
+      /** The provider's id for the call; its deltas, end and result refer to it. */
+      toolCallId: string;
+      /** The name of the tool called. */
+      toolName: string;
+    }
+  /** A piece of a tool call's JSON arguments. */
+  | {
+      /** Discriminant. */
+      type: 'tool-call-delta';
+      /** The call's id. */
+      toolCallId: string;
+      /** The piece of the arguments' JSON text added. */
+      delta: string;
+    }
+  /** A tool call ends, with its whole arguments. */
+  | {
+      /** Discriminant. */
+      type: 'tool-call-end';
+      /** The call's id. */
+      toolCallId: string;
+      /** The name of the tool called. */
+      toolName: string;
+      /** The whole arguments as JSON text, exactly as the model produced them (possibly malformed). */
+      input: string;
+    }
+  /** The response is complete: the stream's last part when it succeeds. */
+  | {
+      /** Discriminant. */
+      type: 'response-end';
+      /** Why the model stopped. */
+      finishReason: FinishReason;
+      /** The tokens the call used. */
+      usage: Usage;
+      /** The provider's response id and the model that answered, when known. */
+      response?: {
+        /** The provider's id for the response. */
+        id?: string;
+        /** The id of the model that answered, as the provider reports it. */
+        modelId?: string;
+      };
+      /** Provider-specific data about the response. */
+      providerMetadata?: Record<string, Record<string, unknown>>;
+    }
+  /** The call failed after some parts were sent; those parts are partial output. */
+  | {
+      /** Discriminant. */
+      type: 'error';
+      /** Why the call failed. */
+      error: AgentryError;
+    };

@@ -121,6 +121,7 @@ export interface MockModel extends LanguageModel {
     request: ModelRequest,
     options?: ModelCallOptions,
   ): AsyncIterableIterator<ModelStreamPart> & {
+    /** Stops the stream at once, cancelling any wait in progress, and resolves as done. */
     return(): Promise<IteratorResult<ModelStreamPart, undefined>>;
   };
 }
