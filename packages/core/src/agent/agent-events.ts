@@ -12,7 +12,7 @@ export type AgentRunPart =
       type: 'run-start';
       /** The run's id. */
       runId: string;
-      /** The user message the run adds; `undefined` when it retries a failed turn whose message was already kept. */
+      /** The user message the run adds; `undefined` when retrying a turn whose message was kept. */
       message: Message | undefined;
     }
   /** A step (one model call and the tool calls it asks for) has begun. */
@@ -53,7 +53,7 @@ export type AgentRunPart =
       error: AgentryError;
       /** Whether another attempt follows, on the same model or the next in the fallback chain. */
       willRetry: boolean;
-      /** The text streamed before the attempt failed; it is never stitched into the retry's text. */
+      /** The text streamed before the attempt failed; never stitched into the retry's text. */
       partialText: string;
     }
   /** A piece of the answer's text. */
@@ -127,7 +127,7 @@ export type AgentRunPart =
       runId: string;
       /** The step's number in the run, from 1. */
       step: number;
-      /** The result sent back to the model; `isError` is set when the tool failed or was refused. */
+      /** The result sent to the model; `isError` is set when the tool failed or was refused. */
       result: ToolResultPart;
       /** How long the call took, in milliseconds. */
       durationMs: number;

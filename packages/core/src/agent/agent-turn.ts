@@ -212,6 +212,10 @@ export async function executeTurn(
       text = stepText;
       if (final) break;
     }
+  } catch (error) {
+    // Whatever layer noticed the abort, the turn fails with its reason (a timeout, a user's abort).
+    if (signal.aborted && AgentryError.isInstance(signal.reason)) throw signal.reason;
+    throw error;
   } finally {
     deadline.dispose();
   }

@@ -82,7 +82,7 @@ export type ModelStreamPart =
       toolCallId: string;
       /** The name of the tool called. */
       toolName: string;
-      /** The whole arguments as JSON text, exactly as the model produced them (possibly malformed). */
+      /** The whole arguments as JSON text, as the model produced them (possibly malformed). */
       input: string;
     }
   /** The response is complete: the stream's last part when it succeeds. */
