@@ -19,6 +19,8 @@ const boundaryRules = {
             '@agentry/*/dist/*',
             '@agentry/*/*',
             '!@agentry/*/package.json',
+            // Public subpath entries, listed in the packages' exports maps.
+            '!@agentry/testing/vitest',
           ],
           message: 'Import Agentry packages only through their public entry point.',
         },

@@ -199,11 +199,4 @@ export type AgentEvent =
       responseTime: number;
       /** The agent's real-time threshold, in milliseconds. */
       threshold: number;
-    }
-  /** Saving the agent's state to its store failed. */
-  | {
-      /** Discriminant. */
-      type: 'persist-error';
-      /** Why saving failed. */
-      error: AgentryError;
     };
