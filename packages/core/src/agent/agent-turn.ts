@@ -11,7 +11,11 @@ import type { AgentEvent } from './agent-events.js';
 import type { AgentMetrics } from './agent-metrics.js';
 import type { AgentRunController, AgentRunResult } from './agent-run.js';
 import type { AgentOptions } from './agent.js';
-import { toConversationParts, toModelMessages } from './conversation-mapping.js';
+import {
+  rememberModelMessage,
+  toConversationParts,
+  toModelMessages,
+} from './conversation-mapping.js';
 import { toToolSpec, type Tool } from './define-tool.js';
 import type { ModelRouter } from './model-router-types.js';
 import { runModelStep } from './run-model-step.js';
@@ -158,6 +162,7 @@ export async function executeTurn(
         model: modelName,
         metadata: { role: 'assistant', parts: toConversationParts(outcome.content) },
       };
+      rememberModelMessage(answer, { role: 'assistant', content: outcome.content });
       const stepMessages: Message[] = [answer];
       const calls = outcome.content.filter(
         (part): part is ToolCallPart => part.type === 'tool-call',
@@ -178,7 +183,7 @@ export async function executeTurn(
             push({ type: 'tool-response', runId, step, result, durationMs }),
         });
         throwIfAborted(signal);
-        stepMessages.push({
+        const toolMessage: AgentMessage = {
           id: host.generateId(),
           type: 'agent',
           content: '',
@@ -186,7 +191,9 @@ export async function executeTurn(
           agentId: host.agentId,
           model: modelName,
           metadata: { role: 'tool', parts: toConversationParts(results) },
-        });
+        };
+        rememberModelMessage(toolMessage, { role: 'tool', content: results });
+        stepMessages.push(toolMessage);
       }
 
       const final = calls.length === 0;

@@ -38,6 +38,16 @@ export function toModelMessages(messages: readonly Message[]): ModelMessage[] {
 
 const converted_ = new WeakMap<Message, ModelMessage | null>();
 
+/**
+ * Records the model form of a message the agent built itself from model-contract parts, so that
+ * it is not converted back.
+ *
+ * @internal
+ */
+export function rememberModelMessage(message: Message, modelMessage: ModelMessage): void {
+  converted_.set(message, modelMessage);
+}
+
 function convert(message: Message): ModelMessage | null {
   if (message.type === 'error' || (message.type === 'system' && message.level !== 'info'))
     return null;

@@ -107,7 +107,8 @@ export function createModelRouter(options: ModelRouterOptions): ModelRouter {
       message: 'A model router needs at least one model.',
       suggestions: ['Pass the primary model in models.'],
     });
-  const policy = options.retry ?? defaultModelRetryPolicy;
+  // A frozen copy: retry() checks a frozen policy once, not on every call.
+  const policy = Object.freeze({ ...(options.retry ?? defaultModelRetryPolicy) });
   const clock = options.clock ?? systemClock;
   return {
     models: options.models,

@@ -74,7 +74,17 @@ export async function retry<T>(
   }
 }
 
+/** Policies already checked: a router passes the same policy object to every call. */
+const checkedPolicies = new WeakSet<object>();
+
 function checkPolicy(policy: RetryOptions['policy']): void {
+  if (checkedPolicies.has(policy)) return;
+  checkPolicyShape(policy);
+  // Only a frozen policy can be trusted not to change after it was checked.
+  if (Object.isFrozen(policy)) checkedPolicies.add(policy);
+}
+
+function checkPolicyShape(policy: RetryOptions['policy']): void {
   const { maxAttempts, baseDelay, maxDelay, jitter, strategy } = policy;
   const parsed = retryPolicySchema.safeParse({ maxAttempts, baseDelay, maxDelay, jitter });
   if (!parsed.success) throw toValidationError(parsed.error, 'The retry policy');
