@@ -74,11 +74,6 @@ export async function executeTurn(
     controller.push(part);
     host.emit(part);
   };
-  const deadline = createTurnDeadline(
-    host.context.timeout,
-    (error) => controller.abortWith(error),
-    host.clock,
-  );
   const signal = controller.signal;
   const options = host.options;
   const tools = options.tools ?? [];
@@ -98,6 +93,11 @@ export async function executeTurn(
   let finishReason: AgentRunResult['finishReason'] = 'stop';
   let steps = 0;
   let output: unknown;
+  const deadline = createTurnDeadline(
+    host.context.timeout,
+    (error) => controller.abortWith(error),
+    host.clock,
+  );
   try {
     for (let step = 1; step <= maxSteps; step += 1) {
       if (host.pauseRequested()) {
@@ -221,7 +221,15 @@ export async function executeTurn(
     }
   } catch (error) {
     // Whatever layer noticed the abort, the turn fails with its reason (a timeout, a user's abort).
-    if (signal.aborted && AgentryError.isInstance(signal.reason)) throw signal.reason;
+    if (signal.aborted) {
+      const reason: unknown = signal.reason;
+      if (AgentryError.isInstance(reason)) throw reason;
+      throw new AgentryError({
+        code: 'aborted',
+        message: typeof reason === 'string' ? reason : 'The run was aborted.',
+        cause: error,
+      });
+    }
     throw error;
   } finally {
     deadline.dispose();
@@ -274,7 +282,7 @@ async function commit(host: TurnHost, next: AgentState, added: readonly Message[
       recoverable: false,
       message: `The agent's state would grow to ${size} bytes, over its maxMemory of ${limit}; the step was not kept.`,
       details: { limit: 'maxMemory', size, maxMemory: limit },
-      suggestions: ['Raise resourceLimits.maxMemory, or trim the conversation or memory.'],
+      suggestions: ['Raise resourceLimits.maxMemory, or continue the conversation in a new agent.'],
     });
   }
   const store = host.options.store;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Subject, type Observable } from 'rxjs';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { AgentryError, toAgentryError } from '../errors/index.js';
 import type { LanguageModel, ModelParameters } from '../model/index.js';
 import {
@@ -11,7 +11,7 @@ import {
 } from '../resilience/index.js';
 import type { AgentInstance } from '../schemas/agent-instance.js';
 import type { AgentState, AgentStatus } from '../schemas/agent-state.js';
-import type { ExecutionContext } from '../schemas/execution-context.js';
+import { executionContextSchema, type ExecutionContext } from '../schemas/execution-context.js';
 import type { PerformanceMetrics } from '../schemas/performance-metrics.js';
 import type { ResourceLimits } from '../schemas/resource-limits.js';
 import type { StateStore } from '../stores/index.js';
@@ -163,7 +163,11 @@ export interface Agent {
    * @throws AgentryError `invalid_transition` after shutdown began (the run fails with it)
    */
   send<TOutput = undefined>(input: SendInput, options?: SendOptions<TOutput>): AgentRun<TOutput>;
-  /** Pauses at the next step boundary (Processing -> Paused). @throws AgentryError `invalid_transition` when not processing */
+  /**
+   * Pauses at the next step boundary of the current turn (Processing -> Paused): the stream in
+   * flight finishes and that step's tools run first. If the turn ends before a boundary, nothing
+   * pauses. @throws AgentryError `invalid_transition` when not processing
+   */
   pause(): void;
   /** Paused -> Processing. @throws AgentryError `invalid_transition` when not paused or pausing */
   resume(): void;
@@ -249,6 +253,7 @@ class AgentImpl implements Agent {
       resourceLimits: { ...defaultResourceLimits, ...options.context?.resourceLimits },
       timeout: options.context?.timeout ?? 120_000,
     };
+    if (!restored) checkOptions(options, this.id, this.context);
     this.#metrics = new AgentMetrics(() => this.#clock.now(), restored?.performance);
     if (options.realtime)
       this.#realtime = {
@@ -326,11 +331,19 @@ class AgentImpl implements Agent {
       controller.reject(error);
       return controller.run;
     }
-    options.signal?.addEventListener(
-      'abort',
-      () => controller.run.abort(String(options.signal?.reason ?? 'aborted')),
-      { once: true },
-    );
+    const signal = options.signal;
+    if (signal) {
+      const reason = () =>
+        typeof signal.reason === 'string' ? signal.reason : 'The caller aborted the run.';
+      if (signal.aborted) {
+        controller.reject(new AgentryError({ code: 'aborted', message: reason() }));
+        return controller.run;
+      }
+      const onAbort = () => controller.run.abort(reason());
+      signal.addEventListener('abort', onAbort, { once: true });
+      const remove = () => signal.removeEventListener('abort', onAbort);
+      controller.run.result.then(remove, remove);
+    }
     this.#queue.push(turn);
     this.#pump();
     return controller.run;
@@ -449,14 +462,17 @@ class AgentImpl implements Agent {
       const error = toAgentryError(caught);
       this.#metrics.recordTurn(false);
       this.#current = undefined;
+      // Recorded before anyone hears of the failure, so that a listener may call retry() at once.
+      if (error.code !== 'aborted') this.#failed = turn;
       if (this.#lifecycle === 'paused') this.transition('resume');
       this.transition('exception');
       turn.controller.push({ type: 'run-error', runId: turn.controller.run.id, error });
       this.emit({ type: 'run-error', runId: turn.controller.run.id, error });
       turn.controller.reject(error);
-      if (error.code === 'aborted') this.transition('abort');
-      else this.#failed = turn;
+      if (error.code === 'aborted' && this.#lifecycle === 'error') this.transition('abort');
     }
+    // A pause asked for during the turn's last step has nothing left to pause.
+    this.#pauseRequested = false;
     this.emit({ type: 'metrics-delta', metrics: this.#metrics.snapshot() });
     this.#pump();
   }
@@ -523,5 +539,37 @@ class AgentImpl implements Agent {
       });
     }
     this.#realtime.compliant = moving <= this.#realtime.threshold;
+  }
+}
+
+const positiveInteger = (value: unknown) =>
+  typeof value === 'number' && Number.isInteger(value) && value > 0;
+
+/** Refuses options that would only fail on the first turn. */
+function checkOptions(options: AgentOptions, id: string, context: ExecutionContext): void {
+  const problems: string[] = [];
+  if (!z.uuid().safeParse(id).success) problems.push(`id "${id}" is not a UUID`);
+  if (options.maxSteps !== undefined && !positiveInteger(options.maxSteps))
+    problems.push(`maxSteps must be a positive integer, received ${String(options.maxSteps)}`);
+  if (options.toolTimeout !== undefined && !positiveInteger(options.toolTimeout))
+    problems.push(
+      `toolTimeout must be a positive integer of milliseconds, received ${String(options.toolTimeout)}`,
+    );
+  const parsed = executionContextSchema.safeParse(context);
+  if (!parsed.success)
+    for (const issue of parsed.error.issues)
+      problems.push(`context.${issue.path.join('.')}: ${issue.message}`);
+  const names = new Set<string>();
+  for (const tool of options.tools ?? []) {
+    if (names.has(tool.name)) problems.push(`two tools are named "${tool.name}"`);
+    names.add(tool.name);
+  }
+  if (problems.length > 0) {
+    throw new AgentryError({
+      code: 'validation_failed',
+      message: `The agent's options are not valid: ${problems.join('; ')}.`,
+      details: { problems },
+      suggestions: ['Fix the options listed; see AgentOptions for each field.'],
+    });
   }
 }

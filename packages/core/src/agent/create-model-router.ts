@@ -83,7 +83,9 @@ export interface ModelRouterOptions {
   random?: () => number;
 }
 
-const circuitOpen = Symbol('circuit-open');
+/** The router's own refusal for an open breaker: the model is skipped, not reported as failing. */
+const isCircuitRefusal = (error: unknown): boolean =>
+  AgentryError.isInstance(error) && error.details.skipped === 'circuit-open';
 
 /**
  * Creates a router over a primary model and its fallbacks. Each model gets up to
@@ -124,14 +126,15 @@ export function createModelRouter(options: ModelRouterOptions): ModelRouter {
               attempts = number;
               const permit = breaker?.tryAcquire();
               if (breaker && !permit)
-                throw Object.assign(
-                  new AgentryError({
-                    code: 'provider_unavailable',
-                    message: `The circuit breaker of ${model.provider}:${model.modelId} is open; the model was skipped.`,
-                    details: { model: `${model.provider}:${model.modelId}`, circuit: 'open' },
-                  }),
-                  { [circuitOpen]: true },
-                );
+                throw new AgentryError({
+                  code: 'provider_unavailable',
+                  message: `The circuit breaker of ${model.provider}:${model.modelId} is open; the model was skipped.`,
+                  details: {
+                    model: `${model.provider}:${model.modelId}`,
+                    circuit: 'open',
+                    skipped: 'circuit-open',
+                  },
+                });
               try {
                 const value = await attempt(model, { attempt: number, signal: attemptSignal });
                 permit?.success();
@@ -149,7 +152,7 @@ export function createModelRouter(options: ModelRouterOptions): ModelRouter {
               signal,
               ...(options.random ? { random: options.random } : {}),
               shouldRetry: (error) =>
-                AgentryError.isInstance(error) && error.recoverable && !(circuitOpen in error),
+                AgentryError.isInstance(error) && error.recoverable && !isCircuitRefusal(error),
               onRetry: (info) =>
                 onFailure?.({
                   model,
@@ -161,7 +164,7 @@ export function createModelRouter(options: ModelRouterOptions): ModelRouter {
           );
         } catch (error) {
           const failure = toAgentryError(error);
-          if (circuitOpen in failure) {
+          if (isCircuitRefusal(failure)) {
             lastError ??= failure;
             continue;
           }

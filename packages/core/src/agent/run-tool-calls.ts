@@ -47,7 +47,15 @@ export async function runToolCalls(
   calls: readonly ToolCallPart[],
   options: ToolRunOptions,
 ): Promise<ToolResultPart[]> {
-  return Promise.all(calls.map((call) => runOne(call, options)));
+  // CPU time is measured once over the whole batch: calls run concurrently, so timing each call
+  // separately would count the same process time several times.
+  const before = process.cpuUsage();
+  try {
+    return await Promise.all(calls.map((call) => runOne(call, options)));
+  } finally {
+    const used = process.cpuUsage(before);
+    options.cpuBudget.remainingMs -= (used.user + used.system) / 1000;
+  }
 }
 
 async function runOne(call: ToolCallPart, options: ToolRunOptions): Promise<ToolResultPart> {
@@ -117,35 +125,28 @@ async function runOne(call: ToolCallPart, options: ToolRunOptions): Promise<Tool
     toolName: tool.name,
     input: validated.data,
   };
-  const execute = composeMiddleware(options.middleware, async (ctx) => {
-    const release = await options.acquireConnection(options.signal);
-    const cpuBefore = process.cpuUsage();
-    try {
-      ctx.output = await withTimeout(
-        (signal) =>
-          Promise.resolve(
-            tool.execute(ctx.input, {
+  const timeout = tool.timeout ?? options.defaultTimeout;
+  try {
+    // The timeout covers the middleware too, so a hanging middleware cannot hold the turn.
+    await withTimeout(
+      (signal) =>
+        composeMiddleware(options.middleware, async (ctx) => {
+          const release = await options.acquireConnection(signal);
+          try {
+            ctx.output = await tool.execute(ctx.input, {
               signal,
               agentId: options.agentId,
               toolCallId: call.toolCallId,
               permissions: options.permissions,
-            }),
-          ),
-        tool.timeout ?? options.defaultTimeout,
-        {
-          signal: options.signal,
-          message: `Tool ${tool.name} did not finish within ${tool.timeout ?? options.defaultTimeout} ms.`,
-        },
-      );
-      ctx.isError = false;
-    } finally {
-      release();
-      const used = process.cpuUsage(cpuBefore);
-      options.cpuBudget.remainingMs -= (used.user + used.system) / 1000;
-    }
-  });
-  try {
-    await execute(context);
+            });
+            ctx.isError = false;
+          } finally {
+            release();
+          }
+        })(context),
+      timeout,
+      { signal: options.signal, message: `Tool ${tool.name} did not finish within ${timeout} ms.` },
+    );
   } catch (error) {
     if (options.signal.aborted) throw toAgentryError(options.signal.reason ?? error, 'aborted');
     return finish(errorOutput(toAgentryError(error)), true);

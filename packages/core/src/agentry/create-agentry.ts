@@ -208,9 +208,12 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
       const agent = createAgent({
         ...rest,
         model: router,
+        autoStart: false,
         ...(options.store ? { store: options.store } : {}),
       });
+      // Registered before it starts, so a refused agent never ran.
       agents.add(agent.toInstance());
+      if (rest.autoStart !== false) agent.start();
       live.set(agent.id, agent);
       return agent;
     },

@@ -97,6 +97,23 @@ export function createPluginRegistry(
       else bySection.set(key, plugin);
     }
     for (const descriptor of plugin.providers ?? []) {
+      if ((descriptor as { specificationVersion?: unknown }).specificationVersion !== 'v1') {
+        problems.push(
+          new AgentryError({
+            code: 'plugin_incompatible',
+            message: `Plug-in ${plugin.name} serves ${descriptor.type} with model contract ${String((descriptor as { specificationVersion?: unknown }).specificationVersion)}; this core speaks v1.`,
+            details: {
+              plugin: plugin.name,
+              specificationVersion: (descriptor as { specificationVersion?: unknown })
+                .specificationVersion,
+            },
+            suggestions: [
+              `Install a version of ${plugin.name} built for @agentry/core ${coreVersion}.`,
+            ],
+          }),
+        );
+        continue;
+      }
       const owner = byProvider.get(descriptor.type);
       if (owner)
         problems.push(

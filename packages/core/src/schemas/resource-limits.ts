@@ -2,8 +2,9 @@ import { z } from 'zod';
 
 /**
  * Limits an agent runs within. Units: `maxMemory` in bytes of serialized state, `maxCpu` in
- * milliseconds of tool CPU time per turn, `maxConnections` as concurrent model calls, and
- * `maxTokensPerMinute` as tokens (input plus output) per rolling minute. All positive integers.
+ * milliseconds of tool CPU time per turn, `maxConnections` as concurrent model and tool calls, and
+ * `maxTokensPerMinute` as tokens (input plus output) per minute, refilled continuously (a token
+ * bucket over actual usage). All positive integers.
  *
  * @example
  * ```ts
@@ -15,9 +16,9 @@ export const resourceLimitsSchema = z.strictObject({
   maxMemory: z.int().positive(),
   /** Cap on tool CPU time per turn, in milliseconds. */
   maxCpu: z.int().positive(),
-  /** Cap on concurrent model calls. */
+  /** Cap on concurrent model calls and tool calls of one agent. */
   maxConnections: z.int().positive(),
-  /** Cap on tokens per rolling minute. */
+  /** Tokens per minute, as a token bucket refilled continuously and charged with actual usage. */
   maxTokensPerMinute: z.int().positive(),
 });
 

@@ -36,7 +36,7 @@ export interface StateStoreConformanceOptions {
  * @example
  * ```ts
  * // sqlite-store.conformance.test.ts
- * import { describeStateStoreConformance } from '@agentry/testing';
+ * import { describeStateStoreConformance } from '@agentry/testing/vitest';
  * import { rm } from 'node:fs/promises';
  * import { createSqliteStore } from './create-sqlite-store.js';
  *
