@@ -4,7 +4,8 @@
  * 2. an idle agent retains at most 3 KB of heap;
  * 3. 100,000 agents can be created and held in one process.
  *
- * Method: the same instant in-process model (it streams one text part and ends) is called directly
+ * Method: the compiled benchmark runs on the built packages under plain `node` (a TypeScript loader
+ * would slow both sides and hide the overhead). The same instant in-process model (it streams one text part and ends) is called directly
  * and through an agent, interleaved in batches so that both see the same machine state; each batch
  * runs 200 calls of one kind and records the mean per call; the figure is the median over batches.
  * Agents are renewed every 20 turns so the conversation stays short, as in a chat turn.

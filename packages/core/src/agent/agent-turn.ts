@@ -61,7 +61,10 @@ export interface TurnRecord {
   started: boolean;
 }
 
-const toolsCache = new WeakMap<readonly Tool[], Map<string, Tool>>();
+const toolsCache = new WeakMap<
+  readonly Tool[],
+  { byName: Map<string, Tool>; specs: ReturnType<typeof toToolSpec>[] }
+>();
 
 /** @internal Runs one turn: model steps and tool calls until the model is done or `maxSteps`. */
 export async function executeTurn(
@@ -77,9 +80,17 @@ export async function executeTurn(
   const signal = controller.signal;
   const options = host.options;
   const tools = options.tools ?? [];
-  let toolMap = toolsCache.get(tools);
-  if (!toolMap) toolsCache.set(tools, (toolMap = new Map(tools.map((tool) => [tool.name, tool]))));
-  const toolSpecs = tools.map(toToolSpec);
+  // Tools are fixed for an agent, so their index and JSON Schemas are worked out once.
+  let toolIndex = toolsCache.get(tools);
+  if (!toolIndex) {
+    toolIndex = {
+      byName: new Map(tools.map((tool) => [tool.name, tool])),
+      specs: tools.map(toToolSpec),
+    };
+    toolsCache.set(tools, toolIndex);
+  }
+  const toolMap = toolIndex.byName;
+  const toolSpecs = toolIndex.specs;
 
   const userMessage = turn.started ? undefined : buildUserMessage(host, turn.input);
   let pending: Message[] = userMessage ? [userMessage] : [];

@@ -207,7 +207,7 @@ class AgentImpl implements Agent {
   readonly interrupted: boolean;
   #lifecycle: AgentLifecycleState = 'created';
   #state: AgentState;
-  #lastActivity: Date;
+  #lastActivity: number;
   #events: Subject<AgentEvent> | undefined;
   readonly #queue: Turn[] = [];
   #current: Turn | undefined;
@@ -219,6 +219,7 @@ class AgentImpl implements Agent {
   #realtime: RealtimeCompliance | undefined;
   #revision: number | undefined;
   #stateBytes = -1;
+  #host: TurnHost | undefined;
   #limits: TurnHost['limiter'] | undefined;
   readonly #options: AgentOptions;
   readonly #router: ModelRouter;
@@ -236,7 +237,7 @@ class AgentImpl implements Agent {
     const restored = options.restored?.instance;
     this.id = restored?.id ?? options.id ?? this.#generateId();
     this.createdAt = restored?.createdAt ?? new Date(this.#clock.now());
-    this.#lastActivity = restored?.lastActivity ?? this.createdAt;
+    this.#lastActivity = (restored?.lastActivity ?? this.createdAt).getTime();
     this.#state = restored
       ? structuredClone(restored.state)
       : { messages: [], memory: {}, status: 'idle' };
@@ -277,7 +278,7 @@ class AgentImpl implements Agent {
     return this.#realtime && { ...this.#realtime };
   }
   get lastActivity() {
-    return this.#lastActivity;
+    return new Date(this.#lastActivity);
   }
   get queued() {
     return this.#queue.length;
@@ -297,8 +298,8 @@ class AgentImpl implements Agent {
     const status: AgentStatus | undefined =
       change.to === 'created' || change.to === 'shut-down' ? undefined : change.to;
     if (status) this.#state.status = status;
-    this.#lastActivity = new Date(this.#clock.now());
-    this.emit({ type: 'status-delta', ...change });
+    this.#lastActivity = this.#clock.now();
+    if (this.#events?.observed) this.emit({ type: 'status-delta', ...change });
   }
 
   start(): void {
@@ -418,7 +419,7 @@ class AgentImpl implements Agent {
       context: this.context,
       performance: this.#metrics.snapshot(),
       createdAt: this.createdAt,
-      lastActivity: this.#lastActivity,
+      lastActivity: new Date(this.#lastActivity),
     };
   }
 
@@ -453,7 +454,7 @@ class AgentImpl implements Agent {
     this.#current = turn;
     if (!retrying) this.transition('receiveMessage');
     try {
-      const result = await executeTurn(this.#turnHost(), turn);
+      const result = await executeTurn((this.#host ??= this.#turnHost()), turn);
       this.#metrics.recordTurn(true);
       this.#current = undefined;
       this.transition('completeTask');
@@ -473,7 +474,8 @@ class AgentImpl implements Agent {
     }
     // A pause asked for during the turn's last step has nothing left to pause.
     this.#pauseRequested = false;
-    this.emit({ type: 'metrics-delta', metrics: this.#metrics.snapshot() });
+    if (this.#events?.observed)
+      this.emit({ type: 'metrics-delta', metrics: this.#metrics.snapshot() });
     this.#pump();
   }
 
@@ -491,7 +493,7 @@ class AgentImpl implements Agent {
       getState: () => this.#state,
       setState: (state: AgentState) => {
         this.#state = state;
-        this.#lastActivity = new Date(this.#clock.now());
+        this.#lastActivity = this.#clock.now();
       },
       revision: { get: () => this.#revision, set: (value: number) => (this.#revision = value) },
       stateBytes: {
