@@ -118,43 +118,43 @@ async function consume(
   const calls = new Map<string, ToolCallPart>();
   let text = '';
   let end: { finishReason: FinishReason; usage: Usage } | undefined;
+  // A text or reasoning part starts at its first start or delta, whichever comes first.
+  const open = <TPart extends TextPart | ReasoningPart>(
+    parts: Map<string, TPart>,
+    id: string,
+    type: TPart['type'],
+  ): TPart => {
+    let part = parts.get(id);
+    if (!part) {
+      part = { type, text: '' } as TPart;
+      parts.set(id, part);
+      content.push(part);
+    }
+    return part;
+  };
 
   try {
     for await (const part of stream) {
       switch (part.type) {
-        case 'text-start': {
-          const textPart: TextPart = { type: 'text', text: '' };
-          texts.set(part.id, textPart);
-          content.push(textPart);
+        case 'text-start':
+          open(texts, part.id, 'text');
           break;
-        }
         case 'text-delta': {
           firstOutput();
-          let textPart = texts.get(part.id);
-          if (!textPart) {
-            textPart = { type: 'text', text: '' };
-            texts.set(part.id, textPart);
-            content.push(textPart);
-          }
-          textPart.text += part.delta;
+          open(texts, part.id, 'text').text += part.delta;
           text += part.delta;
           onPartial(text);
           push({ type: 'text-delta', runId, step, delta: part.delta });
           break;
         }
-        case 'reasoning-start': {
-          const reasoning: ReasoningPart = { type: 'reasoning', text: '' };
-          reasonings.set(part.id, reasoning);
-          content.push(reasoning);
+        case 'reasoning-start':
+          open(reasonings, part.id, 'reasoning');
           break;
-        }
-        case 'reasoning-delta': {
+        case 'reasoning-delta':
           firstOutput();
-          const reasoning = reasonings.get(part.id);
-          if (reasoning) reasoning.text += part.delta;
+          open(reasonings, part.id, 'reasoning').text += part.delta;
           push({ type: 'reasoning-delta', runId, step, delta: part.delta });
           break;
-        }
         case 'reasoning-end': {
           const reasoning = reasonings.get(part.id);
           if (reasoning && part.providerMetadata)

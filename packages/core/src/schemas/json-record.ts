@@ -2,15 +2,15 @@ import { z } from 'zod';
 import { findSerializationProblem } from './serializable.js';
 
 /**
- * A free-form record (agent memory, message metadata, model parameters) that must survive
- * persistence: every value in it is checked with {@link findSerializationProblem}.
+ * Adds a `not_serializable` issue, at the offending path, when a value would not survive a JSON
+ * round trip. Shared by every schema that holds free-form JSON.
  *
- * @example
- * ```ts
- * jsonRecordSchema.parse({ topic: 'billing', attempts: 2 });
- * ```
+ * @internal
  */
-export const jsonRecordSchema = z.record(z.string(), z.unknown()).check((context) => {
+export function checkSerializable(context: {
+  value: unknown;
+  issues: z.core.$ZodRawIssue[];
+}): void {
   const problem = findSerializationProblem(context.value);
   if (problem) {
     context.issues.push({
@@ -25,4 +25,15 @@ export const jsonRecordSchema = z.record(z.string(), z.unknown()).check((context
       },
     });
   }
-});
+}
+
+/**
+ * A free-form record (agent memory, message metadata, model parameters) that must survive
+ * persistence: every value in it is checked with {@link findSerializationProblem}.
+ *
+ * @example
+ * ```ts
+ * jsonRecordSchema.parse({ topic: 'billing', attempts: 2 });
+ * ```
+ */
+export const jsonRecordSchema = z.record(z.string(), z.unknown()).check(checkSerializable);

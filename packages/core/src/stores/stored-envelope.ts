@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { findSerializationProblem } from '../schemas/serializable.js';
+import { checkSerializable } from '../schemas/json-record.js';
 import { storeKeySchema } from './store-key-schema.js';
 
 /**
@@ -77,15 +77,7 @@ export const storedEnvelopeSchema = z
         });
         return;
       }
-      const problem = findSerializationProblem(context.value);
-      if (problem) {
-        context.issues.push({
-          code: 'custom',
-          input: context.value,
-          path: problem.path,
-          message: `Not serializable: ${problem.reason}.`,
-        });
-      }
+      checkSerializable(context);
     }),
     /** When the key was first written, ISO 8601. */
     createdAt: z.iso.datetime({ offset: true }),
