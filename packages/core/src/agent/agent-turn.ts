@@ -10,7 +10,7 @@ import { storeKey } from '../stores/index.js';
 import type { AgentEvent } from './agent-events.js';
 import type { AgentMetrics } from './agent-metrics.js';
 import type { AgentRunController, AgentRunResult } from './agent-run.js';
-import type { AgentOptions } from './agent.js';
+import type { AgentOptions } from './agent-options.js';
 import {
   rememberModelMessage,
   toConversationParts,

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Subject, type Observable } from 'rxjs';
 import { z } from 'zod';
 import { AgentryError, toAgentryError } from '../errors/index.js';
-import type { LanguageModel, ModelParameters } from '../model/index.js';
 import {
   createSemaphore,
   createTokenBucket,
@@ -12,9 +11,6 @@ import {
 import type { AgentInstance } from '../schemas/agent-instance.js';
 import type { AgentState, AgentStatus } from '../schemas/agent-state.js';
 import { executionContextSchema, type ExecutionContext } from '../schemas/execution-context.js';
-import type { PerformanceMetrics } from '../schemas/performance-metrics.js';
-import type { ResourceLimits } from '../schemas/resource-limits.js';
-import type { StateStore } from '../stores/index.js';
 import type { AgentEvent } from './agent-events.js';
 import { AgentMetrics } from './agent-metrics.js';
 import { createAgentRun, type AgentRun } from './agent-run.js';
@@ -24,165 +20,16 @@ import {
   type AgentLifecycleState,
 } from './agent-state-machine.js';
 import { executeTurn, type TurnHost, type TurnRecord as Turn } from './agent-turn.js';
-import type { Tool } from './define-tool.js';
-import type { ModelMiddleware, ToolMiddleware } from './middleware.js';
 import { createModelRouter } from './create-model-router.js';
 import type { ModelRouter } from './model-router-types.js';
-
-/** Resource limits an agent gets when its context names none (see {@link AgentOptions.context}). */
-export const defaultResourceLimits: Readonly<ResourceLimits> = Object.freeze({
-  maxMemory: 8 * 1024 * 1024,
-  maxCpu: 60_000,
-  maxConnections: 8,
-  maxTokensPerMinute: 1_000_000,
-});
-
-/** How {@link createAgent} builds an agent. */
-export interface AgentOptions {
-  /** The agent's id, a UUID; a new one by default. */
-  id?: string;
-  /** The model, or a router over a primary model and its fallbacks (`agentry.createAgent` builds one from the configuration). */
-  model: LanguageModel | ModelRouter;
-  /** System instructions sent with every request. */
-  instructions?: string;
-  /** The tools the agent may call. */
-  tools?: readonly Tool[];
-  /** The most model steps in one turn (default 10); a turn that still wants tools then ends with `tool-calls`. */
-  maxSteps?: number;
-  /** Sampling parameters for every request. */
-  parameters?: ModelParameters;
-  /** Who the agent works for and within which bounds; omitted fields take documented defaults. */
-  context?: {
-    /** The session; a new UUID by default. */
-    sessionId?: string;
-    /** The user served, when known. */
-    userId?: string;
-    /** Permissions the agent holds; checked by tools and passed to middleware. */
-    permissions?: readonly string[];
-    /** Limits; each omitted one takes its value from {@link defaultResourceLimits}. */
-    resourceLimits?: Partial<ResourceLimits>;
-    /** The longest a whole turn may take, in milliseconds, time spent paused excluded (default 120 000). */
-    timeout?: number;
-  };
-  /** When the tokens-per-minute budget is spent: wait for it to refill (default) or refuse with `limit_exceeded`. */
-  onTokenLimit?: 'wait' | 'refuse';
-  /** The timeout of a tool that sets none, in milliseconds (default 30 000). */
-  toolTimeout?: number;
-  /** Middleware around model calls and tool calls. */
-  middleware?: {
-    /** Around every model call, outermost first. */
-    model?: readonly ModelMiddleware[];
-    /** Around every tool call, outermost first. */
-    tool?: readonly ToolMiddleware[];
-  };
-  /** Marks the agent real-time: a step whose latency to first output exceeds `threshold` ms (default 200) is flagged. */
-  realtime?: {
-    /** The latency to first output above which a step is flagged, in milliseconds (default 200). */
-    threshold?: number;
-  };
-  /** Where the agent persists its state after every completed step. */
-  store?: StateStore;
-  /** Starts the agent (Created -> Idle) at once; default true. */
-  autoStart?: boolean;
-  /** The clock for timers and times (tests inject a fake one). */
-  clock?: Clock;
-  /** Makes ids for runs and messages; `crypto.randomUUID` by default. */
-  generateId?: () => string;
-  /** @internal State restored from a store. */
-  restored?: { instance: AgentInstance; revision: number };
-}
-
-/** What {@link Agent.send} takes: text, or text with images. */
-export type SendInput =
-  | string
-  | {
-      /** The message's text. */
-      text: string;
-      /** Images sent with it, by URL or as bytes; the model must read images. */
-      images?: readonly (
-        | {
-            /** An `https:` or `data:` URL. */
-            url: string;
-          }
-        | {
-            /** The image's bytes. */
-            data: Uint8Array;
-            /** The media type, such as `image/png`. */
-            mediaType: string;
-          }
-      )[];
-    };
-
-/** Options of one turn. */
-export interface SendOptions<TOutput> {
-  /** A schema for structured output: the model answers in JSON, validated into `result.output`. */
-  output?: z.ZodType<TOutput>;
-  /** Aborts the turn. */
-  signal?: AbortSignal;
-}
-
-/** Whether a real-time agent keeps within its latency threshold. */
-export interface RealtimeCompliance {
-  /** The threshold in milliseconds. */
-  threshold: number;
-  /** Whether the moving response time is under the threshold. */
-  compliant: boolean;
-  /** How many steps exceeded it. */
-  violations: number;
-}
-
-/** A running agent: the specification's AgentInstance with its state machine and loop. */
-export interface Agent {
-  /** The agent's id (a UUID). */
-  readonly id: string;
-  /** Where the agent is in its life. */
-  readonly lifecycle: AgentLifecycleState;
-  /** The conversation, memory and status; read-only outside the agent. */
-  readonly state: Readonly<AgentState>;
-  /** The execution context. */
-  readonly context: Readonly<ExecutionContext>;
-  /** Live metrics. */
-  readonly performance: PerformanceMetrics;
-  /** Real-time compliance, when the agent is marked real-time. */
-  readonly realtime: RealtimeCompliance | undefined;
-  /** When the agent was created. */
-  readonly createdAt: Date;
-  /** When the agent last did anything. */
-  readonly lastActivity: Date;
-  /** Everything the agent does. */
-  readonly events$: Observable<AgentEvent>;
-  /** How many turns wait behind the current one. */
-  readonly queued: number;
-  /** Whether the agent was restored from a record written in the middle of a turn. */
-  readonly interrupted: boolean;
-  /** Created -> Idle. @throws AgentryError `invalid_transition` */
-  start(): void;
-  /**
-   * Queues a turn: the message is answered after every turn sent before it, never interleaved.
-   *
-   * @throws AgentryError `invalid_transition` after shutdown began (the run fails with it)
-   */
-  send<TOutput = undefined>(input: SendInput, options?: SendOptions<TOutput>): AgentRun<TOutput>;
-  /**
-   * Pauses at the next step boundary of the current turn (Processing -> Paused): the stream in
-   * flight finishes and that step's tools run first. If the turn ends before a boundary, nothing
-   * pauses. @throws AgentryError `invalid_transition` when not processing
-   */
-  pause(): void;
-  /** Paused -> Processing. @throws AgentryError `invalid_transition` when not paused or pausing */
-  resume(): void;
-  /** Error -> Processing: runs the failed turn again from where it stopped. @throws AgentryError `invalid_transition` */
-  retry(): AgentRun<unknown>;
-  /**
-   * Processing or Paused: aborts the current turn (it fails with `aborted`) and goes on with the
-   * queue. Error: drops the failed turn (Error -> Idle). @throws AgentryError `invalid_transition` when idle
-   */
-  abort(reason?: string): void;
-  /** Waits for queued turns, then Idle -> shut down; later sends are refused. @throws AgentryError `invalid_transition` in Error */
-  shutdown(): Promise<void>;
-  /** The agent as the specification's AgentInstance (a copy). */
-  toInstance(): AgentInstance;
-}
+import type { Agent } from './agent-interface.js';
+import {
+  defaultResourceLimits,
+  type AgentOptions,
+  type RealtimeCompliance,
+  type SendInput,
+  type SendOptions,
+} from './agent-options.js';
 
 /**
  * Creates an agent, started (Idle) unless `autoStart` is false.

@@ -1,12 +1,12 @@
+export type { Agent } from './agent-interface.js';
 export {
-  createAgent,
   defaultResourceLimits,
-  type Agent,
   type AgentOptions,
   type RealtimeCompliance,
   type SendInput,
   type SendOptions,
-} from './agent.js';
+} from './agent-options.js';
+export { createAgent } from './agent.js';
 export type { AgentEvent, AgentRunPart } from './agent-events.js';
 export type { AgentRun, AgentRunResult } from './agent-run.js';
 export {

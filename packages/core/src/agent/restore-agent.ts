@@ -1,7 +1,9 @@
 import { AgentryError } from '../errors/index.js';
 import { agentInstanceSchema } from '../schemas/agent-instance.js';
 import { storeKey, type StateStore } from '../stores/index.js';
-import { createAgent, type Agent, type AgentOptions } from './agent.js';
+import type { Agent } from './agent-interface.js';
+import type { AgentOptions } from './agent-options.js';
+import { createAgent } from './agent.js';
 import { AGENT_SCHEMA_VERSION } from './agent-turn.js';
 
 /** What {@link restoreAgent} needs: the store, and everything about the agent that is code, not data. */

@@ -9,7 +9,9 @@ import { AgentryError } from '../errors/index.js';
 import { createPluginRegistry, type AgentryPlugin, type PluginRegistry } from '../plugins/index.js';
 import type { AgentInstance } from '../schemas/agent-instance.js';
 import { VERSION } from '../version.js';
-import { createAgent, type Agent, type AgentOptions } from '../agent/agent.js';
+import type { Agent } from '../agent/agent-interface.js';
+import type { AgentOptions } from '../agent/agent-options.js';
+import { createAgent } from '../agent/agent.js';
 import {
   createCircuitBreakerRegistry,
   createModelRouter,

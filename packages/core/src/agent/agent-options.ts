@@ -1,0 +1,111 @@
+import type { z } from 'zod';
+import type { LanguageModel, ModelParameters } from '../model/index.js';
+import type { Clock } from '../resilience/index.js';
+import type { AgentInstance } from '../schemas/agent-instance.js';
+import type { ResourceLimits } from '../schemas/resource-limits.js';
+import type { StateStore } from '../stores/index.js';
+import type { Tool } from './define-tool.js';
+import type { ModelMiddleware, ToolMiddleware } from './middleware.js';
+import type { ModelRouter } from './model-router-types.js';
+
+/** Resource limits an agent gets when its context names none (see {@link AgentOptions.context}). */
+export const defaultResourceLimits: Readonly<ResourceLimits> = Object.freeze({
+  maxMemory: 8 * 1024 * 1024,
+  maxCpu: 60_000,
+  maxConnections: 8,
+  maxTokensPerMinute: 1_000_000,
+});
+
+/** How {@link createAgent} builds an agent. */
+export interface AgentOptions {
+  /** The agent's id, a UUID; a new one by default. */
+  id?: string;
+  /** The model, or a router over a primary model and its fallbacks (`agentry.createAgent` builds one from the configuration). */
+  model: LanguageModel | ModelRouter;
+  /** System instructions sent with every request. */
+  instructions?: string;
+  /** The tools the agent may call. */
+  tools?: readonly Tool[];
+  /** The most model steps in one turn (default 10); a turn that still wants tools then ends with `tool-calls`. */
+  maxSteps?: number;
+  /** Sampling parameters for every request. */
+  parameters?: ModelParameters;
+  /** Who the agent works for and within which bounds; omitted fields take documented defaults. */
+  context?: {
+    /** The session; a new UUID by default. */
+    sessionId?: string;
+    /** The user served, when known. */
+    userId?: string;
+    /** Permissions the agent holds; checked by tools and passed to middleware. */
+    permissions?: readonly string[];
+    /** Limits; each omitted one takes its value from {@link defaultResourceLimits}. */
+    resourceLimits?: Partial<ResourceLimits>;
+    /** The longest a whole turn may take, in milliseconds, time spent paused excluded (default 120 000). */
+    timeout?: number;
+  };
+  /** When the tokens-per-minute budget is spent: wait for it to refill (default) or refuse with `limit_exceeded`. */
+  onTokenLimit?: 'wait' | 'refuse';
+  /** The timeout of a tool that sets none, in milliseconds (default 30 000). */
+  toolTimeout?: number;
+  /** Middleware around model calls and tool calls. */
+  middleware?: {
+    /** Around every model call, outermost first. */
+    model?: readonly ModelMiddleware[];
+    /** Around every tool call, outermost first. */
+    tool?: readonly ToolMiddleware[];
+  };
+  /** Marks the agent real-time: a step whose latency to first output exceeds `threshold` ms (default 200) is flagged. */
+  realtime?: {
+    /** The latency to first output above which a step is flagged, in milliseconds (default 200). */
+    threshold?: number;
+  };
+  /** Where the agent persists its state after every completed step. */
+  store?: StateStore;
+  /** Starts the agent (Created -> Idle) at once; default true. */
+  autoStart?: boolean;
+  /** The clock for timers and times (tests inject a fake one). */
+  clock?: Clock;
+  /** Makes ids for runs and messages; `crypto.randomUUID` by default. */
+  generateId?: () => string;
+  /** @internal State restored from a store. */
+  restored?: { instance: AgentInstance; revision: number };
+}
+
+/** What {@link Agent.send} takes: text, or text with images. */
+export type SendInput =
+  | string
+  | {
+      /** The message's text. */
+      text: string;
+      /** Images sent with it, by URL or as bytes; the model must read images. */
+      images?: readonly (
+        | {
+            /** An `https:` or `data:` URL. */
+            url: string;
+          }
+        | {
+            /** The image's bytes. */
+            data: Uint8Array;
+            /** The media type, such as `image/png`. */
+            mediaType: string;
+          }
+      )[];
+    };
+
+/** Options of one turn. */
+export interface SendOptions<TOutput> {
+  /** A schema for structured output: the model answers in JSON, validated into `result.output`. */
+  output?: z.ZodType<TOutput>;
+  /** Aborts the turn. */
+  signal?: AbortSignal;
+}
+
+/** Whether a real-time agent keeps within its latency threshold. */
+export interface RealtimeCompliance {
+  /** The threshold in milliseconds. */
+  threshold: number;
+  /** Whether the moving response time is under the threshold. */
+  compliant: boolean;
+  /** How many steps exceeded it. */
+  violations: number;
+}
