@@ -6,4 +6,5 @@
  * @packageDocumentation
  */
 export * from './mock-model/index.js';
+export { deletePath, setPath, type ObjectPath } from './plugins/set-path.js';
 export { VERSION } from './version.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compliantMonitoringConfig } from '../__fixtures__/compliant-monitoring-config.js';
-import { deletePath, setPath } from '../__fixtures__/set-path.js';
+import { deletePath, setPath } from '@agentry/testing';
 import { monitoringConfigSchema } from './monitoring-config.js';
 
 describe('monitoringConfigSchema', () => {

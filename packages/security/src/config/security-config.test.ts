@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compliantSecurityConfig } from '../__fixtures__/compliant-security-config.js';
-import { deletePath, setPath } from '../__fixtures__/set-path.js';
+import { deletePath, setPath } from '@agentry/testing';
 import { securityConfigSchema } from './security-config.js';
 
 describe('securityConfigSchema', () => {

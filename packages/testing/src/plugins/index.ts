@@ -1,0 +1,4 @@
+export {
+  describePluginConformance,
+  type PluginConformanceOptions,
+} from './describe-plugin-conformance.js';
