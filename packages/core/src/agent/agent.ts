@@ -65,7 +65,7 @@ class AgentImpl implements Agent {
   readonly #metrics: AgentMetrics;
   #realtime: RealtimeCompliance | undefined;
   #revision: number | undefined;
-  #stateBytes = -1;
+  #stateBytes: number;
   #host: TurnHost | undefined;
   #limits: TurnHost['limiter'] | undefined;
   readonly #options: AgentOptions;
