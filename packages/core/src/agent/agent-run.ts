@@ -2,6 +2,7 @@ import { Observable } from 'rxjs';
 import type { AgentryError } from '../errors/index.js';
 import type { FinishReason, Usage } from '../model/index.js';
 import type { Message } from '../schemas/message.js';
+import { LazyAbortController } from '../resilience/abort-source.js';
 import type { AgentRunPart } from './agent-events.js';
 
 /** What a finished run returns. */
@@ -38,97 +39,127 @@ export interface AgentRun<TOutput = undefined>
   abort(reason?: string): void;
 }
 
-/** @internal The producer side of a run. */
-export interface AgentRunController<TOutput> {
-  readonly run: AgentRun<TOutput>;
-  readonly signal: AbortSignal;
-  /** Aborts with a specific error (a timeout, for example). */
-  abortWith(error: AgentryError): void;
-  push(part: AgentRunPart): void;
-  resolve(result: AgentRunResult<TOutput>): void;
-  reject(error: AgentryError): void;
-}
-
 interface Listener {
   next(part: AgentRunPart): void;
   end(error: unknown): void;
 }
 
-/** @internal */
-export function createAgentRun<TOutput>(
-  id: string,
-  onAbort: (reason: string) => void,
-): AgentRunController<TOutput> {
-  // Parts are kept in a plain array and replayed to whoever listens, so a run nobody watches
-  // costs one array push per part.
-  const parts: AgentRunPart[] = [];
-  const listeners = new Set<Listener>();
-  let ended = false;
-  let failure: unknown;
-  const abortController = new AbortController();
-  let settle!: {
-    resolve: (value: AgentRunResult<TOutput>) => void;
-    reject: (error: unknown) => void;
-  };
-  const result = new Promise<AgentRunResult<TOutput>>(
-    (resolve, reject) => (settle = { resolve, reject }),
-  );
-  // A run nobody awaits must not crash the process with an unhandled rejection: the failure is
-  // also on events$ and the agent's events.
-  result.catch(() => undefined);
+const ignore = () => undefined;
 
-  const listen = (listener: Listener) => {
-    for (const part of parts) listener.next(part);
-    if (ended) listener.end(failure);
-    else listeners.add(listener);
+/**
+ * @internal The producer side of a run. Parts are kept in a plain array and replayed to whoever
+ * listens, so a run nobody watches costs one array push per part; its `AbortSignal` is made only
+ * when something reads it.
+ */
+export class AgentRunController<TOutput> {
+  readonly run: AgentRun<TOutput>;
+  /** The run's abort state; `source.signal` is what model calls and tools receive. */
+  readonly source = new LazyAbortController();
+  readonly #parts: AgentRunPart[] = [];
+  #listeners: Set<Listener> | undefined;
+  #ended = false;
+  #failure: unknown;
+  #resolve!: (value: AgentRunResult<TOutput>) => void;
+  #reject!: (error: unknown) => void;
+  readonly #onAbort: (reason: string) => void;
+
+  constructor(id: string, onAbort: (reason: string) => void) {
+    this.#onAbort = onAbort;
+    const result = new Promise<AgentRunResult<TOutput>>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    // A run nobody awaits must not crash the process with an unhandled rejection: the failure is
+    // also on events$ and the agent's events.
+    result.catch(ignore);
+    this.run = new Run(id, result, this);
+  }
+
+  /** Aborts at a caller's request: the agent hears of it. */
+  requestAbort(reason: string): void {
+    if (this.source.abort(reason)) this.#onAbort(reason);
+  }
+
+  /** Aborts with a specific error (a timeout, for example). */
+  abortWith(error: AgentryError): void {
+    this.source.abort(error);
+  }
+
+  push(part: AgentRunPart): void {
+    this.#parts.push(part);
+    if (this.#listeners) for (const listener of this.#listeners) listener.next(part);
+  }
+
+  resolve(value: AgentRunResult<TOutput>): void {
+    this.#end(undefined);
+    this.#resolve(value);
+  }
+
+  reject(error: AgentryError): void {
+    this.#end(error);
+    this.#reject(error);
+  }
+
+  listen(listener: Listener): () => void {
+    for (const part of this.#parts) listener.next(part);
+    if (this.#ended) {
+      listener.end(this.#failure);
+      return ignore;
+    }
+    const listeners = (this.#listeners ??= new Set());
+    listeners.add(listener);
     return () => listeners.delete(listener);
-  };
-  const end = (error: unknown) => {
-    ended = true;
-    failure = error;
-    for (const listener of listeners) listener.end(error);
-    listeners.clear();
-  };
+  }
 
-  let events$: Observable<AgentRunPart> | undefined;
-  const run: AgentRun<TOutput> = {
-    id,
-    get events$() {
-      return (events$ ??= new Observable<AgentRunPart>((subscriber) =>
-        listen({
-          next: (part) => subscriber.next(part),
-          end: (error) => (error === undefined ? subscriber.complete() : subscriber.error(error)),
-        }),
-      ));
-    },
-    result,
-    then: (onFulfilled, onRejected) => result.then(onFulfilled, onRejected),
-    abort(reason = 'The run was aborted.') {
-      if (abortController.signal.aborted) return;
-      abortController.abort(reason);
-      onAbort(reason);
-    },
-    [Symbol.asyncIterator]: () => iterate(listen),
-  };
-  return {
-    run,
-    signal: abortController.signal,
-    abortWith(error) {
-      if (!abortController.signal.aborted) abortController.abort(error);
-    },
-    push(part) {
-      parts.push(part);
-      for (const listener of listeners) listener.next(part);
-    },
-    resolve(value) {
-      end(undefined);
-      settle.resolve(value);
-    },
-    reject(error) {
-      end(error);
-      settle.reject(error);
-    },
-  };
+  #end(error: unknown): void {
+    this.#ended = true;
+    this.#failure = error;
+    if (!this.#listeners) return;
+    for (const listener of this.#listeners) listener.end(error);
+    this.#listeners.clear();
+  }
+}
+
+/** The consumer side of a run. */
+class Run<TOutput> implements AgentRun<TOutput> {
+  readonly id: string;
+  readonly result: Promise<AgentRunResult<TOutput>>;
+  readonly #controller: AgentRunController<TOutput>;
+  #events$: Observable<AgentRunPart> | undefined;
+
+  constructor(
+    id: string,
+    result: Promise<AgentRunResult<TOutput>>,
+    controller: AgentRunController<TOutput>,
+  ) {
+    this.id = id;
+    this.result = result;
+    this.#controller = controller;
+  }
+
+  get events$(): Observable<AgentRunPart> {
+    return (this.#events$ ??= new Observable<AgentRunPart>((subscriber) =>
+      this.#controller.listen({
+        next: (part) => subscriber.next(part),
+        end: (error) => (error === undefined ? subscriber.complete() : subscriber.error(error)),
+      }),
+    ));
+  }
+
+  then<TResult1 = AgentRunResult<TOutput>, TResult2 = never>(
+    onFulfilled?: ((value: AgentRunResult<TOutput>) => TResult1 | PromiseLike<TResult1>) | null,
+    onRejected?: ((reason: unknown) => TResult2 | PromiseLike<TResult2>) | null,
+  ): Promise<TResult1 | TResult2> {
+    return this.result.then(onFulfilled, onRejected);
+  }
+
+  abort(reason = 'The run was aborted.'): void {
+    this.#controller.requestAbort(reason);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<AgentRunPart> {
+    return iterate((listener) => this.#controller.listen(listener));
+  }
 }
 
 function iterate(listen: (listener: Listener) => () => void): AsyncIterator<AgentRunPart> {

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { AgentryError } from '../errors/index.js';
-import type { ImagePart, ModelRequest, TextPart, ToolCallPart, Usage } from '../model/index.js';
-import type { Clock, Semaphore, TokenBucket } from '../resilience/index.js';
+import type {
+  ImagePart,
+  ModelMessage,
+  ModelRequest,
+  TextPart,
+  ToolCallPart,
+  Usage,
+} from '../model/index.js';
+import type { AbortSource, Clock, Semaphore, TokenBucket } from '../resilience/index.js';
 import type { AgentInstance } from '../schemas/agent-instance.js';
 import type { AgentState } from '../schemas/agent-state.js';
 import type { ExecutionContext } from '../schemas/execution-context.js';
@@ -11,11 +18,8 @@ import type { AgentEvent } from './agent-events.js';
 import type { AgentMetrics } from './agent-metrics.js';
 import type { AgentRunController, AgentRunResult } from './agent-run.js';
 import type { AgentOptions } from './agent-options.js';
-import {
-  rememberModelMessage,
-  toConversationParts,
-  toModelMessages,
-} from './conversation-mapping.js';
+import { jsonByteLength } from '../schemas/json-byte-length.js';
+import { toConversationParts, toModelMessages } from './conversation-mapping.js';
 import { toToolSpec, type Tool } from './define-tool.js';
 import type { ModelRouter } from './model-router-types.js';
 import { runModelStep } from './run-model-step.js';
@@ -43,13 +47,16 @@ export interface TurnHost {
   limiter: { connections: Semaphore; tokens: TokenBucket };
   emit(event: AgentEvent): void;
   getState(): AgentState;
-  setState(state: AgentState): void;
+  /** Replaces the state with one that adds `modelMessages` (the new messages' model form). */
+  setState(state: AgentState, modelMessages: readonly ModelMessage[]): void;
+  /** The kept conversation in model form; callers must not change it. */
+  modelMessages(): readonly ModelMessage[];
   revision: { get(): number | undefined; set(value: number): void };
   /** The bytes of the kept messages as JSON. */
   stateBytes: { get(): number; set(value: number): void };
   toInstance(state: AgentState): AgentInstance;
   pauseRequested(): boolean;
-  waitIfPaused(signal: AbortSignal): Promise<void>;
+  waitIfPaused(abort: AbortSource): Promise<void>;
   recordLatency(latency: number): void;
 }
 
@@ -77,9 +84,9 @@ export async function executeTurn(
     controller.push(part);
     host.emit(part);
   };
-  const signal = controller.signal;
+  const source = controller.source;
   const options = host.options;
-  const tools = options.tools ?? [];
+  const tools = options.tools ?? noTools;
   // Tools are fixed for an agent, so their index and JSON Schemas are worked out once.
   let toolIndex = toolsCache.get(tools);
   if (!toolIndex) {
@@ -92,14 +99,16 @@ export async function executeTurn(
   const toolMap = toolIndex.byName;
   const toolSpecs = toolIndex.specs;
 
-  const userMessage = turn.started ? undefined : buildUserMessage(host, turn.input);
-  let pending: Message[] = userMessage ? [userMessage] : [];
-  const added: Message[] = [...pending];
-  push({ type: 'run-start', runId, message: userMessage });
+  const user = turn.started ? undefined : buildUserMessage(host, turn.input);
+  let pending: Message[] = user ? [user.message] : [];
+  let pendingModel: ModelMessage[] = user ? [user.model] : [];
+  const added: Message[] = user ? [user.message] : [];
+  push({ type: 'run-start', runId, message: user?.message });
 
   const usage: Usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
   const cpuBudget = { remainingMs: host.context.resourceLimits.maxCpu };
   const maxSteps = options.maxSteps ?? 10;
+  const { tokens, connections } = host.limiter;
   let text = '';
   let finishReason: AgentRunResult['finishReason'] = 'stop';
   let steps = 0;
@@ -113,56 +122,55 @@ export async function executeTurn(
     for (let step = 1; step <= maxSteps; step += 1) {
       if (host.pauseRequested()) {
         deadline.suspend();
-        await host.waitIfPaused(signal);
+        await host.waitIfPaused(source);
         deadline.resume();
       }
-      throwIfAborted(signal);
-      await host.limiter.tokens.waitUntilAvailable({
-        signal,
-        mode: options.onTokenLimit ?? 'wait',
-      });
+      throwIfAborted(source);
+      if (tokens.available() <= 0)
+        await tokens.waitUntilAvailable({
+          signal: source.signal,
+          mode: options.onTokenLimit ?? 'wait',
+        });
       push({ type: 'step-start', runId, step });
 
       const request: ModelRequest = {
-        messages: toModelMessages([...host.getState().messages, ...pending]),
-        ...(options.instructions !== undefined ? { system: options.instructions } : {}),
-        ...(toolSpecs.length > 0 ? { tools: toolSpecs } : {}),
-        ...(options.parameters ? { parameters: options.parameters } : {}),
-        ...(turn.output
-          ? {
-              responseFormat: {
-                type: 'json' as const,
-                schema: z.toJSONSchema(turn.output, { io: 'output' }),
-              },
-            }
-          : {}),
+        messages: host.modelMessages().concat(pendingModel),
       };
+      if (options.instructions !== undefined) request.system = options.instructions;
+      if (toolSpecs.length > 0) request.tools = toolSpecs;
+      if (options.parameters) request.parameters = options.parameters;
+      if (turn.output)
+        request.responseFormat = {
+          type: 'json',
+          schema: z.toJSONSchema(turn.output, { io: 'output' }),
+        };
       const outcome = await runModelStep({
         router: host.router,
-        middleware: options.middleware?.model ?? [],
+        middleware: options.middleware?.model ?? noMiddleware,
         request,
-        signal,
+        abort: source,
         agentId: host.agentId,
         runId,
         step,
         permissions: host.context.permissions,
         userId: host.context.userId,
-        acquireConnection: (abortSignal) =>
-          host.limiter.connections.acquire({ signal: abortSignal }),
+        connections,
         push,
-        now: () => host.clock.now(),
+        clock: host.clock,
       });
       steps = step;
-      host.limiter.tokens.consume(outcome.usage.totalTokens);
+      tokens.consume(outcome.usage.totalTokens);
       host.metrics.recordTokens(outcome.usage.totalTokens);
       addUsage(usage, outcome.usage);
       if (outcome.latencyMs !== undefined) host.recordLatency(outcome.latencyMs);
       finishReason = outcome.finishReason;
 
-      const stepText = outcome.content
-        .filter((part): part is TextPart => part.type === 'text')
-        .map((part) => part.text)
-        .join('');
+      let stepText = '';
+      const calls: ToolCallPart[] = [];
+      for (const part of outcome.content) {
+        if (part.type === 'text') stepText += part.text;
+        else if (part.type === 'tool-call') calls.push(part);
+      }
       const modelName = `${outcome.model.provider}:${outcome.model.modelId}`;
       const answer: AgentMessage = {
         id: host.generateId(),
@@ -173,27 +181,23 @@ export async function executeTurn(
         model: modelName,
         metadata: { role: 'assistant', parts: toConversationParts(outcome.content) },
       };
-      rememberModelMessage(answer, { role: 'assistant', content: outcome.content });
       const stepMessages: Message[] = [answer];
-      const calls = outcome.content.filter(
-        (part): part is ToolCallPart => part.type === 'tool-call',
-      );
+      const stepModel: ModelMessage[] = [{ role: 'assistant', content: outcome.content }];
       if (calls.length > 0) {
         const results = await runToolCalls(calls, {
           tools: toolMap,
           agentId: host.agentId,
           runId,
           permissions: host.context.permissions,
-          signal,
+          signal: source.signal,
           defaultTimeout: options.toolTimeout ?? 30_000,
-          middleware: options.middleware?.tool ?? [],
+          middleware: options.middleware?.tool ?? noMiddleware,
           cpuBudget,
-          acquireConnection: (abortSignal) =>
-            host.limiter.connections.acquire({ signal: abortSignal }),
+          acquireConnection: (signal) => connections.acquire({ signal }),
           onEnd: (result, durationMs) =>
             push({ type: 'tool-response', runId, step, result, durationMs }),
         });
-        throwIfAborted(signal);
+        throwIfAborted(source);
         const toolMessage: AgentMessage = {
           id: host.generateId(),
           type: 'agent',
@@ -203,21 +207,24 @@ export async function executeTurn(
           model: modelName,
           metadata: { role: 'tool', parts: toConversationParts(results) },
         };
-        rememberModelMessage(toolMessage, { role: 'tool', content: results });
         stepMessages.push(toolMessage);
+        stepModel.push({ role: 'tool', content: results });
       }
 
       const final = calls.length === 0;
       // The answer is checked before it is kept, so a rejected answer leaves no trace.
       if (final && turn.output) output = parseOutput(turn.output, stepText);
+      const state = host.getState();
+      const kept = pending.length > 0 ? pending.concat(stepMessages) : stepMessages;
       const next: AgentState = {
-        ...host.getState(),
-        messages: [...host.getState().messages, ...pending, ...stepMessages],
-        status: final ? 'idle' : host.getState().status,
+        ...state,
+        messages: state.messages.concat(kept),
+        status: final ? 'idle' : state.status,
       };
-      await commit(host, next, [...pending, ...stepMessages]);
-      added.push(...stepMessages);
+      await commit(host, next, kept, pendingModel.concat(stepModel));
+      for (const message of stepMessages) added.push(message);
       pending = [];
+      pendingModel = [];
       turn.started = true;
       push({
         type: 'step-end',
@@ -232,8 +239,8 @@ export async function executeTurn(
     }
   } catch (error) {
     // Whatever layer noticed the abort, the turn fails with its reason (a timeout, a user's abort).
-    if (signal.aborted) {
-      const reason: unknown = signal.reason;
+    if (source.aborted) {
+      const reason: unknown = source.reason;
       if (AgentryError.isInstance(reason)) throw reason;
       throw new AgentryError({
         code: 'aborted',
@@ -250,8 +257,14 @@ export async function executeTurn(
   return { runId, text, output, messages: added, steps, usage, finishReason };
 }
 
-function buildUserMessage(host: TurnHost, input: TurnInput): UserMessage {
-  const base: UserMessage = {
+const noMiddleware: readonly never[] = [];
+const noTools: readonly Tool[] = [];
+
+function buildUserMessage(
+  host: TurnHost,
+  input: TurnInput,
+): { message: UserMessage; model: ModelMessage } {
+  const message: UserMessage = {
     id: host.generateId(),
     type: 'user',
     content: input.text,
@@ -259,7 +272,8 @@ function buildUserMessage(host: TurnHost, input: TurnInput): UserMessage {
     userId: host.context.userId ?? 'anonymous',
     sessionId: host.context.sessionId,
   };
-  if (!input.images || input.images.length === 0) return base;
+  if (!input.images || input.images.length === 0)
+    return { message, model: { role: 'user', content: [{ type: 'text', text: input.text }] } };
   const primary = host.router.models[0];
   if (primary && !primary.capabilities.supportsVision) {
     throw new AgentryError({
@@ -277,15 +291,22 @@ function buildUserMessage(host: TurnHost, input: TurnInput): UserMessage {
         : { type: 'image', image: image.data, mediaType: image.mediaType },
     ),
   ];
-  return { ...base, metadata: { role: 'user', parts: toConversationParts(parts) } };
+  message.metadata = { role: 'user', parts: toConversationParts(parts) };
+  // The model sees the images as a restored conversation will replay them.
+  return { message, model: toModelMessages([message])[0]! };
 }
 
-async function commit(host: TurnHost, next: AgentState, added: readonly Message[]): Promise<void> {
+async function commit(
+  host: TurnHost,
+  next: AgentState,
+  added: readonly Message[],
+  addedModel: readonly ModelMessage[],
+): Promise<void> {
   // The size is kept up to date message by message: kept messages never change, so only the new
   // ones and the memory are measured.
   let messageBytes = host.stateBytes.get();
-  for (const message of added) messageBytes += Buffer.byteLength(JSON.stringify(message)) + 1;
-  const size = messageBytes + Buffer.byteLength(JSON.stringify(next.memory));
+  for (const message of added) messageBytes += jsonByteLength(message) + 1;
+  const size = messageBytes + jsonByteLength(next.memory);
   const limit = host.context.resourceLimits.maxMemory;
   if (size > limit) {
     throw new AgentryError({
@@ -309,7 +330,7 @@ async function commit(host: TurnHost, next: AgentState, added: readonly Message[
     host.revision.set(saved.revision);
   }
   host.stateBytes.set(messageBytes);
-  host.setState(next);
+  host.setState(next, addedModel);
 }
 
 function parseOutput(schema: z.ZodType, text: string): unknown {
@@ -348,9 +369,9 @@ function addUsage(total: Usage, step: Usage): void {
     total.reasoningTokens = (total.reasoningTokens ?? 0) + step.reasoningTokens;
 }
 
-function throwIfAborted(signal: AbortSignal): void {
-  if (!signal.aborted) return;
-  const reason: unknown = signal.reason;
+function throwIfAborted(source: AbortSource): void {
+  if (!source.aborted) return;
+  const reason: unknown = source.reason;
   if (AgentryError.isInstance(reason)) throw reason;
   throw new AgentryError({
     code: 'aborted',

@@ -2,24 +2,28 @@ import { randomUUID } from 'node:crypto';
 import { Subject, type Observable } from 'rxjs';
 import { z } from 'zod';
 import { AgentryError, toAgentryError } from '../errors/index.js';
+import type { ModelMessage } from '../model/index.js';
 import {
   createSemaphore,
   createTokenBucket,
   systemClock,
+  type AbortSource,
   type Clock,
 } from '../resilience/index.js';
+import { jsonByteLength } from '../schemas/json-byte-length.js';
 import type { AgentInstance } from '../schemas/agent-instance.js';
 import type { AgentState, AgentStatus } from '../schemas/agent-state.js';
 import { executionContextSchema, type ExecutionContext } from '../schemas/execution-context.js';
 import type { AgentEvent } from './agent-events.js';
 import { AgentMetrics } from './agent-metrics.js';
-import { createAgentRun, type AgentRun } from './agent-run.js';
+import { AgentRunController, type AgentRun } from './agent-run.js';
 import {
   nextAgentState,
   type AgentLifecycleEvent,
   type AgentLifecycleState,
 } from './agent-state-machine.js';
 import { executeTurn, type TurnHost, type TurnRecord as Turn } from './agent-turn.js';
+import { toModelMessages } from './conversation-mapping.js';
 import { createModelRouter } from './create-model-router.js';
 import type { ModelRouter } from './model-router-types.js';
 import type { Agent } from './agent-interface.js';
@@ -67,6 +71,8 @@ class AgentImpl implements Agent {
   #revision: number | undefined;
   #stateBytes: number;
   #host: TurnHost | undefined;
+  /** The kept messages in model form, made on the first turn. */
+  #modelMessages: ModelMessage[] | undefined;
   #limits: TurnHost['limiter'] | undefined;
   readonly #options: AgentOptions;
   readonly #router: ModelRouter;
@@ -91,7 +97,7 @@ class AgentImpl implements Agent {
     this.#revision = options.restored?.revision;
     this.interrupted = restored !== undefined && restored.state.status !== 'idle';
     this.#stateBytes = this.#state.messages.reduce(
-      (total, message) => total + Buffer.byteLength(JSON.stringify(message)) + 1,
+      (total, message) => total + jsonByteLength(message) + 1,
       0,
     );
     this.context = restored?.context ?? {
@@ -157,7 +163,11 @@ class AgentImpl implements Agent {
     input: SendInput,
     options: SendOptions<TOutput> = {},
   ): AgentRun<TOutput> {
-    const controller = createAgentRun<TOutput>(this.#generateId(), () => this.#abortTurn(turn));
+    // The turn's result is checked against options.output, so the run is typed by it.
+    const controller = new AgentRunController<unknown>(this.#generateId(), () =>
+      this.#abortTurn(turn),
+    );
+    const run = controller.run as AgentRun<TOutput>;
     const turn: Turn = {
       input: typeof input === 'string' ? { text: input } : input,
       controller: controller,
@@ -177,7 +187,7 @@ class AgentImpl implements Agent {
         ],
       });
       controller.reject(error);
-      return controller.run;
+      return run;
     }
     const signal = options.signal;
     if (signal) {
@@ -185,16 +195,16 @@ class AgentImpl implements Agent {
         typeof signal.reason === 'string' ? signal.reason : 'The caller aborted the run.';
       if (signal.aborted) {
         controller.reject(new AgentryError({ code: 'aborted', message: reason() }));
-        return controller.run;
+        return run;
       }
-      const onAbort = () => controller.run.abort(reason());
+      const onAbort = () => run.abort(reason());
       signal.addEventListener('abort', onAbort, { once: true });
       const remove = () => signal.removeEventListener('abort', onAbort);
-      controller.run.result.then(remove, remove);
+      run.result.then(remove, remove);
     }
     this.#queue.push(turn);
     this.#pump();
-    return controller.run;
+    return run;
   }
 
   pause(): void {
@@ -214,7 +224,9 @@ class AgentImpl implements Agent {
   retry(): AgentRun<unknown> {
     const failed = this.#failed;
     if (this.#lifecycle !== 'error' || !failed) nextAgentState(this.#lifecycle, 'retry');
-    const controller = createAgentRun<unknown>(this.#generateId(), () => this.#abortTurn(turn));
+    const controller = new AgentRunController<unknown>(this.#generateId(), () =>
+      this.#abortTurn(turn),
+    );
     const turn: Turn = { ...failed!, controller };
     this.#failed = undefined;
     this.transition('retry');
@@ -338,24 +350,28 @@ class AgentImpl implements Agent {
       generateId: this.#generateId,
       metrics: this.#metrics,
       getState: () => this.#state,
-      setState: (state: AgentState) => {
+      setState: (state: AgentState, modelMessages: readonly ModelMessage[]) => {
+        const kept = this.#modelMessages;
+        if (kept) for (const message of modelMessages) kept.push(message);
         this.#state = state;
         this.#lastActivity = this.#clock.now();
       },
+      // Converted once, then kept up to date by setState: kept messages never change.
+      modelMessages: () => (this.#modelMessages ??= toModelMessages(this.#state.messages)),
       revision: { get: () => this.#revision, set: (value: number) => (this.#revision = value) },
       stateBytes: {
         get: () => this.#stateBytes,
         set: (value: number) => (this.#stateBytes = value),
       },
       pauseRequested: () => this.#pauseRequested,
-      waitIfPaused: (signal: AbortSignal) => this.#waitIfPaused(signal),
+      waitIfPaused: (abort: AbortSource) => this.#waitIfPaused(abort),
       toInstance: (state: AgentState) => this.#instanceOf(state),
       recordLatency: (latency: number) => this.#recordLatency(latency),
     };
   }
 
-  async #waitIfPaused(signal: AbortSignal): Promise<void> {
-    if (!this.#pauseRequested || signal.aborted) return;
+  async #waitIfPaused(abort: AbortSource): Promise<void> {
+    if (!this.#pauseRequested || abort.aborted) return;
     this.#pauseRequested = false;
     this.transition('pause');
     await new Promise<void>((resolve) => (this.#resumeWaiter = resolve));
@@ -391,13 +407,15 @@ class AgentImpl implements Agent {
   }
 }
 
+const uuidSchema = z.uuid();
+
 const positiveInteger = (value: unknown) =>
   typeof value === 'number' && Number.isInteger(value) && value > 0;
 
 /** Refuses options that would only fail on the first turn. */
 function checkOptions(options: AgentOptions, id: string, context: ExecutionContext): void {
   const problems: string[] = [];
-  if (!z.uuid().safeParse(id).success) problems.push(`id "${id}" is not a UUID`);
+  if (!uuidSchema.safeParse(id).success) problems.push(`id "${id}" is not a UUID`);
   if (options.maxSteps !== undefined && !positiveInteger(options.maxSteps))
     problems.push(`maxSteps must be a positive integer, received ${String(options.maxSteps)}`);
   if (options.toolTimeout !== undefined && !positiveInteger(options.toolTimeout))

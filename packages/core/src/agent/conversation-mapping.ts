@@ -25,27 +25,10 @@ import { conversationMetadataSchema, type ConversationPart } from './conversatio
 export function toModelMessages(messages: readonly Message[]): ModelMessage[] {
   const result: ModelMessage[] = [];
   for (const message of messages) {
-    // Messages are not changed once kept, so each is converted (and its metadata checked) once.
-    let converted = converted_.get(message);
-    if (converted === undefined) {
-      converted = convert(message);
-      converted_.set(message, converted);
-    }
+    const converted = convert(message);
     if (converted !== null) result.push(converted);
   }
   return result;
-}
-
-const converted_ = new WeakMap<Message, ModelMessage | null>();
-
-/**
- * Records the model form of a message the agent built itself from model-contract parts, so that
- * it is not converted back.
- *
- * @internal
- */
-export function rememberModelMessage(message: Message, modelMessage: ModelMessage): void {
-  converted_.set(message, modelMessage);
 }
 
 function convert(message: Message): ModelMessage | null {

@@ -1,16 +1,18 @@
 import { AgentryError, toAgentryError } from '../errors/index.js';
 import type { LanguageModel } from '../model/index.js';
+import { abortedAfter, checkRetryPolicy, retryDelay, withAttempts } from '../resilience/retry.js';
 import {
   createCircuitBreaker,
   isDependencyFailure,
-  retry,
+  sleep,
   systemClock,
+  type AbortSource,
   type CircuitBreaker,
   type CircuitBreakerConfig,
   type Clock,
   type RetryPolicyWithBackoff,
 } from '../resilience/index.js';
-import type { ModelRouter } from './model-router-types.js';
+import type { ModelRouter, RouterAttempt } from './model-router-types.js';
 
 /** The retry policy of a router that names none: 3 attempts per model, exponential from 500 ms to 10 s, with jitter. */
 export const defaultModelRetryPolicy: Readonly<RetryPolicyWithBackoff> = Object.freeze({
@@ -109,75 +111,70 @@ export function createModelRouter(options: ModelRouterOptions): ModelRouter {
       message: 'A model router needs at least one model.',
       suggestions: ['Pass the primary model in models.'],
     });
-  // A frozen copy: retry() checks a frozen policy once, not on every call.
+  // A frozen copy, checked now so that a bad policy fails here rather than on the first call.
   const policy = Object.freeze({ ...(options.retry ?? defaultModelRetryPolicy) });
+  checkRetryPolicy(policy);
   const clock = options.clock ?? systemClock;
+  const random = options.random ?? Math.random;
+  const models = options.models;
   return {
-    models: options.models,
-    async run(attempt, { signal, onFailure }) {
+    models,
+    // The retry loop is the router's own (rather than retry()) so that one call is one async
+    // frame, and the caller's signal is made only when a wait needs it.
+    async run(attempt, { abort, onFailure }) {
       let lastError: AgentryError | undefined;
-      for (const [index, model] of options.models.entries()) {
+      for (let index = 0; index < models.length; index += 1) {
+        const model = models[index]!;
         const breaker = options.breakers?.get(model);
-        const hasNext = index < options.models.length - 1;
         let attempts = 0;
-        try {
-          return await retry(
-            async (number, attemptSignal) => {
-              attempts = number;
-              const permit = breaker?.tryAcquire();
-              if (breaker && !permit)
-                throw new AgentryError({
-                  code: 'provider_unavailable',
-                  message: `The circuit breaker of ${model.provider}:${model.modelId} is open; the model was skipped.`,
-                  details: {
-                    model: `${model.provider}:${model.modelId}`,
-                    circuit: 'open',
-                    skipped: 'circuit-open',
-                  },
-                });
-              try {
-                const value = await attempt(model, { attempt: number, signal: attemptSignal });
-                permit?.success();
-                return value;
-              } catch (error) {
-                const failure = toAgentryError(error);
-                if (isDependencyFailure(failure)) permit?.failure();
-                else permit?.release();
-                throw failure;
-              }
-            },
-            {
-              policy,
-              clock,
-              signal,
-              ...(options.random ? { random: options.random } : {}),
-              shouldRetry: (error) =>
-                AgentryError.isInstance(error) && error.recoverable && !isCircuitRefusal(error),
-              onRetry: (info) =>
-                onFailure?.({
-                  model,
-                  attempt: info.attempt,
-                  error: toAgentryError(info.error),
-                  willRetry: true,
-                }),
-            },
-          );
-        } catch (error) {
-          const failure = toAgentryError(error);
-          if (isCircuitRefusal(failure)) {
-            lastError ??= failure;
-            continue;
+        let failure: AgentryError | undefined;
+        for (let number = 1; failure === undefined; number += 1) {
+          if (abort.aborted) {
+            failure = abortedAfter(abort, attempts);
+            break;
           }
-          const recoverable = failure.recoverable && failure.code !== 'aborted';
-          onFailure?.({
-            model,
-            attempt: attempts,
-            error: failure,
-            willRetry: recoverable && hasNext,
-          });
-          if (!recoverable) throw failure;
-          lastError = failure;
+          const permit = breaker?.tryAcquire();
+          let error: AgentryError;
+          if (breaker && !permit) error = circuitRefusal(model);
+          else {
+            attempts = number;
+            try {
+              const value = await attempt(model, new Attempt(number, abort));
+              permit?.success();
+              return value;
+            } catch (caught) {
+              error = toAgentryError(caught);
+              if (isDependencyFailure(error)) permit?.failure();
+              else permit?.release();
+            }
+          }
+          if (abort.aborted) failure = abortedAfter(abort, attempts);
+          else if (number >= policy.maxAttempts || !shouldRetry(error))
+            failure = withAttempts(error, number);
+          else {
+            const delayMs = retryDelay(error, number, policy, random);
+            onFailure?.({ model, attempt: number, error, willRetry: true });
+            try {
+              await sleep(delayMs, { clock, signal: abort.signal });
+            } catch {
+              failure = abortedAfter(abort, attempts);
+            }
+          }
         }
+        // An open breaker skips the model: it is not reported as failing.
+        if (isCircuitRefusal(failure)) {
+          lastError ??= failure;
+          continue;
+        }
+        const recoverable = failure.recoverable && failure.code !== 'aborted';
+        onFailure?.({
+          model,
+          attempt: attempts,
+          error: failure,
+          willRetry: recoverable && index < models.length - 1,
+        });
+        if (!recoverable) throw failure;
+        lastError = failure;
       }
       throw (
         lastError ??
@@ -185,4 +182,32 @@ export function createModelRouter(options: ModelRouterOptions): ModelRouter {
       );
     },
   };
+}
+
+/** What an attempt is told; the signal is read from the caller's source only when asked for. */
+class Attempt implements RouterAttempt {
+  readonly attempt: number;
+  readonly #abort: AbortSource;
+
+  constructor(attempt: number, abort: AbortSource) {
+    this.attempt = attempt;
+    this.#abort = abort;
+  }
+
+  get signal(): AbortSignal {
+    return this.#abort.signal;
+  }
+}
+
+/** Whether the router retries an error on the same model. */
+const shouldRetry = (error: unknown) =>
+  AgentryError.isInstance(error) && error.recoverable && !isCircuitRefusal(error);
+
+function circuitRefusal(model: LanguageModel): AgentryError {
+  const name = `${model.provider}:${model.modelId}`;
+  return new AgentryError({
+    code: 'provider_unavailable',
+    message: `The circuit breaker of ${name} is open; the model was skipped.`,
+    details: { model: name, circuit: 'open', skipped: 'circuit-open' },
+  });
 }

@@ -1,12 +1,13 @@
 import type { AgentryError } from '../errors/index.js';
 import type { LanguageModel } from '../model/index.js';
+import type { AbortSource } from '../resilience/index.js';
 
 /** What the router tells an attempt. */
 export interface RouterAttempt {
   /** The attempt number on this model, from 1. */
   attempt: number;
-  /** Aborted when the caller aborts; pass it to the model call. */
-  signal: AbortSignal;
+  /** Aborted when the caller aborts; pass it to the model call (it may be made on first read). */
+  readonly signal: AbortSignal;
 }
 
 /** What the router reports when an attempt fails. */
@@ -31,11 +32,14 @@ export interface ModelRouter {
   /**
    * Runs `attempt` until it succeeds, a failure is not recoverable, or every model is spent.
    *
+   * `options.abort` tells whether the caller aborted; read its `signal` only to pass it on or to
+   * wait, since it may be made on first read.
+   *
    * @throws AgentryError the last failure; `provider_unavailable` when every breaker is open;
-   *   `aborted` when the signal aborts
+   *   `aborted` when the caller aborts
    */
   run<T>(
     attempt: (model: LanguageModel, info: RouterAttempt) => Promise<T>,
-    options: { signal: AbortSignal; onFailure?: (failure: RouterFailure) => void },
+    options: { abort: AbortSource; onFailure?: (failure: RouterFailure) => void },
   ): Promise<T>;
 }

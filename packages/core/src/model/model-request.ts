@@ -79,7 +79,10 @@ export interface ModelRequest {
 
 /** How a call is made. */
 export interface ModelCallOptions {
-  /** Aborts the call; a stream in flight ends with an `aborted` error and its socket is closed. */
+  /**
+   * Aborts the call; a stream in flight ends with an `aborted` error and its socket is closed. The
+   * agent passes it as an accessor that makes the signal on first read.
+   */
   signal?: AbortSignal;
   /** Extra HTTP headers for providers that speak HTTP. */
   headers?: Record<string, string>;

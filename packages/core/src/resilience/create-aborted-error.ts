@@ -7,7 +7,7 @@ import { AgentryError } from '../errors/agentry-error.js';
  * @internal
  */
 export function createAbortedError(
-  signal: AbortSignal | undefined,
+  signal: { readonly reason: unknown } | undefined,
   action: string,
   details: Record<string, unknown> = {},
 ): AgentryError {

@@ -3,6 +3,30 @@ import { trackListeners } from './__fixtures__/track-listeners.js';
 import { createSemaphore } from './create-semaphore.js';
 
 describe('createSemaphore', () => {
+  describe('tryAcquire', () => {
+    it('does take a free slot at once and give it back on release', () => {
+      const semaphore = createSemaphore(1);
+      const release = semaphore.tryAcquire();
+      expect(release).toBeTypeOf('function');
+      expect(semaphore.inFlight).toBe(1);
+      expect(semaphore.tryAcquire()).toBeUndefined();
+      release?.();
+      release?.();
+      expect(semaphore.inFlight).toBe(0);
+    });
+
+    it('does not overtake a caller queued in acquire', async () => {
+      const semaphore = createSemaphore(1);
+      const release = semaphore.tryAcquire();
+      const queued = semaphore.acquire();
+      release?.();
+      // The slot went to the queued caller, so nothing is free for a newcomer.
+      expect(semaphore.tryAcquire()).toBeUndefined();
+      (await queued)();
+      expect(semaphore.inFlight).toBe(0);
+    });
+  });
+
   describe('acquire', () => {
     it('does grant slots up to max, then queue callers first in, first out', async () => {
       const semaphore = createSemaphore(2);

@@ -57,6 +57,12 @@ export function createSemaphore(max: number): Semaphore {
     get waiting() {
       return queue.length;
     },
+    tryAcquire() {
+      // A free slot means nobody is queued: a released slot passes straight to a waiter.
+      if (inFlight >= max) return undefined;
+      inFlight += 1;
+      return createRelease();
+    },
     acquire({ signal } = {}) {
       if (signal?.aborted) {
         return Promise.reject(createAbortedError(signal, 'The wait for a slot'));

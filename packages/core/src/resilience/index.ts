@@ -1,3 +1,4 @@
+export type { AbortSource } from './abort-source.js';
 export { backoffStrategySchema, type BackoffStrategy } from './backoff-strategy.js';
 export { circuitBreakerConfigSchema, type CircuitBreakerConfig } from './circuit-breaker-config.js';
 export type {

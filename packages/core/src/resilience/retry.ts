@@ -1,11 +1,12 @@
 import { AgentryError } from '../errors/agentry-error.js';
+import { abortSourceOf, type AbortSource } from './abort-source.js';
 import { toValidationError } from '../versioning/to-validation-error.js';
 import { backoffStrategySchema } from './backoff-strategy.js';
 import { maxTimerDelay } from './check-delay.js';
 import { systemClock } from './clock.js';
 import { computeBackoffDelay } from './compute-backoff-delay.js';
 import { createAbortedError } from './create-aborted-error.js';
-import type { RetryOptions } from './retry-options.js';
+import type { RetryOptions, RetryPolicyWithBackoff } from './retry-options.js';
 import { retryPolicySchema } from './retry-policy.js';
 import { sleep } from './sleep.js';
 
@@ -38,46 +39,80 @@ import { sleep } from './sleep.js';
  * });
  * ```
  */
-export async function retry<T>(
+export function retry<T>(
   operation: (attempt: number, signal: AbortSignal) => Promise<T>,
   options: RetryOptions,
 ): Promise<T> {
+  const source = abortSourceOf(options.signal);
+  return retryWithSource((attempt) => operation(attempt, source.signal), options, source);
+}
+
+/**
+ * {@link retry} over an {@link AbortSource}, so that a caller whose signal is made lazily does not
+ * make it unless a wait needs it.
+ *
+ * @internal
+ */
+export async function retryWithSource<T>(
+  operation: (attempt: number) => Promise<T>,
+  options: Omit<RetryOptions, 'signal'>,
+  source: AbortSource,
+): Promise<T> {
   const { policy } = options;
-  checkPolicy(policy);
+  checkRetryPolicy(policy);
   const {
     clock = systemClock,
     random = Math.random,
-    signal = new AbortController().signal,
     shouldRetry = isRecoverable,
     onRetry,
   } = options;
   for (let attempt = 1; ; attempt += 1) {
-    if (signal.aborted) throw abortedAfter(signal, attempt - 1);
+    if (source.aborted) throw abortedAfter(source, attempt - 1);
     let error: unknown;
     try {
-      return await operation(attempt, signal);
+      return await operation(attempt);
     } catch (caught) {
       error = caught;
     }
-    if (signal.aborted) throw abortedAfter(signal, attempt);
+    if (source.aborted) throw abortedAfter(source, attempt);
     if (attempt >= policy.maxAttempts || !shouldRetry(error, attempt)) {
       throw withAttempts(error, attempt);
     }
-    const backoff = computeBackoffDelay(attempt, { ...policy, random });
-    const delayMs = Math.min(maxTimerDelay, Math.max(backoff, retryAfterOf(error)));
+    const delayMs = retryDelay(error, attempt, policy, random);
     onRetry?.({ attempt, delayMs, error });
     try {
-      await sleep(delayMs, { clock, signal });
+      await sleep(delayMs, { clock, signal: source.signal });
     } catch {
-      throw abortedAfter(signal, attempt);
+      throw abortedAfter(source, attempt);
     }
   }
+}
+
+/**
+ * The wait after failed attempt `attempt`: the policy's backoff, or the error's
+ * `details.retryAfterMs` when that is longer, capped at the longest a timer can wait.
+ *
+ * @internal
+ */
+export function retryDelay(
+  error: unknown,
+  attempt: number,
+  policy: RetryPolicyWithBackoff,
+  random: () => number,
+): number {
+  const backoff = computeBackoffDelay(attempt, { ...policy, random });
+  return Math.min(maxTimerDelay, Math.max(backoff, retryAfterOf(error)));
 }
 
 /** Policies already checked: a router passes the same policy object to every call. */
 const checkedPolicies = new WeakSet<object>();
 
-function checkPolicy(policy: RetryOptions['policy']): void {
+/**
+ * Checks a retry policy, once per frozen policy object.
+ *
+ * @internal
+ */
+export function checkRetryPolicy(policy: RetryOptions['policy']): void {
   if (checkedPolicies.has(policy)) return;
   checkPolicyShape(policy);
   // Only a frozen policy can be trusted not to change after it was checked.
@@ -106,11 +141,13 @@ function retryAfterOf(error: unknown): number {
     : 0;
 }
 
-function abortedAfter(signal: AbortSignal, attempts: number): AgentryError {
-  return createAbortedError(signal, 'The retried operation', { attempts });
+/** @internal The `aborted` error of an operation aborted after `attempts` attempts. */
+export function abortedAfter(source: AbortSource, attempts: number): AgentryError {
+  return createAbortedError(source, 'The retried operation', { attempts });
 }
 
-function withAttempts(error: unknown, attempts: number): unknown {
+/** @internal The final error of a retried operation, with `details.attempts`. */
+export function withAttempts<TError>(error: TError, attempts: number): TError | AgentryError {
   if (!AgentryError.isInstance(error)) return error;
   return new AgentryError({
     code: error.code,

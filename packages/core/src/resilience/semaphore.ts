@@ -37,4 +37,9 @@ export interface Semaphore {
    * @throws AgentryError `aborted` when the signal is or becomes aborted before a slot is free.
    */
   acquire(options?: SemaphoreAcquireOptions): Promise<() => void>;
+  /**
+   * Takes a slot if one is free now, without waiting or queueing: returns the function that gives
+   * it back, or `undefined` when every slot is held (callers queued in `acquire` keep their turn).
+   */
+  tryAcquire(): (() => void) | undefined;
 }
