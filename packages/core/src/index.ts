@@ -11,6 +11,7 @@ export * from './config/index.js';
 export * from './errors/index.js';
 export * from './model/index.js';
 export * from './plugins/index.js';
+export * from './providers/index.js';
 export * from './resilience/index.js';
 export * from './schemas/index.js';
 export * from './stores/index.js';

@@ -1,10 +1,12 @@
 /**
- * `@agentry/testing`: a scriptable mock model and provider for tests and examples. The
+ * `@agentry/testing`: a scriptable mock model and provider for tests and examples, and a local
+ * provider emulator that speaks the OpenAI, Anthropic and Google wire formats over HTTP. The
  * conformance suites that provider and store plug-ins run in their own vitest suites are on the
  * `@agentry/testing/vitest` entry, so that importing the mock model does not load vitest.
  *
  * @packageDocumentation
  */
+export * from './emulator/index.js';
 export * from './mock-model/index.js';
 export { deletePath, setPath, type ObjectPath } from './plugins/set-path.js';
 export { VERSION } from './version.js';

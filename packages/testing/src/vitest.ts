@@ -1,9 +1,11 @@
 /**
  * `@agentry/testing/vitest`: conformance suites that register vitest tests. A third-party store
  * runs `describeStateStoreConformance('my store', () => createMyStore())` in its own test suite, a
- * plug-in `describePluginConformance({ create, packageJson, requires })`.
+ * plug-in `describePluginConformance({ create, packageJson, requires })`, and a provider
+ * `describeProviderConformance({ name, api, createModel })` against the local emulator.
  *
  * @packageDocumentation
  */
+export * from './conformance/index.js';
 export * from './plugins/index.js';
 export * from './stores/index.js';

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { testEnv, testKey, testProvider, validAgent, validConfig } from '../../test/fixtures.js';
-import { AgentryError, createAgentry, definePlugin, type ConfigurationIssue } from '../index.js';
+import { scriptedModel } from '../../test/scripted-model.js';
+import {
+  AgentryError,
+  createAgentry,
+  definePlugin,
+  type ConfigurationIssue,
+  type ModelSettings,
+} from '../index.js';
 
 const base = () => ({ config: validConfig(), plugins: [testProvider], env: testEnv() });
 
@@ -98,6 +105,61 @@ describe('createAgentry', () => {
       ['agents[3].model.model', 'unknown_model'],
       ['agents[4].model.apiKey', 'invalid_api_key_format'],
     ]);
+  });
+
+  it("creates models with the provider entry's authentication, OAuth2 and rotation settings", async () => {
+    const seen: ModelSettings[] = [];
+    const recorder = definePlugin({
+      name: 'agentry-recording-provider',
+      version: '1.0.0',
+      providers: [
+        {
+          specificationVersion: 'v1',
+          type: 'openai',
+          models: () => [],
+          validateApiKey: () => undefined,
+          createModel: (modelId, settings = {}) => {
+            seen.push(settings);
+            return scriptedModel([], modelId, 'openai');
+          },
+        },
+      ],
+    });
+    const token = ['bt', 'y'.repeat(32)].join('-');
+    const withEntry = (authentication: unknown): Record<string, any> => {
+      const config = validConfig();
+      config.authentication.providers[0] = {
+        ...config.authentication.providers[0],
+        authentication,
+        endpoint: 'http://127.0.0.1:9/v1',
+      };
+      return config;
+    };
+
+    const bearer = await createAgentry({
+      config: withEntry({ type: 'bearer_token', configuration: { token: '${env:TEST_TOKEN}' } }),
+      plugins: [recorder],
+      env: { ...testEnv(), TEST_TOKEN: token },
+    });
+    bearer.createAgent({ autoStart: false });
+    await bearer.shutdown();
+    const bearerSettings = seen.at(-1);
+    const keyed = await createAgentry({ ...base(), plugins: [recorder] });
+    keyed.createAgent({ autoStart: false });
+    await keyed.shutdown();
+    const keySettings = seen.at(-1);
+
+    expect(bearerSettings).toMatchObject({
+      authentication: { type: 'bearer_token', configuration: { token } },
+      oauth2: { clientId: 'agentry', clientSecret: testEnv().TEST_CLIENT_SECRET },
+      apiKeyRotation: { enabled: true, rotationInterval: 24, maxAge: 720 },
+      endpoint: 'http://127.0.0.1:9/v1',
+    });
+    expect(bearerSettings).not.toHaveProperty('apiKey');
+    expect(keySettings).toMatchObject({
+      apiKey: testKey(),
+      authentication: { type: 'api_key', configuration: { apiKey: testKey() } },
+    });
   });
 
   it('refuses agent state that cannot be persisted', async () => {

@@ -17,7 +17,7 @@ import {
   createModelRouter,
   type CircuitBreakerRegistry,
 } from '../agent/create-model-router.js';
-import type { LanguageModel } from '../model/index.js';
+import type { LanguageModel, ModelSettings } from '../model/index.js';
 import type { CircuitBreakerConfig, RetryPolicyWithBackoff } from '../resilience/index.js';
 import { providerPackages, type ProviderType } from '../schemas/provider-type.js';
 import type { StateStore } from '../stores/index.js';
@@ -83,7 +83,9 @@ export interface Agentry {
 /**
  * Assembles Agentry: checks the plug-ins, validates the configuration composed from core's
  * sections and theirs (resolving `${env:…}` and `${secret:…}` references), checks the initial
- * agents, then runs each plug-in's `setup`.
+ * agents, then runs each plug-in's `setup`. Agents' models are created with their vendor's
+ * provider entry (the `defaultProvider` when it is of that vendor): its `authentication`, with the
+ * section's `oauth2` and `apiKeyRotation`, and its `endpoint`, all passed in `ModelSettings`.
  *
  * @throws AgentryError `config_invalid` listing every configuration and agent problem; the
  *   registry's `plugin_duplicate`, `plugin_incompatible` and `plugin_missing`;
@@ -165,16 +167,20 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
           (validated.config.authentication.defaultProvider === undefined ||
             entry.name === validated.config.authentication.defaultProvider),
       ) ?? validated.config.authentication.providers.find((entry) => entry.type === type);
-    const apiKey =
-      provider?.authentication.type === 'api_key'
-        ? provider.authentication.configuration.apiKey
-        : provider?.authentication.type === 'bearer_token'
-          ? provider.authentication.configuration.token
-          : undefined;
-    return factory.createModel(id.slice(separator + 1), {
-      ...(apiKey !== undefined ? { apiKey } : {}),
-      ...(provider?.endpoint !== undefined ? { endpoint: provider.endpoint } : {}),
-    });
+    const settings: ModelSettings = {};
+    if (provider !== undefined) {
+      const { oauth2, apiKeyRotation } = validated.config.authentication;
+      // The whole method, so a bearer token or an OAuth2 token goes out as one; `apiKey` too for
+      // an API key, for factories that read only that.
+      settings.authentication = provider.authentication;
+      settings.oauth2 = oauth2;
+      settings.apiKeyRotation = apiKeyRotation;
+      if (provider.authentication.type === 'api_key') {
+        settings.apiKey = provider.authentication.configuration.apiKey;
+      }
+      if (provider.endpoint !== undefined) settings.endpoint = provider.endpoint;
+    }
+    return factory.createModel(id.slice(separator + 1), settings);
   };
   shutdownHooks.unshift(async () => {
     await Promise.all(

@@ -1,5 +1,8 @@
+import type { ApiKeyRotationConfig } from '../schemas/api-key-rotation-config.js';
+import type { AuthenticationMethod } from '../schemas/authentication-method.js';
 import type { ModelCapabilities } from '../schemas/model-capabilities.js';
 import type { ModelInfo } from '../schemas/model-info.js';
+import type { OAuth2Config } from '../schemas/oauth2-config.js';
 import type { ProviderType } from '../schemas/provider-type.js';
 import type { ModelCallOptions, ModelRequest } from './model-request.js';
 import type { ModelResponse } from './model-response.js';
@@ -33,8 +36,21 @@ export interface LanguageModel {
 
 /** Settings for one model created by a provider factory. */
 export interface ModelSettings {
-  /** Overrides the factory's API key for this model. */
+  /**
+   * Overrides the factory's API key for this model. `createAgentry` sets it only for an `api_key`
+   * entry, for factories that read nothing else.
+   */
   apiKey?: string;
+  /**
+   * How to authenticate, from the configuration's provider entry (references resolved, secrets
+   * substituted); wins over the factory's own credentials and over `apiKey`. A `bearer_token` or
+   * `oauth2` credential is sent as `Authorization: Bearer`, never as the vendor's key header.
+   */
+  authentication?: AuthenticationMethod;
+  /** The OAuth2 client settings (`authentication.oauth2`) that an `oauth2` method needs. */
+  oauth2?: OAuth2Config;
+  /** How API keys rotate (`authentication.apiKeyRotation`), for an `api_key` method. */
+  apiKeyRotation?: ApiKeyRotationConfig;
   /** Overrides the factory's endpoint for this model. */
   endpoint?: string;
   /** Vendor-specific settings. */

@@ -1,0 +1,202 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AgentryError } from '../errors/agentry-error.js';
+import { createPooledFetch, type PooledFetch } from './create-pooled-fetch.js';
+
+interface TestServer {
+  readonly url: string;
+  /** Sockets open now. */
+  readonly open: number;
+  /** The most sockets open at once so far. */
+  readonly maxOpen: number;
+  /** Requests seen: the socket number and the `connection` header of each. */
+  readonly requests: { socket: number; connection: string | undefined; body: string }[];
+  /** Resolves when socket number `socket` has closed. */
+  closed(socket: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A loopback server that answers each request with the number of the socket it came on. */
+async function startServer(
+  handle: (request: IncomingMessage, response: ServerResponse, socket: number) => void = (
+    _request,
+    response,
+    socket,
+  ) => response.end(String(socket)),
+): Promise<TestServer> {
+  const socketIds = new WeakMap<Socket, number>();
+  const closes = new Map<number, Promise<void>>();
+  const sockets = new Set<Socket>();
+  const requests: TestServer['requests'] = [];
+  let open = 0;
+  let maxOpen = 0;
+  const server: Server = createServer((request, response) => {
+    const socket = socketIds.get(request.socket) ?? -1;
+    let body = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk: string) => (body += chunk));
+    request.on('end', () => {
+      requests.push({ socket, connection: request.headers.connection, body });
+      handle(request, response, socket);
+    });
+  });
+  server.on('connection', (socket) => {
+    const id = closes.size + 1;
+    socketIds.set(socket, id);
+    sockets.add(socket);
+    open += 1;
+    maxOpen = Math.max(maxOpen, open);
+    closes.set(
+      id,
+      new Promise((resolve) =>
+        socket.on('close', () => {
+          open -= 1;
+          sockets.delete(socket);
+          resolve();
+        }),
+      ),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    get open() {
+      return open;
+    },
+    get maxOpen() {
+      return maxOpen;
+    },
+    requests,
+    closed: (socket) => closes.get(socket) ?? Promise.reject(new Error(`no socket ${socket}`)),
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function setUp(
+  config: Parameters<typeof createPooledFetch>[0],
+  handle?: Parameters<typeof startServer>[0],
+): Promise<{ server: TestServer; fetch: PooledFetch }> {
+  const server = await startServer(handle);
+  cleanups.push(() => server.close());
+  const fetch = createPooledFetch(config);
+  cleanups.push(() => fetch.close());
+  return { server, fetch };
+}
+
+async function sequence(fetch: PooledFetch, url: string, count: number): Promise<string[]> {
+  const sockets: string[] = [];
+  for (let index = 0; index < count; index += 1) {
+    sockets.push(await (await fetch(url)).text());
+  }
+  return sockets;
+}
+
+describe('createPooledFetch', () => {
+  it('does reuse one keep-alive connection for sequential requests', async () => {
+    const { server, fetch } = await setUp({ maxConnections: 1 });
+    expect(await sequence(fetch, server.url, 5)).toEqual(['1', '1', '1', '1', '1']);
+    expect(server.requests.every((request) => request.connection === 'keep-alive')).toBe(true);
+  });
+
+  it('does keep reusing warm connections under the default settings', async () => {
+    const { server, fetch } = await setUp({});
+    await sequence(fetch, server.url, 10);
+    // undici lets a connection rest for one event-loop turn after a response, so back-to-back
+    // requests alternate between two connections instead of opening ten.
+    expect(server.maxOpen).toBeLessThanOrEqual(2);
+    expect(server.open).toBe(server.maxOpen);
+  });
+
+  it('does retire a connection after maxReuseCount reuses and reuse the next one', async () => {
+    const { server, fetch } = await setUp({ maxConnections: 1, maxReuseCount: 2 });
+    const sockets = await sequence(fetch, server.url, 6);
+    expect(sockets).toEqual(['1', '1', '1', '2', '2', '2']);
+    expect(server.requests.map((request) => request.connection)).toEqual([
+      'keep-alive',
+      'keep-alive',
+      'close',
+      'keep-alive',
+      'keep-alive',
+      'close',
+    ]);
+    await server.closed(1);
+  });
+
+  it('does open at most maxConnections connections to an origin', async () => {
+    const held: ServerResponse[] = [];
+    const { server, fetch } = await setUp({ maxConnections: 2 }, (_request, response, socket) => {
+      held.push(response);
+      // Answer once both connections carry a request, so requests had to queue for them.
+      if (held.length === 2) {
+        for (const waiting of held.splice(0)) waiting.end(String(socket));
+      }
+    });
+    const responses = await Promise.all(
+      Array.from({ length: 6 }, () => fetch(server.url).then((response) => response.text())),
+    );
+    expect(responses).toHaveLength(6);
+    expect(server.maxOpen).toBe(2);
+  });
+
+  it('does close a connection idle for idleTimeout even when the server allows longer', async () => {
+    const { server, fetch } = await setUp({ idleTimeout: 50 });
+    const started = Date.now();
+    await sequence(fetch, server.url, 1);
+    await server.closed(1);
+    // Node's server hints `Keep-Alive: timeout=5`, which undici alone would follow for 4 s.
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('does send a Request built with the global Request class', async () => {
+    const { server, fetch } = await setUp({}, (request, response) => {
+      response.end(`${request.method ?? ''} ${String(request.headers['x-test'])}`);
+    });
+    const request = new Request(server.url, {
+      method: 'POST',
+      headers: { 'x-test': 'yes' },
+      body: '{"a":1}',
+    });
+    const response = await fetch(request);
+    expect(await response.text()).toBe('POST yes');
+    expect(server.requests[0]?.body).toBe('{"a":1}');
+  });
+
+  it('does close its connections on close() and refuse later requests', async () => {
+    const server = await startServer();
+    cleanups.push(() => server.close());
+    const fetch = createPooledFetch();
+    await sequence(fetch, server.url, 1);
+    expect(server.open).toBe(1);
+    await fetch.close();
+    await server.closed(1);
+    expect(server.open).toBe(0);
+    await expect(fetch.close()).resolves.toBeUndefined();
+    await expect(fetch(server.url)).rejects.toThrow();
+  });
+
+  it.each([
+    [{ maxConnections: 0 }, 'maxConnections'],
+    [{ idleTimeout: 1.5 }, 'idleTimeout'],
+    [{ maxReuseCount: -1 }, 'maxReuseCount'],
+  ])('does refuse %j with validation_failed', (config, field) => {
+    let thrown: unknown;
+    try {
+      createPooledFetch(config);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(AgentryError.isInstance(thrown)).toBe(true);
+    expect(thrown).toMatchObject({ code: 'validation_failed' });
+    expect((thrown as Error).message).toContain(field);
+  });
+});

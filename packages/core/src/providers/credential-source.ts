@@ -1,0 +1,50 @@
+/**
+ * A credential to send to a provider: an API key (sent as the vendor's key header) or a bearer
+ * token (sent as `Authorization: Bearer …`).
+ *
+ * @example
+ * ```ts
+ * const credential: Credential = await source.get();
+ * const headers = credential.scheme === 'bearer'
+ *   ? { authorization: `Bearer ${credential.value}` }
+ *   : { 'x-api-key': credential.value };
+ * ```
+ */
+export interface Credential {
+  /** How the value is sent: `api_key` (the vendor's key header) or `bearer`. */
+  readonly scheme: 'api_key' | 'bearer';
+  /** The key or token. Never log it. */
+  readonly value: string;
+}
+
+/** Options of {@link CredentialSource.get}. */
+export interface CredentialRequestOptions {
+  /**
+   * Stops waiting for a key read or a token request: `get` rejects with `aborted`. Work shared
+   * with other callers goes on for them.
+   */
+  signal?: AbortSignal;
+}
+
+/**
+ * Where a provider package gets the credential for each call, made by
+ * {@link createCredentialSource}. Call `get` per call rather than once: rotated keys and refreshed
+ * OAuth2 tokens show up there.
+ *
+ * @example
+ * ```ts
+ * const { value } = await credentials.get({ signal });
+ * const client = clientFor(value); // one SDK client per credential value, the latest cached
+ * ```
+ */
+export interface CredentialSource {
+  /**
+   * Resolves with the credential to use now. Cheap when nothing is due: a cached value in an
+   * already resolved promise.
+   *
+   * @throws AgentryError `auth_failed` when no usable credential can be had (a key older than
+   *   `maxAge`, a token endpoint refusal), `network` when the token endpoint cannot be reached,
+   *   `aborted` when the signal aborts.
+   */
+  get(options?: CredentialRequestOptions): Promise<Credential>;
+}

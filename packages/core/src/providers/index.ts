@@ -1,0 +1,21 @@
+export {
+  connectionPoolConfigSchema,
+  DEFAULT_CONNECTION_POOL_CONFIG,
+  type ConnectionPoolConfig,
+} from './connection-pool-config.js';
+export {
+  createCredentialSource,
+  type CreateCredentialSourceOptions,
+} from './create-credential-source.js';
+export { createPooledFetch, type PooledFetch } from './create-pooled-fetch.js';
+export { createProviderError, type CreateProviderErrorOptions } from './create-provider-error.js';
+export type {
+  Credential,
+  CredentialRequestOptions,
+  CredentialSource,
+} from './credential-source.js';
+export { errorCodeForStatus } from './error-code-for-status.js';
+export { guardModel } from './guard-model.js';
+export { parseRetryAfter, type RetryAfterHeaders } from './parse-retry-after.js';
+export type { ProviderConnectionOptions } from './provider-connection-options.js';
+export type { ProviderErrorCode } from './provider-error-code.js';

@@ -1,0 +1,272 @@
+import {
+  AgentryError,
+  createCredentialSource,
+  createPooledFetch,
+  createProviderError,
+  guardModel,
+  type ApiKeyRotationConfig,
+  type AuthenticationMethod,
+  type CreateCredentialSourceOptions,
+  type CredentialSource,
+  type LanguageModel,
+  type ModelInfo,
+  type ModelSettings,
+  type OAuth2Config,
+  type ProviderFactory,
+} from '@agentry/core';
+import { VERSION as SDK_VERSION } from 'openai/version';
+import { createClientSource } from './create-client-source.js';
+import { createOpenAIModel } from './create-openai-model.js';
+import { DEFAULT_CUSTOM_CAPABILITIES, findModelInfo, openaiModels } from './models.js';
+import type { OpenAIApi, OpenAIProviderOptions } from './openai-provider-options.js';
+import { validateOpenAIApiKey } from './validate-openai-api-key.js';
+import { VERSION } from './version.js';
+
+/**
+ * The OpenAI provider: a `ProviderFactory` whose models share one connection pool, which
+ * `close()` shuts.
+ */
+export interface OpenAIProvider extends ProviderFactory {
+  /** Always `openai`. */
+  readonly type: 'openai';
+  /** The API models speak unless their settings say otherwise. */
+  readonly api: OpenAIApi;
+  /** Closes the connection pool; later calls fail. The plug-in calls it on shutdown. */
+  close(): Promise<void>;
+}
+
+const apis: readonly OpenAIApi[] = ['responses', 'chat'];
+
+function checkApi(api: unknown, path: string): OpenAIApi {
+  if (apis.includes(api as OpenAIApi)) return api as OpenAIApi;
+  throw new AgentryError({
+    code: 'validation_failed',
+    message: `${path} must be "responses" or "chat", not ${JSON.stringify(api)}.`,
+    details: { path, received: String(api) },
+    suggestions: [`Set ${path} to "responses" (the default) or "chat".`],
+  });
+}
+
+/** Whether an endpoint is OpenAI's own API (or unset, which means it). */
+function isOpenAIHost(endpoint: string | undefined, path: string): boolean {
+  if (endpoint === undefined) return true;
+  let url: URL | undefined;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new AgentryError({
+      code: 'validation_failed',
+      message: `The OpenAI ${path} ${JSON.stringify(endpoint)} is not an http(s) URL.`,
+      details: { path, received: endpoint },
+      suggestions: [`Set ${path} to an absolute URL such as "http://localhost:11434/v1".`],
+    });
+  }
+  return url.hostname === 'api.openai.com' || url.hostname.endsWith('.openai.com');
+}
+
+function environmentKeySource(): CredentialSource {
+  return {
+    get() {
+      const apiKey = process.env.OPENAI_API_KEY;
+      if (apiKey === undefined || apiKey === '') {
+        return Promise.reject(
+          createProviderError({
+            provider: 'openai',
+            code: 'auth_failed',
+            message:
+              'No OpenAI API key: pass apiKey, authentication or credentials to createOpenAI, or set OPENAI_API_KEY.',
+          }),
+        );
+      }
+      return Promise.resolve({ scheme: 'api_key', value: apiKey });
+    },
+  };
+}
+
+/** The first of `credentials`, `authentication`, `apiKey` and `OPENAI_API_KEY` given. */
+function credentialsFromOptions(
+  options: OpenAIProviderOptions,
+  fetch: typeof globalThis.fetch | undefined,
+): CredentialSource {
+  if (options.credentials !== undefined) return options.credentials;
+  if (options.authentication !== undefined) {
+    return createCredentialSource({
+      method: options.authentication,
+      ...(options.oauth2 !== undefined ? { oauth2: options.oauth2 } : {}),
+      ...rotationOptions(options),
+      // OAuth2 token requests go the way API calls go (a proxy's fetch, or the pool).
+      ...(fetch !== undefined ? { fetch } : {}),
+    });
+  }
+  if (options.apiKey !== undefined) return apiKeySource(options.apiKey, options);
+  return environmentKeySource();
+}
+
+/** An API key's source, rotating as `apiKeyRotation` says. */
+function apiKeySource(apiKey: string, options: OpenAIProviderOptions): CredentialSource {
+  return createCredentialSource({
+    method: { type: 'api_key', configuration: { apiKey } },
+    ...rotationOptions(options),
+  });
+}
+
+/**
+ * Makes the credential source of a model whose settings carry an `authentication` method (from
+ * the configuration's provider entry): one source per method object, so the models of one entry
+ * share one OAuth2 token and one key-rotation record. The settings' `oauth2` and
+ * `apiKeyRotation` win over the options'; `readKey` and `clock` are the options'.
+ */
+function entryCredentials(
+  options: OpenAIProviderOptions,
+  fetch: typeof globalThis.fetch | undefined,
+): (method: AuthenticationMethod, settings: ModelSettings) => CredentialSource {
+  const sources = new WeakMap<
+    AuthenticationMethod,
+    { oauth2?: OAuth2Config; rotation?: ApiKeyRotationConfig; source: CredentialSource }
+  >();
+  return (method, settings) => {
+    const oauth2 = settings.oauth2 ?? options.oauth2;
+    const rotation = settings.apiKeyRotation ?? options.apiKeyRotation;
+    const cached = sources.get(method);
+    if (cached !== undefined && cached.oauth2 === oauth2 && cached.rotation === rotation) {
+      return cached.source;
+    }
+    const source = createCredentialSource({
+      method,
+      ...(oauth2 !== undefined ? { oauth2 } : {}),
+      ...rotationOptions({ ...options, apiKeyRotation: rotation }),
+      ...(fetch !== undefined ? { fetch } : {}),
+    });
+    sources.set(method, { oauth2, rotation, source });
+    return source;
+  };
+}
+
+function rotationOptions(
+  options: OpenAIProviderOptions,
+): Pick<CreateCredentialSourceOptions, 'rotation' | 'readKey' | 'clock'> {
+  return {
+    ...(options.apiKeyRotation !== undefined ? { rotation: options.apiKeyRotation } : {}),
+    ...(options.readKey !== undefined ? { readKey: options.readKey } : {}),
+    ...(options.clock !== undefined ? { clock: options.clock } : {}),
+  };
+}
+
+/**
+ * Creates the OpenAI provider: a `ProviderFactory` (type `openai`) whose models call OpenAI, or
+ * an OpenAI-compatible server, through the official `openai` SDK.
+ *
+ * - **APIs.** `api: 'responses'` (default) uses the Responses API; `api: 'chat'` uses Chat
+ *   Completions, which OpenAI-compatible servers (vLLM, Ollama, LM Studio) speak: point `endpoint`
+ *   at them. A model's `settings.options.api` overrides the provider's.
+ * - **Models.** `createModel` takes the catalogue's ids ({@link openaiModels}), dated snapshots of
+ *   them (`gpt-4.1-2025-04-14`) and ids added with `models`; on another server any id works, with
+ *   `defaultCapabilities`. Models are wrapped with core's `guardModel`, so images sent to a model
+ *   without vision are refused and at most `maxConcurrency` calls run at once.
+ * - **Transport.** Every model shares one connection pool (`connectionPool`); the SDK retries
+ *   nothing (`maxRetries: 0`) since Agentry's router decides about retries.
+ * - **Credentials.** The first of a model's own `authentication` setting (from the
+ *   configuration's provider entry, with its `oauth2` and `apiKeyRotation`), its `apiKey`
+ *   setting, `credentials`, `authentication`, `apiKey` and the `OPENAI_API_KEY` environment
+ *   variable, read on each call (so rotated keys and refreshed OAuth2 tokens take effect), with
+ *   one SDK client kept per credential value. A bearer token or OAuth2 token is sent as
+ *   `Authorization: Bearer`.
+ *
+ * @param options - core's connection options plus OpenAI's own; everything is optional
+ * @throws AgentryError `validation_failed` when `api`, `endpoint`, the connection pool settings
+ *   or the OAuth2 setup are not valid; `createModel`
+ *   throws `unknown_model` for an id OpenAI's catalogue does not hold (on OpenAI's own API) and
+ *   `validation_failed` for a bad `settings.options.api`
+ * @example
+ * ```ts
+ * import { createOpenAI } from '@agentry/openai';
+ *
+ * const openai = createOpenAI({ apiKey: process.env.OPENAI_API_KEY });
+ * const model = openai.createModel('gpt-5.4-mini');
+ * const response = await model.generate({
+ *   messages: [{ role: 'user', content: [{ type: 'text', text: 'Say hello.' }] }],
+ * });
+ * console.log(response.content);
+ * ```
+ */
+export function createOpenAI(options: OpenAIProviderOptions = {}): OpenAIProvider {
+  const api = checkApi(options.api ?? 'responses', 'api');
+  isOpenAIHost(options.endpoint, 'endpoint'); // refuses an endpoint that is not an http(s) URL, now
+  const catalogue: readonly ModelInfo[] = [
+    ...(options.models ?? []),
+    ...openaiModels.filter((info) => !options.models?.some((own) => own.name === info.name)),
+  ];
+  const pooledFetch =
+    options.fetch === undefined ? createPooledFetch(options.connectionPool) : undefined;
+  const fetch = options.fetch ?? pooledFetch;
+  const providerCredentials = credentialsFromOptions(options, fetch);
+  const modelCredentials = entryCredentials(options, fetch);
+
+  function createModel(modelId: string, settings: ModelSettings = {}): LanguageModel {
+    const modelApi = checkApi(settings.options?.api ?? api, 'settings.options.api');
+    const endpoint = settings.endpoint ?? options.endpoint;
+    const onOpenAI = isOpenAIHost(
+      endpoint,
+      settings.endpoint === undefined ? 'endpoint' : 'settings.endpoint',
+    );
+    const info = findModelInfo(catalogue, modelId);
+    if (info === undefined && onOpenAI) {
+      throw new AgentryError({
+        code: 'unknown_model',
+        message: `@agentry/openai does not know the OpenAI model "${modelId}", so it cannot tell what the model can do.`,
+        details: { provider: 'openai', modelId, known: catalogue.map((entry) => entry.name) },
+        suggestions: [
+          `Use a known model id, or describe "${modelId}" in createOpenAI's models option ({ name, capabilities }).`,
+        ],
+      });
+    }
+    const credentials =
+      settings.authentication !== undefined
+        ? modelCredentials(settings.authentication, settings)
+        : settings.apiKey !== undefined
+          ? apiKeySource(settings.apiKey, options)
+          : providerCredentials;
+    const clients = createClientSource(credentials, {
+      maxRetries: 0,
+      logLevel: 'off',
+      ...(fetch === undefined ? {} : { fetch }),
+      ...(endpoint === undefined ? {} : { baseURL: endpoint }),
+      ...(options.organization === undefined ? {} : { organization: options.organization }),
+      ...(options.project === undefined ? {} : { project: options.project }),
+      ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
+      defaultHeaders: {
+        'User-Agent': `OpenAI/JS ${SDK_VERSION} agentry-openai/${VERSION}`,
+        ...options.headers,
+      },
+    });
+    return guardModel(
+      createOpenAIModel({
+        modelId,
+        api: modelApi,
+        capabilities: {
+          ...(info?.capabilities ?? options.defaultCapabilities ?? DEFAULT_CUSTOM_CAPABILITIES),
+        },
+        clients,
+        // OpenAI's models refuse max_tokens once they reason; other servers all read it.
+        tokenLimitField:
+          onOpenAI || findModelInfo(openaiModels, modelId) !== undefined
+            ? 'max_completion_tokens'
+            : 'max_tokens',
+        timeout: options.timeout,
+      }),
+    );
+  }
+
+  return {
+    specificationVersion: 'v1',
+    type: 'openai',
+    api,
+    models: () => catalogue.map((info) => structuredClone(info)),
+    validateApiKey: validateOpenAIApiKey,
+    createModel,
+    close: () => pooledFetch?.close() ?? Promise.resolve(),
+  };
+}

@@ -1,0 +1,15 @@
+export { startEmulator } from './start-emulator.js';
+export type { Emulator, EmulatorOptions } from './emulator.js';
+export type {
+  EmulatorApi,
+  EmulatorErrorType,
+  EmulatorFailure,
+  EmulatorReply,
+  EmulatorRequest,
+  EmulatorToolCall,
+  EmulatorTurn,
+  EmulatorUsage,
+  NormalizedReply,
+  SseEvent,
+  WireFormat,
+} from './emulator-types.js';

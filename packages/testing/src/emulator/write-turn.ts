@@ -1,0 +1,176 @@
+import type { ServerResponse } from 'node:http';
+import { globalTimers, type MockTimers } from '../mock-model/mock-timers.js';
+import { resolveFailure } from './emulator-errors.js';
+import type {
+  EmulatorFailure,
+  EmulatorReply,
+  EmulatorRequest,
+  SseEvent,
+  WireFormat,
+} from './emulator-types.js';
+import { normalizeReply, type NormalizeReplyContext } from './normalize-reply.js';
+
+/** What answering one request needs. @internal */
+export interface TurnWriter {
+  /** The response to write. */
+  readonly response: ServerResponse;
+  /** Aborts when the client goes away or the server closes: writing stops and timers clear. */
+  readonly signal: AbortSignal;
+  /** The timers delays wait on. */
+  readonly timers: MockTimers;
+  /** Id and clock sources for replies. */
+  readonly context: NormalizeReplyContext;
+}
+
+/**
+ * Writes a scripted failure: after `delayMs`, the status, the headers and the vendor's error body
+ * (or the raw `body`: an object as JSON, a string as is, as `text/plain` unless the headers say
+ * otherwise).
+ *
+ * @internal
+ */
+export async function writeFailure(
+  writer: TurnWriter,
+  format: WireFormat,
+  failure: EmulatorFailure,
+): Promise<void> {
+  const { response, signal } = writer;
+  await pause(failure.delayMs, writer.timers, signal);
+  if (signal.aborted) return;
+  const resolved = resolveFailure(failure);
+  let payload: string;
+  let contentType = 'application/json';
+  if (typeof failure.body === 'string') {
+    payload = failure.body;
+    contentType = 'text/plain; charset=utf-8';
+  } else {
+    payload = JSON.stringify(failure.body ?? format.errorBody(resolved));
+  }
+  response.statusCode = failure.status;
+  response.setHeader('content-type', contentType);
+  for (const [name, value] of Object.entries(failure.headers ?? {}))
+    response.setHeader(name, value);
+  response.end(payload);
+}
+
+/**
+ * Writes a scripted reply: after `delayMs`, a JSON body, or for a stream the format's events as
+ * server-sent events with `chunkDelayMs` between them, cut short by `resetAfterChunks`,
+ * `malformedAfterChunks` or `streamError` (the earliest wins; a count past the last event applies
+ * after it).
+ *
+ * @internal
+ */
+export async function writeReply(
+  writer: TurnWriter,
+  format: WireFormat,
+  reply: EmulatorReply,
+  request: EmulatorRequest,
+): Promise<void> {
+  const { response, signal, timers } = writer;
+  await pause(reply.delayMs, timers, signal);
+  if (signal.aborted) return;
+  const normalized = normalizeReply(reply, request, writer.context);
+  if (!request.stream) {
+    response.statusCode = 200;
+    response.setHeader('content-type', 'application/json');
+    for (const [name, value] of Object.entries(reply.headers ?? {}))
+      response.setHeader(name, value);
+    response.end(JSON.stringify(format.replyBody(normalized, request)));
+    return;
+  }
+
+  const plan = planStream(format, reply, format.replyEvents(normalized, request));
+  response.statusCode = 200;
+  response.setHeader('content-type', 'text/event-stream');
+  response.setHeader('cache-control', 'no-cache');
+  response.setHeader('connection', 'keep-alive');
+  for (const [name, value] of Object.entries(reply.headers ?? {})) response.setHeader(name, value);
+  response.flushHeaders();
+
+  for (const [index, step] of plan.entries()) {
+    if (index > 0) await pause(reply.chunkDelayMs, timers, signal);
+    if (signal.aborted) return;
+    if (step.kind === 'reset') {
+      // A reset (RST) rather than a clean close, so the client sees ECONNRESET mid-body. A reset
+      // right after a write can discard data the client has not read yet, so give it a moment.
+      await pause(resetGraceMs, globalTimers, signal);
+      if (!signal.aborted) response.socket?.resetAndDestroy();
+      return;
+    }
+    if (step.kind === 'malformed') {
+      response.end('data: {not json\n\n');
+      return;
+    }
+    // Waiting for each write to reach the socket keeps a later reset from discarding it.
+    await write(response, formatEvent(step.event), signal);
+  }
+  if (!signal.aborted) response.end();
+}
+
+/** How long a reset waits after the last write, so the client reads what came before it. */
+const resetGraceMs = 10;
+
+type StreamStep = { kind: 'event'; event: SseEvent } | { kind: 'reset' } | { kind: 'malformed' };
+
+function planStream(format: WireFormat, reply: EmulatorReply, events: SseEvent[]): StreamStep[] {
+  const cuts: { at: number; step: StreamStep }[] = [];
+  const cutAt = (count: number | undefined, step: StreamStep): void => {
+    if (count === undefined) return;
+    cuts.push({ at: Math.min(Math.max(0, Math.floor(count)), events.length), step });
+  };
+  cutAt(reply.resetAfterChunks, { kind: 'reset' });
+  cutAt(reply.malformedAfterChunks, { kind: 'malformed' });
+  if (reply.streamError !== undefined) {
+    const event = format.streamErrorEvent(resolveFailure(reply.streamError.failure));
+    cutAt(reply.streamError.afterChunks, { kind: 'event', event });
+  }
+  const steps: StreamStep[] = events.map((event) => ({ kind: 'event', event }));
+  // The earliest cut wins; on a tie, the first listed above.
+  const first = cuts.reduce<(typeof cuts)[number] | undefined>(
+    (earliest, cut) => (earliest === undefined || cut.at < earliest.at ? cut : earliest),
+    undefined,
+  );
+  if (first === undefined) return steps;
+  return [...steps.slice(0, first.at), first.step];
+}
+
+/**
+ * One server-sent event: an `event:` line when the event is named, a `data:` line per line of the
+ * data, and a blank line.
+ *
+ * @internal
+ */
+export function formatEvent(event: SseEvent): string {
+  const name = event.event === undefined ? '' : `event: ${event.event}\n`;
+  const data = event.data
+    .split('\n')
+    .map((line) => `data: ${line}\n`)
+    .join('');
+  return `${name}${data}\n`;
+}
+
+function write(response: ServerResponse, chunk: string, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    signal.addEventListener('abort', done, { once: true });
+    response.write(chunk, done);
+  });
+}
+
+/** Waits `ms` milliseconds, or less if `signal` aborts; clears the timer either way. */
+function pause(ms: number | undefined, timers: MockTimers, signal: AbortSignal): Promise<void> {
+  if (ms === undefined || ms <= 0 || signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      timers.clearTimeout(handle);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const handle = timers.setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
