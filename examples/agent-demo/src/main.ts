@@ -12,6 +12,7 @@ import {
   createAgentry,
   type Agent,
   type AgentryPlugin,
+  type CreateAgentryOptions,
   type ModelInfo,
 } from '@agentry/core';
 import { googleModels, googlePlugin } from '@agentry/google';
@@ -146,6 +147,23 @@ async function ask(agent: Agent, question: string): Promise<void> {
 }
 
 const question = 'What is the weather like in Lisbon right now, and what time is it there?';
+
+/** Starts Agentry with the three provider plug-ins, asks the question once, and shuts down. */
+async function askWith(options: Omit<CreateAgentryOptions, 'plugins'>): Promise<void> {
+  const agentry = await createAgentry({
+    ...options,
+    plugins: vendors.map((entry) => entry.plugin()),
+  });
+  try {
+    const agent = agentry.createAgent({
+      instructions: 'You answer briefly. Use the tools for weather and time; never guess them.',
+      tools: [getWeather, getLocalTime],
+    });
+    await ask(agent, question);
+  } finally {
+    await agentry.shutdown();
+  }
+}
 const emulator = await startEmulator({ defaultTurn: emulatedModel });
 const env: Record<string, string | undefined> = { ...process.env };
 const real = new Set<string>();
@@ -160,20 +178,7 @@ try {
       ? `the real API (${vendor.envKey} is set)`
       : `the local emulator (${vendor.envKey} is not set)`;
     console.log(`\n${bold(`${vendor.type}:${vendor.model}`)} ${dim(`on ${where}`)}`);
-    const agentry = await createAgentry({
-      config: configuration(emulator, real, vendor),
-      plugins: vendors.map((entry) => entry.plugin()),
-      env,
-    });
-    try {
-      const agent = agentry.createAgent({
-        instructions: 'You answer briefly. Use the tools for weather and time; never guess them.',
-        tools: [getWeather, getLocalTime],
-      });
-      await ask(agent, question);
-    } finally {
-      await agentry.shutdown();
-    }
+    await askWith({ config: configuration(emulator, real, vendor), env });
   }
 
   // The fallback chain: the emulator fails every OpenAI call, so the agent moves on to Anthropic.
@@ -190,9 +195,8 @@ try {
   const emulatedOnly = new Set<string>();
   const fallbackEnv = { ...env };
   for (const vendor of vendors) fallbackEnv[vendor.envKey] = vendor.throwawayKey();
-  const agentry = await createAgentry({
+  await askWith({
     config: configuration(emulator, emulatedOnly, vendors[0]!),
-    plugins: vendors.map((entry) => entry.plugin()),
     env: fallbackEnv,
     resilience: {
       retry: { maxAttempts: 2, baseDelay: 100, maxDelay: 200, jitter: false, strategy: 'fixed' },
@@ -200,15 +204,6 @@ try {
       circuitBreaker: { failureThreshold: 2, recoveryTimeout: 30_000, halfOpenMaxCalls: 1 },
     },
   });
-  try {
-    const agent = agentry.createAgent({
-      instructions: 'You answer briefly. Use the tools for weather and time; never guess them.',
-      tools: [getWeather, getLocalTime],
-    });
-    await ask(agent, question);
-  } finally {
-    await agentry.shutdown();
-  }
 } catch (error) {
   if (AgentryError.isInstance(error)) {
     console.error(`\n${error.code}: ${error.message}`);

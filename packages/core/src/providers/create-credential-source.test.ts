@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { AgentryError } from '../errors/agentry-error.js';
 import type { ApiKeyRotationConfig } from '../schemas/api-key-rotation-config.js';
 import { HOUR, manualClock } from './__fixtures__/manual-clock.js';
 import { createCredentialSource } from './create-credential-source.js';
+import { failureOf } from './__fixtures__/failure-of.js';
 
 /** A key-like value built at run time, so nothing key-like is committed. */
 const key = (letter: string) => ['sk', letter.repeat(40)].join('-');
@@ -32,15 +32,6 @@ function rotating(reader: ReturnType<typeof keyReader>) {
     clock,
   });
   return { clock, source };
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<AgentryError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  if (!AgentryError.isInstance(error)) throw new Error('expected an AgentryError');
-  return error;
 }
 
 describe('createCredentialSource', () => {

@@ -8,6 +8,11 @@ export {
   type CreateCredentialSourceOptions,
 } from './create-credential-source.js';
 export { createPooledFetch, type PooledFetch } from './create-pooled-fetch.js';
+export {
+  createProviderCredentials,
+  type ProviderCredentials,
+  type ProviderCredentialsContext,
+} from './create-provider-credentials.js';
 export { createProviderError, type CreateProviderErrorOptions } from './create-provider-error.js';
 export type {
   Credential,

@@ -1,16 +1,9 @@
 import {
-  AgentryError,
-  createCredentialSource,
   createPooledFetch,
+  createProviderCredentials,
   guardModel,
   MODEL_SPECIFICATION_VERSION,
-  type ApiKeyRotationConfig,
-  type AuthenticationMethod,
-  type CreateCredentialSourceOptions,
-  type CredentialSource,
   type ModelInfo,
-  type ModelSettings,
-  type OAuth2Config,
   type ProviderConnectionOptions,
   type ProviderFactory,
 } from '@agentry/core';
@@ -99,8 +92,11 @@ export function createAnthropic(options: AnthropicProviderOptions = {}): Anthrop
   const endpoint = stripTrailingSlash(options.endpoint ?? DEFAULT_ENDPOINT);
   const timeout = options.timeout ?? DEFAULT_TIMEOUT;
   const headers = { ...options.headers };
-  const defaultCredentials = options.credentials ?? credentialsFromOptions(options, fetch);
-  const modelCredentials = entryCredentials(options, fetch);
+  const credentials = createProviderCredentials(options, {
+    provider: 'Anthropic',
+    environmentVariables: ['ANTHROPIC_API_KEY'],
+    fetch,
+  });
   let closing: Promise<void> | undefined;
 
   return {
@@ -110,14 +106,8 @@ export function createAnthropic(options: AnthropicProviderOptions = {}): Anthrop
     validateApiKey: validateAnthropicApiKey,
     createModel(modelId, settings = {}) {
       const info = findAnthropicModel(catalogue, modelId);
-      const credentials =
-        settings.authentication !== undefined
-          ? modelCredentials(settings.authentication, settings)
-          : settings.apiKey !== undefined
-            ? apiKeySource(settings.apiKey, options)
-            : defaultCredentials;
       const clients = createAnthropicClientSource({
-        credentials,
+        credentials: credentials.forModel(settings),
         endpoint:
           settings.endpoint !== undefined ? stripTrailingSlash(settings.endpoint) : endpoint,
         fetch,
@@ -135,98 +125,6 @@ export function createAnthropic(options: AnthropicProviderOptions = {}): Anthrop
     close() {
       closing ??= pooledFetch?.close() ?? Promise.resolve();
       return closing;
-    },
-  };
-}
-
-/** The first of `authentication`, `apiKey` and `ANTHROPIC_API_KEY` given. */
-function credentialsFromOptions(
-  options: AnthropicProviderOptions,
-  fetch: typeof globalThis.fetch,
-): CredentialSource {
-  if (options.authentication !== undefined) {
-    return createCredentialSource({
-      method: options.authentication,
-      ...(options.oauth2 !== undefined ? { oauth2: options.oauth2 } : {}),
-      ...rotationOptions(options),
-      // OAuth2 token requests go the way API calls go (a proxy's fetch, or the pool).
-      fetch,
-    });
-  }
-  if (options.apiKey !== undefined) return apiKeySource(options.apiKey, options);
-  return environmentKeySource();
-}
-
-/** An API key's source, rotating as `apiKeyRotation` says. */
-function apiKeySource(apiKey: string, options: AnthropicProviderOptions): CredentialSource {
-  return createCredentialSource({
-    method: { type: 'api_key', configuration: { apiKey } },
-    ...rotationOptions(options),
-  });
-}
-
-/**
- * Makes the credential source of a model whose settings carry an `authentication` method (from
- * the configuration's provider entry): one source per method object, so the models of one entry
- * share one OAuth2 token and one key-rotation record. The settings' `oauth2` and
- * `apiKeyRotation` win over the options'; `readKey` and `clock` are the options'.
- */
-function entryCredentials(
-  options: AnthropicProviderOptions,
-  fetch: typeof globalThis.fetch,
-): (method: AuthenticationMethod, settings: ModelSettings) => CredentialSource {
-  const sources = new WeakMap<
-    AuthenticationMethod,
-    { oauth2?: OAuth2Config; rotation?: ApiKeyRotationConfig; source: CredentialSource }
-  >();
-  return (method, settings) => {
-    const oauth2 = settings.oauth2 ?? options.oauth2;
-    const rotation = settings.apiKeyRotation ?? options.apiKeyRotation;
-    const cached = sources.get(method);
-    if (cached !== undefined && cached.oauth2 === oauth2 && cached.rotation === rotation) {
-      return cached.source;
-    }
-    const source = createCredentialSource({
-      method,
-      ...(oauth2 !== undefined ? { oauth2 } : {}),
-      ...rotationOptions({ ...options, apiKeyRotation: rotation }),
-      // OAuth2 token requests go the way API calls go (a proxy's fetch, or the pool).
-      fetch,
-    });
-    sources.set(method, { oauth2, rotation, source });
-    return source;
-  };
-}
-
-function rotationOptions(
-  options: AnthropicProviderOptions,
-): Pick<CreateCredentialSourceOptions, 'rotation' | 'readKey' | 'clock'> {
-  return {
-    ...(options.apiKeyRotation !== undefined ? { rotation: options.apiKeyRotation } : {}),
-    ...(options.readKey !== undefined ? { readKey: options.readKey } : {}),
-    ...(options.clock !== undefined ? { clock: options.clock } : {}),
-  };
-}
-
-/** The `ANTHROPIC_API_KEY` environment variable, read at each call. */
-function environmentKeySource(): CredentialSource {
-  return {
-    get() {
-      const value = process.env['ANTHROPIC_API_KEY'];
-      if (value === undefined || value === '') {
-        return Promise.reject(
-          new AgentryError({
-            code: 'auth_failed',
-            message:
-              'No Anthropic credential is configured: give createAnthropic an apiKey, authentication or credentials, or set ANTHROPIC_API_KEY.',
-            details: { provider: 'anthropic' },
-            suggestions: [
-              "Set the ANTHROPIC_API_KEY environment variable, or configure the provider's authentication.",
-            ],
-          }),
-        );
-      }
-      return Promise.resolve({ scheme: 'api_key', value });
     },
   };
 }

@@ -1,17 +1,12 @@
 import {
   AgentryError,
-  createCredentialSource,
   createPooledFetch,
+  createProviderCredentials,
   guardModel,
   systemClock,
-  type ApiKeyRotationConfig,
-  type AuthenticationMethod,
-  type Clock,
-  type CredentialSource,
   type LanguageModel,
   type ModelInfo,
   type ModelSettings,
-  type OAuth2Config,
   type ProviderConnectionOptions,
   type ProviderFactory,
 } from '@agentry/core';
@@ -34,10 +29,12 @@ const DEFAULT_TIMEOUT = 600_000;
  *
  * - `apiKey` is a Gemini API key (`AIza…`), sent as `x-goog-api-key`; `bearer_token` and
  *   `oauth2` credentials are sent as `Authorization: Bearer` instead.
- * - Credentials are looked for in this order: a model's own `authentication` or `apiKey`
- *   setting (from the configuration's provider entry), `credentials`, `authentication` (with
- *   `oauth2`, `apiKeyRotation`, `readKey` and `clock`), `apiKey`, and last the `GOOGLE_API_KEY`
- *   or `GEMINI_API_KEY` environment variable, read at each call.
+ * - Credentials are looked for in this order (core's `createProviderCredentials`): a model's own
+ *   `authentication` setting (from the configuration's provider entry, with its `oauth2` and
+ *   `apiKeyRotation`), its `apiKey` setting, `credentials`, `authentication` (with `oauth2`,
+ *   `apiKeyRotation`, `readKey` and `clock`), `apiKey` (rotating when `apiKeyRotation` is
+ *   enabled), and last the `GOOGLE_API_KEY` or `GEMINI_API_KEY` environment variable, read at
+ *   each call.
  * - `endpoint` is the base URL without the API version (default
  *   `https://generativelanguage.googleapis.com`): a proxy, or the emulator's `/google` address.
  * - `timeout` (default 600,000 ms) bounds each wait for Gemini: for the response to start and,
@@ -111,8 +108,11 @@ export function createGoogle(options: GoogleProviderOptions = {}): GoogleProvide
   const clock = options.clock ?? systemClock;
   const pool = options.fetch === undefined ? createPooledFetch(options.connectionPool) : undefined;
   const fetch: typeof globalThis.fetch = options.fetch ?? (pool as typeof globalThis.fetch);
-  const credentials = factoryCredentials(options, clock, fetch);
-  const entryCredentials = new EntryCredentials(options, clock, fetch);
+  const credentials = createProviderCredentials(options, {
+    provider: 'Google',
+    environmentVariables: ['GOOGLE_API_KEY', 'GEMINI_API_KEY'],
+    fetch,
+  });
   let closing: Promise<void> | undefined;
 
   return {
@@ -125,12 +125,7 @@ export function createGoogle(options: GoogleProviderOptions = {}): GoogleProvide
       const model = new GoogleLanguageModel({
         modelId,
         capabilities: info?.capabilities ?? DEFAULT_GOOGLE_CAPABILITIES,
-        credentials:
-          settings.authentication !== undefined
-            ? entryCredentials.for(settings.authentication, settings)
-            : settings.apiKey !== undefined
-              ? fixedKey(settings.apiKey)
-              : credentials,
+        credentials: credentials.forModel(settings),
         clients: new GoogleClientCache({
           endpoint:
             settings.endpoint !== undefined
@@ -151,112 +146,6 @@ export function createGoogle(options: GoogleProviderOptions = {}): GoogleProvide
     },
   };
 }
-
-function factoryCredentials(
-  options: GoogleProviderOptions,
-  clock: Clock,
-  fetch: typeof globalThis.fetch,
-): CredentialSource {
-  if (options.credentials !== undefined) return options.credentials;
-  if (options.authentication !== undefined) {
-    return createCredentialSource({
-      method: options.authentication,
-      ...(options.oauth2 !== undefined ? { oauth2: options.oauth2 } : {}),
-      ...(options.apiKeyRotation !== undefined ? { rotation: options.apiKeyRotation } : {}),
-      ...(options.readKey !== undefined ? { readKey: options.readKey } : {}),
-      clock,
-      // OAuth2 token requests go the way API calls go (a proxy's fetch, or the pool).
-      fetch,
-    });
-  }
-  if (options.apiKey !== undefined) {
-    // A plain key rotates too when apiKeyRotation says so (readKey then reads the current key).
-    if (options.apiKeyRotation?.enabled !== true) return fixedKey(options.apiKey);
-    return createCredentialSource({
-      method: { type: 'api_key', configuration: { apiKey: options.apiKey } },
-      rotation: options.apiKeyRotation,
-      ...(options.readKey !== undefined ? { readKey: options.readKey } : {}),
-      clock,
-      fetch,
-    });
-  }
-  return environmentKey;
-}
-
-/**
- * The credential sources of models whose settings carry an `authentication` method (from the
- * configuration's provider entry): one per method object, so that every model of an entry shares
- * one OAuth2 token and one key-rotation record. The settings' `oauth2` and `apiKeyRotation` win
- * over the options'; `readKey` and `clock` are the options'.
- */
-class EntryCredentials {
-  readonly #options: GoogleProviderOptions;
-  readonly #clock: Clock;
-  readonly #fetch: typeof globalThis.fetch;
-  readonly #sources = new WeakMap<AuthenticationMethod, EntrySource>();
-
-  constructor(options: GoogleProviderOptions, clock: Clock, fetch: typeof globalThis.fetch) {
-    this.#options = options;
-    this.#clock = clock;
-    this.#fetch = fetch;
-  }
-
-  /** The source for a model's `authentication` method. */
-  for(method: AuthenticationMethod, settings: ModelSettings): CredentialSource {
-    const oauth2 = settings.oauth2 ?? this.#options.oauth2;
-    const rotation = settings.apiKeyRotation ?? this.#options.apiKeyRotation;
-    const cached = this.#sources.get(method);
-    if (cached !== undefined && cached.oauth2 === oauth2 && cached.rotation === rotation) {
-      return cached.source;
-    }
-    const source = createCredentialSource({
-      method,
-      ...(oauth2 !== undefined ? { oauth2 } : {}),
-      ...(rotation !== undefined ? { rotation } : {}),
-      ...(this.#options.readKey !== undefined ? { readKey: this.#options.readKey } : {}),
-      clock: this.#clock,
-      fetch: this.#fetch,
-    });
-    this.#sources.set(method, { oauth2, rotation, source });
-    return source;
-  }
-}
-
-/** A cached source of {@link EntryCredentials}, with the settings it was made from. */
-interface EntrySource {
-  oauth2: OAuth2Config | undefined;
-  rotation: ApiKeyRotationConfig | undefined;
-  source: CredentialSource;
-}
-
-function fixedKey(apiKey: string): CredentialSource {
-  const credential = Promise.resolve(Object.freeze({ scheme: 'api_key' as const, value: apiKey }));
-  return { get: () => credential };
-}
-
-/**
- * The key from the environment, looked up at every call, as the SDK itself reads it:
- * `GOOGLE_API_KEY` first, then `GEMINI_API_KEY`.
- */
-const environmentKey: CredentialSource = {
-  get() {
-    const value = [process.env['GOOGLE_API_KEY'], process.env['GEMINI_API_KEY']].find(
-      (candidate) => candidate !== undefined && candidate !== '',
-    );
-    if (value !== undefined) return Promise.resolve({ scheme: 'api_key', value });
-    return Promise.reject(
-      new AgentryError({
-        code: 'auth_failed',
-        message:
-          'No Gemini API key is configured: createGoogle got no apiKey, authentication or credentials, and neither GOOGLE_API_KEY nor GEMINI_API_KEY is set.',
-        details: { provider: 'google' },
-        suggestions: [
-          'Pass apiKey (or authentication) to createGoogle, or set GEMINI_API_KEY to a key from Google AI Studio.',
-        ],
-      }),
-    );
-  },
-};
 
 function mergeCatalogue(
   builtIn: readonly ModelInfo[],

@@ -1,17 +1,11 @@
 import {
   AgentryError,
-  createCredentialSource,
   createPooledFetch,
-  createProviderError,
+  createProviderCredentials,
   guardModel,
-  type ApiKeyRotationConfig,
-  type AuthenticationMethod,
-  type CreateCredentialSourceOptions,
-  type CredentialSource,
   type LanguageModel,
   type ModelInfo,
   type ModelSettings,
-  type OAuth2Config,
   type ProviderFactory,
 } from '@agentry/core';
 import { VERSION as SDK_VERSION } from 'openai/version';
@@ -67,94 +61,6 @@ function isOpenAIHost(endpoint: string | undefined, path: string): boolean {
   return url.hostname === 'api.openai.com' || url.hostname.endsWith('.openai.com');
 }
 
-function environmentKeySource(): CredentialSource {
-  return {
-    get() {
-      const apiKey = process.env.OPENAI_API_KEY;
-      if (apiKey === undefined || apiKey === '') {
-        return Promise.reject(
-          createProviderError({
-            provider: 'openai',
-            code: 'auth_failed',
-            message:
-              'No OpenAI API key: pass apiKey, authentication or credentials to createOpenAI, or set OPENAI_API_KEY.',
-          }),
-        );
-      }
-      return Promise.resolve({ scheme: 'api_key', value: apiKey });
-    },
-  };
-}
-
-/** The first of `credentials`, `authentication`, `apiKey` and `OPENAI_API_KEY` given. */
-function credentialsFromOptions(
-  options: OpenAIProviderOptions,
-  fetch: typeof globalThis.fetch | undefined,
-): CredentialSource {
-  if (options.credentials !== undefined) return options.credentials;
-  if (options.authentication !== undefined) {
-    return createCredentialSource({
-      method: options.authentication,
-      ...(options.oauth2 !== undefined ? { oauth2: options.oauth2 } : {}),
-      ...rotationOptions(options),
-      // OAuth2 token requests go the way API calls go (a proxy's fetch, or the pool).
-      ...(fetch !== undefined ? { fetch } : {}),
-    });
-  }
-  if (options.apiKey !== undefined) return apiKeySource(options.apiKey, options);
-  return environmentKeySource();
-}
-
-/** An API key's source, rotating as `apiKeyRotation` says. */
-function apiKeySource(apiKey: string, options: OpenAIProviderOptions): CredentialSource {
-  return createCredentialSource({
-    method: { type: 'api_key', configuration: { apiKey } },
-    ...rotationOptions(options),
-  });
-}
-
-/**
- * Makes the credential source of a model whose settings carry an `authentication` method (from
- * the configuration's provider entry): one source per method object, so the models of one entry
- * share one OAuth2 token and one key-rotation record. The settings' `oauth2` and
- * `apiKeyRotation` win over the options'; `readKey` and `clock` are the options'.
- */
-function entryCredentials(
-  options: OpenAIProviderOptions,
-  fetch: typeof globalThis.fetch | undefined,
-): (method: AuthenticationMethod, settings: ModelSettings) => CredentialSource {
-  const sources = new WeakMap<
-    AuthenticationMethod,
-    { oauth2?: OAuth2Config; rotation?: ApiKeyRotationConfig; source: CredentialSource }
-  >();
-  return (method, settings) => {
-    const oauth2 = settings.oauth2 ?? options.oauth2;
-    const rotation = settings.apiKeyRotation ?? options.apiKeyRotation;
-    const cached = sources.get(method);
-    if (cached !== undefined && cached.oauth2 === oauth2 && cached.rotation === rotation) {
-      return cached.source;
-    }
-    const source = createCredentialSource({
-      method,
-      ...(oauth2 !== undefined ? { oauth2 } : {}),
-      ...rotationOptions({ ...options, apiKeyRotation: rotation }),
-      ...(fetch !== undefined ? { fetch } : {}),
-    });
-    sources.set(method, { oauth2, rotation, source });
-    return source;
-  };
-}
-
-function rotationOptions(
-  options: OpenAIProviderOptions,
-): Pick<CreateCredentialSourceOptions, 'rotation' | 'readKey' | 'clock'> {
-  return {
-    ...(options.apiKeyRotation !== undefined ? { rotation: options.apiKeyRotation } : {}),
-    ...(options.readKey !== undefined ? { readKey: options.readKey } : {}),
-    ...(options.clock !== undefined ? { clock: options.clock } : {}),
-  };
-}
-
 /**
  * Creates the OpenAI provider: a `ProviderFactory` (type `openai`) whose models call OpenAI, or
  * an OpenAI-compatible server, through the official `openai` SDK.
@@ -202,8 +108,11 @@ export function createOpenAI(options: OpenAIProviderOptions = {}): OpenAIProvide
   const pooledFetch =
     options.fetch === undefined ? createPooledFetch(options.connectionPool) : undefined;
   const fetch = options.fetch ?? pooledFetch;
-  const providerCredentials = credentialsFromOptions(options, fetch);
-  const modelCredentials = entryCredentials(options, fetch);
+  const credentials = createProviderCredentials(options, {
+    provider: 'OpenAI',
+    environmentVariables: ['OPENAI_API_KEY'],
+    fetch: fetch!,
+  });
 
   function createModel(modelId: string, settings: ModelSettings = {}): LanguageModel {
     const modelApi = checkApi(settings.options?.api ?? api, 'settings.options.api');
@@ -223,13 +132,7 @@ export function createOpenAI(options: OpenAIProviderOptions = {}): OpenAIProvide
         ],
       });
     }
-    const credentials =
-      settings.authentication !== undefined
-        ? modelCredentials(settings.authentication, settings)
-        : settings.apiKey !== undefined
-          ? apiKeySource(settings.apiKey, options)
-          : providerCredentials;
-    const clients = createClientSource(credentials, {
+    const clients = createClientSource(credentials.forModel(settings), {
       maxRetries: 0,
       logLevel: 'off',
       ...(fetch === undefined ? {} : { fetch }),
