@@ -74,6 +74,7 @@ export default tseslint.config(
       'scripts/**',
       '**/*.config.ts',
       '**/test/**',
+      '**/__fixtures__/**',
     ],
     rules: {
       'no-console': 'off',

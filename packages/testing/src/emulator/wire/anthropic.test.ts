@@ -1,25 +1,16 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type {
-  EmulatorErrorType,
-  EmulatorRequest,
-  NormalizedReply,
-  SseEvent,
-} from '../emulator-types.js';
+import type { EmulatorErrorType, EmulatorRequest } from '../emulator-types.js';
 import { anthropicWire } from './anthropic.js';
+import {
+  keysOf,
+  normalizedReply as reply,
+  payloadsOf as parsed,
+  recordedBody as recorded,
+  recordedEvents as recordedStream,
+} from './__fixtures__/wire-test-kit.js';
 
-const fixtures = new URL('./__fixtures__/anthropic/', import.meta.url);
-
-function recordedBody(name: string): unknown {
-  return JSON.parse(readFileSync(new URL(`${name}.json`, fixtures), 'utf8'));
-}
-
-function recordedEvents(name: string): Record<string, unknown>[] {
-  return readFileSync(new URL(`${name}.chunks.txt`, fixtures), 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
+const recordedBody = (name: string) => recorded('anthropic', name);
+const recordedEvents = (name: string) => recordedStream('anthropic', name);
 
 function request(overrides: Partial<EmulatorRequest> = {}): EmulatorRequest {
   return {
@@ -35,40 +26,6 @@ function request(overrides: Partial<EmulatorRequest> = {}): EmulatorRequest {
   };
 }
 
-function reply(overrides: Partial<NormalizedReply> = {}): NormalizedReply {
-  return {
-    text: '',
-    textChunks: [],
-    reasoning: '',
-    reasoningChunks: [],
-    toolCalls: [],
-    refusal: undefined,
-    finishReason: 'stop',
-    usage: { inputTokens: 12, outputTokens: 30, cachedInputTokens: 0, reasoningTokens: 0 },
-    id: 'abc123',
-    created: 1_700_000_000,
-    ...overrides,
-  };
-}
-
-function parsed(events: SseEvent[]): Record<string, unknown>[] {
-  return events.map((event) => JSON.parse(event.data) as Record<string, unknown>);
-}
-
-/** The keys of a JSON value, recursively: what a client reads, without the values. */
-function keysOf(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(keysOf);
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(
-      Object.entries(value)
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([key, child]) => [key, keysOf(child)]),
-    );
-  }
-  return '*';
-}
-
-/** Event types with the runs of deltas of one kind collapsed, so chunk counts do not matter. */
 function sequenceOf(events: Record<string, unknown>[]): string[] {
   const sequence: string[] = [];
   for (const event of events) {

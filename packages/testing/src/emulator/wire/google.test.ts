@@ -1,25 +1,16 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type {
-  EmulatorErrorType,
-  EmulatorRequest,
-  NormalizedReply,
-  SseEvent,
-} from '../emulator-types.js';
+import type { EmulatorErrorType, EmulatorRequest, NormalizedReply } from '../emulator-types.js';
 import { googleWire } from './google.js';
+import {
+  keysOf,
+  normalizedReply,
+  payloadsOf as parsed,
+  recordedBody as recorded,
+  recordedEvents as recordedStream,
+} from './__fixtures__/wire-test-kit.js';
 
-const fixtures = new URL('./__fixtures__/google/', import.meta.url);
-
-function recordedBody(name: string): unknown {
-  return JSON.parse(readFileSync(new URL(`${name}.json`, fixtures), 'utf8'));
-}
-
-function recordedEvents(name: string): Record<string, unknown>[] {
-  return readFileSync(new URL(`${name}.chunks.txt`, fixtures), 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
+const recordedBody = (name: string) => recorded('google', name);
+const recordedEvents = (name: string) => recordedStream('google', name);
 
 function request(overrides: Partial<EmulatorRequest> = {}): EmulatorRequest {
   return {
@@ -35,40 +26,13 @@ function request(overrides: Partial<EmulatorRequest> = {}): EmulatorRequest {
   };
 }
 
-function reply(overrides: Partial<NormalizedReply> = {}): NormalizedReply {
-  return {
-    text: '',
-    textChunks: [],
-    reasoning: '',
-    reasoningChunks: [],
-    toolCalls: [],
-    refusal: undefined,
-    finishReason: 'stop',
+const reply = (overrides: Partial<NormalizedReply> = {}): NormalizedReply =>
+  normalizedReply({
     usage: { inputTokens: 9, outputTokens: 30, cachedInputTokens: 0, reasoningTokens: 0 },
     id: 'bH6LaZW8Fp',
-    created: 1_700_000_000,
     ...overrides,
-  };
-}
+  });
 
-function parsed(events: SseEvent[]): Record<string, unknown>[] {
-  return events.map((event) => JSON.parse(event.data) as Record<string, unknown>);
-}
-
-/** The keys of a JSON value, recursively: what a client reads, without the values. */
-function keysOf(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(keysOf);
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(
-      Object.entries(value)
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([key, child]) => [key, keysOf(child)]),
-    );
-  }
-  return '*';
-}
-
-/** The first candidate of a response or chunk. */
 function candidateOf(body: unknown): Record<string, unknown> {
   const candidates = (body as { candidates?: Record<string, unknown>[] }).candidates;
   const first = candidates?.[0];

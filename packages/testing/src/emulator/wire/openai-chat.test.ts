@@ -1,15 +1,16 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { EmulatorRequest, NormalizedReply } from '../emulator-types.js';
 import { openaiChatWire } from './openai-chat.js';
+import {
+  payloadsOf as chunksOf,
+  fieldPaths,
+  recordedBody as recordedJson,
+  recordedEvents,
+  toolCall,
+} from './__fixtures__/wire-test-kit.js';
 
-const fixture = (name: string) =>
-  readFileSync(new URL(`__fixtures__/openai-chat/${name}`, import.meta.url), 'utf8');
-const recordedBody = JSON.parse(fixture('openai-text.json')) as Record<string, unknown>;
-const recordedChunks = fixture('openai-text.chunks.txt')
-  .split('\n')
-  .filter((line) => line !== '')
-  .map((line) => JSON.parse(line) as Record<string, unknown>);
+const recordedBody = recordedJson('openai-chat', 'openai-text');
+const recordedChunks = recordedEvents('openai-chat', 'openai-text');
 
 function reply(overrides: Partial<NormalizedReply> = {}): NormalizedReply {
   return {
@@ -38,33 +39,6 @@ function request(body: Record<string, unknown> = {}): EmulatorRequest {
     model: 'gpt-4.1-nano',
     stream: body.stream === true,
   };
-}
-
-/** Every field path in a JSON value (`choices[].message.content`), sorted: its shape. */
-function fieldPaths(value: unknown, prefix = ''): string[] {
-  if (Array.isArray(value)) {
-    return [...new Set(value.flatMap((item) => fieldPaths(item, `${prefix}[]`)))].sort();
-  }
-  if (typeof value === 'object' && value !== null) {
-    return Object.entries(value)
-      .flatMap(([key, item]) => {
-        const path = prefix === '' ? key : `${prefix}.${key}`;
-        return [path, ...fieldPaths(item, path)];
-      })
-      .sort();
-  }
-  return [];
-}
-
-const toolCall = (id: string, name: string, args: string, argumentChunks: string[]) => ({
-  id,
-  name,
-  arguments: args,
-  argumentChunks,
-});
-
-function chunksOf(events: { data: string }[]): Record<string, any>[] {
-  return events.filter((event) => event.data !== '[DONE]').map((event) => JSON.parse(event.data));
 }
 
 describe('openaiChatWire', () => {
@@ -291,12 +265,7 @@ describe('openaiChatWire', () => {
     );
 
     it('has the fields of a recorded error body', () => {
-      const recorded = JSON.parse(
-        readFileSync(
-          new URL('__fixtures__/openai-responses/openai-error.1.json', import.meta.url),
-          'utf8',
-        ),
-      );
+      const recorded = recordedJson('openai-responses', 'openai-error.1');
       expect(fieldPaths(failure('rate_limit', 429))).toEqual(fieldPaths(recorded));
     });
   });

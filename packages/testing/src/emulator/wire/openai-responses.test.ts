@@ -1,18 +1,19 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { EmulatorRequest, NormalizedReply, SseEvent } from '../emulator-types.js';
+import type { EmulatorRequest, NormalizedReply } from '../emulator-types.js';
 import { openaiResponsesWire } from './openai-responses.js';
+import {
+  fieldPaths as shapeOf,
+  payloadsOf as payloads,
+  recordedBody as recordedJson,
+  recordedEvents as recordedStream,
+  toolCall,
+} from './__fixtures__/wire-test-kit.js';
 
-const fixture = (name: string) =>
-  readFileSync(new URL(`__fixtures__/openai-responses/${name}`, import.meta.url), 'utf8');
-const lines = (text: string) =>
-  text
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as Record<string, any>);
-const recordedBody = JSON.parse(fixture('openai-reasoning-encrypted-content.1.json'));
-const recordedEvents = lines(fixture('openai-reasoning-encrypted-content.1.chunks.txt'));
-const recordedErrorEvents = lines(fixture('openai-error.1.chunks.txt'));
+const recordedBody = recordedJson('openai-responses', 'openai-reasoning-encrypted-content.1');
+const recordedEvents = recordedStream('openai-responses', 'openai-reasoning-encrypted-content.1');
+const recordedErrorEvents = recordedStream('openai-responses', 'openai-error.1');
+/** The shape of a payload; `obfuscation` (random padding) is left out. */
+const fieldPaths = (value: unknown) => shapeOf(value, ['obfuscation']);
 
 function reply(overrides: Partial<NormalizedReply> = {}): NormalizedReply {
   return {
@@ -52,35 +53,9 @@ function request(body: Record<string, unknown> = {}): EmulatorRequest {
   };
 }
 
-function fieldPaths(value: unknown, prefix = ''): string[] {
-  if (Array.isArray(value)) {
-    return [...new Set(value.flatMap((item) => fieldPaths(item, `${prefix}[]`)))].sort();
-  }
-  if (typeof value === 'object' && value !== null) {
-    return Object.entries(value)
-      .filter(([key]) => key !== 'obfuscation')
-      .flatMap(([key, item]) => {
-        const path = prefix === '' ? key : `${prefix}.${key}`;
-        return [path, ...fieldPaths(item, path)];
-      })
-      .sort();
-  }
-  return [];
-}
-
 /** An event's kind: its type, and the type of the item or part it carries. */
 const kindOf = (payload: Record<string, any>) =>
   [payload.type, payload.item?.type, payload.part?.type].filter(Boolean).join(':');
-
-const payloads = (events: SseEvent[]) =>
-  events.map((event) => JSON.parse(event.data) as Record<string, any>);
-
-const toolCall = (id: string, name: string, args: string, argumentChunks: string[]) => ({
-  id,
-  name,
-  arguments: args,
-  argumentChunks,
-});
 
 describe('openaiResponsesWire', () => {
   describe('match', () => {
