@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createAgentry } from '@agentry/core';
-import { startEmulator } from '@agentry/testing';
+import { providerConfiguration, startEmulator } from '@agentry/testing';
 import { describePluginConformance } from '@agentry/testing/vitest';
 import { describe, expect, it } from 'vitest';
 import {
@@ -24,44 +24,14 @@ describePluginConformance({
 
 /** A configuration whose `ollama` provider entry points at `endpoint`. */
 function configuration(endpoint: string) {
-  const capabilities = DEFAULT_COMPATIBLE_CAPABILITIES;
-  return {
-    schemaVersion: '1.0.0',
-    authentication: {
-      providers: [
-        {
-          name: 'ollama',
-          type: 'openai' as const,
-          endpoint,
-          authentication: {
-            type: 'api_key' as const,
-            configuration: { apiKey: '${env:OLLAMA_KEY}' },
-          },
-          models: [{ name: 'llama3.2', capabilities }],
-        },
-      ],
-      oauth2: {
-        clientId: 'agentry',
-        clientSecret: '${env:OAUTH_CLIENT_SECRET}',
-        scopes: ['models.read'],
-        redirectUri: 'http://localhost:3000/callback',
-        tokenEndpoint: 'https://auth.example.com/token',
-      },
-      apiKeyRotation: { enabled: false, rotationInterval: 24, maxAge: 720 },
-    },
-    models: {
-      defaultModel: 'openai:llama3.2',
-      availableModels: { 'openai:llama3.2': { name: 'llama3.2', capabilities } },
-      autoDetection: false,
-      fallbackChain: [],
-    },
-    versioning: {
-      semantic: true,
-      autoDetection: false,
-      compatibilityMatrix: [],
-      migrationStrategy: { type: 'automatic' as const, rollbackSupport: false, dataBackup: false },
-    },
-  };
+  return providerConfiguration({
+    name: 'ollama',
+    type: 'openai',
+    model: 'llama3.2',
+    endpoint,
+    authentication: { type: 'api_key', configuration: { apiKey: '${env:OLLAMA_KEY}' } },
+    capabilities: DEFAULT_COMPATIBLE_CAPABILITIES,
+  });
 }
 
 describe('compatibleProvider', () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createAgentry, createPluginRegistry, validateConfiguration } from '@agentry/core';
-import { startEmulator } from '@agentry/testing';
+import { providerConfiguration, startEmulator } from '@agentry/testing';
 import { describePluginConformance } from '@agentry/testing/vitest';
 import { describe, expect, it } from 'vitest';
 import { testKey } from '../test/anthropic-test-kit.js';
@@ -31,41 +31,13 @@ function configWithKey(apiKey: string): Record<string, unknown> {
 
 /** A configuration whose only provider is Anthropic, with `authentication` (at `endpoint`). */
 function configWith(authentication: unknown, endpoint?: string): Record<string, unknown> {
-  return {
-    schemaVersion: '1.0.0',
-    authentication: {
-      providers: [
-        {
-          name: 'anthropic',
-          type: 'anthropic',
-          ...(endpoint !== undefined ? { endpoint } : {}),
-          authentication,
-          models: [{ name: 'claude-sonnet-5-5', capabilities }],
-        },
-      ],
-      oauth2: {
-        clientId: 'agentry',
-        scopes: [],
-        redirectUri: 'https://app.example.com/callback',
-        tokenEndpoint: 'https://auth.example.com/token',
-      },
-      apiKeyRotation: { enabled: false, rotationInterval: 24, maxAge: 720 },
-    },
-    models: {
-      defaultModel: 'anthropic:claude-sonnet-5-5',
-      availableModels: {
-        'anthropic:claude-sonnet-5-5': { name: 'claude-sonnet-5-5', capabilities },
-      },
-      autoDetection: false,
-      fallbackChain: [],
-    },
-    versioning: {
-      semantic: true,
-      autoDetection: false,
-      compatibilityMatrix: [],
-      migrationStrategy: { type: 'automatic', rollbackSupport: true, dataBackup: true },
-    },
-  };
+  return providerConfiguration({
+    type: 'anthropic',
+    model: 'claude-sonnet-5-5',
+    authentication,
+    ...(endpoint !== undefined ? { endpoint } : {}),
+    capabilities,
+  });
 }
 
 describe('anthropicPlugin', () => {

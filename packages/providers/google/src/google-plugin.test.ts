@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createAgentry, type PluginHost } from '@agentry/core';
-import { startEmulator } from '@agentry/testing';
+import { providerConfiguration, startEmulator } from '@agentry/testing';
 import { describePluginConformance } from '@agentry/testing/vitest';
 import { describe, expect, it } from 'vitest';
 import { ask, testKey } from '../test/google-emulator.js';
@@ -100,42 +100,13 @@ function bearerConfiguration(endpoint: string): Record<string, unknown> {
     supportsVision: true,
     maxConcurrency: 4,
   };
-  return {
-    schemaVersion: '1.0.0',
-    authentication: {
-      providers: [
-        {
-          name: 'google',
-          type: 'google',
-          endpoint,
-          authentication: {
-            type: 'bearer_token',
-            configuration: { token: '${env:GOOGLE_TEST_TOKEN}' },
-          },
-          models: [{ name: 'gemini-3.5-flash', capabilities }],
-        },
-      ],
-      oauth2: {
-        clientId: 'agentry',
-        scopes: [],
-        redirectUri: 'https://app.example.com/callback',
-        tokenEndpoint: 'https://auth.example.com/token',
-      },
-      apiKeyRotation: { enabled: false, rotationInterval: 24, maxAge: 720 },
-    },
-    models: {
-      defaultModel: 'google:gemini-3.5-flash',
-      availableModels: { 'google:gemini-3.5-flash': { name: 'gemini-3.5-flash', capabilities } },
-      autoDetection: false,
-      fallbackChain: [],
-    },
-    versioning: {
-      semantic: true,
-      autoDetection: false,
-      compatibilityMatrix: [],
-      migrationStrategy: { type: 'automatic', rollbackSupport: true, dataBackup: true },
-    },
-  };
+  return providerConfiguration({
+    type: 'google',
+    model: 'gemini-3.5-flash',
+    endpoint,
+    authentication: { type: 'bearer_token', configuration: { token: '${env:GOOGLE_TEST_TOKEN}' } },
+    capabilities,
+  });
 }
 
 describe('VERSION', () => {

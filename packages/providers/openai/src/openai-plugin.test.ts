@@ -1,4 +1,5 @@
 import { createAgentry, createPluginRegistry, type PluginHost } from '@agentry/core';
+import { providerConfiguration } from '@agentry/testing';
 import { describePluginConformance } from '@agentry/testing/vitest';
 import { describe, expect, it } from 'vitest';
 import packageJson from '../package.json' with { type: 'json' };
@@ -69,40 +70,11 @@ function bearerConfiguration(endpoint: string): Record<string, unknown> {
     supportsVision: true,
     maxConcurrency: 4,
   };
-  return {
-    schemaVersion: '1.0.0',
-    authentication: {
-      providers: [
-        {
-          name: 'openai',
-          type: 'openai',
-          endpoint,
-          authentication: {
-            type: 'bearer_token',
-            configuration: { token: '${env:OPENAI_TEST_TOKEN}' },
-          },
-          models: [{ name: 'gpt-5.4-mini', capabilities }],
-        },
-      ],
-      oauth2: {
-        clientId: 'agentry',
-        scopes: [],
-        redirectUri: 'https://app.example.com/callback',
-        tokenEndpoint: 'https://auth.example.com/token',
-      },
-      apiKeyRotation: { enabled: false, rotationInterval: 24, maxAge: 720 },
-    },
-    models: {
-      defaultModel: 'openai:gpt-5.4-mini',
-      availableModels: { 'openai:gpt-5.4-mini': { name: 'gpt-5.4-mini', capabilities } },
-      autoDetection: false,
-      fallbackChain: [],
-    },
-    versioning: {
-      semantic: true,
-      autoDetection: false,
-      compatibilityMatrix: [],
-      migrationStrategy: { type: 'automatic', rollbackSupport: true, dataBackup: true },
-    },
-  };
+  return providerConfiguration({
+    type: 'openai',
+    model: 'gpt-5.4-mini',
+    endpoint,
+    authentication: { type: 'bearer_token', configuration: { token: '${env:OPENAI_TEST_TOKEN}' } },
+    capabilities,
+  });
 }
