@@ -102,6 +102,30 @@ describe('agent edge cases', () => {
     );
   });
 
+  it('checks the ids an id generator of the caller makes, as it checks ids given', () => {
+    const model = createMockModel();
+    expect(() => createAgent({ model, generateId: () => 'agent-1' })).toThrow(
+      expect.objectContaining({
+        code: 'validation_failed',
+        message: expect.stringContaining('"agent-1" is not a UUID') as string,
+      }) as Error,
+    );
+    // The session id comes from the generator too, when the context names none.
+    let next = 0;
+    const ids = ['5a0c1f4e-8f0a-4d6b-9c1e-2b7d3e4f5a6b', ''];
+    expect(() => createAgent({ model, generateId: () => ids[next++] ?? '' })).toThrow(
+      expect.objectContaining({
+        code: 'validation_failed',
+        message: expect.stringContaining('context.sessionId') as string,
+      }) as Error,
+    );
+    const made = createAgent({ model });
+    expect(made.id).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+    expect(made.context.sessionId).not.toBe(made.id);
+  });
+
   it('skips a model whose breaker is open without reporting it as failing', async () => {
     const breakers = createCircuitBreakerRegistry({
       failureThreshold: 1,

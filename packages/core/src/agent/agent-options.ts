@@ -65,7 +65,7 @@ export interface AgentOptions {
   autoStart?: boolean;
   /** The clock for timers and times (tests inject a fake one). */
   clock?: Clock;
-  /** Makes ids for runs and messages; `crypto.randomUUID` by default. */
+  /** Makes ids for runs and messages; random (version 4) UUIDs by default. */
   generateId?: () => string;
   /** @internal State restored from a store. */
   restored?: { instance: AgentInstance; revision: number };

@@ -51,9 +51,10 @@ export interface TurnHost {
   setState(state: AgentState, modelMessages: readonly ModelMessage[]): void;
   /** The kept conversation in model form; callers must not change it. */
   modelMessages(): readonly ModelMessage[];
-  revision: { get(): number | undefined; set(value: number): void };
+  /** The stored revision of the agent, once it has been saved. */
+  revision: number | undefined;
   /** The bytes of the kept messages as JSON. */
-  stateBytes: { get(): number; set(value: number): void };
+  stateBytes: number;
   toInstance(state: AgentState): AgentInstance;
   pauseRequested(): boolean;
   waitIfPaused(abort: AbortSource): Promise<void>;
@@ -304,7 +305,7 @@ async function commit(
 ): Promise<void> {
   // The size is kept up to date message by message: kept messages never change, so only the new
   // ones and the memory are measured.
-  let messageBytes = host.stateBytes.get();
+  let messageBytes = host.stateBytes;
   for (const message of added) messageBytes += jsonByteLength(message) + 1;
   const size = messageBytes + jsonByteLength(next.memory);
   const limit = host.context.resourceLimits.maxMemory;
@@ -325,11 +326,11 @@ async function commit(
     const saved = await store.put(
       storeKey('agent', host.agentId),
       { kind: 'agent', schemaVersion: AGENT_SCHEMA_VERSION, data },
-      { expectedRevision: host.revision.get() ?? null },
+      { expectedRevision: host.revision ?? null },
     );
-    host.revision.set(saved.revision);
+    host.revision = saved.revision;
   }
-  host.stateBytes.set(messageBytes);
+  host.stateBytes = messageBytes;
   host.setState(next, addedModel);
 }
 

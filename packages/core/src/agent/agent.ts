@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { Subject, type Observable } from 'rxjs';
 import { z } from 'zod';
 import { AgentryError, toAgentryError } from '../errors/index.js';
-import type { ModelMessage } from '../model/index.js';
+import { randomUuid } from './random-uuid.js';
+import type { LanguageModel, ModelMessage } from '../model/index.js';
 import {
   createSemaphore,
   createTokenBucket,
@@ -79,14 +79,82 @@ class AgentImpl implements Agent {
   readonly #clock: Clock;
   readonly #generateId: () => string;
 
+  /**
+   * A turn's view of its agent: one object per agent (made on its first turn) whose methods reach
+   * the agent's private state, rather than a closure per method.
+   */
+  static readonly #TurnHost = class implements TurnHost {
+    readonly agentId: string;
+    readonly context: ExecutionContext;
+    readonly options: AgentOptions;
+    readonly router: ModelRouter;
+    readonly clock: Clock;
+    readonly generateId: () => string;
+    readonly metrics: AgentMetrics;
+    readonly limiter: TurnHost['limiter'];
+    readonly #agent: AgentImpl;
+
+    constructor(agent: AgentImpl) {
+      this.#agent = agent;
+      this.agentId = agent.id;
+      this.context = agent.context;
+      this.options = agent.#options;
+      this.router = agent.#router;
+      this.clock = agent.#clock;
+      this.generateId = agent.#generateId;
+      this.metrics = agent.#metrics;
+      this.limiter = agent.#limiter();
+    }
+
+    emit(event: AgentEvent): void {
+      this.#agent.emit(event);
+    }
+    getState(): AgentState {
+      return this.#agent.#state;
+    }
+    setState(state: AgentState, modelMessages: readonly ModelMessage[]): void {
+      const agent = this.#agent;
+      const kept = agent.#modelMessages;
+      if (kept) for (const message of modelMessages) kept.push(message);
+      agent.#state = state;
+      agent.#lastActivity = agent.#clock.now();
+    }
+    // Converted once, then kept up to date by setState: kept messages never change.
+    modelMessages(): readonly ModelMessage[] {
+      const agent = this.#agent;
+      return (agent.#modelMessages ??= toModelMessages(agent.#state.messages));
+    }
+    get revision(): number | undefined {
+      return this.#agent.#revision;
+    }
+    set revision(value: number | undefined) {
+      this.#agent.#revision = value;
+    }
+    get stateBytes(): number {
+      return this.#agent.#stateBytes;
+    }
+    set stateBytes(value: number) {
+      this.#agent.#stateBytes = value;
+    }
+    pauseRequested(): boolean {
+      return this.#agent.#pauseRequested;
+    }
+    waitIfPaused(abort: AbortSource): Promise<void> {
+      return this.#agent.#waitIfPaused(abort);
+    }
+    toInstance(state: AgentState): AgentInstance {
+      return this.#agent.#instanceOf(state);
+    }
+    recordLatency(latency: number): void {
+      this.#agent.#recordLatency(latency);
+    }
+  };
+
   constructor(options: AgentOptions) {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
-    this.#generateId = options.generateId ?? randomUUID;
-    this.#router =
-      'run' in options.model
-        ? options.model
-        : createModelRouter({ models: [options.model], clock: this.#clock });
+    this.#generateId = options.generateId ?? randomUuid;
+    this.#router = 'run' in options.model ? options.model : routerOf(options.model, options.clock);
     const restored = options.restored?.instance;
     this.id = restored?.id ?? options.id ?? this.#generateId();
     this.createdAt = restored?.createdAt ?? new Date(this.#clock.now());
@@ -313,7 +381,7 @@ class AgentImpl implements Agent {
     this.#current = turn;
     if (!retrying) this.transition('receiveMessage');
     try {
-      const result = await executeTurn((this.#host ??= this.#turnHost()), turn);
+      const result = await executeTurn((this.#host ??= new AgentImpl.#TurnHost(this)), turn);
       this.#metrics.recordTurn(true);
       this.#current = undefined;
       this.transition('completeTask');
@@ -336,38 +404,6 @@ class AgentImpl implements Agent {
     if (this.#events?.observed)
       this.emit({ type: 'metrics-delta', metrics: this.#metrics.snapshot() });
     this.#pump();
-  }
-
-  #turnHost(): TurnHost {
-    return {
-      agentId: this.id,
-      context: this.context,
-      emit: (event) => this.emit(event),
-      limiter: this.#limiter(),
-      options: this.#options,
-      router: this.#router,
-      clock: this.#clock,
-      generateId: this.#generateId,
-      metrics: this.#metrics,
-      getState: () => this.#state,
-      setState: (state: AgentState, modelMessages: readonly ModelMessage[]) => {
-        const kept = this.#modelMessages;
-        if (kept) for (const message of modelMessages) kept.push(message);
-        this.#state = state;
-        this.#lastActivity = this.#clock.now();
-      },
-      // Converted once, then kept up to date by setState: kept messages never change.
-      modelMessages: () => (this.#modelMessages ??= toModelMessages(this.#state.messages)),
-      revision: { get: () => this.#revision, set: (value: number) => (this.#revision = value) },
-      stateBytes: {
-        get: () => this.#stateBytes,
-        set: (value: number) => (this.#stateBytes = value),
-      },
-      pauseRequested: () => this.#pauseRequested,
-      waitIfPaused: (abort: AbortSource) => this.#waitIfPaused(abort),
-      toInstance: (state: AgentState) => this.#instanceOf(state),
-      recordLatency: (latency: number) => this.#recordLatency(latency),
-    };
   }
 
   async #waitIfPaused(abort: AbortSource): Promise<void> {
@@ -413,17 +449,35 @@ const positiveInteger = (value: unknown) =>
   typeof value === 'number' && Number.isInteger(value) && value > 0;
 
 /** Refuses options that would only fail on the first turn. */
+/** One router per model for agents on the system clock: a router over one model holds no state. */
+const routers = new WeakMap<LanguageModel, ModelRouter>();
+
+function routerOf(model: LanguageModel, clock: Clock | undefined): ModelRouter {
+  if (clock !== undefined) return createModelRouter({ models: [model], clock });
+  let router = routers.get(model);
+  if (!router) {
+    router = createModelRouter({ models: [model] });
+    routers.set(model, router);
+  }
+  return router;
+}
+
 function checkOptions(options: AgentOptions, id: string, context: ExecutionContext): void {
   const problems: string[] = [];
-  if (!uuidSchema.safeParse(id).success) problems.push(`id "${id}" is not a UUID`);
+  // An id or context made by the agent's own UUIDs and defaults is valid by construction; only
+  // what the caller gave (an id, a context, an id generator) is checked.
+  const ownIds = options.generateId === undefined;
+  if ((options.id !== undefined || !ownIds) && !uuidSchema.safeParse(id).success)
+    problems.push(`id "${id}" is not a UUID`);
   if (options.maxSteps !== undefined && !positiveInteger(options.maxSteps))
     problems.push(`maxSteps must be a positive integer, received ${String(options.maxSteps)}`);
   if (options.toolTimeout !== undefined && !positiveInteger(options.toolTimeout))
     problems.push(
       `toolTimeout must be a positive integer of milliseconds, received ${String(options.toolTimeout)}`,
     );
-  const parsed = executionContextSchema.safeParse(context);
-  if (!parsed.success)
+  const parsed =
+    options.context === undefined && ownIds ? undefined : executionContextSchema.safeParse(context);
+  if (parsed?.success === false)
     for (const issue of parsed.error.issues)
       problems.push(`context.${issue.path.join('.')}: ${issue.message}`);
   const names = new Set<string>();

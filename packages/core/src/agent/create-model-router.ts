@@ -111,8 +111,12 @@ export function createModelRouter(options: ModelRouterOptions): ModelRouter {
       message: 'A model router needs at least one model.',
       suggestions: ['Pass the primary model in models.'],
     });
-  // A frozen copy, checked now so that a bad policy fails here rather than on the first call.
-  const policy = Object.freeze({ ...(options.retry ?? defaultModelRetryPolicy) });
+  // A frozen copy, checked now so that a bad policy fails here rather than on the first call (the
+  // frozen default is checked once, however many routers use it).
+  const policy =
+    options.retry === undefined || options.retry === defaultModelRetryPolicy
+      ? defaultModelRetryPolicy
+      : Object.freeze({ ...options.retry });
   checkRetryPolicy(policy);
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;

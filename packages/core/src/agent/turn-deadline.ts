@@ -17,12 +17,54 @@ export function createTurnDeadline(
   abort: (error: AgentryError) => void,
   clock: Clock,
 ): TurnDeadline {
-  let remaining = timeout;
-  let armedAt = 0;
-  let timer: unknown;
-  const fire = () => {
-    timer = undefined;
-    abort(
+  return new Deadline(timeout, abort, clock);
+}
+
+/** A class, so that a turn's deadline costs one object and one timer. */
+class Deadline implements TurnDeadline {
+  #remaining: number;
+  #armedAt = 0;
+  #timer: unknown;
+  readonly #timeout: number;
+  readonly #abort: (error: AgentryError) => void;
+  readonly #clock: Clock;
+
+  constructor(timeout: number, abort: (error: AgentryError) => void, clock: Clock) {
+    this.#timeout = timeout;
+    this.#remaining = timeout;
+    this.#abort = abort;
+    this.#clock = clock;
+    this.#arm();
+  }
+
+  suspend(): void {
+    this.#disarm();
+  }
+
+  resume(): void {
+    if (this.#timer === undefined) this.#arm();
+  }
+
+  dispose(): void {
+    this.#disarm();
+  }
+
+  #arm(): void {
+    this.#armedAt = this.#clock.now();
+    this.#timer = this.#clock.setTimeout(() => this.#fire(), Math.max(0, this.#remaining));
+  }
+
+  #disarm(): void {
+    if (this.#timer === undefined) return;
+    this.#clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#remaining -= this.#clock.now() - this.#armedAt;
+  }
+
+  #fire(): void {
+    this.#timer = undefined;
+    const timeout = this.#timeout;
+    this.#abort(
       new AgentryError({
         code: 'timeout',
         recoverable: true,
@@ -31,23 +73,5 @@ export function createTurnDeadline(
         suggestions: ['Raise context.timeout, or make tools and prompts faster.'],
       }),
     );
-  };
-  const arm = () => {
-    armedAt = clock.now();
-    timer = clock.setTimeout(fire, Math.max(0, remaining));
-  };
-  const disarm = () => {
-    if (timer === undefined) return;
-    clock.clearTimeout(timer);
-    timer = undefined;
-    remaining -= clock.now() - armedAt;
-  };
-  arm();
-  return {
-    suspend: disarm,
-    resume() {
-      if (timer === undefined) arm();
-    },
-    dispose: disarm,
-  };
+  }
 }

@@ -1,6 +1,6 @@
 import { AgentryError } from '../errors/agentry-error.js';
 import { createAbortedError } from './create-aborted-error.js';
-import type { Semaphore } from './semaphore.js';
+import type { Semaphore, SemaphoreAcquireOptions } from './semaphore.js';
 
 interface Waiter {
   grant(): void;
@@ -35,57 +35,69 @@ export function createSemaphore(max: number): Semaphore {
       suggestions: ['Pass at least 1 slot.'],
     });
   }
-  let inFlight = 0;
-  const queue: Waiter[] = [];
+  return new FifoSemaphore(max);
+}
 
-  function createRelease(): () => void {
+/** The semaphore of {@link createSemaphore}: a class, so that one costs one object. */
+class FifoSemaphore implements Semaphore {
+  #inFlight = 0;
+  readonly #queue: Waiter[] = [];
+  readonly #max: number;
+
+  constructor(max: number) {
+    this.#max = max;
+  }
+
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  get waiting(): number {
+    return this.#queue.length;
+  }
+
+  tryAcquire(): (() => void) | undefined {
+    // A free slot means nobody is queued: a released slot passes straight to a waiter.
+    if (this.#inFlight >= this.#max) return undefined;
+    this.#inFlight += 1;
+    return this.#createRelease();
+  }
+
+  acquire({ signal }: SemaphoreAcquireOptions = {}): Promise<() => void> {
+    if (signal?.aborted) {
+      return Promise.reject(createAbortedError(signal, 'The wait for a slot'));
+    }
+    if (this.#inFlight < this.#max) {
+      this.#inFlight += 1;
+      return Promise.resolve(this.#createRelease());
+    }
+    const queue = this.#queue;
+    return new Promise<() => void>((resolve, reject) => {
+      const onAbort = (): void => {
+        const index = queue.indexOf(waiter);
+        if (index !== -1) queue.splice(index, 1);
+        reject(createAbortedError(signal, 'The wait for a slot'));
+      };
+      const waiter: Waiter = {
+        grant: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(this.#createRelease());
+        },
+      };
+      queue.push(waiter);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  #createRelease(): () => void {
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      const next = queue.shift();
+      const next = this.#queue.shift();
       // The slot passes to the next waiter directly, so inFlight stays the same.
-      if (next === undefined) inFlight -= 1;
+      if (next === undefined) this.#inFlight -= 1;
       else next.grant();
     };
   }
-
-  return {
-    get inFlight() {
-      return inFlight;
-    },
-    get waiting() {
-      return queue.length;
-    },
-    tryAcquire() {
-      // A free slot means nobody is queued: a released slot passes straight to a waiter.
-      if (inFlight >= max) return undefined;
-      inFlight += 1;
-      return createRelease();
-    },
-    acquire({ signal } = {}) {
-      if (signal?.aborted) {
-        return Promise.reject(createAbortedError(signal, 'The wait for a slot'));
-      }
-      if (inFlight < max) {
-        inFlight += 1;
-        return Promise.resolve(createRelease());
-      }
-      return new Promise<() => void>((resolve, reject) => {
-        const onAbort = (): void => {
-          const index = queue.indexOf(waiter);
-          if (index !== -1) queue.splice(index, 1);
-          reject(createAbortedError(signal, 'The wait for a slot'));
-        };
-        const waiter: Waiter = {
-          grant() {
-            signal?.removeEventListener('abort', onAbort);
-            resolve(createRelease());
-          },
-        };
-        queue.push(waiter);
-        signal?.addEventListener('abort', onAbort, { once: true });
-      });
-    },
-  };
 }

@@ -3,7 +3,8 @@ import { maxTimerDelay } from './check-delay.js';
 import { systemClock } from './clock.js';
 import { createAbortedError } from './create-aborted-error.js';
 import { sleep } from './sleep.js';
-import type { TokenBucket, TokenBucketOptions } from './token-bucket.js';
+import type { Clock } from './clock.js';
+import type { TokenBucket, TokenBucketOptions, TokenBucketWaitOptions } from './token-bucket.js';
 
 /** The size and refill rate of a {@link TokenBucket}. */
 export interface TokenBucketConfig {
@@ -38,48 +39,68 @@ export function createTokenBucket(
   checkAmount(capacity, 'capacity', false);
   checkAmount(refillPerSecond, 'refillPerSecond', false);
   const { clock = systemClock, limit = 'maxTokensPerMinute' } = options;
-  let balance = capacity;
-  let updatedAt = clock.now();
+  return new RefillingBucket(capacity, refillPerSecond, clock, limit);
+}
 
-  function available(): number {
-    const now = clock.now();
-    const elapsed = Math.max(0, now - updatedAt);
-    balance = Math.min(capacity, balance + (elapsed * refillPerSecond) / 1000);
-    updatedAt = now;
-    return balance;
+/** The bucket of {@link createTokenBucket}: a class, so that one costs one object. */
+class RefillingBucket implements TokenBucket {
+  #balance: number;
+  #updatedAt: number;
+  readonly #capacity: number;
+  readonly #refillPerSecond: number;
+  readonly #clock: Clock;
+  readonly #limit: string;
+
+  constructor(capacity: number, refillPerSecond: number, clock: Clock, limit: string) {
+    this.#capacity = capacity;
+    this.#refillPerSecond = refillPerSecond;
+    this.#clock = clock;
+    this.#limit = limit;
+    this.#balance = capacity;
+    this.#updatedAt = clock.now();
+  }
+
+  available(): number {
+    const now = this.#clock.now();
+    const elapsed = Math.max(0, now - this.#updatedAt);
+    this.#balance = Math.min(
+      this.#capacity,
+      this.#balance + (elapsed * this.#refillPerSecond) / 1000,
+    );
+    this.#updatedAt = now;
+    return this.#balance;
+  }
+
+  consume(tokens: number): number {
+    checkAmount(tokens, 'tokens', true);
+    this.#balance = this.available() - tokens;
+    return this.#balance;
+  }
+
+  async waitUntilAvailable({ signal, mode = 'wait' }: TokenBucketWaitOptions = {}): Promise<void> {
+    for (;;) {
+      if (signal?.aborted) throw createAbortedError(signal, 'The wait for tokens');
+      if (this.available() > 0) return;
+      const retryAfterMs = this.#msUntilPositive();
+      if (mode === 'refuse') {
+        const limit = this.#limit;
+        throw new AgentryError({
+          code: 'limit_exceeded',
+          recoverable: true,
+          message: `The ${limit} limit is spent; tokens are available again in ${retryAfterMs} ms.`,
+          details: { limit, retryAfterMs },
+          suggestions: ['Retry after retryAfterMs, or raise the limit.'],
+        });
+      }
+      // Others may consume while this caller sleeps, so the loop checks the balance again.
+      await sleep(Math.min(retryAfterMs, maxTimerDelay), { clock: this.#clock, signal });
+    }
   }
 
   /** Whole milliseconds after which the balance is sure to be positive again. */
-  function msUntilPositive(): number {
-    return Math.floor((-available() * 1000) / refillPerSecond) + 1;
+  #msUntilPositive(): number {
+    return Math.floor((-this.available() * 1000) / this.#refillPerSecond) + 1;
   }
-
-  return {
-    available,
-    consume(tokens) {
-      checkAmount(tokens, 'tokens', true);
-      balance = available() - tokens;
-      return balance;
-    },
-    async waitUntilAvailable({ signal, mode = 'wait' } = {}) {
-      for (;;) {
-        if (signal?.aborted) throw createAbortedError(signal, 'The wait for tokens');
-        if (available() > 0) return;
-        const retryAfterMs = msUntilPositive();
-        if (mode === 'refuse') {
-          throw new AgentryError({
-            code: 'limit_exceeded',
-            recoverable: true,
-            message: `The ${limit} limit is spent; tokens are available again in ${retryAfterMs} ms.`,
-            details: { limit, retryAfterMs },
-            suggestions: ['Retry after retryAfterMs, or raise the limit.'],
-          });
-        }
-        // Others may consume while this caller sleeps, so the loop checks the balance again.
-        await sleep(Math.min(retryAfterMs, maxTimerDelay), { clock, signal });
-      }
-    },
-  };
 }
 
 function checkAmount(value: number, name: string, zeroAllowed: boolean): void {
