@@ -1,0 +1,46 @@
+// Runs in a child process: opens the store file named by argv and does one thing, so the tests
+// can check what another process sees and how two processes contend for one file.
+//   put <path> <key> <json-data> [expectedRevision]   writes through createSqliteStore
+//   hold-lock <path> <ms>                               holds the write lock, then commits
+//   hold-lock-until-stdin <path>                        holds the write lock until stdin closes
+import Database from 'better-sqlite3';
+import { createSqliteStore } from '../index.js';
+
+const [command, path, ...rest] = process.argv.slice(2);
+if (path === undefined) throw new Error('Usage: child-store <command> <path> …');
+
+if (command === 'put') {
+  const [key, json, expected] = rest;
+  const store = createSqliteStore({ path });
+  try {
+    const envelope = await store.put(
+      key as string,
+      { kind: 'agent', schemaVersion: '1', data: JSON.parse(json as string) as unknown },
+      expected === undefined ? {} : { expectedRevision: Number(expected) },
+    );
+    process.stdout.write(JSON.stringify({ ok: envelope }));
+  } catch (error) {
+    const { code, details } = error as { code?: string; details?: unknown };
+    process.stdout.write(JSON.stringify({ error: { code, details } }));
+  } finally {
+    await store.close();
+  }
+} else if (command === 'hold-lock' || command === 'hold-lock-until-stdin') {
+  const database = new Database(path);
+  database.exec('BEGIN IMMEDIATE');
+  database
+    .prepare(
+      "INSERT INTO agentry_entries VALUES ('agent:child', 1, 'agent', '1', '\"from child\"', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')",
+    )
+    .run();
+  process.stdout.write('locked\n');
+  const release = () => {
+    database.exec('COMMIT');
+    database.close();
+  };
+  if (command === 'hold-lock') setTimeout(release, Number(rest[0]));
+  else {
+    process.stdin.resume();
+    process.stdin.on('end', release);
+  }
+} else throw new Error(`Unknown command ${String(command)}`);

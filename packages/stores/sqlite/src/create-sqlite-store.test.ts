@@ -1,0 +1,265 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AgentryError, type StateStore } from '@agentry/core';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSqliteStore } from './create-sqlite-store.js';
+import { schemaVersion, storeApplicationId } from './migrate-schema.js';
+
+const entry = (data: unknown) => ({ kind: 'agent', schemaVersion: '1', data });
+
+let directory = '';
+let file = '';
+const opened: StateStore[] = [];
+
+function open(options: Partial<Parameters<typeof createSqliteStore>[0]> = {}): StateStore {
+  const store = createSqliteStore({ path: file, ...options });
+  opened.push(store);
+  return store;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<AgentryError> {
+  const outcome = await promise.then(
+    () => new Error('expected a rejection'),
+    (reason: unknown) => reason,
+  );
+  if (!AgentryError.isInstance(outcome)) throw outcome;
+  return outcome;
+}
+
+function thrown(action: () => unknown): AgentryError {
+  try {
+    action();
+  } catch (error) {
+    if (AgentryError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a throw');
+}
+
+beforeEach(() => {
+  directory = mkdtempSync(join(tmpdir(), 'agentry-sqlite-'));
+  file = join(directory, 'agentry.db');
+});
+
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((store) => store.close()));
+  rmSync(directory, { recursive: true, force: true });
+});
+
+describe('createSqliteStore', () => {
+  describe('durability', () => {
+    it('keeps data, revisions and createdAt across close and reopen', async () => {
+      const first = open();
+      const created = await first.put('agent:a', entry({ turns: 0 }));
+      await first.put('agent:b', entry('b'));
+      await first.close();
+
+      const second = open();
+      expect(await second.get('agent:a')).toStrictEqual(created);
+      const updated = await second.put('agent:a', entry({ turns: 1 }), { expectedRevision: 1 });
+      expect(updated).toMatchObject({ revision: 2, createdAt: created.createdAt });
+      expect((await second.list('agent:')).entries.map((envelope) => envelope.key)).toEqual([
+        'agent:a',
+        'agent:b',
+      ]);
+    });
+
+    it('puts files in WAL mode', async () => {
+      const store = open();
+      await store.put('agent:a', entry(1));
+      const reader = new Database(file, { readonly: true });
+      try {
+        expect(reader.pragma('journal_mode', { simple: true })).toBe('wal');
+      } finally {
+        reader.close();
+      }
+      expect(existsSync(`${file}-wal`)).toBe(true);
+    });
+
+    it('records the file format in user_version and application_id', () => {
+      open();
+      const reader = new Database(file, { readonly: true });
+      try {
+        expect(reader.pragma('user_version', { simple: true })).toBe(schemaVersion);
+        expect(reader.pragma('application_id', { simple: true })).toBe(storeApplicationId);
+      } finally {
+        reader.close();
+      }
+    });
+  });
+
+  describe('timestamps', () => {
+    it('takes times from the clock, keeps createdAt and never moves updatedAt backwards', async () => {
+      let now = Date.parse('2026-01-01T00:00:00.000Z');
+      const store = open({ clock: { now: () => now } });
+      const created = await store.put('agent:a', entry(1));
+      expect(created).toMatchObject({
+        createdAt: '2026-01-01T00:00:00.000Z',
+        updatedAt: '2026-01-01T00:00:00.000Z',
+      });
+      now += 60_000;
+      const updated = await store.put('agent:a', entry(2));
+      expect(updated).toMatchObject({
+        createdAt: '2026-01-01T00:00:00.000Z',
+        updatedAt: '2026-01-01T00:01:00.000Z',
+      });
+      now -= 3_600_000;
+      expect((await store.put('agent:a', entry(3))).updatedAt).toBe('2026-01-01T00:01:00.000Z');
+    });
+  });
+
+  describe('several stores on one file', () => {
+    it("see each other's writes, and a stale expectedRevision gets conflict", async () => {
+      const left = open();
+      const right = open();
+      const created = await left.put('agent:a', entry('left'));
+      expect(await right.get('agent:a')).toStrictEqual(created);
+
+      await right.put('agent:a', entry('right'), { expectedRevision: 1 });
+      const error = await rejection(left.put('agent:a', entry('lost'), { expectedRevision: 1 }));
+      expect(error.code).toBe('conflict');
+      expect(error.recoverable).toBe(true);
+      expect(error.details).toMatchObject({
+        key: 'agent:a',
+        expectedRevision: 1,
+        actualRevision: 2,
+      });
+      expect(await left.get('agent:a')).toMatchObject({ revision: 2, data: 'right' });
+
+      const deleteError = await rejection(left.delete('agent:a', { expectedRevision: 1 }));
+      expect(deleteError.details).toMatchObject({ expectedRevision: 1, actualRevision: 2 });
+      expect(await right.delete('agent:a', { expectedRevision: 2 })).toBe(true);
+      expect(await left.get('agent:a')).toBeUndefined();
+    });
+  });
+
+  describe('list', () => {
+    it('treats % and _ in a prefix as plain characters, case-sensitively', async () => {
+      const store = open();
+      for (const key of ['a%b', 'a%c', 'aXb', 'a_', 'a_b', 'aab', 'A%b', 'a%', 'b%'])
+        await store.put(key, entry(key));
+      const keys = async (prefix: string) =>
+        (await store.list(prefix)).entries.map((envelope) => envelope.key);
+      expect(await keys('a%')).toEqual(['a%', 'a%b', 'a%c']);
+      expect(await keys('a_')).toEqual(['a_', 'a_b']);
+      expect(await keys('A')).toEqual(['A%b']);
+    });
+
+    it('pages through a prefix in code point order', async () => {
+      const store = open();
+      const keys = ['run:\u{1F600}', 'run:\uE000', 'run:b', 'run:a', 'run;', 'ru'];
+      for (const key of keys) await store.put(key, entry(key));
+      const first = await store.list('run:', { limit: 2 });
+      expect(first.entries.map((envelope) => envelope.key)).toEqual(['run:a', 'run:b']);
+      expect(first.next).toBe('run:b');
+      const second = await store.list('run:', { limit: 2, after: first.next });
+      expect(second.entries.map((envelope) => envelope.key)).toEqual([
+        'run:\uE000',
+        'run:\u{1F600}',
+      ]);
+      expect(second.next).toBeUndefined();
+    });
+  });
+
+  describe('options', () => {
+    it.each<[string, unknown, string]>([
+      ['no options', undefined, 'options'],
+      ['an empty path', { path: '' }, 'path'],
+      ['a path that is not a string', { path: 42 }, 'path'],
+      ['an unknown option', { path: ':memory:', file: 'x.db' }, 'file'],
+      ['an unknown synchronous mode', { path: ':memory:', synchronous: 'off' }, 'synchronous'],
+      ['a negative busy timeout', { path: ':memory:', busyTimeoutMs: -1 }, 'busyTimeoutMs'],
+      ['a fractional busy timeout', { path: ':memory:', busyTimeoutMs: 1.5 }, 'busyTimeoutMs'],
+      ['a clock without now', { path: ':memory:', clock: {} }, 'clock'],
+      ['readonly that is not a boolean', { path: ':memory:', readonly: 'yes' }, 'readonly'],
+      ['a read-only in-memory database', { path: ':memory:', readonly: true }, 'readonly'],
+    ])('refuses %s with validation_failed naming the option', (_, options, option) => {
+      const error = thrown(() => createSqliteStore(options as never));
+      expect(error.code).toBe('validation_failed');
+      expect(error.details.option).toBe(option);
+      expect(error.message).toContain(option);
+      expect(error.suggestions.length).toBeGreaterThan(0);
+    });
+
+    it('refuses a file in a missing directory with not_found', () => {
+      const error = thrown(() => createSqliteStore({ path: join(directory, 'missing', 'a.db') }));
+      expect(error.code).toBe('not_found');
+      expect(error.details.missing).toBe(join(directory, 'missing'));
+    });
+  });
+
+  describe('files it cannot use', () => {
+    it('refuses a file that is not a database with an error naming it', () => {
+      writeFileSync(file, 'this is a text file, not a database. '.repeat(50));
+      const error = thrown(() => createSqliteStore({ path: file }));
+      expect(error.code).toBe('internal');
+      expect(error.details).toMatchObject({ path: file, sqliteCode: 'SQLITE_NOTADB' });
+      expect(error.message).toContain(file);
+      expect(error.suggestions.join(' ')).toContain('backup');
+    });
+
+    it('refuses the database of another application', () => {
+      const other = new Database(file);
+      other.exec('CREATE TABLE orders (id INTEGER); PRAGMA user_version = 7;');
+      other.close();
+      const error = thrown(() => createSqliteStore({ path: file }));
+      expect(error.code).toBe('validation_failed');
+      expect(error.details).toMatchObject({ path: file, userVersion: 7 });
+    });
+
+    it('refuses a file written in a newer format', () => {
+      open();
+      for (const store of opened.splice(0)) void store.close();
+      const newer = new Database(file);
+      newer.pragma(`user_version = ${schemaVersion + 1}`);
+      newer.close();
+      const error = thrown(() => createSqliteStore({ path: file }));
+      expect(error.code).toBe('schema_version_unsupported');
+      expect(error.details).toMatchObject({ fileVersion: schemaVersion + 1 });
+    });
+
+    it('reports data changed outside the store as internal', async () => {
+      const store = open();
+      await store.put('agent:a', entry(1));
+      const writer = new Database(file);
+      writer.prepare("UPDATE agentry_entries SET data = '{broken' WHERE key = 'agent:a'").run();
+      writer.close();
+      const error = await rejection(store.get('agent:a'));
+      expect(error.code).toBe('internal');
+      expect(error.details).toMatchObject({ key: 'agent:a' });
+    });
+  });
+
+  describe('readonly', () => {
+    it('reads an existing store and rejects writes with permission_denied', async () => {
+      const writer = open();
+      await writer.put('agent:a', entry(1));
+      const reader = open({ readonly: true });
+      expect(await reader.get('agent:a')).toMatchObject({ data: 1 });
+      const error = await rejection(reader.put('agent:b', entry(2)));
+      expect(error.code).toBe('permission_denied');
+      expect(error.details).toMatchObject({
+        sqliteCode: expect.stringMatching(/^SQLITE_READONLY/),
+      });
+      expect(await writer.get('agent:b')).toBeUndefined();
+    });
+
+    it('refuses a missing file with not_found', () => {
+      const error = thrown(() => createSqliteStore({ path: file, readonly: true }));
+      expect(error.code).toBe('not_found');
+      expect(existsSync(file)).toBe(false);
+    });
+  });
+
+  describe('close', () => {
+    it('rejects later calls with invalid_transition', async () => {
+      const store = open();
+      await store.close();
+      const error = await rejection(store.put('agent:a', entry(1)));
+      expect(error.code).toBe('invalid_transition');
+      expect(error.details).toMatchObject({ path: file, state: 'closed' });
+    });
+  });
+});

@@ -1,0 +1,283 @@
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import {
+  AgentryError,
+  assertExpectedRevision,
+  assertStoreDelete,
+  assertStoreKey,
+  assertStoreList,
+  assertStorePut,
+  defaultStoreListLimit,
+  systemClock,
+  type StateStore,
+  type StoredEnvelope,
+  type StoreListPage,
+  type StorePutOptions,
+  type StorePutValue,
+} from '@agentry/core';
+import Database from 'better-sqlite3';
+import { entriesTable, migrateSchema } from './migrate-schema.js';
+import { prefixUpperBound } from './prefix-upper-bound.js';
+import { resolveSqliteStoreOptions, type SqliteStoreOptions } from './sqlite-store-options.js';
+import { toStoreError } from './to-store-error.js';
+
+/** A row of the entries table. */
+interface EntryRow {
+  key: string;
+  revision: number;
+  kind: string;
+  schema_version: string;
+  data: string;
+  created_at: string;
+  updated_at: string;
+}
+
+const columns = 'key, revision, kind, schema_version, data, created_at, updated_at';
+
+/**
+ * Creates a `StateStore` kept in a SQLite database file: Agentry's embedded durable store.
+ * State survives restarts, and several stores (in one process or several) can share a file.
+ *
+ * What it guarantees:
+ *
+ * - **Atomic writes.** Each `put` and `delete` is one `BEGIN IMMEDIATE` transaction that reads the
+ *   current revision, checks `expectedRevision` and writes; a rejected write changes nothing, and
+ *   of concurrent writers with the same `expectedRevision`, in any process, exactly one wins.
+ * - **Durability.** Files use WAL journaling with `synchronous = FULL` by default, so a write that
+ *   resolved survives a process crash, an operating system crash and a power loss (see
+ *   {@link SqliteStoreOptions.synchronous} for the faster `'normal'`).
+ * - **Waiting, not failing.** A connection that finds the file locked by another writer waits up
+ *   to `busyTimeoutMs` (5 s by default) before rejecting with `timeout`.
+ * - **An evolving format.** The file records its format version in `PRAGMA user_version`;
+ *   opening runs the missing migrations, and a file written by a newer version is refused with
+ *   `schema_version_unsupported` instead of being misread.
+ *
+ * better-sqlite3 is synchronous: each call runs to completion on the calling thread (short for a
+ * local file, but up to `busyTimeoutMs` when another process holds the lock). Keys are listed in
+ * code point order by a range scan of the primary key; `%` and `_` in a prefix are plain characters.
+ *
+ * @param options - the file path and tuning, see {@link SqliteStoreOptions}
+ * @returns an open store; call `close()` when done (later calls reject with `invalid_transition`)
+ * @throws AgentryError `validation_failed` for invalid options or a file of another application;
+ *   `not_found` when the file's directory (or, read-only, the file) does not exist;
+ *   `permission_denied` when the file cannot be opened or written; `internal` when the file is not
+ *   a SQLite database or is damaged; `schema_version_unsupported` for a file of a newer version.
+ *   The methods reject as `StateStore` describes, plus `timeout` when the file stays locked.
+ * @example
+ * ```ts
+ * import { storeKey } from '@agentry/core';
+ * import { createSqliteStore } from '@agentry/store-sqlite';
+ *
+ * const store = createSqliteStore({ path: './data/agentry.db' });
+ * const key = storeKey('agent', 'support-bot');
+ * const created = await store.put(key, { kind: 'agent', schemaVersion: '1', data: { turns: 0 } });
+ * await store.put(key, { kind: 'agent', schemaVersion: '1', data: { turns: 1 } }, { expectedRevision: created.revision });
+ * await store.close();
+ * ```
+ */
+export function createSqliteStore(options: SqliteStoreOptions): StateStore {
+  const { path, synchronous, busyTimeoutMs, readonly, clock } = resolveSqliteStoreOptions(
+    options,
+    systemClock,
+  );
+  const database = openDatabase(path, readonly, busyTimeoutMs);
+  try {
+    if (path !== ':memory:' && !readonly) {
+      const mode = database.pragma('journal_mode = WAL', { simple: true }) as string;
+      if (mode !== 'wal')
+        throw new AgentryError({
+          code: 'permission_denied',
+          message: `Cannot switch the SQLite store ${JSON.stringify(path)} to WAL mode (it stays in ${mode} mode); the file system may not support the shared memory WAL needs.`,
+          details: { path, journalMode: mode },
+          suggestions: ['Place the database on a local file system, not a network share.'],
+        });
+    }
+    database.pragma(`synchronous = ${synchronous.toUpperCase()}`);
+    migrateSchema(database, { path, readonly });
+  } catch (error) {
+    database.close();
+    throw toStoreError(error, { path, operation: 'open' });
+  }
+
+  const statements = {
+    get: database.prepare<[string], EntryRow>(
+      `SELECT ${columns} FROM ${entriesTable} WHERE key = ?`,
+    ),
+    upsert: database.prepare<[EntryRow]>(
+      `INSERT INTO ${entriesTable} (${columns})
+       VALUES (@key, @revision, @kind, @schema_version, @data, @created_at, @updated_at)
+       ON CONFLICT (key) DO UPDATE SET revision = excluded.revision, kind = excluded.kind,
+         schema_version = excluded.schema_version, data = excluded.data,
+         created_at = excluded.created_at, updated_at = excluded.updated_at`,
+    ),
+    remove: database.prepare<[string]>(`DELETE FROM ${entriesTable} WHERE key = ?`),
+  };
+  const listStatements = new Map<string, Database.Statement<unknown[], EntryRow>>();
+
+  // Each write reads and writes under the write lock: IMMEDIATE takes it at BEGIN, so a second
+  // process waits (busy_timeout) instead of failing when it upgrades a read transaction.
+  const putEntry = database.transaction(
+    (key: string, value: StorePutValue, expectedRevision: number | null | undefined) => {
+      const current = statements.get.get(key);
+      assertExpectedRevision(key, expectedRevision, current?.revision);
+      const time = new Date(clock.now()).toISOString();
+      const row: EntryRow = {
+        key,
+        revision: (current?.revision ?? 0) + 1,
+        kind: value.kind,
+        schema_version: value.schemaVersion,
+        data: JSON.stringify(value.data),
+        created_at: current?.created_at ?? time,
+        // Another process's clock, or this one set back, must not move updatedAt backwards.
+        updated_at: current !== undefined && current.updated_at > time ? current.updated_at : time,
+      };
+      statements.upsert.run(row);
+      return row;
+    },
+  );
+  const deleteEntry = database.transaction((key: string, expectedRevision: number | undefined) => {
+    const current = statements.get.get(key);
+    assertExpectedRevision(key, expectedRevision, current?.revision, 'delete');
+    return current === undefined ? false : statements.remove.run(key).changes > 0;
+  });
+
+  let closed = false;
+
+  function run<TResult>(operation: string, body: () => TResult): Promise<TResult> {
+    return new Promise((resolvePromise) => {
+      if (closed)
+        throw new AgentryError({
+          code: 'invalid_transition',
+          message: `The SQLite store ${JSON.stringify(path)} is closed; it cannot be used any more.`,
+          details: { path, state: 'closed' },
+          suggestions: ['Create a new store with createSqliteStore(), or close the store last.'],
+        });
+      try {
+        resolvePromise(body());
+      } catch (error) {
+        throw toStoreError(error, { path, operation });
+      }
+    });
+  }
+
+  function listStatement(bounded: boolean, after: boolean) {
+    const shape = `${String(bounded)}:${String(after)}`;
+    let statement = listStatements.get(shape);
+    if (statement === undefined) {
+      const conditions = ['key >= @prefix'];
+      if (bounded) conditions.push('key < @upper');
+      if (after) conditions.push('key > @after');
+      statement = database.prepare<unknown[], EntryRow>(
+        `SELECT ${columns} FROM ${entriesTable} WHERE ${conditions.join(' AND ')} ORDER BY key LIMIT @limit`,
+      );
+      listStatements.set(shape, statement);
+    }
+    return statement;
+  }
+
+  return {
+    get(key) {
+      return run(`get ${JSON.stringify(key)}`, () => {
+        assertStoreKey(key);
+        const row = statements.get.get(key);
+        return row === undefined ? undefined : toEnvelope(row, path);
+      });
+    },
+
+    put<TData>(key: string, value: StorePutValue<TData>, putOptions: StorePutOptions = {}) {
+      return run(`put ${JSON.stringify(key)}`, () => {
+        assertStorePut(key, value, putOptions);
+        const row = putEntry.immediate(key, value, putOptions.expectedRevision);
+        return toEnvelope(row, path) as StoredEnvelope<TData>;
+      });
+    },
+
+    delete(key, deleteOptions = {}) {
+      return run(`delete ${JSON.stringify(key)}`, () => {
+        assertStoreDelete(key, deleteOptions);
+        return deleteEntry.immediate(key, deleteOptions.expectedRevision);
+      });
+    },
+
+    list(prefix, listOptions = {}) {
+      return run(`list ${JSON.stringify(prefix)}`, () => {
+        assertStoreList(prefix, listOptions);
+        const limit = listOptions.limit ?? defaultStoreListLimit;
+        const upper = prefixUpperBound(prefix);
+        const { after } = listOptions;
+        // One row more than the page tells whether another page follows.
+        const rows = listStatement(upper !== undefined, after !== undefined).all({
+          prefix,
+          limit: limit + 1,
+          ...(upper === undefined ? {} : { upper }),
+          ...(after === undefined ? {} : { after }),
+        });
+        const page = rows.slice(0, limit).map((row) => toEnvelope(row, path));
+        const result: StoreListPage = { entries: page };
+        if (rows.length > limit) result.next = page[page.length - 1]?.key;
+        return result;
+      });
+    },
+
+    close() {
+      if (!closed) {
+        closed = true;
+        try {
+          database.close();
+        } catch (error) {
+          return Promise.reject(toStoreError(error, { path, operation: 'close' }));
+        }
+      }
+      return Promise.resolve();
+    },
+  };
+}
+
+function openDatabase(path: string, readonly: boolean, busyTimeoutMs: number): Database.Database {
+  if (path !== ':memory:') {
+    const target = readonly ? path : dirname(resolve(path));
+    if (!existsSync(target))
+      throw new AgentryError({
+        code: 'not_found',
+        message: readonly
+          ? `Cannot open the SQLite store ${JSON.stringify(path)} read-only: the file does not exist.`
+          : `Cannot create the SQLite store ${JSON.stringify(path)}: the directory ${JSON.stringify(target)} does not exist.`,
+        details: { path, missing: target },
+        suggestions: readonly
+          ? ['Check the path, or create the store once without readonly.']
+          : [
+              'Create the directory first, for example with mkdir(dirname(path), { recursive: true }).',
+            ],
+      });
+  }
+  try {
+    // better-sqlite3's timeout is SQLite's busy_timeout: wait for a locked file, then SQLITE_BUSY.
+    return new Database(path, { readonly, fileMustExist: readonly, timeout: busyTimeoutMs });
+  } catch (error) {
+    throw toStoreError(error, { path, operation: 'open' });
+  }
+}
+
+function toEnvelope(row: EntryRow, path: string): StoredEnvelope {
+  let data: unknown;
+  try {
+    data = JSON.parse(row.data);
+  } catch (error) {
+    throw new AgentryError({
+      code: 'internal',
+      message: `The entry ${JSON.stringify(row.key)} in the SQLite store ${JSON.stringify(path)} holds data that is not JSON; the file was changed outside the store.`,
+      details: { path, key: row.key },
+      suggestions: ['Delete the entry or restore the file from a backup.'],
+      cause: error,
+    });
+  }
+  return {
+    key: row.key,
+    revision: row.revision,
+    kind: row.kind,
+    schemaVersion: row.schema_version,
+    data,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

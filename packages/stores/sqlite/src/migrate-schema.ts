@@ -1,0 +1,109 @@
+import { AgentryError } from '@agentry/core';
+import type Database from 'better-sqlite3';
+
+/**
+ * The `PRAGMA application_id` of an Agentry store file ("AGTY" in ASCII), so that a file of another
+ * application is refused rather than written into.
+ *
+ * @internal
+ */
+export const storeApplicationId = 0x41475459;
+
+/** The name of the table holding the entries. */
+export const entriesTable = 'agentry_entries';
+
+/**
+ * The steps that build the file format, in order: step `n` moves a file from `PRAGMA user_version`
+ * `n` to `n + 1`. Add a step to change the format; never edit a released one, since files in the
+ * field have already run it.
+ */
+const migrations: readonly ((database: Database.Database) => void)[] = [
+  (database) => {
+    // WITHOUT ROWID keeps the rows in key order in the primary key's B-tree: listing by prefix is
+    // one range scan. TEXT compares with the BINARY collation, the byte order of UTF-8, which is
+    // code point order, as compareStoreKeys requires.
+    database.exec(`
+      CREATE TABLE ${entriesTable} (
+        key TEXT NOT NULL PRIMARY KEY,
+        revision INTEGER NOT NULL CHECK (revision >= 1),
+        kind TEXT NOT NULL,
+        schema_version TEXT NOT NULL,
+        data TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT, WITHOUT ROWID;
+    `);
+  },
+];
+
+/**
+ * The file format version this code writes: the `PRAGMA user_version` of an up-to-date store.
+ *
+ * @internal
+ */
+export const schemaVersion = migrations.length;
+
+/**
+ * Brings a store file to {@link schemaVersion}: checks that the file belongs to Agentry (or is
+ * empty), then runs the missing migrations in one `IMMEDIATE` transaction, so two processes opening
+ * a new file at once cannot both create the table. A read-only file must already be current.
+ *
+ * @internal
+ * @throws AgentryError `validation_failed` when the file belongs to another application;
+ *   `schema_version_unsupported` when a newer version of this package wrote it;
+ *   `migration_required` when a read-only file is behind
+ * @example
+ * ```ts
+ * migrateSchema(database, { path, readonly: false });
+ * ```
+ */
+export function migrateSchema(
+  database: Database.Database,
+  options: { path: string; readonly: boolean },
+): void {
+  const read = () => ({
+    applicationId: database.pragma('application_id', { simple: true }) as number,
+    version: database.pragma('user_version', { simple: true }) as number,
+  });
+  const check = ({ applicationId, version }: ReturnType<typeof read>) => {
+    if (applicationId !== storeApplicationId && (applicationId !== 0 || version !== 0))
+      throw new AgentryError({
+        code: 'validation_failed',
+        message: `The file ${JSON.stringify(options.path)} is a SQLite database of another application (application_id ${applicationId}, user_version ${version}); it is not an Agentry store.`,
+        details: { path: options.path, applicationId, userVersion: version },
+        suggestions: ['Give the store a file of its own, such as path: "./data/agentry.db".'],
+      });
+    if (version > schemaVersion)
+      throw new AgentryError({
+        code: 'schema_version_unsupported',
+        message: `The store file ${JSON.stringify(options.path)} has format version ${version}, newer than ${schemaVersion}, the newest this version of @agentry/store-sqlite knows.`,
+        details: { path: options.path, fileVersion: version, supportedVersion: schemaVersion },
+        suggestions: ['Upgrade @agentry/store-sqlite to the version that wrote the file.'],
+      });
+  };
+  const current = read();
+  check(current);
+  if (current.version === schemaVersion) return;
+  if (options.readonly)
+    throw new AgentryError({
+      code: 'migration_required',
+      message: `The store file ${JSON.stringify(options.path)} has format version ${current.version} and needs migrating to ${schemaVersion}, which a read-only store cannot do.`,
+      details: {
+        path: options.path,
+        fileVersion: current.version,
+        supportedVersion: schemaVersion,
+      },
+      suggestions: ['Open the store once without readonly to migrate it (or to create it).'],
+    });
+  database
+    .transaction(() => {
+      // Read again under the write lock: another process may have migrated in the meantime.
+      const locked = read();
+      check(locked);
+      for (let version = locked.version; version < schemaVersion; version += 1)
+        migrations[version]?.(database);
+      database.pragma(`application_id = ${storeApplicationId}`);
+      database.pragma(`user_version = ${schemaVersion}`);
+    })
+    .immediate();
+}

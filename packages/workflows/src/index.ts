@@ -1,0 +1,16 @@
+/**
+ * `@agentry/workflows`: workflows as plain JSON data (definitions, steps, triggers, error
+ * handling, templates), their validation by the specification's rules, a typed builder, safe
+ * conditions and input references, Mermaid diagrams, and the `workflows` configuration section.
+ *
+ * @packageDocumentation
+ */
+export * from './definitions/index.js';
+export { VERSION } from './version.js';
+export { workflows } from './workflows-plugin.js';
+export type {
+  RunOrigin,
+  StartRunOptions,
+  StartedRun,
+  WorkflowStarter,
+} from './workflow-starter.js';

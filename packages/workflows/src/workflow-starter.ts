@@ -1,0 +1,51 @@
+/** What started a run: recorded on the run, and shown in its events and journal. */
+export interface RunOrigin {
+  /** The kind of trigger (the spec's WorkflowTrigger types). */
+  type: 'manual' | 'schedule' | 'event' | 'webhook';
+  /** Trigger details: the schedule's tick time, the event's type, the webhook's delivery id. */
+  details?: Record<string, string | number | boolean>;
+}
+
+/** Options of {@link WorkflowStarter.start}. */
+export interface StartRunOptions {
+  /**
+   * A key that makes starting idempotent: a second start with the same workflow and key returns
+   * the first run instead of starting another (a redelivered webhook, a replayed event, a schedule
+   * tick seen twice). Kept durably with the runs, so it holds across restarts.
+   */
+  idempotencyKey?: string;
+  /** What started the run. */
+  origin?: RunOrigin;
+}
+
+/** What {@link WorkflowStarter.start} returns. */
+export interface StartedRun {
+  /** The run's id. */
+  runId: string;
+  /** True when the idempotency key matched an earlier run, which is the one returned. */
+  deduplicated: boolean;
+}
+
+/**
+ * What triggers need from a runner: starting runs, and knowing which are still going. The
+ * workflow runner implements it; triggers (schedule, event, webhook) take one.
+ *
+ * @example
+ * ```ts
+ * const { runId } = await starter.start('order-review', { orderId: 'A-7' }, {
+ *   idempotencyKey: 'delivery-42',
+ *   origin: { type: 'webhook', details: { deliveryId: 'delivery-42' } },
+ * });
+ * ```
+ */
+export interface WorkflowStarter {
+  /**
+   * Starts a run of a registered workflow with `input`.
+   *
+   * @throws AgentryError `not_found` for an unknown workflow; `validation_failed` when the input
+   *   does not match the workflow's input schema
+   */
+  start(workflowId: string, input: unknown, options?: StartRunOptions): Promise<StartedRun>;
+  /** How many runs of the workflow are not finished (running, waiting or suspended). */
+  activeRuns(workflowId: string): Promise<number>;
+}
