@@ -14,3 +14,5 @@ export type {
   StartedRun,
   WorkflowStarter,
 } from './workflow-starter.js';
+export * from './triggers/index.js';
+export * from './runner/index.js';

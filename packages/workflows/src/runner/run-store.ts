@@ -1,0 +1,108 @@
+import { AgentryError, storeKey, storeKeyPrefix, type StateStore } from '@agentry/core';
+import {
+  journalEntryKind,
+  runRecordKind,
+  runnerSchemaVersion,
+  type JournalEntry,
+} from './journal-entry.js';
+import type { RunRecord } from './runner-types.js';
+
+/** The store key of a run record. @internal */
+export const runKey = (runId: string) => storeKey('workflow-run', runId);
+/** The store key of one journal entry; the sequence number is padded so keys sort in order. @internal */
+export const journalKey = (runId: string, seq: number) =>
+  storeKey('workflow-journal', runId, String(seq).padStart(10, '0'));
+/** The store key of an idempotent start. @internal */
+export const startKey = (workflowId: string, idempotencyKey: string) =>
+  storeKey('workflow-start', workflowId, idempotencyKey);
+
+/** Reads every entry under a prefix, page by page. @internal */
+export async function listAll(store: StateStore, prefix: string) {
+  const all = [];
+  let after: string | undefined;
+  for (;;) {
+    const page = await store.list(prefix, { limit: 1000, ...(after ? { after } : {}) });
+    all.push(...page.entries);
+    if (page.next === undefined) return all;
+    after = page.next;
+  }
+}
+
+/** Reads a run's journal in order. @internal */
+export async function readJournal(store: StateStore, runId: string): Promise<JournalEntry[]> {
+  const entries = await listAll(store, storeKeyPrefix('workflow-journal', runId));
+  return entries.map((entry) => {
+    if (entry.kind !== journalEntryKind || entry.schemaVersion !== runnerSchemaVersion) {
+      throw unsupported(entry.key, entry.kind, entry.schemaVersion);
+    }
+    return entry.data as JournalEntry;
+  });
+}
+
+/** Reads a run record. @internal */
+export async function readRunRecord(
+  store: StateStore,
+  runId: string,
+): Promise<{ record: RunRecord; revision: number } | undefined> {
+  const entry = await store.get(runKey(runId));
+  if (!entry) return undefined;
+  if (entry.kind !== runRecordKind || entry.schemaVersion !== runnerSchemaVersion) {
+    throw unsupported(entry.key, entry.kind, entry.schemaVersion);
+  }
+  return { record: entry.data as RunRecord, revision: entry.revision };
+}
+
+/** Every run record. @internal */
+export async function readRunRecords(store: StateStore): Promise<RunRecord[]> {
+  const entries = await listAll(store, storeKeyPrefix('workflow-run'));
+  return entries
+    .filter((entry) => entry.kind === runRecordKind)
+    .map((entry) => entry.data as RunRecord);
+}
+
+/**
+ * Changes a run record with optimistic concurrency: reads it, applies `change`, writes it with the
+ * revision read, and tries again (up to 5 times) when another writer came in between.
+ *
+ * @internal
+ */
+export async function updateRunRecord(
+  store: StateStore,
+  runId: string,
+  change: (record: RunRecord) => RunRecord,
+): Promise<RunRecord> {
+  for (let tries = 0; ; tries += 1) {
+    const current = await readRunRecord(store, runId);
+    if (!current) throw runNotFound(runId);
+    const next = change(current.record);
+    try {
+      await store.put(
+        runKey(runId),
+        { kind: runRecordKind, schemaVersion: runnerSchemaVersion, data: next },
+        { expectedRevision: current.revision },
+      );
+      return next;
+    } catch (error) {
+      if (!(AgentryError.isInstance(error) && error.code === 'conflict') || tries >= 4) throw error;
+    }
+  }
+}
+
+/** The `not_found` error for an unknown run. @internal */
+export function runNotFound(runId: string): AgentryError {
+  return new AgentryError({
+    code: 'not_found',
+    message: `No workflow run "${runId}" is stored.`,
+    details: { runId },
+    suggestions: ['Check the run id; listRuns() shows the stored runs.'],
+  });
+}
+
+function unsupported(key: string, kind: string, schemaVersion: string): AgentryError {
+  return new AgentryError({
+    code: 'schema_version_unsupported',
+    message: `The entry "${key}" is a ${kind} of schema version ${schemaVersion}, which this runner does not read (it reads version ${runnerSchemaVersion}).`,
+    details: { key, kind, schemaVersion, supported: runnerSchemaVersion },
+    suggestions: ['Run the runs with the version of @agentry/workflows that wrote them.'],
+  });
+}

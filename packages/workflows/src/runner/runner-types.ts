@@ -1,0 +1,423 @@
+import type {
+  AgentryErrorJson,
+  BackoffStrategy,
+  Clock,
+  RetryPolicy,
+  StateStore,
+} from '@agentry/core';
+import type { Observable } from 'rxjs';
+import type { ConditionPredicate } from '../definitions/index.js';
+import type { WorkflowDefinition } from '../definitions/index.js';
+import type { RunOrigin, StartedRun, WorkflowStarter } from '../workflow-starter.js';
+import type { JournalEntry, ResumeDecision } from './journal-entry.js';
+
+/**
+ * What a task handler receives beside its resolved input.
+ *
+ * @example
+ * ```ts
+ * const charge: TaskHandler = async (input, ctx) =>
+ *   payments.charge(input, { idempotencyKey: ctx.idempotencyKey, signal: ctx.signal });
+ * ```
+ */
+export interface TaskContext {
+  /** Aborts when the attempt times out, the run is cancelled or the runner closes. */
+  signal: AbortSignal;
+  /**
+   * `<runId>:<stepId>`: the same for every attempt of the step, and after a crash. Pass it to the
+   * systems the handler changes so that a repeated attempt is recognised there.
+   */
+  idempotencyKey: string;
+  /** The attempt, from 1; a repeat after a crash has the number of the interrupted attempt. */
+  attempt: number;
+  /** The run. */
+  runId: string;
+  /** The step. */
+  stepId: string;
+  /** The workflow. */
+  workflowId: string;
+}
+
+/**
+ * A task handler: receives the step's resolved inputs and returns the step's output (JSON).
+ *
+ * @example
+ * ```ts
+ * const handlers: Record<string, TaskHandler> = { 'orders.fetch': async ({ orderId }) => db.orders.get(orderId) };
+ * ```
+ */
+export type TaskHandler = (input: Record<string, unknown>, ctx: TaskContext) => unknown;
+
+/** What {@link RunAgent} receives. *
+ * @example
+ * ```ts
+ * const runAgent = async ({ prompt, agent, signal }: RunAgentRequest) => callModel(agent.model, prompt, signal);
+ * ```
+ */
+export interface RunAgentRequest {
+  /** The step's prompt with every `{{name}}` filled from the resolved inputs. */
+  prompt: string;
+  /** The resolved inputs. */
+  input: Record<string, unknown>;
+  /** The agent configuration of the step (its `configuration.agent` without the prompt). */
+  agent: {
+    /** The model as `provider:model`, when the step names one. */
+    model?: string;
+    /** System instructions for the agent, when the step gives them. */
+    instructions?: string;
+    /** Names of registered tools the agent may call, when the step lists them. */
+    tools?: string[];
+    /** The most model calls the agent makes for this step, when the step limits them. */
+    maxSteps?: number;
+  };
+  /** Aborts on timeout, cancel or close. */
+  signal: AbortSignal;
+  /** As {@link TaskContext.idempotencyKey}. */
+  idempotencyKey: string;
+}
+
+/**
+ * Runs an agent task. Injected, so the runner depends on no provider.
+ *
+ * @example
+ * ```ts
+ * const runAgent: RunAgent = async ({ prompt, signal }) => (await agent.run(prompt, { signal })).text;
+ * ```
+ */
+export type RunAgent = (request: RunAgentRequest) => unknown;
+
+/** What happens to a run waiting for a person. *
+ * @example
+ * ```ts
+ * const human: HumanInterventionOptions = { deadlineMs: 86_400_000, onDeadline: 'abort' };
+ * ```
+ */
+export interface HumanInterventionOptions {
+  /**
+   * How long a person has, in milliseconds; without it the run waits until resumed or cancelled.
+   */
+  deadlineMs?: number;
+  /** The decision taken at the deadline (default `abort`). */
+  onDeadline?: ResumeDecision;
+}
+
+/**
+ * A migration of runs from one version of a workflow definition to another, each named by the
+ * hash the runner stores on a run (see {@link hashWorkflowDefinition}).
+ *
+ * @example
+ * ```ts
+ * const migration: RunMigration = {
+ *   workflowId: 'orders', from: oldHash, to: hashWorkflowDefinition(newDefinition),
+ *   migrate: (state) => ({ ...state, outputs: { ...state.outputs, fetch: { ...state.outputs.fetch, currency: 'EUR' } } }),
+ * };
+ * ```
+ */
+export interface RunMigration {
+  /** The workflow. */
+  workflowId: string;
+  /** The definition hash runs were started with. */
+  from: string;
+  /** The definition hash they move to. */
+  to: string;
+  /**
+   * Rewrites what the run carries: its input and the outputs of finished steps. Left out, both are
+   * kept. Steps of the old definition that the new one lacks are simply never read again.
+   */
+  migrate?: (state: {
+    /** The run's input. */
+    input: unknown;
+    /** The outputs of the run's finished steps, by step id. */
+    outputs: Record<string, unknown>;
+  }) => {
+    /** The run's new input (JSON; `undefined` is stored as `null`). */
+    input: unknown;
+    /** The finished steps' new outputs, by step id; each replaces the output of a finished step. */
+    outputs: Record<string, unknown>;
+  };
+}
+
+/** Who resumes a run. *
+ * @example
+ * ```ts
+ * await runner.resume(runId, { decision: 'retry' }, { actor: 'ann', permissions: ['workflows:resume'] });
+ * ```
+ */
+export interface ResumeActor {
+  /** Who decides, recorded in the journal. */
+  actor?: string;
+  /** The caller's permissions; they must include the runner's `resumePermission` (or `*`). */
+  permissions?: readonly string[];
+}
+
+/** A person's decision on a waiting run. *
+ * @example
+ * ```ts
+ * const request: ResumeRequest = { decision: 'skip', data: { approved: true } };
+ * ```
+ */
+export interface ResumeRequest {
+  /**
+   * `retry` runs the step again with a fresh retry budget; `skip` ends it with `data` as its
+   * output; `abort` fails the run.
+   */
+  decision: ResumeDecision;
+  /** The step's output for `skip` (JSON; default `null`). */
+  data?: unknown;
+  /** Which waiting step, when several wait (steps in parallel branches). */
+  stepId?: string;
+}
+
+/** Where a run stands. *
+ * @example
+ * ```ts
+ * const active = (status: RunStatus) => status === 'running' || status === 'waiting-for-person';
+ * ```
+ */
+export type RunStatus = 'running' | 'waiting-for-person' | 'completed' | 'failed' | 'cancelled';
+
+/**
+ * The summary record of a run, kept in the store beside its journal (which stays the truth).
+ *
+ * @example
+ * ```ts
+ * const run = await runner.getRun(runId);
+ * if (run?.status === 'waiting-for-person') notify(run.waiting);
+ * ```
+ */
+export interface RunRecord {
+  /** The run's id. */
+  runId: string;
+  /** The workflow. */
+  workflowId: string;
+  /** The hash of the definition the run follows. */
+  definitionHash: string;
+  /** The run's input. */
+  input: unknown;
+  /** Where it stands. */
+  status: RunStatus;
+  /** What started it. */
+  origin?: RunOrigin;
+  /** The idempotency key it was started with. */
+  idempotencyKey?: string;
+  /** The parent run and step, for a subgraph's child run. */
+  parent?: {
+    /** The parent run. */
+    runId: string;
+    /** The parent's subgraph step that started this run. */
+    stepId: string;
+  };
+  /**
+   * The run's output, once it completed: the output of the last step that ran (decisions aside), or
+   * `null`.
+   */
+  output?: unknown;
+  /** Why it failed or was cancelled (`aborted` for a cancel or an `abort` decision). */
+  error?: AgentryErrorJson;
+  /**
+   * The steps waiting for a person, with their deadlines; present only while the status is
+   * `waiting-for-person`.
+   */
+  waiting?: {
+    /** The waiting step. */
+    stepId: string;
+    /**
+     * When the deadline falls, in milliseconds on the runner's clock (epoch milliseconds); absent
+     * when no `deadlineMs` applies, and for a step whose child run waits (the child has its own).
+     */
+    deadlineAt?: number;
+    /** The decision taken at the deadline; absent for a step whose child run waits. */
+    onDeadline?: ResumeDecision;
+    /** For a subgraph step, the child run that waits; a decision on this run is passed on to it. */
+    childRunId?: string;
+    /**
+     * Why the step waits: its last failure, or an `invalid_transition` error for a waiting child
+     * run.
+     */
+    error: AgentryErrorJson;
+  }[];
+  /** When it started, in milliseconds on the runner's clock (epoch milliseconds). */
+  startedAt: number;
+  /**
+   * When the record was last written, in milliseconds on the runner's clock (epoch milliseconds).
+   */
+  updatedAt: number;
+}
+
+/** What {@link WorkflowRunner.recover} did. *
+ * @example
+ * ```ts
+ * const { resumed, waiting, refused } = await runner.recover();
+ * ```
+ */
+export interface RecoverReport {
+  /** Runs that execute again. */
+  resumed: string[];
+  /** Runs waiting for a person whose deadlines are armed again. */
+  waiting: string[];
+  /** Runs that cannot go on (a changed definition without a migration), with the error. */
+  refused: {
+    /** The run. */
+    runId: string;
+    /** Why it cannot go on (`migration_required` for a changed definition without a migration). */
+    error: AgentryErrorJson;
+  }[];
+}
+
+/**
+ * An event of a run or step. Events follow the journal: each is emitted after its entry is stored.
+ *
+ * @example
+ * ```ts
+ * runner.events$.subscribe((event) => console.log(event.type, event.runId, event.stepId));
+ * ```
+ */
+export interface RunEvent {
+  /** What happened. */
+  type:
+    | 'run-start'
+    | 'step-start'
+    | 'step-attempt'
+    | 'step-end'
+    | 'step-error'
+    | 'step-retry'
+    | 'run-suspend'
+    | 'run-resume'
+    | 'run-end'
+    | 'run-error';
+  /** The run. */
+  runId: string;
+  /** The workflow. */
+  workflowId: string;
+  /** The step, for step events, suspends and resumes. */
+  stepId?: string;
+  /** The parent run, for a child run. */
+  parentRunId?: string;
+  /** When, on the runner's clock. */
+  at: number;
+  /** The journal entry behind the event (absent for a `run-resume` made by recovery). */
+  entry?: JournalEntry;
+}
+
+/** Options of {@link createWorkflowRunner}. *
+ * @example
+ * ```ts
+ * const options: WorkflowRunnerOptions = { store: createMemoryStore(), registry, handlers: { echo: (input) => input } };
+ * ```
+ */
+export interface WorkflowRunnerOptions {
+  /**
+   * Where runs are journaled; a durable one (`@agentry/store-sqlite`) makes runs survive restarts.
+   */
+  store: StateStore;
+  /**
+   * The workflows the runner can run, by id (a `WorkflowRegistry`'s `workflows`, or the registry).
+   */
+  registry:
+    | {
+        /** The workflow definitions, by workflow id. */
+        workflows: Record<string, WorkflowDefinition>;
+      }
+    | Record<string, WorkflowDefinition>;
+  /** Task handlers by name. */
+  handlers?: Record<string, TaskHandler>;
+  /** Predicates for `{ op: 'predicate' }` conditions. */
+  predicates?: Record<string, ConditionPredicate>;
+  /** Runs agent tasks; without it an agent step fails with `plugin_missing`. */
+  runAgent?: RunAgent;
+  /**
+   * Time for retries, timeouts, deadlines and breakers; `now()` must be epoch milliseconds so due
+   * times survive restarts.
+   */
+  clock?: Clock;
+  /** Random numbers for retry jitter (default `Math.random`). */
+  random?: () => number;
+  /** Makes run ids (default `crypto.randomUUID()`). */
+  generateId?: () => string;
+  /** Delays and timeouts for steps without their own (the `workflows.defaults` section). */
+  defaults?: {
+    /**
+     * Retry delays for steps without a policy (its `maxAttempts` is replaced by `retryAttempts + 1`);
+     * default `{ baseDelay: 1_000, maxDelay: 30_000, jitter: true }`.
+     */
+    retryPolicy?: RetryPolicy;
+    /** Backoff when a workflow says none. */
+    backoffStrategy?: BackoffStrategy;
+    /** Per-attempt timeout, ms, for steps without one. */
+    stepTimeout?: number;
+  };
+  /**
+   * Deadlines for runs waiting for a person (default: no deadline), with `overrides` per workflow
+   * or step.
+   */
+  humanIntervention?: HumanInterventionOptions & {
+    /**
+     * Options by `"<workflowId>"` or `"<workflowId>.<stepId>"`; a step's entry overrides its
+     * workflow's, which overrides the top-level `deadlineMs` and `onDeadline`, field by field.
+     */
+    overrides?: Record<string, HumanInterventionOptions>;
+  };
+  /**
+   * How many extra rounds of the retry policy the `retry` fallback may start for one step; once
+   * they are spent the step fails for good, and so does the run (default: unlimited). A person's
+   * `retry` decision does not count as a round.
+   */
+  maxFallbackRounds?: number;
+  /** The permission a caller of `resume` needs (default `workflows:resume`). */
+  resumePermission?: string;
+  /** Migrations for runs whose workflow definition changed. */
+  migrations?: RunMigration[];
+}
+
+/** What {@link WorkflowRunner.run} resolves to. *
+ * @example
+ * ```ts
+ * const { status, output, error }: RunResult = await runner.run('greet', { name: 'Ada' });
+ * ```
+ */
+export type RunResult = RunRecord;
+
+/**
+ * A durable workflow runner: starts runs, journals every step, resumes after a crash.
+ *
+ * @example
+ * ```ts
+ * const result = await runner.run('order-review', { orderId: 'A-7' });
+ * result.status; // 'completed'
+ * ```
+ */
+export interface WorkflowRunner extends WorkflowStarter {
+  /** Starts a run (durably journaled) and lets it execute in the background. */
+  start(
+    workflowId: string,
+    input: unknown,
+    options?: { idempotencyKey?: string; origin?: RunOrigin },
+  ): Promise<StartedRun>;
+  /** Starts a run and waits until it ends or waits for a person. */
+  run(
+    workflowId: string,
+    input: unknown,
+    options?: { idempotencyKey?: string; origin?: RunOrigin },
+  ): Promise<RunResult>;
+  /** Waits until a run executing in this runner settles, and returns its record. */
+  wait(runId: string): Promise<RunResult>;
+  /** Resumes every unfinished run from its journal. */
+  recover(): Promise<RecoverReport>;
+  /** Records a person's decision on a waiting run and lets it go on. */
+  resume(runId: string, request: ResumeRequest, actor?: ResumeActor): Promise<RunResult>;
+  /** Cancels a run (and its child runs). */
+  cancel(runId: string): Promise<RunResult>;
+  /** The record of a run. */
+  getRun(runId: string): Promise<RunRecord | undefined>;
+  /** Every run record, optionally of one workflow or status. */
+  listRuns(filter?: { workflowId?: string; status?: RunStatus }): Promise<RunRecord[]>;
+  /** A run's journal, in order. */
+  journal(runId: string): Promise<JournalEntry[]>;
+  /** Run and step events. */
+  readonly events$: Observable<RunEvent>;
+  /**
+   * Stops executing (runs stay recoverable), clears timers and completes `events$`. The store stays
+   * open.
+   */
+  close(): Promise<void>;
+}

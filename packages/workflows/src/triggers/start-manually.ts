@@ -1,0 +1,130 @@
+import { AgentryError, formatPath } from '@agentry/core';
+import { z } from 'zod';
+import { closestMatch } from '../definitions/closest-match.js';
+import type { WorkflowDefinition } from '../definitions/workflow-definition.js';
+import type { ManualTrigger } from '../definitions/workflow-trigger.js';
+import type { RunOrigin, StartedRun, WorkflowStarter } from '../workflow-starter.js';
+import { listWorkflows, type WorkflowSource } from './workflow-source.js';
+
+/** Options of {@link startManually}. */
+export interface StartManuallyOptions {
+  /** Where the workflow's definition is found, to read its manual triggers. */
+  workflows: WorkflowSource;
+  /** Makes the start idempotent: a second start with the same key returns the first run. */
+  idempotencyKey?: string;
+  /** Recorded on the run's origin, such as who started it: `{ user: 'ada' }`. */
+  details?: RunOrigin['details'];
+}
+
+const compiled = new WeakMap<object, z.ZodType>();
+
+/**
+ * Starts a run by hand, as a workflow's `manual` trigger does: the workflow must have a manual
+ * trigger, and the input must match that trigger's `inputSchema` (a JSON Schema) when it has one.
+ * With several manual triggers, the input must match one of them. Nothing is started when the
+ * check fails.
+ *
+ * @param starter - the runner (or anything implementing {@link WorkflowStarter})
+ * @param workflowId - the workflow to run
+ * @param input - the run's input
+ * @returns the run's id, and whether the idempotency key matched an earlier run
+ * @throws AgentryError `not_found` when the workflow is not in `options.workflows`;
+ *   `permission_denied` when it has no manual trigger; `validation_failed` when the input does
+ *   not match the input schema (`details.issues` lists each path and problem) or the schema
+ *   cannot be read; anything the starter throws
+ * @example
+ * ```ts
+ * const { runId } = await startManually(runner, 'order-review', { orderId: 'A-7' }, {
+ *   workflows: registry,
+ *   details: { user: 'ada' },
+ * });
+ * ```
+ */
+export async function startManually(
+  starter: WorkflowStarter,
+  workflowId: string,
+  input: unknown,
+  options: StartManuallyOptions,
+): Promise<StartedRun> {
+  const definitions = listWorkflows(options.workflows);
+  const definition = definitions.find((candidate) => candidate.id === workflowId);
+  if (!definition) {
+    const near = closestMatch(
+      workflowId,
+      definitions.map((candidate) => candidate.id),
+    );
+    throw new AgentryError({
+      code: 'not_found',
+      message: `There is no workflow "${workflowId}" to start.${near ? ` Did you mean "${near}"?` : ''}`,
+      details: { workflowId, known: definitions.map((candidate) => candidate.id) },
+      suggestions: [near ? `Start "${near}".` : 'Register the workflow before starting it.'],
+    });
+  }
+  checkManualInput(definition, input);
+  return starter.start(workflowId, input, {
+    ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
+    origin: { type: 'manual', ...(options.details ? { details: options.details } : {}) },
+  });
+}
+
+function checkManualInput(definition: WorkflowDefinition, input: unknown): void {
+  const manual = definition.triggers
+    .map((trigger, index) => ({ trigger, index }))
+    .filter(
+      (entry): entry is { trigger: ManualTrigger; index: number } =>
+        entry.trigger.type === 'manual',
+    );
+  if (manual.length === 0) {
+    throw new AgentryError({
+      code: 'permission_denied',
+      message: `The workflow "${definition.id}" has no manual trigger, so it cannot be started by hand.`,
+      details: { workflowId: definition.id, triggers: definition.triggers.map((t) => t.type) },
+      suggestions: [`Add { type: 'manual' } to the triggers of "${definition.id}".`],
+    });
+  }
+  let firstIssues: { path: string; message: string }[] | undefined;
+  let firstIndex = 0;
+  for (const { trigger, index } of manual) {
+    const inputSchema = trigger.configuration.inputSchema;
+    if (inputSchema === undefined) return;
+    const result = compile(inputSchema, definition.id, index).safeParse(input);
+    if (result.success) return;
+    if (!firstIssues) {
+      firstIndex = index;
+      firstIssues = result.error.issues.map((issue) => ({
+        path: formatPath(issue.path),
+        message: issue.message,
+      }));
+    }
+  }
+  const issues = firstIssues ?? [];
+  const listed = issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path}: ${issue.message}`)
+    .join('; ');
+  throw new AgentryError({
+    code: 'validation_failed',
+    message: `The input of "${definition.id}" does not match the input schema of its manual trigger (triggers[${firstIndex}]): ${listed}${issues.length > 3 ? `; and ${issues.length - 3} more` : ''}.`,
+    details: { workflowId: definition.id, trigger: `triggers[${firstIndex}]`, issues },
+    suggestions: ["Fix the input at the paths listed, or change the trigger's inputSchema."],
+  });
+}
+
+function compile(schema: Record<string, unknown>, workflowId: string, index: number): z.ZodType {
+  const cached = compiled.get(schema);
+  if (cached) return cached;
+  let result: z.ZodType;
+  try {
+    result = z.fromJSONSchema(schema);
+  } catch (error) {
+    throw new AgentryError({
+      code: 'validation_failed',
+      message: `The inputSchema of "${workflowId}" at triggers[${index}].configuration.inputSchema is not a JSON Schema that can be checked: ${error instanceof Error ? error.message : String(error)}`,
+      details: { workflowId, path: `triggers[${index}].configuration.inputSchema` },
+      suggestions: ['Write the inputSchema as JSON Schema (draft 2020-12 or draft 7).'],
+      cause: error,
+    });
+  }
+  compiled.set(schema, result);
+  return result;
+}

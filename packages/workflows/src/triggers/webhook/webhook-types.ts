@@ -1,0 +1,94 @@
+import type { AgentryError, Clock } from '@agentry/core';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { WorkflowDefinition } from '../../definitions/workflow-definition.js';
+import type { WorkflowStarter } from '../../workflow-starter.js';
+import type { WorkflowSource } from '../workflow-source.js';
+
+/** A verified delivery, given to `mapInput`. */
+export interface WebhookDelivery {
+  /** The workflow the path belongs to. */
+  definition: WorkflowDefinition;
+  /** The trigger's path. */
+  path: string;
+  /** The delivery id header's value, when sent. */
+  deliveryId?: string;
+  /** Reads a request header (case-insensitive). */
+  header(name: string): string | undefined;
+}
+
+/** Where an error reported to `onError` of {@link createWebhookHandler} happened. */
+export interface WebhookErrorContext {
+  /** The request's path. */
+  path: string;
+  /** The workflow, once the path is known. */
+  workflowId?: string;
+  /** The delivery id, when sent. */
+  deliveryId?: string;
+}
+
+/** Options of {@link createWebhookHandler}. */
+export interface WebhookHandlerOptions {
+  /** Starts the runs. */
+  starter: WorkflowStarter;
+  /** The workflows whose `webhook` triggers are served; read again for each request. */
+  workflows: WorkflowSource;
+  /**
+   * Resolves a trigger's `secretName` to the signing secret. Called for each verified request;
+   * cache inside it if lookups are slow. Secrets are never logged, answered or put in errors.
+   */
+  secrets: (name: string) => string | Promise<string>;
+  /** The signature header; default `x-agentry-signature` (value `sha256=<hex>`). */
+  signatureHeader?: string;
+  /** The timestamp header (Unix seconds); default `x-agentry-timestamp`. */
+  timestampHeader?: string;
+  /**
+   * Whether requests without a timestamp are refused; default false. Without a timestamp a
+   * captured request can be replayed (under a new delivery id), so require timestamps when the
+   * sender supports them.
+   */
+  requireTimestamp?: boolean;
+  /** How far a timestamp may be from now, in seconds, either way; default 300. */
+  timestampToleranceSeconds?: number;
+  /** The delivery id header, used as the idempotency key; default `x-agentry-delivery`. */
+  deliveryHeader?: string;
+  /**
+   * A prefix removed from request paths before they are matched against trigger paths, for
+   * handlers mounted under a prefix (a Next.js route at `/api/webhooks/[...path]` uses
+   * `/api/webhooks`). Default none.
+   */
+  basePath?: string;
+  /** Turns the parsed JSON body into the run's input; by default the body is the input. */
+  mapInput?: (body: unknown, delivery: WebhookDelivery) => unknown;
+  /** The clock for timestamp checks; default core's `systemClock` (wall-clock `now()`). */
+  clock?: Pick<Clock, 'now'>;
+  /**
+   * Told about failures the sender cannot fix: a secret that cannot be resolved, a start that is
+   * refused, an unexpected error. The sender gets a status and a generic message.
+   */
+  onError?: (error: AgentryError, context: WebhookErrorContext) => void;
+}
+
+/** Express or Connect `next`. */
+export type WebhookNextFunction = (error?: unknown) => void;
+
+/**
+ * A `node:http` request listener for webhook triggers, with adapters for other servers; see
+ * {@link createWebhookHandler}.
+ */
+export interface WebhookHandler {
+  /** Answers a request; use as `http.createServer(handler)`. Unknown paths answer 404. */
+  (request: IncomingMessage, response: ServerResponse): void;
+  /**
+   * Express and Connect middleware: answers requests to webhook paths and passes others to
+   * `next()`. Mount it before any body parser (it needs the raw body), or give it the raw body
+   * as a `Buffer` in `request.rawBody` or `request.body` (`express.raw()`). Paths are read from
+   * `originalUrl`, so mounting under a prefix does not change them.
+   */
+  middleware(
+    request: IncomingMessage & { originalUrl?: string; body?: unknown; rawBody?: unknown },
+    response: ServerResponse,
+    next: WebhookNextFunction,
+  ): void;
+  /** A Fetch API handler, for Hono, Next.js route handlers, Deno, Bun and workers. */
+  fetch(request: Request): Promise<Response>;
+}
