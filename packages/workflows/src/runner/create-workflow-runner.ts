@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import {
   AgentryError,
@@ -143,6 +144,8 @@ export function createWorkflowRunner(options: WorkflowRunnerOptions): WorkflowRu
   const breakers = new Map<string, CircuitBreaker>();
   const workflowQueues = new Map<string, Promise<unknown>>();
   const closing = new AbortController();
+  // Every run in progress links to it; many listeners are expected (each run removes its own).
+  setMaxListeners(0, closing.signal);
   let closed = false;
 
   function assertOpen(): void {

@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+
 /**
  * A signal that aborts when any of `sources` does, with `dispose()` to detach it again. Unlike
  * `AbortSignal.any`, nothing stays attached to a long-lived source (the runner's own signal) once
@@ -11,6 +13,9 @@ export function linkSignals(...sources: AbortSignal[]): {
   dispose: () => void;
 } {
   const controller = new AbortController();
+  // Every step attempt of a run, and every branch of a parallel step, links to the run's signal:
+  // many listeners on it are expected, not a leak (each is removed by its dispose()).
+  setMaxListeners(0, controller.signal);
   const onAbort = (event: Event) => {
     controller.abort((event.target as AbortSignal).reason);
   };
