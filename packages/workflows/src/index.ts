@@ -16,3 +16,4 @@ export type {
 } from './workflow-starter.js';
 export * from './triggers/index.js';
 export * from './runner/index.js';
+export * from './agents/index.js';

@@ -162,6 +162,44 @@ describe('createAgentry', () => {
     });
   });
 
+  it('creates each model once for all the agents on it', async () => {
+    const created: string[] = [];
+    const counting = definePlugin({
+      name: 'agentry-counting-provider',
+      version: '1.0.0',
+      providers: [
+        {
+          specificationVersion: 'v1',
+          type: 'openai',
+          models: () => [],
+          validateApiKey: () => undefined,
+          createModel: (modelId) => {
+            created.push(modelId);
+            return scriptedModel(
+              Array.from({ length: 200 }, () => ({
+                content: [{ type: 'text' as const, text: 'ok' }],
+                finishReason: 'stop' as const,
+                usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 },
+              })),
+              modelId,
+            );
+          },
+        },
+      ],
+    });
+    const agentry = await createAgentry({ ...base(), plugins: [counting] });
+    for (let index = 0; index < 150; index += 1) {
+      const agent = agentry.createAgent();
+      await agent.send('hi');
+      await agent.shutdown();
+      agentry.agents.remove(agent.id);
+    }
+    // The primary and the fallback chain's model, each made once for 150 agents.
+    expect(created).toEqual(['gpt-4o', 'gpt-4o-mini']);
+    expect(agentry.agents.list()).toHaveLength(0);
+    await agentry.shutdown();
+  });
+
   it('refuses agent state that cannot be persisted', async () => {
     const issues = await agentIssues([
       validAgent({ state: { messages: [], memory: { callback: () => 1 }, status: 'idle' } }),

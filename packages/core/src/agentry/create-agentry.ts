@@ -17,6 +17,7 @@ import {
   createModelRouter,
   type CircuitBreakerRegistry,
 } from '../agent/create-model-router.js';
+import type { ModelRouter } from '../agent/model-router-types.js';
 import type { LanguageModel, ModelSettings } from '../model/index.js';
 import type { CircuitBreakerConfig, RetryPolicyWithBackoff } from '../resilience/index.js';
 import { providerPackages, type ProviderType } from '../schemas/provider-type.js';
@@ -148,7 +149,44 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
 
   const breakers = createCircuitBreakerRegistry(options.resilience?.circuitBreaker);
   const live = new Map<string, Agent>();
+  // Shut-down agents leave `live` in sweeps, each when it has doubled since the last, so an
+  // instance that makes an agent per task holds only the agents that can still run.
+  let sweepAt = 64;
+  const hold = (agent: Agent) => {
+    live.set(agent.id, agent);
+    if (live.size < sweepAt) return;
+    for (const [id, held] of live) if (held.lifecycle === 'shut-down') live.delete(id);
+    sweepAt = Math.max(64, live.size * 2);
+  };
+  // One model per id and one router per primary model for the instance's life: a provider's
+  // model holds its client and its `maxConcurrency` cap, which must bound every agent on it.
+  const models = new Map<string, LanguageModel>();
+  const routers = new Map<string, ModelRouter>();
   const modelFor = (id: string): LanguageModel => {
+    let model = models.get(id);
+    if (model === undefined) {
+      model = createModelFor(id);
+      models.set(id, model);
+    }
+    return model;
+  };
+  const routerFor = (primary: string, clock: AgentOptions['clock']): ModelRouter => {
+    const cached = clock === undefined ? routers.get(primary) : undefined;
+    if (cached !== undefined) return cached;
+    const chain = [
+      primary,
+      ...validated.config.models.fallbackChain.filter((id) => id !== primary),
+    ];
+    const router = createModelRouter({
+      models: chain.map(modelFor),
+      breakers,
+      ...(options.resilience?.retry ? { retry: options.resilience.retry } : {}),
+      ...(clock ? { clock } : {}),
+    });
+    if (clock === undefined) routers.set(primary, router);
+    return router;
+  };
+  const createModelFor = (id: string): LanguageModel => {
     const separator = id.indexOf(':');
     const type = id.slice(0, separator) as ProviderType;
     const factory = registry.provider(type);
@@ -202,17 +240,7 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
           suggestions: ['Leave id out to get a new UUID, or pick another.'],
         });
       }
-      const primary = resolveModelId(requested, validated.config.models);
-      const chain = [
-        primary,
-        ...validated.config.models.fallbackChain.filter((id) => id !== primary),
-      ];
-      const router = createModelRouter({
-        models: chain.map(modelFor),
-        breakers,
-        ...(options.resilience?.retry ? { retry: options.resilience.retry } : {}),
-        ...(rest.clock ? { clock: rest.clock } : {}),
-      });
+      const router = routerFor(resolveModelId(requested, validated.config.models), rest.clock);
       const agent = createAgent({
         ...rest,
         model: router,
@@ -222,7 +250,7 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
       // Registered before it starts, so a refused agent never ran.
       agents.add(agent.toInstance());
       if (rest.autoStart !== false) agent.start();
-      live.set(agent.id, agent);
+      hold(agent);
       return agent;
     },
     config: validated.config,
