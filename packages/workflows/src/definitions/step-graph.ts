@@ -99,6 +99,8 @@ export function toStepGraph(definition: StepGraphInput): StepGraph {
   });
   const nodes = [...indexes.keys()];
   const mainFlow = nodes.filter((id) => !memberships.has(id));
+  // A position lookup keeps building the graph linear in the number of steps.
+  const mainFlowPositions = new Map(mainFlow.map((id, position) => [id, position]));
 
   const successor = (id: string, seen: Set<string>): { to: string; joins?: string } => {
     const membership = memberships.get(id);
@@ -112,7 +114,7 @@ export function toStepGraph(definition: StepGraphInput): StepGraph {
     }
     const step = steps[indexes.get(id) ?? -1];
     if (typeof step?.next === 'string') return { to: step.next };
-    const position = mainFlow.indexOf(id);
+    const position = mainFlowPositions.get(id) ?? -1;
     return { to: mainFlow[position + 1] ?? END };
   };
 

@@ -14,7 +14,10 @@ export function runAttempt<T>(
   options: { timeoutMs?: number; outer: AbortSignal; clock: Clock; stepId: string },
 ): Promise<T> {
   const { timeoutMs, outer, clock, stepId } = options;
-  const { controller, signal, dispose } = linkSignals(outer);
+  if (outer.aborted) return Promise.reject(new RunInterrupted());
+  // Without a timeout the attempt's signal would abort exactly when `outer` does, so the work gets
+  // `outer` itself: no signal to create and link on every step.
+  const link = timeoutMs === undefined ? undefined : linkSignals(outer);
   return new Promise<T>((resolve, reject) => {
     let settled = false;
     let timer: unknown;
@@ -23,16 +26,12 @@ export function runAttempt<T>(
       settled = true;
       if (timer !== undefined) clock.clearTimeout(timer);
       outer.removeEventListener('abort', onOuterAbort);
-      dispose();
+      link?.dispose();
       settle();
     };
     const onOuterAbort = () => finish(() => reject(new RunInterrupted()));
-    if (outer.aborted) {
-      finish(() => reject(new RunInterrupted()));
-      return;
-    }
     outer.addEventListener('abort', onOuterAbort, { once: true });
-    if (timeoutMs !== undefined) {
+    if (link !== undefined && timeoutMs !== undefined) {
       timer = clock.setTimeout(() => {
         const error = new AgentryError({
           code: 'timeout',
@@ -40,17 +39,22 @@ export function runAttempt<T>(
           details: { stepId, timeoutMs },
           suggestions: ['Raise the step timeout, or make the handler honour ctx.signal.'],
         });
-        controller.abort(error);
+        link.controller.abort(error);
         finish(() => reject(error));
       }, timeoutMs);
     }
-    Promise.resolve()
-      .then(() => work(signal))
-      .then(
-        (value) => finish(() => resolve(value)),
-        // Handlers may throw anything; it is passed on unchanged and wrapped by the caller.
-        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
-        (error: unknown) => finish(() => reject(error)),
-      );
+    let result: T | Promise<T>;
+    try {
+      result = work(link?.signal ?? outer);
+    } catch (error) {
+      // Handlers may throw anything; it is passed on unchanged and wrapped by the caller.
+      finish(() => reject(error as Error));
+      return;
+    }
+    Promise.resolve(result).then(
+      (value) => finish(() => resolve(value)),
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+      (error: unknown) => finish(() => reject(error)),
+    );
   });
 }

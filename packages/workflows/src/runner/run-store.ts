@@ -9,9 +9,18 @@ import type { RunRecord } from './runner-types.js';
 
 /** The store key of a run record. @internal */
 export const runKey = (runId: string) => storeKey('workflow-run', runId);
-/** The store key of one journal entry; the sequence number is padded so keys sort in order. @internal */
-export const journalKey = (runId: string, seq: number) =>
-  storeKey('workflow-journal', runId, String(seq).padStart(10, '0'));
+/** The store key prefix of a run's journal entries. @internal */
+export const journalPrefix = (runId: string) => storeKeyPrefix('workflow-journal', runId);
+/**
+ * The store key of one journal entry under its run's {@link journalPrefix}; the sequence number is
+ * padded so keys sort in order.
+ *
+ * @internal
+ */
+export const journalKeyAt = (prefix: string, seq: number) =>
+  `${prefix}${String(seq).padStart(10, '0')}`;
+/** The store key of one journal entry. @internal */
+export const journalKey = (runId: string, seq: number) => journalKeyAt(journalPrefix(runId), seq);
 /** The store key of an idempotent start. @internal */
 export const startKey = (workflowId: string, idempotencyKey: string) =>
   storeKey('workflow-start', workflowId, idempotencyKey);
@@ -30,7 +39,7 @@ export async function listAll(store: StateStore, prefix: string) {
 
 /** Reads a run's journal in order. @internal */
 export async function readJournal(store: StateStore, runId: string): Promise<JournalEntry[]> {
-  const entries = await listAll(store, storeKeyPrefix('workflow-journal', runId));
+  const entries = await listAll(store, journalPrefix(runId));
   return entries.map((entry) => {
     if (entry.kind !== journalEntryKind || entry.schemaVersion !== runnerSchemaVersion) {
       throw unsupported(entry.key, entry.kind, entry.schemaVersion);

@@ -1,0 +1,124 @@
+import { AgentryError, findSerializationProblem } from '@agentry/core';
+import { disarmDeadline } from './arm-deadlines.js';
+import { bareContext, launch } from './execute-run.js';
+import type { ResumeDecision } from './journal-entry.js';
+import { assertDefinitionUsable } from './migrate-run.js';
+import { append, loadState } from './run-journal.js';
+import { readRunRecord, runNotFound, updateRunRecord } from './run-store.js';
+import { assertOpen, type RunnerCore } from './runner-core.js';
+import type { ResumeActor, ResumeRequest, RunRecord } from './runner-types.js';
+import { recordFromState } from './sync-run-record.js';
+import { waitForRun } from './wait-for-run.js';
+
+const decisions: readonly ResumeDecision[] = ['retry', 'skip', 'abort'];
+
+/**
+ * `WorkflowRunner.resume`: checks the caller's permission, then records the decision.
+ *
+ * @internal
+ * @throws AgentryError `permission_denied` without the resume permission, and as {@link resumeRun}
+ */
+export async function resumeWithPermission(
+  core: RunnerCore,
+  runId: string,
+  request: ResumeRequest,
+  who: ResumeActor = {},
+): Promise<RunRecord> {
+  const { resumePermission } = core;
+  const permissions = who.permissions ?? [];
+  if (!permissions.includes(resumePermission) && !permissions.includes('*')) {
+    throw new AgentryError({
+      code: 'permission_denied',
+      message: `Resuming run "${runId}" needs the permission "${resumePermission}"${who.actor ? `, which ${who.actor} lacks` : ''}.`,
+      details: { runId, actor: who.actor, required: resumePermission },
+      suggestions: [`Grant "${resumePermission}" to the person who decides.`],
+    });
+  }
+  return resumeRun(core, runId, request, who.actor);
+}
+
+/**
+ * Journals a decision on a run waiting for a person (passing it on to a waiting child run), then
+ * lets the run go on and waits for it.
+ *
+ * @internal
+ * @throws AgentryError `not_found` for an unknown run; `invalid_transition` when it does not wait;
+ *   `validation_failed` for an unknown decision or step, or data that is not JSON;
+ *   `migration_required` when its workflow changed without a migration
+ */
+export async function resumeRun(
+  core: RunnerCore,
+  runId: string,
+  request: ResumeRequest,
+  actor: string | undefined,
+): Promise<RunRecord> {
+  assertOpen(core);
+  const running = core.executions.get(runId);
+  if (running) await running.catch(() => undefined);
+  const found = await readRunRecord(core.store, runId);
+  if (!found) throw runNotFound(runId);
+  const state = await loadState(core, runId);
+  if (state.waiting.size === 0 || state.ended) {
+    throw new AgentryError({
+      code: 'invalid_transition',
+      message: `The run "${runId}" is ${found.record.status}, not waiting for a person, so it cannot be resumed.`,
+      details: { runId, status: found.record.status },
+      suggestions: ['Resume only runs whose status is waiting-for-person.'],
+    });
+  }
+  if (!decisions.includes(request.decision)) {
+    throw new AgentryError({
+      code: 'validation_failed',
+      message: `The decision "${String(request.decision)}" is not one of retry, skip, abort.`,
+      details: { path: ['decision'], value: request.decision },
+      suggestions: ['Resume with decision "retry", "skip" or "abort".'],
+    });
+  }
+  let stepId = request.stepId;
+  if (stepId === undefined) {
+    if (state.waiting.size > 1) {
+      throw new AgentryError({
+        code: 'validation_failed',
+        message: `The run "${runId}" waits at several steps (${[...state.waiting].join(', ')}); name one with stepId.`,
+        details: { runId, waiting: [...state.waiting] },
+        suggestions: ['Pass { stepId } with the decision.'],
+      });
+    }
+    stepId = [...state.waiting][0]!;
+  } else if (!state.waiting.has(stepId)) {
+    throw new AgentryError({
+      code: 'validation_failed',
+      message: `The run "${runId}" does not wait at step "${stepId}" (it waits at ${[...state.waiting].join(', ')}).`,
+      details: { runId, stepId, waiting: [...state.waiting] },
+      suggestions: ['Pass the stepId of a waiting step.'],
+    });
+  }
+  const childRunId = state.steps.get(stepId)?.suspended?.childRunId;
+  if (childRunId !== undefined) {
+    await resumeRun(core, childRunId, { decision: request.decision, data: request.data }, actor);
+    return waitForRun(core, runId);
+  }
+  if (request.data !== undefined) {
+    const problem = findSerializationProblem(request.data);
+    if (problem) {
+      throw new AgentryError({
+        code: 'validation_failed',
+        message: `The resume data is not JSON: ${problem.reason}`,
+        details: { path: ['data', ...problem.path] },
+        suggestions: ['Pass plain JSON data.'],
+      });
+    }
+  }
+  assertDefinitionUsable(core, found.record, state);
+  disarmDeadline(core, runId, stepId);
+  await append(core, bareContext(core, found.record, state), {
+    type: 'run-resume',
+    stepId,
+    decision: request.decision,
+    ...(request.data === undefined ? {} : { data: request.data }),
+    ...(actor === undefined ? {} : { actor }),
+  });
+  await updateRunRecord(core.store, runId, (record) => recordFromState(core, record, state));
+  await launch(core, runId);
+  return waitForRun(core, runId);
+}

@@ -1,0 +1,37 @@
+import type { CompiledWorkflow } from './compile-workflow.js';
+import { journalPrefix } from './run-store.js';
+import type { RunState } from './run-state.js';
+import type { RunRecord } from './runner-types.js';
+
+/** An execution of one run in this process. @internal */
+export interface RunContext {
+  runId: string;
+  workflowId: string;
+  workflow: CompiledWorkflow;
+  state: RunState;
+  signal: AbortSignal;
+  /** The outputs of the steps met so far in this execution, by step id, for references. */
+  outputs: Record<string, unknown>;
+  parentRunId?: string;
+  /** The store key prefix of the run's journal entries, built once per run rather than per entry. */
+  journalPrefix: string;
+}
+
+/** The context of a run of `workflow` whose record and folded journal were read. @internal */
+export function createRunContext(
+  record: RunRecord,
+  workflow: CompiledWorkflow,
+  state: RunState,
+  signal: AbortSignal,
+): RunContext {
+  return {
+    runId: record.runId,
+    workflowId: record.workflowId,
+    workflow,
+    state,
+    signal,
+    outputs: {},
+    ...(record.parent ? { parentRunId: record.parent.runId } : {}),
+    journalPrefix: journalPrefix(record.runId),
+  };
+}

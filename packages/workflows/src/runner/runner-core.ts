@@ -1,0 +1,147 @@
+import { setMaxListeners } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import {
+  AgentryError,
+  systemClock,
+  type CircuitBreaker,
+  type Clock,
+  type StateStore,
+} from '@agentry/core';
+import { Subject } from 'rxjs';
+import type { ConditionPredicate, WorkflowDefinition } from '../definitions/index.js';
+import { compileWorkflow, type CompiledWorkflow } from './compile-workflow.js';
+import type {
+  RunAgent,
+  RunEvent,
+  RunMigration,
+  RunRecord,
+  TaskHandler,
+  WorkflowRunnerOptions,
+} from './runner-types.js';
+
+/**
+ * What every part of one runner shares: its options with their defaults, the registered
+ * workflows, the runs executing in this process and the timers and breakers they use.
+ *
+ * @internal
+ */
+export interface RunnerCore {
+  store: StateStore;
+  handlers: Record<string, TaskHandler>;
+  predicates: Record<string, ConditionPredicate>;
+  runAgent: RunAgent | undefined;
+  clock: Clock;
+  random: () => number;
+  generateId: () => string;
+  defaults: NonNullable<WorkflowRunnerOptions['defaults']>;
+  humanIntervention: NonNullable<WorkflowRunnerOptions['humanIntervention']>;
+  maxFallbackRounds: number | undefined;
+  resumePermission: string;
+  migrations: RunMigration[];
+  definitions: Record<string, WorkflowDefinition>;
+  events: Subject<RunEvent>;
+  /** Executions in this process, by run id; each settles with the run's record. */
+  executions: Map<string, Promise<RunRecord>>;
+  runControllers: Map<string, AbortController>;
+  /** Deadline timers of waiting steps, by `<runId>\0<stepId>`. */
+  deadlineTimers: Map<string, unknown>;
+  breakers: Map<string, CircuitBreaker>;
+  /** The tail of each `parallel: false` workflow's queue of runs. */
+  workflowQueues: Map<string, Promise<unknown>>;
+  /** Aborts when the runner closes; every execution links to it. */
+  closing: AbortController;
+  closed: boolean;
+}
+
+/** Resolves the options of `createWorkflowRunner`. @internal */
+export function createRunnerCore(options: WorkflowRunnerOptions): RunnerCore {
+  if (typeof options?.store?.put !== 'function') {
+    throw new AgentryError({
+      code: 'validation_failed',
+      message: 'createWorkflowRunner needs options.store, a StateStore.',
+      details: { path: ['store'] },
+      suggestions: [
+        'Pass createMemoryStore() for tests or createSqliteStore({ path }) for durable runs.',
+      ],
+    });
+  }
+  const registry = options.registry as Record<string, unknown>;
+  const closing = new AbortController();
+  // Every run in progress links to it; many listeners are expected (each run removes its own).
+  setMaxListeners(0, closing.signal);
+  return {
+    store: options.store,
+    handlers: options.handlers ?? {},
+    predicates: options.predicates ?? {},
+    runAgent: options.runAgent,
+    clock: options.clock ?? systemClock,
+    random: options.random ?? Math.random,
+    generateId: options.generateId ?? randomUUID,
+    defaults: options.defaults ?? {},
+    humanIntervention: options.humanIntervention ?? {},
+    maxFallbackRounds: options.maxFallbackRounds,
+    resumePermission: options.resumePermission ?? 'workflows:resume',
+    migrations: options.migrations ?? [],
+    definitions: (isDefinitionMap(registry.workflows) ? registry.workflows : registry) as Record<
+      string,
+      WorkflowDefinition
+    >,
+    events: new Subject<RunEvent>(),
+    executions: new Map(),
+    runControllers: new Map(),
+    deadlineTimers: new Map(),
+    breakers: new Map(),
+    workflowQueues: new Map(),
+    closing,
+    closed: false,
+  };
+}
+
+/** The registered workflow, compiled, or `undefined`. @internal */
+export function lookUpWorkflow(core: RunnerCore, workflowId: string): CompiledWorkflow | undefined {
+  const definition = Object.hasOwn(core.definitions, workflowId)
+    ? core.definitions[workflowId]
+    : undefined;
+  return definition ? compileWorkflow(definition) : undefined;
+}
+
+/**
+ * The registered workflow, compiled.
+ *
+ * @internal
+ * @throws AgentryError `not_found` when no workflow of that id is registered
+ */
+export function findWorkflow(core: RunnerCore, workflowId: string): CompiledWorkflow {
+  const found = lookUpWorkflow(core, workflowId);
+  if (found) return found;
+  throw new AgentryError({
+    code: 'not_found',
+    message: `No workflow "${workflowId}" is registered with the runner (registered: ${Object.keys(core.definitions).join(', ') || 'none'}).`,
+    details: { workflowId },
+    suggestions: ['Register the workflow in the registry passed to createWorkflowRunner.'],
+  });
+}
+
+/**
+ * Throws once the runner is closed.
+ *
+ * @internal
+ * @throws AgentryError `invalid_transition`
+ */
+export function assertOpen(core: RunnerCore): void {
+  if (core.closed)
+    throw new AgentryError({
+      code: 'invalid_transition',
+      message: 'The workflow runner is closed.',
+      suggestions: ['Create a new runner; runs left unfinished are picked up by its recover().'],
+    });
+}
+
+function isDefinitionMap(value: unknown): value is Record<string, WorkflowDefinition> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !('steps' in value && Array.isArray(value.steps))
+  );
+}
