@@ -17,3 +17,4 @@ export type {
 export * from './triggers/index.js';
 export * from './runner/index.js';
 export * from './agents/index.js';
+export * from './handlers/index.js';

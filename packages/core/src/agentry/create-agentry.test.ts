@@ -5,6 +5,7 @@ import { scriptedModel } from '../../test/scripted-model.js';
 import {
   AgentryError,
   createAgentry,
+  createMemoryStore,
   definePlugin,
   type ConfigurationIssue,
   type ModelSettings,
@@ -198,6 +199,52 @@ describe('createAgentry', () => {
     expect(created).toEqual(['gpt-4o', 'gpt-4o-mini']);
     expect(agentry.agents.list()).toHaveLength(0);
     await agentry.shutdown();
+  });
+
+  describe('store', () => {
+    const offering = (plugin: string, name: string, store = createMemoryStore()) =>
+      definePlugin({
+        name: plugin,
+        version: '1.0.0',
+        setup: (host) => host.provideStore(name, store),
+      });
+
+    it('returns the stores plug-ins offer by name, and one memory store of its own', async () => {
+      const durable = createMemoryStore();
+      const agentry = await createAgentry({
+        ...base(),
+        plugins: [testProvider, offering('durable-store', 'sqlite', durable)],
+      });
+      expect(agentry.store('sqlite')).toBe(durable);
+      expect(agentry.store('memory')).toBe(agentry.store('memory'));
+      expect(() => agentry.store('redis')).toThrow(
+        expect.objectContaining({
+          code: 'plugin_missing',
+          message: expect.stringContaining('@agentry/store-redis') as string,
+          details: { store: 'redis', offered: ['memory', 'sqlite'] },
+        }) as Error,
+      );
+      expect(() => agentry.store('constructor')).toThrow(
+        expect.objectContaining({ code: 'plugin_missing' }) as Error,
+      );
+      await agentry.shutdown();
+    });
+
+    it('refuses a second store by one name, and the name memory', async () => {
+      for (const plugins of [
+        [offering('first', 'sqlite'), offering('second', 'sqlite')],
+        [offering('first', 'memory')],
+      ]) {
+        const failure = await createAgentry({
+          ...base(),
+          plugins: [testProvider, ...plugins],
+        }).catch((error: unknown) => error);
+        expect(failure).toMatchObject({
+          code: 'plugin_setup_failed',
+          cause: { code: 'duplicate_id' },
+        });
+      }
+    });
   });
 
   it('refuses agent state that cannot be persisted', async () => {

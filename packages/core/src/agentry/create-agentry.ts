@@ -21,7 +21,7 @@ import type { ModelRouter } from '../agent/model-router-types.js';
 import type { LanguageModel, ModelSettings } from '../model/index.js';
 import type { CircuitBreakerConfig, RetryPolicyWithBackoff } from '../resilience/index.js';
 import { providerPackages, type ProviderType } from '../schemas/provider-type.js';
-import type { StateStore } from '../stores/index.js';
+import { createMemoryStore, type StateStore } from '../stores/index.js';
 import { checkAgent, createAgentDirectory, type AgentDirectory } from './agent-directory.js';
 import { resolveModelId } from './resolve-model-id.js';
 
@@ -77,6 +77,16 @@ export interface Agentry {
    *   `duplicate_id` when the id is taken
    */
   createAgent(options?: AgentryAgentOptions): Agent;
+  /**
+   * The state store of that name: `memory` (one in-memory store per instance, made when first
+   * asked for), or a store a plug-in offers, such as `sqlite` from `@agentry/store-sqlite`'s
+   * `sqliteStore()` plug-in. Configuration names stores this way (the `workflows` section's
+   * `defaults.store`).
+   *
+   * @throws AgentryError `plugin_missing` when no plug-in offers a store by that name, naming the
+   *   package that would
+   */
+  store(name: string): StateStore;
   /** Shuts down every agent it created, then runs the plug-ins' shutdown hooks in reverse order; later calls do nothing. */
   shutdown(): Promise<void>;
 }
@@ -126,6 +136,7 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
     return shutdownPromise;
   };
 
+  const stores = new Map<string, { store: StateStore; plugin: string }>();
   for (const plugin of registry.plugins) {
     if (!plugin.setup) continue;
     try {
@@ -134,6 +145,18 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
         config: validated.config,
         coreVersion: VERSION,
         onShutdown: (hook) => shutdownHooks.push(hook),
+        provideStore: (name, store) => {
+          const taken = name === 'memory' ? '@agentry/core' : stores.get(name)?.plugin;
+          if (taken !== undefined) {
+            throw new AgentryError({
+              code: 'duplicate_id',
+              message: `Plug-in ${plugin.name} offers a state store named "${name}", but ${taken} already does.`,
+              details: { store: name, plugin: plugin.name, owner: taken },
+              suggestions: ['Give one of the stores another name in its plug-in options.'],
+            });
+          }
+          stores.set(name, { store, plugin: plugin.name });
+        },
       });
     } catch (error) {
       await shutdown().catch(() => undefined);
@@ -228,8 +251,27 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
     );
   });
 
+  let memoryStore: StateStore | undefined;
+  const store = (name: string): StateStore => {
+    if (name === 'memory') return (memoryStore ??= createMemoryStore());
+    const offered = stores.get(name);
+    if (offered !== undefined) return offered.store;
+    const known = Object.hasOwn(storePackages, name) ? storePackages[name] : undefined;
+    throw new AgentryError({
+      code: 'plugin_missing',
+      message: `No plug-in offers a state store named "${name}"${known ? `: install ${known} and add its plug-in` : ''}.`,
+      details: { store: name, offered: ['memory', ...stores.keys()] },
+      suggestions: [
+        known
+          ? `Install ${known} and add its plug-in to plugins.`
+          : `Use one of: ${['memory', ...stores.keys()].join(', ')}, or install the plug-in that offers "${name}".`,
+      ],
+    });
+  };
+
   return {
     breakers,
+    store,
     createAgent(agentOptions = {}) {
       const { model: requested, ...rest } = agentOptions;
       if (rest.id !== undefined && agents.has(rest.id)) {
@@ -262,6 +304,13 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
     shutdown,
   };
 }
+
+/** The packages whose plug-ins offer the stores configuration most often names. */
+const storePackages: Readonly<Record<string, string>> = {
+  sqlite: '@agentry/store-sqlite',
+  redis: '@agentry/store-redis',
+  postgres: '@agentry/store-postgres',
+};
 
 async function runHooks(hooks: readonly (() => void | Promise<void>)[]): Promise<void> {
   const failures: unknown[] = [];

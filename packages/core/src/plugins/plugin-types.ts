@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ComplianceCheck, ComplianceFramework } from '../compliance/compliance-types.js';
+import type { StateStore } from '../stores/state-store.js';
 import type { ProviderFactory } from '../model/language-model.js';
 
 /** The configuration section a plug-in owns: a top-level key of the SDK configuration and its schema. */
@@ -38,6 +39,15 @@ export interface PluginHost<TSection = unknown> {
    * Registers work to run when the Agentry instance shuts down, in reverse order of registration.
    */
   onShutdown(hook: () => void | Promise<void>): void;
+  /**
+   * Offers a state store under a name, such as `sqlite`, so that configuration can name it (the
+   * `workflows` section's `defaults.store`, for example) and `agentry.store(name)` returns it. The
+   * plug-in still owns the store: close it in an `onShutdown` hook.
+   *
+   * @throws AgentryError `duplicate_id` when another plug-in already offers a store by that name,
+   *   or the name is `memory` (core's own)
+   */
+  provideStore(name: string, store: StateStore): void;
 }
 
 /** A plug-in, as written by {@link definePlugin}. */

@@ -21,6 +21,7 @@ function testHost(): { host: PluginHost; shutdown(): Promise<void>; hooks: numbe
       onShutdown: (hook) => {
         hooks.push(hook);
       },
+      provideStore: () => undefined,
     },
     async shutdown() {
       for (const hook of hooks.splice(0).reverse()) await hook();

@@ -33,6 +33,7 @@ describe('openaiPlugin', () => {
       config: {},
       coreVersion: packageJson.version,
       onShutdown: (hook) => hooks.push(hook),
+      provideStore: () => undefined,
     } as PluginHost;
     await plugin.setup?.(host);
     const model = plugin.providers![0]!.createModel('gpt-5.4-mini');

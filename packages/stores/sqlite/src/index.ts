@@ -6,4 +6,5 @@
  */
 export { createSqliteStore } from './create-sqlite-store.js';
 export type { SqliteStoreOptions } from './sqlite-store-options.js';
+export { sqliteStore, type SqliteStorePluginOptions } from './sqlite-store-plugin.js';
 export { VERSION } from './version.js';

@@ -4,3 +4,7 @@ export {
   type AgentTaskOutput,
   type AgentTaskRunnerOptions,
 } from './create-agent-task-runner.js';
+export {
+  createConfiguredWorkflowRunner,
+  type ConfiguredWorkflowRunnerOptions,
+} from './create-configured-workflow-runner.js';

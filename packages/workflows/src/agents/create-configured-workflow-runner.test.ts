@@ -1,0 +1,109 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createAgentry, storeKeyPrefix, type Agentry } from '@agentry/core';
+import { sqliteStore } from '@agentry/store-sqlite';
+import {
+  createMockModel,
+  createMockProvider,
+  mockText,
+  providerConfiguration,
+} from '@agentry/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { workflows } from '../workflows-plugin.js';
+import { createConfiguredWorkflowRunner } from './create-configured-workflow-runner.js';
+
+let directory = '';
+const open: { close(): Promise<void> }[] = [];
+beforeEach(() => {
+  directory = mkdtempSync(join(tmpdir(), 'agentry-configured-'));
+});
+afterEach(async () => {
+  for (const item of open.splice(0).reverse()) await item.close();
+  rmSync(directory, { recursive: true, force: true });
+});
+
+const greet = {
+  id: 'greet',
+  name: 'Greet',
+  triggers: [{ type: 'manual' }],
+  errorHandling: { retryAttempts: 1, backoffStrategy: 'fixed', fallbackAction: 'abort' },
+  steps: [
+    {
+      id: 'write',
+      name: 'Write',
+      type: 'task',
+      configuration: { agent: { prompt: 'Greet {{name}}.' } },
+      inputs: { name: { $ref: 'input.name' } },
+      next: 'shout',
+    },
+    {
+      id: 'shout',
+      name: 'Shout',
+      type: 'task',
+      configuration: { handler: 'shout' },
+      inputs: { text: { $ref: 'steps.write.output.text' } },
+    },
+  ],
+};
+
+async function agentryWith(section: unknown, withWorkflows = true): Promise<Agentry> {
+  const model = createMockModel({
+    modelId: 'gpt-4o',
+    script: [mockText('Hello, Ada.')],
+    repeat: true,
+  });
+  const agentry = await createAgentry({
+    config: {
+      ...providerConfiguration({
+        type: 'openai',
+        model: 'gpt-4o',
+        authentication: { type: 'api_key', configuration: { apiKey: '${env:MOCK_KEY}' } },
+      }),
+      ...(section === undefined ? {} : { workflows: section }),
+    },
+    env: { MOCK_KEY: ['mock', 'k'.repeat(16)].join('-') },
+    plugins: [
+      { name: 'mock-openai', version: '1.0.0', providers: [createMockProvider({ model })] },
+      sqliteStore({ path: join(directory, 'runs.db') }),
+      ...(withWorkflows ? [workflows()] : []),
+    ],
+  });
+  open.push({ close: () => agentry.shutdown() });
+  return agentry;
+}
+
+describe('createConfiguredWorkflowRunner', () => {
+  it("runs the section's workflows on the store it names, with agent tasks on the instance", async () => {
+    const agentry = await agentryWith({
+      workflows: { greet },
+      defaults: { store: 'sqlite', stepTimeout: 5_000 },
+    });
+    const runner = createConfiguredWorkflowRunner({
+      agentry,
+      handlers: { shout: ({ text }) => String(text).toUpperCase() },
+    });
+    open.push(runner);
+    const result = await runner.run('greet', { name: 'Ada' });
+    expect(result).toMatchObject({ status: 'completed', output: 'HELLO, ADA.' });
+    const stored = await agentry.store('sqlite').list(storeKeyPrefix('workflow-run'));
+    expect(stored.entries.length).toBeGreaterThan(0);
+  });
+
+  it('refuses an instance without a workflows section, and a store no plug-in offers', async () => {
+    const bare = await agentryWith(undefined, false);
+    expect(() => createConfiguredWorkflowRunner({ agentry: bare })).toThrow(
+      expect.objectContaining({
+        code: 'plugin_missing',
+        details: { section: 'workflows' },
+      }) as Error,
+    );
+    const onRedis = await agentryWith({ workflows: { greet }, defaults: { store: 'redis' } });
+    expect(() => createConfiguredWorkflowRunner({ agentry: onRedis })).toThrow(
+      expect.objectContaining({
+        code: 'plugin_missing',
+        message: expect.stringContaining('@agentry/store-redis') as string,
+      }) as Error,
+    );
+  });
+});
