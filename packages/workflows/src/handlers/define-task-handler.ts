@@ -62,7 +62,7 @@ export function defineTaskHandler<TInput = Record<string, unknown>, TOutput = un
     [definedHandler]: true,
     ...(definition.input === undefined ? {} : { input: definition.input }),
     ...(definition.output === undefined ? {} : { output: definition.output }),
-    run: definition.run,
+    run: (input, ctx) => definition.run(input, ctx),
   };
 }
 
@@ -79,7 +79,7 @@ export async function invokeTaskHandler(
   ctx: TaskContext,
 ): Promise<unknown> {
   if (typeof handler === 'function') return handler(input, ctx);
-  const defined = handler as DefinedTaskHandler;
+  const defined = handler;
   const parsedInput = defined.input ? check(defined.input, input, 'input', name, ctx) : input;
   const output = await defined.run(parsedInput, ctx);
   return defined.output ? check(defined.output, output, 'output', name, ctx) : output;

@@ -15,6 +15,7 @@ import { createRun } from './run-journal.js';
 import { readRunRecord } from './run-store.js';
 import type { RunnerCore } from './runner-core.js';
 import { ChildWaiting, RunInterrupted } from './runner-signals.js';
+import { invokeTaskHandler } from '../handlers/define-task-handler.js';
 
 /** One attempt of a task or subgraph step. @internal */
 export interface StepAttempt {
@@ -85,14 +86,17 @@ function callTask(
         suggestions: ['Pass the handler in createWorkflowRunner({ handlers }).'],
       });
     }
-    return handler(input, {
+    const taskContext = {
       signal,
       idempotencyKey: attempt.idempotencyKey,
       attempt: attempt.attempt,
       runId: ctx.runId,
       stepId: step.id,
       workflowId: ctx.workflowId,
-    });
+    };
+    return typeof handler === 'function'
+      ? handler(input, taskContext)
+      : invokeTaskHandler(handler, configuration.handler, input, taskContext);
   }
   if (!core.runAgent) {
     throw new AgentryError({

@@ -9,13 +9,13 @@ import {
 } from '@agentry/core';
 import { Subject } from 'rxjs';
 import type { ConditionPredicate, WorkflowDefinition } from '../definitions/index.js';
+import type { AnyTaskHandler } from '../handlers/define-task-handler.js';
 import { compileWorkflow, type CompiledWorkflow } from './compile-workflow.js';
 import type {
   RunAgent,
   RunEvent,
   RunMigration,
   RunRecord,
-  TaskHandler,
   WorkflowRunnerOptions,
 } from './runner-types.js';
 
@@ -27,7 +27,7 @@ import type {
  */
 export interface RunnerCore {
   store: StateStore;
-  handlers: Record<string, TaskHandler>;
+  handlers: Record<string, AnyTaskHandler>;
   predicates: Record<string, ConditionPredicate>;
   runAgent: RunAgent | undefined;
   clock: Clock;

@@ -9,6 +9,7 @@ import type { Observable } from 'rxjs';
 import type { ConditionPredicate } from '../definitions/index.js';
 import type { WorkflowDefinition } from '../definitions/index.js';
 import type { RunOrigin, StartedRun, WorkflowStarter } from '../workflow-starter.js';
+import type { DefinedTaskHandler } from '../handlers/define-task-handler.js';
 import type { JournalEntry, ResumeDecision } from './journal-entry.js';
 
 /**
@@ -320,7 +321,7 @@ export interface WorkflowRunnerOptions {
       }
     | Record<string, WorkflowDefinition>;
   /** Task handlers by name. */
-  handlers?: Record<string, TaskHandler>;
+  handlers?: Record<string, TaskHandler | DefinedTaskHandler<unknown, unknown>>;
   /** Predicates for `{ op: 'predicate' }` conditions. */
   predicates?: Record<string, ConditionPredicate>;
   /** Runs agent tasks; without it an agent step fails with `plugin_missing`. */
