@@ -6,7 +6,7 @@ import {
   assertStorePut,
   defaultStoreListLimit,
 } from './assert-store-request.js';
-import { compareStoreKeys } from './compare-store-keys.js';
+import { createKeyIndex } from './key-index.js';
 import type { StateStore, StoreListPage, StorePutOptions, StorePutValue } from './state-store.js';
 import { assertStoreKey } from './store-key-schema.js';
 import type { StoredEnvelope } from './stored-envelope.js';
@@ -35,8 +35,8 @@ interface MemoryEntry {
  * fresh copy with JSON's semantics (properties set to `undefined` disappear), exactly as from a
  * database; every operation runs to completion without yielding, so writes are atomic.
  *
- * Listing sorts the matching keys on each call, which suits the thousands of entries a test or a
- * script holds, not millions.
+ * Keys are kept in code point order in sorted chunks, so a write and a page of `list` cost a
+ * binary search (plus the entries returned) however many entries the store holds.
  *
  * `updatedAt` never goes backwards for a key, even when the clock does. After `close()` the entries
  * are dropped and every call rejects with `invalid_transition`.
@@ -52,7 +52,22 @@ interface MemoryEntry {
 export function createMemoryStore(options: MemoryStoreOptions = {}): StateStore {
   const now = options.now ?? (() => new Date());
   const entries = new Map<string, MemoryEntry>();
+  const index = createKeyIndex();
   let closed = false;
+  // Consecutive writes mostly fall in the same millisecond: its ISO text is made once.
+  let lastTime = Number.NaN;
+  let lastIso = '';
+
+  function isoNow(): string {
+    const date = now();
+    const time = date.getTime();
+    if (time !== lastTime) {
+      // Throws for an invalid date, before anything is written.
+      lastIso = date.toISOString();
+      lastTime = time;
+    }
+    return lastIso;
+  }
 
   // Runs an operation synchronously, turning a throw into a rejection, as an async store would.
   function run<TResult>(operation: () => TResult): Promise<TResult> {
@@ -82,7 +97,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): StateStore 
         assertStorePut(key, value, putOptions);
         const current = entries.get(key);
         assertExpectedRevision(key, putOptions.expectedRevision, current?.revision);
-        const time = now().toISOString();
+        const time = isoNow();
         const entry: MemoryEntry = {
           revision: (current?.revision ?? 0) + 1,
           kind: value.kind,
@@ -92,6 +107,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): StateStore 
           updatedAt: current !== undefined && current.updatedAt > time ? current.updatedAt : time,
         };
         entries.set(key, entry);
+        if (current === undefined) index.add(key);
         return toEnvelope(key, entry) as StoredEnvelope<TData>;
       });
     },
@@ -101,7 +117,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): StateStore 
         assertStoreDelete(key, deleteOptions);
         const current = entries.get(key);
         assertExpectedRevision(key, deleteOptions.expectedRevision, current?.revision, 'delete');
-        return entries.delete(key);
+        if (current === undefined) return false;
+        entries.delete(key);
+        index.remove(key);
+        return true;
       });
     },
 
@@ -110,12 +129,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): StateStore 
         assertStoreList(prefix, listOptions);
         const { after } = listOptions;
         const limit = listOptions.limit ?? defaultStoreListLimit;
-        const keys = [...entries.keys()]
-          .filter(
-            (key) =>
-              key.startsWith(prefix) && (after === undefined || compareStoreKeys(key, after) > 0),
-          )
-          .sort(compareStoreKeys);
+        const keys = index.range(prefix, after, limit + 1);
         const page = keys.slice(0, limit);
         const result: StoreListPage = {
           entries: page.map((key) => toEnvelope(key, entries.get(key) as MemoryEntry)),
@@ -128,6 +142,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): StateStore 
     close() {
       closed = true;
       entries.clear();
+      index.clear();
       return Promise.resolve();
     },
   };
