@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { AgentryError, createAgentry } from '@agentry/core';
 import { openaiModels, openaiPlugin } from '@agentry/openai';
 import { sqliteStore } from '@agentry/store-sqlite';
-import { startEmulator, type Emulator } from '@agentry/testing';
+import { providerConfiguration, startEmulator, type Emulator } from '@agentry/testing';
 import { createConfiguredWorkflowRunner, toMermaid, workflows } from '@agentry/workflows';
 import { orderHandlers, orderReview } from './order-review.js';
 
@@ -32,38 +32,16 @@ const emulator: Emulator | undefined = realKey
 const apiKey = realKey ?? `sk-proj-${randomBytes(48).toString('hex').slice(0, 64)}`;
 const directory = mkdtempSync(join(tmpdir(), 'agentry-workflow-demo-'));
 
+// One OpenAI entry and its model (the configuration helper of @agentry/testing writes the rest of
+// the required sections), plus the workflows section.
 const config = {
-  schemaVersion: '1.0.0',
-  authentication: {
-    providers: [
-      {
-        name: 'openai',
-        type: 'openai',
-        ...(emulator ? { endpoint: emulator.baseURL('openai-responses') } : {}),
-        authentication: { type: 'api_key', configuration: { apiKey: '${env:OPENAI_API_KEY}' } },
-        models: [model],
-      },
-    ],
-    oauth2: {
-      clientId: 'agentry-demo',
-      scopes: [],
-      redirectUri: 'http://localhost:3000/oauth/callback',
-      tokenEndpoint: 'https://auth.example.com/oauth2/token',
-    },
-    apiKeyRotation: { enabled: false, rotationInterval: 24, maxAge: 720 },
-  },
-  models: {
-    defaultModel: `openai:${model.name}`,
-    availableModels: { [`openai:${model.name}`]: model },
-    autoDetection: false,
-    fallbackChain: [],
-  },
-  versioning: {
-    semantic: true,
-    autoDetection: false,
-    compatibilityMatrix: [],
-    migrationStrategy: { type: 'automatic', rollbackSupport: true, dataBackup: true },
-  },
+  ...providerConfiguration({
+    type: 'openai',
+    model: model.name,
+    capabilities: model.capabilities,
+    ...(emulator ? { endpoint: emulator.baseURL('openai-responses') } : {}),
+    authentication: { type: 'api_key', configuration: { apiKey: '${env:OPENAI_API_KEY}' } },
+  }),
   workflows: { workflows: { 'order-review': orderReview }, defaults: { store: 'sqlite' } },
 };
 

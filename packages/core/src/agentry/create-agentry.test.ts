@@ -9,6 +9,7 @@ import {
   definePlugin,
   type ConfigurationIssue,
   type ModelSettings,
+  type ProviderFactory,
 } from '../index.js';
 
 const base = () => ({ config: validConfig(), plugins: [testProvider], env: testEnv() });
@@ -23,6 +24,22 @@ async function agentIssues(agents: unknown[]): Promise<ConfigurationIssue[]> {
   }
   throw new Error('expected the agents to be refused');
 }
+
+/** A plug-in serving `openai` with models made by `createModel`. */
+const openaiPlugin = (name: string, createModel: ProviderFactory['createModel']) =>
+  definePlugin({
+    name,
+    version: '1.0.0',
+    providers: [
+      {
+        specificationVersion: 'v1',
+        type: 'openai',
+        models: () => [],
+        validateApiKey: () => undefined,
+        createModel,
+      },
+    ],
+  });
 
 describe('createAgentry', () => {
   it('hands each plug-in its validated section and runs shutdown hooks once, in reverse', async () => {
@@ -110,21 +127,9 @@ describe('createAgentry', () => {
 
   it("creates models with the provider entry's authentication, OAuth2 and rotation settings", async () => {
     const seen: ModelSettings[] = [];
-    const recorder = definePlugin({
-      name: 'agentry-recording-provider',
-      version: '1.0.0',
-      providers: [
-        {
-          specificationVersion: 'v1',
-          type: 'openai',
-          models: () => [],
-          validateApiKey: () => undefined,
-          createModel: (modelId, settings = {}) => {
-            seen.push(settings);
-            return scriptedModel([], modelId, 'openai');
-          },
-        },
-      ],
+    const recorder = openaiPlugin('agentry-recording-provider', (modelId, settings = {}) => {
+      seen.push(settings);
+      return scriptedModel([], modelId, 'openai');
     });
     const token = ['bt', 'y'.repeat(32)].join('-');
     const withEntry = (authentication: unknown): Record<string, any> => {
@@ -165,28 +170,16 @@ describe('createAgentry', () => {
 
   it('creates each model once for all the agents on it', async () => {
     const created: string[] = [];
-    const counting = definePlugin({
-      name: 'agentry-counting-provider',
-      version: '1.0.0',
-      providers: [
-        {
-          specificationVersion: 'v1',
-          type: 'openai',
-          models: () => [],
-          validateApiKey: () => undefined,
-          createModel: (modelId) => {
-            created.push(modelId);
-            return scriptedModel(
-              Array.from({ length: 200 }, () => ({
-                content: [{ type: 'text' as const, text: 'ok' }],
-                finishReason: 'stop' as const,
-                usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 },
-              })),
-              modelId,
-            );
-          },
-        },
-      ],
+    const counting = openaiPlugin('agentry-counting-provider', (modelId) => {
+      created.push(modelId);
+      return scriptedModel(
+        Array.from({ length: 200 }, () => ({
+          content: [{ type: 'text' as const, text: 'ok' }],
+          finishReason: 'stop' as const,
+          usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 },
+        })),
+        modelId,
+      );
     });
     const agentry = await createAgentry({ ...base(), plugins: [counting] });
     for (let index = 0; index < 150; index += 1) {
