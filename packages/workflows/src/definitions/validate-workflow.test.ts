@@ -80,6 +80,18 @@ describe('validateWorkflow', () => {
     });
   });
 
+  it('reports a condition with an unknown op', () => {
+    const found = validateWorkflow(
+      draft((d) => (d.steps[1].configuration.branches[0].condition = { op: 'eval', code: '1' })),
+    ).problems;
+    expect(found).toContainEqual(
+      expect.objectContaining({
+        code: 'invalid_condition',
+        path: 'steps[1].configuration.branches[0].condition.op',
+      }),
+    );
+  });
+
   describe('references to steps', () => {
     it('reports a $ref to a step that does not exist, with a suggestion', () => {
       const result = validateWorkflow(
