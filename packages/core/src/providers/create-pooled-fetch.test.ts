@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AgentryError } from '../errors/agentry-error.js';
 import { createPooledFetch, type PooledFetch } from './create-pooled-fetch.js';
@@ -182,6 +183,79 @@ describe('createPooledFetch', () => {
     expect(server.open).toBe(0);
     await expect(fetch.close()).resolves.toBeUndefined();
     await expect(fetch(server.url)).rejects.toThrow();
+  });
+
+  it('does send a string body with the headers given and the defaults fetch adds', async () => {
+    const { server, fetch } = await setUp({}, (request, response) => {
+      response.setHeader('x-seen', JSON.stringify(request.headers));
+      response.end('ok');
+    });
+    const response = await fetch(`${server.url}/path?q=1#part`, {
+      method: 'post',
+      headers: new Headers({ 'X-Test': 'yes' }),
+      body: '{"a":1}',
+    });
+    expect(response.status).toBe(200);
+    expect(response.url).toBe(`${server.url}/path?q=1`);
+    expect(await response.text()).toBe('ok');
+    expect(JSON.parse(response.headers.get('x-seen') ?? '{}')).toMatchObject({
+      'x-test': 'yes',
+      'content-type': 'text/plain;charset=UTF-8',
+      accept: '*/*',
+      'accept-encoding': 'gzip, deflate',
+    });
+    expect(server.requests[0]?.body).toBe('{"a":1}');
+  });
+
+  it('does decode a gzip body', async () => {
+    const { server, fetch } = await setUp({}, (_request, response) => {
+      response.setHeader('content-encoding', 'gzip');
+      response.end(gzipSync('squeezed'));
+    });
+    expect(await (await fetch(server.url)).text()).toBe('squeezed');
+  });
+
+  it('does give a null body for a 204 and follow a redirect', async () => {
+    const { server, fetch } = await setUp({}, (request, response) => {
+      if (request.url === '/old') {
+        response.statusCode = 307;
+        response.setHeader('location', '/new');
+        response.end();
+      } else if (request.url === '/empty') {
+        response.statusCode = 204;
+        response.end();
+      } else response.end(`${request.method ?? ''} ${request.url ?? ''}`);
+    });
+    const empty = await fetch(`${server.url}/empty`);
+    expect(empty.status).toBe(204);
+    expect(empty.body).toBeNull();
+    const moved = await fetch(`${server.url}/old`, { method: 'POST', body: 'x' });
+    expect(await moved.text()).toBe('POST /new');
+    expect(moved.redirected).toBe(true);
+  });
+
+  it('does reject with the signal reason when aborted before or during the body', async () => {
+    const { server, fetch } = await setUp({}, (_request, response) => {
+      response.write('first');
+    });
+    const early = new AbortController();
+    early.abort(new Error('early'));
+    await expect(fetch(server.url, { signal: early.signal })).rejects.toThrow('early');
+    const late = new AbortController();
+    const response = await fetch(server.url, { signal: late.signal });
+    const reader = response.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe('first');
+    late.abort(new Error('late'));
+    await expect(reader.read()).rejects.toThrow('late');
+  });
+
+  it('does reject with TypeError when the server cannot be reached', async () => {
+    const { server, fetch } = await setUp({});
+    const url = server.url;
+    await server.close();
+    const failure = await fetch(url).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(TypeError);
+    expect((failure as Error).message).toBe('fetch failed');
   });
 
   it.each([
