@@ -95,7 +95,7 @@ describe('createWorkflowRunner', () => {
       await runner.run('one', {});
       const page = await store.list('');
       expect(new Set(page.entries.map((entry) => `${entry.kind}@${entry.schemaVersion}`))).toEqual(
-        new Set(['workflow-run@1', 'workflow-journal-entry@1']),
+        new Set(['workflow-run@1', 'workflow-journal-entry@2']),
       );
     });
 

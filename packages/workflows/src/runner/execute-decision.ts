@@ -1,7 +1,7 @@
 import { toAgentryError } from '@agentry/core';
 import { evaluateCondition, type DecisionStep } from '../definitions/index.js';
 import type { RunContext } from './run-context.js';
-import { append } from './run-journal.js';
+import { append, stage } from './run-journal.js';
 import type { RunnerCore } from './runner-core.js';
 import { StepFailed } from './runner-signals.js';
 
@@ -40,6 +40,7 @@ export async function executeDecision(
     });
     throw new StepFailed(step.id, failure);
   }
-  await append(core, ctx, { type: 'step-end', stepId: step.id, output });
+  // Written with the run's next entries, before the run does anything further (see stage).
+  stage(core, ctx, { type: 'step-end', stepId: step.id, output });
   return output;
 }

@@ -3,7 +3,7 @@ import type { ParallelStep } from '../definitions/index.js';
 import { executeStep, stepById } from './execute-run.js';
 import { linkSignals } from './link-signals.js';
 import type { RunContext } from './run-context.js';
-import { append } from './run-journal.js';
+import { append, flush, stage } from './run-journal.js';
 import type { RunnerCore } from './runner-core.js';
 import { RunInterrupted, RunSuspended, StepFailed } from './runner-signals.js';
 
@@ -60,6 +60,8 @@ export async function executeParallel(
           throw error;
         }
       }
+      // The branch's last step end may be staged: other branches may wait on it in the journal.
+      await flush(core, ctx);
     }
   };
   const workers = Array.from(
@@ -90,6 +92,7 @@ export async function executeParallel(
       ...(outcome.status === 'failed' ? { error: outcome.error.toJSON() } : {}),
     })),
   };
-  await append(core, ctx, { type: 'step-end', stepId: step.id, output });
+  // Written with the run's next entries, before the run does anything further (see stage).
+  stage(core, ctx, { type: 'step-end', stepId: step.id, output });
   return output;
 }

@@ -7,7 +7,7 @@ import { executeWithPolicy } from './execute-with-policy.js';
 import { linkSignals } from './link-signals.js';
 import { applyMigrations, assertDefinitionUsable } from './migrate-run.js';
 import { createRunContext, type RunContext } from './run-context.js';
-import { append, loadState } from './run-journal.js';
+import { append, flush, loadState } from './run-journal.js';
 import type { RunState } from './run-state.js';
 import { readRunRecord, runNotFound } from './run-store.js';
 import { findWorkflow, lookUpWorkflow, type RunnerCore } from './runner-core.js';
@@ -106,6 +106,7 @@ export async function executeRun(
       output = await executeFlow(core, ctx);
     } catch (error) {
       if (error instanceof RunSuspended) {
+        await flush(core, ctx);
         const synced = await syncRecord(core, runId, state);
         armDeadlines(core, runId, state);
         return synced;
@@ -120,6 +121,9 @@ export async function executeRun(
     return await syncRecord(core, runId, state);
   } catch (error) {
     if (error instanceof RunInterrupted || signal.aborted) {
+      // A step that ended before the interruption stays ended. If the write fails too, the step
+      // is open in the journal and runs again after recovery, as after a crash.
+      await flush(core, ctx).catch(() => undefined);
       return (await readRunRecord(core.store, runId))?.record ?? record;
     }
     throw error;

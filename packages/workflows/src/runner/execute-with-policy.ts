@@ -2,7 +2,7 @@ import { AgentryError, computeBackoffDelay, sleep, toAgentryError } from '@agent
 import type { SubgraphStep, TaskStep } from '../definitions/index.js';
 import { attemptStep, fromJson } from './attempt-step.js';
 import type { RunContext } from './run-context.js';
-import { append } from './run-journal.js';
+import { append, flush, stage } from './run-journal.js';
 import type { StepState } from './run-state.js';
 import type { RunnerCore } from './runner-core.js';
 import {
@@ -31,8 +31,9 @@ export async function executeWithPolicy(
   step: TaskStep | SubgraphStep,
   signal: AbortSignal,
 ): Promise<unknown> {
+  // The start is written with the first attempt, which follows on every path of a new step.
   if (!ctx.state.steps.get(step.id)?.started) {
-    await append(core, ctx, { type: 'step-start', stepId: step.id, stepType: step.type });
+    stage(core, ctx, { type: 'step-start', stepId: step.id, stepType: step.type });
   }
   const { clock } = core;
   const state = ctx.state.steps.get(step.id) as StepState;
@@ -43,7 +44,7 @@ export async function executeWithPolicy(
     if (resume && resume.decision !== 'child-settled') {
       if (resume.decision === 'skip') {
         const output = resume.data ?? null;
-        await append(core, ctx, { type: 'step-end', stepId: step.id, output, skipped: true });
+        stage(core, ctx, { type: 'step-end', stepId: step.id, output, skipped: true });
         return output;
       }
       if (resume.decision === 'abort') {
@@ -70,7 +71,10 @@ export async function executeWithPolicy(
     if (state.retry) await waitUntil(core, state.retry.dueAt, signal);
     const attempt = state.attemptOpen ? state.attempts : state.attempts + 1;
     const childRunId = step.type === 'subgraph' ? `${ctx.runId}/${step.id}/${attempt}` : undefined;
-    if (!(state.attemptOpen && state.suspended?.childRunId !== undefined)) {
+    if (state.attemptOpen && state.suspended?.childRunId !== undefined) {
+      // The attempt waits on its child run and goes on without a new entry.
+      await flush(core, ctx);
+    } else {
       await append(core, ctx, {
         type: 'step-attempt',
         stepId: step.id,
@@ -102,7 +106,8 @@ export async function executeWithPolicy(
       continue;
     }
     if (signal.aborted) throw new RunInterrupted();
-    await append(core, ctx, { type: 'step-end', stepId: step.id, output });
+    // Written with the run's next entries, before the run does anything further (see stage).
+    stage(core, ctx, { type: 'step-end', stepId: step.id, output });
     return output;
   }
 }

@@ -1,7 +1,7 @@
 import type { AgentryErrorJson } from '@agentry/core';
 import type { RunOrigin } from '../workflow-starter.js';
 
-/** The `kind` of journal entries in the store.
+/** The `kind` of journal records in the store.
  *
  * @example
  * ```ts
@@ -13,8 +13,14 @@ export const journalEntryKind = 'workflow-journal-entry';
 export const runRecordKind = 'workflow-run';
 /** The `kind` of idempotent-start records in the store. */
 export const startRecordKind = 'workflow-start';
-/** The shape version of every record the runner writes. */
+/** The shape version of run records and idempotent-start records. */
 export const runnerSchemaVersion = '1';
+/**
+ * The shape version of the journal records the runner writes: `{ entries }`, one or more
+ * consecutive entries written at once, under the key of the first. Version `"1"` records (one
+ * entry each, the data being the entry) are still read.
+ */
+export const journalSchemaVersion = '2';
 
 /** A decision a person (or a deadline) takes on a run waiting for a person.
  *

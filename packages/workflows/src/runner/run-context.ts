@@ -1,4 +1,5 @@
 import type { CompiledWorkflow } from './compile-workflow.js';
+import type { JournalEntry } from './journal-entry.js';
 import { journalPrefix } from './run-store.js';
 import type { RunState } from './run-state.js';
 import type { RunRecord } from './runner-types.js';
@@ -15,6 +16,10 @@ export interface RunContext {
   parentRunId?: string;
   /** The store key prefix of the run's journal entries, built once per run rather than per entry. */
   journalPrefix: string;
+  /** Entries decided but not yet written; the next journal write carries them (see `flush`). */
+  staged: JournalEntry[];
+  /** Settles when every journal write issued so far has; `undefined` when none is in flight. */
+  writing: Promise<unknown> | undefined;
 }
 
 /** The context of a run of `workflow` whose record and folded journal were read. @internal */
@@ -33,5 +38,7 @@ export function createRunContext(
     outputs: {},
     ...(record.parent ? { parentRunId: record.parent.runId } : {}),
     journalPrefix: journalPrefix(record.runId),
+    staged: [],
+    writing: undefined,
   };
 }

@@ -2,6 +2,7 @@ import { AgentryError, type StorePutOptions } from '@agentry/core';
 import type { RunOrigin } from '../workflow-starter.js';
 import {
   journalEntryKind,
+  journalSchemaVersion,
   runRecordKind,
   runnerSchemaVersion,
   type JournalEntry,
@@ -9,18 +10,38 @@ import {
 } from './journal-entry.js';
 import type { RunContext } from './run-context.js';
 import { applyJournalEntry, emptyRunState, type RunState } from './run-state.js';
-import { journalKey, journalKeyAt, readJournal, runKey } from './run-store.js';
+import { journalKey, journalKeyAt, readJournal, runKey, type JournalRecord } from './run-store.js';
 import { findWorkflow, type RunnerCore } from './runner-core.js';
 import type { RunRecord } from './runner-types.js';
 
-// Journal entries and run records are created once: a second runner executing the same run gets
+// Journal records and run records are created once: a second runner executing the same run gets
 // `conflict` and stops.
 const createOnly: StorePutOptions = Object.freeze({ expectedRevision: null });
 
 /**
- * Appends an entry to the run's journal and waits until the store holds it; only then does the
- * run's state take it in, so nothing moves on before its fact is durable. `entry` becomes the
- * journaled entry (its `seq` and `at` are set on it): pass a new object.
+ * Decides an entry without writing it yet: it joins the run's next journal write, so a step's end
+ * and the next step's start and attempt reach the store in one atomic write, still before the run
+ * does anything further (calls a handler, waits, returns). Only entries that are followed by a
+ * {@link flush} on every path are staged; `entry` becomes the journaled entry (pass a new object).
+ *
+ * @internal
+ */
+export function stage(core: RunnerCore, ctx: RunContext, entry: NewJournalEntry): JournalEntry {
+  const seq = ctx.state.nextSeq;
+  // Callers pass a fresh literal, so it is completed in place: spreading entries of a dozen
+  // shapes into a new object is one of the costliest operations on a step's path.
+  const full = entry as JournalEntry;
+  full.seq = seq;
+  full.at = core.clock.now();
+  // The state is this execution's view; if the write fails, the execution fails with it.
+  applyJournalEntry(ctx.state, full);
+  ctx.staged.push(full);
+  return full;
+}
+
+/**
+ * Appends an entry to the run's journal, with any staged before it, and waits until the store
+ * holds them all (and every earlier write of the run); only then does the run move on.
  *
  * @internal
  */
@@ -29,21 +50,49 @@ export async function append(
   ctx: RunContext,
   entry: NewJournalEntry,
 ): Promise<JournalEntry> {
-  const seq = ctx.state.nextSeq;
-  // Callers pass a fresh literal, so it is completed in place: spreading entries of a dozen
-  // shapes into a new object is one of the costliest operations on a step's path.
-  const full = entry as JournalEntry;
-  full.seq = seq;
-  full.at = core.clock.now();
-  ctx.state.nextSeq = seq + 1;
+  const full = stage(core, ctx, entry);
+  await flush(core, ctx);
+  return full;
+}
+
+/**
+ * Writes the staged entries as one journal record under the key of the first, and waits until it
+ * and every journal write of the run issued before it are stored. Parallel branches write
+ * concurrently; waiting for the earlier writes too means that when a flush returns, every entry
+ * decided before it is durable, whichever branch decided it.
+ *
+ * @internal
+ */
+export async function flush(core: RunnerCore, ctx: RunContext): Promise<void> {
+  const entries = ctx.staged;
+  if (entries.length === 0) {
+    if (ctx.writing) await ctx.writing;
+    return;
+  }
+  ctx.staged = [];
+  const write = writeRecord(core, ctx, entries);
+  const previous = ctx.writing;
+  const all = previous === undefined ? write : Promise.all([previous, write]);
+  ctx.writing = all;
+  try {
+    await all;
+  } finally {
+    if (ctx.writing === all) ctx.writing = undefined;
+  }
+}
+
+async function writeRecord(
+  core: RunnerCore,
+  ctx: RunContext,
+  entries: JournalEntry[],
+): Promise<void> {
+  const data: JournalRecord = { entries };
   await core.store.put(
-    journalKeyAt(ctx.journalPrefix, seq),
-    { kind: journalEntryKind, schemaVersion: runnerSchemaVersion, data: full },
+    journalKeyAt(ctx.journalPrefix, entries[0]!.seq),
+    { kind: journalEntryKind, schemaVersion: journalSchemaVersion, data },
     createOnly,
   );
-  applyJournalEntry(ctx.state, full);
-  emit(core, full, ctx.runId, ctx.workflowId, ctx.parentRunId);
-  return full;
+  for (const entry of entries) emit(core, entry, ctx.runId, ctx.workflowId, ctx.parentRunId);
 }
 
 /** Publishes a journaled entry on `events$`; no event is built while nobody listens. @internal */
@@ -126,9 +175,10 @@ export async function createRun(
     ...(record.origin ? { origin: record.origin } : {}),
     ...(record.parent ? { parent: record.parent } : {}),
   };
+  const data: JournalRecord = { entries: [entry] };
   await core.store.put(
     journalKey(record.runId, 0),
-    { kind: journalEntryKind, schemaVersion: runnerSchemaVersion, data: entry },
+    { kind: journalEntryKind, schemaVersion: journalSchemaVersion, data },
     createOnly,
   );
   emit(core, entry, record.runId, record.workflowId, record.parent?.runId);

@@ -1,6 +1,7 @@
 import { AgentryError, storeKey, storeKeyPrefix, type StateStore } from '@agentry/core';
 import {
   journalEntryKind,
+  journalSchemaVersion,
   runRecordKind,
   runnerSchemaVersion,
   type JournalEntry,
@@ -39,13 +40,28 @@ export async function listAll(store: StateStore, prefix: string) {
 
 /** Reads a run's journal in order. @internal */
 export async function readJournal(store: StateStore, runId: string): Promise<JournalEntry[]> {
-  const entries = await listAll(store, journalPrefix(runId));
-  return entries.map((entry) => {
-    if (entry.kind !== journalEntryKind || entry.schemaVersion !== runnerSchemaVersion) {
-      throw unsupported(entry.key, entry.kind, entry.schemaVersion);
+  const entries: JournalEntry[] = [];
+  for (const record of await listAll(store, journalPrefix(runId))) {
+    if (record.kind === journalEntryKind && record.schemaVersion === journalSchemaVersion) {
+      entries.push(...(record.data as JournalRecord).entries);
+    } else if (record.kind === journalEntryKind && record.schemaVersion === '1') {
+      // Runners before journal version 2 wrote one entry per record, the data being the entry.
+      entries.push(record.data as JournalEntry);
+    } else {
+      throw unsupported(record.key, record.kind, record.schemaVersion, ['1', journalSchemaVersion]);
     }
-    return entry.data as JournalEntry;
-  });
+  }
+  return entries;
+}
+
+/**
+ * The data of a journal record: consecutive entries of one run, written together under the key
+ * of the first (see {@link journalKeyAt}).
+ *
+ * @internal
+ */
+export interface JournalRecord {
+  entries: JournalEntry[];
 }
 
 /** Reads a run record. @internal */
@@ -56,7 +72,7 @@ export async function readRunRecord(
   const entry = await store.get(runKey(runId));
   if (!entry) return undefined;
   if (entry.kind !== runRecordKind || entry.schemaVersion !== runnerSchemaVersion) {
-    throw unsupported(entry.key, entry.kind, entry.schemaVersion);
+    throw unsupported(entry.key, entry.kind, entry.schemaVersion, [runnerSchemaVersion]);
   }
   return { record: entry.data as RunRecord, revision: entry.revision };
 }
@@ -107,11 +123,16 @@ export function runNotFound(runId: string): AgentryError {
   });
 }
 
-function unsupported(key: string, kind: string, schemaVersion: string): AgentryError {
+function unsupported(
+  key: string,
+  kind: string,
+  schemaVersion: string,
+  supported: readonly string[],
+): AgentryError {
   return new AgentryError({
     code: 'schema_version_unsupported',
-    message: `The entry "${key}" is a ${kind} of schema version ${schemaVersion}, which this runner does not read (it reads version ${runnerSchemaVersion}).`,
-    details: { key, kind, schemaVersion, supported: runnerSchemaVersion },
+    message: `The entry "${key}" is a ${kind} of schema version ${schemaVersion}, which this runner does not read (it reads version ${supported.join(' and ')}).`,
+    details: { key, kind, schemaVersion, supported },
     suggestions: ['Run the runs with the version of @agentry/workflows that wrote them.'],
   });
 }
