@@ -108,7 +108,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): StateStore 
         };
         entries.set(key, entry);
         if (current === undefined) index.add(key);
-        return toEnvelope(key, entry) as StoredEnvelope<TData>;
+        return toWrittenEnvelope(key, entry) as StoredEnvelope<TData>;
       });
     },
 
@@ -158,4 +158,37 @@ function toEnvelope(key: string, entry: MemoryEntry): StoredEnvelope {
     createdAt: entry.createdAt,
     updatedAt: entry.updatedAt,
   };
+}
+
+/**
+ * The envelope `put` returns. Writers seldom read back the data they just wrote, so its copy is
+ * parsed on the first read of `data` (which then becomes a plain property), not on every write:
+ * it is still a fresh copy with JSON's semantics, owned by the caller.
+ */
+function toWrittenEnvelope(key: string, entry: MemoryEntry): StoredEnvelope {
+  const { json } = entry;
+  return {
+    key,
+    revision: entry.revision,
+    kind: entry.kind,
+    schemaVersion: entry.schemaVersion,
+    get data(): unknown {
+      return settleData(this, JSON.parse(json));
+    },
+    set data(value: unknown) {
+      settleData(this, value);
+    },
+    createdAt: entry.createdAt,
+    updatedAt: entry.updatedAt,
+  };
+}
+
+function settleData(envelope: StoredEnvelope, value: unknown): unknown {
+  Object.defineProperty(envelope, 'data', {
+    value,
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
+  return value;
 }

@@ -1,6 +1,7 @@
 import { AgentryError, type Clock } from '@agentry/core';
 import { linkSignals } from './link-signals.js';
 import { RunInterrupted } from './runner-signals.js';
+import { watchAbort } from './watch-abort.js';
 
 /**
  * Runs one attempt under a timeout. The attempt's signal aborts when the timeout passes or
@@ -25,12 +26,11 @@ export function runAttempt<T>(
       if (settled) return;
       settled = true;
       if (timer !== undefined) clock.clearTimeout(timer);
-      outer.removeEventListener('abort', onOuterAbort);
+      unwatch();
       link?.dispose();
       settle();
     };
-    const onOuterAbort = () => finish(() => reject(new RunInterrupted()));
-    outer.addEventListener('abort', onOuterAbort, { once: true });
+    const unwatch = watchAbort(outer, () => finish(() => reject(new RunInterrupted())));
     if (link !== undefined && timeoutMs !== undefined) {
       timer = clock.setTimeout(() => {
         const error = new AgentryError({
