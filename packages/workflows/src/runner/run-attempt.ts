@@ -16,9 +16,8 @@ export function runAttempt<T>(
 ): Promise<T> {
   const { timeoutMs, outer, clock, stepId } = options;
   if (outer.aborted) return Promise.reject(new RunInterrupted());
-  // Without a timeout the attempt's signal would abort exactly when `outer` does, so the work gets
-  // `outer` itself: no signal to create and link on every step.
-  const link = timeoutMs === undefined ? undefined : linkSignals(outer);
+  if (timeoutMs === undefined) return runUntilAborted(work, outer);
+  const link = linkSignals(outer);
   return new Promise<T>((resolve, reject) => {
     let settled = false;
     let timer: unknown;
@@ -27,25 +26,23 @@ export function runAttempt<T>(
       settled = true;
       if (timer !== undefined) clock.clearTimeout(timer);
       unwatch();
-      link?.dispose();
+      link.dispose();
       settle();
     };
     const unwatch = watchAbort(outer, () => finish(() => reject(new RunInterrupted())));
-    if (link !== undefined && timeoutMs !== undefined) {
-      timer = clock.setTimeout(() => {
-        const error = new AgentryError({
-          code: 'timeout',
-          message: `The step "${stepId}" took longer than its timeout of ${timeoutMs} ms; its result, if it comes, is discarded.`,
-          details: { stepId, timeoutMs },
-          suggestions: ['Raise the step timeout, or make the handler honour ctx.signal.'],
-        });
-        link.controller.abort(error);
-        finish(() => reject(error));
-      }, timeoutMs);
-    }
+    timer = clock.setTimeout(() => {
+      const error = new AgentryError({
+        code: 'timeout',
+        message: `The step "${stepId}" took longer than its timeout of ${timeoutMs} ms; its result, if it comes, is discarded.`,
+        details: { stepId, timeoutMs },
+        suggestions: ['Raise the step timeout, or make the handler honour ctx.signal.'],
+      });
+      link.controller.abort(error);
+      finish(() => reject(error));
+    }, timeoutMs);
     let result: T | Promise<T>;
     try {
-      result = work(link?.signal ?? outer);
+      result = work(link.signal);
     } catch (error) {
       // Handlers may throw anything; it is passed on unchanged and wrapped by the caller.
       finish(() => reject(error as Error));
@@ -57,4 +54,46 @@ export function runAttempt<T>(
       (error: unknown) => finish(() => reject(error)),
     );
   });
+}
+
+/**
+ * An attempt without a timeout. Its signal would abort exactly when `outer` does, so the work gets
+ * `outer` itself, and a result that is not a promise needs no watching at all: most steps cost no
+ * signal, listener or timer.
+ */
+function runUntilAborted<T>(
+  work: (signal: AbortSignal) => T | Promise<T>,
+  outer: AbortSignal,
+): Promise<T> {
+  let result: T | Promise<T>;
+  try {
+    result = work(outer);
+  } catch (error) {
+    // Handlers may throw anything; it is passed on unchanged and wrapped by the caller.
+    return Promise.reject(error as Error);
+  }
+  if (!isPromiseLike(result)) return Promise.resolve(result);
+  const pending = result;
+  return new Promise<T>((resolve, reject) => {
+    const unwatch = watchAbort(outer, () => reject(new RunInterrupted()));
+    pending.then(
+      (value) => {
+        unwatch();
+        resolve(value);
+      },
+      (error: unknown) => {
+        unwatch();
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+        reject(error);
+      },
+    );
+  });
+}
+
+function isPromiseLike<T>(value: T | Promise<T>): value is Promise<T> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }

@@ -45,14 +45,9 @@ export function stage(core: RunnerCore, ctx: RunContext, entry: NewJournalEntry)
  *
  * @internal
  */
-export async function append(
-  core: RunnerCore,
-  ctx: RunContext,
-  entry: NewJournalEntry,
-): Promise<JournalEntry> {
-  const full = stage(core, ctx, entry);
-  await flush(core, ctx);
-  return full;
+export function append(core: RunnerCore, ctx: RunContext, entry: NewJournalEntry): Promise<void> {
+  stage(core, ctx, entry);
+  return flush(core, ctx);
 }
 
 /**
@@ -66,32 +61,24 @@ export async function append(
 export async function flush(core: RunnerCore, ctx: RunContext): Promise<void> {
   const entries = ctx.staged;
   if (entries.length === 0) {
-    if (ctx.writing) await ctx.writing;
+    if (ctx.writing !== undefined) await ctx.writing;
     return;
   }
   ctx.staged = [];
-  const write = writeRecord(core, ctx, entries);
+  const data: JournalRecord = { entries };
+  const write = core.store.put(
+    journalKeyAt(ctx.journalPrefix, entries[0]!.seq),
+    { kind: journalEntryKind, schemaVersion: journalSchemaVersion, data },
+    createOnly,
+  );
   const previous = ctx.writing;
-  const all = previous === undefined ? write : Promise.all([previous, write]);
+  const all: Promise<unknown> = previous === undefined ? write : Promise.all([previous, write]);
   ctx.writing = all;
   try {
     await all;
   } finally {
     if (ctx.writing === all) ctx.writing = undefined;
   }
-}
-
-async function writeRecord(
-  core: RunnerCore,
-  ctx: RunContext,
-  entries: JournalEntry[],
-): Promise<void> {
-  const data: JournalRecord = { entries };
-  await core.store.put(
-    journalKeyAt(ctx.journalPrefix, entries[0]!.seq),
-    { kind: journalEntryKind, schemaVersion: journalSchemaVersion, data },
-    createOnly,
-  );
   for (const entry of entries) emit(core, entry, ctx.runId, ctx.workflowId, ctx.parentRunId);
 }
 
