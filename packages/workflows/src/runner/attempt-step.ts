@@ -9,7 +9,7 @@ import {
 import { resolveInputs, type SubgraphStep, type TaskStep } from '../definitions/index.js';
 import { executeRun } from './execute-run.js';
 import { renderPrompt } from './render-prompt.js';
-import { runAttempt } from './run-attempt.js';
+import { isPromiseLike, runAttempt, untilAborted } from './run-attempt.js';
 import type { RunContext } from './run-context.js';
 import { createRun } from './run-journal.js';
 import { readRunRecord } from './run-store.js';
@@ -45,6 +45,16 @@ export async function attemptStep(
     outputs: ctx.outputs,
   });
   const timeoutMs = step.timeout ?? core.defaults.stepTimeout;
+  const breaker = breakerOf(core, ctx, step);
+  if (breaker === undefined && timeoutMs === undefined) {
+    // Most steps: the handler gets the run's signal, and only a pending result is watched.
+    if (attempt.signal.aborted) throw new RunInterrupted();
+    const result = callTask(core, ctx, step, input, attempt, attempt.signal);
+    return toJsonOutput(
+      isPromiseLike(result) ? await untilAborted(result, attempt.signal) : result,
+      step.id,
+    );
+  }
   const work = (signal: AbortSignal) => callTask(core, ctx, step, input, attempt, signal);
   const guarded = () =>
     runAttempt(work, {
@@ -53,7 +63,6 @@ export async function attemptStep(
       clock: core.clock,
       stepId: step.id,
     });
-  const breaker = breakerOf(core, ctx, step);
   const output = breaker
     ? await breaker.execute(guarded, { isFailure: (error) => !(error instanceof RunInterrupted) })
     : await guarded();

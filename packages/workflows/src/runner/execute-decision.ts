@@ -42,5 +42,6 @@ export async function executeDecision(
   }
   // Written with the run's next entries, before the run does anything further (see stage).
   stage(core, ctx, { type: 'step-end', stepId: step.id, output });
+  ctx.outputs[step.id] = output;
   return output;
 }

@@ -194,35 +194,30 @@ export function stepById(ctx: RunContext, stepId: string): WorkflowStep {
 }
 
 /**
- * Executes one step, or returns its journaled output when it already ended.
+ * Executes one step, or returns its journaled output when it already ended. Each kind of step
+ * records its output in `ctx.outputs` before it settles.
  *
  * @internal
  */
-export async function executeStep(
+export function executeStep(
   core: RunnerCore,
   ctx: RunContext,
   step: WorkflowStep,
   signal: AbortSignal,
 ): Promise<unknown> {
   const known = ctx.state.steps.get(step.id);
-  let output: unknown;
   if (known?.ended) {
-    output = known.output;
-  } else {
-    if (signal.aborted) throw new RunInterrupted();
-    switch (step.type) {
-      case 'decision':
-        output = await executeDecision(core, ctx, step);
-        break;
-      case 'parallel':
-        output = await executeParallel(core, ctx, step, signal);
-        break;
-      case 'task':
-      case 'subgraph':
-        output = await executeWithPolicy(core, ctx, step, signal);
-        break;
-    }
+    ctx.outputs[step.id] = known.output;
+    return Promise.resolve(known.output);
   }
-  ctx.outputs[step.id] = output;
-  return output;
+  if (signal.aborted) return Promise.reject(new RunInterrupted());
+  switch (step.type) {
+    case 'decision':
+      return executeDecision(core, ctx, step);
+    case 'parallel':
+      return executeParallel(core, ctx, step, signal);
+    case 'task':
+    case 'subgraph':
+      return executeWithPolicy(core, ctx, step, signal);
+  }
 }

@@ -39,12 +39,16 @@ export async function executeWithPolicy(
   const state = ctx.state.steps.get(step.id) as StepState;
   const idempotencyKey = `${ctx.runId}:${step.id}`;
   for (;;) {
-    if (state.ended) return state.output;
+    if (state.ended) {
+      ctx.outputs[step.id] = state.output;
+      return state.output;
+    }
     const resume = state.resume;
     if (resume && resume.decision !== 'child-settled') {
       if (resume.decision === 'skip') {
         const output = resume.data ?? null;
         stage(core, ctx, { type: 'step-end', stepId: step.id, output, skipped: true });
+        ctx.outputs[step.id] = output;
         return output;
       }
       if (resume.decision === 'abort') {
@@ -108,6 +112,7 @@ export async function executeWithPolicy(
     if (signal.aborted) throw new RunInterrupted();
     // Written with the run's next entries, before the run does anything further (see stage).
     stage(core, ctx, { type: 'step-end', stepId: step.id, output });
+    ctx.outputs[step.id] = output;
     return output;
   }
 }

@@ -72,10 +72,18 @@ function runUntilAborted<T>(
     // Handlers may throw anything; it is passed on unchanged and wrapped by the caller.
     return Promise.reject(error as Error);
   }
-  if (!isPromiseLike(result)) return Promise.resolve(result);
-  const pending = result;
+  return isPromiseLike(result) ? untilAborted(result, outer) : Promise.resolve(result);
+}
+
+/**
+ * Settles as `pending` does, or rejects with `RunInterrupted` as soon as `signal` aborts (a late
+ * result is then dropped).
+ *
+ * @internal
+ */
+export function untilAborted<T>(pending: PromiseLike<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const unwatch = watchAbort(outer, () => reject(new RunInterrupted()));
+    const unwatch = watchAbort(signal, () => reject(new RunInterrupted()));
     pending.then(
       (value) => {
         unwatch();
@@ -90,7 +98,8 @@ function runUntilAborted<T>(
   });
 }
 
-function isPromiseLike<T>(value: T | Promise<T>): value is Promise<T> {
+/** Whether a handler returned something to wait for. @internal */
+export function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return (
     (typeof value === 'object' || typeof value === 'function') &&
     value !== null &&

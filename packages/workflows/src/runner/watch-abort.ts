@@ -1,31 +1,56 @@
-/** The callbacks waiting on each signal, behind one listener per signal. */
-const watchers = new WeakMap<AbortSignal, Set<() => void>>();
+/** A callback waiting on a signal, in a doubly linked list: unlinking allocates nothing. */
+interface Watcher {
+  callback: () => void;
+  previous: Watcher | undefined;
+  next: Watcher | undefined;
+}
+
+/** The watchers of one signal, behind its one listener. */
+interface Watchers {
+  first: Watcher | undefined;
+}
+
+const watched = new WeakMap<AbortSignal, Watchers>();
 
 /**
  * Calls `callback` once when `signal` aborts, and returns the function that stops watching. Each
- * step attempt watches its run's signal: one shared listener per signal and a set entry per
- * attempt cost far less than adding and removing an event listener on every step.
+ * pending step attempt watches its run's signal: one shared listener per signal and a list node
+ * per attempt cost far less than adding and removing an event listener on every step.
  *
  * @internal
  */
 export function watchAbort(signal: AbortSignal, callback: () => void): () => void {
-  let callbacks = watchers.get(signal);
-  if (callbacks === undefined) {
-    const waiting = new Set<() => void>();
-    callbacks = waiting;
-    watchers.set(signal, waiting);
+  let watchers = watched.get(signal);
+  if (watchers === undefined) {
+    const list: Watchers = { first: undefined };
+    watchers = list;
+    watched.set(signal, list);
     signal.addEventListener(
       'abort',
       () => {
-        for (const waiter of [...waiting]) waiter();
-        waiting.clear();
+        let watcher = list.first;
+        list.first = undefined;
+        while (watcher !== undefined) {
+          const { next } = watcher;
+          watcher.previous = undefined;
+          watcher.next = undefined;
+          watcher.callback();
+          watcher = next;
+        }
       },
       { once: true },
     );
   }
-  const set = callbacks;
-  set.add(callback);
+  const list = watchers;
+  const watcher: Watcher = { callback, previous: undefined, next: list.first };
+  if (list.first !== undefined) list.first.previous = watcher;
+  list.first = watcher;
   return () => {
-    set.delete(callback);
+    const { previous, next } = watcher;
+    if (previous !== undefined) previous.next = next;
+    else if (list.first === watcher) list.first = next;
+    if (next !== undefined) next.previous = previous;
+    watcher.previous = undefined;
+    watcher.next = undefined;
   };
 }
