@@ -59,11 +59,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): StateStore 
   let lastIso = '';
 
   function isoNow(): string {
-    const date = now();
-    const time = date.getTime();
+    // Without an injected clock no Date is needed unless the millisecond changed.
+    const date = options.now === undefined ? undefined : now();
+    const time = date === undefined ? Date.now() : date.getTime();
     if (time !== lastTime) {
       // Throws for an invalid date, before anything is written.
-      lastIso = date.toISOString();
+      lastIso = (date ?? new Date(time)).toISOString();
       lastTime = time;
     }
     return lastIso;
@@ -72,15 +73,31 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): StateStore 
   // Runs an operation synchronously, turning a throw into a rejection, as an async store would.
   function run<TResult>(operation: () => TResult): Promise<TResult> {
     return new Promise((resolve) => {
-      if (closed)
-        throw new AgentryError({
-          code: 'invalid_transition',
-          message: 'The memory store is closed; it cannot be used any more.',
-          details: { state: 'closed' },
-          suggestions: ['Create a new store with createMemoryStore(), or close the store last.'],
-        });
+      if (closed) throw closedError();
       resolve(operation());
     });
+  }
+
+  function write<TData>(
+    key: string,
+    value: StorePutValue<TData>,
+    putOptions: StorePutOptions,
+  ): StoredEnvelope<TData> {
+    assertStorePut(key, value, putOptions);
+    const current = entries.get(key);
+    assertExpectedRevision(key, putOptions.expectedRevision, current?.revision);
+    const time = isoNow();
+    const entry: MemoryEntry = {
+      revision: (current?.revision ?? 0) + 1,
+      kind: value.kind,
+      schemaVersion: value.schemaVersion,
+      json: JSON.stringify(value.data),
+      createdAt: current?.createdAt ?? time,
+      updatedAt: current !== undefined && current.updatedAt > time ? current.updatedAt : time,
+    };
+    entries.set(key, entry);
+    if (current === undefined) index.add(key);
+    return toWrittenEnvelope(key, entry) as StoredEnvelope<TData>;
   }
 
   return {
@@ -93,23 +110,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): StateStore 
     },
 
     put<TData>(key: string, value: StorePutValue<TData>, putOptions: StorePutOptions = {}) {
-      return run(() => {
-        assertStorePut(key, value, putOptions);
-        const current = entries.get(key);
-        assertExpectedRevision(key, putOptions.expectedRevision, current?.revision);
-        const time = isoNow();
-        const entry: MemoryEntry = {
-          revision: (current?.revision ?? 0) + 1,
-          kind: value.kind,
-          schemaVersion: value.schemaVersion,
-          json: JSON.stringify(value.data),
-          createdAt: current?.createdAt ?? time,
-          updatedAt: current !== undefined && current.updatedAt > time ? current.updatedAt : time,
-        };
-        entries.set(key, entry);
-        if (current === undefined) index.add(key);
-        return toWrittenEnvelope(key, entry) as StoredEnvelope<TData>;
-      });
+      // The busiest call (a workflow journals every step): no closure per write.
+      if (closed) return Promise.reject(closedError());
+      try {
+        return Promise.resolve(write(key, value, putOptions));
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
     },
 
     delete(key, deleteOptions = {}) {
@@ -146,6 +153,15 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): StateStore 
       return Promise.resolve();
     },
   };
+}
+
+function closedError(): AgentryError {
+  return new AgentryError({
+    code: 'invalid_transition',
+    message: 'The memory store is closed; it cannot be used any more.',
+    details: { state: 'closed' },
+    suggestions: ['Create a new store with createMemoryStore(), or close the store last.'],
+  });
 }
 
 function toEnvelope(key: string, entry: MemoryEntry): StoredEnvelope {

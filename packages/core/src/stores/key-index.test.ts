@@ -53,5 +53,20 @@ describe('createKeyIndex', () => {
         expect(index.range(prefix, after, 50)).toEqual(expected);
       }
     });
+
+    it('keeps order when runs of ascending keys interleave, across chunk splits', () => {
+      const index = createKeyIndex();
+      const keys: string[] = [];
+      for (let position = 0; position < 3000; position += 1) {
+        for (const run of ['m', 'a', 'z']) {
+          const key = `${run}:${String(position).padStart(5, '0')}`;
+          keys.push(key);
+          index.add(key);
+        }
+      }
+      const sorted = keys.sort(compareStoreKeys);
+      expect(index.range('', undefined, sorted.length + 1)).toEqual(sorted);
+      expect(index.range('m:', 'm:02998', 10)).toEqual(['m:02999']);
+    });
   });
 });

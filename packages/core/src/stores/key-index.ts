@@ -41,6 +41,21 @@ function comparatorFor(probe: string): Compare {
 /** Creates an empty {@link KeyIndex}. @internal */
 export function createKeyIndex(): KeyIndex {
   let chunks: string[][] = [];
+  // Where the last key was added: keys written in order (a run's journal) go right after it, found
+  // with two comparisons instead of two binary searches.
+  let hintChunk: string[] | undefined;
+  let hintIndex = 0;
+
+  /** Whether `key` belongs exactly at the hint. */
+  function fitsHint(key: string, compare: Compare): boolean {
+    const chunk = hintChunk;
+    if (chunk === undefined || hintIndex === 0 || hintIndex > chunk.length) return false;
+    if (compare(chunk[hintIndex - 1]!, key) >= 0) return false;
+    // At the end of a chunk the hint holds only when no later chunk exists: otherwise the key
+    // might belong in the next one.
+    if (hintIndex === chunk.length) return chunks[chunks.length - 1] === chunk;
+    return compare(chunk[hintIndex]!, key) > 0;
+  }
 
   /** The chunk where `probe` belongs: the first whose last key is not below it, else the last. */
   function chunkFor(probe: string, compare: Compare): number {
@@ -73,16 +88,25 @@ export function createKeyIndex(): KeyIndex {
     add(key) {
       const compare = comparatorFor(key);
       if (chunks.length === 0) {
-        chunks.push([key]);
+        hintChunk = [key];
+        hintIndex = 1;
+        chunks.push(hintChunk);
+        return;
+      }
+      if (fitsHint(key, compare)) {
+        const chunk = hintChunk!;
+        chunk.splice(hintIndex, 0, key);
+        hintIndex += 1;
+        if (chunk.length > maxChunk) split(chunks.indexOf(chunk));
         return;
       }
       const chunkIndex = chunkFor(key, compare);
       const chunk = chunks[chunkIndex]!;
-      chunk.splice(bound(chunk, key, compare, false), 0, key);
-      if (chunk.length > maxChunk) {
-        const half = chunk.length >>> 1;
-        chunks.splice(chunkIndex, 1, chunk.slice(0, half), chunk.slice(half));
-      }
+      const index = bound(chunk, key, compare, false);
+      chunk.splice(index, 0, key);
+      hintChunk = chunk;
+      hintIndex = index + 1;
+      if (chunk.length > maxChunk) split(chunkIndex);
     },
     remove(key) {
       const compare = comparatorFor(key);
@@ -93,6 +117,7 @@ export function createKeyIndex(): KeyIndex {
       if (chunk[index] !== key) return;
       chunk.splice(index, 1);
       if (chunk.length === 0) chunks.splice(chunkIndex, 1);
+      hintChunk = undefined;
     },
     range(prefix, after, limit) {
       let [chunkIndex, index] =
@@ -116,8 +141,16 @@ export function createKeyIndex(): KeyIndex {
     },
     clear() {
       chunks = [];
+      hintChunk = undefined;
     },
   };
+
+  function split(chunkIndex: number): void {
+    const chunk = chunks[chunkIndex]!;
+    const half = chunk.length >>> 1;
+    chunks.splice(chunkIndex, 1, chunk.slice(0, half), chunk.slice(half));
+    hintChunk = undefined;
+  }
 }
 
 /** The first index in `keys` whose key is not below (or, `strict`, above) `probe`. */
