@@ -164,38 +164,66 @@ class Run<TOutput> implements AgentRun<TOutput> {
 
 function iterate(listen: (listener: Listener) => () => void): AsyncIterator<AgentRunPart> {
   const buffer: AgentRunPart[] = [];
+  let read = 0;
   let done = false;
   let failure: unknown;
-  let wake: (() => void) | undefined;
+  // A reader waiting for the next part is handed it straight from the producer, rather than woken
+  // to look at the buffer: one promise per part, which a long answer makes hundreds of.
+  let waiting:
+    | {
+        resolve: (result: IteratorResult<AgentRunPart>) => void;
+        reject: (error: unknown) => void;
+      }
+    | undefined;
+  const settle = (): Promise<IteratorResult<AgentRunPart>> => {
+    if (failure !== undefined) {
+      const error = failure;
+      failure = undefined;
+      return Promise.reject(error as AgentryError);
+    }
+    return Promise.resolve({ value: undefined, done: true });
+  };
   const unlisten = listen({
     next(part) {
-      buffer.push(part);
-      wake?.();
+      if (waiting) {
+        const reader = waiting;
+        waiting = undefined;
+        reader.resolve({ value: part, done: false });
+      } else buffer.push(part);
     },
     end(error) {
       failure = error;
       done = true;
-      wake?.();
+      if (waiting) {
+        const reader = waiting;
+        waiting = undefined;
+        settle().then(reader.resolve, reader.reject);
+      }
     },
   });
-  let read = 0;
   return {
-    async next() {
-      while (read === buffer.length && !done)
-        await new Promise<void>((resolve) => (wake = resolve));
-      wake = undefined;
-      if (read < buffer.length) return { value: buffer[read++]!, done: false };
-      if (failure !== undefined) {
-        const error = failure as AgentryError;
-        failure = undefined;
-        throw error;
+    next() {
+      if (read < buffer.length) {
+        const value = buffer[read]!;
+        read += 1;
+        // The buffer is emptied once read, so that it does not hold a whole answer.
+        if (read === buffer.length) {
+          buffer.length = 0;
+          read = 0;
+        }
+        return Promise.resolve({ value, done: false });
       }
-      return { value: undefined, done: true };
+      if (done) return settle();
+      return new Promise((resolve, reject) => (waiting = { resolve, reject }));
     },
     return() {
       unlisten();
       done = true;
-      read = buffer.length;
+      buffer.length = 0;
+      read = 0;
+      const reader = waiting;
+      waiting = undefined;
+      reader?.resolve({ value: undefined, done: true });
       return Promise.resolve({ value: undefined, done: true });
     },
   };

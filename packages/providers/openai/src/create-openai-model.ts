@@ -8,7 +8,7 @@ import type {
 } from '@agentry/core';
 import type OpenAI from 'openai';
 import { fromChatCompletion } from './chat/from-chat-completion.js';
-import { toChatStreamParts } from './chat/chat-stream-parts.js';
+import { ChatStreamMapper } from './chat/chat-stream-parts.js';
 import { toChatRequest, type ChatRequestSettings } from './chat/to-chat-request.js';
 import type { ClientSource } from './create-client-source.js';
 import type { OpenAIApi } from './openai-provider-options.js';
@@ -93,7 +93,6 @@ export function createOpenAIModel(config: OpenAIModelConfig): LanguageModel {
     try {
       const client = await clients.get(signal);
       const requestOptions = requestOptionsOf(signal, options);
-      let parts: AsyncGenerator<ModelStreamPart>;
       if (api === 'chat') {
         const body = toChatRequest(request, chatSettings);
         const chunks = await client.chat.completions.create(
@@ -104,14 +103,28 @@ export function createOpenAIModel(config: OpenAIModelConfig): LanguageModel {
           },
           requestOptions,
         );
-        parts = toChatStreamParts(chunks, modelId);
-      } else {
-        const body = { ...toResponsesRequest(request, modelId), stream: true as const };
-        parts = toResponsesStreamParts(
-          await client.responses.create(body, requestOptions),
-          modelId,
-        );
+        // The chunks are mapped here rather than through toChatStreamParts, so that each part
+        // crosses one async generator: a long answer streams hundreds of them.
+        const mapper = new ChatStreamMapper(modelId);
+        const parts: ModelStreamPart[] = [];
+        for await (const chunk of chunks) {
+          mapper.push(chunk, parts);
+          for (let index = 0; index < parts.length; index += 1) {
+            sent = true;
+            yield parts[index]!;
+          }
+          parts.length = 0;
+        }
+        mapper.end(parts);
+        sent = true;
+        yield* parts;
+        return;
       }
+      const body = { ...toResponsesRequest(request, modelId), stream: true as const };
+      const parts = toResponsesStreamParts(
+        await client.responses.create(body, requestOptions),
+        modelId,
+      );
       for await (const part of parts) {
         sent = true;
         yield part;

@@ -29,45 +29,116 @@ export async function* toChatStreamParts(
   chunks: AsyncIterable<ChatCompletionChunk>,
   modelId: string,
 ): AsyncGenerator<ModelStreamPart> {
-  let textOpen = false;
-  let reasoningOpen = false;
-  let refused = false;
-  let finishReason: FinishReason | undefined;
-  let usage: Usage | undefined;
-  let response: { id?: string; modelId?: string } | undefined;
-  const calls = new Map<number, ToolCallState>();
-
+  const mapper = new ChatStreamMapper(modelId);
+  const parts: ModelStreamPart[] = [];
   for await (const chunk of chunks) {
-    response ??= { id: chunk.id, modelId: chunk.model };
-    if (chunk.usage !== undefined && chunk.usage !== null) usage = toChatUsage(chunk.usage);
+    mapper.push(chunk, parts);
+    for (const part of parts) yield part;
+    parts.length = 0;
+  }
+  mapper.end(parts);
+  for (const part of parts) yield part;
+}
+
+/**
+ * The state of one Chat Completions stream: {@link ChatStreamMapper.push} adds the parts of a
+ * chunk to a list, {@link ChatStreamMapper.end} the closing parts. A model's stream calls it from
+ * its own loop, so that each part crosses one async generator rather than two.
+ *
+ * @internal
+ */
+export class ChatStreamMapper {
+  readonly #modelId: string;
+  #textOpen = false;
+  #reasoningOpen = false;
+  #refused = false;
+  #finishReason: FinishReason | undefined;
+  #usage: Usage | undefined;
+  #response: { id?: string; modelId?: string } | undefined;
+  #calls: Map<number, ToolCallState> | undefined;
+
+  constructor(modelId: string) {
+    this.#modelId = modelId;
+  }
+
+  /** Adds the parts `chunk` makes to `parts`. */
+  push(chunk: ChatCompletionChunk, parts: ModelStreamPart[]): void {
+    this.#response ??= { id: chunk.id, modelId: chunk.model };
+    if (chunk.usage !== undefined && chunk.usage !== null) this.#usage = toChatUsage(chunk.usage);
     const choice = chunk.choices[0];
-    if (choice === undefined) continue;
+    if (choice === undefined) return;
     const { delta } = choice;
 
     const reasoning = reasoningTextOf(delta);
     if (reasoning !== undefined) {
-      if (!reasoningOpen) {
-        reasoningOpen = true;
-        yield { type: 'reasoning-start', id: REASONING_ID };
+      if (!this.#reasoningOpen) {
+        this.#reasoningOpen = true;
+        parts.push({ type: 'reasoning-start', id: REASONING_ID });
       }
-      yield { type: 'reasoning-delta', id: REASONING_ID, delta: reasoning };
+      parts.push({ type: 'reasoning-delta', id: REASONING_ID, delta: reasoning });
     }
     // A refusal streams as the answer's text; the finish reason then says content-filter.
-    if (typeof delta.refusal === 'string' && delta.refusal !== '') refused = true;
-    const text = (typeof delta.content === 'string' ? delta.content : '') + (delta.refusal ?? '');
+    const refusal = delta.refusal;
+    if (typeof refusal === 'string' && refusal !== '') this.#refused = true;
+    const content = typeof delta.content === 'string' ? delta.content : '';
+    const text = refusal === undefined || refusal === null ? content : content + refusal;
     if (text !== '') {
-      if (reasoningOpen) {
-        reasoningOpen = false;
-        yield { type: 'reasoning-end', id: REASONING_ID };
+      this.#closeReasoning(parts);
+      if (!this.#textOpen) {
+        this.#textOpen = true;
+        parts.push({ type: 'text-start', id: TEXT_ID });
       }
-      if (!textOpen) {
-        textOpen = true;
-        yield { type: 'text-start', id: TEXT_ID };
-      }
-      yield { type: 'text-delta', id: TEXT_ID, delta: text };
+      parts.push({ type: 'text-delta', id: TEXT_ID, delta: text });
     }
 
-    for (const [position, piece] of (delta.tool_calls ?? []).entries()) {
+    const pieces = delta.tool_calls;
+    if (pieces !== undefined && pieces !== null && pieces.length > 0)
+      this.#toolCalls(pieces, parts);
+    if (choice.finish_reason !== null && choice.finish_reason !== undefined) {
+      this.#finishReason = toChatFinishReason(choice.finish_reason);
+    }
+  }
+
+  /**
+   * Adds the closing parts to `parts`.
+   *
+   * @throws AgentryError `network` when no chunk carried a finish reason
+   */
+  end(parts: ModelStreamPart[]): void {
+    const finishReason = this.#finishReason;
+    if (finishReason === undefined) throw streamEndedEarly(this.#modelId);
+    if (this.#reasoningOpen) parts.push({ type: 'reasoning-end', id: REASONING_ID });
+    if (this.#textOpen) parts.push({ type: 'text-end', id: TEXT_ID });
+    for (const [index, call] of [...(this.#calls ?? [])].sort(([a], [b]) => a - b)) {
+      // A call whose id or name never came still ends, under a made-up id, so its arguments reach
+      // the agent, which reports what is missing.
+      const toolCallId = call.id ?? `call_${index}`;
+      const toolName = call.name ?? '';
+      const input = call.input + call.pending.join('');
+      if (!call.started) parts.push({ type: 'tool-call-start', toolCallId, toolName });
+      parts.push({ type: 'tool-call-end', toolCallId, toolName, input });
+    }
+    const response = this.#response;
+    parts.push({
+      type: 'response-end',
+      finishReason: this.#refused ? 'content-filter' : finishReason,
+      usage: this.#usage ?? { ...UNKNOWN_USAGE },
+      ...(response === undefined ? {} : { response }),
+    });
+  }
+
+  #closeReasoning(parts: ModelStreamPart[]): void {
+    if (!this.#reasoningOpen) return;
+    this.#reasoningOpen = false;
+    parts.push({ type: 'reasoning-end', id: REASONING_ID });
+  }
+
+  #toolCalls(
+    pieces: NonNullable<ChatCompletionChunk.Choice.Delta['tool_calls']>,
+    parts: ModelStreamPart[],
+  ): void {
+    const calls = (this.#calls ??= new Map<number, ToolCallState>());
+    for (const [position, piece] of pieces.entries()) {
       // Some compatible servers send whole calls without an index: their place in the list is it.
       const index = (piece.index as number | undefined) ?? position;
       let call = calls.get(index);
@@ -80,42 +151,17 @@ export async function* toChatStreamParts(
       const argumentsPiece = piece.function?.arguments;
       if (argumentsPiece !== undefined && argumentsPiece !== '') call.pending.push(argumentsPiece);
       if (!call.started && call.id !== undefined && call.name !== undefined) {
-        if (reasoningOpen) {
-          reasoningOpen = false;
-          yield { type: 'reasoning-end', id: REASONING_ID };
-        }
+        this.#closeReasoning(parts);
         call.started = true;
-        yield { type: 'tool-call-start', toolCallId: call.id, toolName: call.name };
+        parts.push({ type: 'tool-call-start', toolCallId: call.id, toolName: call.name });
       }
       if (call.started && call.id !== undefined) {
         for (const pending of call.pending) {
           call.input += pending;
-          yield { type: 'tool-call-delta', toolCallId: call.id, delta: pending };
+          parts.push({ type: 'tool-call-delta', toolCallId: call.id, delta: pending });
         }
         call.pending = [];
       }
     }
-    if (choice.finish_reason !== null && choice.finish_reason !== undefined) {
-      finishReason = toChatFinishReason(choice.finish_reason);
-    }
   }
-
-  if (finishReason === undefined) throw streamEndedEarly(modelId);
-  if (reasoningOpen) yield { type: 'reasoning-end', id: REASONING_ID };
-  if (textOpen) yield { type: 'text-end', id: TEXT_ID };
-  for (const [index, call] of [...calls].sort(([a], [b]) => a - b)) {
-    // A call whose id or name never came still ends, under a made-up id, so its arguments reach
-    // the agent, which reports what is missing.
-    const toolCallId = call.id ?? `call_${index}`;
-    const toolName = call.name ?? '';
-    const input = call.input + call.pending.join('');
-    if (!call.started) yield { type: 'tool-call-start', toolCallId, toolName };
-    yield { type: 'tool-call-end', toolCallId, toolName, input };
-  }
-  yield {
-    type: 'response-end',
-    finishReason: refused ? 'content-filter' : finishReason,
-    usage: usage ?? { ...UNKNOWN_USAGE },
-    ...(response === undefined ? {} : { response }),
-  };
 }
