@@ -193,7 +193,10 @@ function isPlainJson(value: unknown, depth: number): boolean {
       }
       return true;
     }
-    default:
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+    case 'bigint':
       return false;
   }
 }

@@ -115,7 +115,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): StateStore 
       try {
         return Promise.resolve(write(key, value, putOptions));
       } catch (error) {
-        return Promise.reject(error as Error);
+        // Only AgentryErrors are thrown here; they pass through as they are.
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+        return Promise.reject(error);
       }
     },
 

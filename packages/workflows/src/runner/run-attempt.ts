@@ -20,17 +20,16 @@ export function runAttempt<T>(
   const link = linkSignals(outer);
   return new Promise<T>((resolve, reject) => {
     let settled = false;
-    let timer: unknown;
     const finish = (settle: () => void) => {
       if (settled) return;
       settled = true;
-      if (timer !== undefined) clock.clearTimeout(timer);
+      clock.clearTimeout(timer);
       unwatch();
       link.dispose();
       settle();
     };
     const unwatch = watchAbort(outer, () => finish(() => reject(new RunInterrupted())));
-    timer = clock.setTimeout(() => {
+    const timer = clock.setTimeout(() => {
       const error = new AgentryError({
         code: 'timeout',
         message: `The step "${stepId}" took longer than its timeout of ${timeoutMs} ms; its result, if it comes, is discarded.`,
@@ -45,7 +44,8 @@ export function runAttempt<T>(
       result = work(link.signal);
     } catch (error) {
       // Handlers may throw anything; it is passed on unchanged and wrapped by the caller.
-      finish(() => reject(error as Error));
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+      finish(() => reject(error));
       return;
     }
     Promise.resolve(result).then(
@@ -70,7 +70,8 @@ function runUntilAborted<T>(
     result = work(outer);
   } catch (error) {
     // Handlers may throw anything; it is passed on unchanged and wrapped by the caller.
-    return Promise.reject(error as Error);
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+    return Promise.reject(error);
   }
   return isPromiseLike(result) ? untilAborted(result, outer) : Promise.resolve(result);
 }
