@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AgentryError } from '../errors/index.js';
 import { createMemoryStore } from './create-memory-store.js';
+import type { StoredEnvelope } from './stored-envelope.js';
 
 const value = { kind: 'agent', schemaVersion: '1', data: { turns: 0 } };
 
@@ -64,6 +65,28 @@ describe('createMemoryStore', () => {
       const pending = store.put('', value);
       expect(pending).toBeInstanceOf(Promise);
       expect((await rejectionOf(pending)).code).toBe('validation_failed');
+    });
+
+    it('does return data that is a fresh JSON copy the caller may change, however it is read', async () => {
+      const store = createMemoryStore();
+      const data = { nested: { turns: 1 }, dropped: undefined };
+      const written: StoredEnvelope = await store.put('agent:a', { ...value, data });
+      expect({ ...written }).toEqual({
+        key: 'agent:a',
+        revision: 1,
+        kind: 'agent',
+        schemaVersion: '1',
+        data: { nested: { turns: 1 } },
+        createdAt: written.createdAt,
+        updatedAt: written.updatedAt,
+      });
+      const copy = written.data as { nested: { turns: number } };
+      expect(copy).not.toBe(data);
+      expect(written.data).toBe(copy);
+      copy.nested.turns = 2;
+      written.data = 'replaced';
+      expect(written.data).toBe('replaced');
+      expect((await store.get('agent:a'))?.data).toEqual({ nested: { turns: 1 } });
     });
 
     it('does leave the store unchanged when the clock throws', async () => {
