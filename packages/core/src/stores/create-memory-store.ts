@@ -178,27 +178,45 @@ function toEnvelope(key: string, entry: MemoryEntry): StoredEnvelope {
   };
 }
 
+/** Where a written envelope keeps its JSON until `data` is first read; not enumerable. */
+const pendingJson = Symbol('pendingJson');
+
+type WrittenEnvelope = StoredEnvelope & { [pendingJson]?: string };
+
+// One shared accessor for every written envelope: an object literal with its own getter would
+// allocate two closures per write.
+const lazyData: PropertyDescriptor = {
+  get(this: WrittenEnvelope): unknown {
+    return settleData(this, JSON.parse(this[pendingJson] ?? 'null'));
+  },
+  set(this: WrittenEnvelope, value: unknown) {
+    settleData(this, value);
+  },
+  enumerable: true,
+  configurable: true,
+};
+
 /**
  * The envelope `put` returns. Writers seldom read back the data they just wrote, so its copy is
  * parsed on the first read of `data` (which then becomes a plain property), not on every write:
  * it is still a fresh copy with JSON's semantics, owned by the caller.
  */
 function toWrittenEnvelope(key: string, entry: MemoryEntry): StoredEnvelope {
-  const { json } = entry;
-  return {
+  const envelope = {
     key,
     revision: entry.revision,
     kind: entry.kind,
     schemaVersion: entry.schemaVersion,
-    get data(): unknown {
-      return settleData(this, JSON.parse(json));
-    },
-    set data(value: unknown) {
-      settleData(this, value);
-    },
-    createdAt: entry.createdAt,
-    updatedAt: entry.updatedAt,
-  };
+  } as WrittenEnvelope;
+  Object.defineProperty(envelope, 'data', lazyData);
+  envelope.createdAt = entry.createdAt;
+  envelope.updatedAt = entry.updatedAt;
+  Object.defineProperty(envelope, pendingJson, {
+    value: entry.json,
+    enumerable: false,
+    configurable: true,
+  });
+  return envelope;
 }
 
 function settleData(envelope: StoredEnvelope, value: unknown): unknown {
