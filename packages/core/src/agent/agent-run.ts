@@ -166,7 +166,7 @@ function iterate(listen: (listener: Listener) => () => void): AsyncIterator<Agen
   const buffer: AgentRunPart[] = [];
   let read = 0;
   let done = false;
-  let failure: unknown;
+  let failure: AgentryError | undefined;
   // A reader waiting for the next part is handed it straight from the producer, rather than woken
   // to look at the buffer: one promise per part, which a long answer makes hundreds of.
   let waiting:
@@ -179,7 +179,7 @@ function iterate(listen: (listener: Listener) => () => void): AsyncIterator<Agen
     if (failure !== undefined) {
       const error = failure;
       failure = undefined;
-      return Promise.reject(error as AgentryError);
+      return Promise.reject(error);
     }
     return Promise.resolve({ value: undefined, done: true });
   };
@@ -192,7 +192,7 @@ function iterate(listen: (listener: Listener) => () => void): AsyncIterator<Agen
       } else buffer.push(part);
     },
     end(error) {
-      failure = error;
+      failure = error as AgentryError | undefined;
       done = true;
       if (waiting) {
         const reader = waiting;

@@ -80,7 +80,7 @@ export async function sendPooledRequest(
     data = await dispatcher.request({
       origin: url.origin,
       path: url.pathname + url.search,
-      method: method as Dispatcher.HttpMethod,
+      method,
       headers,
       body: body ?? null,
       ...(signal === undefined ? {} : { signal }),
