@@ -234,6 +234,55 @@ describe('createPooledFetch', () => {
     expect(moved.redirected).toBe(true);
   });
 
+  it('follows a redirect as fetch does, sending the request to each server once', async () => {
+    const seen: string[] = [];
+    const other = await startServer((request, response) => {
+      seen.push(
+        `other ${request.method ?? ''} ${request.url ?? ''} ${String(request.headers.authorization)}`,
+      );
+      response.end('elsewhere');
+    });
+    cleanups.push(() => other.close());
+    const { server, fetch } = await setUp({}, (request, response) => {
+      seen.push(
+        `${request.method ?? ''} ${request.url ?? ''} ${String(request.headers.authorization)}`,
+      );
+      const to: Record<string, string> = {
+        '/create': '/created',
+        '/away': `${other.url}/landing`,
+        '/loop': '/loop',
+        '/file': 'file:///etc/passwd',
+      };
+      const location = to[request.url ?? ''];
+      if (location === undefined) return void response.end(`${request.method ?? ''} done`);
+      response.statusCode = request.url === '/create' ? 303 : 307;
+      response.setHeader('location', location);
+      response.end();
+    });
+    const headers = { authorization: 'Bearer t0ken', 'content-type': 'application/json' };
+
+    // A 303 after a POST: the POST is sent once, then the new place is fetched with GET.
+    const created = await fetch(`${server.url}/create`, { method: 'POST', body: '{}', headers });
+    expect(await created.text()).toBe('GET done');
+    expect(created.redirected).toBe(true);
+    expect(created.url).toBe(`${server.url}/created`);
+    expect(seen.splice(0)).toEqual(['POST /create Bearer t0ken', 'GET /created Bearer t0ken']);
+    expect(server.requests.map((request) => request.body)).toEqual(['{}', '']);
+
+    // Another origin gets the request without its credentials.
+    const away = await fetch(`${server.url}/away`, { method: 'POST', body: '{}', headers });
+    expect(await away.text()).toBe('elsewhere');
+    expect(seen.splice(0)).toEqual(['POST /away Bearer t0ken', 'other POST /landing undefined']);
+
+    // Too many redirects, or one to a scheme that is not http(s), fail as fetch fails.
+    for (const path of ['/loop', '/file']) {
+      const failure = await fetch(`${server.url}${path}`).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(TypeError);
+      expect((failure as Error).message).toBe('fetch failed');
+    }
+    expect(seen.filter((line) => line.startsWith('GET /loop'))).toHaveLength(21);
+  });
+
   it('does reject with the signal reason when aborted before or during the body', async () => {
     const { server, fetch } = await setUp({}, (_request, response) => {
       response.write('first');

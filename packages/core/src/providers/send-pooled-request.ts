@@ -6,6 +6,17 @@ import type { Dispatcher } from 'undici';
 export type DirectBody = string | Uint8Array | null | undefined;
 
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
+const maxRedirects = 20;
+// Headers that describe a body, dropped with it when a redirect turns the request into a GET.
+const bodyHeaders = [
+  'content-type',
+  'content-length',
+  'content-encoding',
+  'content-language',
+  'content-location',
+];
+// Headers that carry credentials, never sent on to another origin.
+const credentialHeaders = ['authorization', 'proxy-authorization', 'cookie'];
 const nullBodyStatuses = new Set([101, 103, 204, 205, 304]);
 const normalizedMethods: Record<string, string> = {
   delete: 'DELETE',
@@ -51,10 +62,12 @@ export function isDirectRequest(
  * Sends one request through undici's dispatcher API and answers with a standard `Response`, as
  * `fetch` would: default `accept`, `accept-encoding` and `content-type` headers, a gzip, deflate
  * or brotli body decoded, a null body for HEAD and null-body statuses, `TypeError: fetch failed`
- * (with the cause) when the request cannot be sent, the signal's reason when it aborts. A redirect
- * is handed to `follow`, which sends the request again through `fetch` so that its rules for
- * redirects apply. This skips the fetch algorithm's own bookkeeping, which costs several times
- * what the request itself does.
+ * (with the cause) when the request cannot be sent, the signal's reason when it aborts. Redirects
+ * are followed by fetch's rules (at most 20; a POST answered 301 or 302, and anything but GET or
+ * HEAD answered 303, goes on as a GET without its body; credentials never go to another origin),
+ * each server receiving the request once. A URL that is not http(s) is handed to `follow`. This
+ * skips the fetch algorithm's own bookkeeping, which costs several times what the request itself
+ * does.
  *
  * @internal
  */
@@ -64,38 +77,53 @@ export async function sendPooledRequest(
   init: RequestInit | undefined,
   follow: () => Promise<Response>,
 ): Promise<Response> {
-  const url = typeof input === 'string' ? new URL(input) : input;
+  let url = typeof input === 'string' ? new URL(input) : input;
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return follow();
   const signal = init?.signal ?? undefined;
   if (signal?.aborted === true) throw signal.reason;
-  const method = toMethod(init?.method);
-  const body = (init?.body ?? undefined) as DirectBody;
+  let method = toMethod(init?.method);
+  let body = (init?.body ?? undefined) as DirectBody;
   const headers = toHeaderRecord(init?.headers);
   if (typeof body === 'string' && headers['content-type'] === undefined)
     headers['content-type'] = 'text/plain;charset=UTF-8';
   headers.accept ??= '*/*';
   headers['accept-encoding'] ??= url.protocol === 'https:' ? 'br, gzip, deflate' : 'gzip, deflate';
   let data: Dispatcher.ResponseData;
-  try {
-    data = await dispatcher.request({
-      origin: url.origin,
-      path: url.pathname + url.search,
-      method,
-      headers,
-      body: body ?? null,
-      ...(signal === undefined ? {} : { signal }),
-    });
-  } catch (error) {
-    // The signal may have aborted while the request was under way.
-    if (isAborted(signal)) throw signal!.reason;
-    throw new TypeError('fetch failed', { cause: error });
-  }
-  const status = data.statusCode;
-  if (redirectStatuses.has(status) && data.headers.location !== undefined) {
+  let redirected = false;
+  for (let redirects = 0; ; redirects += 1) {
+    try {
+      data = await dispatcher.request({
+        origin: url.origin,
+        path: url.pathname + url.search,
+        method,
+        headers,
+        body: body ?? null,
+        ...(signal === undefined ? {} : { signal }),
+      });
+    } catch (error) {
+      // The signal may have aborted while the request was under way.
+      if (isAborted(signal)) throw signal!.reason;
+      throw new TypeError('fetch failed', { cause: error });
+    }
+    const location = data.headers.location;
+    if (!redirectStatuses.has(data.statusCode) || typeof location !== 'string') break;
     // Read off rather than destroyed, so that the connection stays in the pool.
     data.body.dump().catch(() => undefined);
-    return follow();
+    const next = redirectTarget(url, location, redirects);
+    const status = data.statusCode;
+    if (
+      ((status === 301 || status === 302) && method === 'POST') ||
+      (status === 303 && method !== 'GET' && method !== 'HEAD')
+    ) {
+      method = 'GET';
+      body = undefined;
+      for (const name of bodyHeaders) delete headers[name];
+    }
+    if (next.origin !== url.origin) for (const name of credentialHeaders) delete headers[name];
+    url = next;
+    redirected = true;
   }
+  const status = data.statusCode;
   const responseHeaders = new Headers();
   for (const name in data.headers) {
     const value = data.headers[name];
@@ -111,7 +139,27 @@ export async function sendPooledRequest(
     headers: responseHeaders,
   });
   Object.defineProperty(response, 'url', { value: url.hash === '' ? url.href : withoutHash(url) });
+  if (redirected) Object.defineProperty(response, 'redirected', { value: true });
   return response;
+}
+
+/** Where a redirect leads, refused as fetch refuses it: too many, or not http(s). */
+function redirectTarget(from: URL, location: string, redirects: number): URL {
+  let next: URL;
+  try {
+    next = new URL(location, from);
+  } catch (error) {
+    throw new TypeError('fetch failed', { cause: error });
+  }
+  if (next.protocol !== 'http:' && next.protocol !== 'https:')
+    throw new TypeError('fetch failed', {
+      cause: new Error(`A redirect leads to ${next.protocol}, which is not http(s).`),
+    });
+  if (redirects >= maxRedirects)
+    throw new TypeError('fetch failed', {
+      cause: new Error('The request was redirected too many times.'),
+    });
+  return next;
 }
 
 function toMethod(method: string | undefined): string {
