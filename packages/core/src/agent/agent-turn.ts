@@ -222,7 +222,9 @@ export async function executeTurn(
         messages: state.messages.concat(kept),
         status: final ? 'idle' : state.status,
       };
-      await commit(host, next, kept, pendingModel.concat(stepModel));
+      // Without a store nothing is awaited: a turn's step then resumes without another hop.
+      const saving = commit(host, next, kept, pendingModel.concat(stepModel));
+      if (saving !== undefined) await saving;
       for (const message of stepMessages) added.push(message);
       pending = [];
       pendingModel = [];
@@ -297,12 +299,13 @@ function buildUserMessage(
   return { message, model: toModelMessages([message])[0]! };
 }
 
-async function commit(
+/** Keeps a step: checks `maxMemory`, then saves (returning the save's promise) when there is a store. */
+function commit(
   host: TurnHost,
   next: AgentState,
   added: readonly Message[],
   addedModel: readonly ModelMessage[],
-): Promise<void> {
+): Promise<void> | undefined {
   // The size is kept up to date message by message: kept messages never change, so only the new
   // ones and the memory are measured.
   let messageBytes = host.stateBytes;
@@ -319,17 +322,31 @@ async function commit(
     });
   }
   const store = host.options.store;
-  if (store) {
-    // The agent builds its state from checked parts (tool outputs are checked for serializability),
-    // so the JSON form is the instance with dates as ISO strings: what agentInstanceSchema encodes.
-    const data = JSON.parse(JSON.stringify(host.toInstance(next))) as unknown;
-    const saved = await store.put(
+  if (!store) {
+    keep(host, next, addedModel, messageBytes);
+    return undefined;
+  }
+  // The agent builds its state from checked parts (tool outputs are checked for serializability),
+  // so the JSON form is the instance with dates as ISO strings: what agentInstanceSchema encodes.
+  const data = JSON.parse(JSON.stringify(host.toInstance(next))) as unknown;
+  return store
+    .put(
       storeKey('agent', host.agentId),
       { kind: 'agent', schemaVersion: AGENT_SCHEMA_VERSION, data },
       { expectedRevision: host.revision ?? null },
-    );
-    host.revision = saved.revision;
-  }
+    )
+    .then((saved) => {
+      host.revision = saved.revision;
+      keep(host, next, addedModel, messageBytes);
+    });
+}
+
+function keep(
+  host: TurnHost,
+  next: AgentState,
+  addedModel: readonly ModelMessage[],
+  messageBytes: number,
+): void {
   host.stateBytes = messageBytes;
   host.setState(next, addedModel);
 }

@@ -86,7 +86,7 @@ async function attemptStep(
     options.connections.tryAcquire() ??
     (await options.connections.acquire({ signal: info.signal }));
   try {
-    const callOptions = new CallOptions(info);
+    const callOptions = callOptionsOf(info);
     let served = model;
     let stream: AsyncIterable<ModelStreamPart>;
     if (options.middleware.length === 0) stream = model.stream(options.request, callOptions);
@@ -223,25 +223,17 @@ async function callThroughMiddleware(
 }
 
 /**
- * A model call's options. `signal` is an own, enumerable accessor, so that spreading the options
+ * A model call's options. `signal` is an own, enumerable getter, so that spreading the options
  * (as middleware does to add headers) keeps it, but the attempt's signal is made only when a
- * model or middleware reads it.
+ * model or middleware reads it. An object literal with a getter costs an allocation; defining the
+ * accessor on an instance instead moves the object to a slow dictionary shape on every call.
  */
-class CallOptions implements ModelCallOptions {
-  declare readonly signal: AbortSignal;
-  static readonly #signal: PropertyDescriptor = {
-    get(this: CallOptions) {
-      return this.#attempt.signal;
+function callOptionsOf(attempt: RouterAttempt): ModelCallOptions {
+  return {
+    get signal() {
+      return attempt.signal;
     },
-    enumerable: true,
-    configurable: true,
   };
-  readonly #attempt: RouterAttempt;
-
-  constructor(attempt: RouterAttempt) {
-    this.#attempt = attempt;
-    Object.defineProperty(this, 'signal', CallOptions.#signal);
-  }
 }
 
 type OutputPart = TextPart | ReasoningPart | ToolCallPart;

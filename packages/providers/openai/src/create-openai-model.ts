@@ -7,6 +7,7 @@ import type {
   ModelStreamPart,
 } from '@agentry/core';
 import type OpenAI from 'openai';
+import type { ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { fromChatCompletion } from './chat/from-chat-completion.js';
 import { ChatStreamMapper } from './chat/chat-stream-parts.js';
 import { toChatRequest, type ChatRequestSettings } from './chat/to-chat-request.js';
@@ -41,10 +42,9 @@ function requestOptionsOf(
   signal: AbortSignal | undefined,
   options: ModelCallOptions,
 ): OpenAI.RequestOptions {
-  return {
-    ...(signal === undefined ? {} : { signal }),
-    ...(options.headers === undefined ? {} : { headers: options.headers }),
-  };
+  const headers = options.headers;
+  if (headers === undefined) return signal === undefined ? {} : { signal };
+  return signal === undefined ? { headers } : { signal, headers };
 }
 
 /**
@@ -94,15 +94,11 @@ export function createOpenAIModel(config: OpenAIModelConfig): LanguageModel {
       const client = await clients.get(signal);
       const requestOptions = requestOptionsOf(signal, options);
       if (api === 'chat') {
-        const body = toChatRequest(request, chatSettings);
-        const chunks = await client.chat.completions.create(
-          {
-            ...body,
-            stream: true,
-            stream_options: { ...body.stream_options, include_usage: true },
-          },
-          requestOptions,
-        );
+        // toChatRequest makes a new body each call, so it is completed in place rather than copied.
+        const body = toChatRequest(request, chatSettings) as ChatCompletionCreateParamsStreaming;
+        body.stream = true;
+        body.stream_options = { ...body.stream_options, include_usage: true };
+        const chunks = await client.chat.completions.create(body, requestOptions);
         // The chunks are mapped here rather than through toChatStreamParts, so that each part
         // crosses one async generator: a long answer streams hundreds of them.
         const mapper = new ChatStreamMapper(modelId);
