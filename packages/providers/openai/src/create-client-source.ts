@@ -12,25 +12,43 @@ export interface ClientSource {
 }
 
 /**
+ * Whether this SDK makes its User-Agent in an overridable method. The SDK builds every request's
+ * headers anew, and each default header costs it a removal and an append on a `Headers` object
+ * per request; answering from that method puts the User-Agent where the SDK writes its own, at no
+ * cost. An SDK without the method gets the User-Agent as a default header instead.
+ */
+const hasUserAgentMethod =
+  typeof (OpenAI.prototype as unknown as { getUserAgent?: unknown }).getUserAgent === 'function';
+
+/**
  * Creates a {@link ClientSource}: the credential is read on every call (so rotated keys and
  * refreshed OAuth2 tokens take effect at once) and one client is kept for the latest value, so
- * calls in flight finish on the client they started with.
+ * calls in flight finish on the client they started with. Requests carry `userAgent` as their
+ * User-Agent unless `clientOptions.defaultHeaders` names one.
  *
  * @internal
  */
 export function createClientSource(
   credentials: CredentialSource,
   clientOptions: Omit<ClientOptions, 'apiKey'>,
+  userAgent: string,
 ): ClientSource {
+  const options: Omit<ClientOptions, 'apiKey'> = hasUserAgentMethod
+    ? clientOptions
+    : {
+        ...clientOptions,
+        defaultHeaders: { 'User-Agent': userAgent, ...clientOptions.defaultHeaders },
+      };
+  const getUserAgent = () => userAgent;
   let latest: { value: string; client: OpenAI } | undefined;
   return {
     async get(signal) {
       const credential = await credentials.get(signal === undefined ? {} : { signal });
       if (latest?.value !== credential.value) {
-        latest = {
-          value: credential.value,
-          client: new OpenAI({ ...clientOptions, apiKey: credential.value }),
-        };
+        const client = new OpenAI({ ...options, apiKey: credential.value });
+        if (hasUserAgentMethod)
+          Object.defineProperty(client, 'getUserAgent', { value: getUserAgent });
+        latest = { value: credential.value, client };
       }
       return latest.client;
     },

@@ -30,6 +30,7 @@ export interface OpenAIProvider extends ProviderFactory {
 }
 
 const apis: readonly OpenAIApi[] = ['responses', 'chat'];
+const USER_AGENT = `OpenAI/JS ${SDK_VERSION} agentry-openai/${VERSION}`;
 
 function checkApi(api: unknown, path: string): OpenAIApi {
   if (apis.includes(api as OpenAIApi)) return api as OpenAIApi;
@@ -132,19 +133,20 @@ export function createOpenAI(options: OpenAIProviderOptions = {}): OpenAIProvide
         ],
       });
     }
-    const clients = createClientSource(credentials.forModel(settings), {
-      maxRetries: 0,
-      logLevel: 'off',
-      ...(fetch === undefined ? {} : { fetch }),
-      ...(endpoint === undefined ? {} : { baseURL: endpoint }),
-      ...(options.organization === undefined ? {} : { organization: options.organization }),
-      ...(options.project === undefined ? {} : { project: options.project }),
-      ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
-      defaultHeaders: {
-        'User-Agent': `OpenAI/JS ${SDK_VERSION} agentry-openai/${VERSION}`,
-        ...options.headers,
+    const clients = createClientSource(
+      credentials.forModel(settings),
+      {
+        maxRetries: 0,
+        logLevel: 'off',
+        ...(fetch === undefined ? {} : { fetch }),
+        ...(endpoint === undefined ? {} : { baseURL: endpoint }),
+        ...(options.organization === undefined ? {} : { organization: options.organization }),
+        ...(options.project === undefined ? {} : { project: options.project }),
+        ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
+        ...(options.headers === undefined ? {} : { defaultHeaders: options.headers }),
       },
-    });
+      USER_AGENT,
+    );
     return guardModel(
       createOpenAIModel({
         modelId,
