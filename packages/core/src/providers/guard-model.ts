@@ -113,18 +113,18 @@ function createGuardedIterator(
     }
   };
 
+  // Made once per stream rather than once per part: a long answer streams hundreds of parts.
+  const onResult = (result: IteratorResult<ModelStreamPart>): IteratorResult<ModelStreamPart> => {
+    if (result.done === true) finish();
+    return result;
+  };
+  const onError = (error: unknown): never => {
+    finish();
+    throw error;
+  };
   const pull = (): Promise<IteratorResult<ModelStreamPart>> => {
     if (done || inner === undefined) return Promise.resolve({ done: true, value: undefined });
-    return inner.next().then(
-      (result) => {
-        if (result.done === true) finish();
-        return result;
-      },
-      (error: unknown) => {
-        finish();
-        throw error;
-      },
-    );
+    return inner.next().then(onResult, onError);
   };
 
   return {
