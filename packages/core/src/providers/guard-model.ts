@@ -37,6 +37,7 @@ export function guardModel(model: LanguageModel): LanguageModel {
   if (guardedModels.has(model)) return model;
   const semaphore = createSemaphore(model.capabilities.maxConcurrency);
   const checksImages = !model.capabilities.supportsVision;
+  const guard: Guard = { model, semaphore, checksImages };
   const guarded: LanguageModel = {
     specificationVersion: model.specificationVersion,
     provider: model.provider,
@@ -54,10 +55,7 @@ export function guardModel(model: LanguageModel): LanguageModel {
         .then((granted) => generateHolding(model, request, options, granted));
     },
     stream(request, options) {
-      return {
-        [Symbol.asyncIterator]: () =>
-          createGuardedIterator(model, semaphore, checksImages, request, options),
-      };
+      return new GuardedStream(guard, request, options);
     },
   };
   guardedModels.add(guarded);
@@ -83,93 +81,126 @@ function generateHolding(
   return response;
 }
 
-function createGuardedIterator(
-  model: LanguageModel,
-  semaphore: Semaphore,
-  checksImages: boolean,
-  request: ModelRequest,
-  options: ModelCallOptions | undefined,
-): AsyncIterator<ModelStreamPart> {
-  let inner: AsyncIterator<ModelStreamPart> | undefined;
-  let release: (() => void) | undefined;
-  let starting: Promise<void> | undefined;
-  let done = false;
+/** What a guarded model's streams share. */
+interface Guard {
+  readonly model: LanguageModel;
+  readonly semaphore: Semaphore;
+  readonly checksImages: boolean;
+}
 
-  const finish = (): void => {
-    done = true;
-    const held = release;
-    release = undefined;
-    held?.();
-  };
+/** A guarded call's stream: each iteration opens the model's stream anew, as the model's would. */
+class GuardedStream implements AsyncIterable<ModelStreamPart> {
+  readonly #guard: Guard;
+  readonly #request: ModelRequest;
+  readonly #options: ModelCallOptions | undefined;
 
-  // Opens the model's stream once a slot is held; a throwing `stream()` gives the slot back.
-  const open = (granted: () => void): void => {
-    release = granted;
-    try {
-      inner = model.stream(request, options)[Symbol.asyncIterator]();
-    } catch (error) {
-      finish();
-      throw error;
-    }
-  };
+  constructor(guard: Guard, request: ModelRequest, options: ModelCallOptions | undefined) {
+    this.#guard = guard;
+    this.#request = request;
+    this.#options = options;
+  }
 
+  [Symbol.asyncIterator](): AsyncIterator<ModelStreamPart> {
+    return new GuardedIterator(this.#guard, this.#request, this.#options);
+  }
+}
+
+/**
+ * The iterator of a guarded stream: a class, so that a stream costs one object and two handlers
+ * rather than a closure per step of its life.
+ */
+class GuardedIterator implements AsyncIterator<ModelStreamPart> {
+  readonly #guard: Guard;
+  readonly #request: ModelRequest;
+  readonly #options: ModelCallOptions | undefined;
+  #inner: AsyncIterator<ModelStreamPart> | undefined;
+  #release: (() => void) | undefined;
+  #starting: Promise<void> | undefined;
+  #done = false;
   // Made once per stream rather than once per part: a long answer streams hundreds of parts.
-  const onResult = (result: IteratorResult<ModelStreamPart>): IteratorResult<ModelStreamPart> => {
-    if (result.done === true) finish();
+  readonly #onResult = (
+    result: IteratorResult<ModelStreamPart>,
+  ): IteratorResult<ModelStreamPart> => {
+    if (result.done === true) this.#finish();
     return result;
   };
-  const onError = (error: unknown): never => {
-    finish();
+  readonly #onError = (error: unknown): never => {
+    this.#finish();
     throw error;
   };
-  const pull = (): Promise<IteratorResult<ModelStreamPart>> => {
-    if (done || inner === undefined) return Promise.resolve({ done: true, value: undefined });
-    return inner.next().then(onResult, onError);
-  };
 
-  return {
-    next() {
-      if (done) return Promise.resolve({ done: true, value: undefined });
-      if (inner !== undefined) return pull();
-      if (starting !== undefined) return starting.then(pull);
-      if (checksImages) {
-        const refusal = findImageRefusal(model, request);
-        if (refusal !== undefined) {
-          done = true;
-          return Promise.reject(refusal);
-        }
+  constructor(guard: Guard, request: ModelRequest, options: ModelCallOptions | undefined) {
+    this.#guard = guard;
+    this.#request = request;
+    this.#options = options;
+  }
+
+  next(): Promise<IteratorResult<ModelStreamPart>> {
+    if (this.#done) return Promise.resolve({ done: true, value: undefined });
+    if (this.#inner !== undefined) return this.#pull();
+    if (this.#starting !== undefined) return this.#starting.then(() => this.#pull());
+    const { model, semaphore, checksImages } = this.#guard;
+    if (checksImages) {
+      const refusal = findImageRefusal(model, this.#request);
+      if (refusal !== undefined) {
+        this.#done = true;
+        return Promise.reject(refusal);
       }
-      const free = semaphore.tryAcquire();
-      if (free !== undefined) {
-        try {
-          open(free);
-        } catch (error) {
-          // What the model throws is passed on unchanged, whatever its type.
-          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
-          return Promise.reject(error);
-        }
-        return pull();
+    }
+    const free = semaphore.tryAcquire();
+    if (free !== undefined) {
+      try {
+        this.#open(free);
+      } catch (error) {
+        // What the model throws is passed on unchanged, whatever its type.
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+        return Promise.reject(error);
       }
-      starting = semaphore.acquire({ signal: options?.signal }).then(
-        (granted) => {
-          // The consumer gave up (return()) while this call waited for its slot.
-          if (done) granted();
-          else open(granted);
-        },
-        (error: unknown) => {
-          done = true;
-          throw error;
-        },
-      );
-      return starting.then(pull);
-    },
-    return(value?: unknown) {
-      const wasOpen = inner !== undefined && !done;
-      finish();
-      if (wasOpen && inner?.return !== undefined) {
-        return inner.return(value);
-      }
-      return Promise.resolve({ done: true, value: value as undefined });
-    },
-  };
+      return this.#pull();
+    }
+    this.#starting = semaphore.acquire({ signal: this.#options?.signal }).then(
+      (granted) => {
+        // The consumer gave up (return()) while this call waited for its slot.
+        if (this.#done) granted();
+        else this.#open(granted);
+      },
+      (error: unknown) => {
+        this.#done = true;
+        throw error;
+      },
+    );
+    return this.#starting.then(() => this.#pull());
+  }
+
+  return(value?: unknown): Promise<IteratorResult<ModelStreamPart>> {
+    const inner = this.#inner;
+    const wasOpen = inner !== undefined && !this.#done;
+    this.#finish();
+    if (wasOpen && inner.return !== undefined) return inner.return(value);
+    return Promise.resolve({ done: true, value: value as undefined });
+  }
+
+  #finish(): void {
+    this.#done = true;
+    const held = this.#release;
+    this.#release = undefined;
+    held?.();
+  }
+
+  // Opens the model's stream once a slot is held; a throwing `stream()` gives the slot back.
+  #open(granted: () => void): void {
+    this.#release = granted;
+    try {
+      this.#inner = this.#guard.model.stream(this.#request, this.#options)[Symbol.asyncIterator]();
+    } catch (error) {
+      this.#finish();
+      throw error;
+    }
+  }
+
+  #pull(): Promise<IteratorResult<ModelStreamPart>> {
+    const inner = this.#inner;
+    if (this.#done || inner === undefined) return Promise.resolve({ done: true, value: undefined });
+    return inner.next().then(this.#onResult, this.#onError);
+  }
 }
