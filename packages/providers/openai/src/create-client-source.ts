@@ -1,4 +1,4 @@
-import type { CredentialSource } from '@agentry/core';
+import type { Credential, CredentialSource } from '@agentry/core';
 import OpenAI, { type ClientOptions } from 'openai';
 
 /**
@@ -41,16 +41,27 @@ export function createClientSource(
       };
   const getUserAgent = () => userAgent;
   let latest: { value: string; client: OpenAI } | undefined;
+  const clientFor = (credential: Credential): OpenAI => {
+    if (latest?.value !== credential.value) {
+      const client = new OpenAI({ ...options, apiKey: credential.value });
+      if (hasUserAgentMethod)
+        Object.defineProperty(client, 'getUserAgent', { value: getUserAgent });
+      latest = { value: credential.value, client };
+    }
+    return latest.client;
+  };
+  // A fixed credential comes as the same settled promise on every call: the client it gives is
+  // then the same too, and is handed back without another asynchronous step.
+  let lastRead: Promise<Credential> | undefined;
+  let lastClient: Promise<OpenAI> | undefined;
   return {
-    async get(signal) {
-      const credential = await credentials.get(signal === undefined ? {} : { signal });
-      if (latest?.value !== credential.value) {
-        const client = new OpenAI({ ...options, apiKey: credential.value });
-        if (hasUserAgentMethod)
-          Object.defineProperty(client, 'getUserAgent', { value: getUserAgent });
-        latest = { value: credential.value, client };
-      }
-      return latest.client;
+    get(signal) {
+      const read = credentials.get(signal === undefined ? {} : { signal });
+      if (read === lastRead && lastClient !== undefined) return lastClient;
+      const client = read.then(clientFor);
+      lastRead = read;
+      lastClient = client;
+      return client;
     },
   };
 }
