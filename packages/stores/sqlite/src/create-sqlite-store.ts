@@ -17,6 +17,7 @@ import {
 } from '@agentry/core';
 import Database from 'better-sqlite3';
 import { entriesTable, migrateSchema } from './migrate-schema.js';
+import { keep, runPragma } from './native-handles.js';
 import { prefixUpperBound } from './prefix-upper-bound.js';
 import { resolveSqliteStoreOptions, type SqliteStoreOptions } from './sqlite-store-options.js';
 import { toStoreError } from './to-store-error.js';
@@ -83,7 +84,7 @@ export function createSqliteStore(options: SqliteStoreOptions): StateStore {
   const database = openDatabase(path, readonly, busyTimeoutMs);
   try {
     if (path !== ':memory:' && !readonly) {
-      const mode = database.pragma('journal_mode = WAL', { simple: true }) as string;
+      const mode = runPragma(database, 'journal_mode = WAL') as string;
       if (mode !== 'wal')
         throw new AgentryError({
           code: 'permission_denied',
@@ -92,7 +93,7 @@ export function createSqliteStore(options: SqliteStoreOptions): StateStore {
           suggestions: ['Place the database on a local file system, not a network share.'],
         });
     }
-    database.pragma(`synchronous = ${synchronous.toUpperCase()}`);
+    runPragma(database, `synchronous = ${synchronous.toUpperCase()}`);
     migrateSchema(database, { path, readonly });
   } catch (error) {
     database.close();
@@ -100,17 +101,19 @@ export function createSqliteStore(options: SqliteStoreOptions): StateStore {
   }
 
   const statements = {
-    get: database.prepare<[string], EntryRow>(
-      `SELECT ${columns} FROM ${entriesTable} WHERE key = ?`,
+    get: keep(
+      database.prepare<[string], EntryRow>(`SELECT ${columns} FROM ${entriesTable} WHERE key = ?`),
     ),
-    upsert: database.prepare<[EntryRow]>(
-      `INSERT INTO ${entriesTable} (${columns})
+    upsert: keep(
+      database.prepare<[EntryRow]>(
+        `INSERT INTO ${entriesTable} (${columns})
        VALUES (@key, @revision, @kind, @schema_version, @data, @created_at, @updated_at)
        ON CONFLICT (key) DO UPDATE SET revision = excluded.revision, kind = excluded.kind,
          schema_version = excluded.schema_version, data = excluded.data,
          created_at = excluded.created_at, updated_at = excluded.updated_at`,
+      ),
     ),
-    remove: database.prepare<[string]>(`DELETE FROM ${entriesTable} WHERE key = ?`),
+    remove: keep(database.prepare<[string]>(`DELETE FROM ${entriesTable} WHERE key = ?`)),
   };
   const listStatements = new Map<string, Database.Statement<unknown[], EntryRow>>();
 
@@ -167,8 +170,10 @@ export function createSqliteStore(options: SqliteStoreOptions): StateStore {
       const conditions = ['key >= @prefix'];
       if (bounded) conditions.push('key < @upper');
       if (after) conditions.push('key > @after');
-      statement = database.prepare<unknown[], EntryRow>(
-        `SELECT ${columns} FROM ${entriesTable} WHERE ${conditions.join(' AND ')} ORDER BY key LIMIT @limit`,
+      statement = keep(
+        database.prepare<unknown[], EntryRow>(
+          `SELECT ${columns} FROM ${entriesTable} WHERE ${conditions.join(' AND ')} ORDER BY key LIMIT @limit`,
+        ),
       );
       listStatements.set(shape, statement);
     }
@@ -252,7 +257,7 @@ function openDatabase(path: string, readonly: boolean, busyTimeoutMs: number): D
   }
   try {
     // better-sqlite3's timeout is SQLite's busy_timeout: wait for a locked file, then SQLITE_BUSY.
-    return new Database(path, { readonly, fileMustExist: readonly, timeout: busyTimeoutMs });
+    return keep(new Database(path, { readonly, fileMustExist: readonly, timeout: busyTimeoutMs }));
   } catch (error) {
     throw toStoreError(error, { path, operation: 'open' });
   }

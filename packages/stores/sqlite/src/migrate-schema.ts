@@ -1,5 +1,6 @@
 import { AgentryError } from '@agentry/core';
 import type Database from 'better-sqlite3';
+import { runPragma } from './native-handles.js';
 
 /**
  * The `PRAGMA application_id` of an Agentry store file ("AGTY" in ASCII), so that a file of another
@@ -62,8 +63,8 @@ export function migrateSchema(
   options: { path: string; readonly: boolean },
 ): void {
   const read = () => ({
-    applicationId: database.pragma('application_id', { simple: true }) as number,
-    version: database.pragma('user_version', { simple: true }) as number,
+    applicationId: runPragma(database, 'application_id') as number,
+    version: runPragma(database, 'user_version') as number,
   });
   const check = ({ applicationId, version }: ReturnType<typeof read>) => {
     if (applicationId !== storeApplicationId && (applicationId !== 0 || version !== 0))
@@ -102,8 +103,8 @@ export function migrateSchema(
       check(locked);
       for (let version = locked.version; version < schemaVersion; version += 1)
         migrations[version]?.(database);
-      database.pragma(`application_id = ${storeApplicationId}`);
-      database.pragma(`user_version = ${schemaVersion}`);
+      runPragma(database, `application_id = ${storeApplicationId}`);
+      runPragma(database, `user_version = ${schemaVersion}`);
     })
     .immediate();
 }
