@@ -21,7 +21,55 @@ export interface SerializationProblem {
  * ```
  */
 export function findSerializationProblem(value: unknown): SerializationProblem | undefined {
+  if (isPlainJson(value, maxPlainDepth)) return undefined;
   return visit(value, [], new Set());
+}
+
+/** How deep {@link isPlainJson} looks before leaving the value to the full check. */
+const maxPlainDepth = 32;
+
+/**
+ * Accepts, without allocating, data that is plainly JSON: strings, booleans, null, finite numbers
+ * other than -0, and plain objects and dense arrays of those, at most `depth` levels deep. It
+ * never accepts what the full walk refuses; whatever it does not accept (including anything
+ * deeper, so cycles) goes to that walk, which names the problem. Every store write and every
+ * workflow step output is checked, and nearly all of them are plain, so this path is kept cheap.
+ */
+function isPlainJson(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0);
+    case 'object': {
+      if (value === null) return true;
+      if (depth === 0) return false;
+      if (Array.isArray(value)) {
+        for (let index = 0; index < value.length; index += 1) {
+          if (!(index in value)) return false;
+          const item: unknown = value[index];
+          if (item === undefined || !isPlainJson(item, depth - 1)) return false;
+        }
+        return true;
+      }
+      const prototype: unknown = Object.getPrototypeOf(value);
+      if (prototype !== Object.prototype && prototype !== null) return false;
+      if (Object.getOwnPropertySymbols(value).length > 0) return false;
+      for (const name in value) {
+        if (!Object.hasOwn(value, name)) return false;
+        if (name === '__proto__') return false;
+        const child = (value as Record<string, unknown>)[name];
+        if (child !== undefined && !isPlainJson(child, depth - 1)) return false;
+      }
+      return true;
+    }
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+    case 'bigint':
+      return false;
+  }
 }
 
 function visit(

@@ -129,7 +129,6 @@ function assertLabel(key: string, field: string, value: unknown, maxLength: numb
 }
 
 function assertJson(key: string, data: unknown): void {
-  if (isPlainJson(data, maxPlainDepth)) return;
   let problem;
   try {
     problem =
@@ -152,53 +151,6 @@ function assertJson(key: string, data: unknown): void {
       'Keep only JSON values (strings, finite numbers, booleans, null, plain objects and arrays) in stored data.',
     ],
   });
-}
-
-/** How deep {@link isPlainJson} looks before leaving the value to the full check. */
-const maxPlainDepth = 32;
-
-/**
- * Accepts, without allocating, data that is plainly JSON: strings, booleans, null, finite numbers
- * other than -0, and plain objects and dense arrays of those, at most `depth` levels deep. It
- * never accepts what findSerializationProblem refuses; whatever it does not accept (including
- * anything deeper, so cycles) goes to that full check, which names the problem. Every write runs
- * it, so it is kept cheap.
- */
-function isPlainJson(value: unknown, depth: number): boolean {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return true;
-    case 'number':
-      return Number.isFinite(value) && !Object.is(value, -0);
-    case 'object': {
-      if (value === null) return true;
-      if (depth === 0) return false;
-      if (Array.isArray(value)) {
-        for (let index = 0; index < value.length; index += 1) {
-          if (!(index in value)) return false;
-          const item: unknown = value[index];
-          if (item === undefined || !isPlainJson(item, depth - 1)) return false;
-        }
-        return true;
-      }
-      const prototype: unknown = Object.getPrototypeOf(value);
-      if (prototype !== Object.prototype && prototype !== null) return false;
-      if (Object.getOwnPropertySymbols(value).length > 0) return false;
-      for (const name in value) {
-        if (!Object.hasOwn(value, name)) return false;
-        if (name === '__proto__') return false;
-        const child = (value as Record<string, unknown>)[name];
-        if (child !== undefined && !isPlainJson(child, depth - 1)) return false;
-      }
-      return true;
-    }
-    case 'undefined':
-    case 'function':
-    case 'symbol':
-    case 'bigint':
-      return false;
-  }
 }
 
 function invalid(key: string, problem: string, field: string): AgentryError {
