@@ -1,5 +1,6 @@
-import { AgentryError, formatPath } from '@agentry/core';
+import { AgentryError } from '@agentry/core';
 import type { z } from 'zod';
+import { listIssues } from '../definitions/list-issues.js';
 import type { TaskContext, TaskHandler } from '../runner/runner-types.js';
 
 const definedHandler = Symbol.for('agentry.workflows.task-handler');
@@ -94,22 +95,14 @@ function check(
 ): unknown {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => ({
-    path: formatPath(issue.path),
-    message: issue.message,
-  }));
-  const listed = issues
-    .slice(0, 3)
-    .map((issue) => `${issue.path || '(the whole value)'}: ${issue.message}`)
-    .join('; ');
-  const more = issues.length > 3 ? `; and ${issues.length - 3} more` : '';
+  const { issues, listed } = listIssues(result.error);
   throw new AgentryError({
     code: 'validation_failed',
     recoverable: false,
     message:
       side === 'input'
-        ? `The inputs of step "${ctx.stepId}" of "${ctx.workflowId}" do not match the input schema of the handler "${name}": ${listed}${more}.`
-        : `The handler "${name}" of step "${ctx.stepId}" of "${ctx.workflowId}" returned output that does not match its output schema: ${listed}${more}.`,
+        ? `The inputs of step "${ctx.stepId}" of "${ctx.workflowId}" do not match the input schema of the handler "${name}": ${listed}.`
+        : `The handler "${name}" of step "${ctx.stepId}" of "${ctx.workflowId}" returned output that does not match its output schema: ${listed}.`,
     details: { workflowId: ctx.workflowId, stepId: ctx.stepId, handler: name, side, issues },
     suggestions: [
       side === 'input'

@@ -1,6 +1,7 @@
-import { AgentryError, formatPath } from '@agentry/core';
+import { AgentryError } from '@agentry/core';
 import { z } from 'zod';
 import { closestMatch } from '../definitions/closest-match.js';
+import { listIssues, type ListedIssue } from '../definitions/list-issues.js';
 import type { WorkflowDefinition } from '../definitions/workflow-definition.js';
 import type { ManualTrigger } from '../definitions/workflow-trigger.js';
 import type { RunOrigin, StartedRun, WorkflowStarter } from '../workflow-starter.js';
@@ -82,29 +83,19 @@ function checkManualInput(definition: WorkflowDefinition, input: unknown): void 
       suggestions: [`Add { type: 'manual' } to the triggers of "${definition.id}".`],
     });
   }
-  let firstIssues: { path: string; message: string }[] | undefined;
-  let firstIndex = 0;
+  let first: { index: number; issues: ListedIssue[]; listed: string } | undefined;
   for (const { trigger, index } of manual) {
     const inputSchema = trigger.configuration.inputSchema;
     if (inputSchema === undefined) return;
     const result = compile(inputSchema, definition.id, index).safeParse(input);
     if (result.success) return;
-    if (!firstIssues) {
-      firstIndex = index;
-      firstIssues = result.error.issues.map((issue) => ({
-        path: formatPath(issue.path),
-        message: issue.message,
-      }));
-    }
+    first ??= { index, ...listIssues(result.error) };
   }
-  const issues = firstIssues ?? [];
-  const listed = issues
-    .slice(0, 3)
-    .map((issue) => `${issue.path}: ${issue.message}`)
-    .join('; ');
+  // Every manual trigger has a schema the input failed (a trigger without one returned above).
+  const { index: firstIndex, issues, listed } = first!;
   throw new AgentryError({
     code: 'validation_failed',
-    message: `The input of "${definition.id}" does not match the input schema of its manual trigger (triggers[${firstIndex}]): ${listed}${issues.length > 3 ? `; and ${issues.length - 3} more` : ''}.`,
+    message: `The input of "${definition.id}" does not match the input schema of its manual trigger (triggers[${firstIndex}]): ${listed}.`,
     details: { workflowId: definition.id, trigger: `triggers[${firstIndex}]`, issues },
     suggestions: ["Fix the input at the paths listed, or change the trigger's inputSchema."],
   });
