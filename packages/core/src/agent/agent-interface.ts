@@ -46,16 +46,28 @@ export interface Agent {
    * pauses. @throws AgentryError `invalid_transition` when not processing
    */
   pause(): void;
-  /** Paused -> Processing. @throws AgentryError `invalid_transition` when not paused or pausing */
+  /**
+   * Paused -> Processing; in Processing with a pause pending, cancels the pause. It may be called
+   * from any listener, including one of the pause itself. @throws AgentryError
+   * `invalid_transition` when not paused or pausing
+   */
   resume(): void;
-  /** Error -> Processing: runs the failed turn again from where it stopped. @throws AgentryError `invalid_transition` */
+  /**
+   * Error -> Processing: runs the failed turn again from where it stopped. @throws AgentryError
+   * `invalid_transition` outside Error, or when the failed turn was aborted (it is given up)
+   */
   retry(): AgentRun<unknown>;
   /**
    * Processing or Paused: aborts the current turn (it fails with `aborted`) and goes on with the
    * queue. Error: drops the failed turn (Error -> Idle). @throws AgentryError `invalid_transition` when idle
    */
   abort(reason?: string): void;
-  /** Waits for queued turns, then Idle -> shut down; later sends are refused. @throws AgentryError `invalid_transition` in Error */
+  /**
+   * Refuses later sends, waits for the current turn and every queued one, then Idle -> shut
+   * down. A turn that fails meanwhile, or that had failed before (Error), is given up (Error ->
+   * Idle) unless a listener retries it at once, so shutdown settles whatever the turns do; a
+   * paused turn holds it until resumed or aborted. Resolves at once on a shut-down agent.
+   */
   shutdown(): Promise<void>;
   /** The agent as the specification's AgentInstance (a copy). */
   toInstance(): AgentInstance;

@@ -217,10 +217,12 @@ export async function executeTurn(
       if (final && turn.output) output = parseOutput(turn.output, stepText);
       const state = host.getState();
       const kept = pending.length > 0 ? pending.concat(stepMessages) : stepMessages;
+      // The turn's last step (its answer, or the step at maxSteps) is kept with the status the
+      // agent has once the turn completes, so that the stored record matches it.
       const next: AgentState = {
         ...state,
         messages: state.messages.concat(kept),
-        status: final ? 'idle' : state.status,
+        status: final || step === maxSteps ? 'idle' : state.status,
       };
       // Without a store nothing is awaited: a turn's step then resumes without another hop.
       const saving = commit(host, next, kept, pendingModel.concat(stepModel));

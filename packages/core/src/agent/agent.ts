@@ -56,10 +56,39 @@ class AgentImpl implements Agent {
   readonly createdAt: Date;
   readonly context: ExecutionContext;
   readonly interrupted: boolean;
+  // The agent's control state. This class is its one owner: turns reach it only through the
+  // TurnHost below, and every change goes through the methods of this class. What holds between
+  // the fields whenever a listener can run (see "Notifying" below):
+  //
+  // - `#lifecycle` moves only by `transition()`, along the specification's diagram.
+  // - `#current` is the turn being executed. It is set before the lifecycle enters `processing`
+  //   for it (receiveMessage, retry) and cleared before it leaves for `idle` or `error`
+  //   (completeTask, exception): `#current` is defined exactly when the lifecycle is
+  //   `processing` or `paused`.
+  // - `#queue` holds turns not yet started, in order; a turn leaves it to become `#current`, or
+  //   when it is aborted before it started.
+  // - `#failed` is the turn that left the agent in `error`, kept for `retry()`. It is defined only
+  //   in `error`, and is recorded before the failure is announced. A turn that failed by abort is
+  //   never kept: the agent gives it up (error -> idle) as soon as the failure is announced.
+  // - `#pauseRequested` is a pause asked for during `processing`, taken at the next step boundary.
+  //   It is false whenever no turn is current: a turn's end clears it before it is announced.
+  // - `#resumeWaiter` wakes the current turn. It is defined exactly when the lifecycle is
+  //   `paused`: made before the lifecycle enters `paused`, taken by `resume()` before it leaves.
+  // - `#draining` exists once `shutdown()` was called. From then on no turn is queued, a turn
+  //   left in `error` is given up at once (unless a listener retried it first), and the agent
+  //   shuts down when it is idle with an empty queue.
+  //
+  // Notifying: listeners (events$, a run's parts and promise) are told of a change only once the
+  // fields above agree, and may call back into the agent at once (resume from a pause listener,
+  // send from a completeTask listener). Code after a notification therefore re-reads the state
+  // rather than assuming it. Events emitted while a listener runs are delivered after the current
+  // one, so every subscriber sees the changes in the order they happened.
   #lifecycle: AgentLifecycleState = 'created';
   #state: AgentState;
   #lastActivity: number;
   #events: Subject<AgentEvent> | undefined;
+  #emitting = false;
+  #backlog: AgentEvent[] | undefined;
   readonly #queue: Turn[] = [];
   #current: Turn | undefined;
   #failed: Turn | undefined;
@@ -210,7 +239,24 @@ class AgentImpl implements Agent {
   }
 
   /** @internal */ emit(event: AgentEvent): void {
-    if (this.#events?.observed) this.#events.next(event);
+    const events = this.#events;
+    if (!events?.observed) return;
+    // A listener that changes the agent emits from inside this call: its events wait until every
+    // subscriber has this one, so that no subscriber hears of a change before the one it followed.
+    if (this.#emitting) {
+      (this.#backlog ??= []).push(event);
+      return;
+    }
+    this.#emitting = true;
+    try {
+      events.next(event);
+      const backlog = this.#backlog;
+      if (backlog)
+        for (let index = 0; index < backlog.length; index += 1) events.next(backlog[index]!);
+    } finally {
+      this.#emitting = false;
+      this.#backlog = undefined;
+    }
   }
 
   /** @internal */ transition(event: AgentLifecycleEvent): void {
@@ -285,27 +331,39 @@ class AgentImpl implements Agent {
       this.#pauseRequested = false;
       return;
     }
+    nextAgentState(this.#lifecycle, 'resume');
+    const wake = this.#resumeWaiter;
+    this.#resumeWaiter = undefined;
+    wake?.();
     this.transition('resume');
-    this.#resumeWaiter?.();
   }
 
   retry(): AgentRun<unknown> {
     const failed = this.#failed;
-    if (this.#lifecycle !== 'error' || !failed) nextAgentState(this.#lifecycle, 'retry');
+    if (!failed) {
+      nextAgentState(this.#lifecycle, 'retry');
+      // In `error` without a kept turn: the turn was aborted, and is being given up.
+      throw new AgentryError({
+        code: 'invalid_transition',
+        message: 'The failed turn was aborted, so there is nothing to retry.',
+        details: { state: this.#lifecycle, event: 'retry' },
+        suggestions: ['Send the message again.'],
+      });
+    }
     const controller = new AgentRunController<unknown>(this.#generateId(), () =>
       this.#abortTurn(turn),
     );
-    const turn: Turn = { ...failed!, controller };
+    const turn: Turn = { ...failed, controller };
     this.#failed = undefined;
+    this.#current = turn;
     this.transition('retry');
-    void this.#runTurn(turn, true);
+    void this.#execute(turn);
     return controller.run;
   }
 
   abort(reason = 'The agent was told to abort.'): void {
     if (this.#lifecycle === 'error') {
-      this.#failed = undefined;
-      this.transition('abort');
+      this.#giveUp();
       this.#pump();
       return;
     }
@@ -316,7 +374,6 @@ class AgentImpl implements Agent {
 
   async shutdown(): Promise<void> {
     if (this.#lifecycle === 'shut-down') return;
-    if (this.#lifecycle === 'error') nextAgentState('error', 'shutdown');
     if (this.#lifecycle === 'created') this.transition('start');
     if (!this.#draining) {
       let resolve!: () => void;
@@ -350,18 +407,34 @@ class AgentImpl implements Agent {
     };
   }
 
+  /** Starts the next queued turn, or finishes a shutdown, when the agent can. */
   #pump(): void {
-    if (this.#current || this.#lifecycle !== 'idle') return;
+    if (this.#current) return;
+    // A shutdown does not wait for a retry nobody may ask for: the failed turn is given up.
+    if (this.#lifecycle === 'error' && this.#draining) {
+      this.#giveUp();
+      if (this.#current) return;
+    }
+    if (this.#lifecycle !== 'idle') return;
     const next = this.#queue.shift();
     if (next) {
-      void this.#runTurn(next, false);
+      this.#current = next;
+      this.transition('receiveMessage');
+      void this.#execute(next);
       return;
     }
-    if (this.#draining) {
+    const draining = this.#draining;
+    if (draining) {
       this.transition('shutdown');
-      this.#draining.resolve();
+      draining.resolve();
       this.#events?.complete();
     }
+  }
+
+  /** Error -> Idle: the failed turn is dropped. */
+  #giveUp(): void {
+    this.#failed = undefined;
+    this.transition('abort');
   }
 
   #abortTurn(turn: Turn): void {
@@ -377,41 +450,45 @@ class AgentImpl implements Agent {
     if (this.#current === turn && this.#lifecycle === 'paused') this.resume();
   }
 
-  async #runTurn(turn: Turn, retrying: boolean): Promise<void> {
-    this.#current = turn;
-    if (!retrying) this.transition('receiveMessage');
+  /** Runs `turn`, which is `#current` and `processing`, then settles it and moves on. */
+  async #execute(turn: Turn): Promise<void> {
+    let result: Awaited<ReturnType<typeof executeTurn>> | undefined;
+    let error: AgentryError | undefined;
     try {
-      const result = await executeTurn((this.#host ??= new AgentImpl.#TurnHost(this)), turn);
-      this.#metrics.recordTurn(true);
-      this.#current = undefined;
-      this.transition('completeTask');
-      turn.controller.resolve(result);
+      result = await executeTurn((this.#host ??= new AgentImpl.#TurnHost(this)), turn);
     } catch (caught) {
-      const error = toAgentryError(caught);
-      this.#metrics.recordTurn(false);
-      this.#current = undefined;
+      error = toAgentryError(caught);
+    }
+    this.#metrics.recordTurn(error === undefined);
+    this.#current = undefined;
+    // A pause asked for during the turn's last step has nothing left to pause.
+    this.#pauseRequested = false;
+    if (error === undefined) {
+      this.transition('completeTask');
+      turn.controller.resolve(result!);
+    } else {
+      const aborted = error.code === 'aborted';
       // Recorded before anyone hears of the failure, so that a listener may call retry() at once.
-      if (error.code !== 'aborted') this.#failed = turn;
-      if (this.#lifecycle === 'paused') this.transition('resume');
+      if (!aborted) this.#failed = turn;
       this.transition('exception');
       turn.controller.push({ type: 'run-error', runId: turn.controller.run.id, error });
       this.emit({ type: 'run-error', runId: turn.controller.run.id, error });
       turn.controller.reject(error);
-      if (error.code === 'aborted' && this.#lifecycle === 'error') this.transition('abort');
+      // Unless a listener has already moved on, an aborted turn is given up at once.
+      if (aborted && this.#lifecycle === 'error' && this.#failed === undefined) this.#giveUp();
     }
-    // A pause asked for during the turn's last step has nothing left to pause.
-    this.#pauseRequested = false;
     if (this.#events?.observed)
       this.emit({ type: 'metrics-delta', metrics: this.#metrics.snapshot() });
     this.#pump();
   }
 
-  async #waitIfPaused(abort: AbortSource): Promise<void> {
-    if (!this.#pauseRequested || abort.aborted) return;
+  #waitIfPaused(abort: AbortSource): Promise<void> {
+    if (!this.#pauseRequested || abort.aborted) return Promise.resolve();
     this.#pauseRequested = false;
+    // The waiter exists before anyone hears of the pause: a listener may resume or abort at once.
+    const resumed = new Promise<void>((resolve) => (this.#resumeWaiter = resolve));
     this.transition('pause');
-    await new Promise<void>((resolve) => (this.#resumeWaiter = resolve));
-    this.#resumeWaiter = undefined;
+    return resumed;
   }
 
   #limiter(): TurnHost['limiter'] {

@@ -194,6 +194,29 @@ describe('createAgentry', () => {
     await agentry.shutdown();
   });
 
+  it('shuts down every agent, whatever state its last turn left, then settles', async () => {
+    const failing = openaiPlugin('agentry-failing-provider', (modelId) =>
+      scriptedModel(
+        Array.from(
+          { length: 4 },
+          () => new AgentryError({ code: 'invalid_request', message: 'refused' }),
+        ),
+        modelId,
+      ),
+    );
+    const agentry = await createAgentry({ ...base(), plugins: [failing] });
+    const failed = agentry.createAgent();
+    await expect(failed.send('x')).rejects.toMatchObject({ code: 'invalid_request' });
+    const busy = agentry.createAgent();
+    const run = busy.send('y');
+    let settled = false;
+    const closing = agentry.shutdown().then(() => (settled = true));
+    await expect(run).rejects.toMatchObject({ code: 'invalid_request' });
+    await expect.poll(() => settled, { timeout: 500 }).toBe(true);
+    await closing;
+    expect([failed.lifecycle, busy.lifecycle]).toEqual(['shut-down', 'shut-down']);
+  });
+
   describe('store', () => {
     const offering = (plugin: string, name: string, store = createMemoryStore()) =>
       definePlugin({

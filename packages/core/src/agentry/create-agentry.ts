@@ -87,7 +87,11 @@ export interface Agentry {
    *   package that would
    */
   store(name: string): StateStore;
-  /** Shuts down every agent it created, then runs the plug-ins' shutdown hooks in reverse order; later calls do nothing. */
+  /**
+   * Shuts down every agent it created (each drains its queue; a turn left failed is given up; a
+   * paused turn holds it until resumed or aborted), then runs the plug-ins' shutdown hooks in
+   * reverse order; later calls do nothing.
+   */
   shutdown(): Promise<void>;
 }
 
@@ -243,12 +247,10 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
     }
     return factory.createModel(id.slice(separator + 1), settings);
   };
+  // An agent's shutdown settles whatever state its turns leave (a failed turn is given up), so
+  // every agent is shut down, those in `error` included.
   shutdownHooks.unshift(async () => {
-    await Promise.all(
-      [...live.values()].map((agent) =>
-        agent.lifecycle === 'error' ? Promise.resolve() : agent.shutdown(),
-      ),
-    );
+    await Promise.all([...live.values()].map((agent) => agent.shutdown()));
   });
 
   let memoryStore: StateStore | undefined;
