@@ -162,9 +162,12 @@ describe('resource limits', () => {
       description: 'Burns CPU.',
       input: z.object({}),
       execute: () => {
-        const until = performance.now() + 30;
-        while (performance.now() < until);
-        return 'hot';
+        // 30 ms of CPU time, however long a loaded machine takes to give it.
+        const before = process.cpuUsage();
+        for (;;) {
+          const used = process.cpuUsage(before);
+          if (used.user + used.system >= 30_000) return 'hot';
+        }
       },
     });
     const model = createMockModel({

@@ -16,6 +16,12 @@ export const defaultResourceLimits: Readonly<ResourceLimits> = Object.freeze({
   maxTokensPerMinute: 1_000_000,
 });
 
+/**
+ * The largest tool-call arguments an agent reads when its options set no `maxToolInputBytes`:
+ * 1 MiB of UTF-8.
+ */
+export const defaultMaxToolInputBytes = 1024 * 1024;
+
 /** How {@link createAgent} builds an agent. */
 export interface AgentOptions {
   /** The agent's id, a UUID; a new one by default. */
@@ -47,6 +53,13 @@ export interface AgentOptions {
   onTokenLimit?: 'wait' | 'refuse';
   /** The timeout of a tool that sets none, in milliseconds (default 30 000). */
   toolTimeout?: number;
+  /**
+   * The largest arguments of one tool call, in UTF-8 bytes, that the agent reads (default
+   * {@link defaultMaxToolInputBytes}, 1 MiB). Larger arguments are refused before they are
+   * parsed: the model gets a `limit_exceeded` error result, the tool does not run, and the call
+   * is kept with the first 1,024 characters of its arguments.
+   */
+  maxToolInputBytes?: number;
   /** Middleware around model calls and tool calls. */
   middleware?: {
     /** Around every model call, outermost first. */

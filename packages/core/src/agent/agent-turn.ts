@@ -17,7 +17,7 @@ import { storeKey } from '../stores/index.js';
 import type { AgentEvent } from './agent-events.js';
 import type { AgentMetrics } from './agent-metrics.js';
 import type { AgentRunController, AgentRunResult } from './agent-run.js';
-import type { AgentOptions } from './agent-options.js';
+import { defaultMaxToolInputBytes, type AgentOptions } from './agent-options.js';
 import { jsonByteLength } from '../schemas/json-byte-length.js';
 import { toConversationParts, toModelMessages } from './conversation-mapping.js';
 import { toToolSpec, type Tool } from './define-tool.js';
@@ -173,17 +173,10 @@ export async function executeTurn(
         else if (part.type === 'tool-call') calls.push(part);
       }
       const modelName = `${outcome.model.provider}:${outcome.model.modelId}`;
-      const answer: AgentMessage = {
-        id: host.generateId(),
-        type: 'agent',
-        content: stepText,
-        timestamp: new Date(host.clock.now()),
-        agentId: host.agentId,
-        model: modelName,
-        metadata: { role: 'assistant', parts: toConversationParts(outcome.content) },
-      };
-      const stepMessages: Message[] = [answer];
+      const answerId = host.generateId();
+      const answeredAt = host.clock.now();
       const stepModel: ModelMessage[] = [{ role: 'assistant', content: outcome.content }];
+      let toolMessage: AgentMessage | undefined;
       if (calls.length > 0) {
         const results = await runToolCalls(calls, {
           tools: toolMap,
@@ -194,12 +187,13 @@ export async function executeTurn(
           defaultTimeout: options.toolTimeout ?? 30_000,
           middleware: options.middleware?.tool ?? noMiddleware,
           cpuBudget,
+          maxInputBytes: options.maxToolInputBytes ?? defaultMaxToolInputBytes,
           acquireConnection: (signal) => connections.acquire({ signal }),
           onEnd: (result, durationMs) =>
             push({ type: 'tool-response', runId, step, result, durationMs }),
         });
         throwIfAborted(source);
-        const toolMessage: AgentMessage = {
+        toolMessage = {
           id: host.generateId(),
           type: 'agent',
           content: '',
@@ -208,9 +202,20 @@ export async function executeTurn(
           model: modelName,
           metadata: { role: 'tool', parts: toConversationParts(results) },
         };
-        stepMessages.push(toolMessage);
         stepModel.push({ role: 'tool', content: results });
       }
+      // Made once the tools have run: a call whose arguments were refused as too large is kept
+      // with their start only.
+      const answer: AgentMessage = {
+        id: answerId,
+        type: 'agent',
+        content: stepText,
+        timestamp: new Date(answeredAt),
+        agentId: host.agentId,
+        model: modelName,
+        metadata: { role: 'assistant', parts: toConversationParts(outcome.content) },
+      };
+      const stepMessages: Message[] = toolMessage ? [answer, toolMessage] : [answer];
 
       const final = calls.length === 0;
       // The answer is checked before it is kept, so a rejected answer leaves no trace.

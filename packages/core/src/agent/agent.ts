@@ -548,6 +548,10 @@ function checkOptions(options: AgentOptions, id: string, context: ExecutionConte
     problems.push(`id "${id}" is not a UUID`);
   if (options.maxSteps !== undefined && !positiveInteger(options.maxSteps))
     problems.push(`maxSteps must be a positive integer, received ${String(options.maxSteps)}`);
+  if (options.maxToolInputBytes !== undefined && !positiveInteger(options.maxToolInputBytes))
+    problems.push(
+      `maxToolInputBytes must be a positive integer of bytes, received ${String(options.maxToolInputBytes)}`,
+    );
   if (options.toolTimeout !== undefined && !positiveInteger(options.toolTimeout))
     problems.push(
       `toolTimeout must be a positive integer of milliseconds, received ${String(options.toolTimeout)}`,

@@ -1,5 +1,6 @@
 export type { Agent } from './agent-interface.js';
 export {
+  defaultMaxToolInputBytes,
   defaultResourceLimits,
   type AgentOptions,
   type RealtimeCompliance,

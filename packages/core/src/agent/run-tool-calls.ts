@@ -2,6 +2,7 @@ import { AgentryError, toAgentryError } from '../errors/index.js';
 import type { ToolCallPart, ToolResultPart } from '../model/index.js';
 import { withTimeout } from '../resilience/index.js';
 import { findSerializationProblem } from '../schemas/serializable.js';
+import { chargeToolCpu, type CpuBudget } from './charge-tool-cpu.js';
 import type { Tool } from './define-tool.js';
 import { composeMiddleware, type ToolCallContext, type ToolMiddleware } from './middleware.js';
 
@@ -22,7 +23,9 @@ export interface ToolRunOptions {
   /** Tool-call middleware. */
   middleware: readonly ToolMiddleware[];
   /** The CPU time tools may still use in this turn, in milliseconds (`maxCpu` less what was used). */
-  cpuBudget: { remainingMs: number };
+  cpuBudget: CpuBudget;
+  /** The largest arguments, in UTF-8 bytes, that are read (`maxToolInputBytes`). */
+  maxInputBytes: number;
   /** Waits for a connection slot (maxConnections counts tool calls too); returns its release. */
   acquireConnection(signal: AbortSignal): Promise<() => void>;
   /** Told when a call starts. */
@@ -37,26 +40,26 @@ const errorOutput = (error: AgentryError) => ({
 
 /**
  * Runs a step's tool calls concurrently and returns one result per call, in call order. A call is
- * never executed when its tool is unknown, a permission is missing, the CPU budget is spent, or its
- * arguments are malformed, truncated or fail the input schema; a tool that throws, times out or
- * returns something unserializable yields an error result. Only an abort of the whole step throws.
+ * never executed when its arguments are over `maxInputBytes`, its tool is unknown, a permission is
+ * missing, the CPU budget is spent, or its arguments are malformed, truncated or fail the input
+ * schema; a tool that throws, times out or returns something unserializable yields an error
+ * result. Only an abort of the whole step throws.
+ *
+ * A call whose arguments are over `maxInputBytes` has its `input` replaced, in place, by the first
+ * {@link auditedInputLength} characters: the step's message then keeps (and sends back to the
+ * model) only that much of them.
  *
  * @internal
  */
-export async function runToolCalls(
+export function runToolCalls(
   calls: readonly ToolCallPart[],
   options: ToolRunOptions,
 ): Promise<ToolResultPart[]> {
-  // CPU time is measured once over the whole batch: calls run concurrently, so timing each call
-  // separately would count the same process time several times.
-  const before = process.cpuUsage();
-  try {
-    return await Promise.all(calls.map((call) => runOne(call, options)));
-  } finally {
-    const used = process.cpuUsage(before);
-    options.cpuBudget.remainingMs -= (used.user + used.system) / 1000;
-  }
+  return Promise.all(calls.map((call) => runOne(call, options)));
 }
+
+/** How many characters of refused oversize arguments are kept, for audit. */
+export const auditedInputLength = 1024;
 
 async function runOne(call: ToolCallPart, options: ToolRunOptions): Promise<ToolResultPart> {
   options.onStart?.(call);
@@ -76,6 +79,20 @@ async function runOne(call: ToolCallPart, options: ToolRunOptions): Promise<Tool
   };
   const refuse = (code: AgentryError['code'], message: string) =>
     finish(errorOutput(new AgentryError({ code, message })), true);
+
+  // Measured before anything reads the text: a UTF-16 unit is 1 to 3 UTF-8 bytes, so arguments
+  // of up to a third of the limit in characters are not counted at all.
+  const maxBytes = options.maxInputBytes;
+  if (call.input.length * 3 > maxBytes) {
+    const size = Buffer.byteLength(call.input, 'utf8');
+    if (size > maxBytes) {
+      call.input = call.input.slice(0, auditedInputLength);
+      return refuse(
+        'limit_exceeded',
+        `The arguments for ${call.toolName} are ${size} bytes, over the limit of ${maxBytes} bytes; they were not read. Call the tool again with smaller arguments, or split the work into several calls.`,
+      );
+    }
+  }
 
   const tool = options.tools.get(call.toolName);
   if (!tool)
@@ -126,22 +143,34 @@ async function runOne(call: ToolCallPart, options: ToolRunOptions): Promise<Tool
     input: validated.data,
   };
   const timeout = tool.timeout ?? options.defaultTimeout;
+  // The call's connection slot, given back when the call settles or its time is up, whichever
+  // comes first: a tool that ignores its signal keeps running, but not in a slot.
+  let release: (() => void) | undefined;
   try {
     // The timeout covers the middleware too, so a hanging middleware cannot hold the turn.
     await withTimeout(
       (signal) =>
         composeMiddleware(options.middleware, async (ctx) => {
-          const release = await options.acquireConnection(signal);
+          const held = await options.acquireConnection(signal);
+          if (signal.aborted) {
+            held();
+            throw toAgentryError(signal.reason, 'aborted');
+          }
+          release = held;
           try {
-            ctx.output = await tool.execute(ctx.input, {
-              signal,
-              agentId: options.agentId,
-              toolCallId: call.toolCallId,
-              permissions: options.permissions,
-            });
+            ctx.output = await chargeToolCpu(
+              () =>
+                tool.execute(ctx.input, {
+                  signal,
+                  agentId: options.agentId,
+                  toolCallId: call.toolCallId,
+                  permissions: options.permissions,
+                }),
+              options.cpuBudget,
+            );
             ctx.isError = false;
           } finally {
-            release();
+            held();
           }
         })(context),
       timeout,
@@ -150,6 +179,8 @@ async function runOne(call: ToolCallPart, options: ToolRunOptions): Promise<Tool
   } catch (error) {
     if (options.signal.aborted) throw toAgentryError(options.signal.reason ?? error, 'aborted');
     return finish(errorOutput(toAgentryError(error)), true);
+  } finally {
+    release?.();
   }
   const problem = findSerializationProblem(context.output);
   if (problem)
