@@ -145,6 +145,23 @@ describe('createAgent', () => {
       expect(agent.lifecycle).toBe('shut-down');
     });
 
+    it('tells every listener of the shutdown a listener asked for, then completes events$', async () => {
+      const agent = createAgent({ model: scriptedModel([textTurn('done')]) });
+      agent.events$.subscribe((event) => {
+        if (event.type === 'status-delta' && event.event === 'completeTask') void agent.shutdown();
+      });
+      const later: AgentEvent[] = [];
+      let completed = false;
+      agent.events$.subscribe({
+        next: (event) => later.push(event),
+        complete: () => (completed = true),
+      });
+      await agent.send('go');
+      expect(statusChanges(later)).toEqual(['receiveMessage', 'completeTask', 'shutdown']);
+      expect(completed).toBe(true);
+      expect(agent.lifecycle).toBe('shut-down');
+    });
+
     it('settles when called on an agent in error, giving the failed turn up', async () => {
       const agent = createAgent({
         model: scriptedModel([new AgentryError({ code: 'invalid_request', message: 'bad' })]),

@@ -18,7 +18,12 @@ export const defaultResourceLimits: Readonly<ResourceLimits> = Object.freeze({
 
 /**
  * The largest tool-call arguments an agent reads when its options set no `maxToolInputBytes`:
- * 1 MiB of UTF-8.
+ * 1 MiB of UTF-8. Larger arguments are refused before they are parsed.
+ *
+ * @example
+ * ```ts
+ * const agent = createAgent({ model, tools, maxToolInputBytes: 4 * defaultMaxToolInputBytes });
+ * ```
  */
 export const defaultMaxToolInputBytes = 1024 * 1024;
 

@@ -82,13 +82,16 @@ class AgentImpl implements Agent {
   // fields above agree, and may call back into the agent at once (resume from a pause listener,
   // send from a completeTask listener). Code after a notification therefore re-reads the state
   // rather than assuming it. Events emitted while a listener runs are delivered after the current
-  // one, so every subscriber sees the changes in the order they happened.
+  // one (and a completion of events$ after them), so every subscriber sees the changes in the
+  // order they happened.
   #lifecycle: AgentLifecycleState = 'created';
   #state: AgentState;
   #lastActivity: number;
   #events: Subject<AgentEvent> | undefined;
   #emitting = false;
   #backlog: AgentEvent[] | undefined;
+  /** `events$` completes once the events before its completion are delivered. */
+  #completing = false;
   readonly #queue: Turn[] = [];
   #current: Turn | undefined;
   #failed: Turn | undefined;
@@ -253,6 +256,7 @@ class AgentImpl implements Agent {
       const backlog = this.#backlog;
       if (backlog)
         for (let index = 0; index < backlog.length; index += 1) events.next(backlog[index]!);
+      if (this.#completing) events.complete();
     } finally {
       this.#emitting = false;
       this.#backlog = undefined;
@@ -427,7 +431,8 @@ class AgentImpl implements Agent {
     if (draining) {
       this.transition('shutdown');
       draining.resolve();
-      this.#events?.complete();
+      if (this.#emitting) this.#completing = true;
+      else this.#events?.complete();
     }
   }
 

@@ -1,4 +1,4 @@
-/** What a tool's CPU time is taken from: the turn's `maxCpu` budget, in milliseconds. */
+/** @internal What a tool's CPU time is taken from: the turn's `maxCpu` budget, in milliseconds. */
 export interface CpuBudget {
   /** Milliseconds left; at or below 0, the turn's later tool calls are refused. */
   remainingMs: number;
