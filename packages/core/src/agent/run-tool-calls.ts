@@ -58,7 +58,7 @@ export function runToolCalls(
   return Promise.all(calls.map((call) => runOne(call, options)));
 }
 
-/** How many characters of refused oversize arguments are kept, for audit. */
+/** @internal How many characters of refused oversize arguments are kept, for audit. */
 export const auditedInputLength = 1024;
 
 async function runOne(call: ToolCallPart, options: ToolRunOptions): Promise<ToolResultPart> {
