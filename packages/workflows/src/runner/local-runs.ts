@@ -1,0 +1,180 @@
+import type { RunnerCore } from './runner-core.js';
+import type { RunRecord } from './runner-types.js';
+
+/**
+ * What one runner holds in memory about runs, and the only functions that change it. The store
+ * is the truth about runs (journal, record, lease, see `run-lease.ts`); these maps only say what
+ * this process is doing with them right now, and all of them are empty after `close()`.
+ *
+ * | Map               | Holds, by                    | Created by                               | Removed when                                   |
+ * | ----------------- | ---------------------------- | ---------------------------------------- | ---------------------------------------------- |
+ * | `executions`      | run id: the run's execution, queued or running, settling with its record | `launch` ({@link beginExecution}) | that promise settles ({@link endExecution}) |
+ * | `controllers`     | run id: the AbortController that stops that execution (cancel, lease lost) | `launch`, or `executeRun` for a child run executing inside its parent ({@link registerController}) | the execution that registered it ends ({@link unregisterController}) |
+ * | `queues`          | workflow id: the tail of a `parallel: false` workflow's queue | {@link enqueue} | never (a settled tail costs nothing; replaced by the next run) |
+ * | `deadlineTimers`  | `<runId>\0<stepId>`: the timer of a step waiting for a person with a deadline | `armDeadlines` ({@link setDeadlineTimer}) | it fires, the step is resumed, the run is cancelled, or the runner closes |
+ * | `takeoverTimers`  | run id: a timer at the expiry of a lease another runner holds | `launch` when the claim finds the run held ({@link armTakeover}) | it fires (and launches the run again), or the runner closes |
+ *
+ * Invariants:
+ * - A run has at most one entry in `executions`: `launch` returns the existing execution.
+ * - An execution holds the run's lease from its first journal read to its end; a queued execution
+ *   holds none, so it can be cancelled (its controller aborted) without running anything.
+ * - `controllers.get(id)` aborts exactly the execution in `executions.get(id)` (or the child
+ *   execution running inside its parent's).
+ * - The circuit breakers (`core.breakers`) are not run state: they are created lazily per handler
+ *   by `attempt-step.ts` and live as long as the runner.
+ *
+ * @internal
+ */
+export interface LocalRuns {
+  executions: Map<string, Promise<RunRecord>>;
+  controllers: Map<string, AbortController>;
+  queues: Map<string, Promise<unknown>>;
+  deadlineTimers: Map<string, unknown>;
+  takeoverTimers: Map<string, unknown>;
+}
+
+/** Empty maps for a new runner. @internal */
+export function createLocalRuns(): LocalRuns {
+  return {
+    executions: new Map(),
+    controllers: new Map(),
+    queues: new Map(),
+    deadlineTimers: new Map(),
+    takeoverTimers: new Map(),
+  };
+}
+
+/** Records a launched execution; it is removed once it settles. @internal */
+export function beginExecution(
+  core: RunnerCore,
+  runId: string,
+  execution: Promise<RunRecord>,
+): Promise<RunRecord> {
+  const { executions } = core.local;
+  const tracked = execution.finally(() => {
+    if (executions.get(runId) === tracked) executions.delete(runId);
+  });
+  executions.set(runId, tracked);
+  return tracked;
+}
+
+/** The execution of a run in this process, queued or running, if any. @internal */
+export function executionOf(core: RunnerCore, runId: string): Promise<RunRecord> | undefined {
+  return core.local.executions.get(runId);
+}
+
+/** Registers the controller that stops a run's execution here. @internal */
+export function registerController(
+  core: RunnerCore,
+  runId: string,
+  controller: AbortController,
+): void {
+  core.local.controllers.set(runId, controller);
+}
+
+/** Removes a controller registered by {@link registerController}, if still the current one. @internal */
+export function unregisterController(
+  core: RunnerCore,
+  runId: string,
+  controller: AbortController,
+): void {
+  if (core.local.controllers.get(runId) === controller) core.local.controllers.delete(runId);
+}
+
+/** Stops the run's execution in this process, queued or running (a cancel). @internal */
+export function stopExecution(core: RunnerCore, runId: string, reason?: unknown): void {
+  core.local.controllers.get(runId)?.abort(reason);
+}
+
+/**
+ * Puts `work` behind the runs of a `parallel: false` workflow's queue. The returned promise settles
+ * with the work, or at once (with `undefined`) when `signal` aborts first: the work is then never
+ * called, and the runs behind it still wait for the runs ahead of it.
+ *
+ * @internal
+ */
+export function enqueue<T>(
+  core: RunnerCore,
+  queueId: string,
+  signal: AbortSignal,
+  work: () => Promise<T>,
+): Promise<T | undefined> {
+  const { queues } = core.local;
+  const previous = queues.get(queueId) ?? Promise.resolve();
+  const turn = previous
+    .catch(() => undefined)
+    .then(() => (signal.aborted ? undefined : work()));
+  queues.set(queueId, turn);
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise<T | undefined>((resolve, reject) => {
+    const onAbort = () => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    turn.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+        reject(error);
+      },
+    );
+  });
+}
+
+/** Whether a deadline timer is armed for the step. @internal */
+export function hasDeadlineTimer(core: RunnerCore, key: string): boolean {
+  return core.local.deadlineTimers.has(key);
+}
+
+/** Arms (or re-arms) a step's deadline timer. @internal */
+export function setDeadlineTimer(core: RunnerCore, key: string, timer: unknown): void {
+  core.local.deadlineTimers.set(key, timer);
+}
+
+/** Forgets a deadline timer that fired. @internal */
+export function forgetDeadlineTimer(core: RunnerCore, key: string): void {
+  core.local.deadlineTimers.delete(key);
+}
+
+/** Clears the deadline timers whose key passes `matches`. @internal */
+export function clearDeadlineTimers(core: RunnerCore, matches: (key: string) => boolean): void {
+  const { deadlineTimers } = core.local;
+  for (const [key, timer] of [...deadlineTimers]) {
+    if (!matches(key)) continue;
+    core.clock.clearTimeout(timer);
+    deadlineTimers.delete(key);
+  }
+}
+
+/**
+ * Arms a timer at `expiresAt` (on the runner's clock) that calls `retry`: the takeover of a run
+ * whose lease another runner holds, should that runner stop renewing it.
+ *
+ * @internal
+ */
+export function armTakeover(
+  core: RunnerCore,
+  runId: string,
+  expiresAt: number,
+  retry: () => void,
+): void {
+  const { takeoverTimers } = core.local;
+  if (core.closed || takeoverTimers.has(runId)) return;
+  const delay = Math.min(Math.max(1, expiresAt - core.clock.now() + 1), 2 ** 31 - 1);
+  takeoverTimers.set(
+    runId,
+    core.clock.setTimeout(() => {
+      takeoverTimers.delete(runId);
+      if (!core.closed) retry();
+    }, delay),
+  );
+}
+
+/** Clears every timer of the runner (on close). @internal */
+export function clearAllTimers(core: RunnerCore): void {
+  clearDeadlineTimers(core, () => true);
+  for (const timer of core.local.takeoverTimers.values()) core.clock.clearTimeout(timer);
+  core.local.takeoverTimers.clear();
+}
