@@ -2,7 +2,8 @@ import { AgentryError, findSerializationProblem } from '@agentry/core';
 import type { RunOrigin, StartedRun } from '../workflow-starter.js';
 import { cancelRun } from './cancel-run.js';
 import { launch } from './execute-run.js';
-import { clearAllTimers, executionOf } from './local-runs.js';
+import { clearAllTimers, executionOf, heldLeases } from './local-runs.js';
+import { releaseLease } from './run-lease.js';
 import { startRecordKind, runnerSchemaVersion } from './journal-entry.js';
 import { recoverRuns } from './recover-runs.js';
 import { resumeWithPermission } from './resume-run.js';
@@ -80,6 +81,8 @@ export function createWorkflowRunner(options: WorkflowRunnerOptions): WorkflowRu
       clearAllTimers(core);
       // Each execution releases its run's lease as it stops.
       await Promise.allSettled([...core.local.executions.values()]);
+      // Leases left by a claim whose work failed midway: free them for other runners now.
+      await Promise.allSettled(heldLeases(core).map((lease) => releaseLease(core, lease)));
       events.complete();
     },
   };

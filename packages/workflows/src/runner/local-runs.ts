@@ -1,3 +1,4 @@
+import type { RunLease } from './run-lease.js';
 import type { RunnerCore } from './runner-core.js';
 import type { RunRecord } from './runner-types.js';
 
@@ -13,9 +14,13 @@ import type { RunRecord } from './runner-types.js';
  * | `queues`          | workflow id: the tail of a `parallel: false` workflow's queue | {@link enqueue} | never (a settled tail costs nothing; replaced by the next run) |
  * | `deadlineTimers`  | `<runId>\0<stepId>`: the timer of a step waiting for a person with a deadline | `armDeadlines` ({@link setDeadlineTimer}) | it fires, the step is resumed, the run is cancelled, or the runner closes |
  * | `takeoverTimers`  | run id: a timer at the expiry of a lease another runner holds | `launch` when the claim finds the run held ({@link armTakeover}) | it fires (and launches the run again), or the runner closes |
+ * | `leases`          | run id: the lease this runner holds on the run, renewing itself on a timer | `claimLease` ({@link holdLease}) | released, found lost ({@link dropLease}), or released by `close()` |
  *
  * Invariants:
  * - A run has at most one entry in `executions`: `launch` returns the existing execution.
+ * - A run has at most one lease in `leases`: a claim of a run this runner already holds is refused
+ *   as held (a forced claim, by a cancel, replaces it; the replaced holder stops at its next
+ *   write or renewal).
  * - An execution holds the run's lease from its first journal read to its end; a queued execution
  *   holds none, so it can be cancelled (its controller aborted) without running anything.
  * - `controllers.get(id)` aborts exactly the execution in `executions.get(id)` (or the child
@@ -31,6 +36,7 @@ export interface LocalRuns {
   queues: Map<string, Promise<unknown>>;
   deadlineTimers: Map<string, unknown>;
   takeoverTimers: Map<string, unknown>;
+  leases: Map<string, RunLease>;
 }
 
 /** Empty maps for a new runner. @internal */
@@ -41,6 +47,7 @@ export function createLocalRuns(): LocalRuns {
     queues: new Map(),
     deadlineTimers: new Map(),
     takeoverTimers: new Map(),
+    leases: new Map(),
   };
 }
 
@@ -177,4 +184,24 @@ export function clearAllTimers(core: RunnerCore): void {
   clearDeadlineTimers(core, () => true);
   for (const timer of core.local.takeoverTimers.values()) core.clock.clearTimeout(timer);
   core.local.takeoverTimers.clear();
+}
+
+/** Records a lease this runner claimed. @internal */
+export function holdLease(core: RunnerCore, lease: RunLease): void {
+  core.local.leases.set(lease.runId, lease);
+}
+
+/** The lease this runner holds on a run, if any. @internal */
+export function leaseOf(core: RunnerCore, runId: string): RunLease | undefined {
+  return core.local.leases.get(runId);
+}
+
+/** Forgets a lease that was released or lost. @internal */
+export function dropLease(core: RunnerCore, lease: RunLease): void {
+  if (core.local.leases.get(lease.runId) === lease) core.local.leases.delete(lease.runId);
+}
+
+/** The leases this runner still holds (on close, after every execution stopped). @internal */
+export function heldLeases(core: RunnerCore): RunLease[] {
+  return [...core.local.leases.values()];
 }

@@ -5,7 +5,7 @@ import type { WorkflowDefinition } from '../definitions/index.js';
 import { createWorkflowRunner } from './create-workflow-runner.js';
 import { hashWorkflowDefinition } from './hash-workflow-definition.js';
 import type { JournalEntry } from './journal-entry.js';
-import { journalKey, runKey } from './run-store.js';
+import { foldJournalRecords, journalKey, runKey } from './run-store.js';
 import type { TaskHandler, WorkflowRunner } from './runner-types.js';
 
 const open: WorkflowRunner[] = [];
@@ -72,6 +72,33 @@ describe('the run journal', () => {
       expect((await runner.journal('run-1')).map((entry) => entry.seq)).toEqual([
         0, 1, 2, 3, 4, 5, 6, 7,
       ]);
+    });
+  });
+
+  describe('fencing', () => {
+    it('voids a record written under a lower lease token than a record before it, and reports gaps', () => {
+      const entry = (seq: number, stepId: string): JournalEntry => ({
+        type: 'step-start',
+        seq,
+        at: 1,
+        stepId,
+        stepType: 'task',
+      });
+      const folded = foldJournalRecords([
+        { seq: 0, entries: [entry(0, 'old-a'), entry(1, 'old-b')], token: 1 },
+        { seq: 3, entries: [entry(3, 'new-a')], token: 2 },
+        // The first owner, paused while it lost the run, writes late: void.
+        { seq: 4, entries: [entry(4, 'late'), entry(5, 'late')], token: 1 },
+        { seq: 6, entries: [entry(6, 'new-b')], token: 2 },
+      ]);
+      expect(folded.entries.map((kept) => ('stepId' in kept ? kept.stepId : ''))).toEqual([
+        'old-a',
+        'old-b',
+        'new-a',
+        'new-b',
+      ]);
+      expect(folded.nextSeq).toBe(7);
+      expect(folded.gaps).toEqual([2]);
     });
   });
 

@@ -1,4 +1,5 @@
 import { AgentryError, storeKey } from '@agentry/core';
+import { dropLease, holdLease, leaseOf } from './local-runs.js';
 import type { RunnerCore } from './runner-core.js';
 
 /**
@@ -70,6 +71,8 @@ export async function claimLease(
   options: { force?: boolean } = {},
 ): Promise<RunLease | LeaseHeld> {
   const key = leaseKey(runId);
+  const mine = leaseOf(core, runId);
+  if (mine && !options.force) return { held: true, owner: core.workerId, expiresAt: mine.expiresAt };
   for (let tries = 0; ; tries += 1) {
     const current = await core.store.get(key);
     const data = current?.data as LeaseData | undefined;
@@ -103,6 +106,7 @@ export async function claimLease(
         onLost: undefined,
         renewing: undefined,
       };
+      holdLease(core, lease);
       armRenewal(core, lease);
       return lease;
     } catch (error) {
@@ -179,6 +183,7 @@ export async function releaseLease(core: RunnerCore, lease: RunLease): Promise<v
   if (lease.lost) return;
   lease.lost = true;
   lease.onLost = undefined;
+  dropLease(core, lease);
   if (lease.renewing) await lease.renewing.catch(() => undefined);
   await core.store
     .put(
@@ -210,7 +215,7 @@ function armRenewal(core: RunnerCore, lease: RunLease): void {
   const every = Math.max(1, Math.floor(core.leaseMs / 3));
   lease.timer = core.clock.setTimeout(() => {
     lease.timer = undefined;
-    if (lease.lost) return;
+    if (lease.lost || core.closed) return;
     renewLease(core, lease).then(
       () => {
         if (!lease.lost) armRenewal(core, lease);
@@ -225,6 +230,7 @@ function armRenewal(core: RunnerCore, lease: RunLease): void {
 function markLost(core: RunnerCore, lease: RunLease): void {
   if (lease.lost) return;
   lease.lost = true;
+  dropLease(core, lease);
   core.clock.clearTimeout(lease.timer);
   lease.timer = undefined;
   const onLost = lease.onLost;

@@ -127,6 +127,43 @@ describe('run ownership', () => {
     });
   });
 
+  describe('cancel from another runner', () => {
+    it('claims the run from its executor, which stops at its next renewal, its signal aborted with lease_lost', async () => {
+      const store = createMemoryStore();
+      const workflow = define('remote', [task('a', 'slow')]);
+      const executorClock = manualClock();
+      let signal: AbortSignal | undefined;
+      const executor = makeRunner(
+        [workflow],
+        {
+          slow: (_input, ctx) => {
+            signal = ctx.signal;
+            return new Promise(() => undefined);
+          },
+        },
+        { store, clock: executorClock, workerId: 'executor', leaseMs: 9_000 },
+      );
+      const canceller = makeRunner([workflow], {}, { store, workerId: 'canceller' });
+      await executor.start('remote', {});
+      await vi.waitFor(() => expect(signal).toBeDefined());
+      expect(await canceller.cancel('run-1')).toMatchObject({
+        status: 'cancelled',
+        error: { code: 'aborted' },
+      });
+      expect(signal?.aborted).toBe(false);
+      executorClock.advance(3_000);
+      await vi.waitFor(() => expect(signal?.aborted).toBe(true));
+      expect(signal?.reason).toMatchObject({ code: 'lease_lost' });
+      expect(await executor.wait('run-1')).toMatchObject({ status: 'cancelled' });
+      expect((await executor.journal('run-1')).map((entry) => entry.type)).toEqual([
+        'run-start',
+        'step-start',
+        'step-attempt',
+        'run-error',
+      ]);
+    });
+  });
+
   describe('start', () => {
     it.each([
       ['memory', () => createMemoryStore()],
