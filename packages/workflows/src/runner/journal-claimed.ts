@@ -1,12 +1,6 @@
 import { createRunContext, type RunContext } from './run-context.js';
 import { openRun } from './run-journal.js';
-import {
-  claimLease,
-  isHeld,
-  releaseLease,
-  renewLease,
-  type LeaseHeld,
-} from './run-lease.js';
+import { claimLease, isHeld, releaseLease, renewLease, type LeaseHeld } from './run-lease.js';
 import { findWorkflow, type RunnerCore } from './runner-core.js';
 import { JournalMoved } from './runner-signals.js';
 import type { RunRecord } from './runner-types.js';

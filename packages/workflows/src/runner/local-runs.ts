@@ -7,22 +7,32 @@ import type { RunRecord } from './runner-types.js';
  * is the truth about runs (journal, record, lease, see `run-lease.ts`); these maps only say what
  * this process is doing with them right now, and all of them are empty after `close()`.
  *
- * | Map               | Holds, by                    | Created by                               | Removed when                                   |
- * | ----------------- | ---------------------------- | ---------------------------------------- | ---------------------------------------------- |
- * | `executions`      | run id: the run's execution, queued or running, settling with its record | `launch` ({@link beginExecution}) | that promise settles ({@link endExecution}) |
- * | `controllers`     | run id: the AbortController that stops that execution (cancel, lease lost) | `launch`, or `executeRun` for a child run executing inside its parent ({@link registerController}) | the execution that registered it ends ({@link unregisterController}) |
- * | `queues`          | workflow id: the tail of a `parallel: false` workflow's queue | {@link enqueue} | never (a settled tail costs nothing; replaced by the next run) |
- * | `deadlineTimers`  | `<runId>\0<stepId>`: the timer of a step waiting for a person with a deadline | `armDeadlines` ({@link setDeadlineTimer}) | it fires, the step is resumed, the run is cancelled, or the runner closes |
- * | `takeoverTimers`  | run id: a timer at the expiry of a lease another runner holds | `launch` when the claim finds the run held ({@link armTakeover}) | it fires (and launches the run again), or the runner closes |
- * | `leases`          | run id: the lease this runner holds on the run, renewing itself on a timer | `claimLease` ({@link holdLease}) | released, found lost ({@link dropLease}), or released by `close()` |
+ * - `executions`, by run id: the run's execution here, queued or running, a promise settling with
+ *   its record. Created by `launch` ({@link beginExecution}); removed when that promise settles.
+ * - `controllers`, by run id: the AbortController that stops that execution (a cancel; a lost
+ *   lease). Created by `launch`, or by `executeRun` for a child run executing inside its parent
+ *   ({@link registerController}); removed when the execution that created it ends
+ *   ({@link unregisterController}).
+ * - `queues`, by workflow id: the tail of a `parallel: false` workflow's queue of runs. Set by
+ *   {@link enqueue}; replaced by the next run, never removed (a settled tail costs nothing).
+ * - `deadlineTimers`, by `<runId>\0<stepId>`: the timer of a step waiting for a person with a
+ *   deadline. Set by `armDeadlines` ({@link setDeadlineTimer}); removed when it fires, when the
+ *   step is resumed or the run cancelled ({@link clearDeadlineTimers}), or on close.
+ * - `takeoverTimers`, by run id: a timer at the expiry of a lease another runner holds. Set when a
+ *   claim finds the run held ({@link armTakeover}); removed when it fires (launching the run
+ *   again) or on close.
+ * - `leases`, by run id: the lease this runner holds on the run, renewing itself on a timer. Set by
+ *   `claimLease` ({@link holdLease}); removed when released or found lost ({@link dropLease});
+ *   `close()` releases those left once every execution stopped.
  *
  * Invariants:
  * - A run has at most one entry in `executions`: `launch` returns the existing execution.
  * - A run has at most one lease in `leases`: a claim of a run this runner already holds is refused
  *   as held (a forced claim, by a cancel, replaces it; the replaced holder stops at its next
  *   write or renewal).
- * - An execution holds the run's lease from its first journal read to its end; a queued execution
- *   holds none, so it can be cancelled (its controller aborted) without running anything.
+ * - An execution holds the run's lease from its first journal read to its end. A queued execution
+ *   holds none (unless recovery claimed the run before launching it), and a cancel aborts it
+ *   without running anything (a lease it held is released).
  * - `controllers.get(id)` aborts exactly the execution in `executions.get(id)` (or the child
  *   execution running inside its parent's).
  * - The circuit breakers (`core.breakers`) are not run state: they are created lazily per handler
@@ -108,9 +118,7 @@ export function enqueue<T>(
 ): Promise<T | undefined> {
   const { queues } = core.local;
   const previous = queues.get(queueId) ?? Promise.resolve();
-  const turn = previous
-    .catch(() => undefined)
-    .then(() => (signal.aborted ? undefined : work()));
+  const turn = previous.catch(() => undefined).then(() => (signal.aborted ? undefined : work()));
   queues.set(queueId, turn);
   if (signal.aborted) return Promise.resolve(undefined);
   return new Promise<T | undefined>((resolve, reject) => {

@@ -108,7 +108,8 @@ export async function resumeRun(
   disarmDeadline(core, runId, stepId);
   const resumed = await journalClaimed(core, found.record, {}, async (ctx) => {
     // Read again under the lease: another runner may have decided in between.
-    if (!ctx.state.waiting.has(stepId)) throw notWaiting(runId, ctx.state.ended ? 'ended' : 'running');
+    if (!ctx.state.waiting.has(stepId))
+      throw notWaiting(runId, ctx.state.ended ? 'ended' : 'running');
     await append(core, ctx, {
       type: 'run-resume',
       stepId,

@@ -72,7 +72,8 @@ export async function claimLease(
 ): Promise<RunLease | LeaseHeld> {
   const key = leaseKey(runId);
   const mine = leaseOf(core, runId);
-  if (mine && !options.force) return { held: true, owner: core.workerId, expiresAt: mine.expiresAt };
+  if (mine && !options.force)
+    return { held: true, owner: core.workerId, expiresAt: mine.expiresAt };
   for (let tries = 0; ; tries += 1) {
     const current = await core.store.get(key);
     const data = current?.data as LeaseData | undefined;
@@ -118,9 +119,7 @@ export async function claimLease(
 
 /** Whether a claim found the lease held elsewhere. @internal */
 export function isHeld<T>(value: T | LeaseHeld): value is LeaseHeld {
-  return (
-    typeof value === 'object' && value !== null && (value as { held?: unknown }).held === true
-  );
+  return typeof value === 'object' && value !== null && (value as { held?: unknown }).held === true;
 }
 
 /**

@@ -15,7 +15,8 @@ const stores: StateStore[] = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((runner) => runner.close()));
   await Promise.all(stores.splice(0).map((store) => store.close()));
-  for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
+  for (const directory of directories.splice(0))
+    rmSync(directory, { recursive: true, force: true });
 });
 
 function makeRunner(
@@ -90,7 +91,7 @@ function withLatency(inner: StateStore, seed: number, maxDelayMs = 4): StateStor
     delete: late((key, options) => inner.delete(key, options)),
     list: late((prefix, options) => inner.list(prefix, options)),
     close: () => inner.close(),
-  } as StateStore;
+  };
 }
 
 describe('run ownership', () => {

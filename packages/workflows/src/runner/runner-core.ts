@@ -12,17 +12,13 @@ import type { ConditionPredicate, WorkflowDefinition } from '../definitions/inde
 import type { AnyTaskHandler } from '../handlers/define-task-handler.js';
 import { compileWorkflow, type CompiledWorkflow } from './compile-workflow.js';
 import { createLocalRuns, type LocalRuns } from './local-runs.js';
-import type {
-  RunAgent,
-  RunEvent,
-  RunMigration,
-  RunRecord,
-  WorkflowRunnerOptions,
-} from './runner-types.js';
+import type { RunAgent, RunEvent, RunMigration, WorkflowRunnerOptions } from './runner-types.js';
 
 /**
  * What every part of one runner shares: its options with their defaults, the registered
- * workflows, the runs executing in this process and the timers and breakers they use.
+ * workflows, and `local`, what this process is doing with runs (executions, controllers, queues,
+ * timers, leases), whose maps only `local-runs.ts` changes (it documents who creates and removes
+ * each entry).
  *
  * @internal
  */
