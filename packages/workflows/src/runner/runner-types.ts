@@ -453,8 +453,8 @@ export interface WorkflowRunner extends WorkflowStarter {
   /** Run and step events. */
   readonly events$: Observable<RunEvent>;
   /**
-   * Stops executing (runs stay recoverable), clears timers and completes `events$`. The store stays
-   * open.
+   * Stops executing (runs stay recoverable), releases the leases of the runs it executed (so other
+   * runners may take them at once), clears timers and completes `events$`. The store stays open.
    */
   close(): Promise<void>;
 }
