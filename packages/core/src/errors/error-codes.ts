@@ -114,6 +114,11 @@ const errorCodeTable = {
     httpStatus: 409,
     summary: 'A concurrent write won; reload and retry.',
   },
+  lease_lost: {
+    recoverable: true,
+    httpStatus: 409,
+    summary: 'Another process took over the work this lease guarded.',
+  },
   internal: {
     recoverable: false,
     httpStatus: 500,

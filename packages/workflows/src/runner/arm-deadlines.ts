@@ -1,3 +1,9 @@
+import {
+  clearDeadlineTimers,
+  forgetDeadlineTimer,
+  hasDeadlineTimer,
+  setDeadlineTimer,
+} from './local-runs.js';
 import { resumeRun } from './resume-run.js';
 import type { RunState } from './run-state.js';
 import type { RunnerCore } from './runner-core.js';
@@ -13,22 +19,23 @@ const maxTimer = 2 ** 31 - 1;
  * @internal
  */
 export function armDeadlines(core: RunnerCore, runId: string, state: RunState): void {
-  const { clock, deadlineTimers } = core;
+  const { clock } = core;
   for (const stepId of state.waiting) {
     const suspended = state.steps.get(stepId)?.suspended;
     if (!suspended || suspended.deadlineAt === undefined || suspended.childRunId !== undefined)
       continue;
     const key = `${runId}\u0000${stepId}`;
-    if (deadlineTimers.has(key)) continue;
+    if (hasDeadlineTimer(core, key)) continue;
     const deadlineAt = suspended.deadlineAt;
     const decision = suspended.onDeadline ?? 'abort';
     const arm = () => {
       const remaining = Math.max(0, deadlineAt - clock.now());
-      deadlineTimers.set(
+      setDeadlineTimer(
+        core,
         key,
         clock.setTimeout(
           () => {
-            deadlineTimers.delete(key);
+            forgetDeadlineTimer(core, key);
             if (core.closed) return;
             if (deadlineAt - clock.now() > 0) {
               arm();
@@ -47,18 +54,11 @@ export function armDeadlines(core: RunnerCore, runId: string, state: RunState): 
 /** Clears the deadline timer of one waiting step, if armed. @internal */
 export function disarmDeadline(core: RunnerCore, runId: string, stepId: string): void {
   const key = `${runId}\u0000${stepId}`;
-  const timer = core.deadlineTimers.get(key);
-  if (timer === undefined) return;
-  core.clock.clearTimeout(timer);
-  core.deadlineTimers.delete(key);
+  clearDeadlineTimers(core, (candidate) => candidate === key);
 }
 
 /** Clears every deadline timer of a run. @internal */
 export function disarmDeadlines(core: RunnerCore, runId: string): void {
-  for (const key of [...core.deadlineTimers.keys()]) {
-    if (key.startsWith(`${runId}\u0000`)) {
-      core.clock.clearTimeout(core.deadlineTimers.get(key));
-      core.deadlineTimers.delete(key);
-    }
-  }
+  const prefix = `${runId}\u0000`;
+  clearDeadlineTimers(core, (key) => key.startsWith(prefix));
 }

@@ -95,7 +95,7 @@ describe('createWorkflowRunner', () => {
       await runner.run('one', {});
       const page = await store.list('');
       expect(new Set(page.entries.map((entry) => `${entry.kind}@${entry.schemaVersion}`))).toEqual(
-        new Set(['workflow-run@1', 'workflow-journal-entry@2']),
+        new Set(['workflow-run@1', 'workflow-journal-entry@3', 'workflow-lease@1']),
       );
     });
 
@@ -598,7 +598,12 @@ describe('createWorkflowRunner', () => {
         { count, hang: (_input, ctx) => `${ctx.idempotencyKey}#${ctx.attempt}` },
         { store },
       ).runner;
-      expect(await second.recover()).toEqual({ resumed: ['run-1'], waiting: [], refused: [] });
+      expect(await second.recover()).toEqual({
+        resumed: ['run-1'],
+        waiting: [],
+        held: [],
+        refused: [],
+      });
       expect(await second.wait('run-1')).toMatchObject({ status: 'completed', output: 'c' });
       expect(counts).toEqual({ a: 1, c: 1 });
       const journal = await second.journal('run-1');

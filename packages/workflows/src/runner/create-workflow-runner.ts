@@ -2,6 +2,8 @@ import { AgentryError, findSerializationProblem } from '@agentry/core';
 import type { RunOrigin, StartedRun } from '../workflow-starter.js';
 import { cancelRun } from './cancel-run.js';
 import { launch } from './execute-run.js';
+import { clearAllTimers, executionOf, heldLeases } from './local-runs.js';
+import { releaseLease } from './run-lease.js';
 import { startRecordKind, runnerSchemaVersion } from './journal-entry.js';
 import { recoverRuns } from './recover-runs.js';
 import { resumeWithPermission } from './resume-run.js';
@@ -76,9 +78,11 @@ export function createWorkflowRunner(options: WorkflowRunnerOptions): WorkflowRu
       if (core.closed) return;
       core.closed = true;
       core.closing.abort();
-      for (const timer of core.deadlineTimers.values()) core.clock.clearTimeout(timer);
-      core.deadlineTimers.clear();
-      await Promise.allSettled([...core.executions.values()]);
+      clearAllTimers(core);
+      // Each execution releases its run's lease as it stops.
+      await Promise.allSettled([...core.local.executions.values()]);
+      // Leases left by a claim whose work failed midway: free them for other runners now.
+      await Promise.allSettled(heldLeases(core).map((lease) => releaseLease(core, lease)));
       events.complete();
     },
   };
@@ -127,9 +131,12 @@ async function startRun(
     } catch (error) {
       if (!(AgentryError.isInstance(error) && error.code === 'conflict')) throw error;
       const first = (await store.get(startKey(workflowId, idempotencyKey)))?.data as typeof run;
-      if (!(await readRunRecord(store, first.runId))) {
-        // The first start stopped between its two writes: finish it now.
-        await createRun(core, first);
+      const found = await readRunRecord(store, first.runId);
+      // The first start may be between its writes, or may have stopped there: finish it. Either
+      // way the run is launched here too; its lease lets exactly one runner execute it, and a
+      // runner that finds it held takes it over should the holder stop.
+      if (!found) await createRun(core, first);
+      if (!found || (found.record.status === 'running' && !executionOf(core, first.runId))) {
         void launch(core, first.runId);
       }
       return { runId: first.runId, deduplicated: true };

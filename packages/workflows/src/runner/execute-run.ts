@@ -1,39 +1,69 @@
 import { AgentryError } from '@agentry/core';
 import { END, type WorkflowStep } from '../definitions/index.js';
 import { armDeadlines } from './arm-deadlines.js';
+import { journalClaimed } from './journal-claimed.js';
 import { executeDecision } from './execute-decision.js';
 import { executeParallel } from './execute-parallel.js';
 import { executeWithPolicy } from './execute-with-policy.js';
 import { linkSignals } from './link-signals.js';
+import {
+  armTakeover,
+  beginExecution,
+  enqueue,
+  executionOf,
+  registerController,
+  unregisterController,
+} from './local-runs.js';
 import { applyMigrations, assertDefinitionUsable } from './migrate-run.js';
 import { createRunContext, type RunContext } from './run-context.js';
-import { append, flush, loadState } from './run-journal.js';
+import { append, flush, openRun } from './run-journal.js';
+import { claimLease, isHeld, releaseLease, renewLease, type RunLease } from './run-lease.js';
 import type { RunState } from './run-state.js';
 import { readRunRecord, runNotFound } from './run-store.js';
 import { findWorkflow, lookUpWorkflow, type RunnerCore } from './runner-core.js';
-import { RunInterrupted, RunSuspended, StepFailed } from './runner-signals.js';
+import { JournalMoved, RunInterrupted, RunSuspended, StepFailed } from './runner-signals.js';
 import type { RunRecord } from './runner-types.js';
 import { syncRecord } from './sync-run-record.js';
 
 /**
- * Executes a run in the background, once per process: a second call while it executes returns
- * the same promise. The outcome is read through `wait()`.
+ * Executes a run in the background, once per process: a second call while it is queued or
+ * executes returns the same promise. The execution claims the run's lease first (or uses
+ * `claimed`, a lease the caller holds); when another runner holds it, nothing is executed here
+ * and a takeover is armed for the lease's expiry. The outcome is read through `wait()`.
  *
  * @internal
  */
-export function launch(core: RunnerCore, runId: string): Promise<RunRecord> {
-  const running = core.executions.get(runId);
-  if (running) return running;
-  const execution = queueFor(core, runId, () => executeRun(core, runId, undefined))
-    .then(async (record) => {
-      // A child run that settles on its own (after a resume) lets its waiting parent go on.
-      await notifyParent(core, record);
-      return record;
-    })
-    .finally(() => {
-      core.executions.delete(runId);
-    });
-  core.executions.set(runId, execution);
+export function launch(core: RunnerCore, runId: string, claimed?: RunLease): Promise<RunRecord> {
+  const running = executionOf(core, runId);
+  if (running) {
+    if (claimed) void releaseLease(core, claimed);
+    return running;
+  }
+  const controller = new AbortController();
+  registerController(core, runId, controller);
+  const execution = beginExecution(
+    core,
+    runId,
+    (async () => {
+      try {
+        const record = await queueFor(core, runId, controller.signal, () =>
+          executeRun(core, runId, undefined, { controller, lease: claimed }),
+        );
+        if (record === undefined) {
+          // Cancelled while queued: it never ran, and holds nothing.
+          if (claimed) await releaseLease(core, claimed);
+          const found = await readRunRecord(core.store, runId);
+          if (!found) throw runNotFound(runId);
+          return found.record;
+        }
+        // A child run that settles on its own (after a resume) lets its waiting parent go on.
+        await notifyParent(core, record);
+        return record;
+      } finally {
+        unregisterController(core, runId, controller);
+      }
+    })(),
+  );
   // The outcome is read through wait(); an unexpected failure leaves the run recoverable.
   execution.catch(() => undefined);
   return execution;
@@ -42,23 +72,22 @@ export function launch(core: RunnerCore, runId: string): Promise<RunRecord> {
 async function queueFor(
   core: RunnerCore,
   runId: string,
+  signal: AbortSignal,
   work: () => Promise<RunRecord>,
-): Promise<RunRecord> {
+): Promise<RunRecord | undefined> {
   const found = await readRunRecord(core.store, runId);
   if (!found) throw runNotFound(runId);
+  if (signal.aborted) return undefined;
   const workflow = lookUpWorkflow(core, found.record.workflowId);
   if (!workflow || workflow.definition.parallel || found.record.parent) return work();
   // `parallel: false`: runs of the workflow execute one after the other in this runner.
-  const queue = workflow.definition.id;
-  const previous = core.workflowQueues.get(queue) ?? Promise.resolve();
-  const next = previous.catch(() => undefined).then(work);
-  core.workflowQueues.set(queue, next);
-  return next;
+  return enqueue(core, workflow.definition.id, signal, work);
 }
 
 /**
  * Executes a run from its journal until it ends, waits for a person or is interrupted, and
- * returns its record then.
+ * returns its record then. It claims the run's lease first (unless `options.lease` is one the
+ * caller claimed) and releases it at the end; a run another runner holds is left to it.
  *
  * @internal
  */
@@ -66,34 +95,67 @@ export async function executeRun(
   core: RunnerCore,
   runId: string,
   parentSignal: AbortSignal | undefined,
+  options: { controller?: AbortController; lease?: RunLease | undefined } = {},
 ): Promise<RunRecord> {
   const found = await readRunRecord(core.store, runId);
   if (!found) throw runNotFound(runId);
   const { record } = found;
-  if (record.status !== 'running' && record.status !== 'waiting-for-person') return record;
-  const state = await loadState(core, runId);
-  if (state.ended) return syncRecord(core, runId, state);
-  const workflow = findWorkflow(core, record.workflowId);
-  const controller = new AbortController();
-  core.runControllers.set(runId, controller);
+  let lease = options.lease;
+  if (record.status !== 'running' && record.status !== 'waiting-for-person') {
+    if (lease) await releaseLease(core, lease);
+    return record;
+  }
+  if (lease === undefined) {
+    const claim = await claimLease(core, runId);
+    if (isHeld(claim)) {
+      // Another runner executes it; should that runner stop renewing, this one takes over.
+      const takeOver = record.parent?.runId ?? runId;
+      armTakeover(core, runId, claim.expiresAt, () => void launch(core, takeOver));
+      return record;
+    }
+    lease = claim;
+  }
+  const controller = options.controller ?? new AbortController();
+  if (options.controller === undefined) registerController(core, runId, controller);
+  lease.onLost = (error) => controller.abort(error);
   const link = linkSignals(
     core.closing.signal,
     controller.signal,
     ...(parentSignal ? [parentSignal] : []),
   );
-  const signal = link.signal;
-  const ctx = createRunContext(record, workflow, state, signal);
   try {
-    if (state.nextSeq === 0) {
-      await append(core, ctx, {
-        type: 'run-start',
-        workflowId: record.workflowId,
-        definitionHash: record.definitionHash,
-        input: record.input,
-        ...(record.origin ? { origin: record.origin } : {}),
-        ...(record.parent ? { parent: record.parent } : {}),
-      });
+    for (let tries = 0; ; tries += 1) {
+      try {
+        const state = await openRun(core, record, lease);
+        return await executeOpened(core, record, state, link.signal, lease);
+      } catch (error) {
+        if (AgentryError.isInstance(error) && error.code === 'lease_lost') {
+          return (await readRunRecord(core.store, runId))?.record ?? record;
+        }
+        if (!(error instanceof JournalMoved) || tries >= 4) throw error;
+        // A late write of a runner that lost the run: read the journal again and go on.
+        await renewLease(core, lease);
+      }
     }
+  } finally {
+    link.dispose();
+    if (options.controller === undefined) unregisterController(core, runId, controller);
+    await releaseLease(core, lease);
+  }
+}
+
+async function executeOpened(
+  core: RunnerCore,
+  record: RunRecord,
+  state: RunState,
+  signal: AbortSignal,
+  lease: RunLease,
+): Promise<RunRecord> {
+  const { runId } = record;
+  if (state.ended) return syncRecord(core, runId, state);
+  const workflow = findWorkflow(core, record.workflowId);
+  const ctx = createRunContext(record, workflow, state, signal, lease);
+  try {
     assertDefinitionUsable(core, record, state);
     await applyMigrations(core, ctx);
     if (state.waiting.size > 0) {
@@ -127,36 +189,20 @@ export async function executeRun(
       return (await readRunRecord(core.store, runId))?.record ?? record;
     }
     throw error;
-  } finally {
-    link.dispose();
-    if (core.runControllers.get(runId) === controller) core.runControllers.delete(runId);
   }
 }
 
 /** After a child run settles on its own (a resume), its waiting parent goes on. */
 async function notifyParent(core: RunnerCore, child: RunRecord): Promise<void> {
   if (!child.parent || child.status === 'running' || child.status === 'waiting-for-person') return;
-  const parentId = child.parent.runId;
-  const parentState = await loadState(core, parentId);
-  if (parentState.ended || !parentState.waiting.has(child.parent.stepId)) return;
-  const parent = await readRunRecord(core.store, parentId);
+  const { stepId } = child.parent;
+  const parent = await readRunRecord(core.store, child.parent.runId);
   if (!parent) return;
-  await append(core, bareContext(core, parent.record, parentState), {
-    type: 'run-resume',
-    stepId: child.parent.stepId,
-    decision: 'child-settled',
+  await journalClaimed(core, parent.record, {}, async (ctx) => {
+    if (ctx.state.ended || !ctx.state.waiting.has(stepId)) return;
+    await append(core, ctx, { type: 'run-resume', stepId, decision: 'child-settled' });
   });
-  await launch(core, parentId);
-}
-
-/** A context to journal a decision on a run that is not executing. @internal */
-export function bareContext(core: RunnerCore, record: RunRecord, state: RunState): RunContext {
-  return createRunContext(
-    record,
-    findWorkflow(core, record.workflowId),
-    state,
-    core.closing.signal,
-  );
+  await launch(core, parent.record.runId);
 }
 
 async function executeFlow(core: RunnerCore, ctx: RunContext): Promise<unknown> {

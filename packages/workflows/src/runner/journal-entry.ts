@@ -16,11 +16,13 @@ export const startRecordKind = 'workflow-start';
 /** The shape version of run records and idempotent-start records. */
 export const runnerSchemaVersion = '1';
 /**
- * The shape version of the journal records the runner writes: `{ entries }`, one or more
- * consecutive entries written at once, under the key of the first. Version `"1"` records (one
- * entry each, the data being the entry) are still read.
+ * The shape version of the journal records the runner writes: `{ entries, lease }`, one or more
+ * consecutive entries written at once, under the key of the first, with the fencing token of the
+ * writer's run lease (a record with a lower token than one before it is void). Version `"2"`
+ * records (`{ entries }`) and version `"1"` records (one entry each, the data being the entry)
+ * are still read, as written under token 0.
  */
-export const journalSchemaVersion = '2';
+export const journalSchemaVersion = '3';
 
 /** A decision a person (or a deadline) takes on a run waiting for a person.
  *
@@ -42,7 +44,10 @@ export type ResumeDecision = 'retry' | 'skip' | 'abort';
  * ```
  */
 export interface JournalEntryBase {
-  /** The entry's position in its run's journal, from 0, without gaps. */
+  /**
+   * The entry's position in its run's journal, from 0, increasing. It has no gaps unless a run
+   * was taken over from a runner that lost it while writing (its late records are void).
+   */
   seq: number;
   /** When it was written, in milliseconds on the runner's clock (epoch milliseconds). */
   at: number;

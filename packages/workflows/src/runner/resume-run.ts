@@ -1,6 +1,9 @@
 import { AgentryError, findSerializationProblem } from '@agentry/core';
 import { disarmDeadline } from './arm-deadlines.js';
-import { bareContext, launch } from './execute-run.js';
+import { launch } from './execute-run.js';
+import { journalClaimed } from './journal-claimed.js';
+import { executionOf } from './local-runs.js';
+import { isHeld } from './run-lease.js';
 import type { ResumeDecision } from './journal-entry.js';
 import { assertDefinitionUsable } from './migrate-run.js';
 import { append, loadState } from './run-journal.js';
@@ -53,19 +56,11 @@ export async function resumeRun(
   actor: string | undefined,
 ): Promise<RunRecord> {
   assertOpen(core);
-  const running = core.executions.get(runId);
-  if (running) await running.catch(() => undefined);
+  await executionOf(core, runId)?.catch(() => undefined);
   const found = await readRunRecord(core.store, runId);
   if (!found) throw runNotFound(runId);
   const state = await loadState(core, runId);
-  if (state.waiting.size === 0 || state.ended) {
-    throw new AgentryError({
-      code: 'invalid_transition',
-      message: `The run "${runId}" is ${found.record.status}, not waiting for a person, so it cannot be resumed.`,
-      details: { runId, status: found.record.status },
-      suggestions: ['Resume only runs whose status is waiting-for-person.'],
-    });
-  }
+  if (state.waiting.size === 0 || state.ended) throw notWaiting(runId, found.record.status);
   if (!decisions.includes(request.decision)) {
     throw new AgentryError({
       code: 'validation_failed',
@@ -111,14 +106,36 @@ export async function resumeRun(
   }
   assertDefinitionUsable(core, found.record, state);
   disarmDeadline(core, runId, stepId);
-  await append(core, bareContext(core, found.record, state), {
-    type: 'run-resume',
-    stepId,
-    decision: request.decision,
-    ...(request.data === undefined ? {} : { data: request.data }),
-    ...(actor === undefined ? {} : { actor }),
+  const resumed = await journalClaimed(core, found.record, {}, async (ctx) => {
+    // Read again under the lease: another runner may have decided in between.
+    if (!ctx.state.waiting.has(stepId))
+      throw notWaiting(runId, ctx.state.ended ? 'ended' : 'running');
+    await append(core, ctx, {
+      type: 'run-resume',
+      stepId,
+      decision: request.decision,
+      ...(request.data === undefined ? {} : { data: request.data }),
+      ...(actor === undefined ? {} : { actor }),
+    });
+    await updateRunRecord(core.store, runId, (record) => recordFromState(core, record, ctx.state));
   });
-  await updateRunRecord(core.store, runId, (record) => recordFromState(core, record, state));
+  if (isHeld(resumed)) {
+    throw new AgentryError({
+      code: 'conflict',
+      message: `The run "${runId}" is being changed by another runner (${resumed.owner}), so the decision was not recorded.`,
+      details: { runId, owner: resumed.owner, expiresAt: resumed.expiresAt },
+      suggestions: ['Read the run again and decide once it waits for a person.'],
+    });
+  }
   await launch(core, runId);
   return waitForRun(core, runId);
+}
+
+function notWaiting(runId: string, status: string): AgentryError {
+  return new AgentryError({
+    code: 'invalid_transition',
+    message: `The run "${runId}" is ${status}, not waiting for a person, so it cannot be resumed.`,
+    details: { runId, status },
+    suggestions: ['Resume only runs whose status is waiting-for-person.'],
+  });
 }

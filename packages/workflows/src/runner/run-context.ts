@@ -1,5 +1,6 @@
 import type { CompiledWorkflow } from './compile-workflow.js';
 import type { JournalEntry } from './journal-entry.js';
+import type { RunLease } from './run-lease.js';
 import { journalPrefix } from './run-store.js';
 import type { RunState } from './run-state.js';
 import type { RunRecord } from './runner-types.js';
@@ -20,6 +21,8 @@ export interface RunContext {
   staged: JournalEntry[];
   /** Settles when every journal write issued so far has; `undefined` when none is in flight. */
   writing: Promise<unknown> | undefined;
+  /** The run's lease, held by this execution: every journal write checks it and carries its token. */
+  lease: RunLease;
 }
 
 /** The context of a run of `workflow` whose record and folded journal were read. @internal */
@@ -28,6 +31,7 @@ export function createRunContext(
   workflow: CompiledWorkflow,
   state: RunState,
   signal: AbortSignal,
+  lease: RunLease,
 ): RunContext {
   return {
     runId: record.runId,
@@ -40,5 +44,6 @@ export function createRunContext(
     journalPrefix: journalPrefix(record.runId),
     staged: [],
     writing: undefined,
+    lease,
   };
 }

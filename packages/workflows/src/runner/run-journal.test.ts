@@ -5,7 +5,7 @@ import type { WorkflowDefinition } from '../definitions/index.js';
 import { createWorkflowRunner } from './create-workflow-runner.js';
 import { hashWorkflowDefinition } from './hash-workflow-definition.js';
 import type { JournalEntry } from './journal-entry.js';
-import { journalKey, runKey } from './run-store.js';
+import { foldJournalRecords, journalKey, runKey } from './run-store.js';
 import type { TaskHandler, WorkflowRunner } from './runner-types.js';
 
 const open: WorkflowRunner[] = [];
@@ -64,14 +64,41 @@ describe('the run journal', () => {
         'step-attempt:b',
       ]);
       expect(await records(store)).toEqual([
-        '2:run-start@0',
-        '2:step-start@1,step-attempt@2',
-        '2:step-end@3,step-start@4,step-attempt@5',
-        '2:step-end@6,run-end@7',
+        '3:run-start@0',
+        '3:step-start@1,step-attempt@2',
+        '3:step-end@3,step-start@4,step-attempt@5',
+        '3:step-end@6,run-end@7',
       ]);
       expect((await runner.journal('run-1')).map((entry) => entry.seq)).toEqual([
         0, 1, 2, 3, 4, 5, 6, 7,
       ]);
+    });
+  });
+
+  describe('fencing', () => {
+    it('voids a record written under a lower lease token than a record before it, and reports gaps', () => {
+      const entry = (seq: number, stepId: string): JournalEntry => ({
+        type: 'step-start',
+        seq,
+        at: 1,
+        stepId,
+        stepType: 'task',
+      });
+      const folded = foldJournalRecords([
+        { seq: 0, entries: [entry(0, 'old-a'), entry(1, 'old-b')], token: 1 },
+        { seq: 3, entries: [entry(3, 'new-a')], token: 2 },
+        // The first owner, paused while it lost the run, writes late: void.
+        { seq: 4, entries: [entry(4, 'late'), entry(5, 'late')], token: 1 },
+        { seq: 6, entries: [entry(6, 'new-b')], token: 2 },
+      ]);
+      expect(folded.entries.map((kept) => ('stepId' in kept ? kept.stepId : ''))).toEqual([
+        'old-a',
+        'old-b',
+        'new-a',
+        'new-b',
+      ]);
+      expect(folded.nextSeq).toBe(7);
+      expect(folded.gaps).toEqual([2]);
     });
   });
 
@@ -115,7 +142,12 @@ describe('the run journal', () => {
           return `${ctx.stepId}-after`;
         },
       });
-      expect(await runner.recover()).toEqual({ resumed: ['run-1'], waiting: [], refused: [] });
+      expect(await runner.recover()).toEqual({
+        resumed: ['run-1'],
+        waiting: [],
+        held: [],
+        refused: [],
+      });
       expect(await runner.wait('run-1')).toMatchObject({ status: 'completed', output: 'b-after' });
       // a finished under the earlier runner and is not run again; b's open attempt is repeated.
       expect(counts).toEqual(['b#1']);
@@ -133,8 +165,56 @@ describe('the run journal', () => {
       ]);
       expect(journal[6]).toMatchObject({ stepId: 'b', attempt: 1, repeated: true });
       expect((await records(store)).slice(-2)).toEqual([
-        '2:step-attempt@6',
-        '2:step-end@7,run-end@8',
+        '3:step-attempt@6',
+        '3:step-end@7,run-end@8',
+      ]);
+    });
+
+    it('continues a run whose journal a runner before leases wrote in version 2, as written under token 0', async () => {
+      const store = createMemoryStore();
+      const workflow = define('chain', [task('a', 'count'), task('b', 'count')]);
+      const definitionHash = hashWorkflowDefinition(workflow);
+      await store.put(runKey('run-1'), {
+        kind: 'workflow-run',
+        schemaVersion: '1',
+        data: {
+          runId: 'run-1',
+          workflowId: 'chain',
+          definitionHash,
+          input: {},
+          status: 'running',
+          startedAt: 1,
+          updatedAt: 1,
+        },
+      });
+      const entries: JournalEntry[] = [
+        { type: 'run-start', at: 1, seq: 0, workflowId: 'chain', definitionHash, input: {} },
+        { type: 'step-start', at: 1, seq: 1, stepId: 'a', stepType: 'task' },
+        { type: 'step-attempt', at: 1, seq: 2, stepId: 'a', attempt: 1, idempotencyKey: 'run-1:a' },
+        { type: 'step-end', at: 1, seq: 3, stepId: 'a', output: 'a-before' },
+      ];
+      await store.put(journalKey('run-1', 0), {
+        kind: 'workflow-journal-entry',
+        schemaVersion: '2',
+        data: { entries },
+      });
+      const counts: string[] = [];
+      const runner = runnerOn(store, [workflow], {
+        count: (_input, ctx) => {
+          counts.push(`${ctx.stepId}#${ctx.attempt}`);
+          return `${ctx.stepId}-after`;
+        },
+      });
+      expect((await runner.recover()).resumed).toEqual(['run-1']);
+      expect(await runner.wait('run-1')).toMatchObject({ status: 'completed', output: 'b-after' });
+      expect(counts).toEqual(['b#1']);
+      expect((await runner.journal('run-1')).map((entry) => entry.seq)).toEqual([
+        0, 1, 2, 3, 4, 5, 6, 7,
+      ]);
+      expect(await records(store)).toEqual([
+        '2:run-start@0,step-start@1,step-attempt@2,step-end@3',
+        '3:step-start@4,step-attempt@5',
+        '3:step-end@6,run-end@7',
       ]);
     });
 
@@ -142,13 +222,13 @@ describe('the run journal', () => {
       const store = createMemoryStore();
       await store.put(journalKey('run-1', 0), {
         kind: 'workflow-journal-entry',
-        schemaVersion: '3',
+        schemaVersion: '4',
         data: { entries: [] },
       });
       const runner = runnerOn(store, [], {});
       await expect(runner.journal('run-1')).rejects.toMatchObject({
         code: 'schema_version_unsupported',
-        details: { schemaVersion: '3', supported: ['1', '2'] },
+        details: { schemaVersion: '4', supported: ['1', '2', '3'] },
       });
     });
   });

@@ -10,12 +10,21 @@ import {
 } from './journal-entry.js';
 import type { RunContext } from './run-context.js';
 import { applyJournalEntry, emptyRunState, type RunState } from './run-state.js';
-import { journalKey, journalKeyAt, readJournal, runKey, type JournalRecord } from './run-store.js';
+import { checkLease, isConflict, renewLease, type RunLease } from './run-lease.js';
+import {
+  foldJournalRecords,
+  journalKey,
+  journalKeyAt,
+  readJournalRecords,
+  runKey,
+  type JournalRecord,
+} from './run-store.js';
 import { findWorkflow, type RunnerCore } from './runner-core.js';
+import { JournalMoved } from './runner-signals.js';
 import type { RunRecord } from './runner-types.js';
 
-// Journal records and run records are created once: a second runner executing the same run gets
-// `conflict` and stops.
+// Journal records and run records are created once: a write that finds its key taken learns that
+// another writer came first (see flush).
 const createOnly: StorePutOptions = Object.freeze({ expectedRevision: null });
 
 /**
@@ -65,12 +74,19 @@ export async function flush(core: RunnerCore, ctx: RunContext): Promise<void> {
     return;
   }
   ctx.staged = [];
-  const data: JournalRecord = { entries };
-  const write = core.store.put(
-    journalKeyAt(ctx.journalPrefix, entries[0]!.seq),
-    { kind: journalEntryKind, schemaVersion: journalSchemaVersion, data },
-    createOnly,
-  );
+  // The lease check: no store call while the lease has time left (see checkLease).
+  const renewal = checkLease(core, ctx.lease);
+  if (renewal !== undefined) await renewal;
+  const data: JournalRecord = { entries, lease: ctx.lease.token };
+  const write = core.store
+    .put(
+      journalKeyAt(ctx.journalPrefix, entries[0]!.seq),
+      { kind: journalEntryKind, schemaVersion: journalSchemaVersion, data },
+      createOnly,
+    )
+    .catch((error: unknown) => {
+      throw isConflict(error) ? new JournalMoved() : error;
+    });
   const previous = ctx.writing;
   const all: Promise<unknown> = previous === undefined ? write : Promise.all([previous, write]);
   ctx.writing = all;
@@ -102,11 +118,72 @@ export function emit(
   });
 }
 
-/** Folds a run's journal. @internal */
+/** Folds a run's journal, as it stands, without claiming the run (to look, not to write). @internal */
 export async function loadState(core: RunnerCore, runId: string): Promise<RunState> {
+  return foldState(foldJournalRecords(await readJournalRecords(core.store, runId)));
+}
+
+function foldState(folded: ReturnType<typeof foldJournalRecords>): RunState {
   const state = emptyRunState();
-  for (const entry of await readJournal(core.store, runId)) applyJournalEntry(state, entry);
+  for (const entry of folded.entries) applyJournalEntry(state, entry);
+  state.nextSeq = Math.max(state.nextSeq, folded.nextSeq);
   return state;
+}
+
+/**
+ * Folds a run's journal for the holder of its lease, so that it can write: seals the `seq`s no
+ * record covers (with empty records that fence nothing, so that no late write can land below the
+ * state read), and writes the run's `run-start` entry when the journal is empty (the run's start
+ * was interrupted between its two writes, or has not written its journal yet). A write that finds
+ * its key taken reads the journal again.
+ *
+ * @internal
+ * @throws AgentryError `lease_lost` when another runner claimed the run meanwhile; as the store does
+ */
+export async function openRun(
+  core: RunnerCore,
+  record: RunRecord,
+  lease: RunLease,
+): Promise<RunState> {
+  for (let tries = 0; ; tries += 1) {
+    const folded = foldJournalRecords(await readJournalRecords(core.store, record.runId));
+    try {
+      for (const seq of folded.gaps) {
+        await core.store.put(
+          journalKey(record.runId, seq),
+          { kind: journalEntryKind, schemaVersion: journalSchemaVersion, data: { entries: [] } },
+          createOnly,
+        );
+      }
+      if (folded.nextSeq > 0) return foldState(folded);
+      const entry = runStartEntry(record, core.clock.now());
+      const data: JournalRecord = { entries: [entry], lease: lease.token };
+      await core.store.put(
+        journalKey(record.runId, 0),
+        { kind: journalEntryKind, schemaVersion: journalSchemaVersion, data },
+        createOnly,
+      );
+      emit(core, entry, record.runId, record.workflowId, record.parent?.runId);
+      return foldState({ entries: [entry], nextSeq: 1, gaps: [] });
+    } catch (error) {
+      if (!isConflict(error) || tries >= 4) throw error;
+      // Someone wrote where this runner was about to: confirm the run is still ours, look again.
+      await renewLease(core, lease);
+    }
+  }
+}
+
+function runStartEntry(record: RunRecord, at: number): JournalEntry {
+  return {
+    type: 'run-start',
+    seq: 0,
+    at,
+    workflowId: record.workflowId,
+    definitionHash: record.definitionHash,
+    input: record.input,
+    ...(record.origin ? { origin: record.origin } : {}),
+    ...(record.parent ? { parent: record.parent } : {}),
+  };
 }
 
 /**
@@ -150,23 +227,20 @@ export async function createRun(
     if (!(AgentryError.isInstance(error) && error.code === 'conflict')) throw error;
     return;
   }
-  // A crash between the two writes leaves a record without a journal: its execution writes the
-  // run-start entry then (see executeRun).
-  const entry: JournalEntry = {
-    type: 'run-start',
-    seq: 0,
-    at: now,
-    workflowId: record.workflowId,
-    definitionHash: record.definitionHash,
-    input: record.input,
-    ...(record.origin ? { origin: record.origin } : {}),
-    ...(record.parent ? { parent: record.parent } : {}),
-  };
+  // A crash between the two writes leaves a record without a journal: the run's first execution
+  // writes the run-start entry then (see openRun). So may an execution that came first (an
+  // idempotent start racing this one): then this write finds the key taken, and that is fine.
+  const entry = runStartEntry(record, now);
   const data: JournalRecord = { entries: [entry] };
-  await core.store.put(
-    journalKey(record.runId, 0),
-    { kind: journalEntryKind, schemaVersion: journalSchemaVersion, data },
-    createOnly,
-  );
+  try {
+    await core.store.put(
+      journalKey(record.runId, 0),
+      { kind: journalEntryKind, schemaVersion: journalSchemaVersion, data },
+      createOnly,
+    );
+  } catch (error) {
+    if (isConflict(error)) return;
+    throw error;
+  }
   emit(core, entry, record.runId, record.workflowId, record.parent?.runId);
 }

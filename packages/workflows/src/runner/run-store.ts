@@ -38,30 +38,89 @@ export async function listAll(store: StateStore, prefix: string) {
   }
 }
 
-/** Reads a run's journal in order. @internal */
-export async function readJournal(store: StateStore, runId: string): Promise<JournalEntry[]> {
-  const entries: JournalEntry[] = [];
-  for (const record of await listAll(store, journalPrefix(runId))) {
+/**
+ * One journal record as read: the `seq` of its key, its entries, and the fencing token of the
+ * lease it was written under (0 for records of runners before leases, and for a run's first
+ * record written by its start).
+ *
+ * @internal
+ */
+export interface ReadJournalRecord {
+  seq: number;
+  entries: JournalEntry[];
+  token: number;
+}
+
+/** Reads a run's journal records in key order. @internal */
+export async function readJournalRecords(
+  store: StateStore,
+  runId: string,
+): Promise<ReadJournalRecord[]> {
+  const prefix = journalPrefix(runId);
+  const records: ReadJournalRecord[] = [];
+  for (const record of await listAll(store, prefix)) {
+    const seq = Number(record.key.slice(prefix.length));
     if (record.kind === journalEntryKind && record.schemaVersion === journalSchemaVersion) {
-      entries.push(...(record.data as JournalRecord).entries);
+      const data = record.data as JournalRecord;
+      records.push({ seq, entries: data.entries, token: data.lease ?? 0 });
+    } else if (record.kind === journalEntryKind && record.schemaVersion === '2') {
+      records.push({ seq, entries: (record.data as JournalRecord).entries, token: 0 });
     } else if (record.kind === journalEntryKind && record.schemaVersion === '1') {
       // Runners before journal version 2 wrote one entry per record, the data being the entry.
-      entries.push(record.data as JournalEntry);
+      records.push({ seq, entries: [record.data as JournalEntry], token: 0 });
     } else {
-      throw unsupported(record.key, record.kind, record.schemaVersion, ['1', journalSchemaVersion]);
+      throw unsupported(record.key, record.kind, record.schemaVersion, [
+        '1',
+        '2',
+        journalSchemaVersion,
+      ]);
     }
   }
-  return entries;
+  return records;
+}
+
+/**
+ * The fencing rule: a record written under a lower token than a record before it is void (its
+ * writer had lost the run when it wrote). Returns the entries that count, in order, the `seq`
+ * after the last record (void ones included, so no key is written twice) and the `seq`s no record
+ * covers below it (left by concurrent writes that never landed).
+ *
+ * @internal
+ */
+export function foldJournalRecords(records: readonly ReadJournalRecord[]): {
+  entries: JournalEntry[];
+  nextSeq: number;
+  gaps: number[];
+} {
+  const entries: JournalEntry[] = [];
+  const gaps: number[] = [];
+  let fence = 0;
+  let nextSeq = 0;
+  for (const record of records) {
+    for (let seq = nextSeq; seq < record.seq; seq += 1) gaps.push(seq);
+    nextSeq = Math.max(nextSeq, record.seq + Math.max(1, record.entries.length));
+    if (record.token < fence) continue;
+    fence = record.token;
+    for (const entry of record.entries) entries.push(entry);
+  }
+  return { entries, nextSeq, gaps };
+}
+
+/** Reads the entries of a run's journal that count, in order. @internal */
+export async function readJournal(store: StateStore, runId: string): Promise<JournalEntry[]> {
+  return foldJournalRecords(await readJournalRecords(store, runId)).entries;
 }
 
 /**
  * The data of a journal record: consecutive entries of one run, written together under the key
- * of the first (see {@link journalKeyAt}).
+ * of the first (see {@link journalKeyAt}), with the fencing token of the writer's lease.
  *
  * @internal
  */
 export interface JournalRecord {
   entries: JournalEntry[];
+  /** The token of the lease the record was written under; absent for a run's first record. */
+  lease?: number;
 }
 
 /** Reads a run record. @internal */

@@ -11,17 +11,14 @@ import { Subject } from 'rxjs';
 import type { ConditionPredicate, WorkflowDefinition } from '../definitions/index.js';
 import type { AnyTaskHandler } from '../handlers/define-task-handler.js';
 import { compileWorkflow, type CompiledWorkflow } from './compile-workflow.js';
-import type {
-  RunAgent,
-  RunEvent,
-  RunMigration,
-  RunRecord,
-  WorkflowRunnerOptions,
-} from './runner-types.js';
+import { createLocalRuns, type LocalRuns } from './local-runs.js';
+import type { RunAgent, RunEvent, RunMigration, WorkflowRunnerOptions } from './runner-types.js';
 
 /**
  * What every part of one runner shares: its options with their defaults, the registered
- * workflows, the runs executing in this process and the timers and breakers they use.
+ * workflows, and `local`, what this process is doing with runs (executions, controllers, queues,
+ * timers, leases), whose maps only `local-runs.ts` changes (it documents who creates and removes
+ * each entry).
  *
  * @internal
  */
@@ -40,14 +37,16 @@ export interface RunnerCore {
   migrations: RunMigration[];
   definitions: Record<string, WorkflowDefinition>;
   events: Subject<RunEvent>;
-  /** Executions in this process, by run id; each settles with the run's record. */
-  executions: Map<string, Promise<RunRecord>>;
-  runControllers: Map<string, AbortController>;
-  /** Deadline timers of waiting steps, by `<runId>\0<stepId>`. */
-  deadlineTimers: Map<string, unknown>;
+  /** What this process is doing with runs: executions, controllers, queues, timers. */
+  local: LocalRuns;
+  /** Circuit breakers by `<workflowId>:<handler>`, created on first use (see attempt-step). */
   breakers: Map<string, CircuitBreaker>;
-  /** The tail of each `parallel: false` workflow's queue of runs. */
-  workflowQueues: Map<string, Promise<unknown>>;
+  /** Who this runner is in run leases. */
+  workerId: string;
+  /** How long a claimed run stays this runner's without a renewal, ms. */
+  leaseMs: number;
+  /** The longest pause between two reads of a run record by `wait()`, ms. */
+  waitPollMs: number;
   /** Aborts when the runner closes; every execution links to it. */
   closing: AbortController;
   closed: boolean;
@@ -87,11 +86,11 @@ export function createRunnerCore(options: WorkflowRunnerOptions): RunnerCore {
       WorkflowDefinition
     >,
     events: new Subject<RunEvent>(),
-    executions: new Map(),
-    runControllers: new Map(),
-    deadlineTimers: new Map(),
+    local: createLocalRuns(),
     breakers: new Map(),
-    workflowQueues: new Map(),
+    workerId: options.workerId ?? randomUUID(),
+    leaseMs: positive(options.leaseMs, 'leaseMs') ?? 30_000,
+    waitPollMs: positive(options.waitPollMs, 'waitPollMs') ?? 1_000,
     closing,
     closed: false,
   };
@@ -135,6 +134,17 @@ export function assertOpen(core: RunnerCore): void {
       message: 'The workflow runner is closed.',
       suggestions: ['Create a new runner; runs left unfinished are picked up by its recover().'],
     });
+}
+
+function positive(value: number | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value;
+  throw new AgentryError({
+    code: 'validation_failed',
+    message: `createWorkflowRunner needs options.${name} to be a positive number of milliseconds (got ${String(value)}).`,
+    details: { path: [name], value },
+    suggestions: [`Leave ${name} out for its default, or pass a number above 0.`],
+  });
 }
 
 function isDefinitionMap(value: unknown): value is Record<string, WorkflowDefinition> {

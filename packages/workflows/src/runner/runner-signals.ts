@@ -16,6 +16,20 @@ export class RunInterrupted extends Error {
   }
 }
 
+/**
+ * Thrown by a journal write that found its key taken although the run's lease is still this
+ * runner's: a runner that had lost the run wrote there late. The execution reads the journal again
+ * (where that record is void or, if it came first, part of the history) and goes on from it.
+ *
+ * @internal
+ */
+export class JournalMoved extends Error {
+  constructor() {
+    super('The journal changed under the execution.');
+    this.name = 'JournalMoved';
+  }
+}
+
 /** Thrown by a subgraph attempt whose child run waits for a person. @internal */
 export class ChildWaiting extends Error {
   constructor(readonly childRunId: string) {

@@ -257,6 +257,11 @@ export interface RecoverReport {
   /** Runs waiting for a person whose deadlines are armed again. */
   waiting: string[];
   /** Runs that cannot go on (a changed definition without a migration), with the error. */
+  /**
+   * Runs another runner holds (its lease has not expired): they are not executed here now; this
+   * runner takes them over by itself if their lease expires.
+   */
+  held: string[];
   refused: {
     /** The run. */
     runId: string;
@@ -368,6 +373,24 @@ export interface WorkflowRunnerOptions {
   resumePermission?: string;
   /** Migrations for runs whose workflow definition changed. */
   migrations?: RunMigration[];
+  /**
+   * Who this runner is when it claims runs (default: a random UUID per runner). Each live runner
+   * sharing a store needs its own; a process restarted with the same `workerId` takes its runs
+   * back at once instead of waiting for their leases to expire.
+   */
+  workerId?: string;
+  /**
+   * How long a run this runner claimed stays its own without a renewal, in milliseconds (default
+   * 30 000). The lease is renewed every third of it while the run executes; after a crash, another
+   * runner takes the run over once it expires. The clocks of runners sharing a store must agree
+   * to well within a third of it.
+   */
+  leaseMs?: number;
+  /**
+   * The longest pause, in milliseconds, between two reads of a run record while `wait()` waits
+   * for a run executing in another process (default 1 000; the pauses start at 10 ms and double).
+   */
+  waitPollMs?: number;
 }
 
 /** What {@link WorkflowRunner.run} resolves to. *
@@ -400,13 +423,26 @@ export interface WorkflowRunner extends WorkflowStarter {
     input: unknown,
     options?: { idempotencyKey?: string; origin?: RunOrigin },
   ): Promise<RunResult>;
-  /** Waits until a run executing in this runner settles, and returns its record. */
+  /**
+   * Waits until a run ends or waits for a person, whichever runner or process executes it, and
+   * returns its record. A run executing in this runner settles as soon as its execution does;
+   * otherwise the run record is read from the store, first after 10 ms, then at doubling
+   * intervals up to `waitPollMs`, so the answer comes at most `waitPollMs` after the record
+   * changed. Once this runner is closed, it returns the record as it is.
+   */
   wait(runId: string): Promise<RunResult>;
-  /** Resumes every unfinished run from its journal. */
+  /**
+   * Resumes every unfinished run from its journal, except runs another runner holds a lease on
+   * (listed under `held`, and taken over here if that lease expires).
+   */
   recover(): Promise<RecoverReport>;
   /** Records a person's decision on a waiting run and lets it go on. */
   resume(runId: string, request: ResumeRequest, actor?: ResumeActor): Promise<RunResult>;
-  /** Cancels a run (and its child runs). */
+  /**
+   * Cancels a run (and its child runs): a queued run never runs; a run executing here is aborted
+   * at once; a run another runner executes is claimed from it (that runner stops at its next
+   * lease renewal). Returns the cancelled record, or the record of a run that had already ended.
+   */
   cancel(runId: string): Promise<RunResult>;
   /** The record of a run. */
   getRun(runId: string): Promise<RunRecord | undefined>;
@@ -417,8 +453,8 @@ export interface WorkflowRunner extends WorkflowStarter {
   /** Run and step events. */
   readonly events$: Observable<RunEvent>;
   /**
-   * Stops executing (runs stay recoverable), clears timers and completes `events$`. The store stays
-   * open.
+   * Stops executing (runs stay recoverable), releases the leases of the runs it executed (so other
+   * runners may take them at once), clears timers and completes `events$`. The store stays open.
    */
   close(): Promise<void>;
 }
