@@ -228,7 +228,11 @@ function partialCallOf(call: NormalizedReply['toolCalls'][number]): Record<strin
             ? [{ boolValue: value }]
             : [{ nullValue: 'NULL_VALUE' }];
     values.forEach((piece, index) => {
-      const partialArg = { jsonPath, ...piece, ...(index < values.length - 1 ? { willContinue: true } : {}) };
+      const partialArg = {
+        jsonPath,
+        ...piece,
+        ...(index < values.length - 1 ? { willContinue: true } : {}),
+      };
       parts.push({ functionCall: { partialArgs: [partialArg], willContinue: true } });
     });
   };
