@@ -186,9 +186,11 @@ function createMessage(
   body: MessageCreateParamsStreaming | MessageCreateParamsNonStreaming,
   options: RequestOptions,
 ): Promise<Stream<RawMessageStreamEvent> | Message> {
-  return client.post('/v1/messages', { body, stream: body.stream, ...options }) as Promise<
-    Stream<RawMessageStreamEvent> | Message
-  >;
+  return client.post<Stream<RawMessageStreamEvent> | Message>('/v1/messages', {
+    body,
+    stream: body.stream,
+    ...options,
+  });
 }
 
 type RequestOptions = ReturnType<typeof requestOptions>;
