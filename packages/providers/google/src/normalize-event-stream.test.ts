@@ -40,7 +40,40 @@ describe('EventStreamParser', () => {
   });
 });
 
+describe('EventStreamParser.verbatim', () => {
+  it('is true only for reads of whole events already in the SDK form', () => {
+    const parser = new EventStreamParser();
+    const verbatim = (text: string) => {
+      parser.push(bytes(text));
+      return parser.verbatim;
+    };
+    expect(verbatim('data: 1\n\ndata: 2\n\n')).toBe(true);
+    expect(verbatim('data: 3\n')).toBe(false);
+    expect(verbatim('\ndata: 4\n\n')).toBe(false);
+    expect(verbatim('data: 5\n\n')).toBe(true);
+    expect(verbatim('id: 6\ndata: 6\n\n')).toBe(false);
+    expect(verbatim('data: 7\r\n\r\n')).toBe(true);
+    expect(verbatim('data: 8\n\r\n')).toBe(false);
+    expect(verbatim('data: 9\r\rdata: 10\n\n')).toBe(false);
+    expect(verbatim('data: 11\n\n')).toBe(true);
+  });
+});
+
 describe('normalizeEventStream', () => {
+  it('gives the SDK every event once, however the reads split them', async () => {
+    const text = 'data: 1\n\ndata: 2\n\ndata: 3\n\n';
+    for (let cut = 1; cut < text.length; cut += 1) {
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(bytes(text.slice(0, cut)));
+          controller.enqueue(bytes(text.slice(cut)));
+          controller.close();
+        },
+      });
+      expect(await new Response(normalizeEventStream(body)).text(), `cut at ${cut}`).toBe(text);
+    }
+  });
+
   it('drops an event left without its blank line when the body ends', async () => {
     const body = new Response('data: 1\n\ndata: 2').body!;
     const text = await new Response(normalizeEventStream(body)).text();
