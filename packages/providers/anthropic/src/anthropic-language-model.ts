@@ -1,4 +1,5 @@
 import type {
+  AgentryError,
   LanguageModel,
   ModelCallOptions,
   ModelCapabilities,
@@ -118,13 +119,7 @@ export function createAnthropicLanguageModel(
         }
         idle.wait();
       }
-      if (idle.timedOut) {
-        throw createProviderError({
-          provider: 'anthropic',
-          code: 'timeout',
-          message: `The Anthropic stream sent nothing for ${String(timeout)} ms (the provider's timeout) and was closed; the output so far is partial.`,
-        });
-      }
+      if (idle.timedOut) throw streamTimedOut(timeout);
       // The SDK ends a stream quietly when its signal aborts; the caller must hear of it.
       if (signal?.aborted === true) {
         throw createProviderError({
@@ -143,7 +138,9 @@ export function createAnthropicLanguageModel(
         });
       }
     } catch (error) {
-      const failure = toAnthropicError(error, { signal });
+      // However the SDK reports the abort the timeout caused, the failure is the timeout.
+      const failure =
+        idle?.timedOut === true ? streamTimedOut(timeout) : toAnthropicError(error, { signal });
       if (!sent) throw failure;
       yield { type: 'error', error: failure };
       return;
@@ -163,6 +160,14 @@ export function createAnthropicLanguageModel(
       [Symbol.asyncIterator]: () => stream(request, callOptions),
     }),
   };
+}
+
+function streamTimedOut(timeout: number | undefined): AgentryError {
+  return createProviderError({
+    provider: 'anthropic',
+    code: 'timeout',
+    message: `The Anthropic stream sent nothing for ${String(timeout)} ms (the provider's timeout) and was closed; the output so far is partial.`,
+  });
 }
 
 /**
