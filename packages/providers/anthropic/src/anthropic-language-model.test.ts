@@ -208,6 +208,80 @@ describe('createAnthropicLanguageModel', () => {
     });
   });
 
+  describe('malformed and stalled streams', () => {
+    it('ends a stream that stalls after some parts with a timeout error part, and closes the socket', async () => {
+      // message_start, content_block_start, ping, then two deltas.
+      kit.emulator.enqueue({ text: 'one two three four', stallAfterChunks: 5 });
+      const parts = await collect(
+        kit.model(MODEL_ID, { timeout: 150 }).stream(userRequest('Hello')),
+      );
+      const last = parts.pop();
+      expect(last?.type === 'error' ? last.error.code : last?.type).toBe('timeout');
+      expect(last?.type === 'error' ? last.error.message : '').toContain('150 ms');
+      expect(streamedText(parts)).toBe('one two ');
+      await vi.waitFor(() => expect(kit.emulator.openConnections).toBe(0));
+    });
+
+    it('throws timeout when the stream stalls before its first part', async () => {
+      kit.emulator.enqueue({ text: 'one two', stallAfterChunks: 0 });
+      const error = await rejection(
+        collect(kit.model(MODEL_ID, { timeout: 150 }).stream(userRequest('Hello'))),
+      );
+      expect(error.code).toBe('timeout');
+    });
+
+    it('does not count the time the consumer spends between parts', async () => {
+      kit.emulator.enqueue({ text: 'one two three' });
+      const parts: ModelStreamPart[] = [];
+      for await (const part of kit.model(MODEL_ID, { timeout: 150 }).stream(userRequest('Hi'))) {
+        parts.push(part);
+        if (part.type === 'text-start') await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+      expect(parts.at(-1)?.type).toBe('response-end');
+      expect(streamedText(parts)).toBe('one two three');
+    });
+
+    it('refuses a second message_start with provider_unavailable, keeping the text so far partial', async () => {
+      const { parts, error, thrown } = await streamFailure({
+        text: 'Partial answer',
+        textChunks: 2,
+        // message_start, content_block_start, ping, 'Partial', then another message_start.
+        splice: { afterChunks: 4, reply: { text: 'Fresh answer.' } },
+      });
+      expect(thrown).toBe(false);
+      expect(error.code).toBe('provider_unavailable');
+      expect(error.message).toContain('message_start');
+      expect(streamedText(parts)).toBe('Partial');
+      expect(parts.some((part) => part.type === 'response-end')).toBe(false);
+    });
+
+    it('reads events with id, retry, comment and unknown fields before their data', async () => {
+      kit.emulator.enqueue({
+        text: 'one two three',
+        sseFields: ['id: {n}', 'retry: 3000', ': proxied', 'x-proxy: edge'],
+      });
+      const parts = await collect(kit.model().stream(userRequest('Hello')));
+      expect(streamedText(parts)).toBe('one two three');
+      expect(parts.at(-1)?.type).toBe('response-end');
+    });
+  });
+
+  describe('deprecated models', () => {
+    it('prints nothing when a deprecated model is called, streamed or not', async () => {
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+      try {
+        kit.emulator.setDefault({ text: 'Still here.' });
+        const model = kit.model('claude-sonnet-4-5');
+        await model.generate(userRequest('Hello'));
+        await collect(model.stream(userRequest('Hello')));
+        await kit.model('claude-sonnet-4-5-20250929').generate(userRequest('Hello'));
+        expect(warn).not.toHaveBeenCalled();
+      } finally {
+        warn.mockRestore();
+      }
+    });
+  });
+
   describe('stopping a stream', () => {
     it('ends a slow stream with aborted when the signal aborts, and closes the socket', async () => {
       kit.emulator.enqueue({ text: 'slow '.repeat(40), chunkDelayMs: 50 });

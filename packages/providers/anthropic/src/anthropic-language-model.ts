@@ -1,12 +1,26 @@
 import type {
+  AgentryError,
   LanguageModel,
   ModelCallOptions,
   ModelCapabilities,
   ModelRequest,
   ModelResponse,
   ModelStreamPart,
+  StreamIdleTimeout,
 } from '@agentry/core';
-import { createProviderError, MODEL_SPECIFICATION_VERSION } from '@agentry/core';
+import {
+  createProviderError,
+  createStreamIdleTimeout,
+  MODEL_SPECIFICATION_VERSION,
+} from '@agentry/core';
+import type Anthropic from '@anthropic-ai/sdk';
+import type { Stream } from '@anthropic-ai/sdk/core/streaming';
+import type {
+  Message,
+  MessageCreateParamsNonStreaming,
+  MessageCreateParamsStreaming,
+  RawMessageStreamEvent,
+} from '@anthropic-ai/sdk/resources/messages';
 import type { AnthropicClientSource } from './anthropic-client-source.js';
 import { createAnthropicStreamMapper } from './anthropic-stream-mapper.js';
 import { fromAnthropicMessage } from './from-anthropic-message.js';
@@ -21,6 +35,11 @@ export interface AnthropicLanguageModelOptions {
   capabilities: ModelCapabilities;
   /** The SDK client of each call. */
   clients: AnthropicClientSource;
+  /**
+   * The provider's timeout in milliseconds: the SDK bounds the wait for the response to start
+   * with it, and the stream each wait for its next event.
+   */
+  timeout: number | undefined;
 }
 
 /**
@@ -31,12 +50,20 @@ export interface AnthropicLanguageModelOptions {
  * without `message_stop` is a `network` failure. Stopping early (`break`) or aborting the signal
  * closes the connection.
  *
+ * `timeout` bounds the wait for the response to start (the SDK's timeout) and then each wait for
+ * the stream's next event (a stream that goes silent for longer fails with `timeout` and its
+ * connection is closed); time the consumer spends between parts does not count.
+ *
+ * Requests are sent with the SDK's `client.post('/v1/messages')` rather than `messages.create`,
+ * which prints a deprecation warning with `console.warn` on every call to a deprecated model
+ * (whatever the client's `logLevel`); the provider's catalogue marks deprecated models instead.
+ *
  * @internal
  */
 export function createAnthropicLanguageModel(
   options: AnthropicLanguageModelOptions,
 ): LanguageModel {
-  const { modelId, capabilities, clients } = options;
+  const { modelId, capabilities, clients, timeout } = options;
 
   async function generate(
     request: ModelRequest,
@@ -50,7 +77,8 @@ export function createAnthropicLanguageModel(
     );
     try {
       const client = await clients.get(signal);
-      const message = await client.messages.create(
+      const message = await createMessage(
+        client,
         { ...params, stream: false },
         requestOptions(callOptions),
       );
@@ -72,18 +100,26 @@ export function createAnthropicLanguageModel(
     );
     const mapper = createAnthropicStreamMapper(ignoredParameters);
     let sent = false;
+    let idle: StreamIdleTimeout | undefined;
     try {
       const client = await clients.get(signal);
-      const events = await client.messages.create(
+      const events = await createMessage(
+        client,
         { ...params, stream: true },
         requestOptions(callOptions),
       );
+      // Aborting the stream's own controller closes the connection; the SDK then ends quietly.
+      idle = createStreamIdleTimeout({ timeout, onTimeout: () => events.controller.abort() });
+      idle.wait();
       for await (const event of events) {
+        idle.received();
         for (const part of mapper.push(event)) {
           sent = true;
           yield part;
         }
+        idle.wait();
       }
+      if (idle.timedOut) throw streamTimedOut(timeout);
       // The SDK ends a stream quietly when its signal aborts; the caller must hear of it.
       if (signal?.aborted === true) {
         throw createProviderError({
@@ -102,10 +138,14 @@ export function createAnthropicLanguageModel(
         });
       }
     } catch (error) {
-      const failure = toAnthropicError(error, { signal });
+      // However the SDK reports the abort the timeout caused, the failure is the timeout.
+      const failure =
+        idle?.timedOut === true ? streamTimedOut(timeout) : toAnthropicError(error, { signal });
       if (!sent) throw failure;
       yield { type: 'error', error: failure };
       return;
+    } finally {
+      idle?.dispose();
     }
     yield mapper.end();
   }
@@ -121,6 +161,44 @@ export function createAnthropicLanguageModel(
     }),
   };
 }
+
+function streamTimedOut(timeout: number | undefined): AgentryError {
+  return createProviderError({
+    provider: 'anthropic',
+    code: 'timeout',
+    message: `The Anthropic stream sent nothing for ${String(timeout)} ms (the provider's timeout) and was closed; the output so far is partial.`,
+  });
+}
+
+/**
+ * Sends a Messages API request as `messages.create` does, through the client's documented
+ * `post()` for raw requests: the same path, body, timeout, headers and stream handling, without
+ * the `console.warn` that `messages.create` prints for a deprecated model or for
+ * `thinking.type: 'enabled'` on every call, which no `logLevel` turns off.
+ */
+function createMessage(
+  client: Anthropic,
+  body: MessageCreateParamsStreaming,
+  options: RequestOptions,
+): Promise<Stream<RawMessageStreamEvent>>;
+function createMessage(
+  client: Anthropic,
+  body: MessageCreateParamsNonStreaming,
+  options: RequestOptions,
+): Promise<Message>;
+function createMessage(
+  client: Anthropic,
+  body: MessageCreateParamsStreaming | MessageCreateParamsNonStreaming,
+  options: RequestOptions,
+): Promise<Stream<RawMessageStreamEvent> | Message> {
+  return client.post<Stream<RawMessageStreamEvent> | Message>('/v1/messages', {
+    body,
+    stream: body.stream,
+    ...options,
+  });
+}
+
+type RequestOptions = ReturnType<typeof requestOptions>;
 
 function requestOptions(callOptions: ModelCallOptions | undefined): {
   signal?: AbortSignal;

@@ -3,7 +3,7 @@ import type {
   RefusalStopDetails,
   StopReason,
 } from '@anthropic-ai/sdk/resources/messages';
-import type { ModelStreamPart } from '@agentry/core';
+import { createProviderError, type AgentryError, type ModelStreamPart } from '@agentry/core';
 import {
   toFinishReason,
   toProviderMetadata,
@@ -19,7 +19,11 @@ type Block =
 
 /** Turns the Messages API's stream events into the contract's stream parts. @internal */
 export interface AnthropicStreamMapper {
-  /** The parts one event makes (often one, sometimes none). */
+  /**
+   * The parts one event makes (often one, sometimes none).
+   *
+   * @throws AgentryError `provider_unavailable` on a second `message_start`
+   */
   push(event: RawMessageStreamEvent): ModelStreamPart[];
   /** Whether `message_stop` has arrived: only then is the response complete. */
   readonly complete: boolean;
@@ -34,7 +38,9 @@ export interface AnthropicStreamMapper {
  * `reasoning-end` as `providerMetadata.anthropic.signature`; a `tool_use` block is
  * `tool-call-start`, one `tool-call-delta` per non-empty `input_json_delta` piece, and
  * `tool-call-end` with the whole arguments (`{}` when none came). Usage is the cumulative usage of
- * `message_delta` over that of `message_start`.
+ * `message_delta` over that of `message_start`. A second `message_start` is a malformed stream
+ * (another response spliced into this one) and fails it with `provider_unavailable`: what came
+ * before stays partial output, never joined to the other response's text.
  *
  * @internal
  */
@@ -49,6 +55,7 @@ export function createAnthropicStreamMapper(
   let stopSequence: string | null = null;
   let stopDetails: RefusalStopDetails | null = null;
   let complete = false;
+  let started = false;
 
   return {
     get complete() {
@@ -57,6 +64,10 @@ export function createAnthropicStreamMapper(
     push(event) {
       switch (event.type) {
         case 'message_start':
+          // One stream is one message: a second start is another response spliced in (a proxy
+          // that retried upstream, say). Its text must not be stitched onto the first's.
+          if (started) throw splicedMessage(responseId, event.message.id);
+          started = true;
           responseId = event.message.id;
           modelId = event.message.model;
           usage = { ...event.message.usage };
@@ -213,4 +224,12 @@ function mergeUsage(
     if (value !== undefined && value !== null) Object.assign(merged, { [key]: value });
   }
   return merged;
+}
+
+function splicedMessage(first: string | undefined, second: string): AgentryError {
+  return createProviderError({
+    provider: 'anthropic',
+    code: 'provider_unavailable',
+    message: `The Anthropic stream started a second message (${second}) inside message ${String(first)}: a second message_start, as when something between Agentry and Anthropic splices two responses. The output so far is partial; retry the call.`,
+  });
 }

@@ -30,8 +30,11 @@ const DEFAULT_TIMEOUT = 600_000;
  *   setting, `credentials`, `authentication` (with `oauth2`, `apiKeyRotation`, `readKey` and
  *   `clock`), `apiKey`, and last the `ANTHROPIC_API_KEY` environment variable, read at each call.
  * - `endpoint` defaults to `https://api.anthropic.com` (without `/v1`).
- * - `timeout` defaults to 600000 ms (10 minutes); past it a call whose response has not started
- *   fails with `timeout`. A stream that has started is not cut off.
+ * - `timeout` defaults to 600000 ms (10 minutes). It bounds the wait for the response to start
+ *   and, in a stream, each wait for the next event: a call or a stream that waits longer fails
+ *   with `timeout` (after some parts, as an `error` part; what came is partial output) and its
+ *   connection is closed. A long stream that keeps coming is never cut off, and the time the
+ *   consumer spends between parts does not count.
  * - `fetch` replaces the provider's connection pool (`connectionPool` is then ignored), and also
  *   carries OAuth2 token requests.
  *
@@ -119,6 +122,7 @@ export function createAnthropic(options: AnthropicProviderOptions = {}): Anthrop
           modelId,
           capabilities: info?.capabilities ?? { ...DEFAULT_ANTHROPIC_CAPABILITIES },
           clients,
+          timeout,
         }),
       );
     },

@@ -1,29 +1,32 @@
-import type { Clock } from '@agentry/core';
+import { createStreamIdleTimeout, type Clock, type StreamIdleTimeout } from '@agentry/core';
 
 /**
  * The abort signal of one call: aborted by the caller's signal, by the call's timeout, or by
  * {@link CallControl.abort} when a stream is abandoned. The timeout bounds each wait for Gemini
  * (for the response to start, then for each stream chunk) rather than the whole stream, so a
  * long answer that keeps coming is never cut off; time the consumer spends between chunks does
- * not count.
+ * not count. It is core's `createStreamIdleTimeout`, the rule every provider's streams follow,
+ * so a chunk costs a clock read rather than a timer.
  *
  * @internal
  */
 export class CallControl {
   readonly #controller = new AbortController();
   readonly #caller: AbortSignal | undefined;
-  readonly #timeout: number | undefined;
-  readonly #clock: Clock;
-  #timer: unknown;
-  #timedOut = false;
+  readonly #idle: StreamIdleTimeout;
   readonly #onCallerAbort = (): void => {
     this.#controller.abort(this.#caller?.reason);
   };
 
   constructor(caller: AbortSignal | undefined, timeout: number | undefined, clock: Clock) {
     this.#caller = caller;
-    this.#timeout = timeout;
-    this.#clock = clock;
+    this.#idle = createStreamIdleTimeout({
+      timeout,
+      clock,
+      onTimeout: () => {
+        this.#controller.abort(new Error(`timed out after ${String(timeout)} ms`));
+      },
+    });
     if (caller?.aborted === true) this.#controller.abort(caller.reason);
     else caller?.addEventListener('abort', this.#onCallerAbort, { once: true });
   }
@@ -40,25 +43,17 @@ export class CallControl {
 
   /** The timeout in milliseconds when it is what aborted the call. */
   get timedOutAfter(): number | undefined {
-    return this.#timedOut ? this.#timeout : undefined;
+    return this.#idle.timedOut ? this.#idle.timeout : undefined;
   }
 
-  /** Starts (or restarts) the wait that the timeout bounds. */
+  /** Starts a wait for Gemini, which the timeout bounds. */
   arm(): void {
-    if (this.#timeout === undefined) return;
-    this.disarm();
-    this.#timer = this.#clock.setTimeout(() => {
-      this.#timer = undefined;
-      this.#timedOut = true;
-      this.#controller.abort(new Error(`timed out after ${String(this.#timeout)} ms`));
-    }, this.#timeout);
+    this.#idle.wait();
   }
 
-  /** Stops the timeout while Gemini is not being waited for. */
+  /** Ends the wait: Gemini answered, and the time until the next wait does not count. */
   disarm(): void {
-    if (this.#timer === undefined) return;
-    this.#clock.clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#idle.received();
   }
 
   /** Aborts the call's HTTP request, which closes its connection. */
@@ -68,7 +63,7 @@ export class CallControl {
 
   /** Clears the timer and stops listening to the caller's signal. */
   dispose(): void {
-    this.disarm();
+    this.#idle.dispose();
     this.#caller?.removeEventListener('abort', this.#onCallerAbort);
   }
 }

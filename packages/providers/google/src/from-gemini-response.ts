@@ -11,6 +11,7 @@ import type {
   ToolCallPart,
   Usage,
 } from '@agentry/core';
+import { namelessFunctionCall } from './partial-function-call.js';
 import { GOOGLE_METADATA_KEY, signatureMetadata } from './thought-signature.js';
 import { createPromptBlockedError } from './to-google-error.js';
 
@@ -122,7 +123,8 @@ export function responseMetadataOf(
  * reasoning parts with empty text (before the call they sign, after the text they sign).
  *
  * @throws AgentryError `content_filtered` when the prompt was blocked (`promptFeedback.blockReason`
- *   and no candidate)
+ *   and no candidate); `provider_unavailable` when a function call has no name (it is never
+ *   passed on to be run)
  * @internal
  */
 export function fromGeminiResponse(response: GenerateContentResponse): ModelResponse {
@@ -151,10 +153,13 @@ export function fromGeminiResponse(response: GenerateContentResponse): ModelResp
           providerMetadata: signatureMetadata(signature),
         });
       }
+      const toolCallId = callIdOf(part, calls);
+      const toolName = part.functionCall.name ?? '';
+      if (toolName === '') throw namelessFunctionCall(toolCallId);
       content.push({
         type: 'tool-call',
-        toolCallId: callIdOf(part, calls),
-        toolName: part.functionCall.name ?? '',
+        toolCallId,
+        toolName,
         input: callInputOf(part.functionCall.args),
       });
       calls += 1;

@@ -1,5 +1,5 @@
-import type { GenerateContentResponse } from '@google/genai';
-import { createProviderError, type ModelStreamPart } from '@agentry/core';
+import type { GenerateContentResponse, Part } from '@google/genai';
+import { createProviderError, type AgentryError, type ModelStreamPart } from '@agentry/core';
 import {
   callIdOf,
   callInputOf,
@@ -7,6 +7,7 @@ import {
   responseMetadataOf,
   usageOf,
 } from './from-gemini-response.js';
+import { namelessFunctionCall, PartialFunctionCall } from './partial-function-call.js';
 import { signatureMetadata } from './thought-signature.js';
 import { createPromptBlockedError } from './to-google-error.js';
 
@@ -19,6 +20,10 @@ import { createPromptBlockedError } from './to-google-error.js';
  *   text across chunks;
  * - each function call, which Gemini sends whole, is `tool-call-start`, one `tool-call-delta` with
  *   all the arguments and `tool-call-end`, after an empty reasoning block holding its signature;
+ *   a call that Vertex AI streams in pieces (`willContinue`, `partialArgs`) is the same, the
+ *   delta and end coming with its last piece; a call without a name fails the stream;
+ * - a chunk of another response (another `responseId`) fails the stream: two responses spliced
+ *   together are never joined;
  * - a signature on a text part (the empty text part of the last chunk, as Gemini streams it)
  *   becomes an empty reasoning block after the text;
  * - {@link GeminiStreamParts.end} closes open blocks and gives `response-end` with the finish
@@ -31,6 +36,8 @@ export class GeminiStreamParts {
   #reasoning: { id: string; signature: string | undefined } | undefined;
   #blocks = 0;
   #calls = 0;
+  /** The function call streamed in pieces whose last piece has not come yet. */
+  #call: PartialFunctionCall | undefined;
   #last: GenerateContentResponse | undefined;
   #finishReason: string | undefined;
   #responseId: string | undefined;
@@ -39,11 +46,19 @@ export class GeminiStreamParts {
   /**
    * The parts for one chunk.
    *
-   * @throws AgentryError `content_filtered` when the chunk says the prompt was blocked
+   * @throws AgentryError `content_filtered` when the chunk says the prompt was blocked;
+   *   `provider_unavailable` when it belongs to another response (another `responseId`), holds
+   *   a function call without a name, or a piece of a streamed call that cannot be assembled
    */
   push(chunk: GenerateContentResponse): ModelStreamPart[] {
     this.#last = chunk;
-    this.#responseId ??= chunk.responseId;
+    const responseId = chunk.responseId;
+    if (responseId !== undefined && responseId !== this.#responseId) {
+      // Every chunk of one response has its id: another id is another response spliced in,
+      // whose text must not be appended to this one's.
+      if (this.#responseId !== undefined) throw splicedResponse(this.#responseId, responseId);
+      this.#responseId = responseId;
+    }
     this.#modelVersion ??= chunk.modelVersion;
     const candidate = chunk.candidates?.[0];
     const blockReason = chunk.promptFeedback?.blockReason;
@@ -64,19 +79,12 @@ export class GeminiStreamParts {
         continue;
       }
       if (part.functionCall !== undefined) {
-        this.#closeText(parts);
-        this.#closeReasoning(parts);
-        if (signature !== undefined) this.#signatureBlock(parts, signature);
-        const toolCallId = callIdOf(part, this.#calls);
-        const toolName = part.functionCall.name ?? '';
-        const input = callInputOf(part.functionCall.args);
-        this.#calls += 1;
-        parts.push(
-          { type: 'tool-call-start', toolCallId, toolName },
-          { type: 'tool-call-delta', toolCallId, delta: input },
-          { type: 'tool-call-end', toolCallId, toolName, input },
-        );
+        this.#functionCall(part, parts);
         continue;
+      }
+      // Text while a call streams in pieces: the call's last piece was lost.
+      if (this.#call !== undefined && part.text !== undefined && part.text !== '') {
+        throw this.#unfinishedCall();
       }
       if (part.text !== undefined && part.text !== '') {
         this.#closeReasoning(parts);
@@ -102,6 +110,7 @@ export class GeminiStreamParts {
    *   cut short by something between Agentry and Gemini
    */
   end(): ModelStreamPart[] {
+    if (this.#call !== undefined) throw this.#unfinishedCall();
     const parts: ModelStreamPart[] = [];
     this.#closeText(parts);
     this.#closeReasoning(parts);
@@ -125,6 +134,63 @@ export class GeminiStreamParts {
       ...(providerMetadata !== undefined ? { providerMetadata } : {}),
     });
     return parts;
+  }
+
+  /**
+   * A function call: whole, as the Gemini API sends it, or a piece of one that Vertex AI streams
+   * (`willContinue`, `partialArgs`), assembled into one call whose arguments are sent when its
+   * last piece comes. A call without a name is refused.
+   */
+  #functionCall(part: Part, parts: ModelStreamPart[]): void {
+    const call = part.functionCall!;
+    if (this.#call !== undefined) {
+      this.#continueCall(this.#call, call, parts);
+      return;
+    }
+    this.#closeText(parts);
+    this.#closeReasoning(parts);
+    if (part.thoughtSignature !== undefined) this.#signatureBlock(parts, part.thoughtSignature);
+    const toolCallId = callIdOf(part, this.#calls);
+    const toolName = call.name ?? '';
+    if (toolName === '') throw namelessFunctionCall(toolCallId);
+    this.#calls += 1;
+    parts.push({ type: 'tool-call-start', toolCallId, toolName });
+    if (call.willContinue === true || call.partialArgs !== undefined) {
+      this.#call = new PartialFunctionCall(toolCallId, toolName, call.args);
+      this.#continueCall(this.#call, call, parts);
+      return;
+    }
+    const input = callInputOf(call.args);
+    parts.push(
+      { type: 'tool-call-delta', toolCallId, delta: input },
+      { type: 'tool-call-end', toolCallId, toolName, input },
+    );
+  }
+
+  /** Adds a piece to the call in progress, and ends the call with its last piece. */
+  #continueCall(
+    open: PartialFunctionCall,
+    piece: NonNullable<Part['functionCall']>,
+    parts: ModelStreamPart[],
+  ): void {
+    open.add(piece.partialArgs);
+    if (piece.willContinue === true) return;
+    this.#call = undefined;
+    const input = open.input();
+    const { toolCallId, toolName } = open;
+    parts.push(
+      { type: 'tool-call-delta', toolCallId, delta: input },
+      { type: 'tool-call-end', toolCallId, toolName, input },
+    );
+  }
+
+  #unfinishedCall(): AgentryError {
+    const call = this.#call;
+    return createProviderError({
+      provider: 'google',
+      code: 'provider_unavailable',
+      message: `The Gemini stream went on without the last piece of function call ${String(call?.toolName)} (${String(call?.toolCallId)}), which said it would continue; the call was not run. Retry the call.`,
+    });
   }
 
   #nextId(kind: 'text' | 'reasoning'): string {
@@ -169,4 +235,12 @@ export class GeminiStreamParts {
       { type: 'reasoning-end', id, providerMetadata: signatureMetadata(signature) },
     );
   }
+}
+
+function splicedResponse(first: string, second: string): AgentryError {
+  return createProviderError({
+    provider: 'google',
+    code: 'provider_unavailable',
+    message: `The Gemini stream switched from response ${first} to response ${second} mid-stream: two responses were spliced together. The output so far is partial; retry the call.`,
+  });
 }

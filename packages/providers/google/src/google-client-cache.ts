@@ -1,5 +1,6 @@
 import { GoogleGenAI } from '@google/genai';
 import type { Credential } from '@agentry/core';
+import { normalizeEventStream } from './normalize-event-stream.js';
 import { VERSION } from './version.js';
 
 /** Where and how the SDK clients of one model talk to Gemini. @internal */
@@ -59,8 +60,10 @@ export interface CallExchange {
 
 /**
  * The fetch of one call, given to the SDK per request: it sends the credential (a bearer token as
- * `Authorization: Bearer`, without the key header), adds Agentry to the User-Agent, and keeps
- * the response headers, which the SDK's errors do not carry.
+ * `Authorization: Bearer`, without the key header), adds Agentry to the User-Agent, keeps the
+ * response headers, which the SDK's errors do not carry, and gives a stream's events to the SDK
+ * as the SSE specification reads them (see {@link normalizeEventStream}), which the SDK's own
+ * parser does not.
  *
  * @internal
  */
@@ -79,6 +82,17 @@ export function createCallFetch(
     headers.set('user-agent', `${agent === null ? '' : `${agent} `}agentry-google/${VERSION}`);
     const response = await fetch(input, { ...init, headers });
     exchange.headers = response.headers;
-    return response;
+    if (!response.ok || response.body === null || !isEventStreamRequest(input)) return response;
+    return new Response(normalizeEventStream(response.body), {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
   };
+}
+
+/** Whether the SDK asked for server-sent events (`streamGenerateContent?alt=sse`). */
+function isEventStreamRequest(input: Parameters<typeof globalThis.fetch>[0]): boolean {
+  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+  return url.includes('alt=sse');
 }

@@ -257,13 +257,80 @@ describe('GoogleLanguageModel errors', () => {
       for await (const part of current.model().stream(ask('Count.'))) {
         parts.push(part);
         if (part.type === 'text-delta') {
-          // The timer is re-armed when the provider waits for the next chunk.
-          await vi.waitFor(() => expect(time.pending).toBe(0));
-          setImmediate(() => time.fire());
+          // Time passes once the provider waits for the next chunk (which comes a minute later).
+          setTimeout(() => time.fire(), 50);
         }
       }
       expect(deltas(parts)).toEqual(['one ']);
       expect(errorPart(parts)?.code).toBe('timeout');
+    });
+  });
+
+  describe('malformed and stalled streams', () => {
+    it('ends a stream that stalls after some chunks with timeout, keeping them partial', async () => {
+      const current = await start({ timeout: 150 });
+      current.emulator.enqueue({ text: 'one two three four', stallAfterChunks: 2 });
+      const parts = await collect(current.model().stream(ask('Count.')));
+      expect(deltas(parts)).toEqual(['one ', 'two ']);
+      expect(errorPart(parts)?.code).toBe('timeout');
+      await vi.waitFor(() => expect(current.emulator.openConnections).toBe(0));
+    });
+
+    it('refuses a second response spliced into the stream with provider_unavailable', async () => {
+      const current = await start();
+      current.emulator.enqueue({
+        text: 'Partial answer',
+        textChunks: 2,
+        splice: { afterChunks: 1, reply: { text: 'Fresh answer.' } },
+      });
+      const parts = await collect(current.model().stream(ask('Hi')));
+      expect(errorPart(parts)?.code).toBe('provider_unavailable');
+      expect(deltas(parts).join('')).toBe('Partial');
+      expect(parts.some((part) => part.type === 'response-end')).toBe(false);
+    });
+
+    it('reads events with id, retry, comment and unknown fields before their data', async () => {
+      const current = await start();
+      current.emulator.enqueue({
+        text: 'one two three',
+        sseFields: ['id: {n}', 'retry: 3000', ': proxied', 'x-proxy: edge'],
+      });
+      const parts = await collect(current.model().stream(ask('Count.')));
+      expect(deltas(parts).join('')).toBe('one two three');
+      expect(parts.at(-1)?.type).toBe('response-end');
+    });
+
+    it('reads an event whose data spans several data lines, and events split across reads', async () => {
+      const current = await start();
+      const chunk = (text: string, finish?: string) =>
+        JSON.stringify(
+          {
+            candidates: [
+              {
+                content: { role: 'model', parts: [{ text }] },
+                index: 0,
+                ...(finish === undefined ? {} : { finishReason: finish }),
+              },
+            ],
+            responseId: 'r-1',
+          },
+          undefined,
+          2,
+        );
+      const multiline = (json: string) =>
+        json
+          .split('\n')
+          .map((line) => `data:${line}`)
+          .join('\r\n');
+      current.emulator.enqueue({
+        kind: 'error',
+        status: 200,
+        headers: { 'content-type': 'text/event-stream' },
+        body: `event: message\r\n${multiline(chunk('Hello '))}\r\n\r\n${multiline(chunk('there', 'STOP'))}\r\n\r\n`,
+      });
+      const parts = await collect(current.model().stream(ask('Hi')));
+      expect(deltas(parts).join('')).toBe('Hello there');
+      expect(parts.at(-1)?.type).toBe('response-end');
     });
   });
 

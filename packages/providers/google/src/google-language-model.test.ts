@@ -310,6 +310,71 @@ describe('GoogleLanguageModel', () => {
       expect(parts.at(-1)).toMatchObject({ type: 'response-end', finishReason: 'tool-calls' });
     });
 
+    it('assembles calls streamed in partialArgs pieces into one call each, with their names', async () => {
+      const calls = [
+        { id: 'fc-oslo', name: 'get_weather', arguments: '{"city":"Oslo, Norway","days":3}' },
+        {
+          id: 'fc-rome',
+          name: 'plan_trip',
+          arguments: '{"stops":[{"city":"Rome","nights":2}],"rail":true,"note":null}',
+        },
+      ];
+      kit.emulator.enqueue({ toolCalls: calls, partialArguments: true, argumentChunks: 4 });
+      const parts = await collect(
+        kit.model().stream(ask('Oslo and Rome?', { tools: [weatherTool] })),
+      );
+      const ends = parts.filter((part) => part.type === 'tool-call-end');
+      expect(ends.map((part) => [part.toolCallId, part.toolName])).toEqual([
+        ['fc-oslo', 'get_weather'],
+        ['fc-rome', 'plan_trip'],
+      ]);
+      expect(ends.map((part) => JSON.parse(part.input) as unknown)).toEqual(
+        calls.map((call) => JSON.parse(call.arguments) as unknown),
+      );
+      expect(parts.filter((part) => part.type === 'tool-call-start')).toHaveLength(2);
+      expect(parts.at(-1)).toMatchObject({ type: 'response-end', finishReason: 'tool-calls' });
+    });
+
+    it('refuses a function call without a name rather than passing it on', async () => {
+      kit.emulator.enqueue({
+        kind: 'error',
+        status: 200,
+        headers: { 'content-type': 'text/event-stream' },
+        body: `data: ${JSON.stringify({
+          candidates: [
+            {
+              content: { role: 'model', parts: [{ functionCall: { args: { city: 'Oslo' } } }] },
+              finishReason: 'STOP',
+              index: 0,
+            },
+          ],
+          responseId: 'r-1',
+        })}\n\n`,
+      });
+      const error = await collect(kit.model().stream(ask('Oslo?'))).then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+      expect(error).toMatchObject({ code: 'provider_unavailable' });
+      expect((error as Error).message).toContain('without a name');
+      kit.emulator.enqueue({
+        kind: 'error',
+        status: 200,
+        body: {
+          candidates: [
+            {
+              content: { role: 'model', parts: [{ functionCall: { args: { city: 'Oslo' } } }] },
+              finishReason: 'STOP',
+              index: 0,
+            },
+          ],
+        },
+      });
+      await expect(kit.model().generate(ask('Oslo?'))).rejects.toMatchObject({
+        code: 'provider_unavailable',
+      });
+    });
+
     it('gives calls without a Gemini id the stable ids call_0, call_1, … in generate and stream', async () => {
       const withoutIds = {
         candidates: [

@@ -434,6 +434,76 @@ describe.each(['responses', 'chat'] as const)('createOpenAI (api %s)', (api) => 
     });
   });
 
+  describe('malformed and stalled streams', () => {
+    /** How many events come before the first text delta. */
+    const beforeText = api === 'chat' ? 1 : 4;
+
+    /** A stream's parts and how it failed: its iterator's error, or its `error` part. */
+    async function outcome(stream: AsyncIterable<ModelStreamPart>) {
+      const parts: ModelStreamPart[] = [];
+      try {
+        for await (const part of stream) parts.push(part);
+      } catch (error) {
+        return { parts, error: error as { code?: string; message?: string }, thrown: true };
+      }
+      const last = parts.at(-1);
+      return { parts, error: last?.type === 'error' ? last.error : undefined, thrown: false };
+    }
+
+    it('ends a stream that stalls after some parts with timeout, keeping them partial', async () => {
+      kit.emulator.enqueue({ text: 'one two three four', stallAfterChunks: beforeText + 2 });
+      const { parts, error, thrown } = await outcome(
+        model('gpt-5.4-mini', { timeout: 150 }).stream(ask('Count')),
+      );
+      expect(thrown).toBe(false);
+      expect(error?.code).toBe('timeout');
+      expect(error?.message).toContain('150 ms');
+      expect(textOf(parts)).toBe('one two ');
+    });
+
+    it('throws timeout when the stream stalls before its first part', async () => {
+      kit.emulator.enqueue({ text: 'one two', stallAfterChunks: 0 });
+      const { error, thrown } = await outcome(
+        model('gpt-5.4-mini', { timeout: 150 }).stream(ask('Count')),
+      );
+      expect(thrown).toBe(true);
+      expect(error?.code).toBe('timeout');
+    });
+
+    it('does not count the time the consumer spends between parts', async () => {
+      kit.emulator.enqueue({ text: 'one two three' });
+      const parts: ModelStreamPart[] = [];
+      for await (const part of model('gpt-5.4-mini', { timeout: 150 }).stream(ask('Count'))) {
+        parts.push(part);
+        if (part.type === 'text-start') await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+      expect(parts.at(-1)?.type).toBe('response-end');
+    });
+
+    it('refuses a second response spliced into the stream with provider_unavailable', async () => {
+      kit.emulator.enqueue({
+        text: 'Partial answer',
+        textChunks: 2,
+        splice: { afterChunks: beforeText + 1, reply: { text: 'Fresh answer.' } },
+      });
+      const { parts, error, thrown } = await outcome(model().stream(ask('Hi')));
+      expect(thrown).toBe(false);
+      expect(error?.code).toBe('provider_unavailable');
+      expect(textOf(parts)).toBe('Partial');
+      expect(parts.some((part) => part.type === 'response-end')).toBe(false);
+    });
+
+    it('reads events with id, retry, comment and unknown fields before their data', async () => {
+      kit.emulator.enqueue({
+        text: 'one two three',
+        sseFields: ['id: {n}', 'retry: 3000', ': proxied', 'x-proxy: edge'],
+      });
+      const parts = await collect(model().stream(ask('Hi')));
+      expect(textOf(parts)).toBe('one two three');
+      expect(parts.at(-1)?.type).toBe('response-end');
+    });
+  });
+
   describe('aborts', () => {
     it('closes the socket and ends with aborted when the signal aborts mid-stream', async () => {
       // Its own emulator and pool, so that no other test's keep-alive sockets are counted.

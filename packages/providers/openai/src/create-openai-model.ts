@@ -5,7 +5,9 @@ import type {
   ModelRequest,
   ModelResponse,
   ModelStreamPart,
+  StreamIdleTimeout,
 } from '@agentry/core';
+import { createStreamIdleTimeout } from '@agentry/core';
 import type OpenAI from 'openai';
 import type { ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { fromChatCompletion } from './chat/from-chat-completion.js';
@@ -16,6 +18,7 @@ import type { OpenAIApi } from './openai-provider-options.js';
 import { fromResponse } from './responses/from-response.js';
 import { toResponsesStreamParts } from './responses/responses-stream-parts.js';
 import { toResponsesRequest } from './responses/to-responses-request.js';
+import { streamTimedOut } from './response/response-helpers.js';
 import { toOpenAIError, type OpenAIErrorContext } from './to-openai-error.js';
 
 /**
@@ -38,6 +41,9 @@ export interface OpenAIModelConfig {
   readonly timeout?: number | undefined;
 }
 
+/** The `openai` SDK's default timeout, 10 minutes. */
+const OPENAI_SDK_TIMEOUT = 600_000;
+
 function requestOptionsOf(
   signal: AbortSignal | undefined,
   options: ModelCallOptions,
@@ -52,12 +58,18 @@ function requestOptionsOf(
  * request, `stream` one streamed request (started on the first `next()`); the SDK makes no
  * retries. Every failure becomes an `AgentryError` (see `toOpenAIError`): thrown before any part,
  * or sent as an `error` part after some, whose parts are then partial output. An abort ends the
- * call with `aborted` and closes the connection.
+ * call with `aborted` and closes the connection. The timeout bounds the wait for the response to
+ * start (the SDK's) and each wait for a stream's next event (here, with
+ * `createStreamIdleTimeout`): a stream silent for longer ends with `timeout` and its connection
+ * closes; time the consumer spends between parts does not count.
  *
  * @internal
  */
 export function createOpenAIModel(config: OpenAIModelConfig): LanguageModel {
   const { modelId, api, clients } = config;
+  // The same bound as the SDK's, whose default this is: for the response to start (the SDK),
+  // then for each next event of a stream (here).
+  const timeout = config.timeout ?? OPENAI_SDK_TIMEOUT;
   const chatSettings: ChatRequestSettings = { modelId, tokenLimitField: config.tokenLimitField };
 
   async function generate(
@@ -90,6 +102,7 @@ export function createOpenAIModel(config: OpenAIModelConfig): LanguageModel {
     const signal = options.signal;
     const context: OpenAIErrorContext = { modelId, signal, timeout: config.timeout };
     let sent = false;
+    let idle: StreamIdleTimeout | undefined;
     try {
       const client = await clients.get(signal);
       const requestOptions = requestOptionsOf(signal, options);
@@ -99,36 +112,43 @@ export function createOpenAIModel(config: OpenAIModelConfig): LanguageModel {
         body.stream = true;
         body.stream_options = { ...body.stream_options, include_usage: true };
         const chunks = await client.chat.completions.create(body, requestOptions);
+        // Aborting the stream's own controller closes the connection; the SDK then ends quietly.
+        idle = createStreamIdleTimeout({ timeout, onTimeout: () => chunks.controller.abort() });
         // The chunks are mapped here rather than through toChatStreamParts, so that each part
         // crosses one async generator: a long answer streams hundreds of them.
         const mapper = new ChatStreamMapper(modelId);
         const parts: ModelStreamPart[] = [];
+        idle.wait();
         for await (const chunk of chunks) {
+          idle.received();
           mapper.push(chunk, parts);
           for (let index = 0; index < parts.length; index += 1) {
             sent = true;
             yield parts[index]!;
           }
           parts.length = 0;
+          idle.wait();
         }
+        if (idle.timedOut) throw streamTimedOut(modelId, timeout);
         mapper.end(parts);
         sent = true;
         yield* parts;
         return;
       }
       const body = { ...toResponsesRequest(request, modelId), stream: true as const };
-      const parts = toResponsesStreamParts(
-        await client.responses.create(body, requestOptions),
-        modelId,
-      );
-      for await (const part of parts) {
+      const events = await client.responses.create(body, requestOptions);
+      idle = createStreamIdleTimeout({ timeout, onTimeout: () => events.controller.abort() });
+      for await (const part of toResponsesStreamParts(events, modelId, idle)) {
         sent = true;
         yield part;
       }
     } catch (error) {
-      const failure = toOpenAIError(error, context);
+      const failure =
+        idle?.timedOut === true ? streamTimedOut(modelId, timeout) : toOpenAIError(error, context);
       if (!sent) throw failure;
       yield { type: 'error', error: failure };
+    } finally {
+      idle?.dispose();
     }
   }
 

@@ -19,8 +19,9 @@ export type OpenAIApi = 'responses' | 'chat';
  *   configuration's provider entry), its `apiKey` setting, `credentials`, `authentication` (with
  *   `oauth2`, `apiKeyRotation`, `readKey` and `clock`), `apiKey`, and last the `OPENAI_API_KEY`
  *   environment variable, read at each call.
- * - `timeout` (default the SDK's 10 minutes) bounds the wait for a response to begin; a stream
- *   that has begun is bounded by the caller's signal, not by it.
+ * - `timeout` (default the SDK's 10 minutes) bounds the wait for a response to begin and, in a
+ *   stream, each wait for the next event: a stream silent for longer fails with `timeout` and its
+ *   connection is closed. A long stream that keeps coming is never cut off.
  * - `fetch` replaces the provider's connection pool (`connectionPool` is then ignored), and also
  *   carries OAuth2 token requests.
  * - `models` entries give `createModel` their capabilities, such as the vision flag and the

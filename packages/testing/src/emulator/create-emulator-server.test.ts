@@ -363,6 +363,53 @@ describe('createEmulatorServer', () => {
       expect(lines[3]).toEqual(['data: {not json']);
     });
 
+    it('stalls after the given number of events, keeping the connection open until the client leaves', async () => {
+      const emulator = await start({ turns: [{ text: 'one two three', stallAfterChunks: 2 }] });
+      const controller = new AbortController();
+      const response = await post(emulator, { stream: true }, { signal: controller.signal });
+      const reader = response.body!.getReader();
+      const decoder = new TextDecoder();
+      let text = '';
+      while (events(text).length < 2) {
+        const { value } = await reader.read();
+        text += decoder.decode(value, { stream: true });
+      }
+      const next = reader.read();
+      const waited = await Promise.race([
+        next.then(() => 'read'),
+        new Promise((resolve) => setTimeout(() => resolve('stalled'), 100)),
+      ]);
+      expect(waited).toBe('stalled');
+      expect(emulator.openConnections).toBe(1);
+      controller.abort();
+      await next.catch(() => undefined);
+      await vi.waitFor(() => expect(emulator.openConnections).toBe(0));
+    });
+
+    it('splices another reply’s events in after the given number of events', async () => {
+      const emulator = await start({
+        turns: [{ text: 'one two', splice: { afterChunks: 2, reply: { text: 'fresh' } } }],
+      });
+      const lines = events(await (await post(emulator, { stream: true })).text());
+      expect(lines.map((event) => event.at(-1))).toEqual([
+        expect.stringMatching(/^data: \{"id":/),
+        'data: {"delta":"one "}',
+        expect.stringMatching(/^data: \{"id":/),
+        'data: {"delta":"fresh"}',
+        'data: {"finish":"stop"}',
+      ]);
+      expect(lines[0]).not.toEqual(lines[2]);
+    });
+
+    it('writes the sseFields lines before each event, numbering {n}', async () => {
+      const emulator = await start({
+        turns: [{ text: 'one', sseFields: ['id: {n}', ': proxied', 'x-proxy: edge'] }],
+      });
+      const lines = events(await (await post(emulator, { stream: true })).text());
+      expect(lines[1]).toEqual(['id: 2', ': proxied', 'x-proxy: edge', 'data: {"delta":"one"}']);
+      expect(lines.map((event) => event[0])).toEqual(['id: 1', 'id: 2', 'id: 3']);
+    });
+
     it('stops writing, clears its timers and closes the socket when the client aborts', async () => {
       const timers = recordingTimers();
       const emulator = await start({ timers });

@@ -58,6 +58,36 @@ export interface EmulatorReply {
     /** The failure the error event reports. */
     failure: EmulatorFailure;
   };
+  /**
+   * Stops sending after this many streamed events and keeps the connection open without a byte
+   * more, until the client gives up or the emulator closes: a stalled stream.
+   */
+  stallAfterChunks?: number;
+  /**
+   * After `afterChunks` events of this reply, the events of another reply follow in the same
+   * body (its own response id, its own start event): a second response spliced into the first,
+   * as a broken proxy may send it. The cuts above count the events of both.
+   */
+  splice?: {
+    /** How many events of this reply are sent before the other's. */
+    afterChunks: number;
+    /** The reply whose events follow. */
+    reply: EmulatorReply;
+  };
+  /**
+   * Raw lines written before each event's own fields, such as `id: 7`, `retry: 3000`, a comment
+   * (`: keep-alive`) or a field the SSE specification says to ignore (`x-proxy: edge`), as a
+   * proxy may add them. A line may hold `{n}`, replaced by the event's number from 1.
+   */
+  sseFields?: string[];
+  /**
+   * Gemini only: each tool call streams as Vertex AI's `streamFunctionCallArguments` does: a
+   * part with the call's id and name and `willContinue: true`, then one part per top-level
+   * argument (`partialArgs` with its JSON path, a string value split into `argumentChunks`
+   * pieces chained with `willContinue`), then a closing part without `willContinue`. The
+   * arguments must be a JSON object.
+   */
+  partialArguments?: boolean;
   /** Extra response headers. */
   headers?: Record<string, string>;
 }
@@ -155,6 +185,8 @@ export interface NormalizedReply {
   id: string;
   /** Seconds since the epoch when the reply was made. */
   created: number;
+  /** Whether tool calls stream their arguments in pieces by JSON path (Gemini's `partialArgs`). */
+  partialArguments: boolean;
 }
 
 /**

@@ -69,6 +69,7 @@ export function normalizeReply(
     },
     id: generateId(''),
     created: Math.floor(now() / 1000),
+    partialArguments: reply.partialArguments === true,
   };
 }
 

@@ -5,6 +5,7 @@ import type {
   EmulatorFailure,
   EmulatorReply,
   EmulatorRequest,
+  NormalizedReply,
   SseEvent,
   WireFormat,
 } from './emulator-types.js';
@@ -55,9 +56,10 @@ export async function writeFailure(
 
 /**
  * Writes a scripted reply: after `delayMs`, a JSON body, or for a stream the format's events as
- * server-sent events with `chunkDelayMs` between them, cut short by `resetAfterChunks`,
- * `malformedAfterChunks` or `streamError` (the earliest wins; a count past the last event applies
- * after it).
+ * server-sent events with `chunkDelayMs` between them (each preceded by the raw `sseFields`
+ * lines, and with a `splice`d reply's events after `splice.afterChunks`), cut short by
+ * `resetAfterChunks`, `malformedAfterChunks`, `stallAfterChunks` or `streamError` (the earliest
+ * wins; a count past the last event applies after it).
  *
  * @internal
  */
@@ -80,7 +82,7 @@ export async function writeReply(
     return;
   }
 
-  const plan = planStream(format, reply, format.replyEvents(normalized, request));
+  const plan = planStream(format, reply, streamEvents(writer, format, reply, request, normalized));
   response.statusCode = 200;
   response.setHeader('content-type', 'text/event-stream');
   response.setHeader('cache-control', 'no-cache');
@@ -102,8 +104,16 @@ export async function writeReply(
       response.end('data: {not json\n\n');
       return;
     }
+    if (step.kind === 'stall') {
+      // Not a byte more, and no end: the client's own timeout or abort must end the call.
+      await new Promise<void>((resolve) => {
+        if (signal.aborted) resolve();
+        else signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+      return;
+    }
     // Waiting for each write to reach the socket keeps a later reset from discarding it.
-    await write(response, formatEvent(step.event), signal);
+    await write(response, fieldsBefore(reply.sseFields, index) + formatEvent(step.event), signal);
   }
   if (!signal.aborted) response.end();
 }
@@ -111,7 +121,34 @@ export async function writeReply(
 /** How long a reset waits after the last write, so the client reads what came before it. */
 const resetGraceMs = 10;
 
-type StreamStep = { kind: 'event'; event: SseEvent } | { kind: 'reset' } | { kind: 'malformed' };
+type StreamStep =
+  | { kind: 'event'; event: SseEvent }
+  | { kind: 'reset' }
+  | { kind: 'malformed' }
+  | { kind: 'stall' };
+
+/** The reply's events, with those of a spliced reply after `splice.afterChunks` of them. */
+function streamEvents(
+  writer: TurnWriter,
+  format: WireFormat,
+  reply: EmulatorReply,
+  request: EmulatorRequest,
+  normalized: NormalizedReply,
+): SseEvent[] {
+  const events = format.replyEvents(normalized, request);
+  const splice = reply.splice;
+  if (splice === undefined) return events;
+  const other = format.replyEvents(normalizeReply(splice.reply, request, writer.context), request);
+  const at = Math.min(Math.max(0, Math.floor(splice.afterChunks)), events.length);
+  return [...events.slice(0, at), ...other];
+}
+
+/** The raw lines of `sseFields` before the event at `index`, with `{n}` its number from 1. */
+function fieldsBefore(fields: readonly string[] | undefined, index: number): string {
+  if (fields === undefined || fields.length === 0) return '';
+  const number = String(index + 1);
+  return fields.map((line) => `${line.replaceAll('{n}', number)}\n`).join('');
+}
 
 function planStream(format: WireFormat, reply: EmulatorReply, events: SseEvent[]): StreamStep[] {
   const cuts: { at: number; step: StreamStep }[] = [];
@@ -121,6 +158,7 @@ function planStream(format: WireFormat, reply: EmulatorReply, events: SseEvent[]
   };
   cutAt(reply.resetAfterChunks, { kind: 'reset' });
   cutAt(reply.malformedAfterChunks, { kind: 'malformed' });
+  cutAt(reply.stallAfterChunks, { kind: 'stall' });
   if (reply.streamError !== undefined) {
     const event = format.streamErrorEvent(resolveFailure(reply.streamError.failure));
     cutAt(reply.streamError.afterChunks, { kind: 'event', event });

@@ -1,6 +1,6 @@
 import type { FinishReason, ModelStreamPart, Usage } from '@agentry/core';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
-import { streamEndedEarly, UNKNOWN_USAGE } from '../response/response-helpers.js';
+import { streamEndedEarly, streamSpliced, UNKNOWN_USAGE } from '../response/response-helpers.js';
 import { reasoningTextOf, toChatFinishReason, toChatUsage } from './from-chat-completion.js';
 
 const TEXT_ID = 'text-0';
@@ -22,7 +22,8 @@ interface ToolCallState {
  * (`stream_options.include_usage`). A refusal streams as text, and the finish reason is then
  * `content-filter`.
  *
- * @throws AgentryError `network` when the chunks end before one carries a finish reason
+ * @throws AgentryError `network` when the chunks end before one carries a finish reason;
+ *   `provider_unavailable` when a chunk of another completion (another id) follows
  * @internal
  */
 export async function* toChatStreamParts(
@@ -61,9 +62,22 @@ export class ChatStreamMapper {
     this.#modelId = modelId;
   }
 
-  /** Adds the parts `chunk` makes to `parts`. */
+  /**
+   * Adds the parts `chunk` makes to `parts`.
+   *
+   * @throws AgentryError `provider_unavailable` when the chunk belongs to another completion
+   *   (another id) than the chunks before it
+   */
   push(chunk: ChatCompletionChunk, parts: ModelStreamPart[]): void {
-    this.#response ??= { id: chunk.id, modelId: chunk.model };
+    const response = this.#response;
+    if (response === undefined) {
+      this.#response = { id: chunk.id, modelId: chunk.model };
+    } else if (chunk.id !== response.id && chunk.id !== '') {
+      // Every chunk of one completion has its id (Azure's first chunk of filter results has
+      // none); another id is another completion spliced in, whose text must not be appended.
+      if (response.id !== '') throw streamSpliced(this.#modelId, response.id ?? '', chunk.id);
+      response.id = chunk.id;
+    }
     if (chunk.usage !== undefined && chunk.usage !== null) this.#usage = toChatUsage(chunk.usage);
     const choice = chunk.choices[0];
     if (choice === undefined) return;

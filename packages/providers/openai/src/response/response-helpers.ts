@@ -49,3 +49,32 @@ export function streamEndedEarly(modelId: string): AgentryError {
     message: `The OpenAI stream for model ${modelId} ended before the response was complete.`,
   });
 }
+
+/**
+ * The error for a stream that went silent for longer than the provider's timeout; its
+ * connection has been closed.
+ *
+ * @internal
+ */
+export function streamTimedOut(modelId: string, timeout: number | undefined): AgentryError {
+  return createProviderError({
+    provider: 'openai',
+    code: 'timeout',
+    message: `The OpenAI stream for model ${modelId} sent nothing for ${String(timeout)} ms (the provider's timeout) and was closed; the output so far is partial.`,
+  });
+}
+
+/**
+ * The error for a stream that holds a second response after the first (another response id, or
+ * a second `response.created`), as when something between Agentry and OpenAI splices two
+ * responses together: the first one's output is partial, and is never joined to the second's.
+ *
+ * @internal
+ */
+export function streamSpliced(modelId: string, first: string, second: string): AgentryError {
+  return createProviderError({
+    provider: 'openai',
+    code: 'provider_unavailable',
+    message: `The OpenAI stream for model ${modelId} switched from response ${first} to response ${second} mid-stream: two responses were spliced together. The output so far is partial; retry the call.`,
+  });
+}

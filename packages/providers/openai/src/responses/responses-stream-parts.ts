@@ -1,6 +1,6 @@
-import type { ModelStreamPart } from '@agentry/core';
+import type { ModelStreamPart, StreamIdleTimeout } from '@agentry/core';
 import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
-import { streamEndedEarly } from '../response/response-helpers.js';
+import { streamEndedEarly, streamSpliced, streamTimedOut } from '../response/response-helpers.js';
 import { fromOpenAIErrorBody } from '../to-openai-error.js';
 import { toResponsesFinishReason, toResponsesUsage } from './from-response.js';
 import { ReasoningLinks } from './reasoning-metadata.js';
@@ -19,13 +19,17 @@ interface CallState {
  *
  * A refusal streams as text, and the finish reason is then `content-filter`.
  *
+ * `idle`, when given, is told of each wait for the next event (see `createStreamIdleTimeout`).
+ *
  * @throws AgentryError from the error event or `response.failed`; `network` when the events end
- *   before the response is complete
+ *   before the response is complete; `timeout` when they ended because `idle` timed out;
+ *   `provider_unavailable` on a second `response.created` or another response's id
  * @internal
  */
 export async function* toResponsesStreamParts(
   events: AsyncIterable<ResponseStreamEvent>,
   modelId: string,
+  idle?: StreamIdleTimeout,
 ): AsyncGenerator<ModelStreamPart> {
   const links = new ReasoningLinks();
   const openReasoning: string[] = [];
@@ -34,8 +38,11 @@ export async function* toResponsesStreamParts(
   const calls = new Map<string, CallState>();
   let hasToolCalls = false;
   let refused = false;
+  let responseId: string | undefined;
 
+  idle?.wait();
   for await (const event of events) {
+    idle?.received();
     if (event.type === 'response.output_item.added') {
       const { item } = event;
       if (item.type === 'reasoning') {
@@ -90,6 +97,14 @@ export async function* toResponsesStreamParts(
           input: item.arguments,
         };
       }
+    } else if (event.type === 'response.created' || event.type === 'response.in_progress') {
+      // One stream is one response: a second `response.created`, or another response's id, is
+      // another response spliced in, whose output must not be joined to this one's.
+      const id = event.response.id;
+      if (responseId !== undefined && (event.type === 'response.created' || id !== responseId)) {
+        throw streamSpliced(modelId, responseId, id);
+      }
+      responseId = id;
     } else if (event.type === 'response.failed') {
       throw fromOpenAIErrorBody(event.response.error ?? { message: 'The response failed.' }, {
         modelId,
@@ -110,6 +125,8 @@ export async function* toResponsesStreamParts(
       };
       return;
     }
+    idle?.wait();
   }
+  if (idle?.timedOut === true) throw streamTimedOut(modelId, idle.timeout);
   throw streamEndedEarly(modelId);
 }

@@ -354,6 +354,60 @@ describe('googleWire', () => {
       expect(JSON.stringify(events)).not.toContain('partialArgs');
     });
 
+    it('streams calls in partialArgs pieces, as the recorded Vertex AI stream does, when asked', () => {
+      const recordedCalls = recordedEvents('google-stream-tool-call-arguments')
+        .flatMap((event) => partsOf(event))
+        .map((part) => part['functionCall']);
+      const events = parsed(
+        googleWire.replyEvents(
+          reply({
+            toolCalls: [
+              {
+                id: 'call_0',
+                name: 'getWeather',
+                arguments: '{"location":"Boston"}',
+                argumentChunks: ['{"location":"Boston"}'],
+              },
+              {
+                id: 'call_1',
+                name: 'getWeather',
+                arguments: '{"location":"San Francisco"}',
+                argumentChunks: ['{"location":"San ', 'Francisco"}'],
+              },
+            ],
+            finishReason: 'tool-calls',
+            partialArguments: true,
+          }),
+          request({ stream: true }),
+        ),
+      );
+      const calls = events
+        .flatMap((event) => partsOf(event))
+        .filter((part) => 'functionCall' in part)
+        .map((part) => part['functionCall']);
+      // Each piece has the keys of a recorded piece (the ids aside, which Vertex AI leaves out).
+      const recordedKeys = recordedCalls.map((call) => JSON.stringify(keysOf(call)));
+      for (const call of calls) {
+        const { id: _id, ...rest } = call as Record<string, unknown>;
+        expect(recordedKeys).toContain(JSON.stringify(keysOf(rest)));
+      }
+      expect(calls).toEqual([
+        { id: 'call_0', name: 'getWeather', willContinue: true },
+        {
+          partialArgs: [{ jsonPath: '$.location', stringValue: 'Boston' }],
+          willContinue: true,
+        },
+        {},
+        { id: 'call_1', name: 'getWeather', willContinue: true },
+        {
+          partialArgs: [{ jsonPath: '$.location', stringValue: 'San Fra', willContinue: true }],
+          willContinue: true,
+        },
+        { partialArgs: [{ jsonPath: '$.location', stringValue: 'ncisco' }], willContinue: true },
+        {},
+      ]);
+    });
+
     it('streams thoughts first, with their token count whole once they are sent', () => {
       const events = parsed(
         googleWire.replyEvents(

@@ -42,7 +42,8 @@ type Failure = EmulatorFailure & { error: EmulatorErrorType; message: string };
  *   part. The API has returned call ids since 2026 (the older recordings here have none).
  *   The Gemini API never splits a call's arguments (Vertex AI's `streamFunctionCallArguments`,
  *   with `partialArgs`, is refused by the SDK in Gemini API mode), so `argumentChunks` does not
- *   apply. `args` is an object on the wire; arguments that are not a JSON object are sent as the
+ *   apply, unless the reply asks for `partialArguments`: then each call streams as Vertex AI
+ *   streams it (see `partialCallOf`), as a proxy in front of Vertex AI may pass it on. `args` is an object on the wire; arguments that are not a JSON object are sent as the
  *   raw text in `args`, so that a test can still see what a provider does with them.
  * - A reply with reasoning or reasoning tokens is signed as Gemini 3 models sign theirs: an opaque
  *   `thoughtSignature` on the first function call, else on the last text part (in a stream, on an
@@ -113,9 +114,13 @@ export const googleWire: WireFormat = {
     const answer: Record<string, unknown>[] = nonEmpty(reply.textChunks).map((text) => ({ text }));
     const signed = isSigned(reply);
     reply.toolCalls.forEach((call, index) => {
-      const part: Record<string, unknown> = { functionCall: functionCallOf(call) };
-      if (signed && index === 0) part['thoughtSignature'] = signatureOf(reply);
-      answer.push(part);
+      const pieces = reply.partialArguments
+        ? partialCallOf(call)
+        : [{ functionCall: functionCallOf(call) }];
+      if (signed && index === 0 && pieces[0] !== undefined) {
+        pieces[0]['thoughtSignature'] = signatureOf(reply);
+      }
+      answer.push(...pieces);
     });
 
     const chunk = (candidate: Record<string, unknown>, usage: Record<string, unknown>): SseEvent =>
@@ -189,6 +194,62 @@ function signatureOf(reply: NormalizedReply): string {
 
 function functionCallOf(call: NormalizedReply['toolCalls'][number]): Record<string, unknown> {
   return { id: call.id, name: call.name, args: argsOf(call.arguments) };
+}
+
+/**
+ * A call as Vertex AI streams it with `streamFunctionCallArguments`: its id and name, then each
+ * leaf of the arguments by JSON path (strings in as many pieces as the call's `argumentChunks`,
+ * chained with `willContinue`), then a closing part. Every part but the last says `willContinue`.
+ */
+function partialCallOf(call: NormalizedReply['toolCalls'][number]): Record<string, unknown>[] {
+  const args = argsOf(call.arguments);
+  if (typeof args !== 'object' || args === null) {
+    throw new TypeError(`partialArguments needs JSON object arguments; got ${call.arguments}`);
+  }
+  const parts: Record<string, unknown>[] = [
+    { functionCall: { id: call.id, name: call.name, willContinue: true } },
+  ];
+  const pieces = Math.max(1, call.argumentChunks.length);
+  const visit = (value: unknown, jsonPath: string): void => {
+    if (Array.isArray(value)) {
+      value.forEach((item, index) => visit(item, `${jsonPath}[${String(index)}]`));
+      return;
+    }
+    if (typeof value === 'object' && value !== null) {
+      for (const [key, item] of Object.entries(value)) visit(item, `${jsonPath}.${key}`);
+      return;
+    }
+    const values: Record<string, unknown>[] =
+      typeof value === 'string'
+        ? splitString(value, pieces).map((stringValue) => ({ stringValue }))
+        : typeof value === 'number'
+          ? [{ numberValue: value }]
+          : typeof value === 'boolean'
+            ? [{ boolValue: value }]
+            : [{ nullValue: 'NULL_VALUE' }];
+    values.forEach((piece, index) => {
+      const partialArg = {
+        jsonPath,
+        ...piece,
+        ...(index < values.length - 1 ? { willContinue: true } : {}),
+      };
+      parts.push({ functionCall: { partialArgs: [partialArg], willContinue: true } });
+    });
+  };
+  visit(args, '$');
+  parts.push({ functionCall: {} });
+  return parts;
+}
+
+/** A string in `count` pieces as even as possible, by code point. */
+function splitString(value: string, count: number): string[] {
+  const characters = Array.from(value);
+  const size = Math.max(1, Math.ceil(characters.length / count));
+  const pieces: string[] = [];
+  for (let start = 0; start < characters.length; start += size) {
+    pieces.push(characters.slice(start, start + size).join(''));
+  }
+  return pieces.length === 0 ? [''] : pieces;
 }
 
 function argsOf(argumentsText: string): unknown {

@@ -24,6 +24,7 @@ function reply(overrides: Partial<NormalizedReply> = {}): NormalizedReply {
     usage: { inputTokens: 16, outputTokens: 4, cachedInputTokens: 8, reasoningTokens: 2 },
     id: 'abc123',
     created: 1770933883,
+    partialArguments: false,
     ...overrides,
   };
 }

@@ -27,6 +27,7 @@ function reply(overrides: Partial<NormalizedReply> = {}): NormalizedReply {
     usage: { inputTokens: 865, outputTokens: 163, cachedInputTokens: 512, reasoningTokens: 128 },
     id: 'abc123',
     created: 1765591383,
+    partialArguments: false,
     ...overrides,
   };
 }

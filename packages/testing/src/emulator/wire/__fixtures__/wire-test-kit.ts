@@ -40,6 +40,7 @@ export function normalizedReply(overrides: Partial<NormalizedReply> = {}): Norma
     usage: { inputTokens: 12, outputTokens: 30, cachedInputTokens: 0, reasoningTokens: 0 },
     id: 'abc123',
     created: 1_700_000_000,
+    partialArguments: false,
     ...overrides,
   };
 }
