@@ -118,7 +118,8 @@ export function fromOpenAIErrorBody(
     cause: facts.cause,
   });
   if (vendorCode !== 'insufficient_quota') return error;
-  return new AgentryError({ ...error.toJSON(), recoverable: false, cause: facts.cause });
+  // The redacted copy of the cause, never facts.cause itself, which may hold the key.
+  return new AgentryError({ ...error.toJSON(), recoverable: false, cause: error.cause });
 }
 
 function optional<TKey extends string, TValue>(
