@@ -11,6 +11,7 @@ import type { ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/
 import { fromChatCompletion } from './chat/from-chat-completion.js';
 import { ChatStreamMapper } from './chat/chat-stream-parts.js';
 import { toChatRequest, type ChatRequestSettings } from './chat/to-chat-request.js';
+import { CallSignal } from './call-signal.js';
 import type { ClientSource } from './create-client-source.js';
 import type { OpenAIApi } from './openai-provider-options.js';
 import { fromResponse } from './responses/from-response.js';
@@ -52,7 +53,9 @@ function requestOptionsOf(
  * request, `stream` one streamed request (started on the first `next()`); the SDK makes no
  * retries. Every failure becomes an `AgentryError` (see `toOpenAIError`): thrown before any part,
  * or sent as an `error` part after some, whose parts are then partial output. An abort ends the
- * call with `aborted` and closes the connection.
+ * call with `aborted` and closes the connection. The SDK gets a {@link CallSignal} rather than the
+ * caller's signal, so that no listener stays on the caller's signal once the call has ended
+ * (succeeded, failed, aborted, timed out, or a stream left unread).
  *
  * @internal
  */
@@ -64,8 +67,13 @@ export function createOpenAIModel(config: OpenAIModelConfig): LanguageModel {
     request: ModelRequest,
     options: ModelCallOptions = {},
   ): Promise<ModelResponse> {
-    const signal = options.signal;
-    const context: OpenAIErrorContext = { modelId, signal, timeout: config.timeout };
+    const context: OpenAIErrorContext = {
+      modelId,
+      signal: options.signal,
+      timeout: config.timeout,
+    };
+    const call = options.signal === undefined ? undefined : new CallSignal(options.signal);
+    const signal = call?.signal;
     try {
       const client = await clients.get(signal);
       const requestOptions = requestOptionsOf(signal, options);
@@ -80,6 +88,8 @@ export function createOpenAIModel(config: OpenAIModelConfig): LanguageModel {
       return fromResponse(await client.responses.create(body, requestOptions), modelId);
     } catch (error) {
       throw toOpenAIError(error, context);
+    } finally {
+      call?.release();
     }
   }
 
@@ -87,8 +97,13 @@ export function createOpenAIModel(config: OpenAIModelConfig): LanguageModel {
     request: ModelRequest,
     options: ModelCallOptions = {},
   ): AsyncGenerator<ModelStreamPart> {
-    const signal = options.signal;
-    const context: OpenAIErrorContext = { modelId, signal, timeout: config.timeout };
+    const context: OpenAIErrorContext = {
+      modelId,
+      signal: options.signal,
+      timeout: config.timeout,
+    };
+    const call = options.signal === undefined ? undefined : new CallSignal(options.signal);
+    const signal = call?.signal;
     let sent = false;
     try {
       const client = await clients.get(signal);
@@ -129,6 +144,8 @@ export function createOpenAIModel(config: OpenAIModelConfig): LanguageModel {
       const failure = toOpenAIError(error, context);
       if (!sent) throw failure;
       yield { type: 'error', error: failure };
+    } finally {
+      call?.release();
     }
   }
 
