@@ -175,7 +175,9 @@ function withoutCredentials(
     return [...pairs].filter(([name]) => !isCredentialHeader(name));
   }
   const kept: Record<string, string | string[] | undefined> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const [name, value] of Object.entries(
+    headers as Record<string, string | string[] | undefined>,
+  )) {
     if (!isCredentialHeader(name)) kept[name] = value;
   }
   return kept;
