@@ -144,6 +144,25 @@ describe('createProviderError', () => {
     expect(createProviderError(base).details).not.toHaveProperty('retryable');
   });
 
+  it('does mask the credentials of a URL a message or a cause quotes', () => {
+    const password = 'pa55-' + 'w'.repeat(12);
+    const token = 'opaque' + 'T'.repeat(20);
+    const url = `https://client:${password}@auth.example.com/token?api_key=${token}&scope=a`;
+    const error = createProviderError({
+      provider: 'google',
+      code: 'network',
+      message: `Cannot reach ${url}.`,
+      cause: new TypeError('fetch failed', { cause: new Error(`connect ECONNREFUSED ${url}`) }),
+    });
+    expect(error.message).toBe(
+      'Cannot reach https://****@auth.example.com/token?api_key=****&scope=a.',
+    );
+    const printed = inspect(error, { depth: Infinity, showHidden: true });
+    expect(printed).not.toContain(password);
+    expect(printed).not.toContain(token);
+    expect(printed).toContain('auth.example.com/token');
+  });
+
   it('does keep ordinary words and request ids in the message', () => {
     const message =
       'Rate limit reached for gpt-4o in organization org-abc on tokens (req_9f8e7d6c).';

@@ -71,8 +71,8 @@ export function createProviderError(options: CreateProviderErrorOptions): Agentr
   if (options.status !== undefined) details.status = options.status;
   if (options.retryAfterMs !== undefined) details.retryAfterMs = options.retryAfterMs;
   if (options.retryable !== undefined) details.retryable = options.retryable;
-  if (options.vendorCode !== undefined) details.vendorCode = options.vendorCode;
-  if (options.requestId !== undefined) details.requestId = options.requestId;
+  if (options.vendorCode !== undefined) details.vendorCode = redactSecrets(options.vendorCode);
+  if (options.requestId !== undefined) details.requestId = redactSecrets(options.requestId);
   return new AgentryError({
     code: options.code,
     message: redactSecrets(options.message),
