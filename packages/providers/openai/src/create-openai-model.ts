@@ -53,7 +53,7 @@ function requestOptionsOf(
  * request, `stream` one streamed request (started on the first `next()`); the SDK makes no
  * retries. Every failure becomes an `AgentryError` (see `toOpenAIError`): thrown before any part,
  * or sent as an `error` part after some, whose parts are then partial output. An abort ends the
- * call with `aborted` and closes the connection. The SDK gets a {@link CallSignal} rather than the
+ * call with `aborted` and closes the connection. The SDK gets a {@link CallSignal}, a view of the
  * caller's signal, so that no listener stays on the caller's signal once the call has ended
  * (succeeded, failed, aborted, timed out, or a stream left unread).
  *
@@ -73,10 +73,9 @@ export function createOpenAIModel(config: OpenAIModelConfig): LanguageModel {
       timeout: config.timeout,
     };
     const call = options.signal === undefined ? undefined : new CallSignal(options.signal);
-    const signal = call?.signal;
     try {
-      const client = await clients.get(signal);
-      const requestOptions = requestOptionsOf(signal, options);
+      const client = await clients.get(options.signal);
+      const requestOptions = requestOptionsOf(call?.signal, options);
       if (api === 'chat') {
         const body = { ...toChatRequest(request, chatSettings), stream: false as const };
         return fromChatCompletion(
@@ -103,11 +102,10 @@ export function createOpenAIModel(config: OpenAIModelConfig): LanguageModel {
       timeout: config.timeout,
     };
     const call = options.signal === undefined ? undefined : new CallSignal(options.signal);
-    const signal = call?.signal;
     let sent = false;
     try {
-      const client = await clients.get(signal);
-      const requestOptions = requestOptionsOf(signal, options);
+      const client = await clients.get(options.signal);
+      const requestOptions = requestOptionsOf(call?.signal, options);
       if (api === 'chat') {
         // toChatRequest makes a new body each call, so it is completed in place rather than copied.
         const body = toChatRequest(request, chatSettings) as ChatCompletionCreateParamsStreaming;
