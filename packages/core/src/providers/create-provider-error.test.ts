@@ -127,6 +127,20 @@ describe('createProviderError', () => {
     expect(inner.cause.errors[0]).toMatchObject({ code: 'ECONNREFUSED' });
   });
 
+  it('does keep what it can of a cause whose fields throw when read', () => {
+    const key = 'AIza' + 'k'.repeat(35);
+    const cause = new Error(`refused ${key}`);
+    Object.defineProperty(cause, 'body', {
+      enumerable: true,
+      get: () => {
+        throw new Error('unreadable');
+      },
+    });
+    const error = createProviderError({ provider: 'google', code: 'network', message: 'x', cause });
+    expect(error.cause).toBeInstanceOf(Error);
+    expect((error.cause as Error).message).toBe(`Error: refused ****${key.slice(-4)}`);
+  });
+
   it('does keep a cause that is not an error as it is, text redacted', () => {
     const key = 'AIza' + 'k'.repeat(35);
     expect(

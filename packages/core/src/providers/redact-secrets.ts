@@ -56,7 +56,22 @@ export function isSecretName(name: string): boolean {
  * @internal
  */
 export function redactError(value: unknown): unknown {
-  return redactValue(value, maxDepth, new Map());
+  try {
+    return redactValue(value, maxDepth, new Map());
+  } catch {
+    // A getter that throws (an exotic error object) must not turn one failure into another: the
+    // copy then keeps only what can be read safely.
+    return new Error(`${describe(value, 'name')}: ${describe(value, 'message')}`);
+  }
+}
+
+function describe(value: unknown, field: 'name' | 'message'): string {
+  try {
+    const text = (value as Record<string, unknown> | null)?.[field];
+    return typeof text === 'string' ? redactSecrets(text) : 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
 
 function redactValue(value: unknown, depth: number, copies: Map<object, unknown>): unknown {
