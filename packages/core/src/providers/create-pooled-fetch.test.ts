@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
+import { Headers as UndiciHeaders } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AgentryError } from '../errors/agentry-error.js';
 import { createPooledFetch, type PooledFetch } from './create-pooled-fetch.js';
@@ -281,6 +282,136 @@ describe('createPooledFetch', () => {
       expect((failure as Error).message).toBe('fetch failed');
     }
     expect(seen.filter((line) => line.startsWith('GET /loop'))).toHaveLength(21);
+  });
+
+  describe('headers', () => {
+    const seenHeaders = async () => {
+      const seen: IncomingMessage['headers'][] = [];
+      const { server, fetch } = await setUp({}, (request, response) => {
+        seen.push(request.headers);
+        response.end('ok');
+      });
+      return { server, fetch, seen };
+    };
+    const token = () => `Bearer ${'t'.repeat(24)}`;
+
+    it.each([
+      ['a plain object', () => ({ Authorization: token(), 'X-Trace': 'a' })],
+      ['a global Headers', () => new Headers({ Authorization: token(), 'X-Trace': 'a' })],
+      ["undici's Headers", () => new UndiciHeaders({ Authorization: token(), 'X-Trace': 'a' })],
+      [
+        'a Map',
+        () =>
+          new Map([
+            ['Authorization', token()],
+            ['X-Trace', 'a'],
+          ]),
+      ],
+      [
+        'an array of pairs',
+        () => [
+          ['Authorization', token()],
+          ['X-Trace', 'a'],
+        ],
+      ],
+      [
+        'an iterable of pairs',
+        () =>
+          (function* () {
+            yield ['Authorization', token()];
+            yield new Set(['X-Trace', 'a']);
+          })(),
+      ],
+    ])('does send every header given as %s, on both paths', async (_form, make) => {
+      const { server, fetch, seen } = await seenHeaders();
+      // A string body goes straight to the pool; a Blob body through undici's fetch.
+      for (const body of ['{}', new Blob(['{}'])]) {
+        const headers = make() as unknown as RequestInit['headers'];
+        const response = await fetch(`${server.url}/x`, { method: 'POST', headers, body });
+        expect(await response.text()).toBe('ok');
+      }
+      expect(seen).toHaveLength(2);
+      for (const headers of seen) {
+        expect(headers).toMatchObject({ authorization: token(), 'x-trace': 'a' });
+      }
+    });
+
+    it('does join repeated names and refuse a pair that is not a pair, as fetch does', async () => {
+      const { server, fetch, seen } = await seenHeaders();
+      await fetch(server.url, {
+        headers: [
+          ['X-Trace', 'a'],
+          ['x-trace', 'b'],
+        ],
+      });
+      expect(seen[0]?.['x-trace']).toBe('a, b');
+      const headers = [['X-Trace', 'a', 'b']] as unknown as RequestInit['headers'];
+      await expect(fetch(server.url, { headers })).rejects.toBeInstanceOf(TypeError);
+      expect(seen).toHaveLength(1);
+    });
+  });
+
+  describe('redirects', () => {
+    // Every header the providers send a credential in, and some that carry none.
+    const credentialHeaders = {
+      authorization: 'Bearer a-token-of-the-caller',
+      'proxy-authorization': 'Basic cHJveHk6cGFzcw==',
+      cookie: 'session=abc',
+      'x-api-key': 'the-anthropic-key',
+      'x-goog-api-key': 'the-google-key',
+      'api-key': 'the-azure-key',
+      'cf-aig-authorization': 'Bearer the-gateway-token',
+      'x-auth-token': 'another-token',
+    };
+    const plainHeaders = { 'anthropic-version': '2026-10-21', 'x-trace': 'a' };
+
+    async function redirecting(status: number) {
+      const landed: IncomingMessage['headers'][] = [];
+      const other = await startServer((request, response) => {
+        landed.push(request.headers);
+        response.end('elsewhere');
+      });
+      cleanups.push(() => other.close());
+      const { server, fetch } = await setUp({}, (request, response) => {
+        if (request.url === '/here') {
+          landed.push(request.headers);
+          return void response.end('here');
+        }
+        response.statusCode = status;
+        response.setHeader('location', request.url === '/away' ? `${other.url}/landing` : '/here');
+        response.end();
+      });
+      return { server, fetch, landed };
+    }
+
+    it.each([307, 308, 302])(
+      'does drop every credential header on a %i to another origin, on both paths',
+      async (status) => {
+        const { server, fetch, landed } = await redirecting(status);
+        for (const body of ['{}', new Blob(['{}'])]) {
+          const headers = { ...credentialHeaders, ...plainHeaders };
+          const response = await fetch(`${server.url}/away`, { method: 'PUT', headers, body });
+          expect(await response.text()).toBe('elsewhere');
+        }
+        expect(landed).toHaveLength(2);
+        for (const headers of landed) {
+          for (const name of Object.keys(credentialHeaders))
+            expect(headers).not.toHaveProperty(name);
+          expect(headers).toMatchObject(plainHeaders);
+        }
+      },
+    );
+
+    it('does keep the credential headers on a redirect within the origin', async () => {
+      const { server, fetch, landed } = await redirecting(307);
+      for (const body of ['{}', new Blob(['{}'])]) {
+        const headers = { ...credentialHeaders, ...plainHeaders };
+        const response = await fetch(`${server.url}/near`, { method: 'PUT', headers, body });
+        expect(await response.text()).toBe('here');
+      }
+      expect(landed).toHaveLength(2);
+      for (const headers of landed) expect(headers).toMatchObject(credentialHeaders);
+    });
   });
 
   it('does reject with the signal reason when aborted before or during the body', async () => {

@@ -12,7 +12,7 @@ import {
   DEFAULT_CONNECTION_POOL_CONFIG,
   type ConnectionPoolConfig,
 } from './connection-pool-config.js';
-import { isDirectRequest, sendPooledRequest } from './send-pooled-request.js';
+import { isCredentialHeader, isDirectRequest, sendPooledRequest } from './send-pooled-request.js';
 
 /**
  * A `fetch` whose requests share one connection pool, made by {@link createPooledFetch}. Pass it
@@ -43,7 +43,15 @@ export interface PooledFetch {
  * a standard `Response`, with what `fetch` would do kept: default `accept`, `accept-encoding` and
  * `content-type` headers, compressed bodies decoded, redirects followed (by `fetch`), `TypeError`
  * when the request cannot be sent and the signal's reason when it aborts. Other requests go
- * through undici's `fetch`.
+ * through undici's `fetch`. Headers may be given in every form `fetch` takes: a record, a
+ * `Headers` (the global class or undici's), a `Map` or another iterable of name-value pairs.
+ *
+ * Redirects are followed as `fetch` follows them (at most 20), with one difference on both paths:
+ * when a redirect leads to another origin, every header that carries a credential is dropped, not
+ * only `authorization` and `cookie` as `fetch` does, but also the vendors' key headers
+ * (`x-api-key`, `x-goog-api-key`, `api-key`) and any header named like a credential, so that a
+ * key never reaches a host it was not meant for. The request goes on without them (the other
+ * origin then usually answers 401); a redirect within the origin keeps every header.
  *
  * The pool sets no time limit of its own: undici's `headersTimeout` and `bodyTimeout` (300 s
  * each by default) are off, so a long call, such as a model thinking for minutes before its first
@@ -88,7 +96,7 @@ export function createPooledFetch(config: Partial<ConnectionPoolConfig> = {}): P
       typeof input === 'string' || input instanceof URL ? input : toPoolRequest(input);
     return poolFetch(request, {
       ...(init as PoolRequestInit | undefined),
-      dispatcher: agent,
+      dispatcher: credentialsStayAt(agent, request),
     });
   };
   // A URL with a string or bytes body (what SDK clients send) skips the fetch algorithm.
@@ -120,6 +128,59 @@ function createLastingPool(origin: URL | string, options: object): Dispatcher {
     on: (event: string, listener: (...values: unknown[]) => void): Pool =>
       event === 'disconnect' || event === 'connectionError' ? pool : on(event, listener),
   });
+}
+
+/**
+ * The pool, seen by one fetch call through a dispatcher that drops every credential header (see
+ * {@link isCredentialHeader}) from the requests fetch sends to another origin than the first, as
+ * it does when it follows a redirect. The pooled path applies the same rule in its own loop.
+ */
+function credentialsStayAt(agent: Agent, request: string | URL | PoolRequest): Dispatcher {
+  let origin: string;
+  try {
+    origin = new URL(
+      typeof request === 'string' ? request : request instanceof URL ? request.href : request.url,
+    ).origin;
+  } catch {
+    // fetch refuses a URL it cannot parse before it sends anything.
+    return agent;
+  }
+  return agent.compose(
+    (dispatch) => (options, handler) =>
+      dispatch(
+        String(options.origin) === origin
+          ? options
+          : { ...options, headers: withoutCredentials(options.headers) },
+        handler,
+      ),
+  );
+}
+
+/** A copy of a dispatch's headers, in any of the forms undici takes, without credential headers. */
+function withoutCredentials(
+  headers: Dispatcher.DispatchOptions['headers'],
+): Dispatcher.DispatchOptions['headers'] {
+  if (headers === null || headers === undefined) return headers;
+  if (Array.isArray(headers)) {
+    // A flat list: name, value, name, value, …
+    const kept: string[] = [];
+    for (let index = 0; index + 1 < headers.length; index += 2) {
+      if (!isCredentialHeader(String(headers[index])))
+        kept.push(headers[index]!, headers[index + 1]!);
+    }
+    return kept;
+  }
+  if (typeof (headers as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function') {
+    const pairs = headers as Iterable<[string, string | string[] | undefined]>;
+    return [...pairs].filter(([name]) => !isCredentialHeader(name));
+  }
+  const kept: Record<string, string | string[] | undefined> = {};
+  for (const [name, value] of Object.entries(
+    headers as Record<string, string | string[] | undefined>,
+  )) {
+    if (!isCredentialHeader(name)) kept[name] = value;
+  }
+  return kept;
 }
 
 /** Copies a `Request` of another fetch implementation (the global one) into undici's class. */

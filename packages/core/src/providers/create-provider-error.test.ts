@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { AgentryError } from '../errors/agentry-error.js';
 import { createProviderError } from './create-provider-error.js';
@@ -52,7 +53,7 @@ describe('createProviderError', () => {
       vendorCode: 'rate_limit_error',
       requestId: 'req_123',
     });
-    expect(error.cause).toBe(cause);
+    expect(error.cause).toMatchObject({ name: 'Error', message: 'socket hang up' });
     expect(
       createProviderError({ provider: 'google', code: 'network', message: 'x' }).details,
     ).toEqual({ provider: 'google' });
@@ -82,6 +83,98 @@ describe('createProviderError', () => {
       expect(JSON.stringify(error.toJSON())).not.toContain(secret);
     }
     expect(error.message).toContain(`****${openaiKey.slice(-4)}`);
+  });
+
+  it('does keep a redacted copy of the cause chain, with its useful fields, as the cause', () => {
+    const key = ['sk', 'ant', 'api03', 'Zq7'.repeat(30)].join('-');
+    const secret = 'client-secret-' + 'w'.repeat(20);
+    const socket = Object.assign(new Error(`connect ECONNREFUSED (sent ${key})`), {
+      code: 'ECONNREFUSED',
+    });
+    const network = new TypeError('fetch failed', {
+      cause: new AggregateError([socket], `all attempts failed for Bearer ${key}`),
+    });
+    class VendorError extends Error {
+      override name = 'AuthenticationError';
+      status = 401;
+      headers = new Headers({ 'x-request-id': 'req_1', 'set-cookie': `session=${secret}` });
+      error = { message: `bad key ${key}`, client_secret: secret, limits: { max_tokens: 5 } };
+      request = { headers: { 'x-api-key': secret, Authorization: `Bearer ${key}` } };
+    }
+    const vendorError = new VendorError(`401 bad key ${key}`, { cause: network });
+    Object.assign(vendorError.error, { self: vendorError.error });
+    const error = createProviderError({
+      provider: 'anthropic',
+      code: 'auth_failed',
+      message: 'Anthropic answered 401.',
+      cause: vendorError,
+    });
+    const printed = inspect(error, { depth: Infinity, showHidden: true });
+    expect(printed).not.toContain(key.slice(4, -4));
+    expect(printed).not.toContain(secret);
+    const cause = error.cause as VendorError;
+    expect(cause).not.toBe(vendorError);
+    expect(cause).toBeInstanceOf(Error);
+    expect(cause.name).toBe('AuthenticationError');
+    expect(cause.message).toBe(`401 bad key ****${key.slice(-4)}`);
+    expect(cause.stack).toContain('AuthenticationError: 401 bad key ****');
+    expect(cause.status).toBe(401);
+    expect(cause.headers.get('x-request-id')).toBe('req_1');
+    expect(cause.error.limits).toEqual({ max_tokens: 5 });
+    expect((cause.error as { self?: unknown }).self).toBe(cause.error);
+    const inner = cause.cause as TypeError & { cause: AggregateError };
+    expect(inner.message).toBe('fetch failed');
+    expect(inner.cause.errors[0]).toMatchObject({ code: 'ECONNREFUSED' });
+  });
+
+  it('does keep what it can of a cause whose fields throw when read', () => {
+    const key = 'AIza' + 'k'.repeat(35);
+    const cause = new Error(`refused ${key}`);
+    Object.defineProperty(cause, 'body', {
+      enumerable: true,
+      get: () => {
+        throw new Error('unreadable');
+      },
+    });
+    const error = createProviderError({ provider: 'google', code: 'network', message: 'x', cause });
+    expect(error.cause).toBeInstanceOf(Error);
+    expect((error.cause as Error).message).toBe(`Error: refused ****${key.slice(-4)}`);
+  });
+
+  it('does keep a cause that is not an error as it is, text redacted', () => {
+    const key = 'AIza' + 'k'.repeat(35);
+    expect(
+      createProviderError({ provider: 'google', code: 'aborted', message: 'x', cause: 42 }).cause,
+    ).toBe(42);
+    expect(
+      createProviderError({ provider: 'google', code: 'aborted', message: 'x', cause: key }).cause,
+    ).toBe(`****${key.slice(-4)}`);
+  });
+
+  it("does put the provider's x-should-retry answer in details only when given", () => {
+    const base = { provider: 'openai', code: 'provider_unavailable', message: 'x' } as const;
+    expect(createProviderError({ ...base, retryable: false }).details.retryable).toBe(false);
+    expect(createProviderError({ ...base, retryable: true }).details.retryable).toBe(true);
+    expect(createProviderError(base).details).not.toHaveProperty('retryable');
+  });
+
+  it('does mask the credentials of a URL a message or a cause quotes', () => {
+    const password = 'pa55-' + 'w'.repeat(12);
+    const token = 'opaque' + 'T'.repeat(20);
+    const url = `https://client:${password}@auth.example.com/token?api_key=${token}&scope=a`;
+    const error = createProviderError({
+      provider: 'google',
+      code: 'network',
+      message: `Cannot reach ${url}.`,
+      cause: new TypeError('fetch failed', { cause: new Error(`connect ECONNREFUSED ${url}`) }),
+    });
+    expect(error.message).toBe(
+      'Cannot reach https://****@auth.example.com/token?api_key=****&scope=a.',
+    );
+    const printed = inspect(error, { depth: Infinity, showHidden: true });
+    expect(printed).not.toContain(password);
+    expect(printed).not.toContain(token);
+    expect(printed).toContain('auth.example.com/token');
   });
 
   it('does keep ordinary words and request ids in the message', () => {

@@ -1,7 +1,7 @@
 import { AgentryError } from '../errors/agentry-error.js';
 import type { ProviderErrorCode } from './provider-error-code.js';
 import { providerErrorSuggestions } from './provider-error-suggestions.js';
-import { redactSecrets } from './redact-secrets.js';
+import { redactError, redactSecrets } from './redact-secrets.js';
 
 /** What {@link createProviderError} builds an error from. */
 export interface CreateProviderErrorOptions {
@@ -22,7 +22,16 @@ export interface CreateProviderErrorOptions {
   vendorCode?: string;
   /** The vendor's request id, for support tickets. */
   requestId?: string;
-  /** The error from the SDK or the network, kept as `cause`. */
+  /**
+   * Whether the provider said the request may be retried: its `x-should-retry` response header
+   * (`true` or `false`), which the vendors' own SDKs obey. Leave it out when the header was absent
+   * or held anything else; the router then decides by the code alone.
+   */
+  retryable?: boolean;
+  /**
+   * The error from the SDK or the network. It is kept as `cause` as a redacted copy (see the
+   * function's description), never as the original, which may hold the key that was sent.
+   */
   cause?: unknown;
 }
 
@@ -31,9 +40,18 @@ export interface CreateProviderErrorOptions {
  *
  * Whether it is recoverable comes from the code table (`rate_limited`, `provider_unavailable`,
  * `timeout` and `network` are; the others are not). `details` holds `provider` and, when given,
- * `status`, `retryAfterMs` (which `retry` waits for), `vendorCode` and `requestId`. The
- * suggestions are the code's standard actions, naming the provider. Credentials found in the
- * message are masked.
+ * `status`, `retryAfterMs` (which `retry` waits for), `retryable` (the provider's
+ * `x-should-retry` answer), `vendorCode` and `requestId`. The suggestions are the code's standard
+ * actions, naming the provider.
+ *
+ * No credential reaches the error graph that loggers print (`util.inspect`, `console.error`):
+ * credentials found in the message are masked, and `cause` is a copy of the given cause, an
+ * `Error` with the original's name, message, stack and fields (status, code, error body, response
+ * headers) and its own cause chain, in which credential-looking text (`sk-…`, `AIza…`, `ya29.…`,
+ * bearer tokens, JWTs) is masked and fields and headers named like credentials (`authorization`,
+ * `x-api-key`, `x-goog-api-key`, `set-cookie`, `client_secret`, `access_token`, …) are masked
+ * whatever their value. The copy is not an instance of the SDK's error class: branch on `code`
+ * and `details`, never on the cause.
  *
  * @example
  * ```ts
@@ -52,8 +70,9 @@ export function createProviderError(options: CreateProviderErrorOptions): Agentr
   const details: Record<string, unknown> = { provider: options.provider };
   if (options.status !== undefined) details.status = options.status;
   if (options.retryAfterMs !== undefined) details.retryAfterMs = options.retryAfterMs;
-  if (options.vendorCode !== undefined) details.vendorCode = options.vendorCode;
-  if (options.requestId !== undefined) details.requestId = options.requestId;
+  if (options.retryable !== undefined) details.retryable = options.retryable;
+  if (options.vendorCode !== undefined) details.vendorCode = redactSecrets(options.vendorCode);
+  if (options.requestId !== undefined) details.requestId = redactSecrets(options.requestId);
   return new AgentryError({
     code: options.code,
     message: redactSecrets(options.message),
@@ -61,6 +80,6 @@ export function createProviderError(options: CreateProviderErrorOptions): Agentr
     suggestions: providerErrorSuggestions[options.code].map((suggestion) =>
       suggestion.replaceAll('{provider}', options.provider),
     ),
-    cause: options.cause,
+    cause: options.cause === undefined ? undefined : redactError(options.cause),
   });
 }

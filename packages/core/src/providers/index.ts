@@ -22,6 +22,7 @@ export type {
 export { errorCodeForStatus } from './error-code-for-status.js';
 export { guardModel } from './guard-model.js';
 export { parseRetryAfter, type RetryAfterHeaders } from './parse-retry-after.js';
+export { parseShouldRetry } from './parse-should-retry.js';
 export type { ProviderConnectionOptions } from './provider-connection-options.js';
 export type { ProviderErrorCode } from './provider-error-code.js';
 export {

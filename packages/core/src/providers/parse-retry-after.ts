@@ -46,7 +46,13 @@ export function parseRetryAfter(
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-function readHeader(headers: RetryAfterHeaders, name: string): string | undefined {
+/**
+ * The first value of a response header (`name` in lower case), trimmed; `undefined` when it is
+ * missing or empty.
+ *
+ * @internal
+ */
+export function readHeader(headers: RetryAfterHeaders, name: string): string | undefined {
   let value: string | readonly string[] | null | undefined;
   if (isHeaders(headers)) {
     value = headers.get(name);

@@ -1,6 +1,7 @@
 import { pipeline, type Readable } from 'node:stream';
 import { constants, createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Dispatcher } from 'undici';
+import { isSecretName } from './redact-secrets.js';
 
 /** What {@link sendPooledRequest} can send itself; anything else goes through undici's `fetch`. */
 export type DirectBody = string | Uint8Array | null | undefined;
@@ -15,8 +16,6 @@ const bodyHeaders = [
   'content-language',
   'content-location',
 ];
-// Headers that carry credentials, never sent on to another origin.
-const credentialHeaders = ['authorization', 'proxy-authorization', 'cookie'];
 const nullBodyStatuses = new Set([101, 103, 204, 205, 304]);
 const normalizedMethods: Record<string, string> = {
   delete: 'DELETE',
@@ -64,8 +63,10 @@ export function isDirectRequest(
  * or brotli body decoded, a null body for HEAD and null-body statuses, `TypeError: fetch failed`
  * (with the cause) when the request cannot be sent, the signal's reason when it aborts. Redirects
  * are followed by fetch's rules (at most 20; a POST answered 301 or 302, and anything but GET or
- * HEAD answered 303, goes on as a GET without its body; credentials never go to another origin),
- * each server receiving the request once. A URL that is not http(s) is handed to `follow`. This
+ * HEAD answered 303, goes on as a GET without its body; no credential header goes to another
+ * origin, see {@link isCredentialHeader}), each server receiving the request once. Headers may be
+ * given in every form `fetch` takes (a record, any `Headers`, a `Map` or another iterable of
+ * pairs). A URL that is not http(s) is handed to `follow`. This
  * skips the fetch algorithm's own bookkeeping, which costs several times what the request itself
  * does.
  *
@@ -119,7 +120,9 @@ export async function sendPooledRequest(
       body = undefined;
       for (const name of bodyHeaders) delete headers[name];
     }
-    if (next.origin !== url.origin) for (const name of credentialHeaders) delete headers[name];
+    if (next.origin !== url.origin) {
+      for (const name of Object.keys(headers)) if (isCredentialHeader(name)) delete headers[name];
+    }
     url = next;
     redirected = true;
   }
@@ -167,9 +170,28 @@ function toMethod(method: string | undefined): string {
   return normalizedMethods[method.toLowerCase()] ?? method;
 }
 
-function toHeaderRecord(headers: RequestInit['headers']): Record<string, string> {
+/**
+ * Whether a request header carries a credential, and so is dropped when a redirect leads to
+ * another origin: `authorization`, `proxy-authorization` and `cookie` (which `fetch` drops too),
+ * the headers the vendors take keys in (`x-api-key`, `x-goog-api-key`, Azure's `api-key`), and
+ * any other whose name says it holds a credential (`…auth…`, `…token`, `…secret…`, `…session…`,
+ * `…password…`, `…signature…`), such as a gateway's `cf-aig-authorization`. The rule is the one
+ * that masks credentials in errors, so the two cannot drift.
+ *
+ * @internal
+ */
+export function isCredentialHeader(name: string): boolean {
+  return isSecretName(name);
+}
+
+/**
+ * The headers of a request in lower case, from every form `fetch` takes: a record, a `Headers` of
+ * any fetch implementation, or any iterable of name-value pairs (an array, a `Map`). Repeated
+ * names are joined with `, `; a pair that is not two long is a `TypeError`, as in `fetch`.
+ */
+function toHeaderRecord(headers: RequestInit['headers'] | null): Record<string, string> {
   const record: Record<string, string> = {};
-  if (headers === undefined) return record;
+  if (headers === undefined || headers === null) return record;
   if (headers instanceof Headers) {
     headers.forEach((value, name) => (record[name] = value));
     return record;
@@ -179,9 +201,18 @@ function toHeaderRecord(headers: RequestInit['headers']): Record<string, string>
     const before = record[key];
     record[key] = before === undefined ? value : `${before}, ${value}`;
   };
-  if (Array.isArray(headers)) for (const [name, value] of headers) add(name!, value!);
-  else
+  // An array, a Map, undici's own Headers and any other iterable are sequences of pairs, as
+  // fetch's HeadersInit reads them; only an object that is not iterable is a record.
+  if (typeof (headers as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function') {
+    for (const entry of headers as Iterable<Iterable<unknown>>) {
+      const pair = Array.isArray(entry) ? (entry as unknown[]) : [...entry];
+      if (pair.length !== 2)
+        throw new TypeError(`A header must be a name-value pair; got ${pair.length} values.`);
+      add(String(pair[0]), String(pair[1]));
+    }
+  } else {
     for (const name of Object.keys(headers)) add(name, (headers as Record<string, string>)[name]!);
+  }
   return record;
 }
 

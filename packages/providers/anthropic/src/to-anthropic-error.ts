@@ -9,6 +9,7 @@ import {
   createProviderError,
   errorCodeForStatus,
   parseRetryAfter,
+  parseShouldRetry,
   type ProviderErrorCode,
 } from '@agentry/core';
 import { z } from 'zod';
@@ -92,7 +93,9 @@ export interface ToAnthropicErrorContext {
  * | a stream event that is not JSON                                  | `provider_unavailable`    |
  *
  * An `error` event inside a stream has no status; its `error.type` decides, as in the table. The
- * vendor's type goes to `details.vendorCode` and its request id to `details.requestId`.
+ * vendor's type goes to `details.vendorCode` and its request id to `details.requestId`. An
+ * `x-should-retry: true|false` response header becomes `details.retryable`, which the router
+ * obeys over the code.
  *
  * @param error - what the SDK, the network or Agentry threw
  * @param context - the call's signal
@@ -164,6 +167,7 @@ function fromApiError(error: APIError): AgentryError {
   const status = error.status;
   const code = codeOf(status, vendorType, vendorMessage);
   const requestId = body?.request_id ?? error.requestID ?? undefined;
+  const retryable = parseShouldRetry(error.headers);
   const what =
     status === undefined
       ? `Anthropic's stream reported ${vendorType ?? 'an error'}`
@@ -174,6 +178,7 @@ function fromApiError(error: APIError): AgentryError {
     message: `${what}: ${vendorMessage ?? describeBody(error.error)}`,
     ...(status !== undefined ? { status } : {}),
     ...retryAfterOf(code, error.headers),
+    ...(retryable !== undefined ? { retryable } : {}),
     ...(vendorType !== undefined ? { vendorCode: vendorType } : {}),
     ...(requestId !== undefined ? { requestId } : {}),
     cause: error,

@@ -4,6 +4,7 @@ import {
   createProviderError,
   errorCodeForStatus,
   parseRetryAfter,
+  parseShouldRetry,
   type ProviderErrorCode,
 } from '@agentry/core';
 import { z } from 'zod';
@@ -115,7 +116,9 @@ export interface ToGoogleErrorContext {
  *
  * `@google/genai` throws an `ApiError` whose message is the error body as JSON; the body is read
  * with {@link googleErrorBodySchema}. The `ErrorInfo` reason (else the canonical status) goes to
- * `details.vendorCode`.
+ * `details.vendorCode`. An `x-should-retry: true|false` response header (which Gemini does not
+ * send today, but a gateway in front of it may) becomes `details.retryable`, which the router
+ * obeys over the code.
  *
  * @param error - what the SDK, the network or Agentry threw
  * @param context - the call's signal, timeout and response headers
@@ -198,12 +201,14 @@ function fromApiError(error: ApiError, headers: Headers | undefined): AgentryErr
   const code = codeOf(status, vendorStatus, reason, vendorMessage);
   const label = [String(status), vendorStatus].filter((part) => part !== undefined).join(' ');
   const vendorCode = reason ?? vendorStatus;
+  const retryable = parseShouldRetry(headers);
   return createProviderError({
     provider: PROVIDER,
     code,
     message: `Gemini answered ${label}: ${vendorMessage}`,
     status,
     ...retryAfterOf(code, headers, body),
+    ...(retryable !== undefined ? { retryable } : {}),
     ...(vendorCode !== undefined ? { vendorCode } : {}),
     cause: error,
   });

@@ -13,6 +13,7 @@ import type { ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/
 import { fromChatCompletion } from './chat/from-chat-completion.js';
 import { ChatStreamMapper } from './chat/chat-stream-parts.js';
 import { toChatRequest, type ChatRequestSettings } from './chat/to-chat-request.js';
+import { CallSignal } from './call-signal.js';
 import type { ClientSource } from './create-client-source.js';
 import type { OpenAIApi } from './openai-provider-options.js';
 import { fromResponse } from './responses/from-response.js';
@@ -61,7 +62,9 @@ function requestOptionsOf(
  * call with `aborted` and closes the connection. The timeout bounds the wait for the response to
  * start (the SDK's) and each wait for a stream's next event (here, with
  * `createStreamIdleTimeout`): a stream silent for longer ends with `timeout` and its connection
- * closes; time the consumer spends between parts does not count.
+ * closes; time the consumer spends between parts does not count. The SDK gets a
+ * {@link CallSignal}, a view of the caller's signal, so that no listener stays on the caller's
+ * signal once the call has ended (succeeded, failed, aborted, timed out, or a stream left unread).
  *
  * @internal
  */
@@ -76,11 +79,15 @@ export function createOpenAIModel(config: OpenAIModelConfig): LanguageModel {
     request: ModelRequest,
     options: ModelCallOptions = {},
   ): Promise<ModelResponse> {
-    const signal = options.signal;
-    const context: OpenAIErrorContext = { modelId, signal, timeout: config.timeout };
+    const context: OpenAIErrorContext = {
+      modelId,
+      signal: options.signal,
+      timeout: config.timeout,
+    };
+    const call = options.signal === undefined ? undefined : new CallSignal(options.signal);
     try {
-      const client = await clients.get(signal);
-      const requestOptions = requestOptionsOf(signal, options);
+      const client = await clients.get(options.signal);
+      const requestOptions = requestOptionsOf(call?.signal, options);
       if (api === 'chat') {
         const body = { ...toChatRequest(request, chatSettings), stream: false as const };
         return fromChatCompletion(
@@ -92,6 +99,8 @@ export function createOpenAIModel(config: OpenAIModelConfig): LanguageModel {
       return fromResponse(await client.responses.create(body, requestOptions), modelId);
     } catch (error) {
       throw toOpenAIError(error, context);
+    } finally {
+      call?.release();
     }
   }
 
@@ -99,13 +108,17 @@ export function createOpenAIModel(config: OpenAIModelConfig): LanguageModel {
     request: ModelRequest,
     options: ModelCallOptions = {},
   ): AsyncGenerator<ModelStreamPart> {
-    const signal = options.signal;
-    const context: OpenAIErrorContext = { modelId, signal, timeout: config.timeout };
+    const context: OpenAIErrorContext = {
+      modelId,
+      signal: options.signal,
+      timeout: config.timeout,
+    };
+    const call = options.signal === undefined ? undefined : new CallSignal(options.signal);
     let sent = false;
     let idle: StreamIdleTimeout | undefined;
     try {
-      const client = await clients.get(signal);
-      const requestOptions = requestOptionsOf(signal, options);
+      const client = await clients.get(options.signal);
+      const requestOptions = requestOptionsOf(call?.signal, options);
       if (api === 'chat') {
         // toChatRequest makes a new body each call, so it is completed in place rather than copied.
         const body = toChatRequest(request, chatSettings) as ChatCompletionCreateParamsStreaming;
@@ -149,6 +162,7 @@ export function createOpenAIModel(config: OpenAIModelConfig): LanguageModel {
       yield { type: 'error', error: failure };
     } finally {
       idle?.dispose();
+      call?.release();
     }
   }
 

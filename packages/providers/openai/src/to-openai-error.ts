@@ -3,6 +3,7 @@ import {
   createProviderError,
   errorCodeForStatus,
   parseRetryAfter,
+  parseShouldRetry,
   type ProviderErrorCode,
 } from '@agentry/core';
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
@@ -113,12 +114,14 @@ export function fromOpenAIErrorBody(
     message: `OpenAI failed ${where} for model ${context.modelId}: ${body.message ?? 'no message given'}`,
     ...(facts.status === undefined ? {} : { status: facts.status }),
     ...optional('retryAfterMs', parseRetryAfter(facts.headers)),
+    ...optional('retryable', parseShouldRetry(facts.headers)),
     ...optional('vendorCode', vendorCode === undefined ? undefined : String(vendorCode)),
     ...optional('requestId', facts.requestId ?? facts.headers?.get('x-request-id') ?? undefined),
     cause: facts.cause,
   });
   if (vendorCode !== 'insufficient_quota') return error;
-  return new AgentryError({ ...error.toJSON(), recoverable: false, cause: facts.cause });
+  // The redacted copy of the cause, never facts.cause itself, which may hold the key.
+  return new AgentryError({ ...error.toJSON(), recoverable: false, cause: error.cause });
 }
 
 function optional<TKey extends string, TValue>(
@@ -154,7 +157,8 @@ function isConnectionFailure(error: unknown): boolean {
  * `content_policy_violation` and policy-flagged `invalid_prompt` are `content_filtered`;
  * `rate_limit_exceeded` and `insufficient_quota` are `rate_limited` (with `retryAfterMs` from
  * `retry-after-ms` or `retry-after`); otherwise the HTTP status decides (401 and 403 `auth_failed`,
- * 5xx `provider_unavailable`, …). A malformed event means the server or a proxy sent a broken
+ * 5xx `provider_unavailable`, …). An `x-should-retry: true|false` response header becomes
+ * `details.retryable`, which the router obeys over the code. A malformed event means the server or a proxy sent a broken
  * answer, not that the connection failed, so it is `provider_unavailable`; both are retried.
  *
  * @internal

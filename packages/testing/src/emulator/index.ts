@@ -1,4 +1,5 @@
 export { startEmulator } from './start-emulator.js';
+export { redirectTurn, type EmulatorRedirectStatus } from './redirect-turn.js';
 export type { Emulator, EmulatorOptions } from './emulator.js';
 export type {
   EmulatorApi,
