@@ -29,6 +29,7 @@ export {
   createCircuitBreakerRegistry,
   createModelRouter,
   defaultCircuitBreakerConfig,
+  defaultMaxInlineWait,
   defaultModelRetryPolicy,
   type CircuitBreakerRegistry,
   type ModelRouterOptions,
@@ -40,5 +41,10 @@ export type {
   ToolCallContext,
   ToolMiddleware,
 } from './middleware.js';
-export type { ModelRouter, RouterAttempt, RouterFailure } from './model-router-types.js';
+export type {
+  ModelRouter,
+  RouterAttempt,
+  RouterDeadline,
+  RouterFailure,
+} from './model-router-types.js';
 export { restoreAgent, type RestoreAgentOptions } from './restore-agent.js';
