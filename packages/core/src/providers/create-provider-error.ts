@@ -18,6 +18,12 @@ export interface CreateProviderErrorOptions {
   status?: number;
   /** How long the provider asked to wait before retrying, in milliseconds (see {@link parseRetryAfter}). */
   retryAfterMs?: number;
+  /**
+   * What the provider's `x-should-retry` header said, when it sent one: `true` or `false`. Stored
+   * as `details.retryable`, which the model router obeys over the code's recoverability (see
+   * `createModelRouter`); leave it out when the header is absent.
+   */
+  retryable?: boolean;
   /** The vendor's own error code or type (`insufficient_quota`, `overloaded_error`, …). */
   vendorCode?: string;
   /** The vendor's request id, for support tickets. */
@@ -31,7 +37,8 @@ export interface CreateProviderErrorOptions {
  *
  * Whether it is recoverable comes from the code table (`rate_limited`, `provider_unavailable`,
  * `timeout` and `network` are; the others are not). `details` holds `provider` and, when given,
- * `status`, `retryAfterMs` (which `retry` waits for), `vendorCode` and `requestId`. The
+ * `status`, `retryAfterMs` (which `retry` waits for), `retryable` (the provider's
+ * `x-should-retry`), `vendorCode` and `requestId`. The
  * suggestions are the code's standard actions, naming the provider. Credentials found in the
  * message are masked.
  *
@@ -52,6 +59,7 @@ export function createProviderError(options: CreateProviderErrorOptions): Agentr
   const details: Record<string, unknown> = { provider: options.provider };
   if (options.status !== undefined) details.status = options.status;
   if (options.retryAfterMs !== undefined) details.retryAfterMs = options.retryAfterMs;
+  if (options.retryable !== undefined) details.retryable = options.retryable;
   if (options.vendorCode !== undefined) details.vendorCode = options.vendorCode;
   if (options.requestId !== undefined) details.requestId = options.requestId;
   return new AgentryError({
