@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { inspect } from 'node:util';
 import {
   OAuth2Server,
   type MutableResponse,
@@ -273,6 +274,24 @@ describe('createCredentialSource (oauth2)', () => {
       );
       expect(error).toMatchObject({ code: 'network', recoverable: true });
       expect(error.message).toContain(unreachable);
+    });
+  });
+
+  describe('secrets in URLs', () => {
+    it('does keep the credentials and secret query parameters of the endpoint out of the whole error', async () => {
+      const password = ['pw', 'z'.repeat(16)].join('-');
+      const apiKey = ['key', 'y'.repeat(16)].join('-');
+      const { port } = new URL(tokenEndpoint);
+      const secretEndpoint = `http://client:${password}@127.0.0.1:${port}/token?api_key=${apiKey}&tenant=acme`;
+      const error = await failureOf(
+        source({ oauth2: settings({ tokenEndpoint: secretEndpoint }) }).credentials.get(),
+      );
+      expect(error.code).toBe('network');
+      const everything = inspect(error, { depth: null }) + JSON.stringify(error.details);
+      expect(everything).not.toContain(password);
+      expect(everything).not.toContain(apiKey);
+      expect(error.message).toContain(`http://127.0.0.1:${port}/token`);
+      expect(error.message).toContain('tenant=acme');
     });
   });
 

@@ -24,3 +24,4 @@ export { guardModel } from './guard-model.js';
 export { parseRetryAfter, type RetryAfterHeaders } from './parse-retry-after.js';
 export type { ProviderConnectionOptions } from './provider-connection-options.js';
 export type { ProviderErrorCode } from './provider-error-code.js';
+export { sanitizeUrl, sanitizeUrlsInText } from './sanitize-url.js';
