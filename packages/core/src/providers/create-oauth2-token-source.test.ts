@@ -277,6 +277,49 @@ describe('createCredentialSource (oauth2)', () => {
     });
   });
 
+  describe('invalidate', () => {
+    /** Numbers the tokens, which the mock server would otherwise repeat within a second. */
+    beforeEach(() => {
+      let issued = 0;
+      rewrite = (response) => {
+        issued += 1;
+        if (typeof response.body === 'object') response.body.access_token = `token-${issued}`;
+      };
+    });
+
+    it('does fetch a new token at the next get once the token in use is refused', async () => {
+      const { credentials } = source();
+      const refused = await credentials.get();
+      expect(credentials.invalidate?.(refused)).toBe(true);
+      const fresh = await credentials.get();
+      expect(fresh.value).not.toBe(refused.value);
+      expect(seen).toHaveLength(2);
+    });
+
+    it('does fetch once for concurrent refusals of one token, and ignore a token no longer in use', async () => {
+      const { credentials } = source();
+      const refused = await credentials.get();
+      credentials.invalidate?.(refused);
+      credentials.invalidate?.(refused);
+      const [first, second] = await Promise.all([credentials.get(), credentials.get()]);
+      expect(first).toBe(second);
+      credentials.invalidate?.(refused);
+      await expect(credentials.get()).resolves.toBe(first);
+      expect(seen).toHaveLength(2);
+    });
+
+    it('does not fall back to a refused token when the refresh fails', async () => {
+      const { credentials } = source();
+      const refused = await credentials.get();
+      expect(credentials.invalidate?.(refused)).toBe(true);
+      rewrite = (response) => {
+        response.statusCode = 503;
+        response.body = { error: 'temporarily_unavailable' };
+      };
+      await expect(failureOf(credentials.get())).resolves.toMatchObject({ code: 'auth_failed' });
+    });
+  });
+
   describe('secrets in URLs', () => {
     it('does keep the credentials and secret query parameters of the endpoint out of the whole error', async () => {
       const password = ['pw', 'z'.repeat(16)].join('-');

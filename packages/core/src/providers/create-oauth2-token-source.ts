@@ -98,6 +98,12 @@ export function createOAuth2TokenSource(options: OAuth2TokenSourceOptions): Cred
         }
       });
     },
+    invalidate(credential) {
+      // The token is dropped rather than marked: the next get fetches a new one, and a refresh
+      // that fails then has no token to fall back on.
+      if (token !== undefined && token.credential.value === credential.value) token = undefined;
+      return true;
+    },
   };
 }
 
