@@ -48,12 +48,22 @@ function manualClock(): Clock & { waits: number[]; advance(ms: number): void } {
 }
 
 const providerError = (code: ErrorCode, details: Record<string, unknown> = {}) =>
-  new AgentryError({ code, message: `failed: ${code}`, details: { provider: 'openai', ...details } });
+  new AgentryError({
+    code,
+    message: `failed: ${code}`,
+    details: { provider: 'openai', ...details },
+  });
 
-const fast = { maxAttempts: 3, baseDelay: 0, maxDelay: 0, jitter: false, strategy: 'fixed' } as const;
+const fast = {
+  maxAttempts: 3,
+  baseDelay: 0,
+  maxDelay: 0,
+  jitter: false,
+  strategy: 'fixed',
+} as const;
 
 /** Runs the router with `outcomes[model][call]` (an error to throw, or a value to return). */
-async function route(
+function route(
   outcomes: Record<string, (AgentryError | string)[]>,
   options: Partial<ModelRouterOptions> = {},
   run: { deadline?: { remainingMs(): number } } = {},
@@ -89,7 +99,7 @@ describe('createModelRouter', () => {
   describe('x-should-retry (details.retryable)', () => {
     it('never retries the same model when the provider said retryable: false', async () => {
       const refused = providerError('provider_unavailable', { status: 503, retryable: false });
-      const { result, calls } = await route({ primary: [refused, 'late'] });
+      const { result, calls } = route({ primary: [refused, 'late'] });
       const { error } = await result;
       expect(calls).toEqual(['primary']);
       expect(error).toMatchObject({ code: 'provider_unavailable', details: { attempts: 1 } });
@@ -97,7 +107,7 @@ describe('createModelRouter', () => {
 
     it('still moves to the next model for a recoverable code with retryable: false', async () => {
       const refused = providerError('provider_unavailable', { status: 503, retryable: false });
-      const { result, calls, failures } = await route({ primary: [refused], backup: ['ok'] });
+      const { result, calls, failures } = route({ primary: [refused], backup: ['ok'] });
       expect((await result).value).toBe('ok');
       expect(calls).toEqual(['primary', 'backup']);
       expect(failures).toEqual([expect.objectContaining({ attempt: 1, willRetry: true })]);
@@ -105,7 +115,7 @@ describe('createModelRouter', () => {
 
     it('retries an error the code table calls unrecoverable when the provider said retryable: true', async () => {
       const conflict = providerError('invalid_request', { status: 409, retryable: true });
-      const { result, calls } = await route({ primary: [conflict, 'ok'] });
+      const { result, calls } = route({ primary: [conflict, 'ok'] });
       expect((await result).value).toBe('ok');
       expect(calls).toEqual(['primary', 'primary']);
     });
@@ -113,7 +123,7 @@ describe('createModelRouter', () => {
     it.each(['auth_failed', 'context_length_exceeded', 'content_filtered'] as const)(
       'never retries %s, whatever the provider says',
       async (code) => {
-        const { result, calls } = await route({
+        const { result, calls } = route({
           primary: [providerError(code, { retryable: true }), 'ok'],
           backup: ['ok'],
         });
@@ -124,7 +134,7 @@ describe('createModelRouter', () => {
 
     it('retries as before when the provider said nothing', async () => {
       const down = providerError('provider_unavailable', { status: 503 });
-      const { result, calls } = await route({ primary: [down, down, 'ok'] });
+      const { result, calls } = route({ primary: [down, down, 'ok'] });
       expect((await result).value).toBe('ok');
       expect(calls).toHaveLength(3);
     });
@@ -136,7 +146,7 @@ describe('createModelRouter', () => {
 
     it('moves to the next model at once when retry-after is longer than maxInlineWait', async () => {
       const clock = manualClock();
-      const { result, calls, failures } = await route(
+      const { result, calls, failures } = route(
         { primary: [limited(3_600_000), 'late'], backup: ['ok'] },
         { clock, maxInlineWait: 30_000 },
       );
@@ -151,7 +161,7 @@ describe('createModelRouter', () => {
 
     it('fails at once with rate_limited and retryAfterMs when no model remains', async () => {
       const clock = manualClock();
-      const { result, calls } = await route(
+      const { result, calls } = route(
         { primary: [limited(3_600_000), 'late'] },
         { clock, maxInlineWait: 30_000 },
       );
@@ -168,7 +178,7 @@ describe('createModelRouter', () => {
 
     it('sleeps a wait within maxInlineWait and the remaining time', async () => {
       const clock = manualClock();
-      const { result, calls } = await route(
+      const { result, calls } = route(
         { primary: [limited(20_000), 'ok'] },
         { clock, maxInlineWait: 30_000 },
         { deadline: { remainingMs: () => 25_000 } },
@@ -183,7 +193,7 @@ describe('createModelRouter', () => {
 
     it('does not sleep a wait longer than the time the caller has left', async () => {
       const clock = manualClock();
-      const { result, calls } = await route(
+      const { result, calls } = route(
         { primary: [limited(20_000), 'late'], backup: ['ok'] },
         { clock, maxInlineWait: 30_000 },
         { deadline: { remainingMs: () => 15_000 } },
@@ -195,7 +205,7 @@ describe('createModelRouter', () => {
 
     it('caps waits at 30 seconds by default', async () => {
       const clock = manualClock();
-      const { result, calls } = await route({ primary: [limited(31_000), 'late'] }, { clock });
+      const { result, calls } = route({ primary: [limited(31_000), 'late'] }, { clock });
       expect((await result).error).toMatchObject({ details: { retryAfterMs: 31_000 } });
       expect(calls).toEqual(['primary']);
     });
@@ -213,7 +223,7 @@ describe('createModelRouter', () => {
 
     it('retries once, at once, when the provider invalidated the refused credential', async () => {
       const clock = manualClock();
-      const { result, calls, failures } = await route(
+      const { result, calls, failures } = route(
         { primary: [refused(true), 'ok'] },
         { clock, retry: { ...fast, maxAttempts: 1 } },
       );
@@ -224,7 +234,7 @@ describe('createModelRouter', () => {
     });
 
     it('fails after the one retry when the fresh credential is refused too, without fallback', async () => {
-      const { result, calls } = await route({
+      const { result, calls } = route({
         primary: [refused(true), refused(true), 'late'],
         backup: ['ok'],
       });
@@ -233,7 +243,7 @@ describe('createModelRouter', () => {
     });
 
     it('never retries a credential the source could not replace (a fixed key)', async () => {
-      const { result, calls } = await route({ primary: [refused(false), 'late'] });
+      const { result, calls } = route({ primary: [refused(false), 'late'] });
       expect((await result).error).toMatchObject({ code: 'auth_failed' });
       expect(calls).toEqual(['primary']);
     });

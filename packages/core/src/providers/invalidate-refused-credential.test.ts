@@ -46,9 +46,9 @@ describe('invalidateRefusedCredential', () => {
     expect(invalidateRefusedCredential(refusal(401), fixed, credential).details).not.toHaveProperty(
       'credentialInvalidated',
     );
-    expect(invalidateRefusedCredential(refusal(403), source, credential).details).not.toHaveProperty(
-      'credentialInvalidated',
-    );
+    expect(
+      invalidateRefusedCredential(refusal(403), source, credential).details,
+    ).not.toHaveProperty('credentialInvalidated');
     expect(invalidateRefusedCredential(limited, source, credential)).toBe(limited);
     expect(invalidateRefusedCredential(refusal(401), source, undefined).details).not.toHaveProperty(
       'credentialInvalidated',

@@ -7,6 +7,7 @@ import type {
   ModelStreamPart,
 } from '@agentry/core';
 import { createProviderError, MODEL_SPECIFICATION_VERSION } from '@agentry/core';
+import type Anthropic from '@anthropic-ai/sdk';
 import type { AnthropicClientSource } from './anthropic-client-source.js';
 import { createAnthropicStreamMapper } from './anthropic-stream-mapper.js';
 import { fromAnthropicMessage } from './from-anthropic-message.js';
@@ -48,15 +49,16 @@ export function createAnthropicLanguageModel(
       request,
       capabilities.maxTokens,
     );
+    let client: Anthropic | undefined;
     try {
-      const client = await clients.get(signal);
+      client = await clients.get(signal);
       const message = await client.messages.create(
         { ...params, stream: false },
         requestOptions(callOptions),
       );
       return fromAnthropicMessage(message, ignoredParameters);
     } catch (error) {
-      throw toAnthropicError(error, { signal });
+      throw clients.failed(toAnthropicError(error, { signal }), client);
     }
   }
 
@@ -72,8 +74,9 @@ export function createAnthropicLanguageModel(
     );
     const mapper = createAnthropicStreamMapper(ignoredParameters);
     let sent = false;
+    let client: Anthropic | undefined;
     try {
-      const client = await clients.get(signal);
+      client = await clients.get(signal);
       const events = await client.messages.create(
         { ...params, stream: true },
         requestOptions(callOptions),
@@ -102,7 +105,7 @@ export function createAnthropicLanguageModel(
         });
       }
     } catch (error) {
-      const failure = toAnthropicError(error, { signal });
+      const failure = clients.failed(toAnthropicError(error, { signal }), client);
       if (!sent) throw failure;
       yield { type: 'error', error: failure };
       return;

@@ -66,8 +66,9 @@ export function createOpenAIModel(config: OpenAIModelConfig): LanguageModel {
   ): Promise<ModelResponse> {
     const signal = options.signal;
     const context: OpenAIErrorContext = { modelId, signal, timeout: config.timeout };
+    let client: OpenAI | undefined;
     try {
-      const client = await clients.get(signal);
+      client = await clients.get(signal);
       const requestOptions = requestOptionsOf(signal, options);
       if (api === 'chat') {
         const body = { ...toChatRequest(request, chatSettings), stream: false as const };
@@ -79,7 +80,7 @@ export function createOpenAIModel(config: OpenAIModelConfig): LanguageModel {
       const body = { ...toResponsesRequest(request, modelId), stream: false as const };
       return fromResponse(await client.responses.create(body, requestOptions), modelId);
     } catch (error) {
-      throw toOpenAIError(error, context);
+      throw clients.failed(toOpenAIError(error, context), client);
     }
   }
 
@@ -90,8 +91,9 @@ export function createOpenAIModel(config: OpenAIModelConfig): LanguageModel {
     const signal = options.signal;
     const context: OpenAIErrorContext = { modelId, signal, timeout: config.timeout };
     let sent = false;
+    let client: OpenAI | undefined;
     try {
-      const client = await clients.get(signal);
+      client = await clients.get(signal);
       const requestOptions = requestOptionsOf(signal, options);
       if (api === 'chat') {
         // toChatRequest makes a new body each call, so it is completed in place rather than copied.
@@ -126,7 +128,7 @@ export function createOpenAIModel(config: OpenAIModelConfig): LanguageModel {
         yield part;
       }
     } catch (error) {
-      const failure = toOpenAIError(error, context);
+      const failure = clients.failed(toOpenAIError(error, context), client);
       if (!sent) throw failure;
       yield { type: 'error', error: failure };
     }
