@@ -1,7 +1,13 @@
 import { AgentryError, toAgentryError } from '../errors/index.js';
 import type { LanguageModel } from '../model/index.js';
 import { checkDelay } from '../resilience/check-delay.js';
-import { abortedAfter, checkRetryPolicy, retryDelay, withAttempts } from '../resilience/retry.js';
+import {
+  abortedAfter,
+  checkRetryPolicy,
+  isRetryableError,
+  retryDelay,
+  withAttempts,
+} from '../resilience/retry.js';
 import {
   createCircuitBreaker,
   isDependencyFailure,
@@ -251,25 +257,8 @@ class Attempt implements RouterAttempt {
   }
 }
 
-/** Codes that the same request meets again, whatever the provider's `x-should-retry` says. */
-const neverRetried: ReadonlySet<string> = new Set([
-  'auth_failed',
-  'context_length_exceeded',
-  'content_filtered',
-  'aborted',
-]);
-
-/**
- * Whether the router retries an error on the same model: the provider's `x-should-retry`
- * (`details.retryable`) when it gave one, else the error's recoverability.
- */
-function shouldRetry(error: AgentryError): boolean {
-  if (isCircuitRefusal(error)) return false;
-  const retryable = error.details.retryable;
-  if (retryable === false) return false;
-  if (retryable === true) return !neverRetried.has(error.code);
-  return error.recoverable;
-}
+/** Whether the router retries an error on the same model: `retry`'s rule, minus open breakers. */
+const shouldRetry = (error: AgentryError) => !isCircuitRefusal(error) && isRetryableError(error);
 
 /** A refusal whose credential the provider invalidated at a source that can replace it. */
 const isRefreshedCredential = (error: AgentryError) =>

@@ -62,7 +62,8 @@ export interface RetryOptions {
   signal?: AbortSignal;
   /**
    * Decides whether an error is worth another attempt (called only while attempts remain). The
-   * default retries recoverable {@link AgentryError}s and nothing else.
+   * default retries recoverable {@link AgentryError}s and nothing else, obeying the provider's
+   * `x-should-retry` (`details.retryable`) where it gave one (see {@link retry}).
    */
   shouldRetry?: (error: unknown, attempt: number) => boolean;
   /** Called before each wait, for logs and metrics. An exception thrown here ends the retries. */

@@ -115,6 +115,34 @@ describe('retry', () => {
       expect(operation).toHaveBeenCalledTimes(1);
     });
 
+    it('does make one attempt when the provider said x-should-retry: false', async () => {
+      const operation = vi.fn(() => Promise.reject(unavailable({ retryable: false })));
+      const { error } = await settle(retry(operation, { policy: fixed }));
+      expect(operation).toHaveBeenCalledTimes(1);
+      expect(error).toMatchObject({ code: 'provider_unavailable', details: { attempts: 1 } });
+    });
+
+    it('does retry an unrecoverable code when the provider said x-should-retry: true, but never auth_failed', async () => {
+      const conflict = new AgentryError({
+        code: 'invalid_request',
+        message: 'Conflict.',
+        details: { status: 409, retryable: true },
+      });
+      const refused = new AgentryError({
+        code: 'auth_failed',
+        message: 'Refused.',
+        details: { retryable: true },
+      });
+      const conflicting = vi.fn(() => Promise.reject(conflict));
+      const outcome = settle(retry(conflicting, { policy: fixed }));
+      await vi.runAllTimersAsync();
+      await outcome;
+      expect(conflicting).toHaveBeenCalledTimes(4);
+      const refusing = vi.fn(() => Promise.reject(refused));
+      await settle(retry(refusing, { policy: fixed }));
+      expect(refusing).toHaveBeenCalledTimes(1);
+    });
+
     it('does let shouldRetry decide, with the attempt number', async () => {
       const shouldRetry = vi.fn((_error: unknown, attempt: number) => attempt < 2);
       const operation = vi.fn(() => Promise.reject(new TypeError('flaky')));

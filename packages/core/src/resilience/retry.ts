@@ -16,8 +16,11 @@ import { sleep } from './sleep.js';
  *
  * - `policy.maxAttempts` counts every attempt, the first one included; `operation` receives the
  *   attempt number (from 1) and the signal to pass on to the work it starts.
- * - Errors that `shouldRetry` refuses (by default: anything but a recoverable {@link AgentryError})
- *   are rethrown at once, after a single attempt.
+ * - Errors that `shouldRetry` refuses are rethrown at once, after a single attempt. By default
+ *   a recoverable {@link AgentryError} is retried, unless the provider's `x-should-retry` said
+ *   otherwise: `details.retryable === false` is never retried, and `details.retryable === true`
+ *   is retried even when not recoverable, except `auth_failed`, `context_length_exceeded`,
+ *   `content_filtered` and `aborted`.
  * - The wait after attempt `n` is {@link computeBackoffDelay}, or the error's
  *   `details.retryAfterMs` when that is longer. A provider's retry-after wins even over
  *   `maxDelay`, since an earlier attempt would only be refused again; to bound it, refuse such
@@ -63,7 +66,7 @@ export async function retryWithSource<T>(
   const {
     clock = systemClock,
     random = Math.random,
-    shouldRetry = isRecoverable,
+    shouldRetry = isRetryableError,
     onRetry,
   } = options;
   for (let attempt = 1; ; attempt += 1) {
@@ -128,8 +131,29 @@ function checkPolicyShape(policy: RetryOptions['policy']): void {
     throw toValidationError(parsedStrategy.error, 'The backoff strategy');
 }
 
-function isRecoverable(error: unknown): boolean {
-  return AgentryError.isInstance(error) && error.recoverable;
+/** Codes that the same request meets again, whatever the provider's `x-should-retry` says. */
+const neverRetried: ReadonlySet<string> = new Set([
+  'auth_failed',
+  'context_length_exceeded',
+  'content_filtered',
+  'aborted',
+]);
+
+/**
+ * Whether an error is worth another attempt of the same operation, the one rule that `retry` and
+ * the model router share: the provider's `x-should-retry` (`details.retryable`) when it gave one,
+ * `true` being refused only for codes the same request meets again (`auth_failed`,
+ * `context_length_exceeded`, `content_filtered`, `aborted`); else the error's `recoverable`.
+ * Anything but an {@link AgentryError} is not retried.
+ *
+ * @internal
+ */
+export function isRetryableError(error: unknown): boolean {
+  if (!AgentryError.isInstance(error)) return false;
+  const retryable = error.details.retryable;
+  if (retryable === false) return false;
+  if (retryable === true) return !neverRetried.has(error.code);
+  return error.recoverable;
 }
 
 /** The wait a provider asked for, or 0 when it named none (or named nonsense). */
