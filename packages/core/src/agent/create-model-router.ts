@@ -5,6 +5,7 @@ import {
   abortedAfter,
   checkRetryPolicy,
   isRetryableError,
+  notWaited,
   retryDelay,
   withAttempts,
 } from '../resilience/retry.js';
@@ -208,7 +209,12 @@ export function createModelRouter(options: ModelRouterOptions): ModelRouter {
               (deadline !== undefined && delayMs >= deadline.remainingMs())
             ) {
               // Too long to sleep here: the next model, or the caller, takes it from here.
-              failure = notWaited(error, number, delayMs, maxInlineWait);
+              failure = notWaited(
+                error,
+                number,
+                delayMs,
+                `the router's maxInlineWait (${maxInlineWait} ms) or the time the turn has left`,
+              );
             } else {
               onFailure?.({ model, attempt: number, error, willRetry: true });
               try {
@@ -263,26 +269,6 @@ const shouldRetry = (error: AgentryError) => !isCircuitRefusal(error) && isRetry
 /** A refusal whose credential the provider invalidated at a source that can replace it. */
 const isRefreshedCredential = (error: AgentryError) =>
   error.code === 'auth_failed' && error.details.credentialInvalidated === true;
-
-/** The final error of a model whose next wait was too long to sleep. */
-function notWaited(
-  error: AgentryError,
-  attempts: number,
-  delayMs: number,
-  maxInlineWait: number,
-): AgentryError {
-  return new AgentryError({
-    code: error.code,
-    message: error.message,
-    recoverable: error.recoverable,
-    details: { ...error.details, attempts, retryAfterMs: delayMs },
-    suggestions: [
-      `Retry after ${delayMs} ms: the router does not sleep waits longer than maxInlineWait (${maxInlineWait} ms) or the time the turn has left.`,
-      ...error.suggestions,
-    ],
-    cause: error,
-  });
-}
 
 function circuitRefusal(model: LanguageModel): AgentryError {
   const name = `${model.provider}:${model.modelId}`;

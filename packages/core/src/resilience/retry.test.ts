@@ -169,6 +169,27 @@ describe('retry', () => {
       expect((await outcome).value).toBe('ok');
     });
 
+    it('does not sleep a wait beyond maxInlineWait: it throws with retryAfterMs at once', async () => {
+      const operation = vi.fn(() => Promise.reject(unavailable({ retryAfterMs: 3_600_000 })));
+      const { error } = await settle(retry(operation, { policy: fixed, maxInlineWait: 30_000 }));
+      expect(operation).toHaveBeenCalledTimes(1);
+      expect(vi.getTimerCount()).toBe(0);
+      expect(error).toMatchObject({
+        code: 'provider_unavailable',
+        details: { attempts: 1, retryAfterMs: 3_600_000 },
+      });
+    });
+
+    it('does sleep a wait within maxInlineWait', async () => {
+      const operation = vi
+        .fn<() => Promise<string>>()
+        .mockRejectedValueOnce(unavailable({ retryAfterMs: 2_000 }))
+        .mockResolvedValue('ok');
+      const outcome = settle(retry(operation, { policy: fixed, maxInlineWait: 2_000 }));
+      await vi.advanceTimersByTimeAsync(2_000);
+      expect((await outcome).value).toBe('ok');
+    });
+
     it('does keep the computed delay when retryAfterMs is shorter', async () => {
       const onRetry = vi.fn();
       const operation = vi.fn(() => Promise.reject(unavailable({ retryAfterMs: 10 })));

@@ -2,7 +2,7 @@ import { AgentryError } from '../errors/agentry-error.js';
 import { abortSourceOf, type AbortSource } from './abort-source.js';
 import { toValidationError } from '../versioning/to-validation-error.js';
 import { backoffStrategySchema } from './backoff-strategy.js';
-import { maxTimerDelay } from './check-delay.js';
+import { checkDelay, maxTimerDelay } from './check-delay.js';
 import { systemClock } from './clock.js';
 import { computeBackoffDelay } from './compute-backoff-delay.js';
 import { createAbortedError } from './create-aborted-error.js';
@@ -25,6 +25,9 @@ import { sleep } from './sleep.js';
  *   `details.retryAfterMs` when that is longer. A provider's retry-after wins even over
  *   `maxDelay`, since an earlier attempt would only be refused again; to bound it, refuse such
  *   errors in `shouldRetry`. Waits are capped at 2^31 - 1 ms, the longest a timer can wait.
+ * - With `maxInlineWait`, a wait longer than it is not slept: the error is thrown at once with
+ *   `details.retryAfterMs` set to that wait, for the caller to schedule (the model router does
+ *   the same, moving to the next model first).
  * - The final error is the last one. An {@link AgentryError} is rethrown as a new `AgentryError`
  *   with the same code, message, recoverability and suggestions, `details.attempts` added and the
  *   original as `cause`; anything else is rethrown unchanged, so your own error types survive.
@@ -68,7 +71,9 @@ export async function retryWithSource<T>(
     random = Math.random,
     shouldRetry = isRetryableError,
     onRetry,
+    maxInlineWait,
   } = options;
+  if (maxInlineWait !== undefined) checkDelay(maxInlineWait, 'maxInlineWait');
   for (let attempt = 1; ; attempt += 1) {
     if (source.aborted) throw abortedAfter(source, attempt - 1);
     let error: unknown;
@@ -82,6 +87,9 @@ export async function retryWithSource<T>(
       throw withAttempts(error, attempt);
     }
     const delayMs = retryDelay(error, attempt, policy, random);
+    if (maxInlineWait !== undefined && delayMs > maxInlineWait) {
+      throw notWaited(error, attempt, delayMs, `maxInlineWait (${maxInlineWait} ms)`);
+    }
     onRetry?.({ attempt, delayMs, error });
     try {
       await sleep(delayMs, { clock, signal: source.signal });
@@ -168,6 +176,33 @@ function retryAfterOf(error: unknown): number {
 /** @internal The `aborted` error of an operation aborted after `attempts` attempts. */
 export function abortedAfter(source: AbortSource, attempts: number): AgentryError {
   return createAbortedError(source, 'The retried operation', { attempts });
+}
+
+/**
+ * The final error of an operation whose next wait was too long to sleep: `details.attempts` and
+ * `details.retryAfterMs` (the wait not taken) added, and a suggestion saying when to retry.
+ * Anything but an {@link AgentryError} is returned unchanged.
+ *
+ * @internal
+ */
+export function notWaited<TError>(
+  error: TError,
+  attempts: number,
+  delayMs: number,
+  limit: string,
+): TError | AgentryError {
+  if (!AgentryError.isInstance(error)) return error;
+  return new AgentryError({
+    code: error.code,
+    message: error.message,
+    recoverable: error.recoverable,
+    details: { ...error.details, attempts, retryAfterMs: delayMs },
+    suggestions: [
+      `Retry after ${delayMs} ms: waits longer than ${limit} are not slept in line.`,
+      ...error.suggestions,
+    ],
+    cause: error,
+  });
 }
 
 /** @internal The final error of a retried operation, with `details.attempts`. */
