@@ -16,13 +16,16 @@ const config = () => {
 const env = { AGENTRY_OAUTH_CLIENT_SECRET: 'quickstart-secret-abcdef' };
 
 describe('agentry.createAgent', () => {
-  const setup = async (primaryFails = false) => {
+  const setup = async (
+    primaryFails = false,
+    resilience: Parameters<typeof createAgentry>[0]['resilience'] = {
+      retry: { maxAttempts: 1, baseDelay: 1, maxDelay: 1, jitter: false, strategy: 'fixed' },
+    },
+    failure = mockError('provider_unavailable', 'down'),
+  ) => {
     const primary = createMockModel({
       modelId: 'gpt-4o',
-      respond: () =>
-        primaryFails
-          ? { error: mockError('provider_unavailable', 'down') }
-          : mockText('from openai'),
+      respond: () => (primaryFails ? { error: failure } : mockText('from openai')),
     });
     const claude = createMockModel({
       provider: 'anthropic',
@@ -50,9 +53,7 @@ describe('agentry.createAgent', () => {
       env,
       store,
       plugins: [plugin('openai', primary), plugin('anthropic', claude), plugin('google', gemini)],
-      resilience: {
-        retry: { maxAttempts: 1, baseDelay: 1, maxDelay: 1, jitter: false, strategy: 'fixed' },
-      },
+      resilience,
     });
     return { agentry, primary, claude, store };
   };
@@ -67,6 +68,19 @@ describe('agentry.createAgent', () => {
       type: 'agent',
       model: 'anthropic:claude-sonnet-4-5',
     });
+  });
+
+  it('falls back at once when a retry-after is longer than resilience.maxInlineWait', async () => {
+    const { agentry, primary } = await setup(
+      true,
+      {
+        retry: { maxAttempts: 3, baseDelay: 1, maxDelay: 1, jitter: false, strategy: 'fixed' },
+        maxInlineWait: 5_000,
+      },
+      mockError('rate_limited', 'slow down', { retryAfterMs: 20_000 }),
+    );
+    expect((await agentry.createAgent().send('hi')).text).toBe('from anthropic');
+    expect(primary.calls).toHaveLength(1);
   });
 
   it('resolves a bare model name with autoDetection, and refuses unregistered models', async () => {

@@ -95,6 +95,42 @@ describe('provider errors through the router', () => {
     expect(model.calls).toHaveLength(2);
   });
 
+  it('never retries a model whose provider said x-should-retry: false, but still fails over', async () => {
+    const primary = failing('provider_unavailable', { status: 503, retryable: false });
+    const fallback = backup();
+    const agent = createAgent({
+      model: createModelRouter({ models: [primary, fallback], retry: fastRetry }),
+    });
+    expect((await agent.send('hi')).text).toBe('from the backup');
+    expect([primary.calls.length, fallback.calls.length]).toEqual([1, 1]);
+  });
+
+  it('moves to the next model instead of sleeping a retry-after of an hour', async () => {
+    const primary = failing('rate_limited', { retryAfterMs: 3_600_000 });
+    const fallback = backup();
+    const agent = createAgent({
+      model: createModelRouter({ models: [primary, fallback], retry: fastRetry }),
+    });
+    expect((await agent.send('hi')).text).toBe('from the backup');
+    expect([primary.calls.length, fallback.calls.length]).toEqual([1, 1]);
+  });
+
+  it('fails at once with rate_limited and retryAfterMs when the wait outlasts the turn', async () => {
+    // 5 s is within maxInlineWait but beyond the turn's 1 s: waiting would end in `timeout`.
+    const primary = failing('rate_limited', { retryAfterMs: 5_000 });
+    const agent = createAgent({
+      model: createModelRouter({ models: [primary], retry: fastRetry }),
+      context: { timeout: 1_000 },
+    });
+    const started = Date.now();
+    await expect(agent.send('hi')).rejects.toMatchObject({
+      code: 'rate_limited',
+      details: { retryAfterMs: 5_000, attempts: 1 },
+    });
+    expect(Date.now() - started).toBeLessThan(900);
+    expect(primary.calls).toHaveLength(1);
+  });
+
   it('keeps the partial output of a stream cut mid-way out of the retried answer', async () => {
     let calls = 0;
     const model = createMockModel({

@@ -150,6 +150,7 @@ export async function executeTurn(
         middleware: options.middleware?.model ?? noMiddleware,
         request,
         abort: source,
+        deadline,
         agentId: host.agentId,
         runId,
         step,

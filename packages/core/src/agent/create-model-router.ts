@@ -1,6 +1,14 @@
 import { AgentryError, toAgentryError } from '../errors/index.js';
 import type { LanguageModel } from '../model/index.js';
-import { abortedAfter, checkRetryPolicy, retryDelay, withAttempts } from '../resilience/retry.js';
+import { checkDelay } from '../resilience/check-delay.js';
+import {
+  abortedAfter,
+  checkRetryPolicy,
+  isRetryableError,
+  notWaited,
+  retryDelay,
+  withAttempts,
+} from '../resilience/retry.js';
 import {
   createCircuitBreaker,
   isDependencyFailure,
@@ -22,6 +30,13 @@ export const defaultModelRetryPolicy: Readonly<RetryPolicyWithBackoff> = Object.
   jitter: true,
   strategy: 'exponential',
 });
+
+/**
+ * The longest wait a router sleeps before retrying a model when its options name none: 30
+ * seconds. A longer wait (a `retry-after` of an hour, say) moves to the next model instead, or
+ * fails with `details.retryAfterMs` when no model remains.
+ */
+export const defaultMaxInlineWait = 30_000;
 
 /** The breaker settings of a registry that names none: open after 5 failures, probe once after 30 s. */
 export const defaultCircuitBreakerConfig: Readonly<CircuitBreakerConfig> = Object.freeze({
@@ -79,6 +94,15 @@ export interface ModelRouterOptions {
   retry?: RetryPolicyWithBackoff;
   /** Circuit breakers; without a registry no breaker guards the models. */
   breakers?: CircuitBreakerRegistry;
+  /**
+   * The longest wait, in milliseconds, the router sleeps before another attempt on the same model
+   * (default {@link defaultMaxInlineWait}). A longer wait, whether a provider's `retry-after` or
+   * the backoff, is not slept: the router moves to the next model in the chain, and when none
+   * remains fails with the error and `details.retryAfterMs` set to the wait it did not take (a
+   * workflow runner turns it into a durable timer). A wait longer than the caller's remaining time
+   * (`run`'s `deadline`, the turn's timeout for an agent) is treated the same way.
+   */
+  maxInlineWait?: number;
   /** The clock for backoff waits. */
   clock?: Clock;
   /** The source of jitter. */
@@ -93,11 +117,26 @@ const isCircuitRefusal = (error: unknown): boolean =>
  * Creates a router over a primary model and its fallbacks. Each model gets up to
  * `retry.maxAttempts` attempts with backoff (honouring the provider's `retryAfterMs`); a
  * recoverable failure that persists moves to the next model; a failure that is not recoverable
- * (invalid request, content filter, auth, abort) is surfaced at once, never retried or failed
- * over. A model whose breaker is open is skipped; only provider faults (`isDependencyFailure`)
- * count against a breaker.
+ * (invalid request, content filter, auth, abort) is surfaced at once, never failed over. A model
+ * whose breaker is open is skipped; only provider faults (`isDependencyFailure`) count against a
+ * breaker.
  *
- * @throws AgentryError `validation_failed` when no model is given
+ * Whether the same model is tried again:
+ * - `details.retryable === false` (the provider's `x-should-retry: false`): never; a recoverable
+ *   code still moves to the next model.
+ * - `details.retryable === true` (`x-should-retry: true`): yes, even for a code the table calls
+ *   unrecoverable (a `409` mapped to `invalid_request`), except `auth_failed`,
+ *   `context_length_exceeded`, `content_filtered` and `aborted`, which the same request meets
+ *   again whatever the server says.
+ * - otherwise: when the error is recoverable.
+ * - A wait longer than `maxInlineWait` or than the caller's remaining time is not slept (see
+ *   {@link ModelRouterOptions.maxInlineWait}).
+ * - `auth_failed` with `details.credentialInvalidated === true` (the provider dropped a refused
+ *   credential that its source can replace) is tried once more at once, outside `maxAttempts`;
+ *   a second refusal fails. A fixed API key is never retried.
+ *
+ * @throws AgentryError `validation_failed` when no model is given, or `maxInlineWait` is not a
+ *   number of milliseconds a timer can wait
  * @example
  * ```ts
  * const router = createModelRouter({ models: [primary, backup], breakers: createCircuitBreakerRegistry() });
@@ -118,6 +157,8 @@ export function createModelRouter(options: ModelRouterOptions): ModelRouter {
       ? defaultModelRetryPolicy
       : Object.freeze({ ...options.retry });
   checkRetryPolicy(policy);
+  const maxInlineWait = options.maxInlineWait ?? defaultMaxInlineWait;
+  checkDelay(maxInlineWait, 'maxInlineWait');
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
   const models = options.models;
@@ -125,12 +166,13 @@ export function createModelRouter(options: ModelRouterOptions): ModelRouter {
     models,
     // The retry loop is the router's own (rather than retry()) so that one call is one async
     // frame, and the caller's signal is made only when a wait needs it.
-    async run(attempt, { abort, onFailure }) {
+    async run(attempt, { abort, onFailure, deadline }) {
       let lastError: AgentryError | undefined;
       for (let index = 0; index < models.length; index += 1) {
         const model = models[index]!;
         const breaker = options.breakers?.get(model);
         let attempts = 0;
+        let refreshed = false;
         let failure: AgentryError | undefined;
         for (let number = 1; failure === undefined; number += 1) {
           if (abort.aborted) {
@@ -153,15 +195,33 @@ export function createModelRouter(options: ModelRouterOptions): ModelRouter {
             }
           }
           if (abort.aborted) failure = abortedAfter(abort, attempts);
-          else if (number >= policy.maxAttempts || !shouldRetry(error))
+          else if (!refreshed && isRefreshedCredential(error)) {
+            // The provider dropped the refused credential and its source can give another: one
+            // more attempt, at once and outside maxAttempts, reads it.
+            refreshed = true;
+            onFailure?.({ model, attempt: number, error, willRetry: true });
+          } else if (number >= policy.maxAttempts || !shouldRetry(error))
             failure = withAttempts(error, number);
           else {
             const delayMs = retryDelay(error, number, policy, random);
-            onFailure?.({ model, attempt: number, error, willRetry: true });
-            try {
-              await sleep(delayMs, { clock, signal: abort.signal });
-            } catch {
-              failure = abortedAfter(abort, attempts);
+            if (
+              delayMs > maxInlineWait ||
+              (deadline !== undefined && delayMs >= deadline.remainingMs())
+            ) {
+              // Too long to sleep here: the next model, or the caller, takes it from here.
+              failure = notWaited(
+                error,
+                number,
+                delayMs,
+                `the router's maxInlineWait (${maxInlineWait} ms) or the time the turn has left`,
+              );
+            } else {
+              onFailure?.({ model, attempt: number, error, willRetry: true });
+              try {
+                await sleep(delayMs, { clock, signal: abort.signal });
+              } catch {
+                failure = abortedAfter(abort, attempts);
+              }
             }
           }
         }
@@ -203,9 +263,12 @@ class Attempt implements RouterAttempt {
   }
 }
 
-/** Whether the router retries an error on the same model. */
-const shouldRetry = (error: unknown) =>
-  AgentryError.isInstance(error) && error.recoverable && !isCircuitRefusal(error);
+/** Whether the router retries an error on the same model: `retry`'s rule, minus open breakers. */
+const shouldRetry = (error: AgentryError) => !isCircuitRefusal(error) && isRetryableError(error);
+
+/** A refusal whose credential the provider invalidated at a source that can replace it. */
+const isRefreshedCredential = (error: AgentryError) =>
+  error.code === 'auth_failed' && error.details.credentialInvalidated === true;
 
 function circuitRefusal(model: LanguageModel): AgentryError {
   const name = `${model.provider}:${model.modelId}`;

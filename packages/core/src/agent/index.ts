@@ -30,6 +30,7 @@ export {
   createCircuitBreakerRegistry,
   createModelRouter,
   defaultCircuitBreakerConfig,
+  defaultMaxInlineWait,
   defaultModelRetryPolicy,
   type CircuitBreakerRegistry,
   type ModelRouterOptions,
@@ -41,5 +42,10 @@ export type {
   ToolCallContext,
   ToolMiddleware,
 } from './middleware.js';
-export type { ModelRouter, RouterAttempt, RouterFailure } from './model-router-types.js';
+export type {
+  ModelRouter,
+  RouterAttempt,
+  RouterDeadline,
+  RouterFailure,
+} from './model-router-types.js';
 export { restoreAgent, type RestoreAgentOptions } from './restore-agent.js';

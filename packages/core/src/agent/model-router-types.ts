@@ -23,6 +23,20 @@ export interface RouterFailure {
 }
 
 /**
+ * The time a caller of {@link ModelRouter.run} has left; the router reads it only when it
+ * considers a wait, and does not sleep a wait that would outlast it.
+ *
+ * @example
+ * ```ts
+ * const deadline: RouterDeadline = { remainingMs: () => endsAt - Date.now() };
+ * ```
+ */
+export interface RouterDeadline {
+  /** Milliseconds left before the caller gives up. */
+  remainingMs(): number;
+}
+
+/**
  * Chooses the model for each attempt of a step: retries recoverable failures with backoff, skips
  * models whose circuit breaker is open, and falls back along the chain.
  */
@@ -33,13 +47,19 @@ export interface ModelRouter {
    * Runs `attempt` until it succeeds, a failure is not recoverable, or every model is spent.
    *
    * `options.abort` tells whether the caller aborted; read its `signal` only to pass it on or to
-   * wait, since it may be made on first read.
+   * wait, since it may be made on first read. `options.deadline` tells how long the caller has
+   * left: a wait beyond it is not slept (the next model is tried, or the error is thrown with
+   * `details.retryAfterMs`).
    *
    * @throws AgentryError the last failure; `provider_unavailable` when every breaker is open;
    *   `aborted` when the caller aborts
    */
   run<T>(
     attempt: (model: LanguageModel, info: RouterAttempt) => Promise<T>,
-    options: { abort: AbortSource; onFailure?: (failure: RouterFailure) => void },
+    options: {
+      abort: AbortSource;
+      onFailure?: (failure: RouterFailure) => void;
+      deadline?: RouterDeadline;
+    },
   ): Promise<T>;
 }

@@ -13,7 +13,7 @@ import type {
 } from '../model/index.js';
 import type { AgentRunPart } from './agent-events.js';
 import { composeMiddleware, type ModelCallContext, type ModelMiddleware } from './middleware.js';
-import type { ModelRouter, RouterAttempt } from './model-router-types.js';
+import type { ModelRouter, RouterAttempt, RouterDeadline } from './model-router-types.js';
 
 /** What one model step produced. */
 export interface ModelStepOutcome {
@@ -35,6 +35,8 @@ export interface ModelStepOptions {
   middleware: readonly ModelMiddleware[];
   request: ModelRequest;
   abort: AbortSource;
+  /** The turn's time left: the router sleeps no wait beyond it. */
+  deadline: RouterDeadline;
   agentId: string;
   runId: string;
   step: number;
@@ -52,6 +54,7 @@ export function runModelStep(options: ModelStepOptions): Promise<ModelStepOutcom
   const partial = { text: '' };
   return options.router.run((model, info) => attemptStep(model, info, options, partial), {
     abort: options.abort,
+    deadline: options.deadline,
     onFailure: (failure) =>
       push({
         type: 'model-error',

@@ -1,8 +1,12 @@
 import { AgentryError } from '../errors/index.js';
 import type { Clock } from '../resilience/index.js';
+import type { RouterDeadline } from './model-router-types.js';
 
-/** @internal A turn's timeout; the clock stops while the turn is paused. */
-export interface TurnDeadline {
+/**
+ * @internal A turn's timeout; the clock stops while the turn is paused. The router reads
+ * `remainingMs` so that it never sleeps a wait the turn cannot outlive.
+ */
+export interface TurnDeadline extends RouterDeadline {
   /** Stops the clock while the turn is paused. */
   suspend(): void;
   /** Starts it again with the time that was left. */
@@ -49,6 +53,11 @@ class Deadline implements TurnDeadline {
     this.#disarm();
   }
 
+  remainingMs(): number {
+    if (this.#timer === undefined) return this.#remaining;
+    return this.#remaining - (this.#clock.now() - this.#armedAt);
+  }
+
   #arm(): void {
     this.#armedAt = this.#clock.now();
     this.#timer = this.#clock.setTimeout(() => this.#fire(), Math.max(0, this.#remaining));
@@ -63,6 +72,7 @@ class Deadline implements TurnDeadline {
 
   #fire(): void {
     this.#timer = undefined;
+    this.#remaining = 0;
     const timeout = this.#timeout;
     this.#abort(
       new AgentryError({

@@ -44,6 +44,12 @@ export interface CreateAgentryOptions extends Omit<
     retry?: RetryPolicyWithBackoff;
     /** One breaker per provider:model, shared by all agents. */
     circuitBreaker?: CircuitBreakerConfig;
+    /**
+     * The longest wait, in milliseconds, slept before another attempt on the same model (default
+     * 30 000); a longer one moves to the next model in the fallback chain, or fails with
+     * `details.retryAfterMs` (see `ModelRouterOptions.maxInlineWait`).
+     */
+    maxInlineWait?: number;
   };
 }
 
@@ -208,6 +214,9 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
       models: chain.map(modelFor),
       breakers,
       ...(options.resilience?.retry ? { retry: options.resilience.retry } : {}),
+      ...(options.resilience?.maxInlineWait !== undefined
+        ? { maxInlineWait: options.resilience.maxInlineWait }
+        : {}),
       ...(clock ? { clock } : {}),
     });
     if (clock === undefined) routers.set(primary, router);

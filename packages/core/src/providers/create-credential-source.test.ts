@@ -198,6 +198,61 @@ describe('createCredentialSource', () => {
     });
   });
 
+  describe('invalidate', () => {
+    it('does not offer to replace a fixed key or bearer token', () => {
+      const fixed = createCredentialSource({
+        method: { type: 'api_key', configuration: { apiKey: key('a') } },
+      });
+      const bearer = createCredentialSource({
+        method: { type: 'bearer_token', configuration: { token: 't'.repeat(32) } },
+      });
+      expect('invalidate' in fixed).toBe(false);
+      expect('invalidate' in bearer).toBe(false);
+    });
+
+    it('does read a rotating key again at the next get once the key in use is refused', async () => {
+      const reader = keyReader(key('a'));
+      const { source } = rotating(reader);
+      const refused = await source.get();
+      reader.current = key('b');
+      expect(source.invalidate?.(refused)).toBe(true);
+      await expect(source.get()).resolves.toEqual({ scheme: 'api_key', value: key('b') });
+      expect(reader.calls).toBe(2);
+    });
+
+    it('does read once for several refusals of the same key, and ignore a key no longer in use', async () => {
+      const reader = keyReader(key('a'));
+      const { source } = rotating(reader);
+      const refused = await source.get();
+      reader.current = key('b');
+      source.invalidate?.(refused);
+      source.invalidate?.(refused);
+      await Promise.all([source.get(), source.get()]);
+      source.invalidate?.(refused);
+      await expect(source.get()).resolves.toMatchObject({ value: key('b') });
+      expect(reader.calls).toBe(2);
+    });
+
+    it('does not fall back to a refused key when the read that should replace it fails', async () => {
+      const reader = keyReader(key('a'));
+      const { source } = rotating(reader);
+      const refused = await source.get();
+      expect(source.invalidate?.(refused)).toBe(true);
+      reader.current = new Error('vault sealed');
+      await expect(failureOf(source.get())).resolves.toMatchObject({ code: 'auth_failed' });
+    });
+
+    it('does not offer to replace a rotating key that has no reader to read a new one', async () => {
+      const source = createCredentialSource({
+        method: { type: 'api_key', configuration: { apiKey: key('a') } },
+        rotation,
+        clock: manualClock(),
+      });
+      const refused = await source.get();
+      expect(source.invalidate?.(refused) ?? false).toBe(false);
+    });
+  });
+
   describe('oauth2', () => {
     it('does refuse the oauth2 method without oauth2 settings', () => {
       expect(() =>

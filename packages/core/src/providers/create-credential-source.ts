@@ -78,6 +78,7 @@ export function createCredentialSource(options: CreateCredentialSourceOptions): 
           rotation: options.rotation,
           readKey: options.readKey ?? (() => apiKey),
           clock: options.clock ?? systemClock,
+          canReplace: options.readKey !== undefined,
         });
       }
       return fixedSource({ scheme: 'api_key', value: apiKey });

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { inspect } from 'node:util';
 import {
   OAuth2Server,
   type MutableResponse,
@@ -273,6 +274,67 @@ describe('createCredentialSource (oauth2)', () => {
       );
       expect(error).toMatchObject({ code: 'network', recoverable: true });
       expect(error.message).toContain(unreachable);
+    });
+  });
+
+  describe('invalidate', () => {
+    /** Numbers the tokens, which the mock server would otherwise repeat within a second. */
+    beforeEach(() => {
+      let issued = 0;
+      rewrite = (response) => {
+        issued += 1;
+        if (typeof response.body === 'object') response.body.access_token = `token-${issued}`;
+      };
+    });
+
+    it('does fetch a new token at the next get once the token in use is refused', async () => {
+      const { credentials } = source();
+      const refused = await credentials.get();
+      expect(credentials.invalidate?.(refused)).toBe(true);
+      const fresh = await credentials.get();
+      expect(fresh.value).not.toBe(refused.value);
+      expect(seen).toHaveLength(2);
+    });
+
+    it('does fetch once for concurrent refusals of one token, and ignore a token no longer in use', async () => {
+      const { credentials } = source();
+      const refused = await credentials.get();
+      credentials.invalidate?.(refused);
+      credentials.invalidate?.(refused);
+      const [first, second] = await Promise.all([credentials.get(), credentials.get()]);
+      expect(first).toBe(second);
+      credentials.invalidate?.(refused);
+      await expect(credentials.get()).resolves.toBe(first);
+      expect(seen).toHaveLength(2);
+    });
+
+    it('does not fall back to a refused token when the refresh fails', async () => {
+      const { credentials } = source();
+      const refused = await credentials.get();
+      expect(credentials.invalidate?.(refused)).toBe(true);
+      rewrite = (response) => {
+        response.statusCode = 503;
+        response.body = { error: 'temporarily_unavailable' };
+      };
+      await expect(failureOf(credentials.get())).resolves.toMatchObject({ code: 'auth_failed' });
+    });
+  });
+
+  describe('secrets in URLs', () => {
+    it('does keep the credentials and secret query parameters of the endpoint out of the whole error', async () => {
+      const password = ['pw', 'z'.repeat(16)].join('-');
+      const apiKey = ['key', 'y'.repeat(16)].join('-');
+      const { port } = new URL(tokenEndpoint);
+      const secretEndpoint = `http://client:${password}@127.0.0.1:${port}/token?api_key=${apiKey}&tenant=acme`;
+      const error = await failureOf(
+        source({ oauth2: settings({ tokenEndpoint: secretEndpoint }) }).credentials.get(),
+      );
+      expect(error.code).toBe('network');
+      const everything = inspect(error, { depth: null }) + JSON.stringify(error.details);
+      expect(everything).not.toContain(password);
+      expect(everything).not.toContain(apiKey);
+      expect(error.message).toContain(`http://127.0.0.1:${port}/token`);
+      expect(error.message).toContain('tenant=acme');
     });
   });
 

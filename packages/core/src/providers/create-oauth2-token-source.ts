@@ -4,6 +4,7 @@ import type { Clock } from '../resilience/clock.js';
 import type { OAuth2Config } from '../schemas/oauth2-config.js';
 import type { Credential, CredentialSource } from './credential-source.js';
 import { oauth2ErrorResponseSchema, oauth2TokenResponseSchema } from './oauth2-token-response.js';
+import { sanitizeUrl, sanitizeUrlsInText } from './sanitize-url.js';
 import { waitFor } from './wait-for.js';
 
 /** The lifetime assumed for a token whose response has no `expires_in`, in seconds. */
@@ -40,7 +41,8 @@ interface Refresh {
  */
 export function createOAuth2TokenSource(options: OAuth2TokenSourceOptions): CredentialSource {
   const { oauth2, clock } = options;
-  const endpoint = describeEndpoint(oauth2.tokenEndpoint);
+  // Errors name the endpoint without its user info or secret query parameters.
+  const endpoint = sanitizeUrl(oauth2.tokenEndpoint);
   let token: { credential: Credential; refreshAt: number; expiresAt: number } | undefined;
   let refresh: Refresh | undefined;
 
@@ -96,6 +98,12 @@ export function createOAuth2TokenSource(options: OAuth2TokenSourceOptions): Cred
         }
       });
     },
+    invalidate(credential) {
+      // The token is dropped rather than marked: the next get fetches a new one, and a refresh
+      // that fails then has no token to fall back on.
+      if (token !== undefined && token.credential.value === credential.value) token = undefined;
+      return true;
+    },
   };
 }
 
@@ -139,7 +147,8 @@ async function requestToken(
       suggestions: [
         'Check oauth2.tokenEndpoint, the network connection and proxy settings, then retry.',
       ],
-      cause: error,
+      // fetch quotes the URL it was given, credentials included, in its own error.
+      cause: withoutUrlSecrets(error),
     });
   }
 
@@ -214,19 +223,26 @@ function formEncode(value: string): string {
   return new URLSearchParams([['', value]]).toString().slice(1);
 }
 
-/** The endpoint without query or user info, which might carry secrets. */
-function describeEndpoint(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.origin}${parsed.pathname}`;
-  } catch {
-    return '(invalid URL)';
-  }
-}
-
 function describeFailure(error: unknown): string {
   const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
   if (typeof cause?.code === 'string') return cause.code;
-  if (typeof cause?.message === 'string') return cause.message;
-  return error instanceof Error ? error.message : String(error);
+  if (typeof cause?.message === 'string') return sanitizeUrlsInText(cause.message);
+  return sanitizeUrlsInText(error instanceof Error ? error.message : String(error));
+}
+
+/**
+ * The error of a failed fetch, rebuilt where its message (or its cause's) quotes a URL with
+ * secrets; the stack of a rebuilt error is dropped, since it repeats the message.
+ */
+function withoutUrlSecrets(error: unknown, depth = 0): unknown {
+  if (!(error instanceof Error) || depth > 4) return error;
+  const message = sanitizeUrlsInText(error.message);
+  const cause = withoutUrlSecrets(error.cause, depth + 1);
+  if (message === error.message && cause === error.cause) return error;
+  const copy = new Error(message, cause === undefined ? undefined : { cause });
+  copy.name = error.name;
+  copy.stack = `${error.name}: ${message}`;
+  const code = (error as { code?: unknown }).code;
+  if (code !== undefined) Object.assign(copy, { code });
+  return copy;
 }

@@ -68,6 +68,19 @@ describe('createProviderError', () => {
     },
   );
 
+  it.each([true, false])('does keep x-should-retry: %s as details.retryable', (retryable) => {
+    const error = createProviderError({
+      provider: 'openai',
+      code: 'provider_unavailable',
+      message: 'failed',
+      status: 503,
+      retryable,
+    });
+    expect(error.details.retryable).toBe(retryable);
+    const silent = createProviderError({ provider: 'openai', code: 'network', message: 'reset' });
+    expect('retryable' in silent.details).toBe(false);
+  });
+
   it('does mask keys, bearer tokens and JWTs a vendor echoes in its message', () => {
     const openaiKey = ['sk', 'proj', 'A1b2C3d4'.repeat(6)].join('-');
     const googleKey = 'AIza' + 'Q'.repeat(35);
@@ -168,9 +181,7 @@ describe('createProviderError', () => {
       message: `Cannot reach ${url}.`,
       cause: new TypeError('fetch failed', { cause: new Error(`connect ECONNREFUSED ${url}`) }),
     });
-    expect(error.message).toBe(
-      'Cannot reach https://****@auth.example.com/token?api_key=****&scope=a.',
-    );
+    expect(error.message).toBe('Cannot reach https://auth.example.com/token?scope=a.');
     const printed = inspect(error, { depth: Infinity, showHidden: true });
     expect(printed).not.toContain(password);
     expect(printed).not.toContain(token);

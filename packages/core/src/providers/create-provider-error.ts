@@ -25,7 +25,9 @@ export interface CreateProviderErrorOptions {
   /**
    * Whether the provider said the request may be retried: its `x-should-retry` response header
    * (`true` or `false`), which the vendors' own SDKs obey. Leave it out when the header was absent
-   * or held anything else; the router then decides by the code alone.
+   * or held anything else; the router then decides by the code alone. Stored as
+   * `details.retryable`, which the model router obeys over the code's recoverability (see
+   * `createModelRouter` and `parseShouldRetry`).
    */
   retryable?: boolean;
   /**

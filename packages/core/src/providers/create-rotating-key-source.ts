@@ -14,6 +14,11 @@ export interface RotatingKeySourceOptions {
   readKey: () => string | Promise<string>;
   /** The source of time. */
   clock: Clock;
+  /**
+   * Whether `readKey` can give a key other than the configured one, so that a refused key is
+   * worth reading again (false when no reader was given).
+   */
+  canReplace: boolean;
 }
 
 /**
@@ -23,7 +28,7 @@ export interface RotatingKeySourceOptions {
  * @internal
  */
 export function createRotatingKeySource(options: RotatingKeySourceOptions): CredentialSource {
-  const { rotation, readKey, clock } = options;
+  const { rotation, readKey, clock, canReplace } = options;
   const intervalMs = rotation.rotationInterval * HOUR;
   const maxAgeMs = rotation.maxAge * HOUR;
   const firstSeen = new Map<string, number>();
@@ -32,6 +37,8 @@ export function createRotatingKeySource(options: RotatingKeySourceOptions): Cred
   let reading: Promise<void> | undefined;
   let readFailure: unknown;
   let hasReadFailure = false;
+  /** The key the provider refused, which a failed read must not fall back on. */
+  let refused: string | undefined;
 
   const onKey = (key: unknown): void => {
     if (typeof key !== 'string' || key === '') {
@@ -62,7 +69,8 @@ export function createRotatingKeySource(options: RotatingKeySourceOptions): Cred
         (error: unknown) => {
           // Without any key there is nothing to fall back on: fail this read and try again on
           // the next call rather than after a whole interval.
-          if (current === undefined) throw toReadError(error);
+          if (current === undefined) throw toReadError(error, false);
+          if (current.value === refused) throw toReadError(error, true);
           readAt = startedAt;
           hasReadFailure = true;
           readFailure = error;
@@ -95,17 +103,31 @@ export function createRotatingKeySource(options: RotatingKeySourceOptions): Cred
         return current as Credential;
       });
     },
+    invalidate(credential) {
+      if (!canReplace) return false;
+      if (current !== undefined && current.value === credential.value) {
+        refused = credential.value;
+        // The next get reads at once, whatever the interval says.
+        readAt = Number.NEGATIVE_INFINITY;
+      }
+      return true;
+    },
   };
 }
 
-function toReadError(error: unknown): AgentryError {
+function toReadError(error: unknown, keyRefused: boolean): AgentryError {
   if (AgentryError.isInstance(error)) return error;
   return new AgentryError({
     code: 'auth_failed',
-    message:
-      "Reading the API key failed and no earlier key is known, so the call cannot be authenticated; the reader's error is the cause.",
-    details: {},
-    suggestions: ['Check that readKey can reach the key store, then retry.'],
+    message: keyRefused
+      ? "Reading the API key failed after the provider refused the key in use, so the call cannot be authenticated; the reader's error is the cause."
+      : "Reading the API key failed and no earlier key is known, so the call cannot be authenticated; the reader's error is the cause.",
+    details: keyRefused ? { keyRefused } : {},
+    suggestions: keyRefused
+      ? [
+          'Store a valid key where readKey reads it, and check that readKey can reach the key store.',
+        ]
+      : ['Check that readKey can reach the key store, then retry.'],
     cause: error,
   });
 }

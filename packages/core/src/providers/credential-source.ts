@@ -29,7 +29,8 @@ export interface CredentialRequestOptions {
 /**
  * Where a provider package gets the credential for each call, made by
  * {@link createCredentialSource}. Call `get` per call rather than once: rotated keys and refreshed
- * OAuth2 tokens show up there.
+ * OAuth2 tokens show up there. Sources that can replace a credential the provider refused
+ * implement `invalidate`.
  *
  * @example
  * ```ts
@@ -47,4 +48,20 @@ export interface CredentialSource {
    *   `aborted` when the signal aborts.
    */
   get(options?: CredentialRequestOptions): Promise<Credential>;
+
+  /**
+   * Tells the source that the provider refused `credential` (HTTP 401): when it is still the
+   * credential in use, the source drops it, so that the next `get` reads a rotated key or fetches
+   * a new token instead (once, shared by every caller), and never falls back to it. A credential
+   * no longer in use is ignored, so concurrent refusals of one token cause one refresh.
+   *
+   * Returns whether the source can give another credential, which is what makes a retry worth
+   * it. Sources that cannot (a fixed API key or bearer token) leave the method out; a provider
+   * calls it through {@link invalidateRefusedCredential}, and the model router retries such a
+   * refusal once.
+   *
+   * @param credential - the credential the refused call was made with
+   * @returns whether a fresh credential can be had
+   */
+  invalidate?(credential: Credential): boolean;
 }

@@ -21,6 +21,7 @@ export type {
 } from './credential-source.js';
 export { errorCodeForStatus } from './error-code-for-status.js';
 export { guardModel } from './guard-model.js';
+export { invalidateRefusedCredential } from './invalidate-refused-credential.js';
 export { parseRetryAfter, type RetryAfterHeaders } from './parse-retry-after.js';
 export { parseShouldRetry } from './parse-should-retry.js';
 export type { ProviderConnectionOptions } from './provider-connection-options.js';
@@ -30,3 +31,4 @@ export {
   type StreamIdleTimeout,
   type StreamIdleTimeoutOptions,
 } from './stream-idle-timeout.js';
+export { sanitizeUrl, sanitizeUrlsInText } from './sanitize-url.js';

@@ -1,16 +1,13 @@
 import { isSecretKey, maskSecret } from '../config/mask-secrets.js';
+import { sanitizeUrlsInText } from './sanitize-url.js';
 
 // Credentials vendors are known to echo in error text: OpenAI and Anthropic keys (`sk-…`), Google
 // API keys (`AIza…`) and OAuth2 access tokens (`ya29.…`), bearer tokens and JWTs. Only the last
 // four characters survive, as `maskSecret` shows them.
 const secretPattern =
   /\bsk-[A-Za-z0-9_-]{8,}|\bAIza[A-Za-z0-9_-]{20,}|\bya29\.[A-Za-z0-9._-]{8,}|\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*|(?<=\bBearer\s+)[A-Za-z0-9._~+/=-]{8,}/g;
-// Credentials inside URLs, as fetch's errors quote them: the user information
-// (`https://user:password@host/`) and the value of a query parameter named like a credential
-// (`?key=…`, `api_key=…`, `access_token=…`, `client_secret=…`).
-const urlUserInfoPattern = /(?<=\b[a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]+@/gi;
-const secretParameterPattern =
-  /(?<=[?&](?:key|api[-_]?key|[a-z_]*token|[a-z_]*secret|password|sig|signature)=)[^\s&#"']+/gi;
+// Credentials inside URLs, as fetch's errors quote them (`https://user:password@host/`,
+// `?key=…`, `client_secret=…`), go by the one rule of `sanitizeUrlsInText`.
 // Header and field names that carry a credential whatever its value looks like: `authorization`,
 // `x-api-key`, `x-goog-api-key`, `api-key`, cookies, `access_token`, and what `isSecretKey` knows
 // by name. Counters such as `x-ratelimit-remaining-tokens` and `max_tokens` are not credentials.
@@ -22,16 +19,13 @@ const maxDepth = 8;
 /**
  * Masks anything in `text` that looks like a credential, so that a vendor's error message can go
  * into an `AgentryError` without leaking the key that was sent: vendor keys and tokens keep their
- * last four characters (`****abcd`); the user information of a URL and the values of query
- * parameters named like credentials become `****`.
+ * last four characters (`****abcd`); the user information of a URL and its query parameters
+ * named like credentials are removed (see `sanitizeUrlsInText`).
  *
  * @internal
  */
 export function redactSecrets(text: string): string {
-  return text
-    .replace(urlUserInfoPattern, '****@')
-    .replace(secretParameterPattern, '****')
-    .replace(secretPattern, (secret) => maskSecret(secret));
+  return sanitizeUrlsInText(text).replace(secretPattern, (secret) => maskSecret(secret));
 }
 
 /**

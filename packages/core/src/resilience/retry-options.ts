@@ -62,9 +62,16 @@ export interface RetryOptions {
   signal?: AbortSignal;
   /**
    * Decides whether an error is worth another attempt (called only while attempts remain). The
-   * default retries recoverable {@link AgentryError}s and nothing else.
+   * default retries recoverable {@link AgentryError}s and nothing else, obeying the provider's
+   * `x-should-retry` (`details.retryable`) where it gave one (see {@link retry}).
    */
   shouldRetry?: (error: unknown, attempt: number) => boolean;
+  /**
+   * The longest wait, in milliseconds, slept between attempts; default none. A longer wait (a
+   * provider's `retryAfterMs` of an hour, say) is not slept: the error is thrown at once with
+   * `details.retryAfterMs` set to the wait, for the caller to schedule.
+   */
+  maxInlineWait?: number;
   /** Called before each wait, for logs and metrics. An exception thrown here ends the retries. */
   onRetry?: (info: RetryInfo) => void;
 }

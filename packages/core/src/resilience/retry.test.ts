@@ -115,6 +115,34 @@ describe('retry', () => {
       expect(operation).toHaveBeenCalledTimes(1);
     });
 
+    it('does make one attempt when the provider said x-should-retry: false', async () => {
+      const operation = vi.fn(() => Promise.reject(unavailable({ retryable: false })));
+      const { error } = await settle(retry(operation, { policy: fixed }));
+      expect(operation).toHaveBeenCalledTimes(1);
+      expect(error).toMatchObject({ code: 'provider_unavailable', details: { attempts: 1 } });
+    });
+
+    it('does retry an unrecoverable code when the provider said x-should-retry: true, but never auth_failed', async () => {
+      const conflict = new AgentryError({
+        code: 'invalid_request',
+        message: 'Conflict.',
+        details: { status: 409, retryable: true },
+      });
+      const refused = new AgentryError({
+        code: 'auth_failed',
+        message: 'Refused.',
+        details: { retryable: true },
+      });
+      const conflicting = vi.fn(() => Promise.reject(conflict));
+      const outcome = settle(retry(conflicting, { policy: fixed }));
+      await vi.runAllTimersAsync();
+      await outcome;
+      expect(conflicting).toHaveBeenCalledTimes(4);
+      const refusing = vi.fn(() => Promise.reject(refused));
+      await settle(retry(refusing, { policy: fixed }));
+      expect(refusing).toHaveBeenCalledTimes(1);
+    });
+
     it('does let shouldRetry decide, with the attempt number', async () => {
       const shouldRetry = vi.fn((_error: unknown, attempt: number) => attempt < 2);
       const operation = vi.fn(() => Promise.reject(new TypeError('flaky')));
@@ -138,6 +166,27 @@ describe('retry', () => {
       expect(operation).toHaveBeenCalledTimes(1);
       await vi.advanceTimersByTimeAsync(1);
       expect(operation).toHaveBeenCalledTimes(2);
+      expect((await outcome).value).toBe('ok');
+    });
+
+    it('does not sleep a wait beyond maxInlineWait: it throws with retryAfterMs at once', async () => {
+      const operation = vi.fn(() => Promise.reject(unavailable({ retryAfterMs: 3_600_000 })));
+      const { error } = await settle(retry(operation, { policy: fixed, maxInlineWait: 30_000 }));
+      expect(operation).toHaveBeenCalledTimes(1);
+      expect(vi.getTimerCount()).toBe(0);
+      expect(error).toMatchObject({
+        code: 'provider_unavailable',
+        details: { attempts: 1, retryAfterMs: 3_600_000 },
+      });
+    });
+
+    it('does sleep a wait within maxInlineWait', async () => {
+      const operation = vi
+        .fn<() => Promise<string>>()
+        .mockRejectedValueOnce(unavailable({ retryAfterMs: 2_000 }))
+        .mockResolvedValue('ok');
+      const outcome = settle(retry(operation, { policy: fixed, maxInlineWait: 2_000 }));
+      await vi.advanceTimersByTimeAsync(2_000);
       expect((await outcome).value).toBe('ok');
     });
 

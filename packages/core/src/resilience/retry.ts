@@ -2,7 +2,7 @@ import { AgentryError } from '../errors/agentry-error.js';
 import { abortSourceOf, type AbortSource } from './abort-source.js';
 import { toValidationError } from '../versioning/to-validation-error.js';
 import { backoffStrategySchema } from './backoff-strategy.js';
-import { maxTimerDelay } from './check-delay.js';
+import { checkDelay, maxTimerDelay } from './check-delay.js';
 import { systemClock } from './clock.js';
 import { computeBackoffDelay } from './compute-backoff-delay.js';
 import { createAbortedError } from './create-aborted-error.js';
@@ -16,12 +16,18 @@ import { sleep } from './sleep.js';
  *
  * - `policy.maxAttempts` counts every attempt, the first one included; `operation` receives the
  *   attempt number (from 1) and the signal to pass on to the work it starts.
- * - Errors that `shouldRetry` refuses (by default: anything but a recoverable {@link AgentryError})
- *   are rethrown at once, after a single attempt.
+ * - Errors that `shouldRetry` refuses are rethrown at once, after a single attempt. By default
+ *   a recoverable {@link AgentryError} is retried, unless the provider's `x-should-retry` said
+ *   otherwise: `details.retryable === false` is never retried, and `details.retryable === true`
+ *   is retried even when not recoverable, except `auth_failed`, `context_length_exceeded`,
+ *   `content_filtered` and `aborted`.
  * - The wait after attempt `n` is {@link computeBackoffDelay}, or the error's
  *   `details.retryAfterMs` when that is longer. A provider's retry-after wins even over
  *   `maxDelay`, since an earlier attempt would only be refused again; to bound it, refuse such
  *   errors in `shouldRetry`. Waits are capped at 2^31 - 1 ms, the longest a timer can wait.
+ * - With `maxInlineWait`, a wait longer than it is not slept: the error is thrown at once with
+ *   `details.retryAfterMs` set to that wait, for the caller to schedule (the model router does
+ *   the same, moving to the next model first).
  * - The final error is the last one. An {@link AgentryError} is rethrown as a new `AgentryError`
  *   with the same code, message, recoverability and suggestions, `details.attempts` added and the
  *   original as `cause`; anything else is rethrown unchanged, so your own error types survive.
@@ -63,9 +69,11 @@ export async function retryWithSource<T>(
   const {
     clock = systemClock,
     random = Math.random,
-    shouldRetry = isRecoverable,
+    shouldRetry = isRetryableError,
     onRetry,
+    maxInlineWait,
   } = options;
+  if (maxInlineWait !== undefined) checkDelay(maxInlineWait, 'maxInlineWait');
   for (let attempt = 1; ; attempt += 1) {
     if (source.aborted) throw abortedAfter(source, attempt - 1);
     let error: unknown;
@@ -79,6 +87,9 @@ export async function retryWithSource<T>(
       throw withAttempts(error, attempt);
     }
     const delayMs = retryDelay(error, attempt, policy, random);
+    if (maxInlineWait !== undefined && delayMs > maxInlineWait) {
+      throw notWaited(error, attempt, delayMs, `maxInlineWait (${maxInlineWait} ms)`);
+    }
     onRetry?.({ attempt, delayMs, error });
     try {
       await sleep(delayMs, { clock, signal: source.signal });
@@ -128,8 +139,29 @@ function checkPolicyShape(policy: RetryOptions['policy']): void {
     throw toValidationError(parsedStrategy.error, 'The backoff strategy');
 }
 
-function isRecoverable(error: unknown): boolean {
-  return AgentryError.isInstance(error) && error.recoverable;
+/** Codes that the same request meets again, whatever the provider's `x-should-retry` says. */
+const neverRetried: ReadonlySet<string> = new Set([
+  'auth_failed',
+  'context_length_exceeded',
+  'content_filtered',
+  'aborted',
+]);
+
+/**
+ * Whether an error is worth another attempt of the same operation, the one rule that `retry` and
+ * the model router share: the provider's `x-should-retry` (`details.retryable`) when it gave one,
+ * `true` being refused only for codes the same request meets again (`auth_failed`,
+ * `context_length_exceeded`, `content_filtered`, `aborted`); else the error's `recoverable`.
+ * Anything but an {@link AgentryError} is not retried.
+ *
+ * @internal
+ */
+export function isRetryableError(error: unknown): boolean {
+  if (!AgentryError.isInstance(error)) return false;
+  const retryable = error.details.retryable;
+  if (retryable === false) return false;
+  if (retryable === true) return !neverRetried.has(error.code);
+  return error.recoverable;
 }
 
 /** The wait a provider asked for, or 0 when it named none (or named nonsense). */
@@ -144,6 +176,33 @@ function retryAfterOf(error: unknown): number {
 /** @internal The `aborted` error of an operation aborted after `attempts` attempts. */
 export function abortedAfter(source: AbortSource, attempts: number): AgentryError {
   return createAbortedError(source, 'The retried operation', { attempts });
+}
+
+/**
+ * The final error of an operation whose next wait was too long to sleep: `details.attempts` and
+ * `details.retryAfterMs` (the wait not taken) added, and a suggestion saying when to retry.
+ * Anything but an {@link AgentryError} is returned unchanged.
+ *
+ * @internal
+ */
+export function notWaited<TError>(
+  error: TError,
+  attempts: number,
+  delayMs: number,
+  limit: string,
+): TError | AgentryError {
+  if (!AgentryError.isInstance(error)) return error;
+  return new AgentryError({
+    code: error.code,
+    message: error.message,
+    recoverable: error.recoverable,
+    details: { ...error.details, attempts, retryAfterMs: delayMs },
+    suggestions: [
+      `Retry after ${delayMs} ms: waits longer than ${limit} are not slept in line.`,
+      ...error.suggestions,
+    ],
+    cause: error,
+  });
 }
 
 /** @internal The final error of a retried operation, with `details.attempts`. */

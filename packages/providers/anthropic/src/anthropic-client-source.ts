@@ -1,12 +1,23 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { VERSION as SDK_VERSION } from '@anthropic-ai/sdk/version';
-import type { CredentialSource } from '@agentry/core';
+import {
+  invalidateRefusedCredential,
+  type AgentryError,
+  type Credential,
+  type CredentialSource,
+} from '@agentry/core';
 import { VERSION } from './version.js';
 
 /** Gives the SDK client to use for one call. @internal */
 export interface AnthropicClientSource {
   /** Reads the credential and returns the client for it (cached while the credential is the same). */
   get(signal?: AbortSignal): Promise<Anthropic>;
+  /**
+   * Passes a call's failure through: when the API refused the credential `client` was made with,
+   * it is invalidated at the source and the error marked for the router's one retry (see
+   * `invalidateRefusedCredential`). `client` is undefined when the call failed before it had one.
+   */
+  failed(error: AgentryError, client: Anthropic | undefined): AgentryError;
 }
 
 /** What {@link createAnthropicClientSource} needs. @internal */
@@ -36,6 +47,8 @@ export function createAnthropicClientSource(
   options: AnthropicClientSourceOptions,
 ): AnthropicClientSource {
   let latest: { scheme: string; value: string; client: Anthropic } | undefined;
+  // The credential each client was made with, for a refusal of a call still on an older client.
+  const credentialOf = new WeakMap<Anthropic, Credential>();
   const userAgent = `@agentry/anthropic/${VERSION} Anthropic/JS ${SDK_VERSION}`;
   return {
     async get(signal) {
@@ -59,7 +72,12 @@ export function createAnthropicClientSource(
         defaultHeaders: { 'user-agent': userAgent, ...options.headers },
       });
       latest = { scheme: credential.scheme, value: credential.value, client };
+      credentialOf.set(client, credential);
       return client;
+    },
+    failed(error, client) {
+      if (error.code !== 'auth_failed' || client === undefined) return error;
+      return invalidateRefusedCredential(error, options.credentials, credentialOf.get(client));
     },
   };
 }

@@ -75,8 +75,9 @@ export function createAnthropicLanguageModel(
       request,
       capabilities.maxTokens,
     );
+    let client: Anthropic | undefined;
     try {
-      const client = await clients.get(signal);
+      client = await clients.get(signal);
       const message = await createMessage(
         client,
         { ...params, stream: false },
@@ -84,7 +85,7 @@ export function createAnthropicLanguageModel(
       );
       return fromAnthropicMessage(message, ignoredParameters);
     } catch (error) {
-      throw toAnthropicError(error, { signal });
+      throw clients.failed(toAnthropicError(error, { signal }), client);
     }
   }
 
@@ -100,9 +101,10 @@ export function createAnthropicLanguageModel(
     );
     const mapper = createAnthropicStreamMapper(ignoredParameters);
     let sent = false;
+    let client: Anthropic | undefined;
     let idle: StreamIdleTimeout | undefined;
     try {
-      const client = await clients.get(signal);
+      client = await clients.get(signal);
       const events = await createMessage(
         client,
         { ...params, stream: true },
@@ -139,8 +141,10 @@ export function createAnthropicLanguageModel(
       }
     } catch (error) {
       // However the SDK reports the abort the timeout caused, the failure is the timeout.
-      const failure =
-        idle?.timedOut === true ? streamTimedOut(timeout) : toAnthropicError(error, { signal });
+      const failure = clients.failed(
+        idle?.timedOut === true ? streamTimedOut(timeout) : toAnthropicError(error, { signal }),
+        client,
+      );
       if (!sent) throw failure;
       yield { type: 'error', error: failure };
       return;

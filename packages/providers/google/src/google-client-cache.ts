@@ -1,5 +1,10 @@
 import { GoogleGenAI } from '@google/genai';
-import type { Credential } from '@agentry/core';
+import {
+  invalidateRefusedCredential,
+  type AgentryError,
+  type Credential,
+  type CredentialSource,
+} from '@agentry/core';
 import { normalizeEventStream } from './normalize-event-stream.js';
 import { VERSION } from './version.js';
 
@@ -52,10 +57,31 @@ export class GoogleClientCache {
   }
 }
 
-/** What a call's fetch saw: the headers of its response, for `retry-after`. @internal */
+/**
+ * What a call's fetch saw: the credential it sent and the headers of its response, for
+ * `retry-after` and for refreshing a refused credential. @internal
+ */
 export interface CallExchange {
+  /** The credential the call is made with, once it has one. */
+  credential?: Credential;
   /** The response headers, once the response has started. */
   headers?: Headers;
+}
+
+/**
+ * Passes a call's failure through: when the API refused the credential the call was made with,
+ * it is invalidated at `credentials` and the error marked for the router's one retry (see
+ * `invalidateRefusedCredential`).
+ *
+ * @internal
+ */
+export function checkRefusedCredential(
+  error: AgentryError,
+  credentials: CredentialSource,
+  exchange: CallExchange,
+): AgentryError {
+  if (error.code !== 'auth_failed') return error;
+  return invalidateRefusedCredential(error, credentials, exchange.credential);
 }
 
 /**
@@ -72,6 +98,7 @@ export function createCallFetch(
   credential: Credential,
   exchange: CallExchange,
 ): typeof globalThis.fetch {
+  exchange.credential = credential;
   return async (input, init) => {
     const headers = new Headers(init?.headers);
     if (credential.scheme === 'bearer') {

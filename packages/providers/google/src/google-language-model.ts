@@ -18,6 +18,7 @@ import { CallControl } from './call-control.js';
 import { fromGeminiResponse } from './from-gemini-response.js';
 import { GeminiStreamParts } from './gemini-stream-parts.js';
 import {
+  checkRefusedCredential,
   createCallFetch,
   type CallExchange,
   type GoogleClientCache,
@@ -175,10 +176,11 @@ export class GoogleLanguageModel implements LanguageModel {
   }
 
   #toError(error: unknown, call: CallControl, exchange: CallExchange): AgentryError {
-    return toGoogleError(error, {
+    const failure = toGoogleError(error, {
       signal: call.callerSignal,
       timeout: call.timedOutAfter,
       headers: exchange.headers,
     });
+    return checkRefusedCredential(failure, this.#settings.credentials, exchange);
   }
 }

@@ -1,4 +1,9 @@
-import type { Credential, CredentialSource } from '@agentry/core';
+import {
+  invalidateRefusedCredential,
+  type AgentryError,
+  type Credential,
+  type CredentialSource,
+} from '@agentry/core';
 import OpenAI, { type ClientOptions } from 'openai';
 
 /**
@@ -9,6 +14,12 @@ import OpenAI, { type ClientOptions } from 'openai';
 export interface ClientSource {
   /** The client for the current credential; a new one when the credential changed. */
   get(signal: AbortSignal | undefined): Promise<OpenAI>;
+  /**
+   * Passes a call's failure through: when the API refused the credential `client` was made with,
+   * it is invalidated at the source and the error marked for the router's one retry (see
+   * `invalidateRefusedCredential`). `client` is undefined when the call failed before it had one.
+   */
+  failed(error: AgentryError, client: OpenAI | undefined): AgentryError;
 }
 
 /**
@@ -41,11 +52,14 @@ export function createClientSource(
       };
   const getUserAgent = () => userAgent;
   let latest: { value: string; client: OpenAI } | undefined;
+  // The credential each client was made with, for a refusal of a call still on an older client.
+  const credentialOf = new WeakMap<OpenAI, Credential>();
   const clientFor = (credential: Credential): OpenAI => {
     if (latest?.value !== credential.value) {
       const client = new OpenAI({ ...options, apiKey: credential.value });
       if (hasUserAgentMethod)
         Object.defineProperty(client, 'getUserAgent', { value: getUserAgent });
+      credentialOf.set(client, credential);
       latest = { value: credential.value, client };
     }
     return latest.client;
@@ -62,6 +76,10 @@ export function createClientSource(
       lastRead = read;
       lastClient = client;
       return client;
+    },
+    failed(error, client) {
+      if (error.code !== 'auth_failed' || client === undefined) return error;
+      return invalidateRefusedCredential(error, credentials, credentialOf.get(client));
     },
   };
 }

@@ -85,8 +85,9 @@ export function createOpenAIModel(config: OpenAIModelConfig): LanguageModel {
       timeout: config.timeout,
     };
     const call = options.signal === undefined ? undefined : new CallSignal(options.signal);
+    let client: OpenAI | undefined;
     try {
-      const client = await clients.get(options.signal);
+      client = await clients.get(options.signal);
       const requestOptions = requestOptionsOf(call?.signal, options);
       if (api === 'chat') {
         const body = { ...toChatRequest(request, chatSettings), stream: false as const };
@@ -98,7 +99,7 @@ export function createOpenAIModel(config: OpenAIModelConfig): LanguageModel {
       const body = { ...toResponsesRequest(request, modelId), stream: false as const };
       return fromResponse(await client.responses.create(body, requestOptions), modelId);
     } catch (error) {
-      throw toOpenAIError(error, context);
+      throw clients.failed(toOpenAIError(error, context), client);
     } finally {
       call?.release();
     }
@@ -115,9 +116,10 @@ export function createOpenAIModel(config: OpenAIModelConfig): LanguageModel {
     };
     const call = options.signal === undefined ? undefined : new CallSignal(options.signal);
     let sent = false;
+    let client: OpenAI | undefined;
     let idle: StreamIdleTimeout | undefined;
     try {
-      const client = await clients.get(options.signal);
+      client = await clients.get(options.signal);
       const requestOptions = requestOptionsOf(call?.signal, options);
       if (api === 'chat') {
         // toChatRequest makes a new body each call, so it is completed in place rather than copied.
@@ -156,8 +158,10 @@ export function createOpenAIModel(config: OpenAIModelConfig): LanguageModel {
         yield part;
       }
     } catch (error) {
-      const failure =
-        idle?.timedOut === true ? streamTimedOut(modelId, timeout) : toOpenAIError(error, context);
+      const failure = clients.failed(
+        idle?.timedOut === true ? streamTimedOut(modelId, timeout) : toOpenAIError(error, context),
+        client,
+      );
       if (!sent) throw failure;
       yield { type: 'error', error: failure };
     } finally {
