@@ -20,6 +20,10 @@ export interface RunContext {
   staged: JournalEntry[];
   /** Settles when every journal write issued so far has; `undefined` when none is in flight. */
   writing: Promise<unknown> | undefined;
+  /** Parallel steps whose branches are running; while above 0, branches group their writes. */
+  branching: number;
+  /** The grouped write that entries staged now join, once a branch has asked for one. */
+  grouped: Promise<void> | undefined;
 }
 
 /** The context of a run of `workflow` whose record and folded journal were read. @internal */
@@ -40,5 +44,7 @@ export function createRunContext(
     journalPrefix: journalPrefix(record.runId),
     staged: [],
     writing: undefined,
+    branching: 0,
+    grouped: undefined,
   };
 }
