@@ -13,6 +13,8 @@ function samples(): Record<string, unknown> {
   const shared = { id: 1 };
   const cyclic: Record<string, unknown> = { name: 'loop' };
   cyclic.self = cyclic;
+  const arrayCycle: unknown[] = [1];
+  arrayCycle.push(arrayCycle, { back: arrayCycle });
   const withExtra = Object.assign([1, 2], { extra: 'kept' });
   const withoutPrototype = Object.assign(Object.create(null) as object, { a: 1 });
   const withUndefined = { a: undefined, b: [undefined] };
@@ -24,6 +26,8 @@ function samples(): Record<string, unknown> {
     numbers: [Number.NaN, -0, Infinity, 10n],
     shared: { left: shared, right: shared },
     cyclic,
+    arrayCycle,
+    deepShared: { a: { b: shared, list: [shared] }, c: shared },
     withExtra,
     withoutPrototype,
     withUndefined,

@@ -19,14 +19,26 @@ const other: unique symbol = Symbol('other');
  */
 export function cloneValue<TValue>(value: TValue): TValue {
   if (typeof value !== 'object' || value === null) return value;
-  const copy = copyObject(value, new Map());
+  const state: CloneState = { root: value, rootCopy: undefined, seen: undefined };
+  const copy = copyObject(value, state);
   return (copy === other ? structuredClone(value) : copy) as TValue;
 }
 
-function copyChild(child: unknown, seen: Map<object, unknown>): unknown {
+/**
+ * The copies made so far, by original. The map is created only when an object turns up after the
+ * root (most values read by reference are one small object): until then the root is the only
+ * object met, and it is entered then with its copy.
+ */
+interface CloneState {
+  root: object;
+  rootCopy: unknown;
+  seen: Map<object, unknown> | undefined;
+}
+
+function copyChild(child: unknown, state: CloneState): unknown {
   switch (typeof child) {
     case 'object':
-      return child === null ? null : copyObject(child, seen);
+      return child === null ? null : copyObject(child, state);
     case 'function':
     case 'symbol':
       return other;
@@ -35,16 +47,25 @@ function copyChild(child: unknown, seen: Map<object, unknown>): unknown {
   }
 }
 
-function copyObject(value: object, seen: Map<object, unknown>): unknown {
-  const known = seen.get(value);
-  if (known !== undefined) return known;
+function copyObject(value: object, state: CloneState): unknown {
+  let { seen } = state;
+  // Any object met after the root's copy was made (the root again, too, in a cycle).
+  if (seen === undefined && state.rootCopy !== undefined) {
+    seen = new Map();
+    seen.set(state.root, state.rootCopy);
+    state.seen = seen;
+  }
+  if (seen !== undefined) {
+    const known = seen.get(value);
+    if (known !== undefined) return known;
+  }
   if (Array.isArray(value)) {
     const length = value.length;
     const copy: unknown[] = [];
-    seen.set(value, copy);
+    remember(state, value, copy);
     for (let index = 0; index < length; index += 1) {
       if (!(index in value)) return other;
-      const child = copyChild(value[index], seen);
+      const child = copyChild(value[index], state);
       if (child === other) return other;
       copy.push(child);
     }
@@ -54,13 +75,18 @@ function copyObject(value: object, seen: Map<object, unknown>): unknown {
   const prototype: unknown = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) return other;
   const copy: Record<string, unknown> = {};
-  seen.set(value, copy);
+  remember(state, value, copy);
   for (const key in value) {
     if (!Object.hasOwn(value, key)) continue;
     if (key === '__proto__') return other;
-    const child = copyChild((value as Record<string, unknown>)[key], seen);
+    const child = copyChild((value as Record<string, unknown>)[key], state);
     if (child === other) return other;
     copy[key] = child;
   }
   return copy;
+}
+
+function remember(state: CloneState, value: object, copy: unknown): void {
+  if (state.seen === undefined) state.rootCopy = copy;
+  else state.seen.set(value, copy);
 }
