@@ -42,7 +42,11 @@ function copyChild(child: unknown, state: CloneState): unknown {
     case 'function':
     case 'symbol':
       return other;
-    default:
+    case 'string':
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+    case 'undefined':
       return child;
   }
 }
