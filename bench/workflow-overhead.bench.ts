@@ -162,25 +162,6 @@ async function chainRun(runner: ReturnType<typeof runnerOn>): Promise<number> {
   return ((now() - started) * 1000) / STEPS;
 }
 
-async function measure(runner: ReturnType<typeof runnerOn>, runs: number, warmup: number) {
-  for (let index = 0; index < warmup; index += 1) {
-    await bareLoop();
-    await chainRun(runner);
-  }
-  const bare: number[] = [];
-  const chained: number[] = [];
-  for (let index = 0; index < runs; index += 1) {
-    if (index % 2 === 0) {
-      bare.push(await bareLoop());
-      chained.push(await chainRun(runner));
-    } else {
-      chained.push(await chainRun(runner));
-      bare.push(await bareLoop());
-    }
-  }
-  return { bare: median(bare), runner: median(chained), overhead: median(chained) - median(bare) };
-}
-
 /** Alternates a floor and the runner's workload; medians of µs per unit, and their difference. */
 async function compare(
   floor: () => Promise<number>,
@@ -243,6 +224,10 @@ async function fanRun(runner: ReturnType<typeof runnerOn>): Promise<number> {
     throw new Error(`The fan-out ended ${result.status}.`);
   return ((now() - started) * 1000) / BRANCHES;
 }
+
+/** The plain chain against the bare loop. */
+const measure = (runner: ReturnType<typeof runnerOn>, runs: number, warmup: number) =>
+  compare(bareLoop, () => chainRun(runner), runs, warmup);
 
 const memory = await measure(runnerOn(createMemoryStore()), 15, 5);
 const referenceRunner = runnerOn(createMemoryStore());
