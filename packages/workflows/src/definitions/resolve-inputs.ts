@@ -27,8 +27,8 @@ const parsedPaths = new Map<string, ParsedReferencePath | string>();
 
 /**
  * {@link parseReferencePath}, parsed once per path text: a step's references are resolved on
- * every run, and splitting and checking the path was a sixth of resolving a step's inputs on a
- * chain of 1,000 steps reading the previous output. The parse is pure, so the cached result is
+ * every run, and splitting and checking the path was a fifth of resolving a step's inputs on
+ * the bench's chain of 1,000 steps reading the previous output (2.9% of its CPU profile). The parse is pure, so the cached result is
  * what parsing again would give; it never leaves this module, so nobody can change it.
  */
 function parseCached(path: string): ParsedReferencePath | string {
@@ -168,8 +168,8 @@ export function resolveInputs(
 
 /**
  * `path` is one array for the whole walk (a key is pushed on the way down and popped on the way
- * back), formatted only when a reference fails: copying it at every level was most of the
- * allocation of resolving a step's inputs.
+ * back), formatted only when a reference fails, instead of a new array per level and a formatted
+ * path per reference on every step of every run.
  */
 function resolveValue(value: unknown, scope: ReferenceScope, path: (string | number)[]): unknown {
   if (typeof value !== 'object' || value === null) return value;
