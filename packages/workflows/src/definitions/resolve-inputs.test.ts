@@ -67,6 +67,28 @@ describe('resolveInputs', () => {
     });
   });
 
+  it('names where a failing reference sits inside arrays, and how far its path resolved', () => {
+    const error = thrown(() =>
+      resolveInputs({ items: [{ ok: 1 }, { tag: { $ref: 'input.customer.tags.5.name' } }] }, scope),
+    );
+    expect(error.details).toMatchObject({
+      at: 'inputs.items[1].tag',
+      missing: 'input.customer.tags.5',
+    });
+    expect(error.message).toContain('input.customer.tags has no "5"');
+    const undefinedError = thrown(() =>
+      resolveInputs(
+        { x: { $ref: 'steps.odd.output.value' } },
+        { input: {}, outputs: { odd: { value: undefined } } },
+      ),
+    );
+    expect(undefinedError.message).toContain('steps.odd.output.value is undefined');
+    expect(undefinedError.details).toMatchObject({
+      at: 'inputs.x',
+      missing: 'steps.odd.output.value',
+    });
+  });
+
   it('fails when the step has no output yet', () => {
     const error = thrown(() => resolveInputs({ x: { $ref: 'steps.ship.output.id' } }, scope));
     expect(error.code).toBe('not_found');

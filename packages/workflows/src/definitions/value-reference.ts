@@ -67,7 +67,12 @@ export function isValueReference(value: unknown): value is ValueReference {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const record = value as Record<string, unknown>;
   if (typeof record.$ref !== 'string') return false;
-  return Object.keys(record).every((key) => key === '$ref' || key === 'default');
+  // The own enumerable keys Object.keys would list, without the array: this runs on every object
+  // of every step's inputs on every run.
+  for (const key in record) {
+    if (key !== '$ref' && key !== 'default' && Object.hasOwn(record, key)) return false;
+  }
+  return true;
 }
 
 /** A literal wrapper: its content is data, never resolved. */
@@ -86,13 +91,15 @@ export interface LiteralValue {
  * ```
  */
 export function isLiteralValue(value: unknown): value is LiteralValue {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray(value) &&
-    Object.keys(value).length === 1 &&
-    Object.hasOwn(value, '$literal')
-  );
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    Array.isArray(value) ||
+    !Object.hasOwn(value, '$literal')
+  )
+    return false;
+  // Counted only for an object that has the key: the count allocates.
+  return Object.keys(value).length === 1;
 }
 
 /**

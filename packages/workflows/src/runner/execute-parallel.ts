@@ -3,7 +3,7 @@ import type { ParallelStep } from '../definitions/index.js';
 import { executeStep, stepById } from './execute-run.js';
 import { linkSignals } from './link-signals.js';
 import type { RunContext } from './run-context.js';
-import { append, flush, stage } from './run-journal.js';
+import { append, flushGrouped, stage } from './run-journal.js';
 import type { RunnerCore } from './runner-core.js';
 import { RunInterrupted, RunSuspended, StepFailed } from './runner-signals.js';
 
@@ -61,14 +61,21 @@ export async function executeParallel(
         }
       }
       // The branch's last step end may be staged: other branches may wait on it in the journal.
-      await flush(core, ctx);
+      await flushGrouped(core, ctx);
     }
   };
-  const workers = Array.from(
-    { length: Math.min(concurrency ?? branches.length, branches.length) },
-    worker,
-  );
-  const settled = await Promise.allSettled(workers);
+  // While the branches run, their journal writes are grouped (see flushGrouped).
+  ctx.branching += 1;
+  let settled: PromiseSettledResult<void>[];
+  try {
+    const workers = Array.from(
+      { length: Math.min(concurrency ?? branches.length, branches.length) },
+      worker,
+    );
+    settled = await Promise.allSettled(workers);
+  } finally {
+    ctx.branching -= 1;
+  }
   branchLink.dispose();
   if (signal.aborted) throw new RunInterrupted();
   const crashed = settled.find((result) => result.status === 'rejected');

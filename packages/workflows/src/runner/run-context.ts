@@ -23,6 +23,10 @@ export interface RunContext {
   writing: Promise<unknown> | undefined;
   /** The run's lease, held by this execution: every journal write checks it and carries its token. */
   lease: RunLease;
+  /** Parallel steps whose branches are running; while above 0, branches group their writes. */
+  branching: number;
+  /** The grouped write that entries staged now join, once a branch has asked for one. */
+  grouped: Promise<void> | undefined;
 }
 
 /** The context of a run of `workflow` whose record and folded journal were read. @internal */
@@ -45,5 +49,7 @@ export function createRunContext(
     staged: [],
     writing: undefined,
     lease,
+    branching: 0,
+    grouped: undefined,
   };
 }
