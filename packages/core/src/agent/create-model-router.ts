@@ -3,7 +3,7 @@ import type { LanguageModel } from '../model/index.js';
 import { abortedAfter, checkRetryPolicy, retryDelay, withAttempts } from '../resilience/retry.js';
 import {
   createCircuitBreaker,
-  isDependencyFailure,
+  settleCircuitPermit,
   sleep,
   systemClock,
   type AbortSource,
@@ -94,8 +94,8 @@ const isCircuitRefusal = (error: unknown): boolean =>
  * `retry.maxAttempts` attempts with backoff (honouring the provider's `retryAfterMs`); a
  * recoverable failure that persists moves to the next model; a failure that is not recoverable
  * (invalid request, content filter, auth, abort) is surfaced at once, never retried or failed
- * over. A model whose breaker is open is skipped; only provider faults (`isDependencyFailure`)
- * count against a breaker.
+ * over. A model whose breaker is open is skipped; only provider faults count against a breaker
+ * (`settleCircuitPermit`, the rule the workflow runner shares).
  *
  * @throws AgentryError `validation_failed` when no model is given
  * @example
@@ -148,8 +148,7 @@ export function createModelRouter(options: ModelRouterOptions): ModelRouter {
               return value;
             } catch (caught) {
               error = toAgentryError(caught);
-              if (isDependencyFailure(error)) permit?.failure();
-              else permit?.release();
+              settleCircuitPermit(permit, error);
             }
           }
           if (abort.aborted) failure = abortedAfter(abort, attempts);

@@ -1,6 +1,7 @@
 import type {
   AgentryErrorJson,
   BackoffStrategy,
+  CircuitState,
   Clock,
   RetryPolicy,
   StateStore,
@@ -267,6 +268,8 @@ export interface RecoverReport {
 
 /**
  * An event of a run or step. Events follow the journal: each is emitted after its entry is stored.
+ * A `breaker-state` event reports a change of state of a workflow's circuit breaker, made by an
+ * attempt of the run and step it names, after the new state is stored (see `breaker`).
  *
  * @example
  * ```ts
@@ -285,7 +288,8 @@ export interface RunEvent {
     | 'run-suspend'
     | 'run-resume'
     | 'run-end'
-    | 'run-error';
+    | 'run-error'
+    | 'breaker-state';
   /** The run. */
   runId: string;
   /** The workflow. */
@@ -296,8 +300,24 @@ export interface RunEvent {
   parentRunId?: string;
   /** When, on the runner's clock. */
   at: number;
-  /** The journal entry behind the event (absent for a `run-resume` made by recovery). */
+  /**
+   * The journal entry behind the event (absent for a `run-resume` made by recovery and for
+   * `breaker-state`).
+   */
   entry?: JournalEntry;
+  /** For `breaker-state`: the breaker and its change, as stored in the runner's store. */
+  breaker?: {
+    /** `<workflowId>:<handler>`, or `<workflowId>:agent:<stepId>` for an agent step. */
+    name: string;
+    /** The state before. */
+    from: CircuitState;
+    /** The state after. */
+    to: CircuitState;
+    /** Failures since the last success or since the breaker closed. */
+    consecutiveFailures: number;
+    /** When it last opened, on the runner's clock (epoch milliseconds). */
+    openedAt?: number;
+  };
 }
 
 /** Options of {@link createWorkflowRunner}. *
