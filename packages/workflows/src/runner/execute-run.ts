@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers';
 import { AgentryError } from '@agentry/core';
 import { END, type WorkflowStep } from '../definitions/index.js';
 import { armDeadlines } from './arm-deadlines.js';
@@ -159,11 +160,33 @@ export function bareContext(core: RunnerCore, record: RunRecord, state: RunState
   );
 }
 
-async function executeFlow(core: RunnerCore, ctx: RunContext): Promise<unknown> {
+/**
+ * Steps the flow takes between two yields to the event loop. Steps that already ended (a
+ * recovered run replaying its journal) and handlers that return at once on a store that answers
+ * in microtasks never leave the microtask queue, so a long flow would starve timers and I/O; one
+ * `setImmediate` per this many steps costs well under 0.1 µs a step (bench/workflow-overhead).
+ */
+const stepsPerYield = 256;
+
+/**
+ * Follows the run's flow from its first step to the end and returns the run's output. A flow
+ * visits each step at most once (validation refuses cycles); a step met again fails the run with
+ * `limit_exceeded` naming the loop, instead of spinning forever.
+ *
+ * @internal
+ * @throws StepFailed when a step fails for good, or the flow comes back to a step
+ */
+export async function executeFlow(core: RunnerCore, ctx: RunContext): Promise<unknown> {
   const { graph, next } = ctx.workflow;
+  const visited: string[] = [];
+  const seen = new Set<string>();
   let current = graph.start;
   let last: unknown = null;
   while (current !== END) {
+    if (seen.has(current)) throw loopFailure(ctx, visited, current);
+    seen.add(current);
+    visited.push(current);
+    if (visited.length % stepsPerYield === 0) await yieldToEventLoop();
     const step = stepById(ctx, current);
     const output = await executeStep(core, ctx, step, ctx.signal);
     if (step.type === 'decision') {
@@ -174,6 +197,30 @@ async function executeFlow(core: RunnerCore, ctx: RunContext): Promise<unknown> 
     }
   }
   return last;
+}
+
+/** Lets timers and I/O run; `node:timers` rather than the global, which fake timers replace. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+function loopFailure(ctx: RunContext, visited: string[], stepId: string): StepFailed {
+  const loop = [...visited.slice(visited.indexOf(stepId)), stepId];
+  const limit = ctx.workflow.steps.size;
+  return new StepFailed(
+    stepId,
+    new AgentryError({
+      code: 'limit_exceeded',
+      // Running the same definition again loops again.
+      recoverable: false,
+      message: `The run "${ctx.runId}" of workflow "${ctx.workflowId}" came back to step "${stepId}" (${loop.join(' -> ')}); a run visits each of its ${limit} steps at most once, so it fails instead of looping forever.`,
+      details: { workflowId: ctx.workflowId, stepId, loop, limit },
+      suggestions: [
+        'Remove the cycle from the definition; validateWorkflow reports it as a cycle.',
+        'Repeat work with a retry policy or a subgraph instead of a loop.',
+      ],
+    }),
+  );
 }
 
 /**
