@@ -598,7 +598,12 @@ describe('createWorkflowRunner', () => {
         { count, hang: (_input, ctx) => `${ctx.idempotencyKey}#${ctx.attempt}` },
         { store },
       ).runner;
-      expect(await second.recover()).toEqual({ resumed: ['run-1'], waiting: [], refused: [] });
+      expect(await second.recover()).toEqual({
+        resumed: ['run-1'],
+        waiting: [],
+        refused: [],
+        rebuilt: [],
+      });
       expect(await second.wait('run-1')).toMatchObject({ status: 'completed', output: 'c' });
       expect(counts).toEqual({ a: 1, c: 1 });
       const journal = await second.journal('run-1');

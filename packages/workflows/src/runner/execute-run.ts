@@ -1,5 +1,5 @@
 import { setImmediate } from 'node:timers';
-import { AgentryError } from '@agentry/core';
+import { AgentryError, toAgentryError } from '@agentry/core';
 import { END, type WorkflowStep } from '../definitions/index.js';
 import { armDeadlines } from './arm-deadlines.js';
 import { executeDecision } from './execute-decision.js';
@@ -25,7 +25,8 @@ import { syncRecord } from './sync-run-record.js';
 export function launch(core: RunnerCore, runId: string): Promise<RunRecord> {
   const running = core.executions.get(runId);
   if (running) return running;
-  const execution = queueFor(core, runId, () => executeRun(core, runId, undefined))
+  const known: { workflowId?: string } = {};
+  const execution = queueFor(core, runId, known, () => executeRun(core, runId, undefined))
     .then(async (record) => {
       // A child run that settles on its own (after a resume) lets its waiting parent go on.
       await notifyParent(core, record);
@@ -35,18 +36,30 @@ export function launch(core: RunnerCore, runId: string): Promise<RunRecord> {
       core.executions.delete(runId);
     });
   core.executions.set(runId, execution);
-  // The outcome is read through wait(); an unexpected failure leaves the run recoverable.
-  execution.catch(() => undefined);
+  // The outcome is read through wait(); an unexpected failure leaves the run recoverable, and is
+  // emitted, since nobody may wait (a recovered run).
+  execution.catch((error: unknown) => {
+    core.events.next({
+      type: 'execution-error',
+      runId,
+      // Empty only when the run record itself could not be read.
+      workflowId: known.workflowId ?? '',
+      at: core.clock.now(),
+      error: toAgentryError(error).toJSON(),
+    });
+  });
   return execution;
 }
 
 async function queueFor(
   core: RunnerCore,
   runId: string,
+  known: { workflowId?: string },
   work: () => Promise<RunRecord>,
 ): Promise<RunRecord> {
   const found = await readRunRecord(core.store, runId);
   if (!found) throw runNotFound(runId);
+  known.workflowId = found.record.workflowId;
   const workflow = lookUpWorkflow(core, found.record.workflowId);
   if (!workflow || workflow.definition.parallel || found.record.parent) return work();
   // `parallel: false`: runs of the workflow execute one after the other in this runner.

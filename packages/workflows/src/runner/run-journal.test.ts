@@ -115,7 +115,12 @@ describe('the run journal', () => {
           return `${ctx.stepId}-after`;
         },
       });
-      expect(await runner.recover()).toEqual({ resumed: ['run-1'], waiting: [], refused: [] });
+      expect(await runner.recover()).toEqual({
+        resumed: ['run-1'],
+        waiting: [],
+        refused: [],
+        rebuilt: [],
+      });
       expect(await runner.wait('run-1')).toMatchObject({ status: 'completed', output: 'b-after' });
       // a finished under the earlier runner and is not run again; b's open attempt is repeated.
       expect(counts).toEqual(['b#1']);
