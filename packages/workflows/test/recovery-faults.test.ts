@@ -127,9 +127,11 @@ describe('recover() with damaged run records', () => {
   it('rebuilds a record with a __proto__ key instead of leaving the run stuck running', async () => {
     const { store, file } = sqlite();
     await interruptedRuns(store, 2);
-    const row = new Database(file)
+    const reader = new Database(file);
+    const row = reader
       .prepare("SELECT data FROM agentry_entries WHERE key = 'workflow-run:run-1'")
       .get() as { data: string };
+    reader.close();
     changeOutsideTheStore(
       file,
       "UPDATE agentry_entries SET data = ? WHERE key = 'workflow-run:run-1'",
@@ -142,6 +144,36 @@ describe('recover() with damaged run records', () => {
     expect(await runner.wait('run-1')).toMatchObject({ status: 'completed', output: 'ok' });
     expect((await runner.getRun('run-1'))?.status).toBe('completed');
     expect(events.filter((event) => event.type === 'execution-error')).toEqual([]);
+  });
+});
+
+describe('recover() with a damaged journal', () => {
+  it('refuses the run whose journal record fails its schema, naming the record, and recovers the others', async () => {
+    const { store, file } = sqlite();
+    await interruptedRuns(store, 2);
+    const key = 'workflow-journal:run-1:0000000000';
+    const reader = new Database(file);
+    const row = reader.prepare(`SELECT data FROM agentry_entries WHERE key = '${key}'`).get() as {
+      data: string;
+    };
+    reader.close();
+    const damaged = row.data.replace('"input":{}', '"input":{"__proto__":{"isAdmin":true}}');
+    expect(damaged).not.toBe(row.data);
+    changeOutsideTheStore(file, 'UPDATE agentry_entries SET data = ? WHERE key = ?', damaged, key);
+    const { runner } = makeRunner(store, () => 'ok');
+    const report = await runner.recover();
+    expect(report.refused).toEqual([
+      {
+        runId: 'run-1',
+        key: 'workflow-run:run-1',
+        error: expect.objectContaining({
+          code: 'validation_failed',
+          details: expect.objectContaining({ key }),
+        }),
+      },
+    ]);
+    expect(report.resumed).toEqual(['run-2']);
+    expect(await runner.wait('run-2')).toMatchObject({ status: 'completed' });
   });
 });
 

@@ -2,7 +2,8 @@ import { AgentryError, findSerializationProblem, isErrorCode } from '@agentry/co
 import { z } from 'zod';
 import type { RunRecord } from './runner-types.js';
 
-const errorJsonSchema = z.object({
+/** A serialised `AgentryError`, as journal entries and run records hold it. @internal */
+export const errorJsonSchema = z.object({
   code: z.string().refine(isErrorCode, { error: 'an unknown error code' }),
   message: z.string(),
   recoverable: z.boolean(),
@@ -10,7 +11,20 @@ const errorJsonSchema = z.object({
   suggestions: z.array(z.string()),
 });
 
-const decisionSchema = z.enum(['retry', 'skip', 'abort']);
+/** A person's decision. @internal */
+export const decisionSchema = z.enum(['retry', 'skip', 'abort']);
+
+/** What started a run. @internal */
+export const runOriginSchema = z.object({
+  type: z.enum(['manual', 'schedule', 'event', 'webhook']),
+  details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+});
+
+/** A child run's parent run and step. @internal */
+export const runParentSchema = z.object({
+  runId: z.string().min(1),
+  stepId: z.string().min(1),
+});
 
 /**
  * A run record as read back from the store. Keys it does not name are dropped. A field added to
@@ -24,14 +38,9 @@ export const runRecordSchema = z.object({
   definitionHash: z.string(),
   input: z.unknown(),
   status: z.enum(['running', 'waiting-for-person', 'completed', 'failed', 'cancelled']),
-  origin: z
-    .object({
-      type: z.enum(['manual', 'schedule', 'event', 'webhook']),
-      details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-    })
-    .optional(),
+  origin: runOriginSchema.optional(),
   idempotencyKey: z.string().optional(),
-  parent: z.object({ runId: z.string().min(1), stepId: z.string().min(1) }).optional(),
+  parent: runParentSchema.optional(),
   output: z.unknown().optional(),
   error: errorJsonSchema.optional(),
   waiting: z

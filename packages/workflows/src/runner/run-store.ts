@@ -14,6 +14,7 @@ import {
   runnerSchemaVersion,
   type JournalEntry,
 } from './journal-entry.js';
+import { parseJournalRecord } from './journal-entry-schema.js';
 import { parseRunRecord } from './run-record-schema.js';
 import type { RunRecord } from './runner-types.js';
 
@@ -74,10 +75,10 @@ export async function readJournal(store: StateStore, runId: string): Promise<Jou
   const entries: JournalEntry[] = [];
   for (const record of await listAll(store, journalPrefix(runId))) {
     if (record.kind === journalEntryKind && record.schemaVersion === journalSchemaVersion) {
-      entries.push(...(record.data as JournalRecord).entries);
+      entries.push(...parseJournalRecord(record.key, record.data, journalSchemaVersion));
     } else if (record.kind === journalEntryKind && record.schemaVersion === '1') {
       // Runners before journal version 2 wrote one entry per record, the data being the entry.
-      entries.push(record.data as JournalEntry);
+      entries.push(...parseJournalRecord(record.key, record.data, '1'));
     } else {
       throw unsupported(record.key, record.kind, record.schemaVersion, ['1', journalSchemaVersion]);
     }
