@@ -16,7 +16,9 @@ import { z } from 'zod';
 export const savedCircuitStateSchema = z
   .strictObject({
     /** `closed`, `open` or `half-open`. */
-    state: z.enum(['closed', 'open', 'half-open']),
+    state: z.literal(['closed', 'open', 'half-open'], {
+      error: 'state must be "closed", "open" or "half-open".',
+    }),
     /** Failures since the last success or since the breaker closed. */
     consecutiveFailures: z.int().nonnegative({
       error: 'consecutiveFailures must be a non-negative integer.',

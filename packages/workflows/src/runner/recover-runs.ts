@@ -44,6 +44,13 @@ export async function recoverRuns(core: RunnerCore): Promise<RecoverReport> {
     }
   }
   const starts = await listReadable(store, 'workflow-start:');
+  for (const damaged of starts.unreadable) {
+    report.refused.push({
+      runId: damaged.key,
+      key: damaged.key,
+      error: toAgentryError(damaged.error).toJSON(),
+    });
+  }
   for (const entry of starts.entries) {
     const first = entry.data as { runId?: unknown; workflowId?: unknown; input?: unknown };
     if (typeof first.runId !== 'string' || typeof first.workflowId !== 'string') continue;
