@@ -173,6 +173,32 @@ describe('the workflow circuit breaker', () => {
       expect(calls).toBe(1);
     });
 
+    it('never fails a call when the store cannot read or write the breaker’s record', async () => {
+      const memory = createMemoryStore();
+      const broken = () =>
+        Promise.reject(new AgentryError({ code: 'internal', message: 'The entry is damaged.' }));
+      const store: StateStore = {
+        get: (key) => (key.startsWith('workflow-breaker:') ? broken() : memory.get(key)),
+        put: (key, value, options) =>
+          key.startsWith('workflow-breaker:') ? broken() : memory.put(key, value, options),
+        list: (prefix, options) => memory.list(prefix, options),
+        delete: (key, options) => memory.delete(key, options),
+        close: () => memory.close(),
+      };
+      let healthy = false;
+      const { runner } = makeRunner(store, { dep: () => (healthy ? 'ok' : down()) });
+      await runner.run('guarded', { amount: 1 });
+      await runner.run('guarded', { amount: 1 });
+      expect((await runner.run('guarded', { amount: 1 })).error).toMatchObject({
+        details: { circuit: 'open' },
+      });
+      healthy = true;
+      expect(await runner.run('guarded', { amount: 1 })).toMatchObject({
+        status: 'failed',
+        error: { details: { circuit: 'open' } },
+      });
+    });
+
     it('emits each change of state as a breaker-state event, after it is stored', async () => {
       vi.useFakeTimers({ now: 1_000_000 });
       const store = createMemoryStore();

@@ -42,7 +42,8 @@ const stored = new WeakMap<CircuitBreaker, StoredBreaker>();
  * process changed it; after a call that changed the state or the failure count, the new state is
  * written with the revision read (when another process wrote first, its state wins and this
  * call's outcome is dropped) and, for a change of state, a `breaker-state` event is emitted once
- * the write is stored. What counts as a failure is core's one rule (`settleCircuitPermit`).
+ * the write is stored. A store that cannot read or write the record never fails the call: the
+ * breaker goes on with this process's state. What counts as a failure is core's one rule (`settleCircuitPermit`).
  *
  * @internal
  * @throws AgentryError `provider_unavailable` (recoverable, `details.circuit`, `details.breaker`,
@@ -104,7 +105,10 @@ function breakerFor(
 
 /** Takes over the stored state when another process wrote it since this one last did. */
 async function load(core: RunnerCore, breaker: CircuitBreaker, record: StoredBreaker) {
-  const entry = await core.store.get(record.key);
+  // The breaker's record guards calls; it never fails one. When the store cannot give it (down,
+  // or the entry damaged), the breaker goes on with the state this process has; the run's own
+  // journal writes report a store that is down.
+  const entry = await core.store.get(record.key).catch(() => undefined);
   if (!entry || entry.revision === record.revision) return;
   record.revision = entry.revision;
   const parsed = savedCircuitStateSchema.safeParse(entry.data);
@@ -178,8 +182,9 @@ async function save(
     record.revision = entry.revision;
     return true;
   } catch (error) {
-    if (!(AgentryError.isInstance(error) && error.code === 'conflict')) throw error;
-    await load(core, breaker, record);
+    // As in load: a write the store refuses for another reason is left for the next change.
+    if (AgentryError.isInstance(error) && error.code === 'conflict')
+      await load(core, breaker, record);
     return false;
   }
 }
