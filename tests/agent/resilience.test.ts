@@ -197,18 +197,27 @@ describe('circuit breakers in the fallback chain', () => {
     expect(state()).toBe('closed');
   });
 
-  it('never trips on errors that are not the provider’s fault', async () => {
+  // The same rule as the workflow runner's breakers (settleCircuitPermit in core; see
+  // packages/workflows/test/circuit-breaker.test.ts).
+  it.each([
+    'invalid_request',
+    'content_filtered',
+    'validation_failed',
+    'context_length_exceeded',
+    'auth_failed',
+  ] as const)('never trips on %s, which is not the provider’s fault', async (code) => {
     const breakers = createCircuitBreakerRegistry({
       failureThreshold: 1,
       recoveryTimeout: 1000,
       halfOpenMaxCalls: 1,
     });
-    const primary = failing('invalid_request');
+    const primary = failing(code);
     const agent = createAgent({ model: createModelRouter({ models: [primary], breakers }) });
     for (let attempt = 0; attempt < 3; attempt += 1) {
-      await expect(agent.send('x')).rejects.toMatchObject({ code: 'invalid_request' });
+      await expect(agent.send('x')).rejects.toMatchObject({ code });
       agent.abort();
     }
     expect(breakers.get(primary).state).toBe('closed');
+    expect(primary.calls).toHaveLength(3);
   });
 });

@@ -11,7 +11,7 @@ import {
 } from '../resilience/retry.js';
 import {
   createCircuitBreaker,
-  isDependencyFailure,
+  settleCircuitPermit,
   sleep,
   systemClock,
   type AbortSource,
@@ -118,8 +118,8 @@ const isCircuitRefusal = (error: unknown): boolean =>
  * `retry.maxAttempts` attempts with backoff (honouring the provider's `retryAfterMs`); a
  * recoverable failure that persists moves to the next model; a failure that is not recoverable
  * (invalid request, content filter, auth, abort) is surfaced at once, never failed over. A model
- * whose breaker is open is skipped; only provider faults (`isDependencyFailure`) count against a
- * breaker.
+ * whose breaker is open is skipped; only provider faults count against a breaker
+ * (`settleCircuitPermit`, the rule the workflow runner shares).
  *
  * Whether the same model is tried again:
  * - `details.retryable === false` (the provider's `x-should-retry: false`): never; a recoverable
@@ -190,8 +190,7 @@ export function createModelRouter(options: ModelRouterOptions): ModelRouter {
               return value;
             } catch (caught) {
               error = toAgentryError(caught);
-              if (isDependencyFailure(error)) permit?.failure();
-              else permit?.release();
+              settleCircuitPermit(permit, error);
             }
           }
           if (abort.aborted) failure = abortedAfter(abort, attempts);

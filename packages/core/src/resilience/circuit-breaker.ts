@@ -1,4 +1,5 @@
 import type { Clock } from './clock.js';
+import type { SavedCircuitState } from './saved-circuit-state.js';
 
 /**
  * Where a circuit breaker stands: `closed` lets every call through, `open` refuses every call until
@@ -117,4 +118,14 @@ export interface CircuitBreaker {
   execute<T>(operation: () => Promise<T>, options?: CircuitExecuteOptions): Promise<T>;
   /** Returns a copy of the breaker's counters. */
   snapshot(): CircuitBreakerSnapshot;
+  /**
+   * Takes over a saved state (one another process stored, or this one before a restart): the
+   * state, the failure count and when it opened; no probe is in flight afterwards. Permits issued
+   * before settle without effect, and `onStateChange` is not called: the change was reported
+   * where it happened. An open breaker restored this way refuses calls until `recoveryTimeout`
+   * has passed since `openedAt`.
+   *
+   * @throws AgentryError `validation_failed` when `saved` is not a {@link SavedCircuitState}
+   */
+  restore(saved: SavedCircuitState): void;
 }

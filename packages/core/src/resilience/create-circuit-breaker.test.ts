@@ -221,3 +221,41 @@ describe('createCircuitBreaker', () => {
     });
   });
 });
+
+describe('CircuitBreaker.restore', () => {
+  it('takes over an open state: refuses until recoveryTimeout has passed since openedAt', () => {
+    const changes: string[] = [];
+    const breaker = createCircuitBreaker(config, {
+      onStateChange: (from, to) => changes.push(`${from}->${to}`),
+    });
+    const openedAt = Date.now() - 4_000;
+    breaker.restore({ state: 'open', consecutiveFailures: 3, openedAt });
+    expect(breaker.snapshot()).toMatchObject({ state: 'open', consecutiveFailures: 3, openedAt });
+    expect(breaker.tryAcquire()).toBeUndefined();
+    vi.advanceTimersByTime(6_000);
+    expect(breaker.tryAcquire()).toBeDefined();
+    expect(breaker.state).toBe('half-open');
+    expect(changes).toEqual(['open->half-open']);
+  });
+
+  it('keeps counting from a restored failure count, and ignores permits issued before', () => {
+    const breaker = createCircuitBreaker(config);
+    const early = breaker.tryAcquire();
+    breaker.restore({ state: 'closed', consecutiveFailures: 2 });
+    early?.success();
+    expect(breaker.snapshot().consecutiveFailures).toBe(2);
+    fail(1, breaker);
+    expect(breaker.state).toBe('open');
+  });
+
+  it('refuses a saved state that is not valid', () => {
+    const breaker = createCircuitBreaker(config);
+    expect(() => breaker.restore({ state: 'open', consecutiveFailures: 1 })).toThrow(
+      expect.objectContaining({ code: 'validation_failed' }),
+    );
+    expect(() => breaker.restore({ state: 'closed', consecutiveFailures: -1 } as never)).toThrow(
+      expect.objectContaining({ code: 'validation_failed' }),
+    );
+    expect(breaker.state).toBe('closed');
+  });
+});

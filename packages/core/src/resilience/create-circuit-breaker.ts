@@ -9,6 +9,7 @@ import type {
 import { systemClock } from './clock.js';
 import { createCircuitRefusal } from './create-circuit-refusal.js';
 import { isDependencyFailure } from './is-dependency-failure.js';
+import { savedCircuitStateSchema } from './saved-circuit-state.js';
 
 type Outcome = 'success' | 'failure' | 'release';
 
@@ -142,6 +143,19 @@ export function createCircuitBreaker(
         // A no-op once settled; it frees the permit when isFailure said no (or threw).
         permit.release();
       }
+    },
+    restore(saved) {
+      const parsed = savedCircuitStateSchema.safeParse(saved);
+      if (!parsed.success) {
+        throw toValidationError(parsed.error, `The saved state of the circuit breaker "${name}"`);
+      }
+      // A new period: permits issued before the restore settle without effect.
+      state = parsed.data.state;
+      period += 1;
+      halfOpenInFlight = 0;
+      halfOpenSuccesses = 0;
+      consecutiveFailures = parsed.data.consecutiveFailures;
+      openedAt = parsed.data.openedAt;
     },
     snapshot: () => ({
       state,

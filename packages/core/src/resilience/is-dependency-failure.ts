@@ -8,7 +8,9 @@ import { AgentryError } from '../errors/agentry-error.js';
  * `timeout`, `network`, …) except `limit_exceeded` and `conflict`, which come from local limits and
  * stores. Errors the caller caused (`invalid_request`, `context_length_exceeded`, `aborted`, …) and
  * errors that are not `AgentryError`s (most likely bugs) say nothing about the dependency: settle
- * their permits with `release()` so they never trip a breaker.
+ * their permits with `release()` so they never trip a breaker. This is the one rule for what trips
+ * a breaker: {@link settleCircuitPermit} applies it for the model router, the workflow runner and
+ * your own code, and {@link CircuitBreaker.execute} uses it by default.
  *
  * @example
  * ```ts

@@ -15,6 +15,7 @@ export type {
   StoreListPage,
   StorePutOptions,
   StorePutValue,
+  UnreadableEntry,
 } from './state-store.js';
 export { parseStoreKey, storeKey, storeKeyPrefix } from './store-key.js';
 export { assertStoreKey, maxStoreKeyLength, storeKeySchema } from './store-key-schema.js';

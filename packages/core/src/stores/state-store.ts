@@ -1,3 +1,4 @@
+import type { AgentryError } from '../errors/agentry-error.js';
 import type { StoredEnvelope } from './stored-envelope.js';
 
 /** What {@link StateStore.put} writes: the data and what it is. */
@@ -40,10 +41,33 @@ export interface StoreListOptions {
   after?: string;
 }
 
+/**
+ * An entry {@link StateStore.list} found but could not read: its data was changed outside the
+ * store (not JSON, or failing the store's own checks). `get(key)` rejects with the same error.
+ *
+ * @example
+ * ```ts
+ * const page = await store.list('workflow-run:');
+ * for (const { key, error } of page.unreadable ?? []) logger.error({ key, code: error.code });
+ * ```
+ */
+export interface UnreadableEntry {
+  /** The entry's key. */
+  key: string;
+  /** Why it cannot be read. */
+  error: AgentryError;
+}
+
 /** One page of {@link StateStore.list}. */
 export interface StoreListPage {
   /** The entries, sorted by key in Unicode code point order (see `compareStoreKeys`). */
   entries: StoredEnvelope[];
+  /**
+   * Entries of the page that could not be read, left out of `entries` so that one damaged entry
+   * does not hide the others; absent or empty when every entry was read. They count toward
+   * `limit` and `next` as other entries do.
+   */
+  unreadable?: UnreadableEntry[];
   /**
    * The cursor for the next page: the key of the last entry returned. It is present only when
    * more entries matched; pass it as `after`.

@@ -230,6 +230,24 @@ describe('createSqliteStore', () => {
       expect(error.code).toBe('internal');
       expect(error.details).toMatchObject({ key: 'agent:a' });
     });
+
+    it('lists the rest of a page around an entry changed outside the store, reporting it by key', async () => {
+      const store = open();
+      for (const key of ['agent:a', 'agent:b', 'agent:c', 'agent:d'])
+        await store.put(key, entry(key));
+      const writer = new Database(file);
+      writer.prepare("UPDATE agentry_entries SET data = '{broken' WHERE key = 'agent:b'").run();
+      writer.close();
+      const first = await store.list('agent:', { limit: 2 });
+      expect(first.entries.map((found) => found.key)).toEqual(['agent:a']);
+      expect(first.unreadable).toEqual([
+        { key: 'agent:b', error: expect.objectContaining({ code: 'internal' }) },
+      ]);
+      expect(first.next).toBe('agent:b');
+      const second = await store.list('agent:', { limit: 2, after: first.next! });
+      expect(second.entries.map((found) => found.key)).toEqual(['agent:c', 'agent:d']);
+      expect(second.unreadable).toBeUndefined();
+    });
   });
 
   describe('readonly', () => {

@@ -217,9 +217,19 @@ export function createSqliteStore(options: SqliteStoreOptions): StateStore {
           ...(upper === undefined ? {} : { upper }),
           ...(after === undefined ? {} : { after }),
         });
-        const page = rows.slice(0, limit).map((row) => toEnvelope(row, path));
-        const result: StoreListPage = { entries: page };
-        if (rows.length > limit) result.next = page[page.length - 1]?.key;
+        const result: StoreListPage = { entries: [] };
+        const last = Math.min(rows.length, limit);
+        for (let index = 0; index < last; index += 1) {
+          const row = rows[index]!;
+          // One damaged row is reported with its key; the rest of the page is still read.
+          try {
+            result.entries.push(toEnvelope(row, path));
+          } catch (error) {
+            if (!AgentryError.isInstance(error)) throw error;
+            (result.unreadable ??= []).push({ key: row.key, error });
+          }
+        }
+        if (rows.length > limit) result.next = rows[limit - 1]!.key;
         return result;
       });
     },

@@ -1,10 +1,8 @@
 import {
   AgentryError,
-  createCircuitBreaker,
   findSerializationProblem,
   toAgentryError,
   type AgentryErrorJson,
-  type CircuitBreaker,
 } from '@agentry/core';
 import { resolveInputs, type SubgraphStep, type TaskStep } from '../definitions/index.js';
 import { executeRun } from './execute-run.js';
@@ -15,6 +13,7 @@ import { createRun } from './run-journal.js';
 import { readRunRecord } from './run-store.js';
 import type { RunnerCore } from './runner-core.js';
 import { ChildWaiting, RunInterrupted } from './runner-signals.js';
+import { callThroughBreaker } from './step-breaker.js';
 import { invokeTaskHandler } from '../handlers/define-task-handler.js';
 
 /** One attempt of a task or subgraph step. @internal */
@@ -45,8 +44,8 @@ export async function attemptStep(
     outputs: ctx.outputs,
   });
   const timeoutMs = step.timeout ?? core.defaults.stepTimeout;
-  const breaker = breakerOf(core, ctx, step);
-  if (breaker === undefined && timeoutMs === undefined) {
+  const guardedByBreaker = ctx.workflow.definition.errorHandling?.circuitBreaker !== undefined;
+  if (!guardedByBreaker && timeoutMs === undefined) {
     // Most steps: the handler gets the run's signal, and only a pending result is watched.
     if (attempt.signal.aborted) throw new RunInterrupted();
     const result = callTask(core, ctx, step, input, attempt, attempt.signal);
@@ -63,8 +62,10 @@ export async function attemptStep(
       clock: core.clock,
       stepId: step.id,
     });
-  const output = breaker
-    ? await breaker.execute(guarded, { isFailure: (error) => !(error instanceof RunInterrupted) })
+  // An interruption (a plain Error) gives the breaker's permit back: it says nothing of the
+  // dependency.
+  const output = guardedByBreaker
+    ? await callThroughBreaker(core, ctx, step, guarded)
     : await guarded();
   return toJsonOutput(output, step.id);
 }
@@ -123,19 +124,6 @@ function callTask(
     signal,
     idempotencyKey: attempt.idempotencyKey,
   });
-}
-
-function breakerOf(core: RunnerCore, ctx: RunContext, step: TaskStep): CircuitBreaker | undefined {
-  const config = ctx.workflow.definition.errorHandling?.circuitBreaker;
-  if (!config) return undefined;
-  const name = 'handler' in step.configuration ? step.configuration.handler : `agent:${step.id}`;
-  const key = `${ctx.workflowId}:${name}`;
-  let breaker = core.breakers.get(key);
-  if (!breaker) {
-    breaker = createCircuitBreaker(config, { name: key, clock: core.clock });
-    core.breakers.set(key, breaker);
-  }
-  return breaker;
 }
 
 async function attemptSubgraph(

@@ -603,6 +603,7 @@ describe('createWorkflowRunner', () => {
         waiting: [],
         held: [],
         refused: [],
+        rebuilt: [],
       });
       expect(await second.wait('run-1')).toMatchObject({ status: 'completed', output: 'c' });
       expect(counts).toEqual({ a: 1, c: 1 });

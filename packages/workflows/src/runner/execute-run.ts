@@ -1,4 +1,5 @@
-import { AgentryError } from '@agentry/core';
+import { setImmediate } from 'node:timers';
+import { AgentryError, toAgentryError } from '@agentry/core';
 import { END, type WorkflowStep } from '../definitions/index.js';
 import { armDeadlines } from './arm-deadlines.js';
 import { journalClaimed } from './journal-claimed.js';
@@ -39,6 +40,7 @@ export function launch(core: RunnerCore, runId: string, claimed?: RunLease): Pro
     if (claimed) void releaseLease(core, claimed);
     return running;
   }
+  const known: { workflowId?: string } = {};
   const controller = new AbortController();
   registerController(core, runId, controller);
   const execution = beginExecution(
@@ -46,7 +48,7 @@ export function launch(core: RunnerCore, runId: string, claimed?: RunLease): Pro
     runId,
     (async () => {
       try {
-        const record = await queueFor(core, runId, controller.signal, () =>
+        const record = await queueFor(core, runId, controller.signal, known, () =>
           executeRun(core, runId, undefined, { controller, lease: claimed }),
         );
         if (record === undefined) {
@@ -64,8 +66,18 @@ export function launch(core: RunnerCore, runId: string, claimed?: RunLease): Pro
       }
     })(),
   );
-  // The outcome is read through wait(); an unexpected failure leaves the run recoverable.
-  execution.catch(() => undefined);
+  // The outcome is read through wait(); an unexpected failure leaves the run recoverable, and is
+  // emitted, since nobody may wait (a recovered run).
+  execution.catch((error: unknown) => {
+    core.events.next({
+      type: 'execution-error',
+      runId,
+      // Empty only when the run record itself could not be read.
+      workflowId: known.workflowId ?? '',
+      at: core.clock.now(),
+      error: toAgentryError(error).toJSON(),
+    });
+  });
   return execution;
 }
 
@@ -73,10 +85,12 @@ async function queueFor(
   core: RunnerCore,
   runId: string,
   signal: AbortSignal,
+  known: { workflowId?: string },
   work: () => Promise<RunRecord>,
 ): Promise<RunRecord | undefined> {
   const found = await readRunRecord(core.store, runId);
   if (!found) throw runNotFound(runId);
+  known.workflowId = found.record.workflowId;
   if (signal.aborted) return undefined;
   const workflow = lookUpWorkflow(core, found.record.workflowId);
   if (!workflow || workflow.definition.parallel || found.record.parent) return work();
@@ -205,11 +219,36 @@ async function notifyParent(core: RunnerCore, child: RunRecord): Promise<void> {
   await launch(core, parent.record.runId);
 }
 
-async function executeFlow(core: RunnerCore, ctx: RunContext): Promise<unknown> {
-  const { graph, next } = ctx.workflow;
+/**
+ * Steps the flow takes between two yields to the event loop. Steps that already ended (a
+ * recovered run replaying its journal) and handlers that return at once on a store that answers
+ * in microtasks never leave the microtask queue, so a long flow would starve timers and I/O; one
+ * `setImmediate` (5 to 11 µs measured) per this many steps costs about 0.02-0.04 µs a step,
+ * against the 10 µs per step target of bench/workflow-overhead.
+ */
+const stepsPerYield = 256;
+
+/**
+ * Follows the run's flow from its first step to the end and returns the run's output. A flow
+ * visits each step at most once (validation refuses cycles), so it takes at most as many steps as
+ * the workflow has; a flow that takes more fails the run with `limit_exceeded` naming the loop,
+ * instead of spinning forever.
+ *
+ * @internal
+ * @throws StepFailed when a step fails for good, or the flow comes back to a step
+ */
+export async function executeFlow(core: RunnerCore, ctx: RunContext): Promise<unknown> {
+  const { graph, next, steps } = ctx.workflow;
+  // Only a flow that loops takes more steps than the workflow has; the path names the loop then.
+  // A push and a compare per step, rather than a set lookup (bench/workflow-overhead, target 1).
+  const limit = steps.size;
+  const visited: string[] = [];
   let current = graph.start;
   let last: unknown = null;
   while (current !== END) {
+    visited.push(current);
+    if (visited.length > limit) throw loopFailure(ctx, visited);
+    if (visited.length % stepsPerYield === 0) await yieldToEventLoop();
     const step = stepById(ctx, current);
     const output = await executeStep(core, ctx, step, ctx.signal);
     if (step.type === 'decision') {
@@ -220,6 +259,40 @@ async function executeFlow(core: RunnerCore, ctx: RunContext): Promise<unknown> 
     }
   }
   return last;
+}
+
+/** Lets timers and I/O run; `node:timers` rather than the global, which fake timers replace. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+function loopFailure(ctx: RunContext, visited: string[]): StepFailed {
+  const firstSeen = new Map<string, number>();
+  let loop = visited;
+  for (const [index, id] of visited.entries()) {
+    const first = firstSeen.get(id);
+    if (first !== undefined) {
+      loop = visited.slice(first, index + 1);
+      break;
+    }
+    firstSeen.set(id, index);
+  }
+  const stepId = loop[loop.length - 1]!;
+  const limit = ctx.workflow.steps.size;
+  return new StepFailed(
+    stepId,
+    new AgentryError({
+      code: 'limit_exceeded',
+      // Running the same definition again loops again.
+      recoverable: false,
+      message: `The run "${ctx.runId}" of workflow "${ctx.workflowId}" came back to step "${stepId}" (${loop.join(' -> ')}); a run visits each of its ${limit} steps at most once, so it fails instead of looping forever.`,
+      details: { workflowId: ctx.workflowId, stepId, loop, limit },
+      suggestions: [
+        'Remove the cycle from the definition; validateWorkflow reports it as a cycle.',
+        'Repeat work with a retry policy or a subgraph instead of a loop.',
+      ],
+    }),
+  );
 }
 
 /**

@@ -147,6 +147,7 @@ describe('the run journal', () => {
         waiting: [],
         held: [],
         refused: [],
+        rebuilt: [],
       });
       expect(await runner.wait('run-1')).toMatchObject({ status: 'completed', output: 'b-after' });
       // a finished under the earlier runner and is not run again; b's open attempt is repeated.

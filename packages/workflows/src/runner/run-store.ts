@@ -1,4 +1,12 @@
-import { AgentryError, storeKey, storeKeyPrefix, type StateStore } from '@agentry/core';
+import {
+  AgentryError,
+  storeKey,
+  storeKeyPrefix,
+  toAgentryError,
+  type StateStore,
+  type StoredEnvelope,
+  type UnreadableEntry,
+} from '@agentry/core';
 import {
   journalEntryKind,
   journalSchemaVersion,
@@ -6,6 +14,8 @@ import {
   runnerSchemaVersion,
   type JournalEntry,
 } from './journal-entry.js';
+import { parseJournalRecord } from './journal-entry-schema.js';
+import { parseRunRecord } from './run-record-schema.js';
 import type { RunRecord } from './runner-types.js';
 
 /** The store key of a run record. @internal */
@@ -26,14 +36,36 @@ export const journalKey = (runId: string, seq: number) => journalKeyAt(journalPr
 export const startKey = (workflowId: string, idempotencyKey: string) =>
   storeKey('workflow-start', workflowId, idempotencyKey);
 
-/** Reads every entry under a prefix, page by page. @internal */
+/**
+ * Reads every entry under a prefix, page by page.
+ *
+ * @internal
+ * @throws the error of the first entry the store could not read (a journal must be whole)
+ */
 export async function listAll(store: StateStore, prefix: string) {
-  const all = [];
+  const { entries, unreadable } = await listReadable(store, prefix);
+  if (unreadable[0]) throw unreadable[0].error;
+  return entries;
+}
+
+/**
+ * Reads every entry under a prefix, page by page, and the entries the store could not read
+ * (reported by key, see `StoreListPage.unreadable`) beside them.
+ *
+ * @internal
+ */
+export async function listReadable(
+  store: StateStore,
+  prefix: string,
+): Promise<{ entries: StoredEnvelope[]; unreadable: UnreadableEntry[] }> {
+  const entries: StoredEnvelope[] = [];
+  const unreadable: UnreadableEntry[] = [];
   let after: string | undefined;
   for (;;) {
     const page = await store.list(prefix, { limit: 1000, ...(after ? { after } : {}) });
-    all.push(...page.entries);
-    if (page.next === undefined) return all;
+    entries.push(...page.entries);
+    if (page.unreadable) unreadable.push(...page.unreadable);
+    if (page.next === undefined) return { entries, unreadable };
     after = page.next;
   }
 }
@@ -61,13 +93,12 @@ export async function readJournalRecords(
   for (const record of await listAll(store, prefix)) {
     const seq = Number(record.key.slice(prefix.length));
     if (record.kind === journalEntryKind && record.schemaVersion === journalSchemaVersion) {
-      const data = record.data as JournalRecord;
-      records.push({ seq, entries: data.entries, token: data.lease ?? 0 });
+      records.push({ seq, ...parseJournalRecord(record.key, record.data, journalSchemaVersion) });
     } else if (record.kind === journalEntryKind && record.schemaVersion === '2') {
-      records.push({ seq, entries: (record.data as JournalRecord).entries, token: 0 });
+      records.push({ seq, ...parseJournalRecord(record.key, record.data, '2') });
     } else if (record.kind === journalEntryKind && record.schemaVersion === '1') {
       // Runners before journal version 2 wrote one entry per record, the data being the entry.
-      records.push({ seq, entries: [record.data as JournalEntry], token: 0 });
+      records.push({ seq, ...parseJournalRecord(record.key, record.data, '1') });
     } else {
       throw unsupported(record.key, record.kind, record.schemaVersion, [
         '1',
@@ -130,18 +161,48 @@ export async function readRunRecord(
 ): Promise<{ record: RunRecord; revision: number } | undefined> {
   const entry = await store.get(runKey(runId));
   if (!entry) return undefined;
+  return { record: toRunRecord(entry), revision: entry.revision };
+}
+
+/**
+ * A stored run record, parsed with its schema.
+ *
+ * @internal
+ * @throws AgentryError `schema_version_unsupported` for another kind or version;
+ *   `validation_failed` (with `details.key`) for data that is not a run record
+ */
+export function toRunRecord(entry: StoredEnvelope): RunRecord {
   if (entry.kind !== runRecordKind || entry.schemaVersion !== runnerSchemaVersion) {
     throw unsupported(entry.key, entry.kind, entry.schemaVersion, [runnerSchemaVersion]);
   }
-  return { record: entry.data as RunRecord, revision: entry.revision };
+  return parseRunRecord(entry.key, entry.data);
 }
 
-/** Every run record. @internal */
+/**
+ * Every run record, and the records that cannot be read (damaged in the store, or not matching
+ * the run record schema), each with its key and why.
+ *
+ * @internal
+ */
+export async function listRunRecords(
+  store: StateStore,
+): Promise<{ records: RunRecord[]; unreadable: UnreadableEntry[] }> {
+  const { entries, unreadable } = await listReadable(store, storeKeyPrefix('workflow-run'));
+  const records: RunRecord[] = [];
+  for (const entry of entries) {
+    if (entry.kind !== runRecordKind) continue;
+    try {
+      records.push(toRunRecord(entry));
+    } catch (error) {
+      unreadable.push({ key: entry.key, error: toAgentryError(error) });
+    }
+  }
+  return { records, unreadable };
+}
+
+/** Every run record that can be read (`recover()` reports the others). @internal */
 export async function readRunRecords(store: StateStore): Promise<RunRecord[]> {
-  const entries = await listAll(store, storeKeyPrefix('workflow-run'));
-  return entries
-    .filter((entry) => entry.kind === runRecordKind)
-    .map((entry) => entry.data as RunRecord);
+  return (await listRunRecords(store)).records;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type {
   AgentryErrorJson,
   BackoffStrategy,
+  CircuitState,
   Clock,
   RetryPolicy,
   StateStore,
@@ -256,22 +257,39 @@ export interface RecoverReport {
   resumed: string[];
   /** Runs waiting for a person whose deadlines are armed again. */
   waiting: string[];
-  /** Runs that cannot go on (a changed definition without a migration), with the error. */
   /**
    * Runs another runner holds (its lease has not expired): they are not executed here now; this
    * runner takes them over by itself if their lease expires.
    */
   held: string[];
+  /**
+   * Runs that cannot go on, with the error: a changed definition without a migration, or a run
+   * record that cannot be read and cannot be rebuilt from the run's journal.
+   */
   refused: {
-    /** The run. */
+    /** The run (the record's key when no run id can be read from it). */
     runId: string;
-    /** Why it cannot go on (`migration_required` for a changed definition without a migration). */
+    /** The store key of the entry at fault: the run record, or the idempotent start. */
+    key: string;
+    /**
+     * Why it cannot go on: `migration_required` for a changed definition without a migration,
+     * the store's error (`internal`) or `validation_failed` for a damaged run record.
+     */
     error: AgentryErrorJson;
   }[];
+  /**
+   * Runs whose record could not be read (changed outside the runner: not JSON, or not a run
+   * record) and was rebuilt from the run's journal, then recovered like the others.
+   */
+  rebuilt: string[];
 }
 
 /**
  * An event of a run or step. Events follow the journal: each is emitted after its entry is stored.
+ * A `breaker-state` event reports a change of state of a workflow's circuit breaker, made by an
+ * attempt of the run and step it names, after the new state is stored (see `breaker`). An
+ * `execution-error` event reports an execution that stopped outside its journal (see `error`),
+ * so that a failure of a run executing in the background (a recovered one) is never silent.
  *
  * @example
  * ```ts
@@ -290,7 +308,9 @@ export interface RunEvent {
     | 'run-suspend'
     | 'run-resume'
     | 'run-end'
-    | 'run-error';
+    | 'run-error'
+    | 'breaker-state'
+    | 'execution-error';
   /** The run. */
   runId: string;
   /** The workflow. */
@@ -301,8 +321,30 @@ export interface RunEvent {
   parentRunId?: string;
   /** When, on the runner's clock. */
   at: number;
-  /** The journal entry behind the event (absent for a `run-resume` made by recovery). */
+  /**
+   * The journal entry behind the event (absent for a `run-resume` made by recovery, for
+   * `breaker-state` and for `execution-error`).
+   */
   entry?: JournalEntry;
+  /**
+   * For `execution-error`: why an execution of the run stopped outside its journal (the store
+   * failed, a record could not be written). The run keeps its stored status and journal, and the
+   * next `recover()` goes on with it; a `wait()` pending meanwhile rejects with the same error.
+   */
+  error?: AgentryErrorJson;
+  /** For `breaker-state`: the breaker and its change, as stored in the runner's store. */
+  breaker?: {
+    /** `<workflowId>:<handler>`, or `<workflowId>:agent:<stepId>` for an agent step. */
+    name: string;
+    /** The state before. */
+    from: CircuitState;
+    /** The state after. */
+    to: CircuitState;
+    /** Failures since the last success or since the breaker closed. */
+    consecutiveFailures: number;
+    /** When it last opened, on the runner's clock (epoch milliseconds). */
+    openedAt?: number;
+  };
 }
 
 /** Options of {@link createWorkflowRunner}. *

@@ -1,0 +1,96 @@
+import { AgentryError, findSerializationProblem, isErrorCode } from '@agentry/core';
+import { z } from 'zod';
+import type { RunRecord } from './runner-types.js';
+
+/** A serialised `AgentryError`, as journal entries and run records hold it. @internal */
+export const errorJsonSchema = z.object({
+  code: z.string().refine(isErrorCode, { error: 'an unknown error code' }),
+  message: z.string(),
+  recoverable: z.boolean(),
+  details: z.record(z.string(), z.unknown()),
+  suggestions: z.array(z.string()),
+});
+
+/** A person's decision. @internal */
+export const decisionSchema = z.enum(['retry', 'skip', 'abort']);
+
+/** What started a run. @internal */
+export const runOriginSchema = z.object({
+  type: z.enum(['manual', 'schedule', 'event', 'webhook']),
+  details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+});
+
+/** A child run's parent run and step. @internal */
+export const runParentSchema = z.object({
+  runId: z.string().min(1),
+  stepId: z.string().min(1),
+});
+
+/**
+ * A run record as read back from the store. Keys it does not name are dropped. A field added to
+ * {@link RunRecord} must be added here, or it is dropped on read.
+ *
+ * @internal
+ */
+export const runRecordSchema = z.object({
+  runId: z.string().min(1),
+  workflowId: z.string().min(1),
+  definitionHash: z.string(),
+  input: z.unknown(),
+  status: z.enum(['running', 'waiting-for-person', 'completed', 'failed', 'cancelled']),
+  origin: runOriginSchema.optional(),
+  idempotencyKey: z.string().optional(),
+  parent: runParentSchema.optional(),
+  output: z.unknown().optional(),
+  error: errorJsonSchema.optional(),
+  waiting: z
+    .array(
+      z.object({
+        stepId: z.string().min(1),
+        deadlineAt: z.number().optional(),
+        onDeadline: decisionSchema.optional(),
+        childRunId: z.string().optional(),
+        error: errorJsonSchema,
+      }),
+    )
+    .optional(),
+  startedAt: z.number(),
+  updatedAt: z.number(),
+});
+
+// Fails to compile when RunRecord gains a field the schema does not name (it would be dropped).
+type UnparsedKeys = Exclude<keyof RunRecord, keyof z.output<typeof runRecordSchema>>;
+const everyKeyParsed: [UnparsedKeys] extends [never] ? true : UnparsedKeys = true;
+void everyKeyParsed;
+
+/**
+ * Parses the data of a stored run record.
+ *
+ * @internal
+ * @throws AgentryError `validation_failed` naming the key and the first problem when the data is
+ *   not a run record (changed outside the runner, or by a newer version of it)
+ */
+export function parseRunRecord(key: string, data: unknown): RunRecord {
+  // Checked before the schema, which would copy a `__proto__` key into a prototype: data the
+  // store itself would refuse to write (see findSerializationProblem) is damaged, and the record
+  // is rebuilt from its journal rather than cleaned up by guesswork.
+  const problem = findSerializationProblem(data);
+  const parsed = problem ? undefined : runRecordSchema.safeParse(data);
+  if (parsed?.success) return parsed.data;
+  const issues = problem
+    ? [{ path: problem.path.map(String), message: `not JSON: ${problem.reason}` }]
+    : (parsed?.error.issues ?? []).map((entry) => ({
+        path: entry.path.map(String),
+        message: entry.message,
+      }));
+  const issue = issues[0];
+  const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+  throw new AgentryError({
+    code: 'validation_failed',
+    message: `The run record "${key}" is not a valid run record${where}: ${issue?.message ?? 'unknown problem'}. It was changed outside the runner.`,
+    details: { key, issues },
+    suggestions: [
+      'recover() rebuilds the record from the run’s journal; otherwise restore the entry from a backup.',
+    ],
+  });
+}
