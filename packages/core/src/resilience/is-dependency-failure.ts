@@ -1,16 +1,42 @@
 import { AgentryError } from '../errors/agentry-error.js';
 
+// The error codes Node and undici give a failure to reach or hear from another host: the
+// connection was refused, reset, timed out or the name did not resolve. They say the dependency
+// (or the way to it) is down, whoever threw them.
+const networkFaultCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'EHOSTDOWN',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+]);
+// How far down a cause chain a network fault is looked for: fetch wraps it once
+// (`TypeError: fetch failed`, cause `ECONNREFUSED`), an SDK or a handler once or twice more.
+const maxCauseDepth = 4;
+
 /**
  * Tells whether an error counts against a dependency's health, as {@link CircuitBreaker.execute}
  * judges it by default.
  *
  * It is true for recoverable {@link AgentryError}s (`rate_limited`, `provider_unavailable`,
  * `timeout`, `network`, …) except `limit_exceeded` and `conflict`, which come from local limits and
- * stores. Errors the caller caused (`invalid_request`, `context_length_exceeded`, `aborted`, …) and
- * errors that are not `AgentryError`s (most likely bugs) say nothing about the dependency: settle
- * their permits with `release()` so they never trip a breaker. This is the one rule for what trips
- * a breaker: {@link settleCircuitPermit} applies it for the model router, the workflow runner and
- * your own code, and {@link CircuitBreaker.execute} uses it by default.
+ * stores, and for errors that are not `AgentryError`s but say the network failed: a Node or undici
+ * network code (`ECONNREFUSED`, `ECONNRESET`, `ETIMEDOUT`, `ENOTFOUND`, `UND_ERR_SOCKET`, …) on the
+ * error or in its cause chain, as fetch's `TypeError: fetch failed` carries it, or a `TimeoutError`
+ * (what `AbortSignal.timeout` aborts with). Errors the caller caused (`invalid_request`,
+ * `context_length_exceeded`, `aborted`, …) and any other error (most likely a bug) say nothing
+ * about the dependency: settle their permits with `release()` so they never trip a breaker.
  *
  * @example
  * ```ts
@@ -25,10 +51,15 @@ import { AgentryError } from '../errors/agentry-error.js';
  * ```
  */
 export function isDependencyFailure(error: unknown): boolean {
-  return (
-    AgentryError.isInstance(error) &&
-    error.recoverable &&
-    error.code !== 'limit_exceeded' &&
-    error.code !== 'conflict'
-  );
+  if (AgentryError.isInstance(error))
+    return error.recoverable && error.code !== 'limit_exceeded' && error.code !== 'conflict';
+  return isNetworkFault(error, maxCauseDepth);
+}
+
+function isNetworkFault(error: unknown, depth: number): boolean {
+  if (typeof error !== 'object' || error === null || depth < 0) return false;
+  const { code, name, cause } = error as { code?: unknown; name?: unknown; cause?: unknown };
+  if (typeof code === 'string' && networkFaultCodes.has(code)) return true;
+  if (name === 'TimeoutError') return true;
+  return isNetworkFault(cause, depth - 1);
 }

@@ -18,6 +18,27 @@ describe('settleCircuitPermit', () => {
   );
 
   it.each([
+    [
+      "fetch's TypeError with a refused connection as its cause",
+      new TypeError('fetch failed', {
+        cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), {
+          code: 'ECONNREFUSED',
+        }),
+      }),
+    ],
+    ['a reset socket', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })],
+    [
+      'an undici socket error',
+      Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }),
+    ],
+    ["AbortSignal.timeout's TimeoutError", new DOMException('timed out', 'TimeoutError')],
+  ])('counts a network fault thrown as a plain error against the breaker: %s', (_name, thrown) => {
+    const breaker = createCircuitBreaker(config);
+    expect(settleCircuitPermit(breaker.tryAcquire(), thrown)).toBe(true);
+    expect(breaker.state).toBe('open');
+  });
+
+  it.each([
     ['invalid_request', error('invalid_request')],
     ['content_filtered', error('content_filtered')],
     ['validation_failed', error('validation_failed')],
@@ -27,6 +48,10 @@ describe('settleCircuitPermit', () => {
     ['limit_exceeded', error('limit_exceeded')],
     ['conflict', error('conflict')],
     ['a plain Error (a bug)', new TypeError('x is undefined')],
+    [
+      'an error with a code that is not a network fault',
+      Object.assign(new Error('no'), { code: 'ENOENT' }),
+    ],
   ])('gives the permit back for %s, without tripping the breaker', (_name, thrown) => {
     const breaker = createCircuitBreaker({ ...config, halfOpenMaxCalls: 1 });
     expect(settleCircuitPermit(breaker.tryAcquire(), thrown)).toBe(false);

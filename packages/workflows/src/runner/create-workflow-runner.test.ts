@@ -292,6 +292,46 @@ describe('createWorkflowRunner', () => {
   });
 
   describe('retries', () => {
+    it("waits at least the provider's retry-after before the next attempt, as a journaled due time", async () => {
+      vi.useFakeTimers({ now: 0 });
+      const attempts: number[] = [];
+      const limited = define('limited', [task('a', 'limited')], {
+        retryAttempts: 2,
+        backoffStrategy: 'fixed',
+        fallbackAction: 'abort',
+      });
+      const { runner } = makeRunner(
+        [limited],
+        {
+          limited: (_input, ctx) => {
+            attempts.push(Date.now());
+            if (ctx.attempt === 1)
+              throw new AgentryError({
+                code: 'rate_limited',
+                message: 'Slow down.',
+                details: { retryAfterMs: 60_000 },
+              });
+            return 'ok';
+          },
+        },
+        {
+          defaults: {
+            retryPolicy: { maxAttempts: 3, baseDelay: 100, maxDelay: 1000, jitter: false },
+          },
+        },
+      );
+      const result = runner.run('limited', {});
+      await vi.advanceTimersByTimeAsync(59_999);
+      expect(attempts).toEqual([0]);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(await result).toMatchObject({ status: 'completed', output: 'ok' });
+      expect(attempts).toEqual([0, 60_000]);
+      const retries = (await runner.journal('run-1')).filter(
+        (entry) => entry.type === 'step-retry',
+      );
+      expect(retries).toMatchObject([{ attempt: 2, dueAt: 60_000 }]);
+    });
+
     it('retries with the backoff of the workflow, journaling due times, on a fake clock', async () => {
       vi.useFakeTimers({ now: 0 });
       const attempts: number[] = [];

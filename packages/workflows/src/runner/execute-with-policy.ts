@@ -142,8 +142,13 @@ async function handleFailure(
       error: failure.toJSON(),
     });
     let delay = computeBackoffDelay(inRound, { ...policy, random: core.random });
-    const retryIn = failure.details.retryInMs;
-    if (typeof retryIn === 'number') delay = Math.max(delay, retryIn);
+    // The next attempt is never due before the dependency said it may be called again: an open
+    // breaker's `retryInMs`, or the provider's `retry-after` (`retryAfterMs`, which the model
+    // router leaves to its caller rather than sleeping through a turn). The wait is a journaled
+    // due time, so it survives a restart.
+    const { retryInMs, retryAfterMs } = failure.details;
+    if (typeof retryInMs === 'number') delay = Math.max(delay, retryInMs);
+    if (typeof retryAfterMs === 'number') delay = Math.max(delay, retryAfterMs);
     await append(core, ctx, {
       type: 'step-retry',
       stepId: step.id,
