@@ -114,6 +114,11 @@ const errorCodeTable = {
     httpStatus: 409,
     summary: 'A concurrent write won; reload and retry.',
   },
+  data_corrupted: {
+    recoverable: false,
+    httpStatus: 500,
+    summary: 'Stored data failed its integrity check.',
+  },
   internal: {
     recoverable: false,
     httpStatus: 500,
