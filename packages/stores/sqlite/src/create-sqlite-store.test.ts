@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgentryError, type StateStore } from '@agentry/core';
@@ -87,6 +87,57 @@ describe('createSqliteStore', () => {
       } finally {
         reader.close();
       }
+    });
+  });
+
+  describe('group commit', () => {
+    const walFrames = () => statSync(`${file}-wal`).size / (4096 + 24);
+
+    it('commits writes issued together in one transaction, one WAL commit for all', async () => {
+      const store = open();
+      await store.put('agent:first', entry(0));
+      const before = walFrames();
+      const written = await Promise.all(
+        Array.from({ length: 20 }, (_, index) => store.put(`agent:${index}`, entry(index))),
+      );
+      expect(written.map((item) => item.revision)).toEqual(Array.from({ length: 20 }, () => 1));
+      // One transaction writes each page it changed once: the leaf holding the 20 small rows.
+      expect(walFrames() - before).toBeLessThanOrEqual(3);
+      const reader = new Database(file, { readonly: true });
+      expect(reader.prepare('SELECT count(*) FROM agentry_entries').pluck().get()).toBe(21);
+      reader.close();
+    });
+
+    it('reports a conflict per write and commits the others of the same transaction', async () => {
+      const store = open();
+      await store.put('agent:a', entry('first'));
+      const results = await Promise.allSettled([
+        store.put('agent:a', entry('second'), { expectedRevision: 1 }),
+        store.put('agent:a', entry('third'), { expectedRevision: 1 }),
+        store.put('agent:b', entry('other')),
+        store.delete('agent:a', { expectedRevision: 2 }),
+      ]);
+      expect(results.map((result) => result.status)).toEqual([
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+        'fulfilled',
+      ]);
+      expect((results[1] as PromiseRejectedResult).reason).toMatchObject({
+        code: 'conflict',
+        details: { key: 'agent:a', expectedRevision: 1, actualRevision: 2 },
+      });
+      expect(await store.get('agent:a')).toBeUndefined();
+      expect(await store.get('agent:b')).toMatchObject({ data: 'other' });
+    });
+
+    it('commits writes still queued when the store is closed', async () => {
+      const store = open();
+      const pending = store.put('agent:a', entry(1));
+      await store.close();
+      expect(await pending).toMatchObject({ revision: 1 });
+      const reopened = open();
+      expect(await reopened.get('agent:a')).toMatchObject({ data: 1 });
     });
   });
 

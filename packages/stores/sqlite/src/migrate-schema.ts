@@ -39,9 +39,7 @@ const migrations: readonly ((database: Database.Database) => void)[] = [
   (database) => {
     // Format 2: a CRC-32 per entry, verified on every read (see entryChecksum). Existing rows get
     // theirs here, page by page, inside the migration's transaction.
-    database.exec(
-      `ALTER TABLE ${entriesTable} ADD COLUMN checksum INTEGER NOT NULL DEFAULT 0;`,
-    );
+    database.exec(`ALTER TABLE ${entriesTable} ADD COLUMN checksum INTEGER NOT NULL DEFAULT 0;`);
     const page = keep(
       database.prepare<[string], Omit<EntryRow, 'checksum'>>(
         `SELECT key, revision, kind, schema_version, data, created_at, updated_at
@@ -51,7 +49,7 @@ const migrations: readonly ((database: Database.Database) => void)[] = [
     const update = keep(
       database.prepare<[number, string]>(`UPDATE ${entriesTable} SET checksum = ? WHERE key = ?`),
     );
-    for (let after = ''; ; ) {
+    for (let after = ''; ;) {
       const rows = page.all(after);
       for (const row of rows) update.run(entryChecksum(row), row.key);
       const last = rows[rows.length - 1];
