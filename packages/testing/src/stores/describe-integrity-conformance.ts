@@ -47,8 +47,7 @@ export type CorruptEntry = (
  * ```
  */
 export type StoreIntegrity =
-  | { corrupt: CorruptEntry; guarantee?: never }
-  | { guarantee: string; corrupt?: never };
+  { corrupt: CorruptEntry; guarantee?: never } | { guarantee: string; corrupt?: never };
 
 const marker = 'AMOUNT-1000-EUR';
 
@@ -134,7 +133,7 @@ export function describeIntegrityConformance(
       expect(length, 'the stored bytes of the entry').toBeGreaterThan(0);
       for (let position = 0; position < Math.min(length, 256); position += 1) {
         const flip = (bytes: Uint8Array) => {
-          bytes[position] = (bytes[position] ?? 0) ^ (1 << position % 8);
+          bytes[position] = (bytes[position] ?? 0) ^ (1 << (position % 8));
           return bytes;
         };
         await corrupt(store, 'payment:a', flip);
@@ -151,7 +150,10 @@ export function describeIntegrityConformance(
       await store.put('payment:b', entry(payment));
       await corrupt(store, 'payment:a', flipDigit);
       await corrupt(store, 'payment:b', flipDigit);
-      const rebuilt = await store.put('payment:a', entry({ amount: 'AMOUNT-1000-EUR', note: 're' }));
+      const rebuilt = await store.put(
+        'payment:a',
+        entry({ amount: 'AMOUNT-1000-EUR', note: 're' }),
+      );
       expect(await store.get('payment:a')).toStrictEqual(rebuilt);
       expect(await store.delete('payment:b')).toBe(true);
       expect(await store.get('payment:b')).toBeUndefined();
