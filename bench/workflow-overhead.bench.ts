@@ -236,7 +236,12 @@ rows.push(
   ],
 );
 if (fanOut)
-  rows.push(['parallel step, 1,000 branches (ms)', fan.ms.toFixed(0), 'completes', fan.completed]);
+  rows.push([
+    'parallel step, 1,000 branches (ms)',
+    fanOut.ms.toFixed(0),
+    'completes',
+    fanOut.completed,
+  ]);
 for (const [name, value, target, ok] of rows)
   console.log(`${ok ? 'ok  ' : 'MISS'} ${name.padEnd(40)} ${value.padStart(10)}  ${target}`);
 if (rows.some(([, , , ok]) => !ok)) process.exitCode = 1;
