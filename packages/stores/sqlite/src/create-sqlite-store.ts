@@ -64,9 +64,10 @@ type CurrentRow = Pick<EntryRow, 'revision' | 'created_at' | 'updated_at'>;
  * @throws AgentryError `validation_failed` for invalid options or a file of another application;
  *   `not_found` when the file's directory (or, read-only, the file) does not exist;
  *   `permission_denied` when the file cannot be opened or written; `internal` when the file is not
- *   a SQLite database; `schema_version_unsupported` for a file of a newer version. The methods
- *   reject as `StateStore` describes, plus `timeout` when the file stays locked and
- *   `data_corrupted` (with `details.key`) when `get` or `list` meets a damaged entry.
+ *   a SQLite database; `data_corrupted` when SQLite finds it damaged; `schema_version_unsupported`
+ *   for a file of a newer version. The methods reject as `StateStore` describes, plus `timeout`
+ *   when the file stays locked and `data_corrupted` when `get` or `list` meets a damaged entry
+ *   (`details.key` names it) or SQLite a damaged page.
  * @example
  * ```ts
  * import { storeKey } from '@agentry/core';
