@@ -28,16 +28,7 @@ export type CorruptEntry = (
 
 /**
  * How a store keeps a damaged entry from being read back as valid state; the conformance suite
- * requires one of the two.
- *
- * - `{ corrupt }`: the store detects damage itself (a checksum verified on every read). The suite
- *   damages entries through `corrupt` and requires every read of them to reject with
- *   `data_corrupted` naming the key, while other entries stay readable and a write or a delete
- *   still replaces the damaged entry.
- * - `{ guarantee }`: the backend itself guarantees that what is read is what was written (a
- *   database that checksums its pages and refuses a damaged one, or memory that never leaves the
- *   process). The sentence says which guarantee, and is shown as the name of the suite's skipped
- *   corruption test.
+ * requires exactly one of the two fields.
  *
  * @example
  * ```ts
@@ -46,8 +37,22 @@ export type CorruptEntry = (
  * };
  * ```
  */
-export type StoreIntegrity =
-  { corrupt: CorruptEntry; guarantee?: never } | { guarantee: string; corrupt?: never };
+export interface StoreIntegrity {
+  /**
+   * For a store that detects damage itself (a checksum verified on every read): changes an
+   * entry's stored bytes underneath the store. The suite damages entries through it and requires
+   * every `get` of them to reject with `data_corrupted` naming the key, `list` to fail that way or
+   * leave the entry out, other entries to stay readable, and a `put` or `delete` to still replace
+   * or remove the damaged entry.
+   */
+  corrupt?: CorruptEntry;
+  /**
+   * For a backend that itself guarantees that what is read is what was written (a database that
+   * checksums its pages and refuses a damaged one, memory that never leaves the process): one
+   * sentence naming the guarantee, shown as the name of the suite's skipped corruption test.
+   */
+  guarantee?: string;
+}
 
 const marker = 'AMOUNT-1000-EUR';
 
@@ -82,7 +87,7 @@ export function describeIntegrityConformance(
 ): void {
   describe('integrity', () => {
     if (integrity.corrupt === undefined) {
-      it.skip(`leaves damaged entries to its backend: ${integrity.guarantee}`, () => undefined);
+      it.skip(`leaves damaged entries to its backend: ${String(integrity.guarantee)}`, () => {});
       return;
     }
     const corrupt = integrity.corrupt;

@@ -44,7 +44,7 @@ export interface StateStoreConformanceOptions {
  * @param name - names the block, such as `createSqliteStore`
  * @param factory - creates an empty store for one test
  * @param options - how the store detects damaged entries (required), and cleanup after each test
- * @throws Error when `options.integrity` gives neither a `corrupt` hook nor a `guarantee`; from the
+ * @throws Error when `options.integrity` gives not exactly one of a `corrupt` hook and a `guarantee`; from the
  *   registered tests' `beforeEach` when the factory's store is not empty
  * @example
  * ```ts
@@ -70,13 +70,15 @@ export function describeStateStoreConformance(
   factory: () => Promise<StateStore> | StateStore,
   options: StateStoreConformanceOptions,
 ): void {
-  const integrity = options.integrity as Partial<StoreIntegrity> | undefined;
-  if (
-    typeof integrity?.corrupt !== 'function' &&
-    (typeof integrity?.guarantee !== 'string' || integrity.guarantee.trim() === '')
-  )
+  // Checked at run time too: JavaScript callers and older call sites pass no options.
+  const given = options as Partial<StateStoreConformanceOptions> | undefined;
+  const integrity: StoreIntegrity | undefined = given?.integrity;
+  const hasHook = typeof integrity?.corrupt === 'function';
+  const hasGuarantee =
+    typeof integrity?.guarantee === 'string' && integrity.guarantee.trim() !== '';
+  if (hasHook === hasGuarantee)
     throw new Error(
-      `describeStateStoreConformance(${JSON.stringify(name)}) needs options.integrity: { corrupt(store, key, change) } to let the suite damage an entry underneath the store, or { guarantee: '...' } naming the backend's own integrity guarantee.`,
+      `describeStateStoreConformance(${JSON.stringify(name)}) needs options.integrity with exactly one of { corrupt(store, key, change) }, to let the suite damage an entry underneath the store, or { guarantee: '...' }, naming the backend's own integrity guarantee.`,
     );
   describe(`${name} (StateStore conformance)`, () => {
     let current: StateStore | undefined;
