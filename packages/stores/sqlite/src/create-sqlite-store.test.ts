@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgentryError, type StateStore } from '@agentry/core';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSqliteStore } from './create-sqlite-store.js';
 import { schemaVersion, storeApplicationId } from './migrate-schema.js';
 
@@ -129,6 +129,16 @@ describe('createSqliteStore', () => {
       });
       expect(await store.get('agent:a')).toBeUndefined();
       expect(await store.get('agent:b')).toMatchObject({ data: 'other' });
+    });
+
+    it('commits under fake timers installed after the store was loaded', async () => {
+      const store = open();
+      vi.useFakeTimers();
+      try {
+        expect(await store.put('agent:a', entry(1))).toMatchObject({ revision: 1 });
+      } finally {
+        vi.useRealTimers();
+      }
     });
 
     it('commits writes still queued when the store is closed', async () => {

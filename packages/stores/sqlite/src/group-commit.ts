@@ -1,6 +1,12 @@
 import type Database from 'better-sqlite3';
 import { keep } from './native-handles.js';
 
+/**
+ * The event loop's `setImmediate`, taken when this module loads: fake timers installed later (as
+ * in a user's tests) would otherwise hold every write back until the test advances them.
+ */
+const nextTurn = globalThis.setImmediate;
+
 /** A write waiting for its transaction. */
 interface QueuedWrite {
   /** Runs the write's statements inside the transaction; returns its result or throws. */
@@ -102,7 +108,7 @@ export function createGroupCommit(database: Database.Database): GroupCommit {
         queue.push({ apply, resolve: resolve as (value: unknown) => void, reject, toError });
         if (!scheduled) {
           scheduled = true;
-          setImmediate(run);
+          nextTurn(run);
         }
       });
     },
