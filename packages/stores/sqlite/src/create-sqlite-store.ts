@@ -123,6 +123,13 @@ export function createSqliteStore(options: SqliteStoreOptions): StateStore {
          checksum = excluded.checksum`,
       ),
     ),
+    insert: keep(
+      database.prepare<[EntryRow]>(
+        `INSERT INTO ${entriesTable} (${columns})
+       VALUES (@key, @revision, @kind, @schema_version, @data, @created_at, @updated_at, @checksum)
+       ON CONFLICT (key) DO NOTHING`,
+      ),
+    ),
     remove: keep(database.prepare<[string]>(`DELETE FROM ${entriesTable} WHERE key = ?`)),
   };
   const listStatements = new Map<string, Database.Statement<unknown[], EntryRow>>();
@@ -138,9 +145,25 @@ export function createSqliteStore(options: SqliteStoreOptions): StateStore {
     data: string,
     expectedRevision: number | null | undefined,
   ): EntryRow {
+    const time = new Date(clock.now()).toISOString();
+    if (expectedRevision === null) {
+      // Create-only, as every workflow journal write is: one statement, no lookup before it.
+      const row: EntryRow = {
+        key,
+        revision: 1,
+        kind,
+        schema_version: schemaVersion,
+        data,
+        created_at: time,
+        updated_at: time,
+        checksum: 0,
+      };
+      row.checksum = entryChecksum(row);
+      if (statements.insert.run(row).changes === 1) return row;
+      assertExpectedRevision(key, null, statements.current.get(key)?.revision);
+    }
     const current = statements.current.get(key);
     assertExpectedRevision(key, expectedRevision, current?.revision);
-    const time = new Date(clock.now()).toISOString();
     const row: EntryRow = {
       key,
       revision: (current?.revision ?? 0) + 1,
