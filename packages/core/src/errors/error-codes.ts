@@ -119,6 +119,11 @@ const errorCodeTable = {
     httpStatus: 409,
     summary: 'Another process took over the work this lease guarded.',
   },
+  data_corrupted: {
+    recoverable: false,
+    httpStatus: 500,
+    summary: 'Stored data failed its integrity check.',
+  },
   internal: {
     recoverable: false,
     httpStatus: 500,

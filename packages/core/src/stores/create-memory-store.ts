@@ -41,6 +41,12 @@ interface MemoryEntry {
  * `updatedAt` never goes backwards for a key, even when the clock does. After `close()` the entries
  * are dropped and every call rejects with `invalid_transition`.
  *
+ * It carries no checksum, and never rejects with `data_corrupted`: its entries are immutable
+ * strings in this process's memory, reachable only through the store, so no bytes exist outside
+ * the process for a disk or another program to damage; damage to the process's own memory is
+ * beyond what any check kept in the same memory could catch. That is what it states to the
+ * conformance suite (`integrity: { guarantee }`) instead of a corruption hook.
+ *
  * @throws AgentryError from its methods, as {@link StateStore} describes
  * @example
  * ```ts

@@ -92,6 +92,10 @@ export interface StoreListPage {
  * - Data goes in and comes out as JSON: the store never hands out its own objects, and changing a
  *   returned value (or the value passed to `put`) never changes what is stored.
  * - `list` matches keys by plain string prefix and sorts them by Unicode code point.
+ * - An entry damaged underneath the store (a failing disk, an outside program) is never read back
+ *   as valid state: the store checks it (a checksum verified on every read) and rejects with
+ *   `data_corrupted` naming the key, or its backend guarantees it cannot happen. A `put` or
+ *   `delete` still replaces or removes a damaged entry.
  *
  * @example
  * ```ts
@@ -107,7 +111,8 @@ export interface StateStore {
    * Returns the entry stored under `key`, or `undefined` when there is none. Its `data` is
    * `unknown`: check it with your schema (and migrate it by `schemaVersion`) before use.
    *
-   * @throws AgentryError `validation_failed` when the key is not valid
+   * @throws AgentryError `validation_failed` when the key is not valid; `data_corrupted` when the
+   *   stored entry fails the store's integrity check, with `details.key`
    */
   get(key: string): Promise<StoredEnvelope | undefined>;
 
@@ -140,7 +145,9 @@ export interface StateStore {
    * `agent:1`, `agent:10` and `agent:1:step`; end the prefix with `:` to list one id's children),
    * sorted by key, one page at a time. An empty prefix lists every entry.
    *
-   * @throws AgentryError `validation_failed` when the prefix, `limit` or `after` is not valid
+   * @throws AgentryError `validation_failed` when the prefix, `limit` or `after` is not valid;
+   *   `data_corrupted` when an entry of the page fails the store's integrity check, with
+   *   `details.key` naming it
    */
   list(prefix: string, options?: StoreListOptions): Promise<StoreListPage>;
 

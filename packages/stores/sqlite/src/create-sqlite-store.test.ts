@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgentryError, type StateStore } from '@agentry/core';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSqliteStore } from './create-sqlite-store.js';
 import { schemaVersion, storeApplicationId } from './migrate-schema.js';
 
@@ -87,6 +87,67 @@ describe('createSqliteStore', () => {
       } finally {
         reader.close();
       }
+    });
+  });
+
+  describe('group commit', () => {
+    const walFrames = () => statSync(`${file}-wal`).size / (4096 + 24);
+
+    it('commits writes issued together in one transaction, one WAL commit for all', async () => {
+      const store = open();
+      await store.put('agent:first', entry(0));
+      const before = walFrames();
+      const written = await Promise.all(
+        Array.from({ length: 20 }, (_, index) => store.put(`agent:${index}`, entry(index))),
+      );
+      expect(written.map((item) => item.revision)).toEqual(Array.from({ length: 20 }, () => 1));
+      // One transaction writes each page it changed once: the leaf holding the 20 small rows.
+      expect(walFrames() - before).toBeLessThanOrEqual(3);
+      const reader = new Database(file, { readonly: true });
+      expect(reader.prepare('SELECT count(*) FROM agentry_entries').pluck().get()).toBe(21);
+      reader.close();
+    });
+
+    it('reports a conflict per write and commits the others of the same transaction', async () => {
+      const store = open();
+      await store.put('agent:a', entry('first'));
+      const results = await Promise.allSettled([
+        store.put('agent:a', entry('second'), { expectedRevision: 1 }),
+        store.put('agent:a', entry('third'), { expectedRevision: 1 }),
+        store.put('agent:b', entry('other')),
+        store.delete('agent:a', { expectedRevision: 2 }),
+      ]);
+      expect(results.map((result) => result.status)).toEqual([
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+        'fulfilled',
+      ]);
+      expect((results[1] as PromiseRejectedResult).reason).toMatchObject({
+        code: 'conflict',
+        details: { key: 'agent:a', expectedRevision: 1, actualRevision: 2 },
+      });
+      expect(await store.get('agent:a')).toBeUndefined();
+      expect(await store.get('agent:b')).toMatchObject({ data: 'other' });
+    });
+
+    it('commits under fake timers installed after the store was loaded', async () => {
+      const store = open();
+      vi.useFakeTimers();
+      try {
+        expect(await store.put('agent:a', entry(1))).toMatchObject({ revision: 1 });
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+
+    it('commits writes still queued when the store is closed', async () => {
+      const store = open();
+      const pending = store.put('agent:a', entry(1));
+      await store.close();
+      expect(await pending).toMatchObject({ revision: 1 });
+      const reopened = open();
+      expect(await reopened.get('agent:a')).toMatchObject({ data: 1 });
     });
   });
 
@@ -220,15 +281,89 @@ describe('createSqliteStore', () => {
       expect(error.details).toMatchObject({ fileVersion: schemaVersion + 1 });
     });
 
-    it('reports data changed outside the store as internal', async () => {
+    it('reports data that is not JSON, changed outside the store, as data_corrupted', async () => {
       const store = open();
       await store.put('agent:a', entry(1));
       const writer = new Database(file);
       writer.prepare("UPDATE agentry_entries SET data = '{broken' WHERE key = 'agent:a'").run();
       writer.close();
       const error = await rejection(store.get('agent:a'));
-      expect(error.code).toBe('internal');
-      expect(error.details).toMatchObject({ key: 'agent:a' });
+      expect(error.code).toBe('data_corrupted');
+      expect(error.details).toMatchObject({ key: 'agent:a', path: file });
+    });
+  });
+
+  describe('integrity', () => {
+    function change(sql: string, ...parameters: unknown[]): void {
+      const writer = new Database(file);
+      writer.prepare(sql).run(...parameters);
+      writer.close();
+    }
+
+    it('reads AMOUNT-9000-EUR, changed outside the store from AMOUNT-1000-EUR, as data_corrupted', async () => {
+      const store = open();
+      await store.put('payment:a', entry({ amount: 'AMOUNT-1000-EUR' }));
+      change("UPDATE agentry_entries SET data = replace(data, '1000', '9000')");
+      const error = await rejection(store.get('payment:a'));
+      expect(error.code).toBe('data_corrupted');
+      expect(error.recoverable).toBe(false);
+      expect(error.details).toMatchObject({ path: file, key: 'payment:a' });
+      expect(error.message).toContain('payment:a');
+      const listed = await rejection(store.list('payment:'));
+      expect(listed.code).toBe('data_corrupted');
+      expect(listed.details).toMatchObject({ key: 'payment:a' });
+    });
+
+    it.each([
+      ['revision', 'revision = revision + 1'],
+      ['kind', "kind = 'agenT'"],
+      ['schema version', "schema_version = '2'"],
+      ['creation time', "created_at = '2000-01-01T00:00:00.000Z'"],
+      ['update time', "updated_at = '2999-01-01T00:00:00.000Z'"],
+    ])('detects a changed %s', async (_, assignment) => {
+      const store = open();
+      await store.put('agent:a', entry({ turns: 1 }));
+      change(`UPDATE agentry_entries SET ${assignment}`);
+      expect((await rejection(store.get('agent:a'))).code).toBe('data_corrupted');
+    });
+
+    it('detects an entry moved to another key', async () => {
+      const store = open();
+      await store.put('agent:a', entry({ owner: 'a' }));
+      change("UPDATE agentry_entries SET key = 'agent:b'");
+      expect((await rejection(store.get('agent:b'))).details).toMatchObject({
+        key: 'agent:b',
+      });
+    });
+
+    it('adds checksums to the entries of a file in format 1 when it opens it', async () => {
+      const legacy = new Database(file);
+      legacy.exec(`
+        CREATE TABLE agentry_entries (
+          key TEXT NOT NULL PRIMARY KEY, revision INTEGER NOT NULL CHECK (revision >= 1),
+          kind TEXT NOT NULL, schema_version TEXT NOT NULL, data TEXT NOT NULL,
+          created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+        ) STRICT, WITHOUT ROWID;
+        PRAGMA application_id = ${storeApplicationId};
+        PRAGMA user_version = 1;`);
+      const insert = legacy.prepare(
+        "INSERT INTO agentry_entries VALUES (?, 3, 'agent', '1', ?, '2026-01-01T00:00:00.000Z', '2026-01-02T00:00:00.000Z')",
+      );
+      legacy.transaction(() => {
+        for (let index = 0; index < 1200; index += 1)
+          insert.run(`agent:${String(index).padStart(4, '0')}`, JSON.stringify({ index }));
+      })();
+      legacy.close();
+      const store = open();
+      expect(await store.get('agent:0777')).toMatchObject({
+        revision: 3,
+        data: { index: 777 },
+        createdAt: '2026-01-01T00:00:00.000Z',
+        updatedAt: '2026-01-02T00:00:00.000Z',
+      });
+      expect((await store.list('agent:', { limit: 1000 })).entries).toHaveLength(1000);
+      change("UPDATE agentry_entries SET data = '{\"index\":9}' WHERE key = 'agent:1199'");
+      expect((await rejection(store.get('agent:1199'))).code).toBe('data_corrupted');
     });
 
     it('lists the rest of a page around an entry changed outside the store, reporting it by key', async () => {

@@ -16,24 +16,18 @@ import {
   type StorePutValue,
 } from '@agentry/core';
 import Database from 'better-sqlite3';
+import { entryChecksum, toEnvelope, toWrittenEnvelope, type EntryRow } from './entry-row.js';
+import { createGroupCommit } from './group-commit.js';
 import { entriesTable, migrateSchema } from './migrate-schema.js';
 import { keep, runPragma } from './native-handles.js';
 import { prefixUpperBound } from './prefix-upper-bound.js';
 import { resolveSqliteStoreOptions, type SqliteStoreOptions } from './sqlite-store-options.js';
 import { toStoreError } from './to-store-error.js';
 
-/** A row of the entries table. */
-interface EntryRow {
-  key: string;
-  revision: number;
-  kind: string;
-  schema_version: string;
-  data: string;
-  created_at: string;
-  updated_at: string;
-}
+const columns = 'key, revision, kind, schema_version, data, created_at, updated_at, checksum';
 
-const columns = 'key, revision, kind, schema_version, data, created_at, updated_at';
+/** What a write reads of the entry it replaces. */
+type CurrentRow = Pick<EntryRow, 'revision' | 'created_at' | 'updated_at'>;
 
 /**
  * Creates a `StateStore` kept in a SQLite database file: Agentry's embedded durable store.
@@ -41,12 +35,20 @@ const columns = 'key, revision, kind, schema_version, data, created_at, updated_
  *
  * What it guarantees:
  *
- * - **Atomic writes.** Each `put` and `delete` is one `BEGIN IMMEDIATE` transaction that reads the
- *   current revision, checks `expectedRevision` and writes; a rejected write changes nothing, and
- *   of concurrent writers with the same `expectedRevision`, in any process, exactly one wins.
+ * - **Atomic writes.** Each `put` and `delete` reads the current revision, checks
+ *   `expectedRevision` and writes, under the write lock of a `BEGIN IMMEDIATE` transaction; a
+ *   rejected write changes nothing, and of concurrent writers with the same `expectedRevision`, in
+ *   any process, exactly one wins.
+ * - **Group commit.** The writes issued in one turn of the event loop (concurrent runs taking
+ *   their next step) share one transaction and so one fsync; each promise resolves only once that
+ *   transaction has committed. A conflict fails its own write only; a failed transaction fails
+ *   every write in it, and none of them is written.
  * - **Durability.** Files use WAL journaling with `synchronous = FULL` by default, so a write that
  *   resolved survives a process crash, an operating system crash and a power loss (see
  *   {@link SqliteStoreOptions.synchronous} for the faster `'normal'`).
+ * - **Integrity.** Every entry carries a CRC-32 of all its columns, checked on every read: an
+ *   entry changed outside the store or damaged on disk rejects with `data_corrupted` (naming the
+ *   key) instead of being read back as valid state; a `put` or `delete` still replaces it.
  * - **Waiting, not failing.** A connection that finds the file locked by another writer waits up
  *   to `busyTimeoutMs` (5 s by default) before rejecting with `timeout`.
  * - **An evolving format.** The file records its format version in `PRAGMA user_version`;
@@ -62,8 +64,10 @@ const columns = 'key, revision, kind, schema_version, data, created_at, updated_
  * @throws AgentryError `validation_failed` for invalid options or a file of another application;
  *   `not_found` when the file's directory (or, read-only, the file) does not exist;
  *   `permission_denied` when the file cannot be opened or written; `internal` when the file is not
- *   a SQLite database or is damaged; `schema_version_unsupported` for a file of a newer version.
- *   The methods reject as `StateStore` describes, plus `timeout` when the file stays locked.
+ *   a SQLite database; `data_corrupted` when SQLite finds it damaged; `schema_version_unsupported`
+ *   for a file of a newer version. The methods reject as `StateStore` describes, plus `timeout`
+ *   when the file stays locked and `data_corrupted` when `get` or `list` meets a damaged entry
+ *   (`details.key` names it) or SQLite a damaged page.
  * @example
  * ```ts
  * import { storeKey } from '@agentry/core';
@@ -104,49 +108,90 @@ export function createSqliteStore(options: SqliteStoreOptions): StateStore {
     get: keep(
       database.prepare<[string], EntryRow>(`SELECT ${columns} FROM ${entriesTable} WHERE key = ?`),
     ),
+    current: keep(
+      database.prepare<[string], CurrentRow>(
+        `SELECT revision, created_at, updated_at FROM ${entriesTable} WHERE key = ?`,
+      ),
+    ),
     upsert: keep(
       database.prepare<[EntryRow]>(
         `INSERT INTO ${entriesTable} (${columns})
-       VALUES (@key, @revision, @kind, @schema_version, @data, @created_at, @updated_at)
+       VALUES (@key, @revision, @kind, @schema_version, @data, @created_at, @updated_at, @checksum)
        ON CONFLICT (key) DO UPDATE SET revision = excluded.revision, kind = excluded.kind,
          schema_version = excluded.schema_version, data = excluded.data,
-         created_at = excluded.created_at, updated_at = excluded.updated_at`,
+         created_at = excluded.created_at, updated_at = excluded.updated_at,
+         checksum = excluded.checksum`,
+      ),
+    ),
+    insert: keep(
+      database.prepare<[EntryRow]>(
+        `INSERT INTO ${entriesTable} (${columns})
+       VALUES (@key, @revision, @kind, @schema_version, @data, @created_at, @updated_at, @checksum)
+       ON CONFLICT (key) DO NOTHING`,
       ),
     ),
     remove: keep(database.prepare<[string]>(`DELETE FROM ${entriesTable} WHERE key = ?`)),
   };
   const listStatements = new Map<string, Database.Statement<unknown[], EntryRow>>();
+  const writes = createGroupCommit(database);
 
-  // Each write reads and writes under the write lock: IMMEDIATE takes it at BEGIN, so a second
-  // process waits (busy_timeout) instead of failing when it upgrades a read transaction.
-  const putEntry = database.transaction(
-    (key: string, value: StorePutValue, expectedRevision: number | null | undefined) => {
-      const current = statements.get.get(key);
-      assertExpectedRevision(key, expectedRevision, current?.revision);
-      const time = new Date(clock.now()).toISOString();
+  // Runs inside a group-commit transaction, which holds the write lock (BEGIN IMMEDIATE), so a
+  // second process waits (busy_timeout) instead of failing when it upgrades a read transaction.
+  // The replaced entry's checksum is not checked: a write is how a damaged entry is repaired.
+  function putRow(
+    key: string,
+    kind: string,
+    schemaVersion: string,
+    data: string,
+    expectedRevision: number | null | undefined,
+  ): EntryRow {
+    const time = new Date(clock.now()).toISOString();
+    if (expectedRevision === null) {
+      // Create-only, as every workflow journal write is: one statement, no lookup before it.
       const row: EntryRow = {
         key,
-        revision: (current?.revision ?? 0) + 1,
-        kind: value.kind,
-        schema_version: value.schemaVersion,
-        data: JSON.stringify(value.data),
-        created_at: current?.created_at ?? time,
-        // Another process's clock, or this one set back, must not move updatedAt backwards.
-        updated_at: current !== undefined && current.updated_at > time ? current.updated_at : time,
+        revision: 1,
+        kind,
+        schema_version: schemaVersion,
+        data,
+        created_at: time,
+        updated_at: time,
+        checksum: 0,
       };
-      statements.upsert.run(row);
-      return row;
-    },
-  );
-  const deleteEntry = database.transaction((key: string, expectedRevision: number | undefined) => {
-    const current = statements.get.get(key);
+      row.checksum = entryChecksum(row);
+      if (statements.insert.run(row).changes === 1) return row;
+      assertExpectedRevision(key, null, statements.current.get(key)?.revision);
+    }
+    const current = statements.current.get(key);
+    assertExpectedRevision(key, expectedRevision, current?.revision);
+    const row: EntryRow = {
+      key,
+      revision: (current?.revision ?? 0) + 1,
+      kind,
+      schema_version: schemaVersion,
+      data,
+      created_at: current?.created_at ?? time,
+      // Another process's clock, or this one set back, must not move updatedAt backwards.
+      updated_at: current !== undefined && current.updated_at > time ? current.updated_at : time,
+      checksum: 0,
+    };
+    row.checksum = entryChecksum(row);
+    statements.upsert.run(row);
+    return row;
+  }
+
+  function deleteRow(key: string, expectedRevision: number | undefined): boolean {
+    const current = statements.current.get(key);
     assertExpectedRevision(key, expectedRevision, current?.revision, 'delete');
     return current === undefined ? false : statements.remove.run(key).changes > 0;
-  });
+  }
 
   let closed = false;
 
-  function run<TResult>(operation: string, body: () => TResult): Promise<TResult> {
+  function run<TResult>(
+    operation: string,
+    body: () => TResult | Promise<TResult>,
+  ): Promise<TResult> {
     return new Promise((resolvePromise) => {
       if (closed)
         throw new AgentryError({
@@ -190,17 +235,29 @@ export function createSqliteStore(options: SqliteStoreOptions): StateStore {
     },
 
     put<TData>(key: string, value: StorePutValue<TData>, putOptions: StorePutOptions = {}) {
-      return run(`put ${JSON.stringify(key)}`, () => {
+      const operation = `put ${JSON.stringify(key)}`;
+      return run(operation, () => {
         assertStorePut(key, value, putOptions);
-        const row = putEntry.immediate(key, value, putOptions.expectedRevision);
-        return toEnvelope(row, path) as StoredEnvelope<TData>;
+        // Serialised now: the caller may change the value before the transaction runs.
+        const data = JSON.stringify(value.data);
+        const { kind, schemaVersion } = value;
+        const { expectedRevision } = putOptions;
+        return writes.enqueue(
+          () => toWrittenEnvelope(putRow(key, kind, schemaVersion, data, expectedRevision)),
+          (error) => toStoreError(error, { path, operation }),
+        ) as Promise<StoredEnvelope<TData>>;
       });
     },
 
     delete(key, deleteOptions = {}) {
-      return run(`delete ${JSON.stringify(key)}`, () => {
+      const operation = `delete ${JSON.stringify(key)}`;
+      return run(operation, () => {
         assertStoreDelete(key, deleteOptions);
-        return deleteEntry.immediate(key, deleteOptions.expectedRevision);
+        const { expectedRevision } = deleteOptions;
+        return writes.enqueue(
+          () => deleteRow(key, expectedRevision),
+          (error) => toStoreError(error, { path, operation }),
+        );
       });
     },
 
@@ -238,6 +295,8 @@ export function createSqliteStore(options: SqliteStoreOptions): StateStore {
       if (!closed) {
         closed = true;
         try {
+          // Writes already accepted are committed (or rejected) before the file is closed.
+          writes.flush();
           database.close();
         } catch (error) {
           return Promise.reject(toStoreError(error, { path, operation: 'close' }));
@@ -271,28 +330,4 @@ function openDatabase(path: string, readonly: boolean, busyTimeoutMs: number): D
   } catch (error) {
     throw toStoreError(error, { path, operation: 'open' });
   }
-}
-
-function toEnvelope(row: EntryRow, path: string): StoredEnvelope {
-  let data: unknown;
-  try {
-    data = JSON.parse(row.data);
-  } catch (error) {
-    throw new AgentryError({
-      code: 'internal',
-      message: `The entry ${JSON.stringify(row.key)} in the SQLite store ${JSON.stringify(path)} holds data that is not JSON; the file was changed outside the store.`,
-      details: { path, key: row.key },
-      suggestions: ['Delete the entry or restore the file from a backup.'],
-      cause: error,
-    });
-  }
-  return {
-    key: row.key,
-    revision: row.revision,
-    kind: row.kind,
-    schemaVersion: row.schema_version,
-    data,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
 }

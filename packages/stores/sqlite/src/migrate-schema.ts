@@ -1,6 +1,7 @@
 import { AgentryError } from '@agentry/core';
 import type Database from 'better-sqlite3';
-import { runPragma } from './native-handles.js';
+import { entryChecksum, type EntryRow } from './entry-row.js';
+import { keep, runPragma } from './native-handles.js';
 
 /**
  * The `PRAGMA application_id` of an Agentry store file ("AGTY" in ASCII), so that a file of another
@@ -34,6 +35,27 @@ const migrations: readonly ((database: Database.Database) => void)[] = [
         updated_at TEXT NOT NULL
       ) STRICT, WITHOUT ROWID;
     `);
+  },
+  (database) => {
+    // Format 2: a CRC-32 per entry, verified on every read (see entryChecksum). Existing rows get
+    // theirs here, page by page, inside the migration's transaction.
+    database.exec(`ALTER TABLE ${entriesTable} ADD COLUMN checksum INTEGER NOT NULL DEFAULT 0;`);
+    const page = keep(
+      database.prepare<[string], Omit<EntryRow, 'checksum'>>(
+        `SELECT key, revision, kind, schema_version, data, created_at, updated_at
+         FROM ${entriesTable} WHERE key > ? ORDER BY key LIMIT 500`,
+      ),
+    );
+    const update = keep(
+      database.prepare<[number, string]>(`UPDATE ${entriesTable} SET checksum = ? WHERE key = ?`),
+    );
+    for (let after = ''; ;) {
+      const rows = page.all(after);
+      for (const row of rows) update.run(entryChecksum(row), row.key);
+      const last = rows[rows.length - 1];
+      if (last === undefined) break;
+      after = last.key;
+    }
   },
 ];
 

@@ -93,15 +93,27 @@ describe('createSqliteStore across processes', { timeout: 60_000 }, () => {
     store = createSqliteStore({ path: file, busyTimeoutMs: 0 });
     const { child, locked, exited } = startChild('hold-lock-until-stdin', file);
     await locked;
-    const outcome = await store.put('agent:a', entry('parent')).then(
-      () => undefined,
-      (reason: unknown) => reason,
+    // Three writes of one transaction: all fail together, none is written.
+    const outcomes = await Promise.all(
+      [
+        store.put('agent:a', entry('parent')),
+        store.put('agent:b', entry('b')),
+        store.delete('agent:c'),
+      ].map((write) =>
+        (write as Promise<unknown>).then(
+          () => undefined,
+          (reason: unknown) => reason,
+        ),
+      ),
     );
     child.stdin.end();
     await exited;
-    expect(AgentryError.isInstance(outcome) && outcome.code).toBe('timeout');
-    expect(AgentryError.isInstance(outcome) && outcome.recoverable).toBe(true);
+    for (const outcome of outcomes) {
+      expect(AgentryError.isInstance(outcome) && outcome.code).toBe('timeout');
+      expect(AgentryError.isInstance(outcome) && outcome.recoverable).toBe(true);
+    }
     expect(await store.get('agent:a')).toBeUndefined();
+    expect(await store.get('agent:b')).toBeUndefined();
     expect(await store.get('agent:child')).toMatchObject({ data: 'from child' });
   });
 });

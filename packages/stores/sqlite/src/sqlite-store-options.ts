@@ -18,12 +18,14 @@ export interface SqliteStoreOptions {
   /**
    * How hard each commit is pushed to disk (SQLite's `PRAGMA synchronous`):
    *
-   * - `'full'` (default): every committed write survives a power loss or an operating system
-   *   crash, at the cost of one fsync per write. State is written after every agent step and a lost
-   *   step would be replayed or lost, so durability is the default.
+   * - `'full'` (default): every resolved write survives a power loss or an operating system
+   *   crash, at the cost of one fsync per commit. The writes issued in one turn of the event loop
+   *   share a commit (group commit), so concurrent runs share the fsync; a single run waits for
+   *   one per step. State is written after every agent step and a lost step would be replayed or
+   *   lost, so durability is the default.
    * - `'normal'`: in WAL mode, commits survive a crash of the process but the last ones may be
-   *   rolled back by a power loss; the database is never corrupted. Faster for write-heavy work
-   *   whose last steps can be redone.
+   *   rolled back by a power loss or an operating system crash; the database is never corrupted.
+   *   Faster for write-heavy work whose last steps can be redone.
    */
   synchronous?: 'full' | 'normal';
   /**

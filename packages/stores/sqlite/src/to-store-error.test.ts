@@ -16,7 +16,8 @@ describe('toStoreError', () => {
     ['SQLITE_CANTOPEN', 'permission_denied', false],
     ['SQLITE_FULL', 'limit_exceeded', true],
     ['SQLITE_NOTADB', 'internal', false],
-    ['SQLITE_CORRUPT', 'internal', false],
+    ['SQLITE_CORRUPT', 'data_corrupted', false],
+    ['SQLITE_CORRUPT_INDEX', 'data_corrupted', false],
     ['SQLITE_IOERR_WRITE', 'internal', false],
   ])('maps %s to %s', (sqliteCode, code, recoverable) => {
     const cause = new Database.SqliteError('it failed', sqliteCode);

@@ -18,7 +18,8 @@ interface FailureContext {
  * | `SQLITE_BUSY*`, `SQLITE_LOCKED*`    | `timeout`           |
  * | `SQLITE_READONLY*`, `SQLITE_PERM`, `SQLITE_AUTH`, `SQLITE_CANTOPEN*` | `permission_denied` |
  * | `SQLITE_FULL`                       | `limit_exceeded`    |
- * | `SQLITE_NOTADB`, `SQLITE_CORRUPT*`  | `internal`          |
+ * | `SQLITE_CORRUPT*`                   | `data_corrupted`    |
+ * | `SQLITE_NOTADB`                     | `internal`          |
  * | anything else                       | `internal`          |
  *
  * @internal
@@ -62,11 +63,21 @@ export function toStoreError(error: unknown, context: FailureContext): AgentryEr
       message: `The disk holding ${where} is full: ${reason}.`,
       suggestions: ['Free disk space or move the database to a larger volume, then retry.'],
     });
-  if (sqliteCode === 'SQLITE_NOTADB' || sqliteCode.startsWith('SQLITE_CORRUPT'))
+  if (sqliteCode.startsWith('SQLITE_CORRUPT'))
+    return new AgentryError({
+      ...base,
+      code: 'data_corrupted',
+      message: `SQLite found a damaged page in the file of ${where}: ${reason}. Restore the file from a backup.`,
+      suggestions: [
+        'Restore the file from a backup; if it was copied while in use, copy its -wal file with it.',
+        'Run "PRAGMA integrity_check" with the sqlite3 shell to see what is damaged, and check the disk.',
+      ],
+    });
+  if (sqliteCode === 'SQLITE_NOTADB')
     return new AgentryError({
       ...base,
       code: 'internal',
-      message: `The file of ${where} is not a valid SQLite database or is damaged: ${reason}.`,
+      message: `The file of ${where} is not a valid SQLite database: ${reason}.`,
       suggestions: [
         'Check that path points to a database created by @agentry/store-sqlite, not another file.',
         'Restore the file from a backup; if it was copied while in use, copy its -wal file with it.',

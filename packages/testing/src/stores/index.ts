@@ -1,3 +1,4 @@
+export type { CorruptEntry, StoreIntegrity } from './describe-integrity-conformance.js';
 export {
   describeStateStoreConformance,
   type StateStoreConformanceOptions,

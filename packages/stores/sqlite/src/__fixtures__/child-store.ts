@@ -4,6 +4,7 @@
 //   hold-lock <path> <ms>                               holds the write lock, then commits
 //   hold-lock-until-stdin <path>                        holds the write lock until stdin closes
 import Database from 'better-sqlite3';
+import { entryChecksum } from '../entry-row.js';
 import { createSqliteStore } from '../index.js';
 
 const [command, path, ...rest] = process.argv.slice(2);
@@ -28,11 +29,20 @@ if (command === 'put') {
 } else if (command === 'hold-lock' || command === 'hold-lock-until-stdin') {
   const database = new Database(path);
   database.exec('BEGIN IMMEDIATE');
+  const row = {
+    key: 'agent:child',
+    revision: 1,
+    kind: 'agent',
+    schema_version: '1',
+    data: '"from child"',
+    created_at: '2026-01-01T00:00:00.000Z',
+    updated_at: '2026-01-01T00:00:00.000Z',
+  };
   database
     .prepare(
-      "INSERT INTO agentry_entries VALUES ('agent:child', 1, 'agent', '1', '\"from child\"', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')",
+      'INSERT INTO agentry_entries VALUES (@key, @revision, @kind, @schema_version, @data, @created_at, @updated_at, @checksum)',
     )
-    .run();
+    .run({ ...row, checksum: entryChecksum(row) });
   process.stdout.write('locked\n');
   const release = () => {
     database.exec('COMMIT');
