@@ -82,6 +82,23 @@ describe('createPooledFetch', () => {
       await expect(response.text()).rejects.toThrow(TypeError);
     });
 
+    it('does hand over every chunk in order to a reader slower than the server', async () => {
+      const events = Array.from({ length: 200 }, (_, index) => `data: ${index}\n\n`);
+      const { url, pool } = await setUp((_path, response) => {
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        for (const event of events) response.write(event);
+        response.end();
+      });
+      const response = await pool.sdkFetch(url);
+      const decoder = new TextDecoder();
+      let text = '';
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        text += decoder.decode(chunk, { stream: true });
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(text).toBe(events.join(''));
+    });
+
     it('does read a body with text(), json() and clone() as a Response does', async () => {
       const { url, pool } = await setUp((path, response) => {
         response.writeHead(path === '/missing' ? 404 : 200, { 'content-type': 'application/json' });
