@@ -12,6 +12,7 @@ import {
   DEFAULT_CONNECTION_POOL_CONFIG,
   type ConnectionPoolConfig,
 } from './connection-pool-config.js';
+import { toIterableBodyResponse } from './iterable-body-response.js';
 import { isCredentialHeader, isDirectRequest, sendPooledRequest } from './send-pooled-request.js';
 
 /**
@@ -27,6 +28,22 @@ export interface PooledFetch {
    * promise.
    */
   close(): Promise<void>;
+  /**
+   * The same fetch over the same pool, for the official `openai` and `@anthropic-ai/sdk`
+   * clients: a streamed body is read by their `for await` straight from the connection, without
+   * a web `ReadableStream` between them. Its responses offer what a `Response` does (status,
+   * headers, `text()`, `json()`, `clone()`, `body` as a web stream once a body method ran) but
+   * are not `instanceof Response`, and their body, until then, is an async iterable of bytes
+   * rather than a `ReadableStream`; give it only to clients that read bodies that way.
+   * `@agentry/openai` gives it to its SDK client.
+   *
+   * @example
+   * ```ts
+   * const pool = createPooledFetch();
+   * const client = new OpenAI({ apiKey, fetch: pool.sdkFetch, maxRetries: 0 });
+   * ```
+   */
+  readonly sdkFetch: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 }
 
 /**
@@ -104,9 +121,20 @@ export function createPooledFetch(config: Partial<ConnectionPoolConfig> = {}): P
     isDirectRequest(input, init)
       ? sendPooledRequest(agent, input, init, () => fetchThroughPool(input, init))
       : fetchThroughPool(input, init);
+  const sdkFetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> =>
+    isDirectRequest(input, init)
+      ? sendPooledRequest(
+          agent,
+          input,
+          init,
+          () => fetchThroughPool(input, init),
+          toIterableBodyResponse,
+        )
+      : fetchThroughPool(input, init);
   let closing: Promise<void> | undefined;
   return Object.assign(pooledFetch, {
     close: () => (closing ??= agent.close().then(() => undefined)),
+    sdkFetch,
   });
 }
 

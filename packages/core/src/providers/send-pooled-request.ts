@@ -77,6 +77,7 @@ export async function sendPooledRequest(
   input: string | URL,
   init: RequestInit | undefined,
   follow: () => Promise<Response>,
+  respond: PooledResponder = toFetchResponse,
 ): Promise<Response> {
   let url = typeof input === 'string' ? new URL(input) : input;
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return follow();
@@ -133,16 +134,40 @@ export async function sendPooledRequest(
     if (typeof value === 'string') responseHeaders.append(name, value);
     else if (value !== undefined) for (const each of value) responseHeaders.append(name, each);
   }
-  let stream: ReadableStream<Uint8Array> | null = null;
+  let responseBody: Readable | null = null;
   if (method === 'HEAD' || nullBodyStatuses.has(status)) data.body.resume();
-  else stream = toWebStream(decode(data.body, responseHeaders.get('content-encoding')));
-  const response = new Response(stream, {
+  else responseBody = decode(data.body, responseHeaders.get('content-encoding'));
+  return respond(responseBody, {
     status,
     statusText: (data as { statusText?: string }).statusText ?? '',
     headers: responseHeaders,
+    url: url.hash === '' ? url.href : withoutHash(url),
+    redirected,
   });
-  Object.defineProperty(response, 'url', { value: url.hash === '' ? url.href : withoutHash(url) });
-  if (redirected) Object.defineProperty(response, 'redirected', { value: true });
+}
+
+/**
+ * What a pooled response is made of: its decoded body (null for HEAD and null-body statuses) and
+ * its status line, headers, final URL and whether a redirect led there.
+ *
+ * @internal
+ */
+export interface PooledResponseInit {
+  status: number;
+  statusText: string;
+  headers: Headers;
+  url: string;
+  redirected: boolean;
+}
+
+/** @internal Makes the response {@link sendPooledRequest} answers with. */
+export type PooledResponder = (body: Readable | null, init: PooledResponseInit) => Response;
+
+/** @internal The standard `Response`, whose body is a web stream fed by the connection. */
+export function toFetchResponse(body: Readable | null, init: PooledResponseInit): Response {
+  const response = new Response(body === null ? null : toWebStream(body), init);
+  Object.defineProperty(response, 'url', { value: init.url });
+  if (init.redirected) Object.defineProperty(response, 'redirected', { value: true });
   return response;
 }
 
@@ -236,8 +261,10 @@ function decode(body: Readable, encoding: string | null): Readable {
  * A web stream fed by a Node stream's `data` events. `ReadableStream.from` would do, but it pulls
  * through the Node stream's async iterator, a promise and a turn per chunk, which a stream of
  * hundreds of small events feels.
+ *
+ * @internal
  */
-function toWebStream(body: Readable): ReadableStream<Uint8Array> {
+export function toWebStream(body: Readable): ReadableStream<Uint8Array> {
   let cancelled = false;
   return new ReadableStream<Uint8Array>({
     start(controller) {

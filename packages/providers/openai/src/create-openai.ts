@@ -138,7 +138,9 @@ export function createOpenAI(options: OpenAIProviderOptions = {}): OpenAIProvide
       {
         maxRetries: 0,
         logLevel: 'off',
-        ...(fetch === undefined ? {} : { fetch }),
+        // The SDK reads streamed bodies by async iteration: on the provider's own pool, the
+        // pool's sdkFetch lets it read them straight from the connection.
+        ...(fetch === undefined ? {} : { fetch: pooledFetch?.sdkFetch ?? fetch }),
         ...(endpoint === undefined ? {} : { baseURL: endpoint }),
         ...(options.organization === undefined ? {} : { organization: options.organization }),
         ...(options.project === undefined ? {} : { project: options.project }),
