@@ -114,7 +114,7 @@ describe('recover() with damaged run records', () => {
         runId: 'run-1',
         key: 'workflow-run:run-1',
         error: expect.objectContaining({
-          code: 'internal',
+          code: 'data_corrupted',
           details: expect.objectContaining({ key: 'workflow-run:run-1' }),
         }),
       },
@@ -148,7 +148,7 @@ describe('recover() with damaged run records', () => {
 });
 
 describe('recover() with a damaged journal', () => {
-  it('refuses the run whose journal record fails its schema, naming the record, and recovers the others', async () => {
+  it('refuses the run whose journal record fails its checksum, naming the record, and recovers the others', async () => {
     const { store, file } = sqlite();
     await interruptedRuns(store, 2);
     const key = 'workflow-journal:run-1:0000000000';
@@ -160,6 +160,71 @@ describe('recover() with a damaged journal', () => {
     const damaged = row.data.replace('"input":{}', '"input":{"__proto__":{"isAdmin":true}}');
     expect(damaged).not.toBe(row.data);
     changeOutsideTheStore(file, 'UPDATE agentry_entries SET data = ? WHERE key = ?', damaged, key);
+    const { runner } = makeRunner(store, () => 'ok');
+    const report = await runner.recover();
+    expect(report.refused).toEqual([
+      {
+        runId: 'run-1',
+        key: 'workflow-run:run-1',
+        error: expect.objectContaining({
+          code: 'data_corrupted',
+          details: expect.objectContaining({ key }),
+        }),
+      },
+    ]);
+    expect(report.resumed).toEqual(['run-2']);
+    expect(await runner.wait('run-2')).toMatchObject({ status: 'completed' });
+  });
+});
+
+/**
+ * A store that checks nothing on read (as a networked store without checksums may be) and serves
+ * `tamper(data)` for `key`: the runner's own schemas must catch what the store does not.
+ */
+function servingTampered(inner: StateStore, key: string, tamper: (data: unknown) => unknown) {
+  const served = <T extends { key: string; data: unknown }>(entry: T): T =>
+    entry.key === key
+      ? Object.create(entry, { data: { value: tamper(entry.data), enumerable: true } })
+      : entry;
+  const store: StateStore = {
+    get: async (wanted) => {
+      const entry = await inner.get(wanted);
+      return entry && served(entry);
+    },
+    list: async (prefix, options) => {
+      const page = await inner.list(prefix, options);
+      return { ...page, entries: page.entries.map(served) };
+    },
+    put: (entryKey, value, options) => inner.put(entryKey, value, options),
+    delete: (entryKey, options) => inner.delete(entryKey, options),
+    close: () => inner.close(),
+  };
+  return store;
+}
+
+describe('recover() on a store that checks nothing on read', () => {
+  it('rebuilds a run record with a __proto__ key from its journal', async () => {
+    const memory = createMemoryStore();
+    await interruptedRuns(memory, 2);
+    const store = servingTampered(memory, 'workflow-run:run-1', (data) =>
+      JSON.parse(`{"__proto__":{"status":"completed"},${JSON.stringify(data).slice(1)}`),
+    );
+    const { runner } = makeRunner(store, () => 'ok');
+    const report = await runner.recover();
+    expect(report.rebuilt).toEqual(['run-1']);
+    expect(report.resumed.sort()).toEqual(['run-1', 'run-2']);
+    expect(await runner.wait('run-2')).toMatchObject({ status: 'completed', output: 'ok' });
+  });
+
+  it('refuses the run whose journal record fails its schema, naming the record', async () => {
+    const memory = createMemoryStore();
+    await interruptedRuns(memory, 2);
+    const key = 'workflow-journal:run-1:0000000000';
+    const store = servingTampered(memory, key, (data) =>
+      JSON.parse(
+        JSON.stringify(data).replace('"input":{}', '"input":{"__proto__":{"isAdmin":true}}'),
+      ),
+    );
     const { runner } = makeRunner(store, () => 'ok');
     const report = await runner.recover();
     expect(report.refused).toEqual([

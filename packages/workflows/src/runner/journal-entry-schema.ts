@@ -1,4 +1,4 @@
-import { AgentryError, findSerializationProblem } from '@agentry/core';
+import { parseStored } from './parse-stored.js';
 import { z } from 'zod';
 import type { JournalEntry } from './journal-entry.js';
 import {
@@ -125,29 +125,18 @@ export function parseJournalRecord(
   data: unknown,
   version: '1' | '2' | '3',
 ): { entries: JournalEntry[]; token: number } {
-  // Checked before the schema, which would copy a `__proto__` key into a prototype.
-  const problem = findSerializationProblem(data);
-  const parsed = problem
-    ? undefined
-    : version !== '1'
-      ? journalRecordSchema.safeParse(data)
-      : journalEntrySchema.safeParse(data);
-  if (parsed?.success) {
-    if (!('entries' in parsed.data)) return { entries: [parsed.data], token: 0 };
-    return { entries: parsed.data.entries, token: version === '3' ? (parsed.data.lease ?? 0) : 0 };
-  }
-  const issues = problem
-    ? [{ path: problem.path.map(String), message: `not JSON: ${problem.reason}` }]
-    : (parsed?.error.issues ?? []).map((entry) => ({
-        path: entry.path.map(String),
-        message: entry.message,
-      }));
-  const issue = issues[0];
-  const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-  throw new AgentryError({
-    code: 'validation_failed',
-    message: `The journal record "${key}" does not hold valid journal entries${where}: ${issue?.message ?? 'unknown problem'}. It was changed outside the runner, so the run cannot go on from its journal.`,
-    details: { key, issues },
-    suggestions: ['Restore the entry from a backup, or cancel the run.'],
-  });
+  const parsed = parseStored(
+    version === '1' ? journalEntrySchema : journalRecordSchema,
+    key,
+    data,
+    journalRecordDescription,
+  );
+  if (!('entries' in parsed)) return { entries: [parsed], token: 0 };
+  return { entries: parsed.entries, token: version === '3' ? (parsed.lease ?? 0) : 0 };
 }
+
+const journalRecordDescription = {
+  expected: 'valid journal entries',
+  consequence: 'It was changed outside the runner, so the run cannot go on from its journal.',
+  suggestions: ['Restore the entry from a backup, or cancel the run.'],
+};

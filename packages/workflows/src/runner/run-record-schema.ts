@@ -1,5 +1,6 @@
-import { AgentryError, findSerializationProblem, isErrorCode } from '@agentry/core';
+import { isErrorCode } from '@agentry/core';
 import { z } from 'zod';
+import { parseStored } from './parse-stored.js';
 import type { RunRecord } from './runner-types.js';
 
 /** A serialised `AgentryError`, as journal entries and run records hold it. @internal */
@@ -71,24 +72,9 @@ void everyKeyParsed;
  *   not a run record (changed outside the runner, or by a newer version of it)
  */
 export function parseRunRecord(key: string, data: unknown): RunRecord {
-  // Checked before the schema, which would copy a `__proto__` key into a prototype: data the
-  // store itself would refuse to write (see findSerializationProblem) is damaged, and the record
-  // is rebuilt from its journal rather than cleaned up by guesswork.
-  const problem = findSerializationProblem(data);
-  const parsed = problem ? undefined : runRecordSchema.safeParse(data);
-  if (parsed?.success) return parsed.data;
-  const issues = problem
-    ? [{ path: problem.path.map(String), message: `not JSON: ${problem.reason}` }]
-    : (parsed?.error.issues ?? []).map((entry) => ({
-        path: entry.path.map(String),
-        message: entry.message,
-      }));
-  const issue = issues[0];
-  const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-  throw new AgentryError({
-    code: 'validation_failed',
-    message: `The run record "${key}" is not a valid run record${where}: ${issue?.message ?? 'unknown problem'}. It was changed outside the runner.`,
-    details: { key, issues },
+  return parseStored(runRecordSchema, key, data, {
+    expected: 'a valid run record',
+    consequence: 'It was changed outside the runner.',
     suggestions: [
       'recover() rebuilds the record from the run’s journal; otherwise restore the entry from a backup.',
     ],
