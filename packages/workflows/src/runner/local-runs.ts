@@ -214,17 +214,27 @@ export function dropLease(core: RunnerCore, lease: RunLease): void {
 }
 
 /**
- * Settles once the lease this runner holds on the run is released or lost; `undefined` when it
- * holds none. A claim of a run this runner holds is refused as held, so work that must follow this
- * runner's own claim in flight (a sibling child's notice, a person's decision) chains after it
- * instead of waiting for the lease's expiry.
+ * Settles once the lease this runner holds on the run is released or lost, or once the runner
+ * closes (which may release a lease left by failed work only after its executions stopped);
+ * `undefined` when it holds none. A claim of a run this runner holds is refused as held, so work
+ * that must follow this runner's own claim in flight (a sibling child's notice, a person's
+ * decision) chains after it instead of waiting for the lease's expiry.
  *
  * @internal
  */
 export function leaseReleased(core: RunnerCore, runId: string): Promise<void> | undefined {
   const lease = core.local.leases.get(runId);
   if (!lease) return undefined;
-  return new Promise((resolve) => (lease.waiters ??= []).push(resolve));
+  const { signal } = core.closing;
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    signal.addEventListener('abort', done, { once: true });
+    (lease.waiters ??= []).push(done);
+  });
 }
 
 /** The leases this runner still holds (on close, after every execution stopped). @internal */
