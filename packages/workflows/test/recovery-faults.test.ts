@@ -113,8 +113,9 @@ describe('recover() with damaged run records', () => {
       {
         runId: 'run-1',
         key: 'workflow-run:run-1',
+        // The SQLite store's checksum finds the change made outside it.
         error: expect.objectContaining({
-          code: 'internal',
+          code: 'data_corrupted',
           details: expect.objectContaining({ key: 'workflow-run:run-1' }),
         }),
       },
@@ -149,17 +150,20 @@ describe('recover() with damaged run records', () => {
 
 describe('recover() with a damaged journal', () => {
   it('refuses the run whose journal record fails its schema, naming the record, and recovers the others', async () => {
-    const { store, file } = sqlite();
+    const { store } = sqlite();
     await interruptedRuns(store, 2);
     const key = 'workflow-journal:run-1:0000000000';
-    const reader = new Database(file);
-    const row = reader.prepare(`SELECT data FROM agentry_entries WHERE key = '${key}'`).get() as {
-      data: string;
-    };
-    reader.close();
-    const damaged = row.data.replace('"input":{}', '"input":{"__proto__":{"isAdmin":true}}');
-    expect(damaged).not.toBe(row.data);
-    changeOutsideTheStore(file, 'UPDATE agentry_entries SET data = ? WHERE key = ?', damaged, key);
+    // Written through the store (a foreign or faulty writer), so its checksum holds and only the
+    // runner's schema can refuse it.
+    const entry = (await store.get(key))!;
+    const text = JSON.stringify(entry.data);
+    const damaged = text.replace('"type":"run-start"', '"type":"run-begin"');
+    expect(damaged).not.toBe(text);
+    await store.put(key, {
+      kind: entry.kind,
+      schemaVersion: entry.schemaVersion,
+      data: JSON.parse(damaged) as unknown,
+    });
     const { runner } = makeRunner(store, () => 'ok');
     const report = await runner.recover();
     expect(report.refused).toEqual([
