@@ -16,23 +16,24 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((runner) => runner.close()));
 });
 
-const guarded = () =>
+const guarded = (recoveryTimeout = 1_000) =>
   define('guarded', [task('call', 'dep', { amount: { $ref: 'input.amount' } })], {
     retryAttempts: 0,
     backoffStrategy: 'fixed',
     fallbackAction: 'abort',
-    circuitBreaker: { failureThreshold: 2, recoveryTimeout: 1_000, halfOpenMaxCalls: 1 },
+    circuitBreaker: { failureThreshold: 2, recoveryTimeout, halfOpenMaxCalls: 1 },
   });
 
 function makeRunner(
   store: StateStore,
   dep: Parameters<typeof createWorkflowRunner>[0]['handlers'],
+  recoveryTimeout?: number,
 ) {
   let id = 0;
   const prefix = `p${open.length}`;
   const runner = createWorkflowRunner({
     store,
-    registry: { guarded: guarded() },
+    registry: { guarded: guarded(recoveryTimeout) },
     handlers: dep ?? {},
     generateId: () => `${prefix}-run-${++id}`,
   });
@@ -134,24 +135,55 @@ describe('the workflow circuit breaker', () => {
       expect(calls).toBe(1);
     });
 
-    it('is honoured by another runner on the same store while both run', async () => {
+    it('is honoured by another runner on the same store within the staleness bound', async () => {
       vi.useFakeTimers({ now: 1_000_000 });
       const store = createMemoryStore();
       let calls = 0;
-      const other = makeRunner(store, {
-        dep: () => {
-          calls += 1;
-          return 'ok';
+      const other = makeRunner(
+        store,
+        {
+          dep: () => {
+            calls += 1;
+            return 'ok';
+          },
         },
-      });
+        60_000,
+      );
       expect((await other.runner.run('guarded', { amount: 1 })).status).toBe('completed');
-      const failing = makeRunner(store, { dep: down });
+      const failing = makeRunner(store, { dep: down }, 60_000);
       await failing.runner.run('guarded', { amount: 1 });
       await failing.runner.run('guarded', { amount: 1 });
+      // A closed breaker reads its record again at most 1 s (or recoveryTimeout) after it last did.
+      await vi.advanceTimersByTimeAsync(1_000);
       expect(await other.runner.run('guarded', { amount: 1 })).toMatchObject({
         error: { details: { circuit: 'open' } },
       });
       expect(calls).toBe(1);
+    });
+
+    it('costs no store read per step while it is closed and healthy', async () => {
+      vi.useFakeTimers({ now: 1_000_000 });
+      const memory = createMemoryStore();
+      let reads = 0;
+      const store: StateStore = {
+        get: (key) => {
+          if (key.startsWith('workflow-breaker:')) reads += 1;
+          return memory.get(key);
+        },
+        put: (key, value, options) => memory.put(key, value, options),
+        list: (prefix, options) => memory.list(prefix, options),
+        delete: (key, options) => memory.delete(key, options),
+        close: () => memory.close(),
+      };
+      const { runner } = makeRunner(store, { dep: () => 'ok' }, 60_000);
+      for (let index = 0; index < 50; index += 1) {
+        expect((await runner.run('guarded', { amount: 1 })).status).toBe('completed');
+      }
+      // The first use reads the record (a restart may have left it open); nothing after that.
+      expect(reads).toBe(1);
+      await vi.advanceTimersByTimeAsync(1_000);
+      for (let index = 0; index < 50; index += 1) await runner.run('guarded', { amount: 1 });
+      expect(reads).toBe(2);
     });
 
     it('carries the failure count across a restart', async () => {

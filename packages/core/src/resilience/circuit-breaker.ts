@@ -123,7 +123,8 @@ export interface CircuitBreaker {
    * state, the failure count and when it opened; no probe is in flight afterwards. Permits issued
    * before settle without effect, and `onStateChange` is not called: the change was reported
    * where it happened. An open breaker restored this way refuses calls until `recoveryTimeout`
-   * has passed since `openedAt`.
+   * has passed since `openedAt`. Probes in flight elsewhere are not part of the saved state, so a
+   * half-open state restored in N processes admits up to N × `halfOpenMaxCalls` probes in all.
    *
    * @throws AgentryError `validation_failed` when `saved` is not a {@link SavedCircuitState}
    */

@@ -2,7 +2,6 @@ import { setImmediate } from 'node:timers';
 import { AgentryError, toAgentryError } from '@agentry/core';
 import { END, type WorkflowStep } from '../definitions/index.js';
 import { armDeadlines } from './arm-deadlines.js';
-import { journalClaimed } from './journal-claimed.js';
 import { executeDecision } from './execute-decision.js';
 import { executeParallel } from './execute-parallel.js';
 import { executeWithPolicy } from './execute-with-policy.js';
@@ -12,6 +11,7 @@ import {
   beginExecution,
   enqueue,
   executionOf,
+  leaseReleased,
   registerController,
   unregisterController,
 } from './local-runs.js';
@@ -21,6 +21,7 @@ import { append, flush, openRun } from './run-journal.js';
 import { claimLease, isHeld, releaseLease, renewLease, type RunLease } from './run-lease.js';
 import type { RunState } from './run-state.js';
 import { readRunRecord, runNotFound } from './run-store.js';
+import { journalSettledChildren } from './settled-children.js';
 import { findWorkflow, lookUpWorkflow, type RunnerCore } from './runner-core.js';
 import { JournalMoved, RunInterrupted, RunSuspended, StepFailed } from './runner-signals.js';
 import type { RunRecord } from './runner-types.js';
@@ -172,6 +173,8 @@ async function executeOpened(
   try {
     assertDefinitionUsable(core, record, state);
     await applyMigrations(core, ctx);
+    // A child that ended while the run waited lets it go on (its notice may have come first).
+    if (state.waiting.size > 0) await journalSettledChildren(core, ctx);
     if (state.waiting.size > 0) {
       const synced = await syncRecord(core, runId, state);
       armDeadlines(core, runId, state);
@@ -206,17 +209,30 @@ async function executeOpened(
   }
 }
 
-/** After a child run settles on its own (a resume), its waiting parent goes on. */
+/**
+ * After a child run settles on its own (a resume), its waiting parent goes on: the parent's next
+ * execution journals the child as settled (see `journalSettledChildren`) and executes on. That
+ * execution must begin after this child ended and after whatever this runner does with the parent
+ * right now (its execution, or a claim in flight: a sibling child's notice, a person's decision),
+ * since a claim of a run this runner holds is refused; so it is chained after them. When another
+ * runner holds the parent, `launch` arms a takeover at the lease's expiry. Should the process stop
+ * before, `recover()` finds the ended child and lets the parent go on.
+ */
 async function notifyParent(core: RunnerCore, child: RunRecord): Promise<void> {
   if (!child.parent || child.status === 'running' || child.status === 'waiting-for-person') return;
-  const { stepId } = child.parent;
-  const parent = await readRunRecord(core.store, child.parent.runId);
-  if (!parent) return;
-  await journalClaimed(core, parent.record, {}, async (ctx) => {
-    if (ctx.state.ended || !ctx.state.waiting.has(stepId)) return;
-    await append(core, ctx, { type: 'run-resume', stepId, decision: 'child-settled' });
-  });
-  await launch(core, parent.record.runId);
+  const parentRunId = child.parent.runId;
+  for (;;) {
+    if (core.closed) return;
+    const running = executionOf(core, parentRunId);
+    if (running) {
+      await running.catch(() => undefined);
+      continue;
+    }
+    const released = leaseReleased(core, parentRunId);
+    if (!released) break;
+    await released;
+  }
+  await launch(core, parentRunId);
 }
 
 /**

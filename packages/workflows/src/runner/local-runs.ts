@@ -22,8 +22,9 @@ import type { RunRecord } from './runner-types.js';
  *   claim finds the run held ({@link armTakeover}); removed when it fires (launching the run
  *   again) or on close.
  * - `leases`, by run id: the lease this runner holds on the run, renewing itself on a timer. Set by
- *   `claimLease` ({@link holdLease}); removed when released or found lost ({@link dropLease});
- *   `close()` releases those left once every execution stopped.
+ *   `claimLease` ({@link holdLease}); removed when released or found lost ({@link dropLease}), which
+ *   also wakes the work chained after it ({@link leaseReleased}); `close()` releases those left
+ *   once every execution stopped.
  *
  * Invariants:
  * - A run has at most one entry in `executions`: `launch` returns the existing execution.
@@ -204,9 +205,36 @@ export function leaseOf(core: RunnerCore, runId: string): RunLease | undefined {
   return core.local.leases.get(runId);
 }
 
-/** Forgets a lease that was released or lost. @internal */
+/** Forgets a lease that was released or lost, and wakes who waits for it ({@link leaseReleased}). @internal */
 export function dropLease(core: RunnerCore, lease: RunLease): void {
   if (core.local.leases.get(lease.runId) === lease) core.local.leases.delete(lease.runId);
+  const waiters = lease.waiters;
+  lease.waiters = undefined;
+  for (const wake of waiters ?? []) wake();
+}
+
+/**
+ * Settles once the lease this runner holds on the run is released or lost, or once the runner
+ * closes (which may release a lease left by failed work only after its executions stopped);
+ * `undefined` when it holds none. A claim of a run this runner holds is refused as held, so work
+ * that must follow this runner's own claim in flight (a sibling child's notice, a person's
+ * decision) chains after it instead of waiting for the lease's expiry.
+ *
+ * @internal
+ */
+export function leaseReleased(core: RunnerCore, runId: string): Promise<void> | undefined {
+  const lease = core.local.leases.get(runId);
+  if (!lease) return undefined;
+  const { signal } = core.closing;
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    signal.addEventListener('abort', done, { once: true });
+    (lease.waiters ??= []).push(done);
+  });
 }
 
 /** The leases this runner still holds (on close, after every execution stopped). @internal */

@@ -11,6 +11,7 @@ import { applyJournalEntry, emptyRunState } from './run-state.js';
 import { listReadable, listRunRecords, readJournal, readRunRecord, runKey } from './run-store.js';
 import { assertOpen, findWorkflow, type RunnerCore } from './runner-core.js';
 import type { RecoverReport, RunRecord } from './runner-types.js';
+import { findSettledChildren } from './settled-children.js';
 import { recordFromState, syncRecord } from './sync-run-record.js';
 
 /**
@@ -92,14 +93,17 @@ export async function recoverRuns(core: RunnerCore): Promise<RecoverReport> {
       }
       if (state.nextSeq > 0) assertDefinitionUsable(core, record, state);
       else findWorkflow(core, record.workflowId);
-      if (state.waiting.size > 0) {
+      // A run waiting on a child run that ended (its notice lost when a process stopped) goes on.
+      const settled = state.waiting.size > 0 && (await findSettledChildren(core, state)).length > 0;
+      if (state.waiting.size > 0 && !settled) {
         if (record.status !== 'waiting-for-person') await syncRecord(core, record.runId, state);
         armDeadlines(core, record.runId, state);
         if (!record.parent) report.waiting.push(record.runId);
         continue;
       }
-      // A child run goes on inside its parent's execution.
-      if (record.parent) continue;
+      // A child run goes on inside its parent's execution, unless it waited itself (on its own
+      // child); it then tells its parent when it settles.
+      if (record.parent && !settled) continue;
       // Claimed before it is reported: of runners recovering at once, one resumes each run.
       const claim = await claimLease(core, record.runId);
       if (isHeld(claim)) {
@@ -116,7 +120,7 @@ export async function recoverRuns(core: RunnerCore): Promise<RecoverReport> {
       });
       // A failure of the execution is emitted as an `execution-error` event (see launch).
       void launch(core, record.runId, claim);
-      report.resumed.push(record.runId);
+      if (!record.parent) report.resumed.push(record.runId);
     } catch (error) {
       report.refused.push({
         runId: record.runId,

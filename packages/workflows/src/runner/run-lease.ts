@@ -37,6 +37,8 @@ export interface RunLease {
   onLost: ((error: AgentryError) => void) | undefined;
   /** A renewal in flight, so that concurrent checks share it. */
   renewing: Promise<void> | undefined;
+  /** Called once the lease is released or lost (see `leaseReleased` in `local-runs.ts`). */
+  waiters: Array<() => void> | undefined;
 }
 
 /** What a claim found when another runner holds the lease. @internal */
@@ -106,6 +108,7 @@ export async function claimLease(
         timer: undefined,
         onLost: undefined,
         renewing: undefined,
+        waiters: undefined,
       };
       holdLease(core, lease);
       armRenewal(core, lease);

@@ -27,7 +27,15 @@ interface StoredBreaker {
   revision: number | null;
   /** This process's writes of the record, one after the other, so each names the last revision. */
   writing: Promise<void>;
+  /** When this process last read or wrote the record (runner clock); `undefined` before. */
+  syncedAt: number | undefined;
 }
+
+/**
+ * The longest a closed breaker goes without reading its record: another process's change of the
+ * breaker (it opened) is seen within this, or within `recoveryTimeout` when that is shorter.
+ */
+const breakerRefreshMs = 1_000;
 
 // Beside core.breakers (which holds the breakers themselves), keyed by breaker so an entry goes
 // when its breaker goes.
@@ -38,8 +46,12 @@ const stored = new WeakMap<CircuitBreaker, StoredBreaker>();
  *
  * The breaker's state lives in the runner's store (`workflow-breaker:<workflowId>:<name>`), so a
  * runner started after a restart, or another runner on the same store, honours a breaker that
- * another process opened. Before each call the stored state is read and taken over when another
- * process changed it; after a call that changed the state or the failure count, the new state is
+ * another process opened. The stored state is read, and taken over when another process changed
+ * it, on the breaker's first call in this process, before every call while the breaker here is
+ * not closed, and otherwise once `min(recoveryTimeout, breakerRefreshMs)` has passed since the
+ * last read or write: a closed, healthy breaker costs no store call per step, and another
+ * process's open breaker goes unseen here for at most that long. After a call that changed the
+ * state or the failure count, the new state is
  * written with the revision read (when another process wrote first, its state wins and this
  * call's outcome is dropped) and, for a change of state, a `breaker-state` event is emitted once
  * the write is stored. A store that cannot read or write the record never fails the call: the
@@ -61,7 +73,7 @@ export async function callThroughBreaker<T>(
   const breaker = breakerFor(core, `${ctx.workflowId}:${name}`, config, [ctx.workflowId, name]);
   const record = stored.get(breaker)!;
   await record.writing;
-  await load(core, breaker, record);
+  if (isStale(core, breaker, record)) await load(core, breaker, record);
   let before = breaker.snapshot();
   const permit = breaker.tryAcquire();
   // An open breaker past its timeout turns half-open as this call takes its permit.
@@ -98,13 +110,27 @@ function breakerFor(
       config,
       revision: null,
       writing: Promise.resolve(),
+      syncedAt: undefined,
     });
   }
   return breaker;
 }
 
+/**
+ * Whether the record must be read before this call: on first use (a restart), while the breaker
+ * here is open or half-open (another process may have closed or reopened it), and when the last
+ * read or write is older than the staleness bound.
+ */
+function isStale(core: RunnerCore, breaker: CircuitBreaker, record: StoredBreaker): boolean {
+  if (record.syncedAt === undefined || breaker.snapshot().state !== 'closed') return true;
+  const bound = Math.min(record.config.recoveryTimeout, breakerRefreshMs);
+  return core.clock.now() - record.syncedAt >= bound;
+}
+
 /** Takes over the stored state when another process wrote it since this one last did. */
 async function load(core: RunnerCore, breaker: CircuitBreaker, record: StoredBreaker) {
+  // A store that cannot answer is asked again only after the bound, like one that answered.
+  record.syncedAt = core.clock.now();
   // The breaker's record guards calls; it never fails one. When the store cannot give it (down,
   // or the entry damaged), the breaker goes on with the state this process has; the run's own
   // journal writes report a store that is down.
@@ -180,6 +206,7 @@ async function save(
       { expectedRevision: record.revision },
     );
     record.revision = entry.revision;
+    record.syncedAt = core.clock.now();
     return true;
   } catch (error) {
     // As in load: a write the store refuses for another reason is left for the next change.
