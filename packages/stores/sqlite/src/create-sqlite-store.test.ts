@@ -309,9 +309,18 @@ describe('createSqliteStore', () => {
       expect(error.recoverable).toBe(false);
       expect(error.details).toMatchObject({ path: file, key: 'payment:a' });
       expect(error.message).toContain('payment:a');
-      const listed = await rejection(store.list('payment:'));
-      expect(listed.code).toBe('data_corrupted');
-      expect(listed.details).toMatchObject({ key: 'payment:a' });
+      // A page around it is still read; the damaged entry is reported by key, never returned.
+      const listed = await store.list('payment:');
+      expect(listed.entries).toEqual([]);
+      expect(listed.unreadable).toEqual([
+        {
+          key: 'payment:a',
+          error: expect.objectContaining({
+            code: 'data_corrupted',
+            details: expect.objectContaining({ key: 'payment:a' }),
+          }),
+        },
+      ]);
     });
 
     it.each([
@@ -376,7 +385,7 @@ describe('createSqliteStore', () => {
       const first = await store.list('agent:', { limit: 2 });
       expect(first.entries.map((found) => found.key)).toEqual(['agent:a']);
       expect(first.unreadable).toEqual([
-        { key: 'agent:b', error: expect.objectContaining({ code: 'internal' }) },
+        { key: 'agent:b', error: expect.objectContaining({ code: 'data_corrupted' }) },
       ]);
       expect(first.next).toBe('agent:b');
       const second = await store.list('agent:', { limit: 2, after: first.next! });
