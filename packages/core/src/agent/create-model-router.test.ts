@@ -279,6 +279,20 @@ describe('createModelRouter', () => {
       expect(error?.suggestions.join(' ')).toContain('3600000 ms');
     });
 
+    it('passes the last failure on unchanged when its own wait is the earliest', async () => {
+      const clock = instantClock();
+      const { result } = route(
+        {
+          primary: [limited(3_600_000), 'late'],
+          backup: [limited(1_000), limited(60_000), 'late'],
+        },
+        { clock, maxInlineWait: 30_000, retry: { ...fast, maxAttempts: 2 } },
+      );
+      const { error } = await result;
+      expect(error).toMatchObject({ details: { retryAfterMs: 60_000 } });
+      expect(error?.suggestions.join(' ')).not.toContain('no model of the chain');
+    });
+
     it('fails with the earliest retry-after of the chain, less the time spent since', async () => {
       const clock = instantClock();
       const { result } = route(

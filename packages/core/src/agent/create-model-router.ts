@@ -181,6 +181,7 @@ export function createModelRouter(options: ModelRouterOptions): ModelRouter {
       // The earliest time, on `clock`, at which a model of the chain may be called again, from
       // the `retryAfterMs` of the failures seen so far.
       let retryAt: number | undefined;
+      let retryFrom: AgentryError | undefined;
       for (let index = 0; index < models.length; index += 1) {
         const model = models[index]!;
         const breaker = options.breakers?.get(model);
@@ -236,7 +237,10 @@ export function createModelRouter(options: ModelRouterOptions): ModelRouter {
         const retryAfterMs = retryAfterOf(failure);
         if (retryAfterMs !== undefined) {
           const at = clock.now() + retryAfterMs;
-          if (retryAt === undefined || at < retryAt) retryAt = at;
+          if (retryAt === undefined || at < retryAt) {
+            retryAt = at;
+            retryFrom = failure;
+          }
         }
         // An open breaker skips the model: it is not reported as failing.
         if (isCircuitRefusal(failure)) {
@@ -258,7 +262,10 @@ export function createModelRouter(options: ModelRouterOptions): ModelRouter {
           code: 'provider_unavailable',
           message: 'No model could be tried.',
         });
-      throw retryAt === undefined ? lastError : withEarliestRetry(lastError, retryAt - clock.now());
+      // The last failure's own wait, when it is the earliest, is passed on as it is.
+      throw retryAt === undefined || retryFrom === lastError
+        ? lastError
+        : withEarliestRetry(lastError, retryAt - clock.now());
     },
   };
 }
