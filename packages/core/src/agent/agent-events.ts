@@ -191,6 +191,23 @@ export type AgentEvent =
       /** A snapshot of the agent's metrics. */
       metrics: PerformanceMetrics;
     }
+  /**
+   * A model the agent called has a warning from its provider, emitted once per model and agent
+   * (the first call a subscriber can hear of), never printed: for now, the vendor's deprecation
+   * (`LanguageModel.deprecation`).
+   */
+  | {
+      /** Discriminant. */
+      type: 'model-warning';
+      /** The model, as `provider:modelId`. */
+      model: string;
+      /** What the warning is about: `model_deprecated`. */
+      code: 'model_deprecated';
+      /** What is deprecated and what to do. */
+      message: string;
+      /** The day the vendor retires the model (`YYYY-MM-DD`), when announced. */
+      retiresAt?: string;
+    }
   /** A real-time agent's step took longer than its threshold to first output. */
   | {
       /** Discriminant. */

@@ -7,6 +7,7 @@ import type {
   TextPart,
   ToolCallPart,
   Usage,
+  LanguageModel,
 } from '../model/index.js';
 import type { AbortSource, Clock, Semaphore, TokenBucket } from '../resilience/index.js';
 import type { AgentInstance } from '../schemas/agent-instance.js';
@@ -46,6 +47,8 @@ export interface TurnHost {
   metrics: AgentMetrics;
   limiter: { connections: Semaphore; tokens: TokenBucket };
   emit(event: AgentEvent): void;
+  /** Emits a model's deprecation as a `model-warning`, once per model. */
+  readonly noticeDeprecation: (model: LanguageModel) => void;
   getState(): AgentState;
   /** Replaces the state with one that adds `modelMessages` (the new messages' model form). */
   setState(state: AgentState, modelMessages: readonly ModelMessage[]): void;
@@ -161,6 +164,7 @@ export async function executeTurn(
         userId: host.context.userId,
         connections,
         push,
+        noticeDeprecation: host.noticeDeprecation,
         clock: host.clock,
       });
       steps = step;

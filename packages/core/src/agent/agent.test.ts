@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { scriptedModel, textTurn } from '../../test/scripted-model.js';
 import {
@@ -114,6 +114,50 @@ describe('createAgent', () => {
         .filter((event) => event.type === 'status-delta')
         .map((event) => event.type === 'status-delta' && event.event);
       expect(transitions).toEqual(['receiveMessage', 'exception', 'retry', 'completeTask']);
+    });
+  });
+
+  describe('model deprecation', () => {
+    it('emits a model-warning once per model across turns, and prints nothing', async () => {
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+      const emitWarning = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+      try {
+        const model = {
+          ...scriptedModel([textTurn('one'), textTurn('two'), textTurn('three')], 'old-model'),
+          deprecation: { message: 'old-model retires soon.', retiresAt: '2026-11-30' },
+        };
+        const agent = createAgent({ model });
+        const events: AgentEvent[] = [];
+        agent.events$.subscribe((event) => events.push(event));
+        await agent.send('1');
+        await agent.send('2');
+        await agent.send('3');
+        expect(events.filter((event) => event.type === 'model-warning')).toEqual([
+          {
+            type: 'model-warning',
+            model: 'openai:old-model',
+            code: 'model_deprecated',
+            message: 'old-model retires soon.',
+            retiresAt: '2026-11-30',
+          },
+        ]);
+        // Before the first request to the model.
+        const first = events.findIndex((event) => event.type === 'model-request');
+        expect(events.findIndex((event) => event.type === 'model-warning')).toBeLessThan(first);
+        expect(warn).not.toHaveBeenCalled();
+        expect(emitWarning).not.toHaveBeenCalled();
+      } finally {
+        warn.mockRestore();
+        emitWarning.mockRestore();
+      }
+    });
+
+    it('emits nothing for a model without a deprecation', async () => {
+      const agent = createAgent({ model: scriptedModel([textTurn('Hi')]) });
+      const events: AgentEvent[] = [];
+      agent.events$.subscribe((event) => events.push(event));
+      await agent.send('Hi');
+      expect(events.some((event) => event.type === 'model-warning')).toBe(false);
     });
   });
 });

@@ -106,6 +106,8 @@ class AgentImpl implements Agent {
   /** The kept messages in model form, made on the first turn. */
   #modelMessages: ModelMessage[] | undefined;
   #limits: TurnHost['limiter'] | undefined;
+  /** The models (`provider:modelId`) whose deprecation a subscriber of `events$` has heard of. */
+  #warnedModels: Set<string> | undefined;
   readonly #options: AgentOptions;
   readonly #router: ModelRouter;
   readonly #clock: Clock;
@@ -141,6 +143,10 @@ class AgentImpl implements Agent {
     emit(event: AgentEvent): void {
       this.#agent.emit(event);
     }
+    // An arrow, so that a turn can pass it on without binding it.
+    readonly noticeDeprecation = (model: LanguageModel): void => {
+      this.#agent.#noticeDeprecation(model);
+    };
     getState(): AgentState {
       return this.#agent.#state;
     }
@@ -239,6 +245,26 @@ class AgentImpl implements Agent {
   get events$(): Observable<AgentEvent> {
     this.#events ??= new Subject<AgentEvent>();
     return this.#events.asObservable();
+  }
+
+  /**
+   * Emits a model's deprecation as a `model-warning`, once per model: the first call made while
+   * `events$` has a subscriber (a warning nobody could hear is not counted as given).
+   */
+  #noticeDeprecation(model: LanguageModel): void {
+    const deprecation = model.deprecation;
+    if (deprecation === undefined || !this.#events?.observed) return;
+    const name = `${model.provider}:${model.modelId}`;
+    const warned = (this.#warnedModels ??= new Set());
+    if (warned.has(name)) return;
+    warned.add(name);
+    this.emit({
+      type: 'model-warning',
+      model: name,
+      code: 'model_deprecated',
+      message: deprecation.message,
+      ...(deprecation.retiresAt !== undefined ? { retiresAt: deprecation.retiresAt } : {}),
+    });
   }
 
   /** @internal */ emit(event: AgentEvent): void {

@@ -47,6 +47,26 @@ function manualClock(): Clock & { waits: number[]; advance(ms: number): void } {
   };
 }
 
+/** A clock whose timers fire on the next macrotask, recording every wait asked for. */
+function instantClock(): Clock & { waits: number[] } {
+  let now = 0;
+  const waits: number[] = [];
+  return {
+    waits,
+    now: () => now,
+    setTimeout(run, ms) {
+      waits.push(ms);
+      return setImmediate(() => {
+        now += ms;
+        run();
+      });
+    },
+    clearTimeout(id) {
+      clearImmediate(id as NodeJS.Immediate);
+    },
+  };
+}
+
 const providerError = (code: ErrorCode, details: Record<string, unknown> = {}) =>
   new AgentryError({
     code,
@@ -210,6 +230,85 @@ describe('createModelRouter', () => {
       expect(calls).toEqual(['primary']);
     });
 
+    it('still retries a 503 without retry-after after its backoff with maxInlineWait: 0', async () => {
+      const clock = instantClock();
+      const down = providerError('provider_unavailable', { status: 503 });
+      const { result, calls } = route(
+        { primary: [down, 'ok'], backup: ['backup'] },
+        { clock, maxInlineWait: 0, retry: { ...fast, baseDelay: 100, maxDelay: 100 } },
+      );
+      expect((await result).value).toBe('ok');
+      expect(calls).toEqual(['primary', 'primary']);
+      expect(clock.waits).toEqual([100]);
+    });
+
+    it('does not sleep any retry-after with maxInlineWait: 0', async () => {
+      const clock = manualClock();
+      const { result, calls } = route(
+        { primary: [limited(1), 'late'], backup: ['ok'] },
+        { clock, maxInlineWait: 0 },
+      );
+      expect((await result).value).toBe('ok');
+      expect(calls).toEqual(['primary', 'backup']);
+      expect(clock.waits).toEqual([]);
+    });
+
+    it('caps a retry-after but not a longer backoff', async () => {
+      const clock = instantClock();
+      const { result, calls } = route(
+        { primary: [limited(50), 'ok'] },
+        { clock, maxInlineWait: 100, retry: { ...fast, baseDelay: 500, maxDelay: 500 } },
+      );
+      expect((await result).value).toBe('ok');
+      expect(calls).toEqual(['primary', 'primary']);
+      expect(clock.waits).toEqual([500]);
+    });
+
+    it('fails with the smallest retryAfterMs of the chain when the last model named none', async () => {
+      const down = providerError('provider_unavailable', { status: 503 });
+      const { result, calls } = route(
+        { primary: [limited(3_600_000), 'late'], backup: [down, down, down, 'late'] },
+        { clock: instantClock(), maxInlineWait: 30_000 },
+      );
+      const { error } = await result;
+      expect(calls).toEqual(['primary', 'backup', 'backup', 'backup']);
+      expect(error).toMatchObject({
+        code: 'provider_unavailable',
+        details: { attempts: 3, retryAfterMs: 3_600_000 },
+      });
+      expect(error?.suggestions.join(' ')).toContain('3600000 ms');
+    });
+
+    it('passes the last failure on unchanged when its own wait is the earliest', async () => {
+      const clock = instantClock();
+      const { result } = route(
+        {
+          primary: [limited(3_600_000), 'late'],
+          backup: [limited(1_000), limited(60_000), 'late'],
+        },
+        { clock, maxInlineWait: 30_000, retry: { ...fast, maxAttempts: 2 } },
+      );
+      const { error } = await result;
+      expect(error).toMatchObject({ details: { retryAfterMs: 60_000 } });
+      expect(error?.suggestions.join(' ')).not.toContain('no model of the chain');
+    });
+
+    it('fails with the earliest retry-after of the chain, less the time spent since', async () => {
+      const clock = instantClock();
+      const { result } = route(
+        {
+          primary: [limited(60_000), 'late'],
+          middle: [limited(3_600_000), 'late'],
+          backup: [limited(1_000), limited(90_000), 'late'],
+        },
+        { clock, maxInlineWait: 30_000, retry: { ...fast, maxAttempts: 2 } },
+      );
+      const { error } = await result;
+      // backup slept its 1 s retry-after, so primary's minute has 59 s left.
+      expect(clock.waits).toEqual([1_000]);
+      expect(error).toMatchObject({ code: 'rate_limited', details: { retryAfterMs: 59_000 } });
+    });
+
     it('refuses a maxInlineWait that is not a number of milliseconds', () => {
       expect(() => createModelRouter({ models: [model('a')], maxInlineWait: -1 })).toThrow(
         expect.objectContaining({ code: 'validation_failed' }),
@@ -238,8 +337,39 @@ describe('createModelRouter', () => {
         primary: [refused(true), refused(true), 'late'],
         backup: ['ok'],
       });
-      expect((await result).error).toMatchObject({ code: 'auth_failed', details: { attempts: 2 } });
+      // The refresh is outside maxAttempts: one attempt counted, two requests sent.
+      expect((await result).error).toMatchObject({ code: 'auth_failed', details: { attempts: 1 } });
       expect(calls).toEqual(['primary', 'primary']);
+    });
+
+    it('does not count the refresh against maxAttempts, the backoff or details.attempts', async () => {
+      const clock = instantClock();
+      const down = providerError('provider_unavailable', { status: 503 });
+      const backoff = {
+        ...fast,
+        baseDelay: 100,
+        maxDelay: 10_000,
+        strategy: 'exponential',
+      } as const;
+      const { result, calls, failures } = route(
+        { primary: [refused(true), down, down, down, 'late'] },
+        { clock, retry: backoff },
+      );
+      const { error } = await result;
+      expect(calls).toEqual(['primary', 'primary', 'primary', 'primary']);
+      expect(clock.waits).toEqual([100, 200]);
+      expect(error).toMatchObject({ code: 'provider_unavailable', details: { attempts: 3 } });
+      expect(failures.map((failure) => failure.attempt)).toEqual([1, 2, 3, 4]);
+    });
+
+    it('gives the same model its full maxAttempts after a refresh', async () => {
+      const down = providerError('provider_unavailable', { status: 503 });
+      const { result, calls } = route(
+        { primary: [refused(true), down, down, 'ok'] },
+        { clock: instantClock() },
+      );
+      expect((await result).value).toBe('ok');
+      expect(calls).toHaveLength(4);
     });
 
     it('never retries a credential the source could not replace (a fixed key)', async () => {

@@ -4,6 +4,7 @@ import { checkDelay } from '../resilience/check-delay.js';
 import {
   abortedAfter,
   checkRetryPolicy,
+  inlineWaitLimit,
   isRetryableError,
   notWaited,
   retryDelay,
@@ -32,9 +33,9 @@ export const defaultModelRetryPolicy: Readonly<RetryPolicyWithBackoff> = Object.
 });
 
 /**
- * The longest wait a router sleeps before retrying a model when its options name none: 30
- * seconds. A longer wait (a `retry-after` of an hour, say) moves to the next model instead, or
- * fails with `details.retryAfterMs` when no model remains.
+ * The longest provider's retry-after a router sleeps before retrying a model when its options
+ * name none: 30 seconds. A longer one (a `retry-after` of an hour, say) moves to the next model
+ * instead, or fails with `details.retryAfterMs` when no model remains.
  */
 export const defaultMaxInlineWait = 30_000;
 
@@ -95,12 +96,14 @@ export interface ModelRouterOptions {
   /** Circuit breakers; without a registry no breaker guards the models. */
   breakers?: CircuitBreakerRegistry;
   /**
-   * The longest wait, in milliseconds, the router sleeps before another attempt on the same model
-   * (default {@link defaultMaxInlineWait}). A longer wait, whether a provider's `retry-after` or
-   * the backoff, is not slept: the router moves to the next model in the chain, and when none
-   * remains fails with the error and `details.retryAfterMs` set to the wait it did not take (a
-   * workflow runner turns it into a durable timer). A wait longer than the caller's remaining time
-   * (`run`'s `deadline`, the turn's timeout for an agent) is treated the same way.
+   * The longest provider's retry-after (`details.retryAfterMs`), in milliseconds, the router
+   * sleeps before another attempt on the same model (default {@link defaultMaxInlineWait}). A
+   * longer one is not slept: the router moves to the next model in the chain, and when none
+   * remains fails with `details.retryAfterMs` (a workflow runner turns it into a durable timer).
+   * The policy's own backoff is bounded by `retry.maxDelay`, not by this cap: `0` refuses every
+   * retry-after but still retries a `503` without one after its backoff. Any wait, backoff
+   * included, that is not shorter than the caller's remaining time (`run`'s `deadline`, the
+   * turn's timeout for an agent) is not slept either.
    */
   maxInlineWait?: number;
   /** The clock for backoff waits. */
@@ -129,11 +132,18 @@ const isCircuitRefusal = (error: unknown): boolean =>
  *   `context_length_exceeded`, `content_filtered` and `aborted`, which the same request meets
  *   again whatever the server says.
  * - otherwise: when the error is recoverable.
- * - A wait longer than `maxInlineWait` or than the caller's remaining time is not slept (see
- *   {@link ModelRouterOptions.maxInlineWait}).
+ * - A provider's retry-after longer than `maxInlineWait`, or any wait not shorter than the
+ *   caller's remaining time, is not slept (see {@link ModelRouterOptions.maxInlineWait}).
  * - `auth_failed` with `details.credentialInvalidated === true` (the provider dropped a refused
- *   credential that its source can replace) is tried once more at once, outside `maxAttempts`;
- *   a second refusal fails. A fixed API key is never retried.
+ *   credential that its source can replace) is tried once more at once, outside `maxAttempts`:
+ *   the refresh attempt counts neither against `maxAttempts`, nor in the backoff's exponent, nor
+ *   in `details.attempts` (events still number every request). A second refusal fails. A fixed
+ *   API key is never retried.
+ *
+ * When every model of the chain has failed recoverably, the error thrown is the last model's,
+ * with `details.retryAfterMs` set to the earliest time any model of the chain may be called
+ * again (the smallest `retryAfterMs` among the failures, less the time spent since), when any
+ * failure named one.
  *
  * @throws AgentryError `validation_failed` when no model is given, or `maxInlineWait` is not a
  *   number of milliseconds a timer can wait
@@ -168,15 +178,22 @@ export function createModelRouter(options: ModelRouterOptions): ModelRouter {
     // frame, and the caller's signal is made only when a wait needs it.
     async run(attempt, { abort, onFailure, deadline }) {
       let lastError: AgentryError | undefined;
+      // The earliest time, on `clock`, at which a model of the chain may be called again, from
+      // the `retryAfterMs` of the failures seen so far.
+      let retryAt: number | undefined;
+      let retryFrom: AgentryError | undefined;
       for (let index = 0; index < models.length; index += 1) {
         const model = models[index]!;
         const breaker = options.breakers?.get(model);
+        // `number` counts the requests sent to this model (what events report); `counted` the
+        // attempts against `maxAttempts`, which leave out the one credential-refresh retry.
         let attempts = 0;
         let refreshed = false;
         let failure: AgentryError | undefined;
         for (let number = 1; failure === undefined; number += 1) {
+          const counted = refreshed ? number - 1 : number;
           if (abort.aborted) {
-            failure = abortedAfter(abort, attempts);
+            failure = abortedAfter(abort, Math.max(0, counted - 1));
             break;
           }
           const permit = breaker?.tryAcquire();
@@ -193,35 +210,36 @@ export function createModelRouter(options: ModelRouterOptions): ModelRouter {
               settleCircuitPermit(permit, error);
             }
           }
-          if (abort.aborted) failure = abortedAfter(abort, attempts);
+          if (abort.aborted) failure = abortedAfter(abort, counted);
           else if (!refreshed && isRefreshedCredential(error)) {
             // The provider dropped the refused credential and its source can give another: one
             // more attempt, at once and outside maxAttempts, reads it.
             refreshed = true;
             onFailure?.({ model, attempt: number, error, willRetry: true });
-          } else if (number >= policy.maxAttempts || !shouldRetry(error))
-            failure = withAttempts(error, number);
+          } else if (counted >= policy.maxAttempts || !shouldRetry(error))
+            failure = withAttempts(error, counted);
           else {
-            const delayMs = retryDelay(error, number, policy, random);
-            if (
-              delayMs > maxInlineWait ||
-              (deadline !== undefined && delayMs >= deadline.remainingMs())
-            ) {
+            const delayMs = retryDelay(error, counted, policy, random);
+            const limit = inlineWaitLimit(error, delayMs, maxInlineWait, deadline?.remainingMs());
+            if (limit !== undefined) {
               // Too long to sleep here: the next model, or the caller, takes it from here.
-              failure = notWaited(
-                error,
-                number,
-                delayMs,
-                `the router's maxInlineWait (${maxInlineWait} ms) or the time the turn has left`,
-              );
+              failure = notWaited(error, counted, delayMs, limit);
             } else {
               onFailure?.({ model, attempt: number, error, willRetry: true });
               try {
                 await sleep(delayMs, { clock, signal: abort.signal });
               } catch {
-                failure = abortedAfter(abort, attempts);
+                failure = abortedAfter(abort, counted);
               }
             }
+          }
+        }
+        const retryAfterMs = retryAfterOf(failure);
+        if (retryAfterMs !== undefined) {
+          const at = clock.now() + retryAfterMs;
+          if (retryAt === undefined || at < retryAt) {
+            retryAt = at;
+            retryFrom = failure;
           }
         }
         // An open breaker skips the model: it is not reported as failing.
@@ -239,10 +257,15 @@ export function createModelRouter(options: ModelRouterOptions): ModelRouter {
         if (!recoverable) throw failure;
         lastError = failure;
       }
-      throw (
-        lastError ??
-        new AgentryError({ code: 'provider_unavailable', message: 'No model could be tried.' })
-      );
+      if (lastError === undefined)
+        throw new AgentryError({
+          code: 'provider_unavailable',
+          message: 'No model could be tried.',
+        });
+      // The last failure's own wait, when it is the earliest, is passed on as it is.
+      throw retryAt === undefined || retryFrom === lastError
+        ? lastError
+        : withEarliestRetry(lastError, retryAt - clock.now());
     },
   };
 }
@@ -275,5 +298,35 @@ function circuitRefusal(model: LanguageModel): AgentryError {
     code: 'provider_unavailable',
     message: `The circuit breaker of ${name} is open; the model was skipped.`,
     details: { model: name, circuit: 'open', skipped: 'circuit-open' },
+  });
+}
+
+/** A failure's `details.retryAfterMs`, when it names a wait. */
+function retryAfterOf(error: AgentryError): number | undefined {
+  const retryAfterMs = error.details.retryAfterMs;
+  return typeof retryAfterMs === 'number' && Number.isFinite(retryAfterMs) && retryAfterMs >= 0
+    ? retryAfterMs
+    : undefined;
+}
+
+/**
+ * The chain's final error with `details.retryAfterMs` set to the earliest time any of its models
+ * may be called again (another model's retry-after may be shorter than the last one's, or the last
+ * may have named none), so that a caller that schedules the retry (the workflow runner) waits for
+ * the provider rather than its own backoff.
+ */
+function withEarliestRetry(error: AgentryError, remainingMs: number): AgentryError {
+  const retryAfterMs = Math.max(0, Math.ceil(remainingMs));
+  if (error.details.retryAfterMs === retryAfterMs) return error;
+  return new AgentryError({
+    code: error.code,
+    message: error.message,
+    recoverable: error.recoverable,
+    details: { ...error.details, retryAfterMs },
+    suggestions: [
+      `Retry after ${retryAfterMs} ms: no model of the chain may be called again before then.`,
+      ...error.suggestions,
+    ],
+    cause: error,
   });
 }

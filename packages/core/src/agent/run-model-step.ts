@@ -45,6 +45,8 @@ export interface ModelStepOptions {
   /** Model calls take a slot each (`maxConnections`). */
   connections: Semaphore;
   push: (part: AgentRunPart) => void;
+  /** Told of a model with a `deprecation` before each call to it; the agent warns once. */
+  noticeDeprecation: (model: LanguageModel) => void;
   clock: Clock;
 }
 
@@ -78,6 +80,7 @@ async function attemptStep(
 ): Promise<ModelStepOutcome> {
   const { runId, step, push, clock } = options;
   partial.text = '';
+  if (model.deprecation !== undefined) options.noticeDeprecation(model);
   push({
     type: 'model-request',
     runId,

@@ -45,9 +45,10 @@ export interface CreateAgentryOptions extends Omit<
     /** One breaker per provider:model, shared by all agents. */
     circuitBreaker?: CircuitBreakerConfig;
     /**
-     * The longest wait, in milliseconds, slept before another attempt on the same model (default
-     * 30 000); a longer one moves to the next model in the fallback chain, or fails with
-     * `details.retryAfterMs` (see `ModelRouterOptions.maxInlineWait`).
+     * The longest provider's retry-after, in milliseconds, slept before another attempt on the
+     * same model (default 30 000); a longer one moves to the next model in the fallback chain, or
+     * fails with `details.retryAfterMs`. Backoff is bounded by `retry.maxDelay`, not by this (see
+     * `ModelRouterOptions.maxInlineWait`).
      */
     maxInlineWait?: number;
   };

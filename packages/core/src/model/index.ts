@@ -9,6 +9,7 @@ export type {
 export {
   MODEL_SPECIFICATION_VERSION,
   type LanguageModel,
+  type ModelDeprecation,
   type ModelSettings,
   type ProviderFactory,
 } from './language-model.js';

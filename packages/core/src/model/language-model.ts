@@ -28,10 +28,33 @@ export interface LanguageModel {
   readonly modelId: string;
   /** What the model can do. */
   readonly capabilities: ModelCapabilities;
+  /**
+   * Set when the vendor has announced the model's retirement. An agent emits it once per model as
+   * a `model-warning` event on `events$` the first time it calls the model; nothing is printed.
+   */
+  readonly deprecation?: ModelDeprecation;
   /** Makes one call and returns the whole response. */
   generate(request: ModelRequest, options?: ModelCallOptions): Promise<ModelResponse>;
   /** Makes one call and streams the response. */
   stream(request: ModelRequest, options?: ModelCallOptions): AsyncIterable<ModelStreamPart>;
+}
+
+/**
+ * A vendor's announcement that a model will be retired, as a provider states it on the
+ * {@link LanguageModel} it creates (from its catalogue's `deprecated` entries). Agents surface it
+ * once per model as a `model-warning` event; providers never print it.
+ *
+ * @example
+ * ```ts
+ * const model = anthropic.createModel('claude-sonnet-4-5');
+ * if (model.deprecation) logger.warn(model.deprecation.message);
+ * ```
+ */
+export interface ModelDeprecation {
+  /** What is deprecated and what to do, in one or two sentences. */
+  message: string;
+  /** The day the vendor retires the model (`YYYY-MM-DD`), when it has announced one. */
+  retiresAt?: string;
 }
 
 /** Settings for one model created by a provider factory. */

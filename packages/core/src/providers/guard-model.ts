@@ -18,7 +18,7 @@ const guardedModels = new WeakSet<LanguageModel>();
  *   `next()` and holds it until it ends, throws, or the consumer stops early (`break` in
  *   `for await`, which calls `return()`).
  *
- * The wrapper has the same `provider`, `modelId` and `capabilities`. A call that finds a free slot
+ * The wrapper has the same `provider`, `modelId`, `capabilities` and `deprecation`. A call that finds a free slot
  * goes straight to the model. Guarding a guarded model returns it unchanged.
  *
  * @param model - the model to guard
@@ -43,6 +43,7 @@ export function guardModel(model: LanguageModel): LanguageModel {
     provider: model.provider,
     modelId: model.modelId,
     capabilities: model.capabilities,
+    ...(model.deprecation !== undefined ? { deprecation: model.deprecation } : {}),
     generate(request, options) {
       if (checksImages) {
         const refusal = findImageRefusal(model, request);

@@ -7,6 +7,10 @@ export {
   createCredentialSource,
   type CreateCredentialSourceOptions,
 } from './create-credential-source.js';
+export {
+  createModelDeprecation,
+  type CreateModelDeprecationOptions,
+} from './create-model-deprecation.js';
 export { createPooledFetch, type PooledFetch } from './create-pooled-fetch.js';
 export {
   createProviderCredentials,

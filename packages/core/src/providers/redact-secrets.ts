@@ -1,4 +1,5 @@
-import { isSecretKey, maskSecret } from '../config/mask-secrets.js';
+import { maskSecret } from '../config/mask-secrets.js';
+import { isSecretName } from './is-secret-name.js';
 import { sanitizeUrlsInText } from './sanitize-url.js';
 
 // Credentials vendors are known to echo in error text: OpenAI and Anthropic keys (`sk-…`), Google
@@ -8,11 +9,7 @@ const secretPattern =
   /\bsk-[A-Za-z0-9_-]{8,}|\bAIza[A-Za-z0-9_-]{20,}|\bya29\.[A-Za-z0-9._-]{8,}|\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*|(?<=\bBearer\s+)[A-Za-z0-9._~+/=-]{8,}/g;
 // Credentials inside URLs, as fetch's errors quote them (`https://user:password@host/`,
 // `?key=…`, `client_secret=…`), go by the one rule of `sanitizeUrlsInText`.
-// Header and field names that carry a credential whatever its value looks like: `authorization`,
-// `x-api-key`, `x-goog-api-key`, `api-key`, cookies, `access_token`, and what `isSecretKey` knows
-// by name. Counters such as `x-ratelimit-remaining-tokens` and `max_tokens` are not credentials.
-const secretNamePattern =
-  /auth|api[-_]?key|^key$|cookie|session|credential|password|secret|token$|signature/i;
+// Header and field names that carry a credential go by the one rule of `isSecretName`.
 // How deep a cause chain and the objects inside it are copied; past that, values are dropped.
 const maxDepth = 8;
 
@@ -26,16 +23,6 @@ const maxDepth = 8;
  */
 export function redactSecrets(text: string): string {
   return sanitizeUrlsInText(text).replace(secretPattern, (secret) => maskSecret(secret));
-}
-
-/**
- * Tells whether a header or field of that name carries a credential (`authorization`, `x-api-key`,
- * `x-goog-api-key`, `cookie`, `clientSecret`, `access_token`, …).
- *
- * @internal
- */
-export function isSecretName(name: string): boolean {
-  return secretNamePattern.test(name) || isSecretKey(name);
 }
 
 /**

@@ -1,10 +1,15 @@
+import { isSecretName } from './is-secret-name.js';
+
 /**
- * Query parameter names that carry secrets: keys, tokens, secrets, passwords, signatures,
- * credentials and OAuth codes, in any case and with any prefix (`api_key`, `access_token`,
- * `X-Amz-Signature`, `client_secret`, `sig`, `code`).
+ * Query parameters that are secret only in a URL, on top of {@link isSecretName}'s rule (the one
+ * rule for headers, fields and query parameters): a shared-access signature (`sig`) and the OAuth
+ * authorization code and state of a redirect (`code`, `state`). As header or field names they are
+ * ordinary words, so they stay out of the shared rule.
  */
-const secretParameter =
-  /key|token|secret|passw|pwd|signature|credential|session|auth|^sig$|^code$|^state$/i;
+const urlOnlySecretParameters: ReadonlySet<string> = new Set(['sig', 'code', 'state']);
+
+const isSecretParameter = (name: string) =>
+  isSecretName(name) || urlOnlySecretParameters.has(name.toLowerCase());
 
 /** An absolute URL inside text: a scheme, `//`, then everything up to a space or a quote. */
 const urlInText = /\b[a-z][a-z\d+.-]*:\/\/[^\s"'<>`]+/gi;
@@ -48,7 +53,7 @@ export function sanitizeUrl(url: string | URL): string {
   if (parsed.search !== '') {
     const query = parsed.searchParams;
     for (const name of [...new Set(query.keys())]) {
-      if (secretParameter.test(name)) query.delete(name);
+      if (isSecretParameter(name)) query.delete(name);
     }
   }
   return parsed.href;

@@ -1,7 +1,7 @@
 import { pipeline, type Readable } from 'node:stream';
 import { constants, createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Dispatcher } from 'undici';
-import { isSecretName } from './redact-secrets.js';
+import { isSecretName } from './is-secret-name.js';
 
 /** What {@link sendPooledRequest} can send itself; anything else goes through undici's `fetch`. */
 export type DirectBody = string | Uint8Array | null | undefined;
@@ -200,8 +200,9 @@ function toMethod(method: string | undefined): string {
  * another origin: `authorization`, `proxy-authorization` and `cookie` (which `fetch` drops too),
  * the headers the vendors take keys in (`x-api-key`, `x-goog-api-key`, Azure's `api-key`), and
  * any other whose name says it holds a credential (`…auth…`, `…token`, `…secret…`, `…session…`,
- * `…password…`, `…signature…`), such as a gateway's `cf-aig-authorization`. The rule is the one
- * that masks credentials in errors, so the two cannot drift.
+ * `…password…`, `…signature…`), such as a gateway's `cf-aig-authorization`. The rule is
+ * `isSecretName`, the one that also masks credentials in errors and removes them from URLs, so
+ * they cannot drift.
  *
  * @internal
  */

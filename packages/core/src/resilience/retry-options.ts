@@ -67,9 +67,11 @@ export interface RetryOptions {
    */
   shouldRetry?: (error: unknown, attempt: number) => boolean;
   /**
-   * The longest wait, in milliseconds, slept between attempts; default none. A longer wait (a
-   * provider's `retryAfterMs` of an hour, say) is not slept: the error is thrown at once with
-   * `details.retryAfterMs` set to the wait, for the caller to schedule.
+   * The longest provider's retry-after (`details.retryAfterMs`), in milliseconds, slept between
+   * attempts; default none. A longer one (an hour, say) is not slept: the error is thrown at once
+   * with `details.retryAfterMs` set to the wait, for the caller to schedule. The policy's own
+   * backoff is bounded by `maxDelay` and not by this cap, so `0` refuses every retry-after but
+   * still retries an error without one after its backoff.
    */
   maxInlineWait?: number;
   /** Called before each wait, for logs and metrics. An exception thrown here ends the retries. */

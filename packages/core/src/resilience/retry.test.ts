@@ -180,6 +180,18 @@ describe('retry', () => {
       });
     });
 
+    it('does still retry an error without retry-after after its backoff with maxInlineWait: 0', async () => {
+      const operation = vi
+        .fn<() => Promise<string>>()
+        .mockRejectedValueOnce(unavailable())
+        .mockResolvedValue('ok');
+      const outcome = settle(retry(operation, { policy: fixed, maxInlineWait: 0 }));
+      await vi.advanceTimersByTimeAsync(99);
+      expect(operation).toHaveBeenCalledTimes(1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect((await outcome).value).toBe('ok');
+    });
+
     it('does sleep a wait within maxInlineWait', async () => {
       const operation = vi
         .fn<() => Promise<string>>()

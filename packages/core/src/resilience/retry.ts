@@ -25,9 +25,11 @@ import { sleep } from './sleep.js';
  *   `details.retryAfterMs` when that is longer. A provider's retry-after wins even over
  *   `maxDelay`, since an earlier attempt would only be refused again; to bound it, refuse such
  *   errors in `shouldRetry`. Waits are capped at 2^31 - 1 ms, the longest a timer can wait.
- * - With `maxInlineWait`, a wait longer than it is not slept: the error is thrown at once with
- *   `details.retryAfterMs` set to that wait, for the caller to schedule (the model router does
- *   the same, moving to the next model first).
+ * - With `maxInlineWait`, a provider's retry-after (`details.retryAfterMs`) longer than it is not
+ *   slept: the error is thrown at once with `details.retryAfterMs` set to the wait, for the caller
+ *   to schedule (the model router does the same, moving to the next model first). The policy's
+ *   own backoff is bounded by `maxDelay`, not by `maxInlineWait`: `maxInlineWait: 0` still retries
+ *   an error without a retry-after after its backoff.
  * - The final error is the last one. An {@link AgentryError} is rethrown as a new `AgentryError`
  *   with the same code, message, recoverability and suggestions, `details.attempts` added and the
  *   original as `cause`; anything else is rethrown unchanged, so your own error types survive.
@@ -87,9 +89,8 @@ export async function retryWithSource<T>(
       throw withAttempts(error, attempt);
     }
     const delayMs = retryDelay(error, attempt, policy, random);
-    if (maxInlineWait !== undefined && delayMs > maxInlineWait) {
-      throw notWaited(error, attempt, delayMs, `maxInlineWait (${maxInlineWait} ms)`);
-    }
+    const limit = inlineWaitLimit(error, delayMs, maxInlineWait, undefined);
+    if (limit !== undefined) throw notWaited(error, attempt, delayMs, limit);
     onRetry?.({ attempt, delayMs, error });
     try {
       await sleep(delayMs, { clock, signal: source.signal });
@@ -113,6 +114,32 @@ export function retryDelay(
 ): number {
   const backoff = computeBackoffDelay(attempt, { ...policy, random });
   return Math.min(maxTimerDelay, Math.max(backoff, retryAfterOf(error)));
+}
+
+/**
+ * Whether a wait is too long to sleep in line, the one rule that `retry` and the model router
+ * share: it names the limit passed, or returns `undefined` when the wait is slept.
+ *
+ * - `maxInlineWait` caps the provider's requested wait only (`details.retryAfterMs`): a
+ *   retry-after longer than it is not slept. The policy's own backoff is bounded by `maxDelay`
+ *   and is never refused by `maxInlineWait`, so `maxInlineWait: 0` still retries a plain `503`
+ *   after its backoff.
+ * - `remainingMs`, the time the caller has left (a turn's timeout), bounds any wait, backoff
+ *   included: a wait that would end at or after it is not slept.
+ *
+ * @internal
+ */
+export function inlineWaitLimit(
+  error: unknown,
+  delayMs: number,
+  maxInlineWait: number | undefined,
+  remainingMs: number | undefined,
+): string | undefined {
+  if (maxInlineWait !== undefined && retryAfterOf(error) > maxInlineWait)
+    return `maxInlineWait (${maxInlineWait} ms) for a provider's retry-after`;
+  if (remainingMs !== undefined && delayMs >= remainingMs)
+    return `the time the caller has left (${Math.max(0, Math.round(remainingMs))} ms)`;
+  return undefined;
 }
 
 /** Policies already checked: a router passes the same policy object to every call. */

@@ -1,4 +1,4 @@
-import { AgentryError, type ModelStreamPart } from '@agentry/core';
+import { AgentryError, createAgent, type AgentEvent, type ModelStreamPart } from '@agentry/core';
 import type { EmulatorFailure, EmulatorTurn } from '@agentry/testing';
 import { describe, expect, it, vi } from 'vitest';
 import {
@@ -267,6 +267,43 @@ describe('createAnthropicLanguageModel', () => {
   });
 
   describe('deprecated models', () => {
+    it('carries the deprecation on the model, for the alias and its dated snapshot', () => {
+      for (const modelId of ['claude-sonnet-4-5', 'claude-sonnet-4-5-20250929']) {
+        const { deprecation } = kit.model(modelId);
+        expect(deprecation).toEqual({
+          message: expect.stringContaining(modelId),
+          retiresAt: '2026-11-30',
+        });
+        expect(deprecation?.message).toContain('2026-11-30');
+      }
+      expect(kit.model('claude-sonnet-5-5').deprecation).toBeUndefined();
+    });
+
+    it('lets an agent emit the deprecation once as an event, across turns, printing nothing', async () => {
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+      const emitWarning = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+      try {
+        kit.emulator.setDefault({ text: 'Still here.' });
+        const agent = createAgent({ model: kit.model('claude-sonnet-4-5') });
+        const events: AgentEvent[] = [];
+        agent.events$.subscribe((event) => events.push(event));
+        for (const text of ['one', 'two', 'three']) await agent.send(text);
+        expect(events.filter((event) => event.type === 'model-warning')).toEqual([
+          expect.objectContaining({
+            model: 'anthropic:claude-sonnet-4-5',
+            code: 'model_deprecated',
+            retiresAt: '2026-11-30',
+          }),
+        ]);
+        expect(kit.emulator.requests).toHaveLength(3);
+        expect(warn).not.toHaveBeenCalled();
+        expect(emitWarning).not.toHaveBeenCalled();
+      } finally {
+        warn.mockRestore();
+        emitWarning.mockRestore();
+      }
+    });
+
     it('prints nothing when a deprecated model is called, streamed or not', async () => {
       const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
       try {

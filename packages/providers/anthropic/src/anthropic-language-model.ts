@@ -1,6 +1,7 @@
 import type {
   AgentryError,
   LanguageModel,
+  ModelDeprecation,
   ModelCallOptions,
   ModelCapabilities,
   ModelRequest,
@@ -33,6 +34,8 @@ export interface AnthropicLanguageModelOptions {
   modelId: string;
   /** The model's capabilities; `maxTokens` is the default `max_tokens`. */
   capabilities: ModelCapabilities;
+  /** Set when the catalogue marks the model deprecated. */
+  deprecation?: ModelDeprecation | undefined;
   /** The SDK client of each call. */
   clients: AnthropicClientSource;
   /**
@@ -56,14 +59,15 @@ export interface AnthropicLanguageModelOptions {
  *
  * Requests are sent with the SDK's `client.post('/v1/messages')` rather than `messages.create`,
  * which prints a deprecation warning with `console.warn` on every call to a deprecated model
- * (whatever the client's `logLevel`); the provider's catalogue marks deprecated models instead.
+ * (whatever the client's `logLevel`); the provider's catalogue marks deprecated models instead,
+ * and the model carries `deprecation`, which an agent emits once as a `model-warning` event.
  *
  * @internal
  */
 export function createAnthropicLanguageModel(
   options: AnthropicLanguageModelOptions,
 ): LanguageModel {
-  const { modelId, capabilities, clients, timeout } = options;
+  const { modelId, capabilities, clients, timeout, deprecation } = options;
 
   async function generate(
     request: ModelRequest,
@@ -159,6 +163,7 @@ export function createAnthropicLanguageModel(
     provider: 'anthropic',
     modelId,
     capabilities,
+    ...(deprecation !== undefined ? { deprecation } : {}),
     generate,
     stream: (request, callOptions) => ({
       [Symbol.asyncIterator]: () => stream(request, callOptions),

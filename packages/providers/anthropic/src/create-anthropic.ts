@@ -9,7 +9,12 @@ import {
 } from '@agentry/core';
 import { createAnthropicClientSource } from './anthropic-client-source.js';
 import { createAnthropicLanguageModel } from './anthropic-language-model.js';
-import { anthropicModels, DEFAULT_ANTHROPIC_CAPABILITIES, findAnthropicModel } from './models.js';
+import {
+  anthropicDeprecation,
+  anthropicModels,
+  DEFAULT_ANTHROPIC_CAPABILITIES,
+  findAnthropicModel,
+} from './models.js';
 import { validateAnthropicApiKey } from './validate-anthropic-api-key.js';
 
 /** The Messages API's address when no endpoint is given. */
@@ -121,6 +126,7 @@ export function createAnthropic(options: AnthropicProviderOptions = {}): Anthrop
         createAnthropicLanguageModel({
           modelId,
           capabilities: info?.capabilities ?? { ...DEFAULT_ANTHROPIC_CAPABILITIES },
+          deprecation: anthropicDeprecation(info, modelId),
           clients,
           timeout,
         }),

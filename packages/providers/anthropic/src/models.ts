@@ -1,4 +1,5 @@
-import type { ModelCapabilities, ModelInfo } from '@agentry/core';
+import { createModelDeprecation } from '@agentry/core';
+import type { ModelCapabilities, ModelDeprecation, ModelInfo } from '@agentry/core';
 
 /** Calls to one model that may run at once unless its settings say otherwise. */
 const DEFAULT_MAX_CONCURRENCY = 16;
@@ -66,6 +67,28 @@ export const anthropicModels: readonly ModelInfo[] = Object.freeze([
   model('claude-haiku-4-5', 64_000, { input: 1, output: 5, cacheRead: 0.1 }),
   model('claude-sonnet-4-5', 64_000, { input: 3, output: 15, cacheRead: 0.3 }, true),
 ]);
+
+/** The retirement days Anthropic has announced for deprecated models, by alias. */
+const retirementDays: ReadonlyMap<string, string> = new Map([['claude-sonnet-4-5', '2026-11-30']]);
+
+/**
+ * The deprecation of a model whose catalogue entry is `deprecated` (a dated snapshot uses its
+ * alias's entry and day), or `undefined`.
+ *
+ * @internal
+ */
+export function anthropicDeprecation(
+  info: ModelInfo | undefined,
+  modelId: string,
+): ModelDeprecation | undefined {
+  if (info?.deprecated !== true) return undefined;
+  const retiresAt = retirementDays.get(info.name);
+  return createModelDeprecation({
+    vendor: 'Anthropic',
+    modelId,
+    ...(retiresAt !== undefined ? { retiresAt } : {}),
+  });
+}
 
 /**
  * The capabilities of a Claude model the catalogue does not list: 64,000 output tokens, streaming,

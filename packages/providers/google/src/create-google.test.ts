@@ -77,6 +77,14 @@ describe('createGoogle', () => {
       expect(factory.validateApiKey('sk-not-google')).toEqual(expect.any(String));
     });
 
+    it('puts the deprecation of a deprecated catalogue model on the model it creates', () => {
+      const factory = google({ apiKey: testKey() });
+      expect(factory.createModel('gemini-2.5-flash').deprecation).toEqual({
+        message: expect.stringContaining('gemini-2.5-flash'),
+      });
+      expect(factory.createModel('gemini-3.5-flash').deprecation).toBeUndefined();
+    });
+
     it('creates guarded models with the catalogue capabilities, or the defaults for unlisted ids', () => {
       const factory = google({ apiKey: testKey() });
       const listed = factory.createModel('gemini-2.5-flash-lite');

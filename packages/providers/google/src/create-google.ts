@@ -1,5 +1,6 @@
 import {
   AgentryError,
+  createModelDeprecation,
   createPooledFetch,
   createProviderCredentials,
   guardModel,
@@ -125,6 +126,10 @@ export function createGoogle(options: GoogleProviderOptions = {}): GoogleProvide
       const model = new GoogleLanguageModel({
         modelId,
         capabilities: info?.capabilities ?? DEFAULT_GOOGLE_CAPABILITIES,
+        deprecation:
+          info?.deprecated === true
+            ? createModelDeprecation({ vendor: 'Google', modelId })
+            : undefined,
         credentials: credentials.forModel(settings),
         clients: new GoogleClientCache({
           endpoint:

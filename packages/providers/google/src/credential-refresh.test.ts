@@ -90,7 +90,8 @@ describe('credential refresh after 401', () => {
         () => undefined,
         (error: unknown) => error,
       );
-    expect(failure).toMatchObject({ code: 'auth_failed', details: { status: 401, attempts: 2 } });
+    // The refresh is outside maxAttempts: two requests, one attempt counted.
+    expect(failure).toMatchObject({ code: 'auth_failed', details: { status: 401, attempts: 1 } });
     expect(started.emulator.requests).toHaveLength(2);
     expect(endpoint.issued).toHaveLength(2);
   });

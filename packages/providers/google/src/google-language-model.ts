@@ -10,6 +10,7 @@ import type {
   LanguageModel,
   ModelCallOptions,
   ModelCapabilities,
+  ModelDeprecation,
   ModelRequest,
   ModelResponse,
   ModelStreamPart,
@@ -32,6 +33,8 @@ export interface GoogleLanguageModelSettings {
   modelId: string;
   /** What the model can do. */
   capabilities: ModelCapabilities;
+  /** Set when the catalogue marks the model deprecated. */
+  deprecation?: ModelDeprecation | undefined;
   /** Where each call's credential comes from. */
   credentials: CredentialSource;
   /** The SDK clients, one per credential value. */
@@ -55,11 +58,13 @@ export class GoogleLanguageModel implements LanguageModel {
   readonly provider = 'google';
   readonly modelId: string;
   readonly capabilities: ModelCapabilities;
+  readonly deprecation?: ModelDeprecation;
   readonly #settings: GoogleLanguageModelSettings;
 
   constructor(settings: GoogleLanguageModelSettings) {
     this.modelId = settings.modelId;
     this.capabilities = settings.capabilities;
+    if (settings.deprecation !== undefined) this.deprecation = settings.deprecation;
     this.#settings = settings;
   }
 

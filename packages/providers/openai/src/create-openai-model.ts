@@ -2,6 +2,7 @@ import type {
   LanguageModel,
   ModelCallOptions,
   ModelCapabilities,
+  ModelDeprecation,
   ModelRequest,
   ModelResponse,
   ModelStreamPart,
@@ -32,6 +33,8 @@ export interface OpenAIModelConfig {
   readonly modelId: string;
   /** The model's capabilities, from the catalogue or the options. */
   readonly capabilities: ModelCapabilities;
+  /** Set when the catalogue marks the model deprecated. */
+  readonly deprecation?: ModelDeprecation;
   /** The API it speaks. */
   readonly api: OpenAIApi;
   /** The SDK client for the credential of the moment. */
@@ -175,6 +178,7 @@ export function createOpenAIModel(config: OpenAIModelConfig): LanguageModel {
     provider: 'openai',
     modelId,
     capabilities: config.capabilities,
+    ...(config.deprecation !== undefined ? { deprecation: config.deprecation } : {}),
     generate,
     stream,
   };

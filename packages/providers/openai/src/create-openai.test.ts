@@ -55,6 +55,14 @@ describe('createOpenAI', () => {
   });
 
   describe('models', () => {
+    it('puts the deprecation of a deprecated catalogue model on the model it creates', () => {
+      const provider = createOpenAI({ apiKey: testKey() });
+      expect(provider.createModel('gpt-4o').deprecation).toEqual({
+        message: expect.stringContaining('gpt-4o'),
+      });
+      expect(provider.createModel('gpt-6.1-sol').deprecation).toBeUndefined();
+    });
+
     it('lists the catalogue, as copies', () => {
       const provider = createOpenAI({ apiKey: testKey() });
       const models = provider.models();

@@ -1,5 +1,6 @@
 import {
   AgentryError,
+  createModelDeprecation,
   createPooledFetch,
   createProviderCredentials,
   guardModel,
@@ -163,6 +164,9 @@ export function createOpenAI(options: OpenAIProviderOptions = {}): OpenAIProvide
             ? 'max_completion_tokens'
             : 'max_tokens',
         timeout: options.timeout,
+        ...(info?.deprecated === true
+          ? { deprecation: createModelDeprecation({ vendor: 'OpenAI', modelId }) }
+          : {}),
       }),
     );
   }

@@ -89,7 +89,8 @@ describe('credential refresh after 401', () => {
     kit.emulator.setDefault({ kind: 'error', status: 401 });
     const agent = createAgent({ model: oauth2Model('responses', endpoint) });
     const error = await failureOf(async () => agent.send('hi'));
-    expect(error).toMatchObject({ code: 'auth_failed', details: { status: 401, attempts: 2 } });
+    // The refresh is outside maxAttempts: two requests, one attempt counted.
+    expect(error).toMatchObject({ code: 'auth_failed', details: { status: 401, attempts: 1 } });
     expect(kit.emulator.requests).toHaveLength(2);
     expect(endpoint.issued).toHaveLength(2);
   });
