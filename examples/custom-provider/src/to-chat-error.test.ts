@@ -92,7 +92,12 @@ describe('toConnectionError', () => {
     const network = toConnectionError('Ollama', refused, undefined);
     expect(network.code).toBe('network');
     expect(network.message).toContain('ECONNREFUSED');
-    expect(network.cause).toBe(refused);
+    // The cause is kept as a copy in which credentials are masked (see createProviderError).
+    expect(network.cause).toMatchObject({
+      name: 'TypeError',
+      message: 'fetch failed',
+      cause: { code: 'ECONNREFUSED' },
+    });
     const aborted = toConnectionError('Ollama', new Error('aborted'), AbortSignal.abort());
     expect(AgentryError.isInstance(aborted) && aborted.code).toBe('aborted');
   });
