@@ -57,3 +57,45 @@ describe.each(vendorApis)('a failed call on $name', (vendor) => {
     },
   );
 });
+
+describe.each(vendorApis)('a refused key of a format no pattern knows, on $name', (vendor) => {
+  let emulator: Emulator;
+  beforeAll(async () => {
+    emulator = await startEmulator();
+  });
+  afterAll(async () => {
+    await emulator.close();
+  });
+
+  it.each(['generate', 'stream'] as const)(
+    'is masked wherever the server echoes it (%s)',
+    async (method) => {
+      // A gateway's or a compatible server's key: 40 hex digits, shaped like no vendor's key.
+      const key = Array.from({ length: 40 }, () =>
+        Math.floor(Math.random() * 16).toString(16),
+      ).join('');
+      const provider = vendor.create({
+        // A credential source of the application's own, as a key vault would give.
+        credentials: { get: () => Promise.resolve({ scheme: 'api_key', value: key }) },
+        endpoint: emulator.baseURL(vendor.api),
+      });
+      const model = provider.createModel(vendor.modelId);
+      try {
+        emulator.enqueue(() => ({
+          kind: 'error',
+          status: 401,
+          message: `Incorrect API key provided: ${key}. You can find your key in your dashboard.`,
+        }));
+        const error = await failureOf(() =>
+          method === 'generate' ? model.generate(ask('Hi')) : drain(model.stream(ask('Hi'))),
+        );
+        expect(error.code).toBe('auth_failed');
+        const text = printed(error);
+        expect(text).not.toContain(key);
+        expect(text).toContain(`****${key.slice(-4)}`);
+      } finally {
+        await provider.close();
+      }
+    },
+  );
+});

@@ -4,6 +4,7 @@ import type { ApiKeyRotationConfig } from '../schemas/api-key-rotation-config.js
 import type { AuthenticationMethod } from '../schemas/authentication-method.js';
 import type { OAuth2Config } from '../schemas/oauth2-config.js';
 import { createOAuth2TokenSource } from './create-oauth2-token-source.js';
+import { rememberSecret } from './known-secrets.js';
 import { createRotatingKeySource } from './create-rotating-key-source.js';
 import type { Credential, CredentialSource } from './credential-source.js';
 
@@ -108,6 +109,7 @@ export function createCredentialSource(options: CreateCredentialSourceOptions): 
 }
 
 function fixedSource(credential: Credential): CredentialSource {
+  rememberSecret(credential.value);
   const resolved = Promise.resolve(Object.freeze(credential));
   return { get: () => resolved };
 }

@@ -5,6 +5,7 @@ import type { OAuth2Config } from '../schemas/oauth2-config.js';
 import type { Credential, CredentialSource } from './credential-source.js';
 import { oauth2ErrorResponseSchema, oauth2TokenResponseSchema } from './oauth2-token-response.js';
 import { sanitizeUrl, sanitizeUrlsInText } from './sanitize-url.js';
+import { rememberSecret } from './known-secrets.js';
 import { waitFor } from './wait-for.js';
 
 /** The lifetime assumed for a token whose response has no `expires_in`, in seconds. */
@@ -43,6 +44,8 @@ export function createOAuth2TokenSource(options: OAuth2TokenSourceOptions): Cred
   const { oauth2, clock } = options;
   // Errors name the endpoint without its user info or secret query parameters.
   const endpoint = sanitizeUrl(oauth2.tokenEndpoint);
+  // Masked in every error, whatever an authorization server echoes (see rememberSecret).
+  if (oauth2.clientSecret !== undefined) rememberSecret(oauth2.clientSecret);
   let token: { credential: Credential; refreshAt: number; expiresAt: number } | undefined;
   let refresh: Refresh | undefined;
 
@@ -56,6 +59,7 @@ export function createOAuth2TokenSource(options: OAuth2TokenSourceOptions): Cred
           scheme: 'bearer',
           value: response.access_token,
         });
+        rememberSecret(credential.value);
         token = {
           credential,
           refreshAt: startedAt + lifetimeMs - Math.min(REFRESH_MARGIN_MS, lifetimeMs / 10),

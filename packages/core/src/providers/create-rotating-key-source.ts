@@ -3,6 +3,7 @@ import type { Clock } from '../resilience/clock.js';
 import type { ApiKeyRotationConfig } from '../schemas/api-key-rotation-config.js';
 import type { Credential, CredentialSource } from './credential-source.js';
 import { waitFor } from './wait-for.js';
+import { rememberSecret } from './known-secrets.js';
 
 const HOUR = 3_600_000;
 
@@ -51,7 +52,10 @@ export function createRotatingKeySource(options: RotatingKeySourceOptions): Cred
     }
     const now = clock.now();
     if (!firstSeen.has(key)) firstSeen.set(key, now);
-    if (current?.value !== key) current = Object.freeze({ scheme: 'api_key', value: key });
+    if (current?.value !== key) {
+      rememberSecret(key);
+      current = Object.freeze({ scheme: 'api_key', value: key });
+    }
     hasReadFailure = false;
     readFailure = undefined;
   };

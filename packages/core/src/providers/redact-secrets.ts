@@ -1,5 +1,6 @@
 import { maskSecret } from '../config/mask-secrets.js';
 import { isSecretName } from './is-secret-name.js';
+import { maskKnownSecrets } from './known-secrets.js';
 import { sanitizeUrlsInText } from './sanitize-url.js';
 
 // Credentials vendors are known to echo in error text: OpenAI and Anthropic keys (`sk-…`), Google
@@ -15,14 +16,17 @@ const maxDepth = 8;
 
 /**
  * Masks anything in `text` that looks like a credential, so that a vendor's error message can go
- * into an `AgentryError` without leaking the key that was sent: vendor keys and tokens keep their
- * last four characters (`****abcd`); the user information of a URL and its query parameters
- * named like credentials are removed (see `sanitizeUrlsInText`).
+ * into an `AgentryError` without leaking the key that was sent: every credential value the process
+ * sends (see `rememberSecret`), whatever its format, and anything shaped like a vendor key or token
+ * keep their last four characters (`****abcd`); the user information of a URL and its query
+ * parameters named like credentials are removed (see `sanitizeUrlsInText`).
  *
  * @internal
  */
 export function redactSecrets(text: string): string {
-  return sanitizeUrlsInText(text).replace(secretPattern, (secret) => maskSecret(secret));
+  return sanitizeUrlsInText(maskKnownSecrets(text)).replace(secretPattern, (secret) =>
+    maskSecret(secret),
+  );
 }
 
 /**

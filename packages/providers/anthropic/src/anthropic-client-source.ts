@@ -2,6 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { VERSION as SDK_VERSION } from '@anthropic-ai/sdk/version';
 import {
   invalidateRefusedCredential,
+  rememberSecret,
   type AgentryError,
   type Credential,
   type CredentialSource,
@@ -60,6 +61,7 @@ export function createAnthropicClientSource(
       ) {
         return latest.client;
       }
+      rememberSecret(credential.value);
       const client = new Anthropic({
         ...(credential.scheme === 'api_key'
           ? { apiKey: credential.value }

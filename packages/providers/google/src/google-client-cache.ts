@@ -1,6 +1,7 @@
 import { GoogleGenAI } from '@google/genai';
 import {
   invalidateRefusedCredential,
+  rememberSecret,
   type AgentryError,
   type Credential,
   type CredentialSource,
@@ -46,6 +47,7 @@ export class GoogleClientCache {
     if (latest?.scheme === credential.scheme && latest.value === credential.value) {
       return latest.client;
     }
+    rememberSecret(credential.value);
     const client = new GoogleGenAI({
       vertexai: false,
       apiKey: credential.value,

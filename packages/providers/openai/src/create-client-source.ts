@@ -1,5 +1,6 @@
 import {
   invalidateRefusedCredential,
+  rememberSecret,
   type AgentryError,
   type Credential,
   type CredentialSource,
@@ -56,6 +57,7 @@ export function createClientSource(
   const credentialOf = new WeakMap<OpenAI, Credential>();
   const clientFor = (credential: Credential): OpenAI => {
     if (latest?.value !== credential.value) {
+      rememberSecret(credential.value);
       const client = new OpenAI({ ...options, apiKey: credential.value });
       if (hasUserAgentMethod)
         Object.defineProperty(client, 'getUserAgent', { value: getUserAgent });
