@@ -1,62 +1,17 @@
-import { randomBytes } from 'node:crypto';
-import { createAnthropic } from '@agentry/anthropic';
 import {
   AgentryError,
   type ApiKeyRotationConfig,
   type Clock,
-  type LanguageModel,
   type ModelStreamPart,
-  type ProviderConnectionOptions,
 } from '@agentry/core';
-import { createGoogle } from '@agentry/google';
-import { createOpenAI } from '@agentry/openai';
-import {
-  startEmulator,
-  type Emulator,
-  type EmulatorApi,
-  type EmulatorRequest,
-} from '@agentry/testing';
+import { startEmulator, type Emulator, type EmulatorRequest } from '@agentry/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { vendorApis } from './vendor-apis.js';
 
 const HOUR = 3_600_000;
-const random = (length: number) =>
-  randomBytes(length).toString('base64url').replace(/[-_]/g, 'a').slice(0, length);
 
-interface Vendor {
-  name: string;
-  api: EmulatorApi;
-  modelId: string;
-  /** A key of the vendor's format, made at run time. */
-  key(): string;
-  create(options: ProviderConnectionOptions): {
-    createModel(id: string): LanguageModel;
-    close(): Promise<void>;
-  };
-}
-
-const vendors: Vendor[] = [
-  {
-    name: 'openai',
-    api: 'openai-responses',
-    modelId: 'gpt-5.4-mini',
-    key: () => `sk-proj-${random(64)}`,
-    create: (options) => createOpenAI(options),
-  },
-  {
-    name: 'anthropic',
-    api: 'anthropic',
-    modelId: 'claude-haiku-5-5',
-    key: () => `sk-ant-api03-${random(95)}AA`,
-    create: (options) => createAnthropic(options),
-  },
-  {
-    name: 'google',
-    api: 'google',
-    modelId: 'gemini-3.5-flash',
-    key: () => `AIza${random(35)}`,
-    create: (options) => createGoogle(options),
-  },
-];
+// One API per provider: rotation lives in the provider's credentials, not in its wire format.
+const vendors = vendorApis.filter((vendor) => vendor.api !== 'openai-chat');
 
 /** The key a request carried, whichever header the vendor's SDK put it in. */
 function sentKey(request: EmulatorRequest | undefined): string | undefined {
