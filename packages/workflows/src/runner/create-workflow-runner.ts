@@ -8,7 +8,7 @@ import { startRecordKind, runnerSchemaVersion } from './journal-entry.js';
 import { recoverRuns } from './recover-runs.js';
 import { resumeWithPermission } from './resume-run.js';
 import { createRun } from './run-journal.js';
-import { readJournal, readRunRecord, readRunRecords, startKey } from './run-store.js';
+import { isConflict, readJournal, readRunRecord, readRunRecords, startKey } from './run-store.js';
 import { assertOpen, createRunnerCore, findWorkflow, type RunnerCore } from './runner-core.js';
 import type { WorkflowRunner, WorkflowRunnerOptions } from './runner-types.js';
 import { waitForRun } from './wait-for-run.js';
@@ -129,7 +129,7 @@ async function startRun(
         { expectedRevision: null },
       );
     } catch (error) {
-      if (!(AgentryError.isInstance(error) && error.code === 'conflict')) throw error;
+      if (!isConflict(error)) throw error;
       const first = (await store.get(startKey(workflowId, idempotencyKey)))?.data as typeof run;
       const found = await readRunRecord(store, first.runId);
       // The first start may be between its writes, or may have stopped there: finish it. Either

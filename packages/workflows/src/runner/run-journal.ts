@@ -1,4 +1,4 @@
-import { AgentryError, type StorePutOptions } from '@agentry/core';
+import type { StorePutOptions } from '@agentry/core';
 import type { RunOrigin } from '../workflow-starter.js';
 import {
   journalEntryKind,
@@ -10,9 +10,10 @@ import {
 } from './journal-entry.js';
 import type { RunContext } from './run-context.js';
 import { applyJournalEntry, emptyRunState, type RunState } from './run-state.js';
-import { checkLease, isConflict, renewLease, type RunLease } from './run-lease.js';
+import { checkLease, renewLease, type RunLease } from './run-lease.js';
 import {
   foldJournalRecords,
+  isConflict,
   journalKey,
   journalKeyAt,
   readJournalRecords,
@@ -246,7 +247,7 @@ export async function createRun(
       createOnly,
     );
   } catch (error) {
-    if (!(AgentryError.isInstance(error) && error.code === 'conflict')) throw error;
+    if (!isConflict(error)) throw error;
     return;
   }
   // A crash between the two writes leaves a record without a journal: the run's first execution

@@ -1,5 +1,6 @@
 import { AgentryError, storeKey } from '@agentry/core';
 import { dropLease, holdLease, leaseOf } from './local-runs.js';
+import { isConflict } from './run-store.js';
 import type { RunnerCore } from './runner-core.js';
 
 /**
@@ -238,9 +239,4 @@ function markLost(core: RunnerCore, lease: RunLease): void {
   const onLost = lease.onLost;
   lease.onLost = undefined;
   onLost?.(leaseLost(lease.runId));
-}
-
-/** Whether an error is a store `conflict`. @internal */
-export function isConflict(error: unknown): boolean {
-  return AgentryError.isInstance(error) && error.code === 'conflict';
 }

@@ -228,7 +228,7 @@ export async function updateRunRecord(
       );
       return next;
     } catch (error) {
-      if (!(AgentryError.isInstance(error) && error.code === 'conflict') || tries >= 4) throw error;
+      if (!isConflict(error) || tries >= 4) throw error;
     }
   }
 }
@@ -255,4 +255,9 @@ function unsupported(
     details: { key, kind, schemaVersion, supported },
     suggestions: ['Run the runs with the version of @agentry/workflows that wrote them.'],
   });
+}
+
+/** Whether an error is a store's `conflict` (an expected revision that did not match). @internal */
+export function isConflict(error: unknown): boolean {
+  return AgentryError.isInstance(error) && error.code === 'conflict';
 }

@@ -11,6 +11,7 @@ import {
 } from '@agentry/core';
 import type { TaskStep } from '../definitions/index.js';
 import type { RunContext } from './run-context.js';
+import { isConflict } from './run-store.js';
 import type { RunnerCore } from './runner-core.js';
 
 /** The `kind` of breaker records in the store. @internal */
@@ -210,8 +211,7 @@ async function save(
     return true;
   } catch (error) {
     // As in load: a write the store refuses for another reason is left for the next change.
-    if (AgentryError.isInstance(error) && error.code === 'conflict')
-      await load(core, breaker, record);
+    if (isConflict(error)) await load(core, breaker, record);
     return false;
   }
 }
