@@ -10,6 +10,10 @@ import { VERSION } from './version.js';
  * contributes the checks of the controls that read the section ({@link monitoringControls}).
  * Metrics, exporters, structured logs and alerts themselves arrive in later releases.
  *
+ * The section is optional. Without it, `agentry.config.monitoring` is `undefined` and no
+ * compliance framework is switched on: `agentry.compliance.frameworks` is empty and no control is
+ * reported as passed.
+ *
  * @example
  * ```ts
  * import { createAgentry, loadConfiguration } from '@agentry/core';
@@ -29,7 +33,8 @@ export function monitoring(): AgentryPlugin<MonitoringConfig> {
     version: VERSION,
     // Released together with core (one fixed version group), so it needs core's same minor.
     requires: { '@agentry/core': `^${VERSION}` },
-    config: { key: 'monitoring', schema: monitoringConfigSchema },
+    // Optional: without the section the plug-in switches no framework on and claims nothing.
+    config: { key: 'monitoring', schema: monitoringConfigSchema, required: false },
     compliance: { enabledFrameworks, controls: monitoringControls },
   });
 }

@@ -9,6 +9,10 @@ import { VERSION } from './version.js';
  * baseline controls that read that section ({@link securityControls}). Encryption, access control,
  * rate limiting, masking and the audit log themselves arrive in later releases.
  *
+ * The section is optional. Without it, `agentry.config.security` is `undefined`, and when another
+ * plug-in switches SOC 2 or GDPR on, every control reading the section fails as "not set": nothing
+ * is claimed for settings that were never written.
+ *
  * @example
  * ```ts
  * import { createAgentry, loadConfiguration } from '@agentry/core';
@@ -28,7 +32,8 @@ export function security(): AgentryPlugin<SecurityConfig> {
     version: VERSION,
     // Released together with core (one fixed version group), so it needs core's same minor.
     requires: { '@agentry/core': `^${VERSION}` },
-    config: { key: 'security', schema: securityConfigSchema },
+    // Optional: without the section the plug-in switches no framework on and claims nothing.
+    config: { key: 'security', schema: securityConfigSchema, required: false },
     compliance: { controls: securityControls },
   });
 }

@@ -1,6 +1,6 @@
 import type { ComplianceReport } from '../compliance/index.js';
 import { configurationError } from '../config/configuration-error.js';
-import type { SDKConfiguration } from '../config/sdk-configuration.js';
+import type { MaskedConfiguration, SDKConfiguration } from '../config/sdk-configuration.js';
 import {
   validateConfiguration,
   type ValidateConfigurationOptions,
@@ -72,8 +72,12 @@ export interface Agentry {
   readonly agents: AgentDirectory;
   /** The configuration version as read, before any migration. */
   readonly sourceVersion: string;
-  /** The configuration with every secret masked, safe to print or log. */
-  describeConfiguration(): Record<string, unknown>;
+  /**
+   * The configuration as it runs: every default filled in (shown resolved, such as
+   * `apiKeyRotation: { enabled: false, rotationInterval: 24, maxAge: 720 }`), references resolved
+   * and every secret masked, safe to print or log. A new copy at each call.
+   */
+  describeConfiguration(): MaskedConfiguration;
   /** The circuit breakers of every model used so far. */
   readonly breakers: CircuitBreakerRegistry;
   /**
@@ -248,7 +252,7 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
       // The whole method, so a bearer token or an OAuth2 token goes out as one; `apiKey` too for
       // an API key, for factories that read only that.
       settings.authentication = provider.authentication;
-      settings.oauth2 = oauth2;
+      if (oauth2 !== undefined) settings.oauth2 = oauth2;
       settings.apiKeyRotation = apiKeyRotation;
       if (provider.authentication.type === 'api_key') {
         settings.apiKey = provider.authentication.configuration.apiKey;

@@ -3,6 +3,7 @@ import { pluginSectionPackages } from '../config/sdk-configuration.js';
 import { maskSecret } from '../config/mask-secrets.js';
 import type { PluginRegistry } from '../plugins/index.js';
 import { formatPath } from '../schemas/serializable.js';
+import { readConfigValue } from './read-config-value.js';
 import { complianceBaselines } from './baselines.js';
 import type { ComplianceFinding, ComplianceFramework } from './compliance-types.js';
 import { coreControls, type CoreControlContext } from './core-controls.js';
@@ -31,7 +32,9 @@ const frameworkNames: Record<ComplianceFramework, string> = { soc2: 'SOC 2', gdp
 
 /**
  * Checks a validated configuration against the baseline of every framework its plug-ins switch on.
- * A control whose package is not installed fails, naming the package.
+ * A control whose package is not installed fails, naming the package. A finding on a value the
+ * file leaves out says that the value is a default. No framework is switched on by default, so a
+ * configuration that switches none on gets an empty report, never a passed control.
  *
  * @internal
  */
@@ -77,11 +80,16 @@ export function runCompliance(
       report.controls.push({ id: control.id, framework, passed: findings.length === 0 });
       for (const finding of findings) {
         const path = formatPath(finding.path);
+        // A value the file leaves out is a default: say so, so that nobody hunts for it.
+        const defaulted =
+          finding.received !== undefined &&
+          finding.path.length > 0 &&
+          readConfigValue(context.rawConfig, finding.path) === undefined;
         const issue: ConfigurationIssue = {
           path,
           segments: [...finding.path],
           code: 'compliance_failed',
-          message: `${frameworkNames[framework]} ${control.id}: ${finding.message}`,
+          message: `${frameworkNames[framework]} ${control.id}: ${finding.message}${defaulted ? ` (${path} is not written in the configuration; that is its default.)` : ''}`,
           suggestion: finding.suggestion,
           control: control.id,
         };

@@ -8,6 +8,7 @@ export {
   coreSectionSchemas,
   pluginSectionPackages,
   type CoreConfiguration,
+  type MaskedConfiguration,
   type PluginSections,
   type SDKConfiguration,
 } from './sdk-configuration.js';

@@ -13,15 +13,17 @@ export const CONFIGURATION_SCHEMA_VERSION = '1.0.0';
 
 /**
  * The sections core owns. Plug-ins add theirs (`workflows`, `communication`, `monitoring`,
- * `security`) through the registry.
+ * `security`) through the registry. Each may be left out: `authentication` and `versioning` then
+ * take their defaults; `models` needs only its `defaultModel` (`validateConfiguration` fills in
+ * `availableModels` from the installed provider plug-ins).
  */
 export const coreSectionSchemas = {
-  /** Providers, OAuth2 and key rotation. */
-  authentication: authenticationConfigSchema,
-  /** Registered models, default and fallback chain. */
+  /** Providers, OAuth2 and key rotation. Default `{}`: no providers, rotation off. */
+  authentication: authenticationConfigSchema.prefault({}),
+  /** Registered models, default and fallback chain. `defaultModel` has no default. */
   models: modelRegistrySchema,
-  /** Schema versions and migrations. */
-  versioning: versioningConfigSchema,
+  /** Schema versions and migrations. Default `{}`: semver versions, manual migrations. */
+  versioning: versioningConfigSchema.prefault({}),
 } as const;
 
 /**
@@ -61,10 +63,35 @@ export interface CoreConfiguration {
   versioning: z.infer<typeof versioningConfigSchema>;
 }
 
-/** A validated SDK configuration: core's sections plus those of the installed plug-ins. */
+/**
+ * A validated SDK configuration: core's sections plus those of the installed plug-ins, every
+ * default filled in.
+ *
+ * @example
+ * ```ts
+ * const { config } = await validateConfiguration(json, { plugins: [openaiPlugin()] });
+ * const rotating: boolean = config.authentication.apiKeyRotation.enabled; // false by default
+ * ```
+ */
 export type SDKConfiguration = CoreConfiguration &
   Partial<PluginSections> &
   Record<string, unknown>;
+
+/**
+ * What `describeConfiguration()` (and `ValidatedConfiguration.masked()`) returns: the validated
+ * configuration with every default filled in, every reference resolved and every secret value
+ * replaced by its mask (`****` and, for a long secret, its last four characters). It has the shape
+ * of {@link SDKConfiguration}, so it is read the same way, but it is a copy safe to print or log,
+ * never a set of credentials to use.
+ *
+ * @example
+ * ```ts
+ * const described: MaskedConfiguration = agentry.describeConfiguration();
+ * described.authentication.providers[0]?.authentication; // { type: 'api_key', configuration: { apiKey: '****a1b2' } }
+ * described.versioning.migrationStrategy.type; // 'manual' unless the file says otherwise
+ * ```
+ */
+export type MaskedConfiguration = Readonly<SDKConfiguration>;
 
 /**
  * Builds the schema of a whole configuration from core's sections and those of the installed

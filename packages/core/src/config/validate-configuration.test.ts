@@ -176,7 +176,7 @@ describe('validateConfiguration', () => {
       },
     });
     expect(names).toEqual(['oauth/client']);
-    expect(resolved.authentication.oauth2.clientSecret).toBe('from-the-vault-0001');
+    expect(resolved.authentication.oauth2?.clientSecret).toBe('from-the-vault-0001');
   });
 
   it('refuses a value that is not an object', async () => {

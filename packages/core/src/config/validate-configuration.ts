@@ -12,9 +12,11 @@ import {
   type ConfigurationMigrationOptions,
 } from './migrate-configuration.js';
 import { maskSecret, maskSecrets } from './mask-secrets.js';
+import { fillProviderDefaults } from './provider-defaults.js';
 import {
   composeConfigurationSchema,
   pluginSectionPackages,
+  type MaskedConfiguration,
   type SDKConfiguration,
 } from './sdk-configuration.js';
 import { resolveSecretReferences, type SecretSources } from './secret-references.js';
@@ -42,8 +44,8 @@ export interface ValidatedConfiguration {
   referencePaths: ReadonlySet<string>;
   /** The configuration version it was read at, before any migration. */
   sourceVersion: string;
-  /** A deep copy with every secret masked, safe to print or log. */
-  masked(): Record<string, unknown>;
+  /** A deep copy with every default filled in and every secret masked, safe to print or log. */
+  masked(): MaskedConfiguration;
 }
 
 /**
@@ -84,6 +86,14 @@ export async function validateConfiguration(
   const resolved = await resolveSecretReferences(migrated.document, options);
   issues.push(...resolved.issues);
   const document = resolved.value as Record<string, unknown>;
+  const defaults = fillProviderDefaults(
+    document,
+    registry,
+    options.env ?? process.env,
+    resolved.referencePaths,
+  );
+  issues.push(...defaults.issues);
+  for (const path of defaults.keysFromEnvironment.keys()) resolved.referencePaths.add(path);
   // Paths already reported (an unset secret, a missing schemaVersion) are not reported again as missing values.
   const reported = new Set(issues.map((issue) => issue.path));
 
@@ -140,7 +150,9 @@ export async function validateConfiguration(
   }
 
   if (parsed.authentication !== undefined)
-    issues.push(...checkProviders(parsed, registry, resolved.referencePaths));
+    issues.push(
+      ...checkProviders(parsed, registry, resolved.referencePaths, defaults.keysFromEnvironment),
+    );
 
   const compliance = runCompliance(parsed, registry, {
     referencePaths: resolved.referencePaths,
@@ -159,7 +171,7 @@ export async function validateConfiguration(
     compliance,
     referencePaths: resolved.referencePaths,
     sourceVersion: migrated.sourceVersion,
-    masked: () => maskSecrets(config, resolved.referencePaths) as Record<string, unknown>,
+    masked: () => maskSecrets(config, resolved.referencePaths) as MaskedConfiguration,
   };
 }
 
@@ -167,6 +179,7 @@ function checkProviders(
   config: Partial<SDKConfiguration>,
   registry: PluginRegistry,
   referencePaths: ReadonlySet<string>,
+  keysFromEnvironment: ReadonlyMap<string, string>,
 ): ConfigurationIssue[] {
   const issues: ConfigurationIssue[] = [];
   config.authentication?.providers.forEach((provider, index) => {
@@ -189,7 +202,13 @@ function checkProviders(
     if (problem) {
       const segments = [...base, 'authentication', 'configuration', 'apiKey'];
       const path = formatPath(segments);
-      const source = referencePaths.has(path) ? 'The key from its secret reference' : 'The key';
+      const variable = keysFromEnvironment.get(path);
+      const source =
+        variable !== undefined
+          ? `The key from ${variable}`
+          : referencePaths.has(path)
+            ? 'The key from its secret reference'
+            : 'The key';
       issues.push({
         path,
         segments,

@@ -92,6 +92,13 @@ export interface ProviderFactory {
   /** The models it knows, with capabilities and prices. */
   models(): readonly ModelInfo[];
   /**
+   * The environment variables an `api_key` provider entry without a key reads its key from, the
+   * first one set (and not empty) winning, such as `['ACME_API_KEY']`. Optional: for the built-in
+   * types core knows them (`providerApiKeyVariables`); a provider of another type that leaves it
+   * out needs the key in its configuration entry.
+   */
+  readonly apiKeyEnvironmentVariables?: readonly string[];
+  /**
    * Checks an API key's format without calling the provider. Returns `undefined` when the key
    * looks right, or a sentence saying what is wrong (never containing the key).
    */

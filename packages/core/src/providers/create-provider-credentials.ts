@@ -3,6 +3,7 @@ import type { ModelSettings } from '../model/language-model.js';
 import type { ApiKeyRotationConfig } from '../schemas/api-key-rotation-config.js';
 import type { AuthenticationMethod } from '../schemas/authentication-method.js';
 import type { OAuth2Config } from '../schemas/oauth2-config.js';
+import { readApiKeyVariable } from './api-key-variables.js';
 import { createCredentialSource } from './create-credential-source.js';
 import type { CredentialSource } from './credential-source.js';
 import type { ProviderConnectionOptions } from './provider-connection-options.js';
@@ -11,7 +12,10 @@ import type { ProviderConnectionOptions } from './provider-connection-options.js
 export interface ProviderCredentialsContext {
   /** Names the provider in errors, e.g. `Anthropic`. */
   provider: string;
-  /** Environment variables read at each call when nothing else is configured, first found wins. */
+  /**
+   * Environment variables read at each call when nothing else is configured, first found wins;
+   * for a built-in type, its entry of `providerApiKeyVariables`.
+   */
   environmentVariables: readonly string[];
   /** The fetch OAuth2 token requests go through (the provider's pool or the user's fetch). */
   fetch: typeof globalThis.fetch;
@@ -126,12 +130,8 @@ function environmentSource(context: ProviderCredentialsContext): CredentialSourc
   const { provider, environmentVariables: names } = context;
   return {
     get() {
-      for (const name of names) {
-        const value = process.env[name];
-        if (value !== undefined && value !== '') {
-          return Promise.resolve({ scheme: 'api_key', value });
-        }
-      }
+      const found = readApiKeyVariable(names, process.env);
+      if (found !== undefined) return Promise.resolve({ scheme: 'api_key', value: found.value });
       return Promise.reject(
         new AgentryError({
           code: 'auth_failed',

@@ -1,4 +1,9 @@
 export {
+  apiKeyVariablesOf,
+  providerApiKeyVariables,
+  readApiKeyVariable,
+} from './api-key-variables.js';
+export {
   connectionPoolConfigSchema,
   DEFAULT_CONNECTION_POOL_CONFIG,
   type ConnectionPoolConfig,

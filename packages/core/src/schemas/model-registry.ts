@@ -34,6 +34,11 @@ export function parseModelId(id: string): ParsedModelId | undefined {
  * a bare model name may be resolved to its provider; and the fallback chain tried in order on
  * recoverable errors. Every referenced id must be registered.
  *
+ * Defaults: `availableModels` is `{}` here, and in a configuration validated by
+ * `validateConfiguration` the catalogue of every installed provider plug-in serving a configured
+ * provider (plus each provider entry's own `models`); `autoDetection` is `false`; `fallbackChain`
+ * is `[]`. `defaultModel` has no default.
+ *
  * @example
  * ```ts
  * modelRegistrySchema.parse({
@@ -46,12 +51,15 @@ export const modelRegistrySchema = z
   .strictObject({
     /** The model used when none is named. */
     defaultModel: z.string().min(1),
-    /** The registered models, by `provider:model` id. */
-    availableModels: z.record(z.string(), modelInfoSchema),
-    /** Whether a bare model name (`gpt-4o`) is resolved to its provider. */
-    autoDetection: z.boolean(),
-    /** Models tried in order when the current one fails recoverably; no repeats. */
-    fallbackChain: z.array(z.string().min(1)),
+    /**
+     * The registered models, by `provider:model` id. Default: the configured providers' catalogues
+     * (see above).
+     */
+    availableModels: z.record(z.string(), modelInfoSchema).default({}),
+    /** Whether a bare model name (`gpt-4o`) is resolved to its provider. Default `false`. */
+    autoDetection: z.boolean().default(false),
+    /** Models tried in order when the current one fails recoverably; no repeats. Default `[]`. */
+    fallbackChain: z.array(z.string().min(1)).default([]),
   })
   .superRefine((registry, context) => {
     const registered = Object.keys(registry.availableModels);

@@ -8,6 +8,10 @@ import { httpUrlProblem } from './url-rules.js';
  * A configured provider: a unique name, its vendor type, an optional endpoint (for proxies and
  * OpenAI-compatible servers), how to authenticate and which models it offers (unique names).
  *
+ * Defaults: `authentication` is `{ type: 'api_key' }` (the key read from the provider type's
+ * environment variable, such as `OPENAI_API_KEY`, when `validateConfiguration` runs) and `models`
+ * is `[]`.
+ *
  * @example
  * ```ts
  * providerConfigSchema.parse({
@@ -30,23 +34,26 @@ export const providerConfigSchema = z.strictObject({
       if (problem) context.addIssue({ code: 'custom', message: `The endpoint ${problem}.` });
     })
     .optional(),
-  /** How to authenticate. */
-  authentication: authenticationMethodSchema,
-  /** The models it offers. */
-  models: z.array(modelInfoSchema).superRefine((models, context) => {
-    const seen = new Set<string>();
-    models.forEach((model, index) => {
-      if (seen.has(model.name)) {
-        context.addIssue({
-          code: 'custom',
-          path: [index, 'name'],
-          message: `Model "${model.name}" is listed twice.`,
-          params: { code: 'duplicate_id' },
-        });
-      }
-      seen.add(model.name);
-    });
-  }),
+  /** How to authenticate. Default `{ type: 'api_key' }`, the key from the environment. */
+  authentication: authenticationMethodSchema.prefault({ type: 'api_key' }),
+  /** The models it offers, beside its plug-in's catalogue. Default `[]`. */
+  models: z
+    .array(modelInfoSchema)
+    .superRefine((models, context) => {
+      const seen = new Set<string>();
+      models.forEach((model, index) => {
+        if (seen.has(model.name)) {
+          context.addIssue({
+            code: 'custom',
+            path: [index, 'name'],
+            message: `Model "${model.name}" is listed twice.`,
+            params: { code: 'duplicate_id' },
+          });
+        }
+        seen.add(model.name);
+      });
+    })
+    .default([]),
 });
 
 /** A configured provider. */

@@ -4,7 +4,8 @@ import { z } from 'zod';
  * How a migrator treats a document that is older than the code: `automatic` migrates it on load,
  * `manual` refuses and lists the steps to run, `assisted` shows the plan and a diff and migrates
  * once approved. `rollbackSupport` allows undoing a migration; `dataBackup` stores a copy of the
- * original before each migration.
+ * original before each migration. Defaults: `type: 'manual'`, `rollbackSupport: true`,
+ * `dataBackup: true`.
  *
  * @example
  * ```ts
@@ -16,12 +17,18 @@ import { z } from 'zod';
  * ```
  */
 export const migrationStrategySchema = z.strictObject({
-  /** When migrations run: on load, never without an explicit call, or after approval. */
-  type: z.literal(['automatic', 'manual', 'assisted']),
-  /** Whether a migration may be undone with `migrator.rollback(result)`. */
-  rollbackSupport: z.boolean(),
-  /** Whether the original document is stored in the backup store before it is migrated. */
-  dataBackup: z.boolean(),
+  /**
+   * When migrations run: on load, never without an explicit call, or after approval. Default
+   * `manual`.
+   */
+  type: z.literal(['automatic', 'manual', 'assisted']).default('manual'),
+  /** Whether a migration may be undone with `migrator.rollback(result)`. Default `true`. */
+  rollbackSupport: z.boolean().default(true),
+  /**
+   * Whether the original document is stored in the backup store before it is migrated. Default
+   * `true`.
+   */
+  dataBackup: z.boolean().default(true),
 });
 
 /**

@@ -15,6 +15,10 @@ import {
  * Every matrix entry must be well formed for the mode, and an entry between two exact versions
  * must move forward.
  *
+ * Defaults: `semantic: true`, `autoDetection: false`, `compatibilityMatrix: []` and
+ * `migrationStrategy: { type: 'manual', rollbackSupport: true, dataBackup: true }`, so a
+ * document of an older version is never migrated without being asked to; `{}` means all of them.
+ *
  * @example
  * ```ts
  * const versioning = versioningConfigSchema.parse({
@@ -29,20 +33,23 @@ import {
  */
 export const versioningConfigSchema = z
   .strictObject({
-    /** Whether schema versions are semver strings (`true`) or positive integer strings. */
-    semantic: z.boolean(),
+    /** Whether schema versions are semver strings (`true`) or positive integer strings. Default `true`. */
+    semantic: z.boolean().default(true),
     /**
      * Whether a document without `schemaVersion` may have its version detected by the migrator's
-     * `detectVersion` callback instead of being refused.
+     * `detectVersion` callback instead of being refused. Default `false`.
      */
-    autoDetection: z.boolean(),
+    autoDetection: z.boolean().default(false),
     /**
      * The allowed steps. When empty every registered migration is allowed; otherwise each step of
-     * a plan must match an entry.
+     * a plan must match an entry. Default `[]`.
      */
-    compatibilityMatrix: z.array(compatibilityInfoSchema),
-    /** When migrations run, and whether they can be undone and are backed up first. */
-    migrationStrategy: migrationStrategySchema,
+    compatibilityMatrix: z.array(compatibilityInfoSchema).default([]),
+    /**
+     * When migrations run, and whether they can be undone and are backed up first. Default
+     * `{ type: 'manual', rollbackSupport: true, dataBackup: true }`.
+     */
+    migrationStrategy: migrationStrategySchema.prefault({}),
   })
   .superRefine((config, context) => {
     const { semantic } = config;

@@ -1,0 +1,58 @@
+import type { ProviderFactory } from '../model/language-model.js';
+
+/**
+ * The environment variables each built-in provider type reads its API key from when none is
+ * configured, the first one set (and not empty) winning: `OPENAI_API_KEY` for `openai`,
+ * `ANTHROPIC_API_KEY` for `anthropic`, `GOOGLE_API_KEY` then `GEMINI_API_KEY` for `google`. Both a
+ * keyless `api_key` provider entry in a configuration and a provider created without credentials
+ * (`createProviderCredentials`) read these.
+ *
+ * @example
+ * ```ts
+ * providerApiKeyVariables.anthropic; // ['ANTHROPIC_API_KEY']
+ * ```
+ */
+export const providerApiKeyVariables = {
+  openai: ['OPENAI_API_KEY'],
+  anthropic: ['ANTHROPIC_API_KEY'],
+  google: ['GOOGLE_API_KEY', 'GEMINI_API_KEY'],
+} as const satisfies Readonly<Record<string, readonly string[]>>;
+
+/**
+ * The API-key environment variables of a provider type: those its factory declares
+ * (`ProviderFactory.apiKeyEnvironmentVariables`), else the built-in ones of
+ * {@link providerApiKeyVariables}, else none.
+ *
+ * @example
+ * ```ts
+ * apiKeyVariablesOf('openai'); // ['OPENAI_API_KEY']
+ * apiKeyVariablesOf('acme', acmeFactory); // what acmeFactory declares, or []
+ * ```
+ */
+export function apiKeyVariablesOf(type: string, factory?: ProviderFactory): readonly string[] {
+  if (factory?.apiKeyEnvironmentVariables !== undefined) return factory.apiKeyEnvironmentVariables;
+  return Object.hasOwn(providerApiKeyVariables, type)
+    ? providerApiKeyVariables[type as keyof typeof providerApiKeyVariables]
+    : [];
+}
+
+/**
+ * Reads the first of `names` that is set (and not empty) in `env`. Returns its name and value, or
+ * `undefined` when none is. The one place Agentry reads an API key from the environment.
+ *
+ * @example
+ * ```ts
+ * const found = readApiKeyVariable(['GOOGLE_API_KEY', 'GEMINI_API_KEY'], process.env);
+ * if (found) console.log(`using ${found.name}`); // never print found.value
+ * ```
+ */
+export function readApiKeyVariable(
+  names: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): { name: string; value: string } | undefined {
+  for (const name of names) {
+    const value = env[name];
+    if (value !== undefined && value !== '') return { name, value };
+  }
+  return undefined;
+}
