@@ -45,7 +45,8 @@ const cases: Case[] = [
     change: (c) => ((c.model = c.models), delete c.models),
     expected: [
       ['model', 'validation_failed'],
-      ['models', 'validation_failed'],
+      // Without its section the registry's one required value is what is missing.
+      ['models.defaultModel', 'validation_failed'],
     ],
   },
   {
@@ -141,7 +142,8 @@ const cases: Case[] = [
         token: '${env:OPENAI_TEST_KEY}',
       }),
     expected: [
-      ['authentication.providers[0].authentication.configuration.apiKey', 'validation_failed'],
+      // A keyless api_key entry reads OPENAI_API_KEY, which this environment does not set.
+      ['authentication.providers[0].authentication.configuration.apiKey', 'secret_unresolved'],
       ['authentication.providers[0].authentication.configuration.token', 'validation_failed'],
     ],
   },

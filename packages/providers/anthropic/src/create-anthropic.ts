@@ -1,6 +1,7 @@
 import {
   createPooledFetch,
   createProviderCredentials,
+  providerApiKeyVariables,
   guardModel,
   MODEL_SPECIFICATION_VERSION,
   type ModelInfo,
@@ -102,7 +103,7 @@ export function createAnthropic(options: AnthropicProviderOptions = {}): Anthrop
   const headers = { ...options.headers };
   const credentials = createProviderCredentials(options, {
     provider: 'Anthropic',
-    environmentVariables: ['ANTHROPIC_API_KEY'],
+    environmentVariables: providerApiKeyVariables.anthropic,
     fetch,
   });
   let closing: Promise<void> | undefined;

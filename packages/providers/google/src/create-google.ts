@@ -3,6 +3,7 @@ import {
   createModelDeprecation,
   createPooledFetch,
   createProviderCredentials,
+  providerApiKeyVariables,
   guardModel,
   systemClock,
   type LanguageModel,
@@ -111,7 +112,7 @@ export function createGoogle(options: GoogleProviderOptions = {}): GoogleProvide
   const fetch: typeof globalThis.fetch = options.fetch ?? (pool as typeof globalThis.fetch);
   const credentials = createProviderCredentials(options, {
     provider: 'Google',
-    environmentVariables: ['GOOGLE_API_KEY', 'GEMINI_API_KEY'],
+    environmentVariables: providerApiKeyVariables.google,
     fetch,
   });
   let closing: Promise<void> | undefined;

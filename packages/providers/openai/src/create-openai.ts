@@ -3,6 +3,7 @@ import {
   createModelDeprecation,
   createPooledFetch,
   createProviderCredentials,
+  providerApiKeyVariables,
   guardModel,
   type LanguageModel,
   type ModelInfo,
@@ -112,7 +113,7 @@ export function createOpenAI(options: OpenAIProviderOptions = {}): OpenAIProvide
   const fetch = options.fetch ?? pooledFetch;
   const credentials = createProviderCredentials(options, {
     provider: 'OpenAI',
-    environmentVariables: ['OPENAI_API_KEY'],
+    environmentVariables: providerApiKeyVariables.openai,
     fetch: fetch!,
   });
 
