@@ -24,7 +24,7 @@ const minimal = () => ({
       },
     ],
   },
-  models: { defaultModel: 'openai:gpt-4o-mini' },
+  models: { defaultModel: 'openai:gpt-5.4-mini' },
 });
 
 async function issuesOf(promise: Promise<unknown>): Promise<ConfigurationIssue[]> {
@@ -62,7 +62,7 @@ describe('the minimal configuration', () => {
     });
     expect(described.models.autoDetection).toBe(false);
     expect(described.models.fallbackChain).toEqual([]);
-    expect(Object.keys(described.models.availableModels)).toContain('openai:gpt-4o-mini');
+    expect(Object.keys(described.models.availableModels)).toContain('openai:gpt-5.4-mini');
     expect(described.authentication.providers[0]?.models).toEqual([]);
     expect(JSON.stringify(described)).not.toContain(key);
     expect(described.authentication.providers[0]?.authentication).toEqual({

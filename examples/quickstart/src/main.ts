@@ -1,7 +1,8 @@
 /**
- * The quickstart demo: loads `agentry.config.json`, validates it with the security and monitoring
- * plug-ins (SOC 2 and GDPR baselines switched on), prints what is installed and the resolved
- * configuration with secrets masked, then shows how a configuration with mistakes is reported.
+ * The quickstart demo: first the smallest configuration (`agentry.minimal.json`) with its defaults
+ * shown resolved; then the full form (`agentry.config.json`), validated with the security and
+ * monitoring plug-ins (SOC 2 and GDPR baselines switched on), printing what is installed and the
+ * resolved configuration with secrets masked; then how a configuration with mistakes is reported.
  */
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -13,9 +14,12 @@ import {
 } from '@agentry/core';
 import { monitoring } from '@agentry/monitoring';
 import { security } from '@agentry/security';
+import { showMinimalConfiguration } from './minimal.js';
 
 const configFile = fileURLToPath(new URL('../agentry.config.json', import.meta.url));
 const heading = (text: string) => console.log(`\n\x1b[1m${text}\x1b[0m`);
+
+await showMinimalConfiguration(heading);
 
 // The OAuth2 client secret comes from the environment. Without one, this run makes a throwaway
 // value, says so, and never prints it.
@@ -25,7 +29,7 @@ if (!env.AGENTRY_OAUTH_CLIENT_SECRET) {
   console.log('AGENTRY_OAUTH_CLIENT_SECRET is not set: using a throwaway value made for this run.');
 }
 
-heading(`Loading ${configFile}`);
+heading(`The full form: ${configFile}`);
 const config = await loadConfiguration(configFile);
 const agentry = await createAgentry({ config, plugins: [security(), monitoring()], env });
 

@@ -29,6 +29,8 @@ describe('monitoring', () => {
   it('owns the monitoring section and registers the exported checks', () => {
     const plugin = monitoring();
     expect(plugin.config?.key).toBe('monitoring');
+    // Optional: a configuration without the section still validates with the plug-in installed.
+    expect(plugin.config?.required).toBe(false);
     expect(plugin.config?.schema).toBe(monitoringConfigSchema);
     expect(plugin.compliance?.controls).toBe(monitoringControls);
   });

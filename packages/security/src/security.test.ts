@@ -29,6 +29,8 @@ describe('security', () => {
   it('owns the security section and registers the exported checks', () => {
     const plugin = security();
     expect(plugin.config?.key).toBe('security');
+    // Optional: a configuration without the section still validates with the plug-in installed.
+    expect(plugin.config?.required).toBe(false);
     expect(plugin.config?.schema).toBe(securityConfigSchema);
     expect(plugin.compliance?.controls).toBe(securityControls);
   });
