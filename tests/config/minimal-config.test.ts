@@ -1,6 +1,12 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   AgentryError,
+  composeConfigurationSchema,
   createAgentry,
+  createPluginRegistry,
+  loadConfiguration,
   validateConfiguration,
   type ConfigurationIssue,
 } from '@agentry/core';
@@ -8,6 +14,7 @@ import { monitoring } from '@agentry/monitoring';
 import { openaiPlugin } from '@agentry/openai';
 import { security } from '@agentry/security';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 
 /** An OpenAI-shaped key, built at run time so that nothing key-like is committed. */
 const openaiKey = (fill = 'm') => ['sk', 'proj', fill.repeat(64)].join('-');
@@ -205,5 +212,43 @@ describe('the minimal configuration', () => {
       'is not written in the configuration; that is its default',
     );
     expect(issues.every((issue) => issue.code === 'compliance_failed')).toBe(true);
+  });
+
+  it('loads from .json, .mjs and .ts files alike', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'agentry-minimal-'));
+    try {
+      const text = JSON.stringify(minimal());
+      const files = {
+        'agentry.config.json': text,
+        'agentry.config.mjs': `export default ${text};`,
+        'agentry.config.ts': `export default async () => (${text});`,
+      };
+      for (const [name, content] of Object.entries(files)) {
+        await writeFile(join(folder, name), content);
+        const { config } = await validateConfiguration(
+          await loadConfiguration(join(folder, name)),
+          {
+            plugins: [openaiPlugin()],
+            resolveSecret: () => openaiKey(),
+          },
+        );
+        expect(config.versioning.migrationStrategy.type, name).toBe('manual');
+      }
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('gives editors a JSON Schema in which only schemaVersion and defaultModel are required', () => {
+    const schema = composeConfigurationSchema(
+      createPluginRegistry([openaiPlugin(), security(), monitoring()]),
+    );
+    const json = z.toJSONSchema(schema, { io: 'input' }) as {
+      required?: string[];
+      properties: Record<string, { required?: string[] }>;
+    };
+    expect(json.required).toEqual(['schemaVersion', 'models']);
+    expect(json.properties.authentication?.required ?? []).toEqual([]);
+    expect(json.properties.models?.required).toEqual(['defaultModel']);
   });
 });
