@@ -83,14 +83,13 @@ describe('the minimal configuration', () => {
   it('reads OPENAI_API_KEY for a provider entry without a key, and sends it', async () => {
     const key = openaiKey('e');
     const sent: string[] = [];
-    const fetch = async (_url: string | URL | Request, init?: RequestInit) => {
+    const fetch = (_url: string | URL | Request, init?: RequestInit) => {
       sent.push(new Headers(init?.headers).get('authorization') ?? '');
-      return new Response(
-        JSON.stringify({ error: { message: 'no', type: 'invalid_request_error' } }),
-        {
+      return Promise.resolve(
+        new Response(JSON.stringify({ error: { message: 'no', type: 'invalid_request_error' } }), {
           status: 401,
           headers: { 'content-type': 'application/json' },
-        },
+        }),
       );
     };
     const config = minimal();

@@ -53,10 +53,11 @@ async function issuesOf(
 
 describe('configuration defaults', () => {
   it('fills every section and field a minimal configuration leaves out', async () => {
-    const { config, masked, referencePaths } = await validateConfiguration(minimal(), {
+    const validated = await validateConfiguration(minimal(), {
       plugins: [testProvider],
       env: { OPENAI_API_KEY: testKey() },
     });
+    const { config, referencePaths } = validated;
     expect(config.authentication).toEqual({
       providers: [
         {
@@ -77,7 +78,7 @@ describe('configuration defaults', () => {
     });
     const path = 'authentication.providers[0].authentication.configuration.apiKey';
     expect(referencePaths.has(path)).toBe(true);
-    const printed = masked();
+    const printed = validated.masked();
     expect(printed.authentication.providers[0]?.authentication).toEqual({
       type: 'api_key',
       configuration: { apiKey: `****${testKey().slice(-4)}` },
