@@ -244,6 +244,10 @@ describe('API-key environment variables', () => {
     expect(apiKeyVariablesOf('constructor')).toEqual([]);
     const factory = { ...fakeProvider('google'), apiKeyEnvironmentVariables: ['ACME_KEY'] };
     expect(apiKeyVariablesOf('google', factory)).toEqual(['ACME_KEY']);
+    const malformed = { ...fakeProvider('google'), apiKeyEnvironmentVariables: 'ACME_KEY' };
+    expect(() => apiKeyVariablesOf('google', malformed as never)).toThrow(
+      expect.objectContaining({ code: 'plugin_incompatible' }),
+    );
   });
 
   it('reads the first variable that is set and not empty', () => {

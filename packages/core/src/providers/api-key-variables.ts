@@ -1,3 +1,4 @@
+import { AgentryError } from '../errors/agentry-error.js';
 import type { ProviderFactory } from '../model/language-model.js';
 
 /**
@@ -23,6 +24,9 @@ export const providerApiKeyVariables = {
  * (`ProviderFactory.apiKeyEnvironmentVariables`), else the built-in ones of
  * {@link providerApiKeyVariables}, else none.
  *
+ * @throws AgentryError `plugin_incompatible` when the factory declares something other than a list
+ *   of variable names
+ *
  * @example
  * ```ts
  * apiKeyVariablesOf('openai'); // ['OPENAI_API_KEY']
@@ -30,7 +34,23 @@ export const providerApiKeyVariables = {
  * ```
  */
 export function apiKeyVariablesOf(type: string, factory?: ProviderFactory): readonly string[] {
-  if (factory?.apiKeyEnvironmentVariables !== undefined) return factory.apiKeyEnvironmentVariables;
+  const declared: unknown = factory?.apiKeyEnvironmentVariables;
+  if (declared !== undefined) {
+    if (
+      !Array.isArray(declared) ||
+      !declared.every((name) => typeof name === 'string' && /^[A-Za-z_]\w*$/.test(name))
+    ) {
+      throw new AgentryError({
+        code: 'plugin_incompatible',
+        message: `The provider factory of type ${type} declares apiKeyEnvironmentVariables that is not a list of environment variable names.`,
+        details: { type },
+        suggestions: [
+          "Declare the names as an array of strings, such as ['ACME_API_KEY'], or leave the field out.",
+        ],
+      });
+    }
+    return declared as readonly string[];
+  }
   return Object.hasOwn(providerApiKeyVariables, type)
     ? providerApiKeyVariables[type as keyof typeof providerApiKeyVariables]
     : [];
