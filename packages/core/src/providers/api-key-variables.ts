@@ -14,8 +14,11 @@ import type { ProviderFactory } from '../model/language-model.js';
  * ```
  */
 export const providerApiKeyVariables = {
+  /** `@agentry/openai`'s variable. */
   openai: ['OPENAI_API_KEY'],
+  /** `@agentry/anthropic`'s variable. */
   anthropic: ['ANTHROPIC_API_KEY'],
+  /** `@agentry/google`'s variables, in the order they are read. */
   google: ['GOOGLE_API_KEY', 'GEMINI_API_KEY'],
 } as const satisfies Readonly<Record<string, readonly string[]>>;
 
@@ -57,6 +60,21 @@ export function apiKeyVariablesOf(type: string, factory?: ProviderFactory): read
 }
 
 /**
+ * An API key found in the environment by {@link readApiKeyVariable}.
+ *
+ * @example
+ * ```ts
+ * const found: ApiKeyVariable | undefined = readApiKeyVariable(['OPENAI_API_KEY'], process.env);
+ * ```
+ */
+export interface ApiKeyVariable {
+  /** The variable it was read from, safe to print. */
+  name: string;
+  /** The key itself: a secret, never to be printed or logged. */
+  value: string;
+}
+
+/**
  * Reads the first of `names` that is set (and not empty) in `env`. Returns its name and value, or
  * `undefined` when none is. The one place Agentry reads an API key from the environment.
  *
@@ -69,7 +87,7 @@ export function apiKeyVariablesOf(type: string, factory?: ProviderFactory): read
 export function readApiKeyVariable(
   names: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
-): { name: string; value: string } | undefined {
+): ApiKeyVariable | undefined {
   for (const name of names) {
     const value = env[name];
     if (value !== undefined && value !== '') return { name, value };

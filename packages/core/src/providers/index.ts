@@ -1,5 +1,6 @@
 export {
   apiKeyVariablesOf,
+  type ApiKeyVariable,
   providerApiKeyVariables,
   readApiKeyVariable,
 } from './api-key-variables.js';
