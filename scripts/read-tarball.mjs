@@ -18,7 +18,7 @@ export function readTarball(file) {
   const entries = new Map();
   /** @type {string | undefined} */
   let paxPath;
-  for (let offset = 0; offset + block <= tar.length; ) {
+  for (let offset = 0; offset + block <= tar.length;) {
     const header = tar.subarray(offset, offset + block);
     if (header.every((byte) => byte === 0)) break;
     const name = text(header, 0, 100);
@@ -78,7 +78,8 @@ export function tarballProblems(entries, packed) {
   }
   for (const field of dependencyFields) {
     for (const name of Object.keys(manifest[field] ?? {})) {
-      const optional = field === 'peerDependencies' && manifest.peerDependenciesMeta?.[name]?.optional;
+      const optional =
+        field === 'peerDependencies' && manifest.peerDependenciesMeta?.[name]?.optional;
       if (name.startsWith('@agentry/') && !optional && !packed.has(name)) {
         problems.push(`${field}.${name} is not among the packed packages`);
       }
@@ -101,7 +102,8 @@ export function tarballProblems(entries, packed) {
 function entryPoints(manifest) {
   const targets = new Set();
   if (typeof manifest.main === 'string') targets.add(manifest.main);
-  const bins = typeof manifest.bin === 'string' ? [manifest.bin] : Object.values(manifest.bin ?? {});
+  const bins =
+    typeof manifest.bin === 'string' ? [manifest.bin] : Object.values(manifest.bin ?? {});
   for (const bin of bins) targets.add(bin);
   /** @param {unknown} value */
   const walk = (value) => {
