@@ -44,7 +44,14 @@ export default tseslint.config(
       globals: { ...globals.node },
       parserOptions: {
         projectService: {
-          allowDefaultProject: ['*.js', '*.ts', '*.mjs', 'scripts/*.ts', 'scripts/*.mjs'],
+          allowDefaultProject: [
+            '*.js',
+            '*.ts',
+            '*.mjs',
+            'scripts/*.ts',
+            'scripts/*.mjs',
+            'scripts/*.d.mts',
+          ],
         },
         tsconfigRootDir: import.meta.dirname,
       },

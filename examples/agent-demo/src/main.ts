@@ -142,7 +142,7 @@ async function ask(agent: Agent, question: string): Promise<void> {
   const last = result.messages.at(-1);
   const model = last?.type === 'agent' ? last.model : 'unknown';
   console.log(
-    `\n${dim(`  answered by ${model} in ${result.steps} steps, ${result.usage.totalTokens} tokens, ${Math.round(performance.now() - started)} ms`)}`,
+    `\n${dim(`  answered by ${model} in ${result.stepCount} steps, ${result.usage.totalTokens} tokens, ${Math.round(performance.now() - started)} ms`)}`,
   );
 }
 

@@ -158,6 +158,12 @@ export type AgentRunPart =
       /** The tokens used by all the run's steps. */
       usage: Usage;
       /** How many steps the run took. */
+      stepCount: number;
+      /**
+       * How many steps the run took.
+       *
+       * @deprecated Read `stepCount`, the same number under a name that says it is a count.
+       */
       steps: number;
     }
   /** The run has failed. */

@@ -5,7 +5,17 @@ import type { Message } from '../schemas/message.js';
 import { LazyAbortController } from '../resilience/abort-source.js';
 import type { AgentRunPart } from './agent-events.js';
 
-/** What a finished run returns. */
+/**
+ * What a finished run returns.
+ *
+ * @example
+ * ```ts
+ * const result = await agent.send('What is the weather in Lisbon?');
+ * console.log(result.text); // the final answer
+ * console.log(result.stepCount); // 2: the model asked for a tool, then answered
+ * console.log(result.messages.length); // the user's message, the tool call and result, the answer
+ * ```
+ */
 export interface AgentRunResult<TOutput = undefined> {
   /** The run's id. */
   runId: string;
@@ -15,7 +25,17 @@ export interface AgentRunResult<TOutput = undefined> {
   output: TOutput;
   /** The messages the run added to the conversation, the user's first. */
   messages: Message[];
-  /** How many model steps ran. */
+  /**
+   * How many model steps ran (a step is one model call and the tool calls it asked for). The
+   * steps themselves are in `messages`, and each one's `step-start`/`step-end` parts in the run.
+   */
+  stepCount: number;
+  /**
+   * How many model steps ran: a number, not the steps.
+   *
+   * @deprecated Read `stepCount`, which holds the same number under a name that says so. `steps`
+   * stays until the next breaking release.
+   */
   steps: number;
   /** Tokens used over all steps. */
   usage: Usage;

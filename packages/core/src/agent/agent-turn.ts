@@ -271,8 +271,8 @@ export async function executeTurn(
     deadline.dispose();
   }
 
-  push({ type: 'run-end', runId, text, usage, steps });
-  return { runId, text, output, messages: added, steps, usage, finishReason };
+  push({ type: 'run-end', runId, text, usage, stepCount: steps, steps });
+  return { runId, text, output, messages: added, stepCount: steps, steps, usage, finishReason };
 }
 
 const noMiddleware: readonly never[] = [];

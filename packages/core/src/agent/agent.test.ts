@@ -79,6 +79,31 @@ describe('createAgent', () => {
       expect(parts.at(-1)?.type).toBe('run-end');
     });
 
+    it('counts the model steps in stepCount, on the result and the run-end part, and in the deprecated steps', async () => {
+      const weather = defineTool({
+        name: 'weather',
+        description: 'Weather for a city.',
+        input: z.object({ city: z.string() }),
+        execute: ({ city }) => ({ city, celsius: 20 }),
+      });
+      const model = scriptedModel([
+        toolTurn([{ id: 'a', name: 'weather', input: '{"city":"Lisbon"}' }]),
+        toolTurn([{ id: 'b', name: 'weather', input: '{"city":"Porto"}' }]),
+        textTurn('Both are warm.'),
+      ]);
+      const agent = createAgent({ model, tools: [weather] });
+      const parts: AgentRunPart[] = [];
+      const run = agent.send('Weather?');
+      for await (const part of run) parts.push(part);
+      const result = await run;
+      expect(result.stepCount).toBe(3);
+      expect(result.steps).toBe(3);
+      expect(parts.at(-1)).toMatchObject({ type: 'run-end', stepCount: 3, steps: 3 });
+
+      const short = await createAgent({ model: scriptedModel([textTurn('Hi.')]) }).send('Hello');
+      expect(short.stepCount).toBe(1);
+    });
+
     it('answers messages sent while processing in order, never interleaved', async () => {
       const model = scriptedModel([textTurn('one'), textTurn('two'), textTurn('three')]);
       const agent = createAgent({ model });
