@@ -3,7 +3,14 @@ import { networkFaultCode } from '../resilience/is-dependency-failure.js';
 import { createProviderError } from './create-provider-error.js';
 import { sanitizeUrlsInText } from './sanitize-url.js';
 
-/** What {@link toConnectionError} needs to know about the call. */
+/**
+ * What {@link toConnectionError} needs to know about the call.
+ *
+ * @example
+ * ```ts
+ * const options: ToConnectionErrorOptions = { provider: 'acme', server: 'Acme (eu-west)', signal };
+ * ```
+ */
 export interface ToConnectionErrorOptions {
   /** The provider's name, stored as `details.provider` (as in {@link createProviderError}). */
   provider: string;
