@@ -22,7 +22,7 @@ export const MODEL_SPECIFICATION_VERSION = 'v1';
 export interface LanguageModel {
   /** The contract version, `v1`. */
   readonly specificationVersion: 'v1';
-  /** The vendor. */
+  /** The provider type: a built-in one (`openai`, …) or its plug-in's own (`acme`). */
   readonly provider: ProviderType;
   /** The vendor's model id. */
   readonly modelId: string;
@@ -87,7 +87,11 @@ export interface ModelSettings {
 export interface ProviderFactory {
   /** The contract version, `v1`. */
   readonly specificationVersion: 'v1';
-  /** The vendor (`ProviderConfig.type`) it serves. */
+  /**
+   * The provider type (`ProviderConfig.type`) it serves: a built-in one, or a type of the plug-in's
+   * own, such as `acme` (any name matching `PROVIDER_TYPE_PATTERN`). One plug-in per type is
+   * installed; models are then named `acme:<model>`.
+   */
   readonly type: ProviderType;
   /** The models it knows, with capabilities and prices. */
   models(): readonly ModelInfo[];
