@@ -10,6 +10,7 @@ export {
   providerConfiguration,
   type ProviderConfigurationOptions,
 } from './config/provider-configuration.js';
+export * from './conformance/own-protocol.js';
 export * from './emulator/index.js';
 export * from './mock-model/index.js';
 export { deletePath, setPath, type ObjectPath } from './plugins/set-path.js';
