@@ -161,8 +161,11 @@ export interface ConformanceRequestInfo {
 export interface ConformanceBodyAnswer {
   /** The HTTP status; default 200 for a reply, the failure's status for a failure. */
   status?: number;
-  /** Response headers. `content-type` defaults to `application/json` for an object body. */
-  headers?: Record<string, string>;
+  /**
+   * Response headers; one whose value is `undefined` is not sent. `content-type` defaults to
+   * `application/json` for an object body.
+   */
+  headers?: Record<string, string | undefined>;
   /** The body: an object is sent as JSON, a string as is. */
   body: string | Record<string, unknown> | unknown[];
 }
@@ -182,8 +185,8 @@ export interface ConformanceBodyAnswer {
 export interface ConformanceStreamAnswer {
   /** The HTTP status; default 200. */
   status?: number;
-  /** Response headers, such as your stream's `content-type`. */
-  headers?: Record<string, string>;
+  /** Response headers, such as your stream's `content-type`; one whose value is `undefined` is not sent. */
+  headers?: Record<string, string | undefined>;
   /**
    * The events, in order, each written as one chunk; the kit paces them (`chunkDelayMs`) and cuts
    * them short as the scenario's `fault` says.

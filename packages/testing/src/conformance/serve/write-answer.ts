@@ -29,7 +29,9 @@ export async function writeAnswer(
   }
   const status = answer.status ?? (scenario.kind === 'error' ? scenario.failure.status : 200);
   response.statusCode = status;
-  for (const [name, value] of Object.entries(answer.headers ?? {})) response.setHeader(name, value);
+  for (const [name, value] of Object.entries(answer.headers ?? {})) {
+    if (value !== undefined) response.setHeader(name, value);
+  }
 
   if (!('events' in answer)) {
     const { body } = answer;
