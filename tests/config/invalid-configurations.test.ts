@@ -76,9 +76,14 @@ const cases: Case[] = [
   },
   // Providers and keys
   {
-    name: 'provider of an unknown type',
-    change: (c) => (c.authentication.providers[0].type = 'azure'),
+    name: 'provider of a malformed type',
+    change: (c) => (c.authentication.providers[0].type = 'Azure OpenAI'),
     expected: [['authentication.providers[0].type', 'validation_failed']],
+  },
+  {
+    name: 'provider of a type no installed plug-in serves',
+    change: (c) => (c.authentication.providers[0].type = 'azure'),
+    expected: [['authentication.providers[0].type', 'plugin_missing']],
   },
   {
     name: 'provider with no plug-in serving its type',

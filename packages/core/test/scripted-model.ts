@@ -80,7 +80,7 @@ export function fakeProvider(
   type: ProviderType,
   options: {
     validateApiKey?: (key: string) => string | undefined;
-    createModel?: (modelId: string) => LanguageModel;
+    createModel?: ProviderFactory['createModel'];
   } = {},
 ): ProviderFactory {
   return {

@@ -4,9 +4,9 @@ import type { ConfigurationIssue } from '../config/configuration-issue.js';
 import { maskSecret } from '../config/mask-secrets.js';
 import { toConfigurationIssues } from '../config/zod-issues.js';
 import type { PluginRegistry } from '../plugins/index.js';
+import { describeMissingProvider } from '../plugins/missing-provider.js';
 import { agentInstanceSchema, type AgentInstance } from '../schemas/agent-instance.js';
 import type { ModelRegistry } from '../schemas/model-registry.js';
-import { providerPackages } from '../schemas/provider-type.js';
 import { formatPath } from '../schemas/serializable.js';
 
 /**
@@ -112,12 +112,13 @@ export function checkAgent(
   if (instance.model.apiKey !== undefined) {
     const descriptor = registry.provider(instance.model.provider);
     if (!descriptor) {
+      const missing = describeMissingProvider(instance.model.provider, registry);
       issues.push({
         ...at(['model', 'provider']),
         code: 'plugin_missing',
-        message: `No installed plug-in serves ${instance.model.provider}.`,
+        message: `The agent's own API key cannot be checked: ${missing.clause}.`,
         received: instance.model.provider,
-        suggestion: `Install ${providerPackages[instance.model.provider]} and add it to plugins.`,
+        suggestion: missing.suggestion,
       });
     } else {
       const problem = descriptor.validateApiKey(instance.model.apiKey);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { testEnv, testKey, testProvider, validAgent, validConfig } from '../../test/fixtures.js';
-import { scriptedModel } from '../../test/scripted-model.js';
+import { fakeProvider, scriptedModel, textTurn } from '../../test/scripted-model.js';
 import {
   AgentryError,
   createAgentry,
@@ -165,6 +165,91 @@ describe('createAgentry', () => {
     expect(keySettings).toMatchObject({
       apiKey: testKey(),
       authentication: { type: 'api_key', configuration: { apiKey: testKey() } },
+    });
+  });
+
+  describe('a third-party provider type', () => {
+    const acmeConfig = () => {
+      const config = validConfig();
+      config.authentication.providers.push({
+        name: 'acme',
+        type: 'acme',
+        endpoint: 'http://127.0.0.1:9/acme',
+        authentication: { type: 'bearer_token', configuration: { token: 'acme-token-value' } },
+        models: [],
+      });
+      config.models.availableModels['acme:acme-large'] = {
+        name: 'acme-large',
+        capabilities: config.models.availableModels['openai:gpt-4o'].capabilities,
+      };
+      config.models.fallbackChain = ['acme:acme-large'];
+      return config;
+    };
+
+    it('serves acme:acme-large from the plug-in declaring acme, in the fallback chain', async () => {
+      const seen: [string, ModelSettings][] = [];
+      const acme = definePlugin({
+        name: 'acme-provider',
+        version: '1.0.0',
+        providers: [
+          fakeProvider('acme', {
+            createModel: (modelId, settings = {}) => {
+              seen.push([modelId, settings]);
+              return scriptedModel([textTurn('from acme')], modelId, 'acme');
+            },
+          }),
+        ],
+      });
+      const down = new AgentryError({ code: 'provider_unavailable', message: 'down' });
+      const primary = openaiPlugin('agentry-failing-openai', (modelId) =>
+        scriptedModel([down], modelId, 'openai'),
+      );
+      const agentry = await createAgentry({
+        config: acmeConfig(),
+        plugins: [primary, acme],
+        env: testEnv(),
+        resilience: {
+          retry: { maxAttempts: 1, baseDelay: 1, maxDelay: 1, jitter: false, strategy: 'fixed' },
+        },
+      });
+      const agent = agentry.createAgent();
+      expect((await agent.send('hi')).text).toBe('from acme');
+      expect(agent.state.messages.at(-1)).toMatchObject({ model: 'acme:acme-large' });
+      expect(seen).toEqual([
+        [
+          'acme-large',
+          expect.objectContaining({
+            endpoint: 'http://127.0.0.1:9/acme',
+            authentication: { type: 'bearer_token', configuration: { token: 'acme-token-value' } },
+          }),
+        ],
+      ]);
+      await agentry.shutdown();
+    });
+
+    it('names the package and the installed types when a built-in type has no plug-in', async () => {
+      const config = validConfig();
+      config.models.availableModels['google:gemini-2.5-flash'] = {
+        name: 'gemini-2.5-flash',
+        capabilities: config.models.availableModels['openai:gpt-4o'].capabilities,
+      };
+      const agentry = await createAgentry({ ...base(), config });
+      expect(() => agentry.createAgent({ model: 'google:gemini-2.5-flash' })).toThrow(
+        expect.objectContaining({
+          code: 'plugin_missing',
+          message:
+            'Model google:gemini-2.5-flash needs a plug-in serving google, and no installed plug-in serves provider type "google" (the installed provider types are openai).',
+          details: {
+            model: 'google:gemini-2.5-flash',
+            type: 'google',
+            installed: ['openai'],
+          },
+          suggestions: [
+            'Install @agentry/google (npm install @agentry/google) and add its plug-in to plugins.',
+          ],
+        }) as Error,
+      );
+      await agentry.shutdown();
     });
   });
 

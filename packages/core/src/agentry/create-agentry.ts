@@ -7,6 +7,7 @@ import {
 } from '../config/validate-configuration.js';
 import { AgentryError } from '../errors/index.js';
 import { createPluginRegistry, type AgentryPlugin, type PluginRegistry } from '../plugins/index.js';
+import { describeMissingProvider } from '../plugins/missing-provider.js';
 import type { AgentInstance } from '../schemas/agent-instance.js';
 import { VERSION } from '../version.js';
 import type { Agent } from '../agent/agent-interface.js';
@@ -20,7 +21,6 @@ import {
 import type { ModelRouter } from '../agent/model-router-types.js';
 import type { LanguageModel, ModelSettings } from '../model/index.js';
 import type { CircuitBreakerConfig, RetryPolicyWithBackoff } from '../resilience/index.js';
-import { providerPackages, type ProviderType } from '../schemas/provider-type.js';
 import { createMemoryStore, type StateStore } from '../stores/index.js';
 import { checkAgent, createAgentDirectory, type AgentDirectory } from './agent-directory.js';
 import { resolveModelId } from './resolve-model-id.js';
@@ -225,14 +225,15 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
   };
   const createModelFor = (id: string): LanguageModel => {
     const separator = id.indexOf(':');
-    const type = id.slice(0, separator) as ProviderType;
+    const type = id.slice(0, separator);
     const factory = registry.provider(type);
     if (!factory) {
+      const missing = describeMissingProvider(type, registry);
       throw new AgentryError({
         code: 'plugin_missing',
-        message: `Model ${id} needs a plug-in serving ${type}, and none is installed.`,
-        details: { model: id },
-        suggestions: [`Install ${providerPackages[type]} and add it to plugins.`],
+        message: `Model ${id} needs a plug-in serving ${type}, and ${missing.clause}.`,
+        details: { model: id, type, installed: missing.installed },
+        suggestions: [missing.suggestion],
       });
     }
     const provider =

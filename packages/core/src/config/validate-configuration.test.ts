@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { testEnv, testKey, testProvider, validConfig } from '../../test/fixtures.js';
+import { fakeProvider } from '../../test/scripted-model.js';
 import {
   AgentryError,
   defineMigration,
@@ -137,6 +138,97 @@ describe('validateConfiguration', () => {
       code: 'plugin_missing',
     });
     expect(issue?.suggestion).toContain('@agentry/anthropic');
+  });
+
+  describe('a third-party provider type', () => {
+    const acme = definePlugin({
+      name: 'acme-provider',
+      version: '1.0.0',
+      providers: [fakeProvider('acme')],
+    });
+    const withAcme = () => {
+      const config = validConfig();
+      config.authentication.providers.push({
+        name: 'acme',
+        type: 'acme',
+        authentication: { type: 'bearer_token', configuration: { token: 'acme-token-value' } },
+        models: [],
+      });
+      config.models.availableModels['acme:acme-large'] = {
+        name: 'acme-large',
+        capabilities: config.models.availableModels['openai:gpt-4o'].capabilities,
+      };
+      config.models.fallbackChain.push('acme:acme-large');
+      return config;
+    };
+
+    it('is accepted in providers and model ids when a plug-in serves it', async () => {
+      const { config } = await validateConfiguration(withAcme(), {
+        plugins: [testProvider, acme],
+        env: testEnv(),
+      });
+      expect(config.authentication.providers[1]?.type).toBe('acme');
+      expect(config.models.fallbackChain).toEqual(['openai:gpt-4o-mini', 'acme:acme-large']);
+    });
+
+    it('is refused without its plug-in, naming the installed types, at each path', async () => {
+      const issues = await issuesOf(withAcme());
+      expect(issues).toEqual([
+        expect.objectContaining({
+          path: 'authentication.providers[1].type',
+          code: 'plugin_missing',
+          message:
+            'Provider "acme" is of type acme, and no installed plug-in serves provider type "acme" (the installed provider types are openai).',
+          suggestion:
+            'Install the plug-in that serves "acme" and add it to plugins, or use one of: openai.',
+          received: 'acme',
+        }),
+        expect.objectContaining({
+          path: 'models.availableModels["acme:acme-large"]',
+          segments: ['models', 'availableModels', 'acme:acme-large'],
+          code: 'plugin_missing',
+          message: expect.stringContaining('(the installed provider types are openai)') as string,
+        }),
+      ]);
+    });
+
+    it('suggests the installed or built-in type a misspelt one is close to', async () => {
+      const config = validConfig();
+      config.authentication.providers[0].type = 'opneai';
+      const [issue] = await issuesOf(config);
+      expect(issue).toMatchObject({
+        path: 'authentication.providers[0].type',
+        code: 'plugin_missing',
+      });
+      expect(issue?.suggestion).toMatch(/^Did you mean "openai"\?/);
+    });
+
+    it('refuses a malformed type name with its path and a corrected spelling', async () => {
+      const config = withAcme();
+      config.authentication.providers[1].type = 'Acme Cloud';
+      const [issue, ...rest] = await issuesOf(config, { plugins: [testProvider, acme] });
+      expect(rest).toEqual([]);
+      expect(issue).toMatchObject({
+        path: 'authentication.providers[1].type',
+        code: 'validation_failed',
+        suggestion: 'Write it as "acme-cloud".',
+        received: 'Acme Cloud',
+      });
+      expect(issue?.message).toContain('is not a valid name');
+    });
+
+    it('leaves a built-in type’s models registrable without its plug-in, as before', async () => {
+      const config = validConfig();
+      config.models.availableModels['google:gemini-2.5-flash'] = {
+        name: 'gemini-2.5-flash',
+        capabilities: config.models.availableModels['openai:gpt-4o'].capabilities,
+      };
+      const { config: validated } = await validateConfiguration(config, {
+        plugins: [testProvider],
+        env: testEnv(),
+      });
+      expect(Object.keys(validated.models.availableModels)).toContain('google:gemini-2.5-flash');
+    });
   });
 
   it('checks API-key formats with the provider plug-in and never echoes the key', async () => {

@@ -2,7 +2,9 @@ import type { z } from 'zod';
 import { runCompliance, type ComplianceReport } from '../compliance/run-compliance.js';
 import { AgentryError } from '../errors/index.js';
 import { createPluginRegistry, type AgentryPlugin, type PluginRegistry } from '../plugins/index.js';
-import { providerPackages } from '../schemas/provider-type.js';
+import { describeMissingProvider } from '../plugins/missing-provider.js';
+import { parseModelId } from '../schemas/model-registry.js';
+import { isBuiltInProviderType } from '../schemas/provider-type.js';
 import { formatPath } from '../schemas/serializable.js';
 import { closestMatch } from './closest-match.js';
 import { configurationError } from './configuration-error.js';
@@ -141,6 +143,7 @@ export async function validateConfiguration(
 
   if (parsed.authentication !== undefined)
     issues.push(...checkProviders(parsed, registry, resolved.referencePaths));
+  if (parsed.models !== undefined) issues.push(...checkModelProviders(parsed, registry));
 
   const compliance = runCompliance(parsed, registry, {
     referencePaths: resolved.referencePaths,
@@ -173,13 +176,13 @@ function checkProviders(
     const base = ['authentication', 'providers', index];
     const descriptor = registry.provider(provider.type);
     if (!descriptor) {
-      const packageName = providerPackages[provider.type];
+      const missing = describeMissingProvider(provider.type, registry);
       issues.push({
         path: formatPath([...base, 'type']),
         segments: [...base, 'type'],
         code: 'plugin_missing',
-        message: `Provider "${provider.name}" is of type ${provider.type}, and no installed plug-in serves ${provider.type}.`,
-        suggestion: `Install ${packageName} (npm install ${packageName}) and add it to plugins.`,
+        message: `Provider "${provider.name}" is of type ${provider.type}, and ${missing.clause}.`,
+        suggestion: missing.suggestion,
         received: provider.type,
       });
       return;
@@ -200,6 +203,34 @@ function checkProviders(
       });
     }
   });
+  return issues;
+}
+
+/**
+ * Refuses registered models whose provider type is neither built-in nor served by an installed
+ * plug-in. A model of a built-in type stays registrable without its plug-in (creating an agent on
+ * it fails with `plugin_missing`), as it always was.
+ */
+function checkModelProviders(
+  config: Partial<SDKConfiguration>,
+  registry: PluginRegistry,
+): ConfigurationIssue[] {
+  const issues: ConfigurationIssue[] = [];
+  for (const id of Object.keys(config.models?.availableModels ?? {})) {
+    const provider = parseModelId(id)?.provider;
+    if (provider === undefined || isBuiltInProviderType(provider) || registry.provider(provider))
+      continue;
+    const missing = describeMissingProvider(provider, registry);
+    const segments = ['models', 'availableModels', id];
+    issues.push({
+      path: formatPath(segments),
+      segments,
+      code: 'plugin_missing',
+      message: `Model ${id} is of provider type ${provider}, and ${missing.clause}.`,
+      suggestion: missing.suggestion,
+      received: id,
+    });
+  }
   return issues;
 }
 

@@ -70,6 +70,42 @@ describe('createPluginRegistry', () => {
     ).toBe('plugin_duplicate');
   });
 
+  it('serves a third-party provider type beside a built-in one, and refuses it claimed twice', () => {
+    const registry = createPluginRegistry([
+      plugin('openai-plugin', { providers: [fakeProvider('openai')] }),
+      plugin('acme-plugin', { providers: [fakeProvider('acme')] }),
+    ]);
+    expect(registry.provider('acme')?.type).toBe('acme');
+    expect(registry.list().flatMap((entry) => entry.providers)).toEqual(['openai', 'acme']);
+    try {
+      createPluginRegistry([
+        plugin('acme-plugin', { providers: [fakeProvider('acme')] }),
+        plugin('acme-fork', { providers: [fakeProvider('acme')] }),
+      ]);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toMatchObject({
+        code: 'plugin_duplicate',
+        message: 'Both acme-plugin and acme-fork claim the provider type "acme".',
+      });
+    }
+  });
+
+  it('refuses a provider type that is not a well-formed name', () => {
+    for (const type of ['Acme', 'acme cloud', 'acme:x', '', 42]) {
+      try {
+        createPluginRegistry([plugin('bad', { providers: [fakeProvider(type as string)] })]);
+        expect.unreachable();
+      } catch (error) {
+        expect(error).toMatchObject({
+          code: 'validation_failed',
+          details: { plugin: 'bad', type: String(type) },
+        });
+        expect((error as AgentryError).message).toContain('is not a valid provider type');
+      }
+    }
+  });
+
   it('refuses a plug-in built for another core, naming the range and the fix', () => {
     try {
       createPluginRegistry([plugin('old', { requires: { '@agentry/core': '^0.0.1' } })], '0.1.0');

@@ -3,6 +3,7 @@ import { coreControls } from '../compliance/core-controls.js';
 import { AgentryError } from '../errors/index.js';
 import { VERSION } from '../version.js';
 import type { ProviderFactory } from '../model/language-model.js';
+import { PROVIDER_TYPE_PATTERN } from '../schemas/provider-type.js';
 import type { AgentryPlugin } from './plugin-types.js';
 
 const CORE_PACKAGE = '@agentry/core';
@@ -31,7 +32,7 @@ export interface PluginRegistry {
   get(name: string): AgentryPlugin | undefined;
   /** The plug-in owning a configuration section. */
   forSection(key: string): AgentryPlugin | undefined;
-  /** The provider factory serving a provider type. */
+  /** The provider factory serving a provider type (built-in or a plug-in's own). */
   provider(type: string): ProviderFactory | undefined;
   /** The installed plug-ins, in installation order. */
   readonly plugins: readonly AgentryPlugin[];
@@ -40,9 +41,11 @@ export interface PluginRegistry {
 /**
  * Checks a set of plug-ins and indexes them. Every problem is reported at once.
  *
- * @throws AgentryError `plugin_duplicate` when a name, section or provider is claimed twice;
+ * @throws AgentryError `plugin_duplicate` when a name, section or provider type is claimed twice
+ *   (two plug-ins serving `openai`, or two serving a third-party type such as `acme`);
  *   `plugin_incompatible` when a `requires` range does not match; `plugin_missing` when a required
- *   plug-in is absent; `validation_failed` for a malformed plug-in
+ *   plug-in is absent; `validation_failed` for a malformed plug-in or a provider type that does
+ *   not match `PROVIDER_TYPE_PATTERN`
  * @example
  * ```ts
  * const registry = createPluginRegistry([security(), monitoring()]);
@@ -109,6 +112,19 @@ export function createPluginRegistry(
             },
             suggestions: [
               `Install a version of ${plugin.name} built for @agentry/core ${coreVersion}.`,
+            ],
+          }),
+        );
+        continue;
+      }
+      if (typeof descriptor.type !== 'string' || !PROVIDER_TYPE_PATTERN.test(descriptor.type)) {
+        problems.push(
+          new AgentryError({
+            code: 'validation_failed',
+            message: `Plug-in ${plugin.name} serves provider type ${JSON.stringify(descriptor.type)}, which is not a valid provider type: use 1 to 63 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen.`,
+            details: { plugin: plugin.name, type: String(descriptor.type) },
+            suggestions: [
+              `Report this to the author of ${plugin.name}: a provider type is a lowercase name such as acme or acme-cloud.`,
             ],
           }),
         );

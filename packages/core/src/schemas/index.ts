@@ -42,7 +42,16 @@ export { performanceMetricsSchema, type PerformanceMetrics } from './performance
 export { pricingInfoSchema, type PricingInfo } from './pricing-info.js';
 export { positiveIntegerSchema } from './positive-integer.js';
 export { providerConfigSchema, type ProviderConfig } from './provider-config.js';
-export { providerPackages, providerTypeSchema, type ProviderType } from './provider-type.js';
+export {
+  PROVIDER_TYPE_PATTERN,
+  builtInProviderTypeSchema,
+  builtInProviderTypes,
+  isBuiltInProviderType,
+  providerPackages,
+  providerTypeSchema,
+  type BuiltInProviderType,
+  type ProviderType,
+} from './provider-type.js';
 export { resourceLimitsSchema, type ResourceLimits } from './resource-limits.js';
 export {
   assertSerializable,

@@ -17,7 +17,7 @@ import { providerTypeSchema } from './provider-type.js';
  * ```
  */
 export const modelConfigurationSchema = z.strictObject({
-  /** The vendor that serves the model. */
+  /** The provider type that serves the model: a built-in one or an installed plug-in's own. */
   provider: providerTypeSchema,
   /** The provider's model id. */
   model: z.string().min(1),

@@ -1,30 +1,36 @@
 import { z } from 'zod';
 import { modelInfoSchema } from './model-info.js';
-import { providerTypeSchema } from './provider-type.js';
+import { PROVIDER_TYPE_PATTERN, type ProviderType } from './provider-type.js';
 
-const modelIdPattern = /^(openai|anthropic|google):[^\s:][^\s]*$/;
+/** A provider type (see {@link PROVIDER_TYPE_PATTERN}), a colon, and a model id without spaces. */
+const modelIdPattern = new RegExp(
+  `^(${PROVIDER_TYPE_PATTERN.source.slice(1, -1)}):[^\\s:][^\\s]*$`,
+);
 
 /** A `provider:model` id taken apart. */
 export interface ParsedModelId {
-  /** The vendor. */
-  provider: z.infer<typeof providerTypeSchema>;
+  /** The provider type: a built-in one or a plug-in's own. */
+  provider: ProviderType;
   /** The vendor's model id. */
   model: string;
 }
 
 /**
- * Splits a `provider:model` id. Returns `undefined` when the id does not have that form.
+ * Splits a `provider:model` id. Returns `undefined` when the id does not have that form: a
+ * well-formed provider type (built-in or a plug-in's own, see `PROVIDER_TYPE_PATTERN`), a colon,
+ * and a model id without spaces. Whether a plug-in serves the type is not checked here.
  *
  * @example
  * ```ts
  * parseModelId('anthropic:claude-sonnet-4-5'); // { provider: 'anthropic', model: 'claude-sonnet-4-5' }
+ * parseModelId('acme:acme-large'); // { provider: 'acme', model: 'acme-large' }
  * ```
  */
 export function parseModelId(id: string): ParsedModelId | undefined {
   if (!modelIdPattern.test(id)) return undefined;
   const separator = id.indexOf(':');
   return {
-    provider: providerTypeSchema.parse(id.slice(0, separator)),
+    provider: id.slice(0, separator),
     model: id.slice(separator + 1),
   };
 }
@@ -61,10 +67,10 @@ export const modelRegistrySchema = z
         context.addIssue({
           code: 'custom',
           path: ['availableModels', id],
-          message: `Model id "${id}" is not of the form provider:model.`,
+          message: `Model id "${id}" is not of the form provider:model (a lowercase provider type such as openai or acme, a colon, and the model id without spaces).`,
           params: {
             suggestion:
-              'Key each model as provider:model, such as openai:gpt-4o or anthropic:claude-sonnet-4-5.',
+              'Key each model as provider:model, such as openai:gpt-4o, anthropic:claude-sonnet-4-5 or acme:acme-large.',
           },
         });
       } else if (parsed.model !== registry.availableModels[id]?.name) {

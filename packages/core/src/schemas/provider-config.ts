@@ -20,7 +20,7 @@ import { httpUrlProblem } from './url-rules.js';
 export const providerConfigSchema = z.strictObject({
   /** Unique name of this provider entry. */
   name: z.string().min(1),
-  /** The vendor it speaks to. */
+  /** The provider type: a built-in one or an installed plug-in's own (`acme`). */
   type: providerTypeSchema,
   /** Base URL overriding the vendor's default; absolute http(s). */
   endpoint: z

@@ -31,7 +31,7 @@ export const capabilityChecks: readonly ProviderCheck[] = [
       );
       check(
         providerTypeSchema.safeParse(model.provider).success,
-        `provider is ${JSON.stringify(model.provider)}, which is not a provider type (openai, anthropic or google).`,
+        `provider is ${JSON.stringify(model.provider)}, which is not a provider type (a lowercase name such as openai or acme; see PROVIDER_TYPE_PATTERN).`,
       );
       const parsed = modelCapabilitiesSchema.safeParse(model.capabilities);
       check(

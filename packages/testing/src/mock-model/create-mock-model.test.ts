@@ -64,6 +64,12 @@ describe('createMockModel', () => {
         'validation_failed',
       );
       expect(codeOf(() => createMockModel({ modelId: '' }))).toBe('validation_failed');
+      expect(codeOf(() => createMockModel({ provider: 'Acme' }))).toBe('validation_failed');
+    });
+
+    it('claims a third-party provider type', () => {
+      const model = createMockModel({ provider: 'acme', modelId: 'acme-large' });
+      expect(model.provider).toBe('acme');
     });
 
     it('refuses a malformed script turn when created, naming the field', () => {

@@ -49,7 +49,10 @@ export interface MockModelOptions {
    * `internal` unless it is an `AgentryError`).
    */
   respond?: (request: ModelRequest, callIndex: number) => MockTurn | Promise<MockTurn>;
-  /** The vendor the model claims to be. Default `openai`. */
+  /**
+   * The provider type the model claims: a built-in one or a third-party plug-in's own, such as
+   * `acme`. Default `openai`.
+   */
   provider?: ProviderType;
   /** The model id it reports, in `modelId` and in each response. Default `mock-model`. */
   modelId?: string;
@@ -298,7 +301,9 @@ function checkOptions(
   if (typeof modelId !== 'string' || modelId === '')
     problems.push('modelId must be a non-empty string');
   if (!providerTypeSchema.safeParse(provider).success) {
-    problems.push('provider must be openai, anthropic or google');
+    problems.push(
+      `provider ${JSON.stringify(provider)} must be a provider type (a lowercase name such as openai or acme)`,
+    );
   }
   const parsed = modelCapabilitiesSchema.safeParse(capabilities);
   if (!parsed.success) {

@@ -23,14 +23,28 @@ describe('createMockProvider', () => {
       expect(createMockProvider({ type: 'google' }).type).toBe('google');
     });
 
-    it('refuses both model and createModel, and unknown types', () => {
+    it('serves a third-party provider type, with models of that type', () => {
+      const provider = createMockProvider({ type: 'acme' });
+      expect(provider.type).toBe('acme');
+      expect(provider.createModel('acme-large').provider).toBe('acme');
+    });
+
+    it('refuses both model and createModel, and malformed types', () => {
       const model = createMockModel();
       expect(codeOf(() => createMockProvider({ model, createModel: { a: model } }))).toBe(
         'validation_failed',
       );
-      expect(codeOf(() => createMockProvider({ type: 'mistral' as 'openai' }))).toBe(
-        'validation_failed',
-      );
+      let caught: unknown;
+      try {
+        createMockProvider({ type: 'Acme Cloud' });
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toMatchObject({
+        code: 'validation_failed',
+        message: expect.stringContaining('type "Acme Cloud" is not a provider type') as string,
+        details: { path: 'type', received: 'Acme Cloud' },
+      });
     });
   });
 

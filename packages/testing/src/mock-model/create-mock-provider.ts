@@ -22,7 +22,10 @@ import { createMockModel } from './create-mock-model.js';
  * ```
  */
 export interface MockProviderOptions {
-  /** The vendor the provider serves. Default `openai`. */
+  /**
+   * The provider type it serves: a built-in one or a third-party plug-in's own, such as `acme`
+   * (any name matching `PROVIDER_TYPE_PATTERN`). Default `openai`.
+   */
   type?: ProviderType;
   /**
    * The catalogue `models()` returns. Default: one entry for `model` (its id and capabilities), or
@@ -57,7 +60,7 @@ export interface MockProviderOptions {
  * characters; its messages never contain the key.
  *
  * @throws AgentryError `validation_failed` from `createMockProvider` when both `model` and
- *   `createModel` are given or `type` is not a provider type; `unknown_model` from `createModel`
+ *   `createModel` are given or `type` is not a well-formed provider type; `unknown_model` from `createModel`
  *   when a map does not hold the id
  * @example
  * ```ts
@@ -83,9 +86,11 @@ export function createMockProvider(options: MockProviderOptions = {}): ProviderF
   if (!providerTypeSchema.safeParse(type).success) {
     throw new AgentryError({
       code: 'validation_failed',
-      message: 'Invalid mock provider options: type must be openai, anthropic or google.',
+      message: `Invalid mock provider options: type ${JSON.stringify(type)} is not a provider type (a lowercase name such as openai or acme: letters, digits and hyphens, starting with a letter).`,
       details: { path: 'type', received: String(type) },
-      suggestions: ['Set type to openai, anthropic or google.'],
+      suggestions: [
+        'Set type to a built-in provider type (openai, anthropic, google) or a lowercase name such as acme.',
+      ],
     });
   }
   const byId = new Map<string, LanguageModel>();
