@@ -1,9 +1,41 @@
-import type { ConformanceTurn } from './serve/serve-types.js';
+import type { EmulatorFailure, EmulatorReply } from '../emulator/emulator-types.js';
 
 const words = 'one two three four five six seven eight nine ten eleven twelve';
 
 /** Sixty words, one every 100 ms: six seconds of stream, for the abort checks. */
 const sixtyWords = Array.from({ length: 60 }, (_, index) => `word${index}`).join(' ');
+
+/**
+ * A tool call the checks script, with its id.
+ *
+ * @example
+ * ```ts
+ * const call: ConformanceToolCall = { id: 'call_1', name: 'get_time', arguments: '{"timezone":"UTC"}' };
+ * ```
+ */
+export interface ConformanceToolCall {
+  /** The call's id, which the provider must keep. */
+  readonly id: string;
+  /** The tool's name. */
+  readonly name: string;
+  /** The arguments as JSON text. */
+  readonly arguments: string;
+}
+
+/**
+ * The tool calls the checks script, by name.
+ *
+ * @example
+ * ```ts
+ * const calls: ConformanceToolCalls = conformanceToolCalls;
+ * ```
+ */
+export interface ConformanceToolCalls {
+  /** A call of `get_weather`. */
+  readonly weather: ConformanceToolCall;
+  /** A call of `get_time`, made beside the weather call. */
+  readonly time: ConformanceToolCall;
+}
 
 /**
  * The call ids and arguments of the tool calls the checks script.
@@ -13,20 +45,67 @@ const sixtyWords = Array.from({ length: 60 }, (_, index) => `word${index}`).join
  * conformanceToolCalls.weather.arguments; // '{"city":"Paris","unit":"celsius"}'
  * ```
  */
-export const conformanceToolCalls = {
-  /** A call of `get_weather`. */
+export const conformanceToolCalls: ConformanceToolCalls = {
   weather: {
     id: 'call_conformance_weather',
     name: 'get_weather',
     arguments: '{"city":"Paris","unit":"celsius"}',
   },
-  /** A call of `get_time`, made beside the weather call. */
   time: {
     id: 'call_conformance_time',
     name: 'get_time',
     arguments: '{"timezone":"Europe/Paris"}',
   },
-} as const;
+};
+
+/**
+ * The scenarios of the provider conformance kit, by name: see {@link conformanceScenarios}.
+ *
+ * @example
+ * ```ts
+ * const failure: EmulatorFailure = conformanceScenarios.rateLimited;
+ * ```
+ */
+export interface ConformanceScenarios {
+  /** A sentence streamed in four pieces. */
+  readonly text: EmulatorReply;
+  /** Reasoning, then a short text in two pieces. */
+  readonly reasoning: EmulatorReply;
+  /** A reply with input, output, cached input and reasoning token counts. */
+  readonly usage: EmulatorReply;
+  /** A reply cut short by the output limit (`length`). */
+  readonly lengthStop: EmulatorReply;
+  /** A refusal (`content-filter`). */
+  readonly contentFilterStop: EmulatorReply;
+  /** The two calls of {@link conformanceToolCalls} at once, arguments in three pieces each. */
+  readonly parallelToolCalls: EmulatorReply;
+  /** A tool call whose arguments are cut (not valid JSON), stopped for `length`. */
+  readonly truncatedToolArguments: EmulatorReply;
+  /** HTTP 429 with `retry-after: 7`. */
+  readonly rateLimited: EmulatorFailure;
+  /** HTTP 401. */
+  readonly authFailed: EmulatorFailure;
+  /** HTTP 500. */
+  readonly serverError: EmulatorFailure;
+  /** HTTP 503, overloaded. */
+  readonly overloaded: EmulatorFailure;
+  /** HTTP 400. */
+  readonly badRequest: EmulatorFailure;
+  /** Twelve pieces, the connection reset after five. */
+  readonly resetMidStream: EmulatorReply;
+  /** The connection reset before any event. */
+  readonly resetBeforeFirstEvent: EmulatorReply;
+  /** Twelve pieces, an event the parser must reject after three. */
+  readonly malformedEvent: EmulatorReply;
+  /** Twelve pieces, the vendor's error event (503, overloaded) after three. */
+  readonly streamError: EmulatorReply;
+  /** Three pieces, then silence with the connection open. */
+  readonly stall: EmulatorReply;
+  /** Sixty pieces, one every 100 ms. */
+  readonly slowStream: EmulatorReply;
+  /** An answer that starts after five seconds. */
+  readonly slowStart: EmulatorReply;
+}
 
 /**
  * Every scenario the provider conformance kit scripts, by name, as the values the checks enqueue.
@@ -58,7 +137,7 @@ export const conformanceToolCalls = {
  * emulator.enqueue(conformanceScenarios.rateLimited);
  * ```
  */
-export const conformanceScenarios = {
+export const conformanceScenarios: ConformanceScenarios = {
   text: { text: 'The quick brown fox jumps over the lazy dog.', textChunks: 4 },
   reasoning: { reasoning: 'First, recall the capital of France.', text: 'Paris.', textChunks: 2 },
   usage: {
@@ -97,7 +176,7 @@ export const conformanceScenarios = {
   stall: { text: words, textChunks: 12, stallAfterChunks: 3 },
   slowStream: { text: sixtyWords, textChunks: 60, chunkDelayMs: 100 },
   slowStart: { text: 'Too late.', delayMs: 5000 },
-} satisfies Record<string, ConformanceTurn>;
+};
 
 /**
  * The name of one of the {@link conformanceScenarios}.
@@ -107,4 +186,4 @@ export const conformanceScenarios = {
  * const name: ConformanceScenarioName = 'parallelToolCalls';
  * ```
  */
-export type ConformanceScenarioName = keyof typeof conformanceScenarios;
+export type ConformanceScenarioName = keyof ConformanceScenarios;

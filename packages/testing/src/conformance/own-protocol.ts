@@ -2,6 +2,9 @@ export {
   conformanceScenarios,
   conformanceToolCalls,
   type ConformanceScenarioName,
+  type ConformanceScenarios,
+  type ConformanceToolCall,
+  type ConformanceToolCalls,
 } from './conformance-scenarios.js';
 export type {
   ConformanceAnswer,

@@ -31,7 +31,7 @@ export const streamChecks: readonly ProviderCheck[] = [
     name: 'streams text as text-start, text-delta and text-end of one id, then one response-end last',
     async run(context) {
       const scenario = conformanceScenarios.text;
-      const sentence = scenario.text;
+      const sentence = scenario.text ?? '';
       context.server.enqueue(scenario);
       const outcome = await streamCall(context.createModel(), userRequest('Say the sentence.'));
       const end = expectStreamSuccess(outcome, 'of a four-piece text reply');

@@ -96,7 +96,7 @@ export const toolCallChecks: readonly ProviderCheck[] = [
     skip: skipWithoutTools,
     async run(context) {
       const scenario = conformanceScenarios.truncatedToolArguments;
-      const truncated = scenario.toolCalls[0]?.arguments ?? '';
+      const truncated = scenario.toolCalls?.[0]?.arguments ?? '';
       context.server.enqueue(scenario);
       const outcome = await streamCall(
         context.createModel(),

@@ -43,8 +43,20 @@ export type ConformanceTurn = EmulatorReply | EmulatorFailure;
  * ```
  */
 export type ConformanceStreamFault =
-  | { kind: 'reset' | 'stall' | 'malformed'; afterEvents: number }
-  | { kind: 'error'; afterEvents: number; failure: ConformanceFailure };
+  | {
+      /** A reset or a stall (the kit does both), or a malformed event (your `faultEvent`). */
+      kind: 'reset' | 'stall' | 'malformed';
+      /** How many of your events are sent first. */
+      afterEvents: number;
+    }
+  | {
+      /** Your vendor's in-stream error event (your `faultEvent`). */
+      kind: 'error';
+      /** How many of your events are sent first. */
+      afterEvents: number;
+      /** The failure the error event reports. */
+      failure: ConformanceFailure;
+    };
 
 /**
  * A failure to encode: the HTTP status, the kind of vendor error it stands for, a message, and
@@ -128,7 +140,7 @@ export interface ConformanceRequest {
 }
 
 /**
- * What {@link ProviderConformanceServeOptions.readRequest} reads from a request in your protocol,
+ * What `readRequest` (an option of `describeProviderConformance`) reads from a request in your protocol,
  * for the checks that look at what the provider sent.
  *
  * @example
