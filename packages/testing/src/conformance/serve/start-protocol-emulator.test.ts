@@ -7,7 +7,11 @@ import { type ProtocolEmulator, startProtocolEmulator } from './start-protocol-e
 const serveLines: ConformanceServe = (scenario, request) => {
   if (scenario.kind === 'error') {
     const { status, headers, message } = scenario.failure;
-    return { status, headers, body: { problem: message } };
+    return {
+      status,
+      headers: { ...headers, 'x-line-hint': undefined },
+      body: { problem: message },
+    };
   }
   if (request.path === '/say') return { body: { said: scenario.reply.text } };
   return {
@@ -48,6 +52,7 @@ describe('startProtocolEmulator', () => {
     const second = await post(emulator, '/say');
     expect(second.status).toBe(429);
     expect(second.headers.get('retry-after')).toBe('3');
+    expect(second.headers.has('x-line-hint')).toBe(false);
     expect(await second.json()).toEqual({ problem: 'Rate limit reached; retry later.' });
     expect(emulator.requests.map((request) => [request.path, request.model])).toEqual([
       ['/say', 'line-1'],
