@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describePluginConformance, describeProviderConformance } from '@agentry/testing/vitest';
 import { afterAll } from 'vitest';
@@ -25,7 +26,8 @@ describeProviderConformance({
 });
 
 describePluginConformance({
-  create: () => acmeProvider({ apiKey: 'acme-plugin-conformance-0000' }),
+  // A key made at run time, so that no fixture holds anything that looks like a secret.
+  create: () => acmeProvider({ apiKey: `acme-${randomBytes(16).toString('hex')}` }),
   packageJson: JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
     name: string;
     version: string;
