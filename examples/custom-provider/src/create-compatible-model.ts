@@ -1,6 +1,7 @@
 import {
-  AgentryError,
+  type AgentryError,
   createProviderError,
+  toConnectionError,
   type CredentialSource,
   type LanguageModel,
   type ModelCallOptions,
@@ -12,7 +13,7 @@ import {
 import { isJsonObject, toModelResponse } from './chat-response.js';
 import { createChatStreamMapper } from './create-chat-stream-mapper.js';
 import { readSseEvents } from './read-sse-events.js';
-import { PROVIDER_NAME, toChatError, toConnectionError } from './to-chat-error.js';
+import { PROVIDER_NAME, toChatError } from './to-chat-error.js';
 import { toChatRequest } from './to-chat-request.js';
 
 /** What one compatible model is made of; the provider fills it in. */
@@ -57,10 +58,13 @@ function parseJson(text: string): unknown {
 export function createCompatibleModel(settings: CompatibleModelSettings): LanguageModel {
   const { serverName } = settings;
   const url = `${settings.endpoint.replace(/\/+$/, '')}/chat/completions`;
+  // `aborted` when the signal aborted, else `timeout` or `network` naming the system error.
+  const connectionError = (error: unknown, signal: AbortSignal | undefined) =>
+    toConnectionError(error, { provider: PROVIDER_NAME, server: serverName, signal });
 
   async function send(request: ModelRequest, stream: boolean, options: ModelCallOptions) {
     const signal = options.signal;
-    if (signal?.aborted === true) throw toConnectionError(serverName, signal.reason, signal);
+    if (signal?.aborted === true) throw connectionError(signal.reason, signal);
     const body = JSON.stringify(toChatRequest(request, settings.modelId, stream));
     const credential = await settings.credentials?.get({ signal });
     let response: Response;
@@ -78,7 +82,7 @@ export function createCompatibleModel(settings: CompatibleModelSettings): Langua
         signal,
       });
     } catch (error) {
-      throw toConnectionError(serverName, error, signal);
+      throw connectionError(error, signal);
     }
     if (!response.ok) {
       const text = await response.text().catch(() => '');
@@ -102,7 +106,10 @@ export function createCompatibleModel(settings: CompatibleModelSettings): Langua
     let failure: AgentryError | undefined;
     let done = false;
     try {
-      for await (const event of readSseEvents(response.body ?? new ReadableStream())) {
+      for await (const event of readSseEvents(response.body ?? new ReadableStream(), {
+        provider: PROVIDER_NAME,
+        server: serverName,
+      })) {
         if (event.data === '[DONE]') {
           done = true;
           break;
@@ -127,9 +134,7 @@ export function createCompatibleModel(settings: CompatibleModelSettings): Langua
       }
     } catch (error) {
       // Reading the body failed: the connection was reset, or the signal aborted.
-      failure = AgentryError.isInstance(error)
-        ? error
-        : toConnectionError(serverName, error, options.signal);
+      failure = connectionError(error, options.signal);
     }
     if (failure === undefined && !done && !mapper.finished) {
       failure = createProviderError({
@@ -156,7 +161,7 @@ export function createCompatibleModel(settings: CompatibleModelSettings): Langua
     try {
       text = await response.text();
     } catch (error) {
-      throw toConnectionError(serverName, error, options.signal);
+      throw connectionError(error, options.signal);
     }
     const body = parseJson(text);
     if (!isJsonObject(body)) {

@@ -18,9 +18,12 @@ function body(chunks: (string | Uint8Array)[]) {
   return { stream, state };
 }
 
-async function read(chunks: (string | Uint8Array)[]): Promise<SseEvent[]> {
+const server = { provider: 'openai-compatible', server: 'Ollama' };
+
+async function read(chunks: (string | Uint8Array)[], maxEventLength?: number): Promise<SseEvent[]> {
   const events: SseEvent[] = [];
-  for await (const event of readSseEvents(body(chunks).stream)) events.push(event);
+  const options = maxEventLength === undefined ? server : { ...server, maxEventLength };
+  for await (const event of readSseEvents(body(chunks).stream, options)) events.push(event);
   return events;
 }
 
@@ -55,10 +58,30 @@ describe('readSseEvents', () => {
 
   it('cancels the body when the reader stops early', async () => {
     const { stream, state } = body(['data: 1\n\n', 'data: 2\n\n', 'data: 3\n\n']);
-    for await (const event of readSseEvents(stream)) {
+    for await (const event of readSseEvents(stream, server)) {
       expect(event.data).toBe('1');
       break;
     }
     expect(state.cancelled).toBe(true);
+  });
+
+  it('refuses an event or a line longer than maxEventLength, and closes the body', async () => {
+    expect(await read(['data: 12345\n', 'data: 6789\n\n'], 20)).toEqual([{ data: '12345\n6789' }]);
+    for (const chunks of [
+      ['data: 12345\n', 'data: 678901234567890\n', 'data: x\n\n'],
+      ['data: ', 'x'.repeat(30)],
+    ]) {
+      const { stream, state } = body(chunks);
+      const reading = (async () => {
+        for await (const event of readSseEvents(stream, { ...server, maxEventLength: 20 }))
+          void event;
+      })();
+      await expect(reading).rejects.toMatchObject({
+        code: 'provider_unavailable',
+        message: 'Ollama sent a stream event longer than 20 characters; the stream was closed.',
+        details: { provider: 'openai-compatible' },
+      });
+      expect(state.cancelled).toBe(true);
+    }
   });
 });

@@ -1,9 +1,21 @@
+import { createProviderError } from '@agentry/core';
+
 /** One server-sent event. */
 export interface SseEvent {
   /** The `event:` field, when the server named the event. */
   event?: string;
   /** The `data:` lines, joined with newlines. */
   data: string;
+}
+
+/** Options of {@link readSseEvents}. */
+export interface ReadSseEventsOptions {
+  /** The provider name a too-large event's error carries in `details.provider`. */
+  provider: string;
+  /** How the server is named in that error's message. */
+  server: string;
+  /** The longest event, in characters of its lines; default 1 048 576 (1 MiB of ASCII). */
+  maxEventLength?: number;
 }
 
 /**
@@ -14,22 +26,29 @@ export interface SseEvent {
  * unterminated at the end of the body is still delivered, since some local servers omit the last
  * blank line.
  *
- * The body is cancelled when the reader stops early (`break`, an error), which closes the
- * connection rather than leaving it to download the rest.
+ * An event (or a line) longer than `maxEventLength` characters fails the read with
+ * `provider_unavailable` rather than growing the buffer without bound: a server that never ends a
+ * line cannot exhaust the process's memory. The body is cancelled when the reader stops early
+ * (`break`, an error), which closes the connection rather than leaving it to download the rest.
  *
  * @example
  * ```ts
- * for await (const event of readSseEvents(response.body!)) {
+ * for await (const event of readSseEvents(response.body!, { provider: 'acme', server: 'Acme' })) {
  *   if (event.data === '[DONE]') break;
  *   console.log(JSON.parse(event.data));
  * }
  * ```
  */
-export async function* readSseEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<SseEvent> {
+export async function* readSseEvents(
+  body: ReadableStream<Uint8Array>,
+  options: ReadSseEventsOptions,
+): AsyncGenerator<SseEvent> {
+  const maxEventLength = options.maxEventLength ?? 1_048_576;
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
   let data: string[] = [];
+  let dataLength = 0;
   let event: string | undefined;
 
   const take = (line: string): SseEvent | undefined => {
@@ -37,6 +56,7 @@ export async function* readSseEvents(body: ReadableStream<Uint8Array>): AsyncGen
       const dispatched =
         data.length > 0 ? { data: data.join('\n'), ...(event ? { event } : {}) } : undefined;
       data = [];
+      dataLength = 0;
       event = undefined;
       return dispatched;
     }
@@ -45,8 +65,10 @@ export async function* readSseEvents(body: ReadableStream<Uint8Array>): AsyncGen
     const field = colon === -1 ? line : line.slice(0, colon);
     let value = colon === -1 ? '' : line.slice(colon + 1);
     if (value.startsWith(' ')) value = value.slice(1);
-    if (field === 'data') data.push(value);
-    else if (field === 'event') event = value;
+    if (field === 'data') {
+      data.push(value);
+      dataLength += value.length + 1;
+    } else if (field === 'event') event = value;
     return undefined;
   };
 
@@ -62,6 +84,13 @@ export async function* readSseEvents(body: ReadableStream<Uint8Array>): AsyncGen
         const dispatched = take(buffer.slice(0, end));
         buffer = buffer.slice(end + terminator);
         if (dispatched) yield dispatched;
+      }
+      if (dataLength + buffer.length > maxEventLength) {
+        throw createProviderError({
+          provider: options.provider,
+          code: 'provider_unavailable',
+          message: `${options.server} sent a stream event longer than ${maxEventLength} characters; the stream was closed.`,
+        });
       }
       if (done) {
         const last = take(buffer) ?? take('');

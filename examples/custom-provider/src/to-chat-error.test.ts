@@ -1,6 +1,5 @@
-import { AgentryError } from '@agentry/core';
 import { describe, expect, it } from 'vitest';
-import { toChatError, toConnectionError } from './to-chat-error.js';
+import { toChatError } from './to-chat-error.js';
 
 describe('toChatError', () => {
   it.each([
@@ -83,22 +82,5 @@ describe('toChatError', () => {
       body: { error: { message: `Bad key ${key}` } },
     });
     expect(error.message).not.toContain(key);
-  });
-});
-
-describe('toConnectionError', () => {
-  it('is network, naming a refused connection, or aborted when the signal aborted', () => {
-    const refused = new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } });
-    const network = toConnectionError('Ollama', refused, undefined);
-    expect(network.code).toBe('network');
-    expect(network.message).toContain('ECONNREFUSED');
-    // The cause is kept as a copy in which credentials are masked (see createProviderError).
-    expect(network.cause).toMatchObject({
-      name: 'TypeError',
-      message: 'fetch failed',
-      cause: { code: 'ECONNREFUSED' },
-    });
-    const aborted = toConnectionError('Ollama', new Error('aborted'), AbortSignal.abort());
-    expect(AgentryError.isInstance(aborted) && aborted.code).toBe('aborted');
   });
 });

@@ -101,38 +101,3 @@ export function toChatError(input: ChatErrorInput): AgentryError {
     requestId: input.headers?.get('x-request-id') ?? undefined,
   });
 }
-
-/**
- * Maps a failure to reach the server or to read its response: `aborted` when the call's signal
- * aborted, else `network`, naming the server and the system error (such as `ECONNREFUSED`).
- *
- * @example
- * ```ts
- * try { response = await fetch(url, { signal }); }
- * catch (error) { throw toConnectionError('Ollama', error, signal); }
- * ```
- */
-export function toConnectionError(
-  serverName: string,
-  error: unknown,
-  signal: AbortSignal | undefined,
-): AgentryError {
-  if (signal?.aborted === true) {
-    return createProviderError({
-      provider: PROVIDER_NAME,
-      code: 'aborted',
-      message: `The call to ${serverName} was aborted.`,
-      cause: error,
-    });
-  }
-  const reason = error instanceof Error ? error.message : String(error);
-  const system =
-    error instanceof Error && isRecord(error.cause) ? stringOf(error.cause.code) : undefined;
-  const refused = system === 'ECONNREFUSED' ? ' Is the server running and listening there?' : '';
-  return createProviderError({
-    provider: PROVIDER_NAME,
-    code: 'network',
-    message: `The connection to ${serverName} failed (${system ?? reason}).${refused}`,
-    cause: error,
-  });
-}

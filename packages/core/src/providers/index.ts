@@ -37,3 +37,4 @@ export {
   type StreamIdleTimeoutOptions,
 } from './stream-idle-timeout.js';
 export { sanitizeUrl, sanitizeUrlsInText } from './sanitize-url.js';
+export { toConnectionError, type ToConnectionErrorOptions } from './to-connection-error.js';

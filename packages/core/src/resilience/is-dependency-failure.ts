@@ -63,3 +63,16 @@ function isNetworkFault(error: unknown, depth: number): boolean {
   if (name === 'TimeoutError') return true;
   return isNetworkFault(cause, depth - 1);
 }
+
+/**
+ * The Node or undici network code (`ECONNREFUSED`, `UND_ERR_SOCKET`, …) on an error or in its
+ * cause chain, as far down as {@link isDependencyFailure} looks; `undefined` when there is none.
+ *
+ * @internal
+ */
+export function networkFaultCode(error: unknown, depth = maxCauseDepth): string | undefined {
+  if (typeof error !== 'object' || error === null || depth < 0) return undefined;
+  const { code, cause } = error as { code?: unknown; cause?: unknown };
+  if (typeof code === 'string' && networkFaultCodes.has(code)) return code;
+  return networkFaultCode(cause, depth - 1);
+}

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import {
   PROVIDER_TYPE_PATTERN,
   builtInProviderTypeSchema,
@@ -65,6 +66,14 @@ describe('provider types', () => {
       );
     }
     expect(providerTypeSchema.safeParse(42).success).toBe(false);
+  });
+
+  it('states the grammar in the JSON Schema that editors read', () => {
+    expect(z.toJSONSchema(providerTypeSchema, { io: 'input' })).toMatchObject({
+      type: 'string',
+      pattern: PROVIDER_TYPE_PATTERN.source,
+      examples: ['openai', 'anthropic', 'google', 'acme'],
+    });
   });
 
   it('splits a model id of any well-formed provider type', () => {

@@ -85,6 +85,13 @@ export const providerTypeSchema: z.ZodType<ProviderType, string> = z
           : 'Use a lowercase name such as openai or acme-cloud.',
       },
     });
+  })
+  // For editors reading the configuration's JSON Schema (`z.toJSONSchema`).
+  .meta({
+    description:
+      "A provider type: a built-in one (openai, anthropic, google) or an installed plug-in's own.",
+    pattern: PROVIDER_TYPE_PATTERN.source,
+    examples: [...builtInProviderTypes, 'acme'],
   });
 
 /**
