@@ -1,5 +1,5 @@
 import {
-  AgentryError,
+  type AgentryError,
   createProviderError,
   type CredentialSource,
   type LanguageModel,
@@ -8,6 +8,7 @@ import {
   type ModelRequest,
   type ModelResponse,
   type ModelStreamPart,
+  toConnectionError,
 } from '@agentry/core';
 import {
   ACME_GENERATE_PATH,
@@ -17,7 +18,7 @@ import {
 } from './acme-protocol.js';
 import { createAcmeStreamMapper, toModelResponse } from './acme-stream-mapper.js';
 import { readAcmeFrames } from './read-acme-frames.js';
-import { toAcmeConnectionError, toAcmeError } from './to-acme-error.js';
+import { toAcmeError } from './to-acme-error.js';
 import { PROVIDER_NAME, toAcmeRequest } from './to-acme-request.js';
 
 /** What one Acme model is made of; the provider fills it in. */
@@ -34,6 +35,11 @@ export interface AcmeModelSettings {
   credentials: CredentialSource;
   /** The fetch to call Acme with. */
   fetch: typeof globalThis.fetch;
+}
+
+/** A failure to reach Acme or to read its answer: `aborted`, `timeout` or `network`. */
+function connectionError(error: unknown, signal: AbortSignal | undefined) {
+  return toConnectionError(error, { provider: PROVIDER_NAME, server: 'Acme', signal });
 }
 
 function parseJson(text: string): unknown {
@@ -71,7 +77,7 @@ export function createAcmeModel(settings: AcmeModelSettings): LanguageModel {
 
   async function send(request: ModelRequest, stream: boolean, options: ModelCallOptions) {
     const { signal } = options;
-    if (signal?.aborted === true) throw toAcmeConnectionError(signal.reason, signal);
+    if (signal?.aborted === true) throw connectionError(signal.reason, signal);
     const body = JSON.stringify(toAcmeRequest(request, settings.modelId));
     const credential = await settings.credentials.get({ signal });
     let response: Response;
@@ -89,7 +95,7 @@ export function createAcmeModel(settings: AcmeModelSettings): LanguageModel {
         signal,
       });
     } catch (error) {
-      throw toAcmeConnectionError(error, signal);
+      throw connectionError(error, signal);
     }
     if (!response.ok) {
       const text = await response.text().catch(() => '');
@@ -123,10 +129,8 @@ export function createAcmeModel(settings: AcmeModelSettings): LanguageModel {
         if (mapper.finished) break;
       }
     } catch (error) {
-      // A line that is not a frame, a reset connection, or the signal aborting.
-      failure = AgentryError.isInstance(error)
-        ? error
-        : toAcmeConnectionError(error, options.signal);
+      // A line that is not a frame (already an AgentryError), a reset connection, or an abort.
+      failure = connectionError(error, options.signal);
     }
     if (failure === undefined && !mapper.finished) {
       failure = createProviderError({
@@ -150,7 +154,7 @@ export function createAcmeModel(settings: AcmeModelSettings): LanguageModel {
     try {
       text = await response.text();
     } catch (error) {
-      throw toAcmeConnectionError(error, options.signal);
+      throw connectionError(error, options.signal);
     }
     const answer = parseJson(text);
     if (!isAnswer(answer)) {

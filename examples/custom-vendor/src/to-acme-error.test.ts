@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toAcmeConnectionError, toAcmeError } from './to-acme-error.js';
+import { toAcmeError } from './to-acme-error.js';
 
 describe('toAcmeError', () => {
   it.each([
@@ -39,17 +39,6 @@ describe('toAcmeError', () => {
     expect(toAcmeError({ status: 502, body: 'Bad gateway' })).toMatchObject({
       code: 'provider_unavailable',
       message: 'Acme answered HTTP 502 (provider_unavailable): Bad gateway',
-    });
-  });
-});
-
-describe('toAcmeConnectionError', () => {
-  it('is aborted when the signal aborted, else network with the system error', () => {
-    expect(toAcmeConnectionError(new Error('gone'), AbortSignal.abort()).code).toBe('aborted');
-    const refused = new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } });
-    expect(toAcmeConnectionError(refused, undefined)).toMatchObject({
-      code: 'network',
-      message: 'The connection to Acme failed (ECONNREFUSED).',
     });
   });
 });

@@ -73,37 +73,3 @@ export function toAcmeError(input: AcmeErrorInput): AgentryError {
     vendorCode: fault?.kind,
   });
 }
-
-/**
- * Maps a failure to reach Acme or to read its answer: `aborted` when the call's signal aborted,
- * else `network`, with the system error (such as `ECONNREFUSED`).
- *
- * @example
- * ```ts
- * try { response = await fetch(url, { signal }); }
- * catch (error) { throw toAcmeConnectionError(error, signal); }
- * ```
- */
-export function toAcmeConnectionError(
-  error: unknown,
-  signal: AbortSignal | undefined,
-): AgentryError {
-  if (signal?.aborted === true) {
-    return createProviderError({
-      provider: PROVIDER_NAME,
-      code: 'aborted',
-      message: 'The call to Acme was aborted.',
-      cause: error,
-    });
-  }
-  const reason = error instanceof Error ? error.message : String(error);
-  const cause =
-    error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
-  const system = typeof cause?.code === 'string' ? cause.code : undefined;
-  return createProviderError({
-    provider: PROVIDER_NAME,
-    code: 'network',
-    message: `The connection to Acme failed (${system ?? reason}).`,
-    cause: error,
-  });
-}
