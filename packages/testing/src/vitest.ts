@@ -2,7 +2,8 @@
  * `@agentry/testing/vitest`: conformance suites that register vitest tests. A third-party store
  * runs `describeStateStoreConformance('my store', () => createMyStore())` in its own test suite, a
  * plug-in `describePluginConformance({ create, packageJson, requires })`, and a provider
- * `describeProviderConformance({ name, api, createModel })` against the local emulator.
+ * `describeProviderConformance({ name, api, createModel })` against the local emulator, or with
+ * `serve` and `readRequest` instead of `api` for a vendor with a protocol of its own.
  *
  * @packageDocumentation
  */

@@ -57,14 +57,14 @@ export const capabilityChecks: readonly ProviderCheck[] = [
     name: 'refuses an image with invalid_request before any request, as a model without vision',
     skip: (context) => (readsImages(context) ? 'the model reads images' : undefined),
     async run(context) {
-      context.emulator.setDefault({ text: 'A single transparent pixel.' });
+      context.server.setDefault({ text: 'A single transparent pixel.' });
       const model = context.createModel();
       const scenario = 'of an image to a model without vision';
       expectStreamThrew(await streamCall(model, imageRequest()), ['invalid_request'], scenario);
       expectGenerateThrew(await generateCall(model, imageRequest()), ['invalid_request'], scenario);
       check(
-        context.emulator.requests.length === 0,
-        `The provider sent ${context.emulator.requests.length} request(s) with an image for a model without vision; refuse it before any call (guardModel does).`,
+        context.server.requests.length === 0,
+        `The provider sent ${context.server.requests.length} request(s) with an image for a model without vision; refuse it before any call (guardModel does).`,
       );
     },
   },
@@ -73,12 +73,12 @@ export const capabilityChecks: readonly ProviderCheck[] = [
     name: 'sends an image part to the server, as a model with vision',
     skip: (context) => (readsImages(context) ? undefined : 'the model does not read images'),
     async run(context) {
-      context.emulator.enqueue({ text: 'A single transparent pixel.' });
+      context.server.enqueue({ text: 'A single transparent pixel.' });
       expectStreamSuccess(
         await streamCall(context.createModel(), imageRequest()),
         'of a request with an image',
       );
-      const body = JSON.stringify(context.emulator.requests[0]?.body ?? null);
+      const body = JSON.stringify(context.server.requests[0]?.body ?? null);
       check(
         body.includes(ONE_PIXEL_PNG_BASE64),
         'The request does not carry the image bytes (as base64) of the user message.',

@@ -1,296 +1,89 @@
-import {
-  AgentryError,
-  type LanguageModel,
-  type ModelCallOptions,
-  type ModelRequest,
-  type ModelStreamPart,
-} from '@agentry/core';
+import type { LanguageModel, ModelRequest } from '@agentry/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Emulator } from '../emulator/emulator.js';
-import { startEmulator } from '../emulator/start-emulator.js';
-import { createReferenceChatModel } from './__fixtures__/reference-chat-model.js';
-import { describeProviderConformance } from './describe-provider-conformance.js';
-import { createProviderCheckContext } from './provider-check.js';
+import { brokenProviders, reference } from './__fixtures__/broken-providers.js';
+import {
+  readChatCompletionsRequest,
+  serveChatCompletions,
+} from './__fixtures__/chat-completions-serve.js';
+import type { ConformanceServer } from './conformance-server.js';
+import { describeProviderConformance, runCheck } from './describe-provider-conformance.js';
+import { createProviderCheckContext, startConformanceServer } from './provider-check.js';
 import { providerChecks } from './provider-checks.js';
-import type { ProviderConformanceModelContext } from './provider-conformance-options.js';
+import type {
+  ProviderConformanceOptions,
+  ProviderConformanceServerContext,
+} from './provider-conformance-options.js';
 
-const reference = (context: ProviderConformanceModelContext, supportsVision = false) =>
-  createReferenceChatModel({ ...context, supportsVision });
+type CreateModel = (context: ProviderConformanceServerContext) => LanguageModel;
 
-// The kit passes a provider that keeps the contract.
-describeProviderConformance({
-  name: 'reference Chat Completions model',
-  api: 'openai-chat',
-  modelId: 'reference-model',
-  createModel: (context) => reference(context),
-});
-
-/** A model whose stream passes every part through `map`, which may replace, drop or add parts. */
-function mapStream(
-  model: LanguageModel,
-  map: (parts: ModelStreamPart[]) => ModelStreamPart[],
-): LanguageModel {
-  return {
-    ...model,
-    async *stream(request, options) {
-      const parts: ModelStreamPart[] = [];
-      for await (const part of model.stream(request, options)) parts.push(part);
-      yield* map(parts);
+/** The two ways a provider meets the kit: a built-in wire format, or an author's `serve`. */
+const modes: { mode: string; options: (createModel: CreateModel) => ProviderConformanceOptions }[] =
+  [
+    {
+      mode: 'a built-in wire format',
+      options: (createModel) => ({ name: 'broken', api: 'openai-chat', createModel }),
     },
-  };
+    {
+      mode: 'serve',
+      options: (createModel) => ({
+        name: 'broken',
+        serve: serveChatCompletions,
+        readRequest: readChatCompletionsRequest,
+        createModel,
+      }),
+    },
+  ];
+
+// The kit passes a provider that keeps the contract, in both modes.
+for (const { options } of modes) {
+  describeProviderConformance({
+    ...options((context) => reference(context)),
+    name: 'reference Chat Completions model',
+    modelId: 'reference-model',
+  });
 }
 
-/** Changes the code of every rate_limited error the model throws or sends. */
-function remapRateLimit(error: unknown): unknown {
-  if (AgentryError.isInstance(error) && error.code === 'rate_limited') {
-    return new AgentryError({ code: 'provider_unavailable', message: error.message });
-  }
-  return error;
-}
-
-/** Broken variants of the reference model, each with the check it must fail and why. */
-const brokenProviders: {
-  what: string;
-  check: string;
-  failure: RegExp;
-  create: (context: ProviderConformanceModelContext) => LanguageModel;
-}[] = [
-  {
-    what: 'sends a text delta before its text-start',
-    check: 'streams text as text-start',
-    failure: /text-delta of block "text-0" \(part 1 of \d+\) came before its text-start/,
-    create: (context) =>
-      mapStream(reference(context), (parts) => {
-        const [start, delta, ...rest] = parts;
-        return [delta!, start!, ...rest];
-      }),
-  },
-  {
-    what: 'sends the response-end before the text-end',
-    check: 'streams text as text-start',
-    failure: /text-end \(part \d+ of \d+\) came after response-end/,
-    create: (context) =>
-      mapStream(reference(context), (parts) => {
-        const end = parts.pop()!;
-        const textEnd = parts.pop()!;
-        return [...parts, end, textEnd];
-      }),
-  },
-  {
-    what: 'maps 429 to provider_unavailable',
-    check: 'maps 429 with retry-after',
-    failure: /failed with code "provider_unavailable"; the contract wants "rate_limited"/,
-    create: (context) => {
-      const model = reference(context);
-      return {
-        ...model,
-        async *stream(request, options) {
-          try {
-            yield* model.stream(request, options);
-          } catch (error) {
-            throw remapRateLimit(error);
-          }
-        },
-        generate: (request, options) =>
-          model.generate(request, options).catch((error: unknown) => {
-            throw remapRateLimit(error);
-          }),
-      };
-    },
-  },
-  {
-    what: 'retries a failed call once',
-    check: 'makes exactly one HTTP request per failed call',
-    failure: /made 2 HTTP request\(s\) for one call that failed with HTTP 429/,
-    create: (context) => {
-      const model = reference(context);
-      return {
-        ...model,
-        async *stream(request, options) {
-          try {
-            yield* model.stream(request, options);
-          } catch {
-            yield* model.stream(request, options);
-          }
-        },
-      };
-    },
-  },
-  {
-    what: 'ignores the abort signal',
-    check: 'rejects with aborted when the signal is aborted before the call',
-    failure: /did not fail; it should throw an AgentryError with code "aborted"/,
-    create: (context) => {
-      const model = reference(context);
-      const withoutSignal = (options?: ModelCallOptions) => ({ headers: options?.headers });
-      return {
-        ...model,
-        stream: (request, options) => model.stream(request, withoutSignal(options)),
-        generate: (request, options) => model.generate(request, withoutSignal(options)),
-      };
-    },
-  },
-  {
-    what: 'keeps reading a stream whose signal aborted',
-    check: 'ends a slow stream with aborted',
-    failure: /did not settle within 3000 ms|ended \d+ ms after its signal aborted/,
-    create: (context) => {
-      const model = reference(context);
-      return {
-        ...model,
-        stream: (request, options) => model.stream(request, { headers: options?.headers }),
-      };
-    },
-  },
-  {
-    what: 'leaves the connection open when the consumer stops reading',
-    check: 'closes the connection when the consumer stops reading early',
-    failure: /connection\(s\) to the server stayed open/,
-    create: (context) => {
-      const model = reference(context);
-      return {
-        ...model,
-        async *stream(request, options) {
-          // Reads the inner stream by hand and never calls its return(), so its body stays open.
-          const inner = model.stream(request, options)[Symbol.asyncIterator]();
-          for (let next = await inner.next(); next.done !== true; next = await inner.next()) {
-            yield next.value;
-          }
-        },
-      };
-    },
-  },
-  {
-    what: 'sends tool results under other call ids',
-    check: 'sends tool calls and their results back',
-    failure: /does not send the result of tool call "call_conformance_weather" under its call id/,
-    create: (context) => {
-      const model = reference(context);
-      const renumber = (request: ModelRequest): ModelRequest => ({
-        ...request,
-        messages: request.messages.map((message) =>
-          message.role === 'tool'
-            ? {
-                ...message,
-                content: message.content.map((part, index) => ({
-                  ...part,
-                  toolCallId: `call_${index}`,
-                })),
-              }
-            : message,
-        ),
-      });
-      return { ...model, stream: (request, options) => model.stream(renumber(request), options) };
-    },
-  },
-  {
-    what: 'drops the cached input tokens',
-    check: 'carries input, output, total, cached and reasoning tokens',
-    failure: /Wrong: cachedInputTokens/,
-    create: (context) =>
-      mapStream(reference(context), (parts) =>
-        parts.map((part) =>
-          part.type === 'response-end'
-            ? { ...part, usage: { ...part.usage, cachedInputTokens: undefined } }
-            : part,
-        ),
-      ),
-  },
-  {
-    what: 'reports a reset as a successful end',
-    check: 'ends with an error part of code network when the connection is reset',
-    failure: /sent response-end \(error\) as if it succeeded/,
-    create: (context) =>
-      mapStream(reference(context), (parts) =>
-        parts.map((part) =>
-          part.type === 'error'
-            ? {
-                type: 'response-end',
-                finishReason: 'error',
-                usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
-              }
-            : part,
-        ),
-      ),
-  },
-  {
-    what: 'sends images although it declares no vision',
-    check: 'refuses an image with invalid_request before any request',
-    failure: /did not fail; it should throw an AgentryError with code "invalid_request"/,
-    create: (context) => {
-      const model = reference(context, true);
-      return { ...model, capabilities: { ...model.capabilities, supportsVision: false } };
-    },
-  },
-  {
-    what: 'throws from stream() itself',
-    check: 'fails from the iterator, not from stream() itself',
-    failure: /stream\(\) threw before returning an iterable/,
-    create: (context) => ({
-      ...reference(context),
-      stream: () => {
-        throw new AgentryError({ code: 'auth_failed', message: 'No.' });
-      },
-    }),
-  },
-  {
-    what: 'declares capabilities that are not valid',
-    check: 'declares specification v1',
-    failure: /capabilities .* do not match modelCapabilitiesSchema: maxConcurrency/,
-    create: (context) => {
-      const model = reference(context);
-      return { ...model, capabilities: { ...model.capabilities, maxConcurrency: 0 } };
-    },
-  },
-];
-
-describe('describeProviderConformance', () => {
-  let emulator: Emulator;
+describe.each(modes)('describeProviderConformance, through $mode', ({ options }) => {
+  let server: ConformanceServer;
 
   beforeAll(async () => {
-    emulator = await startEmulator();
+    server = await startConformanceServer(options((context) => reference(context)));
   });
 
   afterAll(async () => {
-    await emulator.close();
+    await server.close();
   });
 
   beforeEach(() => {
-    emulator.reset();
+    server.reset();
   });
 
   /** Runs the one check whose name starts with `name` against `createModel`. */
-  async function runCheck(
-    name: string,
-    createModel: (context: ProviderConformanceModelContext) => LanguageModel,
-  ): Promise<void> {
+  async function runOne(name: string, createModel: CreateModel): Promise<void> {
     const matching = providerChecks.filter((candidate) => candidate.name.startsWith(name));
     expect(matching.map((candidate) => candidate.name)).toHaveLength(1);
     const check = matching[0]!;
-    const context = createProviderCheckContext(
-      { name: 'broken', api: 'openai-chat', createModel },
-      emulator,
-    );
+    const context = createProviderCheckContext(options(createModel), server);
     expect(check.skip?.(context)).toBeUndefined();
-    await check.run(context);
+    await runCheck(check, context);
   }
 
   describe.each(brokenProviders)('against a provider that $what', (broken) => {
     it(`fails "${broken.check} …" and says what is wrong`, async () => {
-      await expect(runCheck(broken.check, broken.create)).rejects.toThrow(broken.failure);
+      await expect(runOne(broken.check, broken.create)).rejects.toThrow(broken.failure);
     });
 
     it('passes the same check without the defect', async () => {
-      await runCheck(broken.check, (context) => reference(context));
+      await runOne(broken.check, (context) => reference(context));
     });
   });
 
   it('checks that a model with vision sends the image', async () => {
-    await runCheck('sends an image part to the server', (context) => reference(context, true));
+    await runOne('sends an image part to the server', (context) => reference(context, true));
   });
 
   it('fails a model with vision that drops the image', async () => {
-    const dropsImages = (context: ProviderConformanceModelContext): LanguageModel => {
+    const dropsImages: CreateModel = (context) => {
       const model = reference(context, true);
       const textOnly = (request: ModelRequest): ModelRequest => ({
         ...request,
@@ -302,7 +95,7 @@ describe('describeProviderConformance', () => {
       });
       return { ...model, stream: (request, options) => model.stream(textOnly(request), options) };
     };
-    await expect(runCheck('sends an image part to the server', dropsImages)).rejects.toThrow(
+    await expect(runOne('sends an image part to the server', dropsImages)).rejects.toThrow(
       /does not carry the image bytes/,
     );
   });

@@ -1,13 +1,13 @@
 import type { ErrorCode } from '@agentry/core';
-import type { EmulatorFailure, EmulatorTurn } from '../emulator/emulator-types.js';
-import { startEmulator } from '../emulator/start-emulator.js';
+import type { EmulatorFailure } from '../emulator/emulator-types.js';
 import { generateCall, streamCall } from './call-model.js';
 import { userRequest } from './conformance-requests.js';
+import { conformanceScenarios } from './conformance-scenarios.js';
 import { expectGenerateThrew, expectStreamFailure, expectStreamThrew } from './expect-outcome.js';
 import { check, type ProviderCheck, type ProviderCheckContext } from './provider-check.js';
+import type { ConformanceTurn } from './serve/serve-types.js';
 
 const group = 'errors';
-const words = 'one two three four five six seven eight nine ten eleven twelve';
 
 /** Streams and generates once against `failure`, expecting `code` from both. */
 async function expectHttpFailure(
@@ -15,7 +15,7 @@ async function expectHttpFailure(
   failure: EmulatorFailure,
   expected: ErrorCode,
 ) {
-  context.emulator.enqueue(failure, failure);
+  context.server.enqueue(failure, failure);
   const model = context.createModel();
   const scenario = `of a call answered with HTTP ${failure.status}`;
   const streamed = expectStreamThrew(
@@ -41,13 +41,11 @@ export const errorChecks: readonly ProviderCheck[] = [
     group,
     name: 'maps 429 with retry-after to rate_limited with details.retryAfterMs',
     async run(context) {
-      const failure: EmulatorFailure = {
-        kind: 'error',
-        status: 429,
-        headers: { 'retry-after': '7' },
-        message: 'Rate limit reached for requests.',
-      };
-      const { streamed, generated } = await expectHttpFailure(context, failure, 'rate_limited');
+      const { streamed, generated } = await expectHttpFailure(
+        context,
+        conformanceScenarios.rateLimited,
+        'rate_limited',
+      );
       for (const [where, error] of [
         ['The stream', streamed],
         ['generate', generated],
@@ -63,12 +61,11 @@ export const errorChecks: readonly ProviderCheck[] = [
     group,
     name: 'maps 401 to auth_failed without showing the API key',
     async run(context) {
-      const failure: EmulatorFailure = {
-        kind: 'error',
-        status: 401,
-        message: 'Incorrect API key provided.',
-      };
-      const { streamed, generated } = await expectHttpFailure(context, failure, 'auth_failed');
+      const { streamed, generated } = await expectHttpFailure(
+        context,
+        conformanceScenarios.authFailed,
+        'auth_failed',
+      );
       for (const error of [streamed, generated]) {
         const shown = JSON.stringify([error.message, error.details, error.suggestions]);
         check(
@@ -82,29 +79,17 @@ export const errorChecks: readonly ProviderCheck[] = [
     group,
     name: 'maps 500 and 503 to provider_unavailable, and 400 to invalid_request',
     async run(context) {
-      await expectHttpFailure(context, { kind: 'error', status: 500 }, 'provider_unavailable');
-      await expectHttpFailure(
-        context,
-        { kind: 'error', status: 503, error: 'overloaded' },
-        'provider_unavailable',
-      );
-      await expectHttpFailure(
-        context,
-        { kind: 'error', status: 400, message: 'Invalid value for temperature.' },
-        'invalid_request',
-      );
+      const { serverError, overloaded, badRequest } = conformanceScenarios;
+      await expectHttpFailure(context, serverError, 'provider_unavailable');
+      await expectHttpFailure(context, overloaded, 'provider_unavailable');
+      await expectHttpFailure(context, badRequest, 'invalid_request');
     },
   },
   {
     group,
     name: 'ends with an error part of code network when the connection is reset mid-stream',
     async run(context) {
-      context.emulator.enqueue({
-        text: words,
-        textChunks: 12,
-        chunkDelayMs: 20,
-        resetAfterChunks: 5,
-      });
+      context.server.enqueue(conformanceScenarios.resetMidStream);
       const outcome = await streamCall(context.createModel(), userRequest('Count.'));
       expectStreamFailure(outcome, ['network'], 'whose connection was reset after five events');
     },
@@ -113,12 +98,7 @@ export const errorChecks: readonly ProviderCheck[] = [
     group,
     name: 'fails with network or provider_unavailable on a malformed event',
     async run(context) {
-      context.emulator.enqueue({
-        text: words,
-        textChunks: 12,
-        chunkDelayMs: 20,
-        malformedAfterChunks: 3,
-      });
+      context.server.enqueue(conformanceScenarios.malformedEvent);
       const outcome = await streamCall(context.createModel(), userRequest('Count.'));
       expectStreamFailure(
         outcome,
@@ -131,15 +111,7 @@ export const errorChecks: readonly ProviderCheck[] = [
     group,
     name: "ends with an error part when the vendor's error event arrives mid-stream",
     async run(context) {
-      context.emulator.enqueue({
-        text: words,
-        textChunks: 12,
-        chunkDelayMs: 20,
-        streamError: {
-          afterChunks: 3,
-          failure: { kind: 'error', status: 503, error: 'overloaded' },
-        },
-      });
+      context.server.enqueue(conformanceScenarios.streamError);
       const outcome = await streamCall(context.createModel(), userRequest('Count.'));
       expectStreamFailure(
         outcome,
@@ -152,7 +124,7 @@ export const errorChecks: readonly ProviderCheck[] = [
     group,
     name: 'maps a refused connection to network',
     async run(context) {
-      const closed = await startEmulator();
+      const closed = await context.startServer();
       await closed.close();
       const model = context.createModel(closed);
       const scenario = 'to a server that is not listening';
@@ -164,7 +136,7 @@ export const errorChecks: readonly ProviderCheck[] = [
     group,
     name: 'fails from the iterator, not from stream() itself',
     async run(context) {
-      context.emulator.enqueue({ kind: 'error', status: 401 });
+      context.server.enqueue({ kind: 'error', status: 401 });
       const outcome = await streamCall(context.createModel(), userRequest('Hi'));
       check(
         !outcome.threwSynchronously,
@@ -178,18 +150,19 @@ export const errorChecks: readonly ProviderCheck[] = [
 interface RetryCase {
   /** What happens, for the failure message. */
   label: string;
-  /** The turn the emulator answers every request with. */
-  turn: EmulatorTurn;
+  /** The turn the server answers every request with. */
+  turn: ConformanceTurn;
   /** Whether the case calls `generate` rather than `stream`. */
   generate?: boolean;
 }
 
 const retryCases: readonly RetryCase[] = [
+  // Without retry-after: a client that retries must do so at once, within the kit's deadline.
   { label: 'HTTP 429', turn: { kind: 'error', status: 429 } },
-  { label: 'HTTP 500', turn: { kind: 'error', status: 500 } },
-  { label: 'HTTP 503', turn: { kind: 'error', status: 503, error: 'overloaded' } },
-  { label: 'HTTP 500 (generate)', turn: { kind: 'error', status: 500 }, generate: true },
-  { label: 'a reset before the first event', turn: { text: words, resetAfterChunks: 0 } },
+  { label: 'HTTP 500', turn: conformanceScenarios.serverError },
+  { label: 'HTTP 503', turn: conformanceScenarios.overloaded },
+  { label: 'HTTP 500 (generate)', turn: conformanceScenarios.serverError, generate: true },
+  { label: 'a reset before the first event', turn: conformanceScenarios.resetBeforeFirstEvent },
 ];
 
 /**
@@ -204,12 +177,12 @@ export const retryChecks: readonly ProviderCheck[] = [
     async run(context) {
       const model = context.createModel();
       for (const { label, turn, generate } of retryCases) {
-        context.emulator.reset();
-        context.emulator.setDefault(turn);
+        context.server.reset();
+        context.server.setDefault(turn);
         const outcome = generate
           ? await generateCall(model, userRequest('Hi'))
           : await streamCall(model, userRequest('Hi'));
-        const count = context.emulator.requests.length;
+        const count = context.server.requests.length;
         check(
           count === 1,
           `The provider made ${count} HTTP request(s) for one call that failed with ${label}${outcome.timedOut ? ' (and was still going when the kit gave up)' : ''}. Retries belong to Agentry's router: turn the client's retries off (maxRetries: 0).`,

@@ -1,25 +1,26 @@
 import { randomBytes } from 'node:crypto';
 import type { LanguageModel } from '@agentry/core';
-import type { Emulator } from '../emulator/emulator.js';
 import type { EmulatorApi } from '../emulator/emulator-types.js';
 import { startEmulator } from '../emulator/start-emulator.js';
+import { type ConformanceServer, emulatorServer, protocolServer } from './conformance-server.js';
 import type { ProviderConformanceOptions } from './provider-conformance-options.js';
+import { startProtocolEmulator } from './serve/start-protocol-emulator.js';
 
 /**
- * What one conformance check gets: the suite's emulator (reset before each check), the model
+ * What one conformance check gets: the suite's server (reset before each check), the model
  * factory and what the provider declared.
  *
  * @internal
  */
 export interface ProviderCheckContext {
-  /** The wire format the provider speaks. */
-  readonly api: EmulatorApi;
+  /** The built-in wire format the provider speaks, or `undefined` for its own protocol. */
+  readonly api: EmulatorApi | undefined;
   /** The model id the checks create. */
   readonly modelId: string;
   /** The API key given to the model. */
   readonly apiKey: string;
-  /** The suite's emulator. */
-  readonly emulator: Emulator;
+  /** The suite's server. */
+  readonly server: ConformanceServer;
   /** Whether the provider streams reasoning. */
   readonly reasoning: boolean;
   /** Whether usage must carry reasoning tokens. */
@@ -28,8 +29,10 @@ export interface ProviderCheckContext {
   readonly cachedInputTokens: boolean;
   /** The vision the author declared, when they did. */
   readonly vision: boolean | undefined;
-  /** Creates the model under test, pointed at `emulator` (default the suite's). */
-  createModel(emulator?: Emulator): LanguageModel;
+  /** Creates the model under test, pointed at `server` (default the suite's). */
+  createModel(server?: ConformanceServer): LanguageModel;
+  /** Starts another server of the suite's kind, for checks that count sockets or close it. */
+  startServer(): Promise<ConformanceServer>;
 }
 
 /**
@@ -80,13 +83,29 @@ export function check(condition: boolean, message: string | (() => string)): ass
 }
 
 /**
- * Makes the context of the checks for one provider and the suite's emulator.
+ * Starts the server a provider talks to: the emulator for a built-in wire format, or the kit's
+ * server answering through the author's `serve`.
+ *
+ * @internal
+ */
+export async function startConformanceServer(
+  options: ProviderConformanceOptions,
+): Promise<ConformanceServer> {
+  if (options.serve !== undefined) {
+    const { serve, readRequest } = options;
+    return protocolServer(await startProtocolEmulator({ serve, readRequest }));
+  }
+  return emulatorServer(await startEmulator(), options.api);
+}
+
+/**
+ * Makes the context of the checks for one provider and the suite's server.
  *
  * @internal
  */
 export function createProviderCheckContext(
   options: ProviderConformanceOptions,
-  emulator: Emulator,
+  server: ConformanceServer,
   apiKey: string = createConformanceKey(),
 ): ProviderCheckContext {
   const modelId = options.modelId ?? 'conformance-model';
@@ -95,18 +114,20 @@ export function createProviderCheckContext(
     api: options.api,
     modelId,
     apiKey,
-    emulator,
+    server,
     reasoning: capabilities.reasoning ?? false,
     reasoningTokens: capabilities.reasoningTokens ?? options.api !== 'anthropic',
     cachedInputTokens: capabilities.cachedInputTokens ?? true,
     vision: capabilities.vision,
-    createModel: (target = emulator) =>
-      options.createModel({
-        baseURL: target.baseURL(options.api),
-        modelId,
-        apiKey,
-        emulator: target,
-      }),
+    createModel: (target = server) => {
+      const context = { baseURL: target.baseURL, modelId, apiKey };
+      if (options.serve !== undefined) return options.createModel(context);
+      if (target.emulator === undefined) {
+        throw new Error('A built-in wire format needs the emulator; the server has none.');
+      }
+      return options.createModel({ ...context, emulator: target.emulator });
+    },
+    startServer: () => startConformanceServer(options),
   };
 }
 
@@ -120,18 +141,19 @@ export function createConformanceKey(): string {
 }
 
 /**
- * Runs `work` with an emulator of its own, closed afterwards: for checks that count the sockets a
- * model leaves open, which the suite's emulator shares with earlier checks.
+ * Runs `work` with a server of its own, closed afterwards: for checks that count the sockets a
+ * model leaves open, which the suite's server shares with earlier checks.
  *
  * @internal
  */
-export async function withOwnEmulator<TResult>(
-  work: (emulator: Emulator) => Promise<TResult>,
+export async function withOwnServer<TResult>(
+  context: ProviderCheckContext,
+  work: (server: ConformanceServer) => Promise<TResult>,
 ): Promise<TResult> {
-  const emulator = await startEmulator();
+  const server = await context.startServer();
   try {
-    return await work(emulator);
+    return await work(server);
   } finally {
-    await emulator.close();
+    await server.close();
   }
 }

@@ -3,6 +3,7 @@ import type { ModelResponse } from '@agentry/core';
 import type { EmulatorReply } from '../emulator/emulator-types.js';
 import { generateCall, streamCall } from './call-model.js';
 import { conformanceTools, userRequest } from './conformance-requests.js';
+import { conformanceScenarios } from './conformance-scenarios.js';
 import { expectGenerateSuccess, expectStreamSuccess } from './expect-outcome.js';
 import { check, type ProviderCheck } from './provider-check.js';
 import { contentOf, describeParts, textOf } from './stream-parts.js';
@@ -17,7 +18,6 @@ function comparable(content: ModelResponse['content']): unknown[] {
       : part,
   );
 }
-const sentence = 'The quick brown fox jumps over the lazy dog.';
 
 /**
  * Checks of the stream's shape, `generate`'s agreement with it, finish reasons, and what the
@@ -30,7 +30,9 @@ export const streamChecks: readonly ProviderCheck[] = [
     group,
     name: 'streams text as text-start, text-delta and text-end of one id, then one response-end last',
     async run(context) {
-      context.emulator.enqueue({ text: sentence, textChunks: 4 });
+      const scenario = conformanceScenarios.text;
+      const sentence = scenario.text ?? '';
+      context.server.enqueue(scenario);
       const outcome = await streamCall(context.createModel(), userRequest('Say the sentence.'));
       const end = expectStreamSuccess(outcome, 'of a four-piece text reply');
       const { parts } = outcome;
@@ -68,7 +70,7 @@ export const streamChecks: readonly ProviderCheck[] = [
             }
           : {}),
       };
-      context.emulator.enqueue(reply, reply);
+      context.server.enqueue(reply, reply);
       const request = userRequest(
         'Weather in Paris?',
         withTools ? { tools: conformanceTools } : {},
@@ -103,17 +105,11 @@ export const streamChecks: readonly ProviderCheck[] = [
     async run(context) {
       const model = context.createModel();
       const cases = [
-        {
-          reply: { text: 'A long answer that was cut', finishReason: 'length' },
-          expected: 'length',
-        },
-        {
-          reply: { refusal: 'I cannot help with that.', finishReason: 'content-filter' },
-          expected: 'content-filter',
-        },
+        { reply: conformanceScenarios.lengthStop, expected: 'length' },
+        { reply: conformanceScenarios.contentFilterStop, expected: 'content-filter' },
       ] as const;
       for (const { reply, expected } of cases) {
-        context.emulator.enqueue(reply, reply);
+        context.server.enqueue(reply, reply);
         const scenario = `of a reply that stopped with ${expected}`;
         const end = expectStreamSuccess(await streamCall(model, userRequest('Go on.')), scenario);
         check(
@@ -135,13 +131,13 @@ export const streamChecks: readonly ProviderCheck[] = [
     group,
     name: 'sends its model id, the API key it was given and the headers of options.headers',
     async run(context) {
-      context.emulator.enqueue({ text: 'ok' });
+      context.server.enqueue({ text: 'ok' });
       const headers = { 'x-agentry-conformance': 'header-check' };
       expectStreamSuccess(
         await streamCall(context.createModel(), userRequest('Hi'), { headers }),
         'with extra headers',
       );
-      const sent = context.emulator.requests[0];
+      const sent = context.server.requests[0];
       check(sent !== undefined, 'The provider sent no request to the server.');
       check(
         sent.model === context.modelId,
@@ -164,8 +160,8 @@ export const streamChecks: readonly ProviderCheck[] = [
     skip: (context) =>
       context.reasoning ? undefined : 'capabilities.reasoning is not set for this provider',
     async run(context) {
-      const reasoning = 'First, recall the capital of France.';
-      context.emulator.enqueue({ reasoning, text: 'Paris.', textChunks: 2 });
+      const { reasoning } = conformanceScenarios.reasoning;
+      context.server.enqueue(conformanceScenarios.reasoning);
       const outcome = await streamCall(context.createModel(), userRequest('Capital of France?'));
       expectStreamSuccess(outcome, 'of a reply with reasoning');
       const { parts } = outcome;

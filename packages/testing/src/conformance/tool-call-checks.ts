@@ -1,23 +1,14 @@
 import type { ModelRequest, ModelStreamPart } from '@agentry/core';
 import { streamCall } from './call-model.js';
 import { conformanceTools, userRequest } from './conformance-requests.js';
+import { conformanceScenarios, conformanceToolCalls } from './conformance-scenarios.js';
 import { expectStreamSuccess } from './expect-outcome.js';
 import { check, type ProviderCheck, type ProviderCheckContext } from './provider-check.js';
 import { describeParts, textOf } from './stream-parts.js';
-import { sentToolCallIds } from './tool-call-ids.js';
 
 const group = 'tool calls';
 
-const weatherCall = {
-  id: 'call_conformance_weather',
-  name: 'get_weather',
-  arguments: '{"city":"Paris","unit":"celsius"}',
-};
-const timeCall = {
-  id: 'call_conformance_time',
-  name: 'get_time',
-  arguments: '{"timezone":"Europe/Paris"}',
-};
+const { weather: weatherCall, time: timeCall } = conformanceToolCalls;
 
 function skipWithoutTools(context: ProviderCheckContext): string | undefined {
   return context.createModel().capabilities.supportsFunctions
@@ -78,7 +69,7 @@ export const toolCallChecks: readonly ProviderCheck[] = [
     name: 'streams a parallel tool call as tool-call-start, tool-call-delta and tool-call-end with the exact arguments',
     skip: skipWithoutTools,
     async run(context) {
-      context.emulator.enqueue({ toolCalls: [weatherCall, timeCall], argumentChunks: 3 });
+      context.server.enqueue(conformanceScenarios.parallelToolCalls);
       const outcome = await streamCall(
         context.createModel(),
         userRequest('Weather and time in Paris?', { tools: conformanceTools }),
@@ -90,7 +81,7 @@ export const toolCallChecks: readonly ProviderCheck[] = [
         end.finishReason === 'tool-calls',
         `response-end says finishReason "${end.finishReason}"; the model stopped to call tools ("tool-calls").`,
       );
-      const body = JSON.stringify(context.emulator.requests[0]?.body ?? null);
+      const body = JSON.stringify(context.server.requests[0]?.body ?? null);
       for (const name of ['get_weather', 'get_time', 'fahrenheit', 'timezone']) {
         check(
           body.includes(name),
@@ -104,11 +95,9 @@ export const toolCallChecks: readonly ProviderCheck[] = [
     name: 'passes malformed tool arguments through unchanged',
     skip: skipWithoutTools,
     async run(context) {
-      const truncated = '{"city": "Par';
-      context.emulator.enqueue({
-        toolCalls: [{ id: 'call_conformance_cut', name: 'get_weather', arguments: truncated }],
-        finishReason: 'length',
-      });
+      const scenario = conformanceScenarios.truncatedToolArguments;
+      const truncated = scenario.toolCalls?.[0]?.arguments ?? '';
+      context.server.enqueue(scenario);
       const outcome = await streamCall(
         context.createModel(),
         userRequest('Weather?', { tools: conformanceTools }),
@@ -128,7 +117,7 @@ export const toolCallChecks: readonly ProviderCheck[] = [
     skip: skipWithoutTools,
     async run(context) {
       const answer = 'It is 18 °C and drizzling in Paris.';
-      context.emulator.enqueue({ text: answer });
+      context.server.enqueue({ text: answer });
       const request: ModelRequest = {
         tools: conformanceTools,
         messages: [
@@ -177,9 +166,9 @@ export const toolCallChecks: readonly ProviderCheck[] = [
         () =>
           `The answer after the tool results streamed as ${JSON.stringify(textOf(outcome.parts))}; the server sent ${JSON.stringify(answer)}.`,
       );
-      const sent = context.emulator.requests[0];
+      const sent = context.server.requests[0];
       check(sent !== undefined, 'The provider sent no request for the follow-up call.');
-      const ids = sentToolCallIds(context.api, sent.body);
+      const ids = sent.toolCallIds;
       const accepted = (id: string, name: string, found: string[]) =>
         found.includes(id) || (context.api === 'google' && found.includes(`name:${name}`));
       for (const call of [weatherCall, timeCall]) {

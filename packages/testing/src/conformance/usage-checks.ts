@@ -1,6 +1,7 @@
 import type { Usage } from '@agentry/core';
 import { generateCall, streamCall } from './call-model.js';
 import { userRequest } from './conformance-requests.js';
+import { conformanceScenarios } from './conformance-scenarios.js';
 import { expectGenerateSuccess, expectStreamSuccess } from './expect-outcome.js';
 import { check, type ProviderCheck, type ProviderCheckContext } from './provider-check.js';
 
@@ -33,16 +34,8 @@ export const usageChecks: readonly ProviderCheck[] = [
     group,
     name: 'carries input, output, total, cached and reasoning tokens over from the server',
     async run(context) {
-      const reply = {
-        text: 'Counted.',
-        usage: {
-          inputTokens: 1200,
-          outputTokens: 300,
-          cachedInputTokens: 1024,
-          reasoningTokens: 128,
-        },
-      };
-      context.emulator.enqueue(reply, reply);
+      const reply = conformanceScenarios.usage;
+      context.server.enqueue(reply, reply);
       const model = context.createModel();
       const end = expectStreamSuccess(
         await streamCall(model, userRequest('Count.')),

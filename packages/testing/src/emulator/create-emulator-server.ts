@@ -218,7 +218,8 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
   };
 }
 
-function readBody(incoming: IncomingMessage): Promise<string> {
+/** Reads a request's body as UTF-8 text. @internal */
+export function readBody(incoming: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -227,7 +228,8 @@ function readBody(incoming: IncomingMessage): Promise<string> {
   });
 }
 
-function lowerCaseHeaders(headers: IncomingMessage['headers']): Record<string, string> {
+/** A request's headers with lower-cased names, repeated values joined. @internal */
+export function lowerCaseHeaders(headers: IncomingMessage['headers']): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;

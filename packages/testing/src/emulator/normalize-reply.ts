@@ -32,7 +32,7 @@ export interface NormalizeReplyContext {
  */
 export function normalizeReply(
   reply: EmulatorReply,
-  request: EmulatorRequest,
+  request: Pick<EmulatorRequest, 'body'>,
   context: NormalizeReplyContext = {},
 ): NormalizedReply {
   const generateId = context.generateId ?? randomId;

@@ -10,6 +10,7 @@ import type {
   WireFormat,
 } from './emulator-types.js';
 import { normalizeReply, type NormalizeReplyContext } from './normalize-reply.js';
+import { streamCut } from './stream-cut.js';
 
 /** What answering one request needs. @internal */
 export interface TurnWriter {
@@ -90,8 +91,45 @@ export async function writeReply(
   for (const [name, value] of Object.entries(reply.headers ?? {})) response.setHeader(name, value);
   response.flushHeaders();
 
-  for (const [index, step] of plan.entries()) {
-    if (index > 0) await pause(reply.chunkDelayMs, timers, signal);
+  const frames = plan.map((step, index): StreamFrame => {
+    if (step.kind === 'event') {
+      return {
+        kind: 'write',
+        text: fieldsBefore(reply.sseFields, index) + formatEvent(step.event),
+      };
+    }
+    return step.kind === 'malformed' ? { kind: 'last', text: 'data: {not json\n\n' } : step;
+  });
+  await writeFrames(writer, frames, reply.chunkDelayMs);
+}
+
+/**
+ * One step of a streamed body: a chunk to write, a last chunk after which the body ends, a reset
+ * (the connection destroyed), or a stall (nothing more, the connection left open).
+ *
+ * @internal
+ */
+export type StreamFrame =
+  | { kind: 'write'; text: string }
+  | { kind: 'last'; text: string }
+  | { kind: 'reset' }
+  | { kind: 'stall' };
+
+/**
+ * Writes a streamed body whose headers are sent: each frame after `chunkDelayMs`, each write
+ * waited for, and the body ended after the last frame unless a reset or a stall came first.
+ * Stops as soon as `writer.signal` aborts.
+ *
+ * @internal
+ */
+export async function writeFrames(
+  writer: TurnWriter,
+  frames: readonly StreamFrame[],
+  chunkDelayMs: number | undefined,
+): Promise<void> {
+  const { response, signal, timers } = writer;
+  for (const [index, step] of frames.entries()) {
+    if (index > 0) await pause(chunkDelayMs, timers, signal);
     if (signal.aborted) return;
     if (step.kind === 'reset') {
       // A reset (RST) rather than a clean close, so the client sees ECONNRESET mid-body. A reset
@@ -100,8 +138,8 @@ export async function writeReply(
       if (!signal.aborted) response.socket?.resetAndDestroy();
       return;
     }
-    if (step.kind === 'malformed') {
-      response.end('data: {not json\n\n');
+    if (step.kind === 'last') {
+      response.end(step.text);
       return;
     }
     if (step.kind === 'stall') {
@@ -113,7 +151,7 @@ export async function writeReply(
       return;
     }
     // Waiting for each write to reach the socket keeps a later reset from discarding it.
-    await write(response, fieldsBefore(reply.sseFields, index) + formatEvent(step.event), signal);
+    await write(response, step.text, signal);
   }
   if (!signal.aborted) response.end();
 }
@@ -151,26 +189,14 @@ function fieldsBefore(fields: readonly string[] | undefined, index: number): str
 }
 
 function planStream(format: WireFormat, reply: EmulatorReply, events: SseEvent[]): StreamStep[] {
-  const cuts: { at: number; step: StreamStep }[] = [];
-  const cutAt = (count: number | undefined, step: StreamStep): void => {
-    if (count === undefined) return;
-    cuts.push({ at: Math.min(Math.max(0, Math.floor(count)), events.length), step });
-  };
-  cutAt(reply.resetAfterChunks, { kind: 'reset' });
-  cutAt(reply.malformedAfterChunks, { kind: 'malformed' });
-  cutAt(reply.stallAfterChunks, { kind: 'stall' });
-  if (reply.streamError !== undefined) {
-    const event = format.streamErrorEvent(resolveFailure(reply.streamError.failure));
-    cutAt(reply.streamError.afterChunks, { kind: 'event', event });
-  }
   const steps: StreamStep[] = events.map((event) => ({ kind: 'event', event }));
-  // The earliest cut wins; on a tie, the first listed above.
-  const first = cuts.reduce<(typeof cuts)[number] | undefined>(
-    (earliest, cut) => (earliest === undefined || cut.at < earliest.at ? cut : earliest),
-    undefined,
-  );
-  if (first === undefined) return steps;
-  return [...steps.slice(0, first.at), first.step];
+  const cut = streamCut(reply, events.length);
+  if (cut === undefined) return steps;
+  const last: StreamStep =
+    cut.kind === 'error'
+      ? { kind: 'event', event: format.streamErrorEvent(resolveFailure(cut.failure)) }
+      : { kind: cut.kind };
+  return [...steps.slice(0, cut.afterEvents), last];
 }
 
 /**
@@ -199,8 +225,12 @@ function write(response: ServerResponse, chunk: string, signal: AbortSignal): Pr
   });
 }
 
-/** Waits `ms` milliseconds, or less if `signal` aborts; clears the timer either way. */
-function pause(ms: number | undefined, timers: MockTimers, signal: AbortSignal): Promise<void> {
+/** Waits `ms` milliseconds, or less if `signal` aborts; clears the timer either way. @internal */
+export function pause(
+  ms: number | undefined,
+  timers: MockTimers,
+  signal: AbortSignal,
+): Promise<void> {
   if (ms === undefined || ms <= 0 || signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     const done = (): void => {
