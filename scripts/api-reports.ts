@@ -1,9 +1,17 @@
 // API reports: which packages and entry points have one, where the files live, and how a report is
 // generated from a package's built declarations with API Extractor. Used by api-report.ts (write
 // the reports) and semver-check.ts (compare them). See contributing/decisions/0005-api-reports.md.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import {
   Extractor,
   ExtractorConfig,
@@ -228,5 +236,62 @@ export function generateApiReport(pkg: PublicPackage, entry: ApiEntry): string {
     return readFileSync(reportPath, 'utf8').replace(/\r\n/g, '\n');
   } finally {
     rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Writes the reports of every entry point of a package and removes those of entry points gone. */
+export function writeApiReports(
+  root: string,
+  pkg: PublicPackage,
+  log: (line: string) => void,
+  generate: (pkg: PublicPackage, entry: ApiEntry) => string = generateApiReport,
+): void {
+  const show = (path: string) => relative(root, path).split('\\').join('/');
+  const names = new Set<string>();
+  for (const entry of pkg.entries) {
+    const text = generate(pkg, entry);
+    const path = currentReportPath(pkg, entry.reportName);
+    names.add(entry.reportName);
+    const before = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+    log(`${before === text ? 'unchanged' : 'wrote    '} ${show(path)}`);
+  }
+  for (const name of reportNamesIn(join(pkg.path, 'api'))) {
+    if (names.has(name)) continue;
+    rmSync(currentReportPath(pkg, name));
+    log(`removed   ${show(currentReportPath(pkg, name))} (no such entry point)`);
+  }
+}
+
+/**
+ * Records a package's committed reports as its released baseline, at its current version. Run
+ * at release time only, after the versions moved and the reports were regenerated.
+ */
+export function recordReleasedReports(
+  root: string,
+  pkg: PublicPackage,
+  log: (line: string) => void,
+): void {
+  const show = (path: string) => relative(root, path).split('\\').join('/');
+  const current = reportNamesIn(join(pkg.path, 'api'));
+  if (current.length === 0) {
+    throw new ApiReportError(
+      `${pkg.name} has no report in ${pkg.dir}/api/: run \`npx -y pnpm@10 run api:report\` first.`,
+    );
+  }
+  for (const name of current) {
+    const path = releasedReportPath(pkg, name);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(
+      path,
+      releasedReportHeader(pkg) + readFileSync(currentReportPath(pkg, name), 'utf8'),
+    );
+    log(`released  ${show(path)} (${pkg.name} ${pkg.version})`);
+  }
+  for (const name of reportNamesIn(join(pkg.path, 'api', 'released'))) {
+    if (current.includes(name)) continue;
+    rmSync(releasedReportPath(pkg, name));
+    log(`removed   ${show(releasedReportPath(pkg, name))}`);
   }
 }

@@ -14,6 +14,7 @@ import {
   type ApiEntry,
   type PublicPackage,
 } from './api-reports.js';
+import { BranchBaseError, findBranchBase, type BranchBase } from './semver-branch.js';
 import {
   ChangesetFormatError,
   evaluateRelease,
@@ -28,6 +29,11 @@ import {
 export interface SemverCheckOptions {
   /** Makes the report of one entry point; API Extractor over the build unless replaced. */
   readonly generate?: (pkg: PublicPackage, entry: ApiEntry) => string;
+  /**
+   * A git ref (`origin/main`): also check what this branch changed since its merge base with it,
+   * so each pull request brings the changesets for its own API changes.
+   */
+  readonly since?: string;
 }
 
 export interface SemverCheckResult {
@@ -43,6 +49,7 @@ export function checkSemver(root: string, options: SemverCheckOptions = {}): Sem
   const generate = options.generate ?? generateApiReport;
   const problems: Problem[] = [];
   const states: PackageState[] = [];
+  const built = new Map<PublicPackage, Map<string, string>>();
 
   for (const pkg of listPublicPackages(root)) {
     const generated = new Map<string, string>();
@@ -57,6 +64,7 @@ export function checkSemver(root: string, options: SemverCheckOptions = {}): Sem
       }
     }
     if (buildMissing) continue;
+    built.set(pkg, generated);
 
     const committed = reportNamesIn(join(pkg.path, 'api'));
     const stale = [
@@ -110,17 +118,59 @@ export function checkSemver(root: string, options: SemverCheckOptions = {}): Sem
     }
   }
 
-  const evaluation = evaluateRelease({
+  const fixed = readFixedGroups(root);
+  const guideExists = (path: string) => existsSync(join(root, path));
+  const evaluation = evaluateRelease({ packages: states, changesets, guideExists, fixed });
+  problems.push(...evaluation.problems);
+  if (options.since !== undefined) {
+    problems.push(...checkBranch(root, options.since, built, changesets, problems));
+  }
+  return { problems, verdicts: evaluation.verdicts, changesets: changesets.length };
+}
+
+/**
+ * The branch rules: each package whose API changed since the merge base with `since` needs a
+ * changeset the branch adds or edits, with the bump and marker that change needs. Packages that
+ * already fail the release rules are not reported twice.
+ */
+function checkBranch(
+  root: string,
+  since: string,
+  built: ReadonlyMap<PublicPackage, ReadonlyMap<string, string>>,
+  changesets: readonly Changeset[],
+  found: readonly Problem[],
+): Problem[] {
+  let base: BranchBase;
+  try {
+    base = findBranchBase(root, since);
+  } catch (error) {
+    if (!(error instanceof BranchBaseError)) throw error;
+    return [{ message: error.message, fix: 'Make the base reachable, then run the check again.' }];
+  }
+  const failing = new Set(found.map((problem) => problem.package));
+  const states: PackageState[] = [];
+  for (const [pkg, generated] of built) {
+    if (failing.has(pkg.name)) continue;
+    const atBase = (name: string) => base.read(`${pkg.dir}/api/${name}.api.md`);
+    const baseNames = [...generated.keys()].filter((name) => atBase(name) !== undefined);
+    const existedAtBase = base.read(`${pkg.dir}/package.json`) !== undefined;
+    const reports: ApiReportState[] = [...generated].map(([name, current]) => ({
+      name,
+      current,
+      // A package that had no reports at the base (before they were adopted) has nothing to
+      // compare with: the release rules cover it.
+      baseline: atBase(name) ?? (existedAtBase && baseNames.length === 0 ? current : undefined),
+      baselineVersion: pkg.version,
+    }));
+    states.push({ name: pkg.name, version: pkg.version, dir: pkg.dir, reports });
+  }
+  return evaluateRelease({
     packages: states,
-    changesets,
+    changesets: changesets.filter((changeset) => base.changesets.has(changeset.file)),
     guideExists: (path) => existsSync(join(root, path)),
     fixed: readFixedGroups(root),
-  });
-  return {
-    problems: [...problems, ...evaluation.problems],
-    verdicts: evaluation.verdicts,
-    changesets: changesets.length,
-  };
+    since,
+  }).problems;
 }
 
 function readFixedGroups(root: string): string[][] {

@@ -208,12 +208,20 @@ export interface ReleaseInput {
   readonly guideExists: (path: string) => boolean;
   /** The `fixed` groups of `.changeset/config.json`, as package names or `@scope/*` patterns. */
   readonly fixed?: readonly (readonly string[])[];
+  /**
+   * Compare with a branch's base instead of the last release: the baselines are the reports at
+   * `since` (a git ref), the changesets those the branch adds or edits, and only the per-package
+   * rules apply (the changeset rules are the release check's).
+   */
+  readonly since?: string;
 }
 
 /** A reason for `check:semver` to fail, with exactly what to do about it. */
 export interface Problem {
   readonly message: string;
   readonly fix: string;
+  /** The package whose API the problem is about, when it is about one. */
+  readonly package?: string;
 }
 
 export interface PackageVerdict {
@@ -238,10 +246,14 @@ export function evaluateRelease(input: ReleaseInput): {
 
   for (const pkg of input.packages) {
     const stale = pkg.reports.filter(
-      (report) => report.baseline !== undefined && report.baselineVersion !== pkg.version,
+      (report) =>
+        input.since === undefined &&
+        report.baseline !== undefined &&
+        report.baselineVersion !== pkg.version,
     );
     if (stale.length > 0) {
       problems.push({
+        package: pkg.name,
         message:
           `${pkg.name} is at ${pkg.version} but its released API report was recorded at ` +
           `${stale.map((report) => report.baselineVersion ?? 'an unknown version').join(', ')}: ` +
@@ -273,15 +285,20 @@ export function evaluateRelease(input: ReleaseInput): {
     });
     if (!required) continue;
 
-    const since = pkg.reports.some((report) => report.baseline !== undefined)
-      ? `since ${pkg.version}`
-      : 'and it has never been released';
+    const since =
+      input.since !== undefined
+        ? `since ${input.since}`
+        : pkg.reports.some((report) => report.baseline !== undefined)
+          ? `since ${pkg.version}`
+          : 'and it has never been released';
+    const changesetsOf = input.since === undefined ? 'changeset' : 'changeset this branch adds';
     const excerpt = diffExcerpt(removed, added);
     const kind =
       change === 'breaking' ? 'breaking: declarations were removed or changed' : 'additive';
     if (!bump) {
       problems.push({
-        message: `The public API of ${pkg.name} changed ${since} (${kind}), but no changeset releases it.\n${excerpt}`,
+        package: pkg.name,
+        message: `The public API of ${pkg.name} changed ${since} (${kind}), but no ${changesetsOf} releases it.\n${excerpt}`,
         fix:
           `Run \`npx -y pnpm@10 changeset\`, select ${pkg.name}, choose ${required} or more` +
           (change === 'breaking'
@@ -291,6 +308,7 @@ export function evaluateRelease(input: ReleaseInput): {
       });
     } else if (!bumpAtLeast(bump, required)) {
       problems.push({
+        package: pkg.name,
         message:
           `The public API of ${pkg.name} changed ${since} (${kind}), which needs a ${required} bump ` +
           `at ${pkg.version}, but its changesets (${listFiles(own)}) bump it ` +
@@ -300,6 +318,7 @@ export function evaluateRelease(input: ReleaseInput): {
     }
     if (change === 'breaking' && !own.some((changeset) => changeset.breaking)) {
       problems.push({
+        package: pkg.name,
         message:
           `The public API of ${pkg.name} changed in a breaking way ${since}, but none of its ` +
           `changesets${own.length > 0 ? ` (${listFiles(own)})` : ''} is marked ` +
@@ -311,7 +330,7 @@ export function evaluateRelease(input: ReleaseInput): {
     }
   }
 
-  for (const changeset of input.changesets) {
+  for (const changeset of input.since === undefined ? input.changesets : []) {
     if (!changeset.breaking) continue;
     for (const [name, bump] of changeset.releases) {
       const version = versions.get(name);

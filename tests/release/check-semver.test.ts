@@ -1,60 +1,25 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   generateApiReport,
   listPublicPackages,
-  releasedReportHeader,
+  recordReleasedReports,
+  writeApiReports,
   type PublicPackage,
 } from '../../scripts/api-reports.js';
 import { checkSemver, formatSemverCheck } from '../../scripts/semver-check.js';
-import { apiReport, changeset } from './semver-fixtures.js';
+import {
+  added,
+  changeset,
+  removeRepositories,
+  removed,
+  released,
+  repository,
+} from './semver-fixtures.js';
 
-const released = apiReport('export function greet(name: string): string;');
-const added = apiReport(
-  'export function greet(name: string): string;\n\nexport function shout(text: string): string;',
-);
-const removed = apiReport('export function shout(text: string): string;');
-
-let roots: string[] = [];
-afterEach(() => {
-  for (const root of roots) rmSync(root, { recursive: true, force: true });
-  roots = [];
-});
-
-/** A repository with one public package, @acme/demo 0.3.0, released with `released`. */
-function repository(options: {
-  built: string;
-  committed?: string;
-  changesets?: Record<string, string>;
-  guides?: string[];
-  parent?: string;
-}): { root: string; generate: (pkg: PublicPackage) => string } {
-  const root = mkdtempSync(join(options.parent ?? tmpdir(), 'agentry-semver-'));
-  roots.push(root);
-  const write = (path: string, text: string) => {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  };
-  const manifest = {
-    name: '@acme/demo',
-    version: '0.3.0',
-    exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' } },
-  };
-  write('packages/demo/package.json', JSON.stringify(manifest));
-  write('packages/private/package.json', JSON.stringify({ name: '@acme/app', private: true }));
-  write('packages/demo/api/demo.api.md', options.committed ?? options.built);
-  const pkg = listPublicPackages(root)[0]!;
-  write('packages/demo/api/released/demo.api.md', releasedReportHeader(pkg) + released);
-  write('.changeset/config.json', JSON.stringify({ fixed: [['@acme/*']] }));
-  write('.changeset/README.md', '# Changesets\n\n**Breaking:** not a changeset.\n');
-  for (const [file, text] of Object.entries(options.changesets ?? {}))
-    write(`.changeset/${file}`, text);
-  for (const guide of options.guides ?? []) write(guide, '# Guide\n');
-  return { root, generate: () => options.built };
-}
+afterEach(removeRepositories);
 
 function check(repo: { root: string; generate: (pkg: PublicPackage) => string }) {
   return checkSemver(repo.root, { generate: repo.generate });
@@ -176,6 +141,55 @@ describe('checkSemver over a repository', () => {
         /^packages\/demo\/dist\/index\.d\.ts is missing: .*Run `npx -y pnpm@10 build` first/,
       ),
     ]);
+  });
+});
+
+describe('writing reports and recording a release', () => {
+  it("writes each entry point's report and removes the report of an entry point that is gone", () => {
+    const repo = repository({ built: added });
+    writeFileSync(join(repo.root, 'packages/demo/api/demo-old.api.md'), released);
+    const lines: string[] = [];
+    writeApiReports(
+      repo.root,
+      listPublicPackages(repo.root)[0]!,
+      (line) => lines.push(line),
+      repo.generate,
+    );
+    expect(readFileSync(join(repo.root, 'packages/demo/api/demo.api.md'), 'utf8')).toBe(added);
+    expect(existsSync(join(repo.root, 'packages/demo/api/demo-old.api.md'))).toBe(false);
+    expect(lines).toEqual([
+      'unchanged packages/demo/api/demo.api.md',
+      'removed   packages/demo/api/demo-old.api.md (no such entry point)',
+    ]);
+  });
+
+  it('after the versions move, fails until the release records its API, then passes', () => {
+    const repo = repository({ built: added });
+    const manifestPath = join(repo.root, 'packages/demo/package.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    writeFileSync(manifestPath, JSON.stringify({ ...manifest, version: '0.3.1' }));
+    expect(check(repo).problems.map((p) => p.message)).toEqual([
+      expect.stringContaining(
+        '@acme/demo is at 0.3.1 but its released API report was recorded at 0.3.0',
+      ),
+    ]);
+
+    const lines: string[] = [];
+    recordReleasedReports(repo.root, listPublicPackages(repo.root)[0]!, (line) => lines.push(line));
+    expect(lines).toEqual(['released  packages/demo/api/released/demo.api.md (@acme/demo 0.3.1)']);
+    const result = check(repo);
+    expect(result.problems).toEqual([]);
+    expect(result.verdicts[0]).toMatchObject({ change: 'none' });
+  });
+
+  it('refuses to record a release before the reports exist, saying what to run', () => {
+    const repo = repository({ built: added });
+    rmSync(join(repo.root, 'packages/demo/api/demo.api.md'));
+    expect(() =>
+      recordReleasedReports(repo.root, listPublicPackages(repo.root)[0]!, () => {}),
+    ).toThrow(
+      '@acme/demo has no report in packages/demo/api/: run `npx -y pnpm@10 run api:report` first.',
+    );
   });
 });
 

@@ -1,3 +1,12 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import {
+  listPublicPackages,
+  releasedReportHeader,
+  type PublicPackage,
+} from '../../scripts/api-reports.js';
+
 /** An API report as API Extractor writes it, around the given declarations. */
 export function apiReport(declarations: string, packageName = '@acme/demo'): string {
   return (
@@ -13,4 +22,61 @@ export function apiReport(declarations: string, packageName = '@acme/demo'): str
 export function changeset(releases: Record<string, string>, body: string): string {
   const lines = Object.entries(releases).map(([name, bump]) => `'${name}': ${bump}`);
   return `---\n${lines.join('\n')}\n---\n\n${body}\n`;
+}
+
+export const released = apiReport('export function greet(name: string): string;');
+export const added = apiReport(
+  'export function greet(name: string): string;\n\nexport function shout(text: string): string;',
+);
+export const removed = apiReport('export function shout(text: string): string;');
+
+export interface FixtureRepository {
+  readonly root: string;
+  /** Stands for API Extractor: every entry point's report is the fixture's `built` text. */
+  readonly generate: (pkg: PublicPackage) => string;
+  readonly write: (path: string, text: string) => void;
+}
+
+let roots: string[] = [];
+
+/** Deletes every repository made since the last call (an `afterEach`). */
+export function removeRepositories(): void {
+  for (const root of roots) rmSync(root, { recursive: true, force: true });
+  roots = [];
+}
+
+/**
+ * A repository with one public package, `@acme/demo` 0.3.0, released with the API `released`,
+ * one private package, and the given committed report, changesets and guides.
+ */
+export function repository(options: {
+  built: string;
+  committed?: string;
+  changesets?: Record<string, string>;
+  guides?: string[];
+  parent?: string;
+}): FixtureRepository {
+  const root = mkdtempSync(join(options.parent ?? tmpdir(), 'agentry-semver-'));
+  roots.push(root);
+  const write = (path: string, text: string) => {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  };
+  const manifest = {
+    name: '@acme/demo',
+    version: '0.3.0',
+    exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' } },
+  };
+  write('packages/demo/package.json', JSON.stringify(manifest));
+  write('packages/private/package.json', JSON.stringify({ name: '@acme/app', private: true }));
+  write('packages/demo/api/demo.api.md', options.committed ?? options.built);
+  const pkg = listPublicPackages(root)[0]!;
+  write('packages/demo/api/released/demo.api.md', releasedReportHeader(pkg) + released);
+  write('.changeset/config.json', JSON.stringify({ fixed: [['@acme/*']] }));
+  write('.changeset/README.md', '# Changesets\n\n**Breaking:** not a changeset.\n');
+  for (const [file, text] of Object.entries(options.changesets ?? {})) {
+    write(`.changeset/${file}`, text);
+  }
+  for (const guide of options.guides ?? []) write(guide, '# Guide\n');
+  return { root, generate: () => options.built, write };
 }
