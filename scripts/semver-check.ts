@@ -190,7 +190,10 @@ export function formatSemverCheck(result: SemverCheckResult): string {
         ? 'no API change since the last release'
         : `${verdict.change} (${verdict.removed} lines removed or changed, ${verdict.added} added)`;
     const bump = verdict.bump ? `, changesets bump ${verdict.bump}` : '';
-    return `  ${verdict.name}: ${change}${bump}`;
+    const declared = verdict.declaredNotBreaking
+      ? `; changed declarations accepted as not breaking by ${verdict.declaredNotBreaking}`
+      : '';
+    return `  ${verdict.name}: ${change}${bump}${declared}`;
   });
   lines.unshift(
     `check:semver: ${result.verdicts.length} packages, ${result.changesets} pending changesets`,

@@ -9,6 +9,12 @@ const bumpRank: Record<Bump, number> = { patch: 1, minor: 2, major: 3 };
 /** The line that marks a changeset as breaking, at the start of a line of its body. */
 export const BREAKING_MARKER = '**Breaking:**';
 
+/**
+ * The line that says why a change the API report calls breaking (a changed declaration line) does
+ * not break users, such as a new optional parameter or a widened parameter type.
+ */
+export const NOT_BREAKING_MARKER = '**Not breaking:**';
+
 /** A pending changeset, as `check:semver` reads it. */
 export interface Changeset {
   /** The path shown in messages, for example `.changeset/named-stores.md`. */
@@ -17,6 +23,8 @@ export interface Changeset {
   readonly releases: ReadonlyMap<string, Bump>;
   /** Whether a body line starts with {@link BREAKING_MARKER}. */
   readonly breaking: boolean;
+  /** Whether a body line starts with {@link NOT_BREAKING_MARKER}. */
+  readonly notBreaking: boolean;
   /** Every `docs/migrations/<file>.md` the body links or names, README excluded. */
   readonly guides: readonly string[];
 }
@@ -64,11 +72,18 @@ export function parseChangeset(file: string, text: string): Changeset {
   }
   const body = lines.slice(end + 1);
   const breaking = body.some((line) => line.trimStart().startsWith(BREAKING_MARKER));
+  const notBreaking = body.some((line) => line.trimStart().startsWith(NOT_BREAKING_MARKER));
+  if (breaking && notBreaking) {
+    throw new ChangesetFormatError(
+      file,
+      `it has both a ${BREAKING_MARKER} and a ${NOT_BREAKING_MARKER} line; keep the one that is true`,
+    );
+  }
   const guides = new Set<string>();
   for (const match of body.join('\n').matchAll(/docs\/migrations\/([\w.-]+\.md)/g)) {
     if (match[1] !== 'README.md') guides.add(`docs/migrations/${match[1]}`);
   }
-  return { file, releases, breaking, guides: [...guides] };
+  return { file, releases, breaking, notBreaking, guides: [...guides] };
 }
 
 function isBump(value: string): value is Bump {
@@ -231,6 +246,8 @@ export interface PackageVerdict {
   readonly required: Bump | undefined;
   readonly removed: number;
   readonly added: number;
+  /** The changeset whose {@link NOT_BREAKING_MARKER} line accepts a changed declaration. */
+  readonly declaredNotBreaking?: string;
 }
 
 const run = (script: string): string => `npx -y pnpm@10 run ${script}`;
@@ -271,8 +288,13 @@ export function evaluateRelease(input: ReleaseInput): {
       removed.push(...diff.removed);
       added.push(...diff.added);
     }
-    const change = classifyApiDiff({ removed, added });
+    const detected = classifyApiDiff({ removed, added });
     const own = input.changesets.filter((changeset) => changeset.releases.has(pkg.name));
+    const declaredBy =
+      detected === 'breaking' && !own.some((changeset) => changeset.breaking)
+        ? own.find((changeset) => changeset.notBreaking)?.file
+        : undefined;
+    const change: ApiChange = declaredBy ? 'additive' : detected;
     const bump = maxBump(own.map((changeset) => changeset.releases.get(pkg.name)!));
     const required = requiredBump(pkg.version, change);
     verdicts.push({
@@ -282,6 +304,7 @@ export function evaluateRelease(input: ReleaseInput): {
       required,
       removed: removed.length,
       added: added.length,
+      ...(declaredBy ? { declaredNotBreaking: declaredBy } : {}),
     });
     if (!required) continue;
 
@@ -325,7 +348,9 @@ export function evaluateRelease(input: ReleaseInput): {
           `breaking.\n${excerpt}`,
         fix:
           `Start a line of the changeset that makes the change with \`${BREAKING_MARKER}\`, saying ` +
-          `what breaks, and link its guide in docs/migrations/ (${suggestedGuide(input, pkg.name)}).`,
+          `what breaks, and link its guide in docs/migrations/ (${suggestedGuide(input, pkg.name)}). ` +
+          `If no user can be broken by it (a new optional parameter, a widened parameter type), ` +
+          `start a line with \`${NOT_BREAKING_MARKER}\` saying why instead.`,
       });
     }
   }

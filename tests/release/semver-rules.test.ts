@@ -183,6 +183,13 @@ describe('parseChangeset', () => {
     );
   });
 
+  it('refuses a changeset marked both breaking and not breaking', () => {
+    const text = changeset({ '@acme/demo': 'minor' }, '**Breaking:** a.\n\n**Not breaking:** b.');
+    expect(() => parseChangeset('.changeset/f.md', text)).toThrow(
+      '.changeset/f.md: it has both a **Breaking:** and a **Not breaking:** line; keep the one that is true',
+    );
+  });
+
   it('refuses front matter that is never closed', () => {
     expect(() => parseChangeset('.changeset/e.md', "---\n'@acme/demo': minor\n")).toThrow(
       /not closed/,
@@ -282,6 +289,31 @@ describe('evaluateRelease', () => {
     );
     expect(problems.map((p) => p.message)).toEqual([
       '.changeset/x.md is marked breaking but bumps @acme/demo patch; a breaking change at 0.3.0 needs minor.',
+    ]);
+  });
+
+  it('accepts a changed declaration as additive when a changeset says why it does not break', () => {
+    const optional = baseline.replace('greet(name: string)', 'greet(name: string, times?: number)');
+    const reason =
+      '**Not breaking:** `greet` takes an optional `times`; existing calls still compile.';
+    expect(evaluate(demo(optional, '1.2.0'), [minor()]).problems).not.toEqual([]);
+    const { problems, verdicts } = evaluate(demo(optional, '1.2.0'), [minor(reason)]);
+    expect(problems).toEqual([]);
+    expect(verdicts[0]).toMatchObject({
+      change: 'additive',
+      required: 'minor',
+      declaredNotBreaking: '.changeset/x.md',
+    });
+  });
+
+  it("lets a breaking marker win over another changeset's not-breaking line", () => {
+    const reason = parseChangeset(
+      '.changeset/y.md',
+      changeset({ '@acme/demo': 'patch' }, '**Not breaking:** nobody calls it.'),
+    );
+    const { problems } = evaluate(demo(removal), [minor('**Breaking:** gone.'), reason]);
+    expect(problems.map((p) => p.message)).toEqual([
+      '.changeset/x.md is marked breaking but links no migration guide in docs/migrations/.',
     ]);
   });
 
