@@ -21,7 +21,10 @@ export interface Changeset {
   readonly file: string;
   /** Each package the changeset releases, with its bump. */
   readonly releases: ReadonlyMap<string, Bump>;
-  /** Whether a body line starts with {@link BREAKING_MARKER}. */
+  /**
+   * Whether a body line starts with {@link BREAKING_MARKER}, or the summary line is a
+   * conventional summary with `!` (`feat(core)!: …`).
+   */
   readonly breaking: boolean;
   /** Whether a body line starts with {@link NOT_BREAKING_MARKER}. */
   readonly notBreaking: boolean;
@@ -71,7 +74,10 @@ export function parseChangeset(file: string, text: string): Changeset {
     releases.set(name, bump);
   }
   const body = lines.slice(end + 1);
-  const breaking = body.some((line) => line.trimStart().startsWith(BREAKING_MARKER));
+  const summary = body.find((line) => line.trim() !== '')?.trim() ?? '';
+  const breaking =
+    body.some((line) => line.trimStart().startsWith(BREAKING_MARKER)) ||
+    /^[a-z]+(?:\([^)]*\))?!:/.test(summary);
   const notBreaking = body.some((line) => line.trimStart().startsWith(NOT_BREAKING_MARKER));
   if (breaking && notBreaking) {
     throw new ChangesetFormatError(

@@ -161,6 +161,15 @@ describe('parseChangeset', () => {
     expect(parsed.guides).toEqual(['docs/migrations/demo-0.4.0.md']);
   });
 
+  it('takes a conventional summary with ! for the marker', () => {
+    const bang = (summary: string) =>
+      parseChangeset('.changeset/g.md', changeset({ '@acme/demo': 'minor' }, summary)).breaking;
+    expect(bang('feat(core)!: providers declare their own type')).toBe(true);
+    expect(bang('fix!: x')).toBe(true);
+    expect(bang('feat(core): x!: y')).toBe(false);
+    expect(bang('Intro line.\n\nfeat!: not the summary')).toBe(false);
+  });
+
   it('does not take the word breaking in prose for the marker', () => {
     expect(
       parseChangeset('.changeset/b.md', changeset({ '@acme/demo': 'minor' }, 'Not breaking.'))
