@@ -331,7 +331,8 @@ export function evaluateRelease(input: ReleaseInput): {
         fix:
           `Run \`npx -y pnpm@10 changeset\`, select ${pkg.name}, choose ${required} or more` +
           (change === 'breaking'
-            ? `, and start a line of the text with \`${BREAKING_MARKER}\``
+            ? `, start a line of the text with \`${BREAKING_MARKER}\` saying what breaks, and ` +
+              `link its guide (${suggestedGuide(input, pkg.name)})`
             : '') +
           '. If the change is unintended, undo it instead.',
       });
@@ -345,7 +346,7 @@ export function evaluateRelease(input: ReleaseInput): {
         fix: `Raise ${pkg.name} to ${required} in one of those changesets, or undo the change.`,
       });
     }
-    if (change === 'breaking' && !own.some((changeset) => changeset.breaking)) {
+    if (change === 'breaking' && own.length > 0 && !own.some((changeset) => changeset.breaking)) {
       problems.push({
         package: pkg.name,
         message:

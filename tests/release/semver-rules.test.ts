@@ -233,6 +233,17 @@ describe('evaluateRelease', () => {
     expect(problems[0]!.fix).toContain('npx -y pnpm@10 changeset');
   });
 
+  it('fails a removal without a changeset once, asking for the marker and the guide', () => {
+    const { problems } = evaluate(demo(removal), []);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.message).toContain('(breaking: declarations were removed or changed)');
+    expect(problems[0]!.fix).toBe(
+      'Run `npx -y pnpm@10 changeset`, select @acme/demo, choose minor or more, start a line of ' +
+        'the text with `**Breaking:**` saying what breaks, and link its guide ' +
+        '(docs/migrations/demo-0.4.0.md). If the change is unintended, undo it instead.',
+    );
+  });
+
   it('fails a removal with a patch changeset', () => {
     const { problems } = evaluate(
       demo(removal),
