@@ -1,6 +1,6 @@
 // The file-system side of `check:semver`: generates each public package's API report from its
 // build, compares it with the committed report and with the report recorded at the last release,
-// reads the pending changesets, and applies the rules of semver-rules.ts.
+// reads the pending changesets, and applies the rules of semver-evaluate.ts.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -16,15 +16,13 @@ import {
 } from './api-reports.js';
 import { BranchBaseError, findBranchBase, type BranchBase } from './semver-branch.js';
 import {
-  ChangesetFormatError,
   evaluateRelease,
-  parseChangeset,
   type ApiReportState,
-  type Changeset,
   type PackageState,
   type PackageVerdict,
   type Problem,
-} from './semver-rules.js';
+} from './semver-evaluate.js';
+import { ChangesetFormatError, parseChangeset, type Changeset } from './semver-rules.js';
 
 export interface SemverCheckOptions {
   /** Makes the report of one entry point; API Extractor over the build unless replaced. */

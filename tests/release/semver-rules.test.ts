@@ -5,12 +5,11 @@ import {
   bumpVersion,
   classifyApiDiff,
   diffApiReports,
-  evaluateRelease,
   parseChangeset,
   requiredBump,
   type Changeset,
-  type PackageState,
 } from '../../scripts/semver-rules.js';
+import { evaluateRelease, type PackageState } from '../../scripts/semver-evaluate.js';
 import { apiReport, changeset } from './semver-fixtures.js';
 
 const baseline = apiReport(`
