@@ -44,14 +44,7 @@ export default tseslint.config(
       globals: { ...globals.node },
       parserOptions: {
         projectService: {
-          allowDefaultProject: [
-            '*.js',
-            '*.ts',
-            '*.mjs',
-            'scripts/*.ts',
-            'scripts/*.mjs',
-            'scripts/*.d.mts',
-          ],
+          allowDefaultProject: ['*.js', '*.ts', '*.mjs'],
         },
         tsconfigRootDir: import.meta.dirname,
       },
