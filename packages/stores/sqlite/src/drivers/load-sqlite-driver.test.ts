@@ -204,9 +204,9 @@ describe('withoutSqliteExperimentalWarning', () => {
 
   it("holds back Node's SQLite ExperimentalWarning and lets every other warning through", () => {
     const seen: unknown[][] = [];
-    process.emitWarning = ((...parameters: unknown[]) => {
+    process.emitWarning = (...parameters: unknown[]) => {
       seen.push(parameters);
-    });
+    };
     const spied = process.emitWarning;
     const result = withoutSqliteExperimentalWarning(() => {
       process.emitWarning(
