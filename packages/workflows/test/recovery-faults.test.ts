@@ -13,14 +13,21 @@ import {
 } from '../src/index.js';
 import { define, task } from './fixtures/workflows.js';
 
-// The SQLite store's own driver, to change its file behind its back as a damaged disk or a person
-// would (this package does not depend on the driver itself).
-const Database = createRequire(new URL('../../stores/sqlite/package.json', import.meta.url))(
-  'better-sqlite3',
-) as new (file: string) => {
+/** What these tests use of a SQLite connection: node:sqlite's `DatabaseSync` and better-sqlite3 agree. */
+type RawDatabase = new (file: string) => {
   prepare(sql: string): { run(...parameters: unknown[]): unknown; get(): unknown };
   close(): void;
 };
+
+// A SQLite driver of its own, to change the store's file behind its back as a damaged disk or a
+// person would: node:sqlite where Node has it built in (22.13 and later), else the better-sqlite3
+// the SQLite store runs on under older Node (this package does not depend on either itself).
+const Database: RawDatabase =
+  (process.getBuiltinModule('node:sqlite') as { DatabaseSync: RawDatabase } | undefined)
+    ?.DatabaseSync ??
+  (createRequire(new URL('../../stores/sqlite/package.json', import.meta.url))(
+    'better-sqlite3',
+  ) as RawDatabase);
 
 const open: WorkflowRunner[] = [];
 const stores: StateStore[] = [];

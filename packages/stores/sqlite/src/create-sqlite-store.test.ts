@@ -2,19 +2,22 @@ import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgentryError, type StateStore } from '@agentry/core';
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { missingDrivers, openRaw, testedDrivers } from './__fixtures__/drivers.js';
 import { createSqliteStore } from './create-sqlite-store.js';
+import { loadSqliteDriver } from './drivers/load-sqlite-driver.js';
+import { immediateTransaction, type SqliteDriverName } from './drivers/sqlite-connection.js';
 import { schemaVersion, storeApplicationId } from './migrate-schema.js';
 
 const entry = (data: unknown) => ({ kind: 'agent', schemaVersion: '1', data });
 
 let directory = '';
 let file = '';
+let driver: SqliteDriverName = 'node:sqlite';
 const opened: StateStore[] = [];
 
 function open(options: Partial<Parameters<typeof createSqliteStore>[0]> = {}): StateStore {
-  const store = createSqliteStore({ path: file, ...options });
+  const store = createSqliteStore({ path: file, driver, ...options });
   opened.push(store);
   return store;
 }
@@ -48,7 +51,22 @@ afterEach(async () => {
   rmSync(directory, { recursive: true, force: true });
 });
 
-describe('createSqliteStore', () => {
+describe.each(testedDrivers)('createSqliteStore on %s', (tested) => {
+  beforeEach(() => {
+    driver = tested;
+  });
+
+  it('opens its file with the driver asked for', async () => {
+    const chosen = loadSqliteDriver(tested);
+    const spy = vi.spyOn(chosen, 'open');
+    try {
+      await open().put('agent:a', entry(1));
+      expect(spy).toHaveBeenCalledWith(file, { readonly: false, busyTimeoutMs: 5000 });
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   describe('durability', () => {
     it('keeps data, revisions and createdAt across close and reopen', async () => {
       const first = open();
@@ -69,9 +87,9 @@ describe('createSqliteStore', () => {
     it('puts files in WAL mode', async () => {
       const store = open();
       await store.put('agent:a', entry(1));
-      const reader = new Database(file, { readonly: true });
+      const reader = openRaw(file, driver, { readonly: true });
       try {
-        expect(reader.pragma('journal_mode', { simple: true })).toBe('wal');
+        expect(reader.pragma('journal_mode')).toBe('wal');
       } finally {
         reader.close();
       }
@@ -80,10 +98,10 @@ describe('createSqliteStore', () => {
 
     it('records the file format in user_version and application_id', () => {
       open();
-      const reader = new Database(file, { readonly: true });
+      const reader = openRaw(file, driver, { readonly: true });
       try {
-        expect(reader.pragma('user_version', { simple: true })).toBe(schemaVersion);
-        expect(reader.pragma('application_id', { simple: true })).toBe(storeApplicationId);
+        expect(reader.pragma('user_version')).toBe(schemaVersion);
+        expect(reader.pragma('application_id')).toBe(storeApplicationId);
       } finally {
         reader.close();
       }
@@ -103,8 +121,11 @@ describe('createSqliteStore', () => {
       expect(written.map((item) => item.revision)).toEqual(Array.from({ length: 20 }, () => 1));
       // One transaction writes each page it changed once: the leaf holding the 20 small rows.
       expect(walFrames() - before).toBeLessThanOrEqual(3);
-      const reader = new Database(file, { readonly: true });
-      expect(reader.prepare('SELECT count(*) FROM agentry_entries').pluck().get()).toBe(21);
+      const reader = openRaw(file, driver, { readonly: true });
+      const counted = reader.prepare<[], { n: number }>(
+        'SELECT count(*) AS n FROM agentry_entries',
+      );
+      expect(counted.get()?.n).toBe(21);
       reader.close();
     });
 
@@ -236,6 +257,7 @@ describe('createSqliteStore', () => {
       ['a clock without now', { path: ':memory:', clock: {} }, 'clock'],
       ['readonly that is not a boolean', { path: ':memory:', readonly: 'yes' }, 'readonly'],
       ['a read-only in-memory database', { path: ':memory:', readonly: true }, 'readonly'],
+      ['an unknown driver', { path: ':memory:', driver: 'sqlite3' }, 'driver'],
     ])('refuses %s with validation_failed naming the option', (_, options, option) => {
       const error = thrown(() => createSqliteStore(options as never));
       expect(error.code).toBe('validation_failed');
@@ -245,7 +267,9 @@ describe('createSqliteStore', () => {
     });
 
     it('refuses a file in a missing directory with not_found', () => {
-      const error = thrown(() => createSqliteStore({ path: join(directory, 'missing', 'a.db') }));
+      const error = thrown(() =>
+        createSqliteStore({ path: join(directory, 'missing', 'a.db'), driver }),
+      );
       expect(error.code).toBe('not_found');
       expect(error.details.missing).toBe(join(directory, 'missing'));
     });
@@ -254,7 +278,7 @@ describe('createSqliteStore', () => {
   describe('files it cannot use', () => {
     it('refuses a file that is not a database with an error naming it', () => {
       writeFileSync(file, 'this is a text file, not a database. '.repeat(50));
-      const error = thrown(() => createSqliteStore({ path: file }));
+      const error = thrown(() => createSqliteStore({ path: file, driver }));
       expect(error.code).toBe('internal');
       expect(error.details).toMatchObject({ path: file, sqliteCode: 'SQLITE_NOTADB' });
       expect(error.message).toContain(file);
@@ -262,10 +286,10 @@ describe('createSqliteStore', () => {
     });
 
     it('refuses the database of another application', () => {
-      const other = new Database(file);
+      const other = openRaw(file, driver);
       other.exec('CREATE TABLE orders (id INTEGER); PRAGMA user_version = 7;');
       other.close();
-      const error = thrown(() => createSqliteStore({ path: file }));
+      const error = thrown(() => createSqliteStore({ path: file, driver }));
       expect(error.code).toBe('validation_failed');
       expect(error.details).toMatchObject({ path: file, userVersion: 7 });
     });
@@ -273,10 +297,10 @@ describe('createSqliteStore', () => {
     it('refuses a file written in a newer format', () => {
       open();
       for (const store of opened.splice(0)) void store.close();
-      const newer = new Database(file);
+      const newer = openRaw(file, driver);
       newer.pragma(`user_version = ${schemaVersion + 1}`);
       newer.close();
-      const error = thrown(() => createSqliteStore({ path: file }));
+      const error = thrown(() => createSqliteStore({ path: file, driver }));
       expect(error.code).toBe('schema_version_unsupported');
       expect(error.details).toMatchObject({ fileVersion: schemaVersion + 1 });
     });
@@ -284,7 +308,7 @@ describe('createSqliteStore', () => {
     it('reports data that is not JSON, changed outside the store, as data_corrupted', async () => {
       const store = open();
       await store.put('agent:a', entry(1));
-      const writer = new Database(file);
+      const writer = openRaw(file, driver);
       writer.prepare("UPDATE agentry_entries SET data = '{broken' WHERE key = 'agent:a'").run();
       writer.close();
       const error = await rejection(store.get('agent:a'));
@@ -295,7 +319,7 @@ describe('createSqliteStore', () => {
 
   describe('integrity', () => {
     function change(sql: string, ...parameters: unknown[]): void {
-      const writer = new Database(file);
+      const writer = openRaw(file, driver);
       writer.prepare(sql).run(...parameters);
       writer.close();
     }
@@ -346,7 +370,7 @@ describe('createSqliteStore', () => {
     });
 
     it('adds checksums to the entries of a file in format 1 when it opens it', async () => {
-      const legacy = new Database(file);
+      const legacy = openRaw(file, driver);
       legacy.exec(`
         CREATE TABLE agentry_entries (
           key TEXT NOT NULL PRIMARY KEY, revision INTEGER NOT NULL CHECK (revision >= 1),
@@ -358,10 +382,10 @@ describe('createSqliteStore', () => {
       const insert = legacy.prepare(
         "INSERT INTO agentry_entries VALUES (?, 3, 'agent', '1', ?, '2026-01-01T00:00:00.000Z', '2026-01-02T00:00:00.000Z')",
       );
-      legacy.transaction(() => {
+      immediateTransaction(legacy, () => {
         for (let index = 0; index < 1200; index += 1)
           insert.run(`agent:${String(index).padStart(4, '0')}`, JSON.stringify({ index }));
-      })();
+      });
       legacy.close();
       const store = open();
       expect(await store.get('agent:0777')).toMatchObject({
@@ -379,7 +403,7 @@ describe('createSqliteStore', () => {
       const store = open();
       for (const key of ['agent:a', 'agent:b', 'agent:c', 'agent:d'])
         await store.put(key, entry(key));
-      const writer = new Database(file);
+      const writer = openRaw(file, driver);
       writer.prepare("UPDATE agentry_entries SET data = '{broken' WHERE key = 'agent:b'").run();
       writer.close();
       const first = await store.list('agent:', { limit: 2 });
@@ -409,7 +433,7 @@ describe('createSqliteStore', () => {
     });
 
     it('refuses a missing file with not_found', () => {
-      const error = thrown(() => createSqliteStore({ path: file, readonly: true }));
+      const error = thrown(() => createSqliteStore({ path: file, readonly: true, driver }));
       expect(error.code).toBe('not_found');
       expect(existsSync(file)).toBe(false);
     });
@@ -424,4 +448,18 @@ describe('createSqliteStore', () => {
       expect(error.details).toMatchObject({ path: file, state: 'closed' });
     });
   });
+});
+
+describe.runIf(missingDrivers.length > 0)('createSqliteStore without a driver', () => {
+  it.each(missingDrivers)(
+    'refuses driver %s, which this Node cannot load, with plugin_missing',
+    (name) => {
+      const error = thrown(() => createSqliteStore({ path: ':memory:', driver: name }));
+      expect(error.code).toBe('plugin_missing');
+      expect(error.message).toContain(name);
+      expect(error.message).toContain(process.versions.node);
+      expect(error.details).toMatchObject({ driver: name, unavailable: [{ driver: name }] });
+      expect(error.suggestions.length).toBeGreaterThan(0);
+    },
+  );
 });

@@ -15,11 +15,15 @@ import {
   type StorePutOptions,
   type StorePutValue,
 } from '@agentry/core';
-import Database from 'better-sqlite3';
+import type {
+  SqliteConnection,
+  SqliteDriverChoice,
+  SqliteStatement,
+} from './drivers/sqlite-connection.js';
+import { loadSqliteDriver } from './drivers/load-sqlite-driver.js';
 import { entryChecksum, toEnvelope, toWrittenEnvelope, type EntryRow } from './entry-row.js';
 import { createGroupCommit } from './group-commit.js';
 import { entriesTable, migrateSchema } from './migrate-schema.js';
-import { keep, runPragma } from './native-handles.js';
 import { prefixUpperBound } from './prefix-upper-bound.js';
 import { resolveSqliteStoreOptions, type SqliteStoreOptions } from './sqlite-store-options.js';
 import { toStoreError } from './to-store-error.js';
@@ -55,13 +59,18 @@ type CurrentRow = Pick<EntryRow, 'revision' | 'created_at' | 'updated_at'>;
  *   opening runs the missing migrations, and a file written by a newer version is refused with
  *   `schema_version_unsupported` instead of being misread.
  *
- * better-sqlite3 is synchronous: each call runs to completion on the calling thread (short for a
- * local file, but up to `busyTimeoutMs` when another process holds the lock). Keys are listed in
- * code point order by a range scan of the primary key; `%` and `_` in a prefix are plain characters.
+ * It runs on Node's built-in `node:sqlite` where the running Node has it (22.13 and later, 23.4 and
+ * later) and on better-sqlite3 otherwise, an optional peer dependency loaded on first use (see
+ * {@link SqliteStoreOptions.driver}); both write the same file format. Either driver is
+ * synchronous: each call runs to completion on the calling thread (short for a local file, but up
+ * to `busyTimeoutMs` when another process holds the lock). Keys are listed in code point order by
+ * a range scan of the primary key; `%` and `_` in a prefix are plain characters.
  *
  * @param options - the file path and tuning, see {@link SqliteStoreOptions}
  * @returns an open store; call `close()` when done (later calls reject with `invalid_transition`)
- * @throws AgentryError `validation_failed` for invalid options or a file of another application;
+ * @throws AgentryError `plugin_missing` when no SQLite driver can be loaded (on Node.js before 22.13
+ *   without better-sqlite3 installed, or the `driver` asked for), naming what to install;
+ *   `validation_failed` for invalid options or a file of another application;
  *   `not_found` when the file's directory (or, read-only, the file) does not exist;
  *   `permission_denied` when the file cannot be opened or written; `internal` when the file is not
  *   a SQLite database; `data_corrupted` when SQLite finds it damaged; `schema_version_unsupported`
@@ -81,14 +90,15 @@ type CurrentRow = Pick<EntryRow, 'revision' | 'created_at' | 'updated_at'>;
  * ```
  */
 export function createSqliteStore(options: SqliteStoreOptions): StateStore {
-  const { path, synchronous, busyTimeoutMs, readonly, clock } = resolveSqliteStoreOptions(
+  const { path, synchronous, busyTimeoutMs, readonly, clock, driver } = resolveSqliteStoreOptions(
     options,
     systemClock,
   );
-  const database = openDatabase(path, readonly, busyTimeoutMs);
+  checkLocation(path, readonly);
+  const database = openDatabase(path, { readonly, busyTimeoutMs, driver });
   try {
     if (path !== ':memory:' && !readonly) {
-      const mode = runPragma(database, 'journal_mode = WAL') as string;
+      const mode = database.pragma('journal_mode = WAL') as string;
       if (mode !== 'wal')
         throw new AgentryError({
           code: 'permission_denied',
@@ -97,7 +107,7 @@ export function createSqliteStore(options: SqliteStoreOptions): StateStore {
           suggestions: ['Place the database on a local file system, not a network share.'],
         });
     }
-    runPragma(database, `synchronous = ${synchronous.toUpperCase()}`);
+    database.pragma(`synchronous = ${synchronous.toUpperCase()}`);
     migrateSchema(database, { path, readonly });
   } catch (error) {
     database.close();
@@ -105,34 +115,28 @@ export function createSqliteStore(options: SqliteStoreOptions): StateStore {
   }
 
   const statements = {
-    get: keep(
-      database.prepare<[string], EntryRow>(`SELECT ${columns} FROM ${entriesTable} WHERE key = ?`),
+    get: database.prepare<[string], EntryRow>(
+      `SELECT ${columns} FROM ${entriesTable} WHERE key = ?`,
     ),
-    current: keep(
-      database.prepare<[string], CurrentRow>(
-        `SELECT revision, created_at, updated_at FROM ${entriesTable} WHERE key = ?`,
-      ),
+    current: database.prepare<[string], CurrentRow>(
+      `SELECT revision, created_at, updated_at FROM ${entriesTable} WHERE key = ?`,
     ),
-    upsert: keep(
-      database.prepare<[EntryRow]>(
-        `INSERT INTO ${entriesTable} (${columns})
+    upsert: database.prepare<[EntryRow]>(
+      `INSERT INTO ${entriesTable} (${columns})
        VALUES (@key, @revision, @kind, @schema_version, @data, @created_at, @updated_at, @checksum)
        ON CONFLICT (key) DO UPDATE SET revision = excluded.revision, kind = excluded.kind,
          schema_version = excluded.schema_version, data = excluded.data,
          created_at = excluded.created_at, updated_at = excluded.updated_at,
          checksum = excluded.checksum`,
-      ),
     ),
-    insert: keep(
-      database.prepare<[EntryRow]>(
-        `INSERT INTO ${entriesTable} (${columns})
+    insert: database.prepare<[EntryRow]>(
+      `INSERT INTO ${entriesTable} (${columns})
        VALUES (@key, @revision, @kind, @schema_version, @data, @created_at, @updated_at, @checksum)
        ON CONFLICT (key) DO NOTHING`,
-      ),
     ),
-    remove: keep(database.prepare<[string]>(`DELETE FROM ${entriesTable} WHERE key = ?`)),
+    remove: database.prepare<[string]>(`DELETE FROM ${entriesTable} WHERE key = ?`),
   };
-  const listStatements = new Map<string, Database.Statement<unknown[], EntryRow>>();
+  const listStatements = new Map<string, SqliteStatement<[Record<string, unknown>], EntryRow>>();
   const writes = createGroupCommit(database);
 
   // Runs inside a group-commit transaction, which holds the write lock (BEGIN IMMEDIATE), so a
@@ -159,7 +163,7 @@ export function createSqliteStore(options: SqliteStoreOptions): StateStore {
         checksum: 0,
       };
       row.checksum = entryChecksum(row);
-      if (statements.insert.run(row).changes === 1) return row;
+      if (Number(statements.insert.run(row).changes) === 1) return row;
       assertExpectedRevision(key, null, statements.current.get(key)?.revision);
     }
     const current = statements.current.get(key);
@@ -183,7 +187,7 @@ export function createSqliteStore(options: SqliteStoreOptions): StateStore {
   function deleteRow(key: string, expectedRevision: number | undefined): boolean {
     const current = statements.current.get(key);
     assertExpectedRevision(key, expectedRevision, current?.revision, 'delete');
-    return current === undefined ? false : statements.remove.run(key).changes > 0;
+    return current === undefined ? false : Number(statements.remove.run(key).changes) > 0;
   }
 
   let closed = false;
@@ -215,10 +219,8 @@ export function createSqliteStore(options: SqliteStoreOptions): StateStore {
       const conditions = ['key >= @prefix'];
       if (bounded) conditions.push('key < @upper');
       if (after) conditions.push('key > @after');
-      statement = keep(
-        database.prepare<unknown[], EntryRow>(
-          `SELECT ${columns} FROM ${entriesTable} WHERE ${conditions.join(' AND ')} ORDER BY key LIMIT @limit`,
-        ),
+      statement = database.prepare<[Record<string, unknown>], EntryRow>(
+        `SELECT ${columns} FROM ${entriesTable} WHERE ${conditions.join(' AND ')} ORDER BY key LIMIT @limit`,
       );
       listStatements.set(shape, statement);
     }
@@ -307,7 +309,8 @@ export function createSqliteStore(options: SqliteStoreOptions): StateStore {
   };
 }
 
-function openDatabase(path: string, readonly: boolean, busyTimeoutMs: number): Database.Database {
+/** Refuses a path whose directory (or, read-only, whose file) is missing, before any driver runs. */
+function checkLocation(path: string, readonly: boolean): void {
   if (path !== ':memory:') {
     const target = readonly ? path : dirname(resolve(path));
     if (!existsSync(target))
@@ -324,9 +327,16 @@ function openDatabase(path: string, readonly: boolean, busyTimeoutMs: number): D
             ],
       });
   }
+}
+
+function openDatabase(
+  path: string,
+  options: { readonly: boolean; busyTimeoutMs: number; driver: SqliteDriverChoice },
+): SqliteConnection {
+  const { readonly, busyTimeoutMs } = options;
+  const driver = loadSqliteDriver(options.driver);
   try {
-    // better-sqlite3's timeout is SQLite's busy_timeout: wait for a locked file, then SQLITE_BUSY.
-    return keep(new Database(path, { readonly, fileMustExist: readonly, timeout: busyTimeoutMs }));
+    return driver.open(path, { readonly, busyTimeoutMs });
   } catch (error) {
     throw toStoreError(error, { path, operation: 'open' });
   }

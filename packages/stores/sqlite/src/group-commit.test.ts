@@ -1,31 +1,36 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openRaw, testedDrivers } from './__fixtures__/drivers.js';
+import type { SqliteConnection } from './drivers/sqlite-connection.js';
 import { createGroupCommit } from './group-commit.js';
 
 let directory = '';
-let database: Database.Database;
-
-beforeEach(() => {
-  directory = mkdtempSync(join(tmpdir(), 'agentry-group-commit-'));
-  database = new Database(join(directory, 'test.db'));
-  database.pragma('journal_mode = WAL');
-  database.exec('CREATE TABLE items (id TEXT PRIMARY KEY)');
-});
-
-afterEach(() => {
-  database.close();
-  rmSync(directory, { recursive: true, force: true });
-});
+let database: SqliteConnection;
 
 const insert = (id: string) => () =>
-  database.prepare('INSERT INTO items VALUES (?)').run(id).changes;
-const ids = () => database.prepare('SELECT id FROM items ORDER BY id').pluck().all();
+  Number(database.prepare('INSERT INTO items VALUES (?)').run(id).changes);
+const ids = () =>
+  database
+    .prepare<[], { id: string }>('SELECT id FROM items ORDER BY id')
+    .all()
+    .map((row) => row.id);
 const wrap = (error: unknown) => new Error(`wrapped: ${(error as Error).message}`);
 
-describe('createGroupCommit', () => {
+describe.each(testedDrivers)('createGroupCommit on %s', (driver) => {
+  beforeEach(() => {
+    directory = mkdtempSync(join(tmpdir(), 'agentry-group-commit-'));
+    database = openRaw(join(directory, 'test.db'), driver);
+    database.pragma('journal_mode = WAL');
+    database.exec('CREATE TABLE items (id TEXT PRIMARY KEY)');
+  });
+
+  afterEach(() => {
+    database.close();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
   it('commits the writes queued in one turn in one transaction, in order', async () => {
     const writes = createGroupCommit(database);
     const seen: boolean[] = [];
@@ -44,11 +49,11 @@ describe('createGroupCommit', () => {
 
   it('resolves a write only once its transaction is committed and visible to others', async () => {
     const writes = createGroupCommit(database);
-    const other = new Database(join(directory, 'test.db'));
+    const other = openRaw(join(directory, 'test.db'), driver);
     try {
       await writes.enqueue(insert('a'), wrap);
       expect(database.inTransaction).toBe(false);
-      expect(other.prepare('SELECT count(*) FROM items').pluck().get()).toBe(1);
+      expect(other.prepare<[], { n: number }>('SELECT count(*) AS n FROM items').get()?.n).toBe(1);
     } finally {
       other.close();
     }

@@ -1,5 +1,4 @@
-import type Database from 'better-sqlite3';
-import { keep } from './native-handles.js';
+import type { SqliteConnection } from './drivers/sqlite-connection.js';
 
 /**
  * The event loop's `setImmediate`, taken when this module loads: fake timers installed later (as
@@ -37,7 +36,7 @@ export interface GroupCommit {
 /**
  * Creates the group commit of one connection.
  *
- * better-sqlite3 runs a commit, fsync included, on the calling thread, so no write can arrive while
+ * Both drivers run a commit, fsync included, on the calling thread, so no write can arrive while
  * one is in flight: the queue gathers what arrives until the event loop is next idle
  * (`setImmediate`), which is when the runs waiting on the previous commit have all taken their
  * next step. N runs stepping together thus cost one fsync per step, not N (the figure
@@ -58,10 +57,10 @@ export interface GroupCommit {
  * const envelope = await writes.enqueue(() => putRow(key, value), (error) => toStoreError(error, context));
  * ```
  */
-export function createGroupCommit(database: Database.Database): GroupCommit {
-  const begin = keep(database.prepare('BEGIN IMMEDIATE'));
-  const commit = keep(database.prepare('COMMIT'));
-  const rollback = keep(database.prepare('ROLLBACK'));
+export function createGroupCommit(database: SqliteConnection): GroupCommit {
+  const begin = database.prepare('BEGIN IMMEDIATE');
+  const commit = database.prepare('COMMIT');
+  const rollback = database.prepare('ROLLBACK');
   let queue: QueuedWrite[] = [];
   let scheduled = false;
 

@@ -1,7 +1,6 @@
 import { AgentryError } from '@agentry/core';
-import type Database from 'better-sqlite3';
+import { immediateTransaction, type SqliteConnection } from './drivers/sqlite-connection.js';
 import { entryChecksum, type EntryRow } from './entry-row.js';
-import { keep, runPragma } from './native-handles.js';
 
 /**
  * The `PRAGMA application_id` of an Agentry store file ("AGTY" in ASCII), so that a file of another
@@ -19,7 +18,7 @@ export const entriesTable = 'agentry_entries';
  * `n` to `n + 1`. Add a step to change the format; never edit a released one, since files in the
  * field have already run it.
  */
-const migrations: readonly ((database: Database.Database) => void)[] = [
+const migrations: readonly ((database: SqliteConnection) => void)[] = [
   (database) => {
     // WITHOUT ROWID keeps the rows in key order in the primary key's B-tree: listing by prefix is
     // one range scan. TEXT compares with the BINARY collation, the byte order of UTF-8, which is
@@ -40,14 +39,12 @@ const migrations: readonly ((database: Database.Database) => void)[] = [
     // Format 2: a CRC-32 per entry, verified on every read (see entryChecksum). Existing rows get
     // theirs here, page by page, inside the migration's transaction.
     database.exec(`ALTER TABLE ${entriesTable} ADD COLUMN checksum INTEGER NOT NULL DEFAULT 0;`);
-    const page = keep(
-      database.prepare<[string], Omit<EntryRow, 'checksum'>>(
-        `SELECT key, revision, kind, schema_version, data, created_at, updated_at
-         FROM ${entriesTable} WHERE key > ? ORDER BY key LIMIT 500`,
-      ),
+    const page = database.prepare<[string], Omit<EntryRow, 'checksum'>>(
+      `SELECT key, revision, kind, schema_version, data, created_at, updated_at
+       FROM ${entriesTable} WHERE key > ? ORDER BY key LIMIT 500`,
     );
-    const update = keep(
-      database.prepare<[number, string]>(`UPDATE ${entriesTable} SET checksum = ? WHERE key = ?`),
+    const update = database.prepare<[number, string]>(
+      `UPDATE ${entriesTable} SET checksum = ? WHERE key = ?`,
     );
     for (let after = ''; ;) {
       const rows = page.all(after);
@@ -81,12 +78,12 @@ export const schemaVersion = migrations.length;
  * ```
  */
 export function migrateSchema(
-  database: Database.Database,
+  database: SqliteConnection,
   options: { path: string; readonly: boolean },
 ): void {
   const read = () => ({
-    applicationId: runPragma(database, 'application_id') as number,
-    version: runPragma(database, 'user_version') as number,
+    applicationId: database.pragma('application_id') as number,
+    version: database.pragma('user_version') as number,
   });
   const check = ({ applicationId, version }: ReturnType<typeof read>) => {
     if (applicationId !== storeApplicationId && (applicationId !== 0 || version !== 0))
@@ -118,15 +115,13 @@ export function migrateSchema(
       },
       suggestions: ['Open the store once without readonly to migrate it (or to create it).'],
     });
-  database
-    .transaction(() => {
-      // Read again under the write lock: another process may have migrated in the meantime.
-      const locked = read();
-      check(locked);
-      for (let version = locked.version; version < schemaVersion; version += 1)
-        migrations[version]?.(database);
-      runPragma(database, `application_id = ${storeApplicationId}`);
-      runPragma(database, `user_version = ${schemaVersion}`);
-    })
-    .immediate();
+  immediateTransaction(database, () => {
+    // Read again under the write lock: another process may have migrated in the meantime.
+    const locked = read();
+    check(locked);
+    for (let version = locked.version; version < schemaVersion; version += 1)
+      migrations[version]?.(database);
+    database.pragma(`application_id = ${storeApplicationId}`);
+    database.pragma(`user_version = ${schemaVersion}`);
+  });
 }

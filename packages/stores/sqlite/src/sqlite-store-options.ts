@@ -1,4 +1,5 @@
 import { AgentryError, type Clock } from '@agentry/core';
+import type { SqliteDriverChoice } from './drivers/sqlite-connection.js';
 
 /**
  * Options of {@link createSqliteStore}.
@@ -31,9 +32,21 @@ export interface SqliteStoreOptions {
   /**
    * How long, in milliseconds, an operation waits for another connection (another process, or
    * another store on the same file) that holds the write lock before failing with `timeout`
-   * (default 5000). Waiting blocks the calling thread, as all better-sqlite3 calls do.
+   * (default 5000). Waiting blocks the calling thread, as every call of either driver does.
    */
   busyTimeoutMs?: number;
+  /**
+   * The SQLite driver:
+   *
+   * - `'auto'` (default): Node's built-in `node:sqlite` where the running Node has it (22.13 and
+   *   later, 23.4 and later), better-sqlite3 otherwise (it must then be installed).
+   * - `'node:sqlite'`: always the built-in module; refused with `plugin_missing` on an older Node.
+   * - `'better-sqlite3'`: always the better-sqlite3 package (an optional peer dependency: install it).
+   *
+   * Both write the same file format, so a file can move between them. A driver that cannot be
+   * loaded makes `createSqliteStore` throw `plugin_missing`, naming what to install.
+   */
+  driver?: SqliteDriverChoice;
   /**
    * Opens an existing store only to read: `put` and `delete` reject with `permission_denied`.
    * The file must exist and hold a store created by this package.
@@ -53,9 +66,19 @@ export interface ResolvedSqliteStoreOptions {
   busyTimeoutMs: number;
   readonly: boolean;
   clock: Pick<Clock, 'now'>;
+  driver: SqliteDriverChoice;
 }
 
-const knownOptions = new Set(['path', 'synchronous', 'busyTimeoutMs', 'readonly', 'clock']);
+const knownOptions = new Set([
+  'path',
+  'synchronous',
+  'busyTimeoutMs',
+  'readonly',
+  'clock',
+  'driver',
+]);
+
+const driverChoices: readonly SqliteDriverChoice[] = ['auto', 'node:sqlite', 'better-sqlite3'];
 
 /** The largest busy timeout accepted: SQLite takes a 32-bit signed number of milliseconds. */
 const maxBusyTimeoutMs = 2 ** 31 - 1;
@@ -90,7 +113,14 @@ export function resolveSqliteStoreOptions(
         record[name],
         `Remove ${name} or correct its spelling.`,
       );
-  const { path, synchronous = 'full', busyTimeoutMs = 5000, readonly = false, clock } = record;
+  const {
+    path,
+    synchronous = 'full',
+    busyTimeoutMs = 5000,
+    readonly = false,
+    clock,
+    driver = 'auto',
+  } = record;
   if (typeof path !== 'string' || path.trim() === '' || path.includes('\0'))
     throw invalid(
       'path',
@@ -136,6 +166,13 @@ export function resolveSqliteStoreOptions(
       clock,
       'Pass a Clock such as systemClock, or leave clock out.',
     );
+  if (!driverChoices.includes(driver as SqliteDriverChoice))
+    throw invalid(
+      'driver',
+      `driver must be one of ${driverChoices.map((choice) => JSON.stringify(choice)).join(', ')}`,
+      driver,
+      'Leave driver out to use node:sqlite where Node.js has it and better-sqlite3 otherwise.',
+    );
   if (readonly && path === ':memory:')
     throw invalid(
       'readonly',
@@ -149,6 +186,7 @@ export function resolveSqliteStoreOptions(
     busyTimeoutMs,
     readonly,
     clock: (clock as Pick<Clock, 'now'> | undefined) ?? defaultClock,
+    driver: driver as SqliteDriverChoice,
   };
 }
 

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAgentry, createMemoryStore, definePlugin } from '@agentry/core';
 import { createMockProvider, providerConfiguration } from '@agentry/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { missingDrivers, testedDrivers } from './__fixtures__/drivers.js';
+import { loadSqliteDriver } from './drivers/load-sqlite-driver.js';
 import { sqliteStore } from './sqlite-store-plugin.js';
 
 let directory = '';
@@ -67,5 +69,34 @@ describe('sqliteStore', () => {
       plugins: [mock, other, sqliteStore({ path: join(directory, 'taken.db') })],
     }).catch((error: unknown) => error);
     expect(taken).toMatchObject({ code: 'plugin_setup_failed', cause: { code: 'duplicate_id' } });
+  });
+
+  it.runIf(missingDrivers.length > 0)(
+    'fails setup with plugin_missing for a driver this Node cannot load',
+    async () => {
+      const driver = missingDrivers[0]!;
+      const failed = await createAgentry({
+        config: config(),
+        env,
+        plugins: [mock, sqliteStore({ path: join(directory, 'a.db'), driver })],
+      }).catch((error: unknown) => error);
+      expect(failed).toMatchObject({
+        code: 'plugin_setup_failed',
+        cause: { code: 'plugin_missing', details: { driver } },
+      });
+    },
+  );
+
+  it('opens the store on the driver it is given', async () => {
+    const driver = testedDrivers[testedDrivers.length - 1]!;
+    const open = vi.spyOn(loadSqliteDriver(driver), 'open');
+    const path = join(directory, 'b.db');
+    const agentry = await createAgentry({
+      config: config(),
+      env,
+      plugins: [mock, sqliteStore({ path, driver })],
+    });
+    expect(open).toHaveBeenCalledWith(path, { readonly: false, busyTimeoutMs: 5000 });
+    await agentry.shutdown();
   });
 });

@@ -16,7 +16,8 @@ export interface SqliteStorePluginOptions extends SqliteStoreOptions {
  * it. The store is closed when the instance shuts down.
  *
  * @throws AgentryError `validation_failed` (as the cause of `plugin_setup_failed`) for invalid
- *   store options, as {@link createSqliteStore} does
+ *   store options, and `plugin_missing` (likewise) when no SQLite driver can be loaded, as
+ *   {@link createSqliteStore} does
  * @example
  * ```ts
  * import { createAgentry } from '@agentry/core';

@@ -1,4 +1,5 @@
 import { AgentryError, toAgentryError } from '@agentry/core';
+import { sqliteCodeName } from './drivers/sqlite-result-codes.js';
 
 /** What a failure happened to: the file and the operation, named in the message. */
 interface FailureContext {
@@ -9,9 +10,10 @@ interface FailureContext {
 }
 
 /**
- * Turns what SQLite (through better-sqlite3) threw into an {@link AgentryError} that names the file
+ * Turns what SQLite threw (through either driver) into an {@link AgentryError} that names the file
  * and says what to do; an `AgentryError` passes through unchanged. The SQLite result code (such as
- * `SQLITE_READONLY`) is kept in `details.sqliteCode` and the original error as `cause`.
+ * `SQLITE_READONLY`) is kept in `details.sqliteCode`, named the same for both drivers, and the
+ * original error as `cause`.
  *
  * | SQLite code                         | Agentry code        |
  * | ----------------------------------- | ------------------- |
@@ -95,8 +97,13 @@ export function toStoreError(error: unknown, context: FailureContext): AgentryEr
   });
 }
 
+/**
+ * The SQLite result code of a driver's error: better-sqlite3 names it in `code`; node:sqlite sets
+ * `code` to `ERR_SQLITE_ERROR` and the (extended) result code's number in `errcode`.
+ */
 function readSqliteCode(error: unknown): string | undefined {
   if (!(error instanceof Error) || !('code' in error)) return undefined;
-  const { code } = error as { code: unknown };
+  const { code, errcode } = error as { code: unknown; errcode?: unknown };
+  if (code === 'ERR_SQLITE_ERROR' && typeof errcode === 'number') return sqliteCodeName(errcode);
   return typeof code === 'string' && code.startsWith('SQLITE_') ? code : undefined;
 }

@@ -3,16 +3,19 @@
 //   put <path> <key> <json-data> [expectedRevision]   writes through createSqliteStore
 //   hold-lock <path> <ms>                               holds the write lock, then commits
 //   hold-lock-until-stdin <path>                        holds the write lock until stdin closes
-import Database from 'better-sqlite3';
+import type { SqliteDriverName } from '../drivers/sqlite-connection.js';
 import { entryChecksum } from '../entry-row.js';
 import { createSqliteStore } from '../index.js';
+import { openRaw } from './drivers.js';
 
 const [command, path, ...rest] = process.argv.slice(2);
 if (path === undefined) throw new Error('Usage: child-store <command> <path> …');
+// The driver under test, named by the parent.
+const driver = process.env.AGENTRY_TEST_SQLITE_DRIVER as SqliteDriverName;
 
 if (command === 'put') {
   const [key, json, expected] = rest;
-  const store = createSqliteStore({ path });
+  const store = createSqliteStore({ path, driver });
   try {
     const envelope = await store.put(
       key as string,
@@ -27,7 +30,7 @@ if (command === 'put') {
     await store.close();
   }
 } else if (command === 'hold-lock' || command === 'hold-lock-until-stdin') {
-  const database = new Database(path);
+  const database = openRaw(path, driver);
   database.exec('BEGIN IMMEDIATE');
   const row = {
     key: 'agent:child',
