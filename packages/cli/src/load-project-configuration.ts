@@ -54,7 +54,10 @@ export function findConfigurationFile(cwd: string, given: string | undefined): s
     code: 'config_load_failed',
     message: `No configuration file in ${cwd} (looked for ${configurationFileNames.join(', ')}).`,
     details: { directory: cwd, looked: [...configurationFileNames] },
-    suggestions: ['Pass the file: agentry validate path/to/agentry.config.json.', 'Or create a project with agentry init.'],
+    suggestions: [
+      'Pass the file: agentry validate path/to/agentry.config.json.',
+      'Or create a project with agentry init.',
+    ],
   });
 }
 
@@ -102,7 +105,9 @@ async function pluginsExport(file: string): Promise<AgentryPlugin[] | undefined>
       code: 'config_load_failed',
       message: `The plugins export of ${file} must be an array of plug-ins, such as [openaiPlugin()].`,
       details: { file },
-      suggestions: ['Export the plug-ins you pass to createAgentry: export const plugins = [openaiPlugin()];'],
+      suggestions: [
+        'Export the plug-ins you pass to createAgentry: export const plugins = [openaiPlugin()];',
+      ],
     });
   return plugins;
 }

@@ -89,7 +89,12 @@ export function isUsageError(error: AgentryError): boolean {
  *
  * @internal
  */
-export function reportError(io: CliIo, json: boolean, thrown: unknown, helpCommand?: string): ExitCode {
+export function reportError(
+  io: CliIo,
+  json: boolean,
+  thrown: unknown,
+  helpCommand?: string,
+): ExitCode {
   const error = toAgentryError(thrown);
   const code = isUsageError(error) ? exitCodes.usage : exitCodes.failure;
   if (json) {

@@ -56,7 +56,9 @@ export async function setUpRuns(
         code: 'config_load_failed',
         message: `The workflow module ${modulePath} must export by default the options of createWorkflowRunner ({ registry, handlers, … }).`,
         details: { file: modulePath },
-        suggestions: ['export default { registry: { workflows: { [definition.id]: definition } }, handlers };'],
+        suggestions: [
+          'export default { registry: { workflows: { [definition.id]: definition } }, handlers };',
+        ],
       });
     module = exported as WorkflowModule;
   }

@@ -7,17 +7,30 @@ import type { CommandSpec } from '../command.js';
 export const emulatorCommand: CommandSpec = {
   name: 'emulator',
   summary: 'Serve the OpenAI, Anthropic and Google wire formats locally with scripted answers.',
-  usage: 'agentry emulator [--port 8787] [--host 127.0.0.1] [--script turns.json] [--default reply.json]',
+  usage:
+    'agentry emulator [--port 8787] [--host 127.0.0.1] [--script turns.json] [--default reply.json]',
   description: [
     'Starts the provider emulator of @agentry/testing (also installed as agentry-emulator),',
     'prints the base URL of each API and serves until Ctrl+C. Point a provider at it with',
     'baseURL. Without --script or --default every request gets a short text answer.',
   ].join('\n'),
   options: {
-    port: { type: 'string', valueName: 'port', description: 'The port (default 8787; 0 picks a free one).' },
+    port: {
+      type: 'string',
+      valueName: 'port',
+      description: 'The port (default 8787; 0 picks a free one).',
+    },
     host: { type: 'string', valueName: 'host', description: 'The address (default 127.0.0.1).' },
-    script: { type: 'string', valueName: 'file', description: 'A JSON array of turns, answered in order.' },
-    default: { type: 'string', valueName: 'file', description: 'A JSON turn answering once the script is used up.' },
+    script: {
+      type: 'string',
+      valueName: 'file',
+      description: 'A JSON array of turns, answered in order.',
+    },
+    default: {
+      type: 'string',
+      valueName: 'file',
+      description: 'A JSON turn answering once the script is used up.',
+    },
   },
   positionals: { min: 0, max: 0 },
   examples: ['agentry emulator', 'agentry emulator --port 0 --script turns.json'],

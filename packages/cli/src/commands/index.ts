@@ -1,5 +1,8 @@
 import type { CommandSpec } from '../command.js';
+import { doctorCommand } from './doctor.js';
 import { emulatorCommand } from './emulator.js';
+import { initCommand } from './init.js';
+import { migrateCommand } from './migrate.js';
 import {
   runsApproveCommand,
   runsCancelCommand,
@@ -11,7 +14,9 @@ import { validateCommand } from './validate.js';
 
 /** Every subcommand, in the order `agentry --help` lists them. @internal */
 export const commands: readonly CommandSpec[] = [
+  initCommand,
   validateCommand,
+  migrateCommand,
   emulatorCommand,
   runsListCommand,
   runsShowCommand,
@@ -19,4 +24,5 @@ export const commands: readonly CommandSpec[] = [
   runsApproveCommand,
   runsRejectCommand,
   runsCancelCommand,
+  doctorCommand,
 ];

@@ -29,10 +29,14 @@ export const runsCancelCommand: CommandSpec = {
   positionals: { min: 1, max: 1 },
   examples: ['agentry runs cancel 6f1c… --store ./data/agentry.db'],
   run: (context) =>
-    withRunner(context, { needsWorkflows: false, command: 'runs cancel' }, async (runner, runId) => {
-      const record = await runner.cancel(runId);
-      return report(context.output, record, 'cancel');
-    }),
+    withRunner(
+      context,
+      { needsWorkflows: false, command: 'runs cancel' },
+      async (runner, runId) => {
+        const record = await runner.cancel(runId);
+        return report(context.output, record, 'cancel');
+      },
+    ),
 };
 
 /** `agentry runs resume <runId>`. @internal */
@@ -62,10 +66,16 @@ export const runsResumeCommand: CommandSpec = {
   run: (context) => {
     const decision = context.values['decision'];
     if (decision !== undefined && !decisions.includes(decision as ResumeDecision))
-      throw usageError(`--decision must be one of ${decisions.join(', ')}; got "${String(decision)}".`, [
-        'Use --decision retry, --decision skip or --decision abort.',
-      ]);
-    return decide(context, 'runs resume', decision as ResumeDecision | undefined, parseData(context));
+      throw usageError(
+        `--decision must be one of ${decisions.join(', ')}; got "${String(decision)}".`,
+        ['Use --decision retry, --decision skip or --decision abort.'],
+      );
+    return decide(
+      context,
+      'runs resume',
+      decision as ResumeDecision | undefined,
+      parseData(context),
+    );
   },
 };
 
@@ -73,7 +83,8 @@ export const runsResumeCommand: CommandSpec = {
 export const runsApproveCommand: CommandSpec = {
   name: 'runs approve',
   summary: 'Approve a step waiting for a person, as a named person.',
-  usage: 'agentry runs approve <runId> --as <name> --workflow <module> [--step <id>] [--data <json>] [--json]',
+  usage:
+    'agentry runs approve <runId> --as <name> --workflow <module> [--step <id>] [--data <json>] [--json]',
   description: [
     'Records a skip decision on the waiting step, made by --as, with --data as the step output',
     '(default {"approved":true,"by":"<name>"}), and lets the run go on.',
@@ -88,7 +99,12 @@ export const runsApproveCommand: CommandSpec = {
   examples: ['agentry runs approve 6f1c… --step review --as ann --workflow ./src/workflows.ts'],
   run: (context) => {
     const person = requirePerson(context, 'runs approve');
-    return decide(context, 'runs approve', 'skip', parseData(context) ?? { approved: true, by: person });
+    return decide(
+      context,
+      'runs approve',
+      'skip',
+      parseData(context) ?? { approved: true, by: person },
+    );
   },
 };
 
@@ -122,9 +138,10 @@ function parseData(context: CommandContext): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw usageError(`--data must be JSON: ${error instanceof Error ? error.message : String(error)}`, [
-      `Quote it for the shell: --data '{"approved":true}'.`,
-    ]);
+    throw usageError(
+      `--data must be JSON: ${error instanceof Error ? error.message : String(error)}`,
+      [`Quote it for the shell: --data '{"approved":true}'.`],
+    );
   }
 }
 
@@ -134,59 +151,73 @@ async function decide(
   decision: ResumeDecision | undefined,
   data: unknown,
 ): Promise<ExitCode> {
-  return withRunner(context, { needsWorkflows: true, command }, async (runner, runId, permission) => {
-    const record = await runner.getRun(runId);
-    if (!record) throw runNotFound(runId);
-    const step = context.values['step'];
-    const person = context.values['as'];
-    if (record.status === 'waiting-for-person') {
-      if (decision === undefined)
-        throw usageError(
-          `Run "${runId}" waits for a person on ${(record.waiting ?? []).map((waiting) => waiting.stepId).join(', ')}: say what to do with --decision retry|skip|abort --as <name>.`,
-          [`agentry runs approve ${runId} --as <name> …, or agentry runs resume ${runId} --decision retry --as <name> …`],
+  return withRunner(
+    context,
+    { needsWorkflows: true, command },
+    async (runner, runId, permission) => {
+      const record = await runner.getRun(runId);
+      if (!record) throw runNotFound(runId);
+      const step = context.values['step'];
+      const person = context.values['as'];
+      if (record.status === 'waiting-for-person') {
+        if (decision === undefined)
+          throw usageError(
+            `Run "${runId}" waits for a person on ${(record.waiting ?? []).map((waiting) => waiting.stepId).join(', ')}: say what to do with --decision retry|skip|abort --as <name>.`,
+            [
+              `agentry runs approve ${runId} --as <name> …, or agentry runs resume ${runId} --decision retry --as <name> …`,
+            ],
+          );
+        await runner.resume(
+          runId,
+          {
+            decision,
+            ...(data === undefined ? {} : { data }),
+            ...(typeof step === 'string' ? { stepId: step } : {}),
+          },
+          { ...(typeof person === 'string' ? { actor: person } : {}), permissions: [permission] },
         );
-      await runner.resume(
-        runId,
-        { decision, ...(data === undefined ? {} : { data }), ...(typeof step === 'string' ? { stepId: step } : {}) },
-        { ...(typeof person === 'string' ? { actor: person } : {}), permissions: [permission] },
-      );
-    } else if (record.status === 'running') {
-      if (decision !== undefined)
+      } else if (record.status === 'running') {
+        if (decision !== undefined)
+          throw new AgentryError({
+            code: 'invalid_transition',
+            message: `Run "${runId}" is running, not waiting for a person, so there is no decision to take.`,
+            details: { runId, status: record.status },
+            suggestions: [
+              `Resume it without a decision: agentry ${command.replace(/ \w+$/, ' resume')} ${runId} --workflow …`,
+            ],
+          });
+        const report = await runner.recover();
+        const refused = report.refused.find((entry) => entry.runId === runId);
+        if (refused)
+          throw new AgentryError({
+            code: refused.error.code,
+            message: `Run "${runId}" cannot go on: ${refused.error.message}`,
+            details: { runId },
+            suggestions: refused.error.suggestions,
+          });
+      } else {
         throw new AgentryError({
           code: 'invalid_transition',
-          message: `Run "${runId}" is running, not waiting for a person, so there is no decision to take.`,
+          message: `Run "${runId}" is ${record.status}; only a running or waiting run can be resumed.`,
           details: { runId, status: record.status },
-          suggestions: [`Resume it without a decision: agentry ${command.replace(/ \w+$/, ' resume')} ${runId} --workflow …`],
+          suggestions: [
+            'List the runs that can go on with agentry runs list --status waiting-for-person.',
+          ],
         });
-      const report = await runner.recover();
-      const refused = report.refused.find((entry) => entry.runId === runId);
-      if (refused)
-        throw new AgentryError({
-          code: refused.error.code,
-          message: `Run "${runId}" cannot go on: ${refused.error.message}`,
-          details: { runId },
-          suggestions: refused.error.suggestions,
-        });
-    } else {
-      throw new AgentryError({
-        code: 'invalid_transition',
-        message: `Run "${runId}" is ${record.status}; only a running or waiting run can be resumed.`,
-        details: { runId, status: record.status },
-        suggestions: ['List the runs that can go on with agentry runs list --status waiting-for-person.'],
+      }
+      const progress = context.output.progress(`Run ${runId}: going on`);
+      const subscription = runner.events$.subscribe((event) => {
+        if (event.runId === runId && event.stepId !== undefined)
+          progress.update(`Run ${runId}: ${event.type} ${event.stepId}`);
       });
-    }
-    const progress = context.output.progress(`Run ${runId}: going on`);
-    const subscription = runner.events$.subscribe((event) => {
-      if (event.runId === runId && event.stepId !== undefined)
-        progress.update(`Run ${runId}: ${event.type} ${event.stepId}`);
-    });
-    try {
-      return report(context.output, await runner.wait(runId), 'resume');
-    } finally {
-      subscription.unsubscribe();
-      progress.end();
-    }
-  });
+      try {
+        return report(context.output, await runner.wait(runId), 'resume');
+      } finally {
+        subscription.unsubscribe();
+        progress.end();
+      }
+    },
+  );
 }
 
 async function withRunner(
@@ -197,7 +228,11 @@ async function withRunner(
   const setup = await setUpRuns(context.io.cwd, context.values, { readonly: false, ...options });
   const runner = createWorkflowRunner(setup.options);
   try {
-    return await work(runner, context.positionals[0] ?? '', setup.options.resumePermission ?? 'workflows:resume');
+    return await work(
+      runner,
+      context.positionals[0] ?? '',
+      setup.options.resumePermission ?? 'workflows:resume',
+    );
   } finally {
     await runner.close();
     await setup.close();

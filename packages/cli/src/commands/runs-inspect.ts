@@ -23,7 +23,11 @@ export const runsListCommand: CommandSpec = {
   description: `Lists every run record in the store, oldest first.\n${storeHelp}`,
   options: {
     ...storeOptions,
-    status: { type: 'string', valueName: 'status', description: `Only runs with this status: ${statuses.join(', ')}.` },
+    status: {
+      type: 'string',
+      valueName: 'status',
+      description: `Only runs with this status: ${statuses.join(', ')}.`,
+    },
     'workflow-id': { type: 'string', valueName: 'id', description: 'Only runs of this workflow.' },
   },
   positionals: { min: 0, max: 0 },
@@ -37,7 +41,11 @@ export const runsListCommand: CommandSpec = {
       throw usageError(`--status must be one of ${statuses.join(', ')}; got "${String(status)}".`, [
         `Use --status ${statuses[1] ?? ''}, for example.`,
       ]);
-    const setup = await setUpRuns(io.cwd, values, { readonly: true, needsWorkflows: false, command: 'runs list' });
+    const setup = await setUpRuns(io.cwd, values, {
+      readonly: true,
+      needsWorkflows: false,
+      command: 'runs list',
+    });
     const runner = createWorkflowRunner(setup.options);
     try {
       const filter = {
@@ -79,7 +87,11 @@ export const runsShowCommand: CommandSpec = {
   ],
   async run({ values, positionals, io, output }) {
     const runId = positionals[0] ?? '';
-    const setup = await setUpRuns(io.cwd, values, { readonly: true, needsWorkflows: false, command: 'runs show' });
+    const setup = await setUpRuns(io.cwd, values, {
+      readonly: true,
+      needsWorkflows: false,
+      command: 'runs show',
+    });
     const runner = createWorkflowRunner(setup.options);
     try {
       const record = await runner.getRun(runId);
@@ -159,7 +171,10 @@ function printTable(line: (text?: string) => void, header: string[], rows: strin
     Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
   );
   const format = (row: string[]): string =>
-    row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
+    row
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd();
   line(format(header));
   for (const row of rows) line(format(row));
 }

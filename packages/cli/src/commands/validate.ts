@@ -1,15 +1,8 @@
 import { relative } from 'node:path';
-import {
-  AgentryError,
-  validateConfiguration,
-  type ConfigurationIssue,
-} from '@agentry/core';
+import { AgentryError, validateConfiguration, type ConfigurationIssue } from '@agentry/core';
 import { exitCodes } from '../cli-io.js';
 import type { CommandSpec } from '../command.js';
-import {
-  findConfigurationFile,
-  loadProjectConfiguration,
-} from '../load-project-configuration.js';
+import { findConfigurationFile, loadProjectConfiguration } from '../load-project-configuration.js';
 
 /** `agentry validate [file]`. @internal */
 export const validateCommand: CommandSpec = {
@@ -36,7 +29,10 @@ export const validateCommand: CommandSpec = {
     const file = findConfigurationFile(io.cwd, positionals[0]);
     const shown = relative(io.cwd, file) || file;
     const project = await loadProjectConfiguration(file);
-    const plugins = project.plugins.map((plugin) => ({ name: plugin.name, version: plugin.version }));
+    const plugins = project.plugins.map((plugin) => ({
+      name: plugin.name,
+      version: plugin.version,
+    }));
     const skipped = project.found.flatMap((entry) =>
       entry.problem === undefined ? [] : [{ package: entry.packageName, problem: entry.problem }],
     );
@@ -68,7 +64,8 @@ export const validateCommand: CommandSpec = {
     output.line(`✗ ${shown} has ${issues.length} problem${issues.length === 1 ? '' : 's'}:`);
     for (const issue of issues) {
       output.line(`  ${issue.path}: ${issue.message} [${issue.code}]`);
-      if (issue.received !== undefined) output.line(`      received: ${shorten(JSON.stringify(issue.received))}`);
+      if (issue.received !== undefined)
+        output.line(`      received: ${shorten(JSON.stringify(issue.received))}`);
       output.line(`      fix: ${issue.suggestion}`);
     }
     return exitCodes.problems;
@@ -81,7 +78,8 @@ export const validateCommand: CommandSpec = {
  */
 function issuesOf(error: AgentryError): ConfigurationIssue[] {
   const listed = error.details['issues'];
-  if (error.code === 'config_invalid' && Array.isArray(listed)) return listed as ConfigurationIssue[];
+  if (error.code === 'config_invalid' && Array.isArray(listed))
+    return listed as ConfigurationIssue[];
   return [
     {
       path: '(root)',
