@@ -1,6 +1,7 @@
 /**
- * The candidate nearest to `word` by edit distance, when it is near enough to be a typing
- * mistake (at most a third of the word's length, and at least one edit allowed).
+ * The candidate nearest to `word` by edit distance (a swap of two neighbouring letters counts as
+ * one edit), when it is near enough to be a typing mistake: at most a third of the word's length,
+ * and at least one edit.
  *
  * @internal
  */
@@ -18,14 +19,22 @@ export function closestWord(word: string, candidates: Iterable<string>): string 
 }
 
 function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, index) => index)];
   for (let i = 1; i <= a.length; i += 1) {
+    const previous = rows[i - 1] ?? [];
     const current = [i];
     for (let j = 1; j <= b.length; j += 1) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let distance = Math.min(
+        (previous[j] ?? 0) + 1,
+        (current[j - 1] ?? 0) + 1,
+        (previous[j - 1] ?? 0) + cost,
+      );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        distance = Math.min(distance, (rows[i - 2]?.[j - 2] ?? 0) + 1);
+      current.push(distance);
     }
-    previous = current;
+    rows.push(current);
   }
-  return previous[b.length] ?? 0;
+  return rows[a.length]?.[b.length] ?? 0;
 }

@@ -37,26 +37,37 @@ export interface FoundPlugin {
 }
 
 /**
- * Finds the plug-in packages installed in the project at `directory`: every `@agentry/*` package
- * with a known factory, and every dependency of the nearest `package.json` whose manifest names a
- * factory under `agentry.plugin`. Each factory is imported as the project resolves it and called
- * without options.
+ * Finds the plug-in packages of the project at `directory`: the dependencies its nearest
+ * `package.json` declares that are installed and are either a first-party plug-in package (see
+ * {@link knownPluginFactories}) or name a factory under `agentry.plugin` in their own manifest.
+ * Without a `package.json`, every installed `@agentry/*` package is a candidate. Each factory is
+ * imported as the project resolves it and called without options.
  *
  * @internal
  */
 export async function discoverPlugins(directory: string): Promise<FoundPlugin[]> {
   const candidates = new Map<string, InstalledPackage>();
-  for (const installed of listAgentryPackages(directory)) candidates.set(installed.name, installed);
   const project = findProjectManifest(directory);
   if (project) {
-    for (const field of ['dependencies', 'devDependencies', 'optionalDependencies']) {
-      const names = Object.keys((project.manifest[field] as Record<string, unknown>) ?? {});
-      for (const name of names) {
+    // Only what the project declares: a package manager also installs the dependencies of its
+    // dependencies (this command's own among them), which the application does not use.
+    for (const field of [
+      'dependencies',
+      'devDependencies',
+      'optionalDependencies',
+      'peerDependencies',
+    ]) {
+      const declared = project.manifest[field];
+      if (typeof declared !== 'object' || declared === null) continue;
+      for (const name of Object.keys(declared)) {
         if (candidates.has(name)) continue;
         const installed = findInstalledPackage(name, project.directory);
         if (installed) candidates.set(name, installed);
       }
     }
+  } else {
+    for (const installed of listAgentryPackages(directory))
+      candidates.set(installed.name, installed);
   }
   const found: FoundPlugin[] = [];
   for (const installed of candidates.values()) {

@@ -61,8 +61,17 @@ export async function runAgentry(
     io.stdout(`${VERSION}\n`);
     return exitCodes.ok;
   }
+  const group = commands.filter((command) => command.name.startsWith(`${first} `));
+  const second = rest[0];
+  if (group.length > 0 && (second === undefined || second === '--help' || second === '-h')) {
+    if (second === undefined)
+      return reportError(io, json, findCommandError(first, rest), `agentry ${first}`);
+    io.stdout(groupHelp(first, group));
+    return exitCodes.ok;
+  }
   const found = findCommand(first, rest);
-  if (!('command' in found)) return reportError(io, json, found.error, 'agentry');
+  if (!('command' in found))
+    return reportError(io, json, found.error, group.length > 0 ? `agentry ${first}` : 'agentry');
   const { command, args } = found;
   try {
     const { values, positionals } = parseCommand(command, args);
@@ -127,4 +136,22 @@ function processIo(): CliIo {
     cwd: process.cwd(),
     env: process.env,
   };
+}
+
+function findCommandError(first: string, rest: readonly string[]): Error {
+  const found = findCommand(first, rest);
+  return 'error' in found ? found.error : new Error(`agentry ${first} needs a subcommand.`);
+}
+
+function groupHelp(first: string, group: readonly CommandSpec[]): string {
+  const width = Math.max(...group.map((command) => command.name.length)) + 4;
+  return [
+    `Usage: agentry ${first} <subcommand> [options]`,
+    '',
+    'Subcommands:',
+    ...group.map((command) => `  ${command.name.padEnd(width)}${command.summary}`),
+    '',
+    `Each has its own help: agentry ${group[0]?.name ?? first} --help`,
+    '',
+  ].join('\n');
 }
