@@ -23,11 +23,11 @@ const personOptions: Readonly<Record<string, OptionSpec>> = {
 export const runsCancelCommand: CommandSpec = {
   name: 'runs cancel',
   summary: 'Cancel a run and its child runs.',
-  usage: 'agentry runs cancel <runId> --store <file> [--json]',
+  usage: 'agentry runs cancel <runId> --workflow <module> [--store <file>] [--json]',
   description: `Cancels the run (and its unfinished child runs), even one another process executes.\nA run that already ended is left as it is.\n${storeHelp}`,
   options: storeOptions,
   positionals: { min: 1, max: 1 },
-  examples: ['agentry runs cancel 6f1c… --store ./data/agentry.db'],
+  examples: ['agentry runs cancel 6f1c… --workflow ./src/workflows.ts --store ./data/agentry.db'],
   run: (context) =>
     withRunner(
       context,

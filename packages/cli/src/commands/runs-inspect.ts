@@ -107,7 +107,7 @@ export const runsShowCommand: CommandSpec = {
       if (mermaid !== undefined) {
         output.line('');
         output.line('```mermaid');
-        output.line(mermaid);
+        output.line(mermaid.trimEnd());
         output.line('```');
       } else if (setup.module === undefined) {
         output.note('Pass --workflow <module> to draw the workflow as a Mermaid diagram.');

@@ -19,5 +19,5 @@ export const storeOptions: Readonly<Record<string, OptionSpec>> = {
 export const storeHelp = [
   'The runs are read from --store (a SQLite file) or from the store the --workflow module exports.',
   'The --workflow module: export default { registry, handlers, predicates?, runAgent?, migrations?, store? },',
-  'the options of createWorkflowRunner; it is needed to resume a run, and to draw its diagram.',
+  'the options of createWorkflowRunner; it is needed to resume, approve, reject or cancel a run, and to draw its diagram.',
 ].join('\n');
