@@ -178,6 +178,35 @@ describe('agentry runs', () => {
     });
   });
 
+  it('goes on with a run a crash interrupted, showing no progress when stderr is not a terminal', async () => {
+    const storeHandle = await Promise.resolve(createSqliteStore({ path: store }));
+    // A runner whose handler never settles stands for a process that stopped mid-step.
+    const stopped = createWorkflowRunner({
+      ...reviewModule,
+      handlers: { work: () => new Promise(() => undefined) },
+      store: storeHandle,
+    });
+    const { runId } = await stopped.start('quick', {});
+    await stopped.close();
+    await storeHandle.close();
+
+    const { code, stdout, stderr } = await runs(
+      'resume',
+      runId,
+      '--store',
+      'runs.db',
+      '--workflow',
+      workflowModule,
+      '--json',
+    );
+    expect(code).toBe(0);
+    expect((JSON.parse(stdout) as { run: RunRecord }).run).toMatchObject({
+      status: 'completed',
+      output: { done: true },
+    });
+    expect(stderr).toBe('');
+  });
+
   it('cancels a run', async () => {
     const { code, stdout } = await runs(
       'cancel',

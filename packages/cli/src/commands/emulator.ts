@@ -42,13 +42,17 @@ export const emulatorCommand: CommandSpec = {
       const isFile = name === 'script' || name === 'default';
       args.push(`--${name}`, isFile ? resolve(io.cwd, value) : value);
     }
+    let url: string | undefined;
+    const apis: Record<string, string> = {};
     const code = await runEmulatorCli(args, {
       out: (line) => {
-        if (output.json) {
-          // The first line names the URL; scripts read it as soon as the emulator listens.
-          const url = /listening on (\S+)/.exec(line)?.[1];
-          if (url !== undefined) output.result({ ok: true, url });
-        } else output.line(line);
+        if (!output.json) return output.line(line);
+        // Collected until the emulator says it serves, then printed at once for scripts to read.
+        const listening = /listening on (\S+)/.exec(line)?.[1];
+        const api = /^\s+(\S+)\s+(https?:\/\/\S+)$/.exec(line);
+        if (listening !== undefined) url = listening;
+        else if (api?.[1] !== undefined && api[2] !== undefined) apis[api[1]] = api[2];
+        else if (url !== undefined) output.result({ ok: true, url, apis });
       },
       error: (line) => io.stderr(`${line}\n`),
       ...(io.waitForStop ? { waitForStop: io.waitForStop } : {}),

@@ -29,14 +29,10 @@ export const runsCancelCommand: CommandSpec = {
   positionals: { min: 1, max: 1 },
   examples: ['agentry runs cancel 6f1c… --workflow ./src/workflows.ts --store ./data/agentry.db'],
   run: (context) =>
-    withRunner(
-      context,
-      { needsWorkflows: false, command: 'runs cancel' },
-      async (runner, runId) => {
-        const record = await runner.cancel(runId);
-        return report(context.output, record, 'cancel');
-      },
-    ),
+    withRunner(context, { needsWorkflows: true, command: 'runs cancel' }, async (runner, runId) => {
+      const record = await runner.cancel(runId);
+      return report(context.output, record, 'cancel');
+    }),
 };
 
 /** `agentry runs resume <runId>`. @internal */

@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { startEmulator, type Emulator } from '@agentry/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fixtures, runBuilt } from './run-built.js';
+
+const project = join(fixtures, 'project');
+const env = { OPENAI_API_KEY: `sk-proj-${randomBytes(48).toString('hex').slice(0, 64)}` };
+
+interface Report {
+  ok: boolean;
+  node: string;
+  checks: { area: string; name: string; status: string; detail: string }[];
+}
+
+describe('agentry doctor', () => {
+  let emulator: Emulator;
+  beforeEach(async () => {
+    emulator = await startEmulator();
+  });
+  afterEach(() => emulator.close());
+
+  it('reports Node, the packages, the plug-ins, the configuration and a reachable service', async () => {
+    const { code, stdout } = await runBuilt(
+      ['doctor', '--config', 'valid.json', '--url', emulator.url, '--json'],
+      { cwd: project, env },
+    );
+    const report = JSON.parse(stdout) as Report;
+    expect(report.node).toBe(process.version);
+    const find = (area: string, name: string) =>
+      report.checks.find((check) => check.area === area && check.name === name);
+    expect(find('node', 'node')?.status).toBe('ok');
+    expect(find('packages', '@agentry/cli')?.status).toBe('ok');
+    expect(find('plugins', '@agentry/openai')).toMatchObject({ status: 'ok' });
+    expect(find('configuration', 'valid.json')).toMatchObject({ status: 'ok', detail: 'valid' });
+    expect(find('services', emulator.url)?.detail).toMatch(/^reachable \(HTTP \d+\)$/);
+    expect(report.ok).toBe(true);
+    expect(code).toBe(0);
+  });
+
+  it('exits 1 and says what is wrong: an invalid configuration, a missing store, a service down', async () => {
+    const down = 'http://127.0.0.1:9';
+    const { code, stdout } = await runBuilt(
+      [
+        'doctor',
+        '--config',
+        'invalid.json',
+        '--store',
+        'missing.db',
+        '--url',
+        down,
+        '--timeout',
+        '2000',
+      ],
+      { cwd: project, env },
+    );
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/✗ configuration\s+invalid\.json: \d+ problems/);
+    expect(stdout).toContain('fix: See them with: agentry validate invalid.json');
+    expect(stdout).toContain(`✗ stores        ${join(project, 'missing.db')}`);
+    expect(stdout).toContain(`✗ services      ${down}: unreachable`);
+    expect(stdout).toMatch(/3 problems found\.$/m);
+  });
+});
