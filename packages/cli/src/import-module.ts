@@ -27,10 +27,9 @@ export async function importModule(
     const extension = extname(file).toLowerCase();
     if (extension === '.ts' || extension === '.mts' || extension === '.cts') {
       const { createJiti } = await import('jiti');
-      return (await createJiti(import.meta.url, { moduleCache: false }).import(file)) as Record<
-        string,
-        unknown
-      >;
+      return await createJiti(import.meta.url, { moduleCache: false }).import<
+        Record<string, unknown>
+      >(file);
     }
     return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (error) {

@@ -91,10 +91,9 @@ async function pluginsExport(file: string): Promise<AgentryPlugin[] | undefined>
   let namespace: Record<string, unknown>;
   if (extension === '.ts' || extension === '.mts' || extension === '.cts') {
     const { createJiti } = await import('jiti');
-    namespace = (await createJiti(import.meta.url, { moduleCache: false }).import(file)) as Record<
-      string,
-      unknown
-    >;
+    namespace = await createJiti(import.meta.url, { moduleCache: false }).import<
+      Record<string, unknown>
+    >(file);
   } else {
     namespace = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   }

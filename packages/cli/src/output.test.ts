@@ -64,7 +64,11 @@ describe('reportError', () => {
     expect(io.err.join('')).toBe(
       'error: Bad flag. (validation_failed)\n  hint: Use --json.\nSee the usage with: agentry x --help\n',
     );
-    const failure = new AgentryError({ code: 'not_found', message: 'No such run.', suggestions: [] });
+    const failure = new AgentryError({
+      code: 'not_found',
+      message: 'No such run.',
+      suggestions: [],
+    });
     expect(reportError(recordingIo(false), false, failure)).toBe(3);
   });
 

@@ -14,13 +14,13 @@ export interface Output {
   /** Whether `--json` was given. */
   readonly json: boolean;
   /** Writes a line for people (nothing under `--json`). */
-  line(text?: string): void;
+  line: (text?: string) => void;
   /** Writes the JSON document (only under `--json`). */
-  result(value: unknown): void;
+  result: (value: unknown) => void;
   /** Writes a note on standard error (nothing under `--json`). */
-  note(text: string): void;
+  note: (text: string) => void;
   /** Starts a progress display, drawn only when standard error is a terminal and not `--json`. */
-  progress(text: string): Progress;
+  progress: (text: string) => Progress;
 }
 
 const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];

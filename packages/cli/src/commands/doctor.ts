@@ -125,7 +125,13 @@ export const doctorCommand: CommandSpec = {
         );
 
       progress.update('Validating the configuration');
-      checks.push(await checkConfiguration(io.cwd, values['config'], io.env));
+      checks.push(
+        await checkConfiguration(
+          io.cwd,
+          typeof values['config'] === 'string' ? values['config'] : undefined,
+          io.env,
+        ),
+      );
 
       progress.update('Opening stores');
       for (const path of (values['store'] as string[] | undefined) ?? [])
@@ -168,12 +174,16 @@ function checkNode(): Check {
       };
 }
 
-async function checkConfiguration(cwd: string, given: unknown, env: CheckEnv): Promise<Check> {
+async function checkConfiguration(
+  cwd: string,
+  given: string | undefined,
+  env: CheckEnv,
+): Promise<Check> {
   let file: string;
   try {
-    file = findConfigurationFile(cwd, typeof given === 'string' ? given : undefined);
+    file = findConfigurationFile(cwd, given);
   } catch (error) {
-    if (given !== undefined) return failure('configuration', String(given), error);
+    if (given !== undefined) return failure('configuration', given, error);
     return {
       area: 'configuration',
       name: 'configuration',

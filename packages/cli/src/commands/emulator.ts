@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { runEmulatorCli } from '@agentry/testing';
-import type { ExitCode } from '../cli-io.js';
+import { exitCodes } from '../cli-io.js';
 import type { CommandSpec } from '../command.js';
 
 /** `agentry emulator`: the provider emulator of `@agentry/testing`. @internal */
@@ -57,6 +57,6 @@ export const emulatorCommand: CommandSpec = {
       error: (line) => io.stderr(`${line}\n`),
       ...(io.waitForStop ? { waitForStop: io.waitForStop } : {}),
     });
-    return (code === 0 ? 0 : code === 2 ? 2 : 3) as ExitCode;
+    return code === 0 ? exitCodes.ok : code === 2 ? exitCodes.usage : exitCodes.failure;
   },
 };

@@ -20,6 +20,7 @@ const quick = workflow('quick')
   .task('work', { handler: 'work' })
   .build();
 
+/** @type {Omit<import('@agentry/workflows').WorkflowRunnerOptions, 'store'>} */
 export default {
   registry: { [review.id]: review, [quick.id]: quick },
   handlers: {
