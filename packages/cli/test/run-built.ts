@@ -17,8 +17,8 @@ export interface CommandResult {
 }
 
 /**
- * Runs the built `agentry` command in a child process. The tests exercise what users run, so the
- * package must be built first: `pnpm --filter @agentry/cli... build`.
+ * Runs the built `agentry` command in a child process: the tests exercise what users run (the
+ * global setup, `build-command.ts`, builds it).
  */
 export function runBuilt(
   args: readonly string[],
