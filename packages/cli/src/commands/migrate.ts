@@ -2,10 +2,8 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import {
   AgentryError,
-  CONFIGURATION_SCHEMA_VERSION,
   createMigrator,
   versioningConfigSchema,
-  type Migration,
   type MigrationPlan,
   type MigrationResult,
   type VersioningConfig,
@@ -13,34 +11,18 @@ import {
 import { exitCodes } from '../cli-io.js';
 import type { CommandSpec } from '../command.js';
 import { createFileBackupStore } from '../file-backup-store.js';
-import { importModule } from '../import-module.js';
 import { findConfigurationFile } from '../load-project-configuration.js';
 import { usageError, type Output } from '../output.js';
-
-/** What a `--migrations` module exports. @internal */
-interface DocumentFormat {
-  documentKind: string;
-  currentVersion: string;
-  migrations: readonly Migration[];
-  versioning?: VersioningConfig;
-  detectVersion?: (document: Readonly<Record<string, unknown>>) => string | undefined;
-}
-
-/** Used when the document has no valid `versioning` section and the module gives none. */
-const defaultVersioning: VersioningConfig = {
-  semantic: true,
-  autoDetection: false,
-  compatibilityMatrix: [],
-  migrationStrategy: { type: 'assisted', rollbackSupport: true, dataBackup: true },
-};
+import { defaultVersioning, formatOf } from './migration-format.js';
+import { migrateStore } from './migrate-store.js';
 
 /** `agentry migrate [file]`. @internal */
 export const migrateCommand: CommandSpec = {
   name: 'migrate',
   summary:
-    'Show, apply or roll back the migration of a configuration or a versioned JSON document.',
+    'Show, apply or roll back the migration of a configuration, a versioned JSON document or store entries.',
   usage:
-    'agentry migrate [file] [--apply [--allow-breaking] | --rollback | --check] [--migrations <module>] [--backup-dir <dir>] [--json]',
+    'agentry migrate [file | --store <file>] [--apply [--allow-breaking] | --rollback | --check] [--migrations <module>] [--backup-dir <dir>] [--json]',
   description: [
     "Without an action, shows the plan: each step from the document's schemaVersion to the current",
     'one, and the diff a dry run produces. --apply carries it out and rewrites the file, first',
@@ -51,6 +33,9 @@ export const migrateCommand: CommandSpec = {
     'format a --migrations module describes: export { documentKind, currentVersion, migrations,',
     'versioning?, detectVersion? } (migrations made with defineMigration). Backups and the record',
     'of the last migration go to --backup-dir (default .agentry/backups beside the file).',
+    "With --store, every entry of the module's documentKind in a SQLite store file is migrated the",
+    "same way (its data object with the entry's schemaVersion), each written back only if it did not",
+    'change meanwhile.',
   ].join('\n'),
   options: {
     apply: { type: 'boolean', description: 'Carry out the plan and rewrite the file.' },
@@ -65,6 +50,11 @@ export const migrateCommand: CommandSpec = {
       valueName: 'module',
       description: 'A module describing the document format.',
     },
+    store: {
+      type: 'string',
+      valueName: 'file',
+      description: "Migrate the entries of the module's documentKind in this SQLite store file.",
+    },
     'backup-dir': {
       type: 'string',
       valueName: 'dir',
@@ -76,13 +66,22 @@ export const migrateCommand: CommandSpec = {
     'agentry migrate agentry.config.json',
     'agentry migrate data/profile.json --migrations ./migrations/profile.js --apply',
     'agentry migrate data/profile.json --migrations ./migrations/profile.js --rollback',
+    'agentry migrate --store ./data/agentry.db --migrations ./migrations/agent-state.js --apply',
   ],
-  async run({ values, positionals, io, output }) {
+  async run(context) {
+    const { values, positionals, io, output } = context;
     const actions = ['apply', 'rollback', 'check'].filter((name) => values[name] === true);
     if (actions.length > 1)
       throw usageError(`Choose one of --${actions.join(', --')}.`, [
         'Show the plan first, then --apply, and --rollback to undo.',
       ]);
+    if (typeof values['store'] === 'string') {
+      if (positionals.length > 0)
+        throw usageError('Give either a file or --store, not both.', [
+          'agentry migrate --store ./data/agentry.db --migrations ./migrations/agent-state.js',
+        ]);
+      return migrateStore(context);
+    }
     const file = findConfigurationFile(io.cwd, positionals[0] ?? 'agentry.config.json');
     if (extname(file).toLowerCase() !== '.json')
       throw usageError(`agentry migrate rewrites JSON documents; ${file} is not one.`, [
@@ -180,31 +179,6 @@ export const migrateCommand: CommandSpec = {
     return exitCodes.ok;
   },
 };
-
-async function formatOf(cwd: string, modulePath: unknown): Promise<DocumentFormat> {
-  if (typeof modulePath !== 'string')
-    return {
-      documentKind: 'configuration',
-      currentVersion: CONFIGURATION_SCHEMA_VERSION,
-      migrations: [],
-    };
-  const namespace = await importModule(cwd, modulePath, 'migrations module');
-  const format = (namespace['default'] ?? namespace) as Partial<DocumentFormat>;
-  if (
-    typeof format.documentKind !== 'string' ||
-    typeof format.currentVersion !== 'string' ||
-    !Array.isArray(format.migrations)
-  )
-    throw new AgentryError({
-      code: 'config_load_failed',
-      message: `The migrations module ${modulePath} must export documentKind, currentVersion and migrations.`,
-      details: { file: modulePath },
-      suggestions: [
-        "export const documentKind = 'profile'; export const currentVersion = '2'; export const migrations = [defineMigration({ … })];",
-      ],
-    });
-  return format as DocumentFormat;
-}
 
 function versioningOf(document: Record<string, unknown>): VersioningConfig {
   const parsed = versioningConfigSchema.safeParse(document['versioning']);
