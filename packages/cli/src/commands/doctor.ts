@@ -96,6 +96,15 @@ export const doctorCommand: CommandSpec = {
           detail: `The @agentry packages have different versions (${[...versions].join(', ')}).`,
           suggestion: 'Install one version of every @agentry package: they are released together.',
         });
+      const projectCore = installed.find((found) => found.name === '@agentry/core');
+      if (projectCore !== undefined && projectCore.version !== coreVersion)
+        checks.push({
+          area: 'packages',
+          name: '@agentry/core',
+          status: 'warn',
+          detail: `The project has @agentry/core ${projectCore.version}; this command validates with ${coreVersion}.`,
+          suggestion: `Install the @agentry/cli that matches: npm install --save-dev @agentry/cli@${projectCore.version}.`,
+        });
       if (installed.length === 0)
         checks.push({
           area: 'packages',
