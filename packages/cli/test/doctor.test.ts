@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startEmulator, type Emulator } from '@agentry/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fixtures, runBuilt } from './run-built.js';
+import { fixtures, runBuilt, workDirectory } from './run-built.js';
 
 const project = join(fixtures, 'project');
 const env = { OPENAI_API_KEY: `sk-proj-${randomBytes(48).toString('hex').slice(0, 64)}` };
@@ -60,5 +61,33 @@ describe('agentry doctor', () => {
     expect(stdout).toContain(`✗ stores        ${join(project, 'missing.db')}`);
     expect(stdout).toContain(`✗ services      ${down}: unreachable`);
     expect(stdout).toMatch(/3 problems found\.$/m);
+  });
+
+  it("warns when the project's @agentry/core differs from the command's, and the packages' versions disagree", async () => {
+    const work = await workDirectory();
+    try {
+      for (const [name, version] of [
+        ['core', '0.0.9'],
+        ['security', '0.1.0'],
+      ] as const) {
+        const directory = join(work.path, 'node_modules', '@agentry', name);
+        await mkdir(directory, { recursive: true });
+        await writeFile(
+          join(directory, 'package.json'),
+          JSON.stringify({ name: `@agentry/${name}`, version }),
+        );
+      }
+      const { code, stdout } = await runBuilt(['doctor', '--json'], { cwd: work.path });
+      const report = JSON.parse(stdout) as Report;
+      expect(report.checks).toContainEqual(
+        expect.objectContaining({ area: 'packages', name: '@agentry/core', status: 'warn' }),
+      );
+      expect(report.checks).toContainEqual(
+        expect.objectContaining({ area: 'packages', name: 'versions', status: 'fail' }),
+      );
+      expect(code).toBe(1);
+    } finally {
+      await work.remove();
+    }
   });
 });
