@@ -32,6 +32,7 @@ describe('agentry init', () => {
         'src',
         'test',
         'tsconfig.json',
+        'vitest.config.ts',
       ].sort(),
     );
     const manifest = JSON.parse(await readFile(join(project, 'package.json'), 'utf8')) as {

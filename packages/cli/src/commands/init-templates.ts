@@ -184,6 +184,12 @@ describe('the assistant', () => {
   });
 });
 `,
+  'vitest.config.ts': `import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: { include: ['test/**/*.test.ts'], testTimeout: 20_000 },
+});
+`,
   'tsconfig.json': `{
   "compilerOptions": {
     "target": "ES2023",
@@ -194,7 +200,7 @@ describe('the assistant', () => {
     "types": ["node"],
     "noEmit": true
   },
-  "include": ["src", "test"]
+  "include": ["src", "test", "vitest.config.ts"]
 }
 `,
   '.gitignore': `node_modules
