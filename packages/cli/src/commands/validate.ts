@@ -28,7 +28,15 @@ export const validateCommand: CommandSpec = {
   async run({ positionals, io, output }) {
     const file = findConfigurationFile(io.cwd, positionals[0]);
     const shown = relative(io.cwd, file) || file;
-    const project = await loadProjectConfiguration(file);
+    const progress = output.progress(`Loading ${shown} and its plug-ins`);
+    let project;
+    try {
+      project = await loadProjectConfiguration(file);
+      progress.update(`Validating ${shown}`);
+    } catch (error) {
+      progress.end();
+      throw error;
+    }
     const plugins = project.plugins.map((plugin) => ({
       name: plugin.name,
       version: plugin.version,
@@ -36,15 +44,16 @@ export const validateCommand: CommandSpec = {
     const skipped = project.found.flatMap((entry) =>
       entry.problem === undefined ? [] : [{ package: entry.packageName, problem: entry.problem }],
     );
-    for (const entry of skipped) output.note(`warning: ${entry.problem}`);
-
     let issues: ConfigurationIssue[] = [];
     try {
       await validateConfiguration(project.document, { plugins: project.plugins, env: io.env });
     } catch (error) {
       if (!AgentryError.isInstance(error)) throw error;
       issues = issuesOf(error);
+    } finally {
+      progress.end();
     }
+    for (const entry of skipped) output.note(`warning: ${entry.problem}`);
     output.result({
       ok: issues.length === 0,
       file,
