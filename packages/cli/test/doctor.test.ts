@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startEmulator, type Emulator } from '@agentry/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -86,6 +86,29 @@ describe('agentry doctor', () => {
         expect.objectContaining({ area: 'packages', name: 'versions', status: 'fail' }),
       );
       expect(code).toBe(1);
+    } finally {
+      await work.remove();
+    }
+  });
+
+  it("reaches the providers' endpoints the configuration names", async () => {
+    const work = await workDirectory();
+    try {
+      const config = JSON.parse(await readFile(join(project, 'valid.json'), 'utf8')) as {
+        authentication: { providers: Record<string, unknown>[] };
+      };
+      const endpoint = emulator.baseURL('openai-responses');
+      for (const provider of config.authentication.providers) provider.endpoint = endpoint;
+      await writeFile(join(work.path, 'agentry.config.json'), JSON.stringify(config));
+      await writeFile(
+        join(work.path, 'package.json'),
+        await readFile(join(project, 'package.json')),
+      );
+      const { stdout } = await runBuilt(['doctor', '--json'], { cwd: work.path, env });
+      const report = JSON.parse(stdout) as Report;
+      expect(report.checks).toContainEqual(
+        expect.objectContaining({ area: 'services', name: endpoint, status: 'ok' }),
+      );
     } finally {
       await work.remove();
     }

@@ -32,7 +32,8 @@ export const doctorCommand: CommandSpec = {
     'Reports the Node version, the @agentry packages installed in the project (and whether their',
     'versions agree), the plug-ins found and whether they load, the configuration (when one is',
     'found or given) validated with them, each SQLite store file given with --store opened',
-    'read-only, and each service given with --url (the emulator, a provider base URL) reached.',
+    'read-only, and each service given with --url (the emulator, a proxy) or named as a provider',
+    'endpoint in the configuration reached.',
     'Exits 1 when something is wrong.',
   ].join('\n'),
   options: {
@@ -134,13 +135,12 @@ export const doctorCommand: CommandSpec = {
         );
 
       progress.update('Validating the configuration');
-      checks.push(
-        await checkConfiguration(
-          io.cwd,
-          typeof values['config'] === 'string' ? values['config'] : undefined,
-          io.env,
-        ),
+      const configuration = await checkConfiguration(
+        io.cwd,
+        typeof values['config'] === 'string' ? values['config'] : undefined,
+        io.env,
       );
+      checks.push(configuration.check);
 
       progress.update('Opening stores');
       for (const path of (values['store'] as string[] | undefined) ?? [])
@@ -148,7 +148,11 @@ export const doctorCommand: CommandSpec = {
 
       progress.update('Reaching services');
       const timeout = Number(values['timeout'] ?? 3000);
-      for (const url of (values['url'] as string[] | undefined) ?? [])
+      const urls = new Set([
+        ...((values['url'] as string[] | undefined) ?? []),
+        ...configuration.endpoints,
+      ]);
+      for (const url of urls)
         checks.push(await checkService(url, Number.isFinite(timeout) ? timeout : 3000));
     } finally {
       progress.end();
@@ -183,41 +187,62 @@ function checkNode(): Check {
       };
 }
 
+/** The configuration's check, and the provider endpoints it names (reached as services). */
 async function checkConfiguration(
   cwd: string,
   given: string | undefined,
   env: CheckEnv,
-): Promise<Check> {
+): Promise<{ check: Check; endpoints: string[] }> {
   let file: string;
   try {
     file = findConfigurationFile(cwd, given);
   } catch (error) {
-    if (given !== undefined) return failure('configuration', given, error);
+    if (given !== undefined)
+      return { check: failure('configuration', given, error), endpoints: [] };
     return {
-      area: 'configuration',
-      name: 'configuration',
-      status: 'warn',
-      detail: `No configuration file in ${cwd}.`,
-      suggestion: 'Pass one with --config, or run agentry doctor where it is.',
+      check: {
+        area: 'configuration',
+        name: 'configuration',
+        status: 'warn',
+        detail: `No configuration file in ${cwd}.`,
+        suggestion: 'Pass one with --config, or run agentry doctor where it is.',
+      },
+      endpoints: [],
     };
   }
   const name = relative(cwd, file) || file;
+  let endpoints: string[] = [];
   try {
     const project = await loadProjectConfiguration(file);
+    endpoints = providerEndpoints(project.document);
     await validateConfiguration(project.document, { plugins: project.plugins, env });
-    return { area: 'configuration', name, status: 'ok', detail: 'valid' };
+    return { check: { area: 'configuration', name, status: 'ok', detail: 'valid' }, endpoints };
   } catch (error) {
     const issues = AgentryError.isInstance(error) ? error.details['issues'] : undefined;
     if (Array.isArray(issues))
       return {
-        area: 'configuration',
-        name,
-        status: 'fail',
-        detail: `${issues.length} problem${issues.length === 1 ? '' : 's'}`,
-        suggestion: `See them with: agentry validate ${name}`,
+        check: {
+          area: 'configuration',
+          name,
+          status: 'fail',
+          detail: `${issues.length} problem${issues.length === 1 ? '' : 's'}`,
+          suggestion: `See them with: agentry validate ${name}`,
+        },
+        endpoints,
       };
-    return failure('configuration', name, error);
+    return { check: failure('configuration', name, error), endpoints };
   }
+}
+
+/** The `endpoint` of each provider in a configuration, when it is an http(s) URL. */
+function providerEndpoints(document: unknown): string[] {
+  const providers = (document as { authentication?: { providers?: unknown } } | undefined)
+    ?.authentication?.providers;
+  if (!Array.isArray(providers)) return [];
+  return providers.flatMap((provider: unknown) => {
+    const endpoint = (provider as { endpoint?: unknown } | null)?.endpoint;
+    return typeof endpoint === 'string' && /^https?:\/\//.test(endpoint) ? [endpoint] : [];
+  });
 }
 
 type CheckEnv = Readonly<Record<string, string | undefined>>;
