@@ -14,3 +14,4 @@ export type {
   SseEvent,
   WireFormat,
 } from './emulator-types.js';
+export { runCli as runEmulatorCli, type CliIo as EmulatorCliIo } from './run-cli.js';

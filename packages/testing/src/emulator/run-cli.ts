@@ -5,7 +5,15 @@ import { createEmulatorServer } from './create-emulator-server.js';
 import type { EmulatorApi, EmulatorTurn, WireFormat } from './emulator-types.js';
 import { defaultWireFormats } from './wire/index.js';
 
-/** What the command talks to, so tests can run it in process. @internal */
+/**
+ * What the emulator command talks to, so it can run in process (the `agentry emulator` command
+ * of `@agentry/cli` passes its own output).
+ *
+ * @example
+ * ```ts
+ * const io: Partial<EmulatorCliIo> = { out: (line) => lines.push(line), waitForStop: () => stopped };
+ * ```
+ */
 export interface CliIo {
   /** Writes a line to standard output. */
   out(line: string): void;
@@ -34,15 +42,19 @@ Without --script or --default every request gets a short text answer.`;
 const apis: readonly EmulatorApi[] = ['openai-chat', 'openai-responses', 'anthropic', 'google'];
 
 /**
- * Runs `agentry-emulator`: starts the emulator, prints each API's base URL and serves until
- * `waitForStop` settles (SIGINT or SIGTERM), then closes it. Returns the exit code: 0 after a
- * clean stop, 1 when a file cannot be used or the server cannot listen, 2 for bad arguments.
+ * Runs the emulator command (`agentry-emulator`, and `agentry emulator` of `@agentry/cli`): starts
+ * the emulator, prints each API's base URL and serves until `waitForStop` settles (SIGINT or
+ * SIGTERM), then closes it. Returns the exit code: 0 after a clean stop, 1 when a file cannot be
+ * used or the server cannot listen, 2 for bad arguments.
  *
+ * @param argv - the arguments after the command name
+ * @param io - where to write and when to stop; the process's streams and signals by default
  * @example
  * ```ts
- * process.exitCode = await runCli(['--port', '0', '--script', 'turns.json']);
+ * import { runEmulatorCli } from '@agentry/testing';
+ *
+ * process.exitCode = await runEmulatorCli(['--port', '0', '--script', 'turns.json']);
  * ```
- * @internal
  */
 export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): Promise<number> {
   const { out, error } = { ...defaultIo, ...io };

@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startEmulator, type Emulator } from '@agentry/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fixtures, runBuilt, workDirectory } from './run-built.js';
+
+const project = join(fixtures, 'project');
+const env = { OPENAI_API_KEY: `sk-proj-${randomBytes(48).toString('hex').slice(0, 64)}` };
+
+interface Report {
+  ok: boolean;
+  node: string;
+  checks: { area: string; name: string; status: string; detail: string }[];
+}
+
+describe('agentry doctor', () => {
+  let emulator: Emulator;
+  beforeEach(async () => {
+    emulator = await startEmulator();
+  });
+  afterEach(() => emulator.close());
+
+  it('reports Node, the packages, the plug-ins, the configuration and a reachable service', async () => {
+    const { code, stdout } = await runBuilt(
+      ['doctor', '--config', 'valid.json', '--url', emulator.url, '--json'],
+      { cwd: project, env },
+    );
+    const report = JSON.parse(stdout) as Report;
+    expect(report.node).toBe(process.version);
+    const find = (area: string, name: string) =>
+      report.checks.find((check) => check.area === area && check.name === name);
+    expect(find('node', 'node')?.status).toBe('ok');
+    expect(find('packages', '@agentry/cli')?.status).toBe('ok');
+    expect(find('plugins', '@agentry/openai')).toMatchObject({ status: 'ok' });
+    expect(find('configuration', 'valid.json')).toMatchObject({ status: 'ok', detail: 'valid' });
+    expect(find('services', emulator.url)?.detail).toMatch(/^reachable \(HTTP \d+\)$/);
+    expect(report.ok).toBe(true);
+    expect(code).toBe(0);
+  });
+
+  it('exits 1 and says what is wrong: an invalid configuration, a missing store, a service down', async () => {
+    const down = 'http://127.0.0.1:9';
+    const { code, stdout } = await runBuilt(
+      [
+        'doctor',
+        '--config',
+        'invalid.json',
+        '--store',
+        'missing.db',
+        '--url',
+        down,
+        '--timeout',
+        '2000',
+      ],
+      { cwd: project, env },
+    );
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/✗ configuration\s+invalid\.json: \d+ problems/);
+    expect(stdout).toContain('fix: See them with: agentry validate invalid.json');
+    expect(stdout).toContain(`✗ stores        ${join(project, 'missing.db')}`);
+    expect(stdout).toContain(`✗ services      ${down}: unreachable`);
+    expect(stdout).toMatch(/3 problems found\.$/m);
+  });
+
+  it("warns when the project's @agentry/core differs from the command's, and the packages' versions disagree", async () => {
+    const work = await workDirectory();
+    try {
+      for (const [name, version] of [
+        ['core', '0.0.9'],
+        ['security', '0.1.0'],
+      ] as const) {
+        const directory = join(work.path, 'node_modules', '@agentry', name);
+        await mkdir(directory, { recursive: true });
+        await writeFile(
+          join(directory, 'package.json'),
+          JSON.stringify({ name: `@agentry/${name}`, version }),
+        );
+      }
+      const { code, stdout } = await runBuilt(['doctor', '--json'], { cwd: work.path });
+      const report = JSON.parse(stdout) as Report;
+      expect(report.checks).toContainEqual(
+        expect.objectContaining({ area: 'packages', name: '@agentry/core', status: 'warn' }),
+      );
+      expect(report.checks).toContainEqual(
+        expect.objectContaining({ area: 'packages', name: 'versions', status: 'fail' }),
+      );
+      expect(code).toBe(1);
+    } finally {
+      await work.remove();
+    }
+  });
+
+  it("reaches the providers' endpoints the configuration names", async () => {
+    const work = await workDirectory();
+    try {
+      const config = JSON.parse(await readFile(join(project, 'valid.json'), 'utf8')) as {
+        authentication: { providers: Record<string, unknown>[] };
+      };
+      const endpoint = emulator.baseURL('openai-responses');
+      for (const provider of config.authentication.providers) provider.endpoint = endpoint;
+      await writeFile(join(work.path, 'agentry.config.json'), JSON.stringify(config));
+      await writeFile(
+        join(work.path, 'package.json'),
+        await readFile(join(project, 'package.json')),
+      );
+      const { stdout } = await runBuilt(['doctor', '--json'], { cwd: work.path, env });
+      const report = JSON.parse(stdout) as Report;
+      expect(report.checks).toContainEqual(
+        expect.objectContaining({ area: 'services', name: endpoint, status: 'ok' }),
+      );
+    } finally {
+      await work.remove();
+    }
+  });
+});
