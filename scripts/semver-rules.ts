@@ -114,7 +114,8 @@ const declarationStart =
  * The declaration lines of an API report, each keyed by the top-level declaration it belongs to
  * (`Agent:     abort(reason?: string): void;`), with how often each occurs. Only the TypeScript
  * block counts; comments (release tags, `@deprecated`, TSDoc kept inside unions), `import` lines,
- * blank lines and trailing spaces are left out, so reordering and documentation are not changes.
+ * blank lines and trailing spaces are left out, and the members of unions of string literals are
+ * sorted, so reordering and documentation are not changes.
  */
 export function apiDeclarationLines(report: string): Map<string, number> {
   const lines = report.split(/\r?\n/);
@@ -144,10 +145,25 @@ export function apiDeclarationLines(report: string): Map<string, number> {
         declaration = '(re-exports)';
       }
     }
-    const key = `${declaration}: ${line}`;
+    const key = `${declaration}: ${sortLiteralUnions(line)}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return counts;
+}
+
+// A union of string literals (`"task" | "decision"`): the compiler prints its members in the order
+// it first met each literal, which moves when unrelated code changes, so the order means nothing.
+const literalUnion = /"[^"\\]*"(?:\s*\|\s*"[^"\\]*")+/g;
+
+/** Writes every union of string literals in a line with its members sorted. */
+function sortLiteralUnions(line: string): string {
+  return line.replace(literalUnion, (union) =>
+    union
+      .split('|')
+      .map((member) => member.trim())
+      .sort()
+      .join(' | '),
+  );
 }
 
 /** Compares a baseline report with the current one, line by declaration line. */

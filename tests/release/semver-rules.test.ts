@@ -83,6 +83,14 @@ export interface Greeter {
     expect(classifyApiDiff(diffApiReports(baseline, reordered))).toBe('none');
   });
 
+  it('ignores the order of a union of string literals, but not a member added or removed', () => {
+    const before = apiReport('export type Kind = "task" | "decision" | "parallel";\n');
+    const reordered = apiReport('export type Kind = "parallel" | "task" | "decision";\n');
+    const narrowed = apiReport('export type Kind = "parallel" | "task";\n');
+    expect(classifyApiDiff(diffApiReports(before, reordered))).toBe('none');
+    expect(classifyApiDiff(diffApiReports(before, narrowed))).toBe('breaking');
+  });
+
   it('calls added members and declarations additive', () => {
     const diff = diffApiReports(baseline, additive);
     expect(diff.removed).toEqual([]);
