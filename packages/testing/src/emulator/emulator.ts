@@ -39,7 +39,23 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
-/** Options of {@link startEmulator}. */
+/**
+ * Options of {@link startEmulator}.
+ *
+ * @example
+ * ```ts
+ * import { startEmulator, type EmulatorOptions } from '@agentry/testing';
+ *
+ * // A fixed port for a manual session, two scripted turns, then "ok" for every later request.
+ * const options: EmulatorOptions = {
+ *   port: 8787,
+ *   turns: [{ text: 'First answer' }, { kind: 'error', status: 503 }],
+ *   defaultTurn: { text: 'ok' },
+ * };
+ * const emulator = await startEmulator(options);
+ * await emulator.close();
+ * ```
+ */
 export interface EmulatorOptions {
   /** The port to listen on; default 0 (a free port). */
   port?: number;
