@@ -5,7 +5,22 @@ import type { Message } from '../schemas/message.js';
 import { LazyAbortController } from '../resilience/abort-source.js';
 import type { AgentRunPart } from './agent-events.js';
 
-/** What a finished run returns. */
+/**
+ * What a finished run returns.
+ *
+ * @example
+ * ```ts
+ * import { createAgent, type AgentRunResult, type LanguageModel } from '@agentry/core';
+ *
+ * declare const model: LanguageModel;
+ * const agent = createAgent({ model });
+ * const result: AgentRunResult = await agent.send('What is 2 + 2?');
+ * console.log(result.text, result.finishReason, result.usage.totalTokens);
+ * // `steps` counts the model calls; `messages` holds what the run added to the conversation.
+ * console.log(`${result.steps} steps, ${result.messages.length} new messages`);
+ * await agent.shutdown();
+ * ```
+ */
 export interface AgentRunResult<TOutput = undefined> {
   /** The run's id. */
   runId: string;
@@ -26,6 +41,19 @@ export interface AgentRunResult<TOutput = undefined> {
 /**
  * One turn of an agent: await it for the result, iterate it for its parts as they happen (from
  * the start, whenever iteration begins), or subscribe to `events$`.
+ *
+ * @example
+ * ```ts
+ * import { createAgent, type AgentRun, type LanguageModel } from '@agentry/core';
+ *
+ * declare const model: LanguageModel;
+ * const agent = createAgent({ model });
+ * const run: AgentRun = agent.send('Tell me a story.');
+ * setTimeout(() => run.abort('too slow'), 30_000);
+ * for await (const part of run) if (part.type === 'text-delta') process.stdout.write(part.delta);
+ * const { text } = await run;
+ * await agent.shutdown();
+ * ```
  */
 export interface AgentRun<TOutput = undefined>
   extends PromiseLike<AgentRunResult<TOutput>>, AsyncIterable<AgentRunPart> {
