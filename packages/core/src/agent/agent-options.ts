@@ -108,7 +108,24 @@ export interface AgentOptions {
   restored?: { instance: AgentInstance; revision: number };
 }
 
-/** What {@link Agent.send} takes: text, or text with images. */
+/**
+ * What {@link Agent.send} takes: text, or text with images.
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { createAgent, type LanguageModel, type SendInput } from '@agentry/core';
+ *
+ * declare const model: LanguageModel;
+ * const agent = createAgent({ model });
+ * // Plain text, or text with images for a model that supports vision.
+ * const question: SendInput = {
+ *   text: 'What is wrong with this chart?',
+ *   images: [{ data: readFileSync('chart.png'), mediaType: 'image/png' }, { url: 'https://example.com/legend.png' }],
+ * };
+ * const { text } = await agent.send(question);
+ * ```
+ */
 export type SendInput =
   | string
   | {

@@ -33,7 +33,24 @@ export interface ToolExecutionContext {
   permissions: readonly string[];
 }
 
-/** A tool an agent may call, as written by {@link defineTool}. */
+/**
+ * A tool an agent may call, as written by {@link defineTool}.
+ *
+ * @example
+ * ```ts
+ * import { createAgent, defineTool, type LanguageModel, type Tool } from '@agentry/core';
+ * import { z } from 'zod';
+ *
+ * declare const model: LanguageModel;
+ * const clock: Tool<{ zone: string }, { time: string }> = defineTool({
+ *   name: 'get_time',
+ *   description: 'The current time in a time zone.',
+ *   input: z.object({ zone: z.string() }),
+ *   execute: ({ zone }) => ({ time: new Date().toLocaleTimeString('en-GB', { timeZone: zone }) }),
+ * });
+ * const agent = createAgent({ model, tools: [clock] });
+ * ```
+ */
 export interface Tool<TInput = unknown, TOutput = unknown> {
   /** The tool's name: letters, digits, `_` and `-`, at most 64 characters. */
   readonly name: string;
