@@ -49,7 +49,19 @@ export const pluginSectionPackages: Readonly<Record<string, string>> = {
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface PluginSections {}
 
-/** The core part of a validated configuration. */
+/**
+ * The core part of a validated configuration.
+ *
+ * @example
+ * ```ts
+ * import type { Agentry, CoreConfiguration } from '@agentry/core';
+ *
+ * declare const agentry: Agentry;
+ * // Core's own sections of a validated configuration, secrets resolved.
+ * const core: CoreConfiguration = agentry.config;
+ * console.log(core.schemaVersion, core.models.defaultModel, core.authentication.providers.map((p) => p.name));
+ * ```
+ */
 export interface CoreConfiguration {
   /** The configuration format version, `1.0.0` for this core. */
   schemaVersion: string;
@@ -61,7 +73,22 @@ export interface CoreConfiguration {
   versioning: z.infer<typeof versioningConfigSchema>;
 }
 
-/** A validated SDK configuration: core's sections plus those of the installed plug-ins. */
+/**
+ * A validated SDK configuration: core's sections plus those of the installed plug-ins.
+ *
+ * @example
+ * ```ts
+ * import { validateConfiguration, type AgentryPlugin, type SDKConfiguration } from '@agentry/core';
+ *
+ * declare const plugins: AgentryPlugin[]; // security(), monitoring(), …
+ * declare const json: unknown;
+ * const { config } = await validateConfiguration(json, { plugins });
+ * // Core's sections are typed; each plug-in package types its own (`config.security` once
+ * // @agentry/security is imported).
+ * const validated: Readonly<SDKConfiguration> = config;
+ * console.log(validated.models.fallbackChain);
+ * ```
+ */
 export type SDKConfiguration = CoreConfiguration &
   Partial<PluginSections> &
   Record<string, unknown>;

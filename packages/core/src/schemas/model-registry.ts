@@ -4,7 +4,18 @@ import { providerTypeSchema } from './provider-type.js';
 
 const modelIdPattern = /^(openai|anthropic|google):[^\s:][^\s]*$/;
 
-/** A `provider:model` id taken apart. */
+/**
+ * A `provider:model` id taken apart.
+ *
+ * @example
+ * ```ts
+ * import { parseModelId, type ParsedModelId } from '@agentry/core';
+ *
+ * const parsed: ParsedModelId | undefined = parseModelId('anthropic:claude-haiku-5-5');
+ * console.log(parsed?.provider, parsed?.model); // anthropic claude-haiku-5-5
+ * parseModelId('claude-haiku-5-5'); // undefined: no provider
+ * ```
+ */
 export interface ParsedModelId {
   /** The vendor. */
   provider: z.infer<typeof providerTypeSchema>;
@@ -106,5 +117,17 @@ export const modelRegistrySchema = z
     });
   });
 
-/** The `models` section. */
+/**
+ * The `models` section.
+ *
+ * @example
+ * ```ts
+ * import type { Agentry, ModelRegistry } from '@agentry/core';
+ *
+ * declare const agentry: Agentry;
+ * const models: ModelRegistry = agentry.config.models;
+ * console.log(`default ${models.defaultModel}, then ${models.fallbackChain.join(' → ')}`);
+ * console.log(Object.keys(models.availableModels));
+ * ```
+ */
 export type ModelRegistry = z.infer<typeof modelRegistrySchema>;
