@@ -81,12 +81,14 @@ export interface AgentTaskRunnerOptions {
  *
  * @example
  * ```ts
- * import { output, workflow, type AgentTaskOutput } from '@agentry/workflows';
+ * import { input, output, workflow, type AgentTaskOutput } from '@agentry/workflows';
  *
  * // A later step reads the agent step's output by path: `text`, `finishReason`, `usage`, `steps`, `model`.
  * const field: keyof AgentTaskOutput = 'text';
  * const definition = workflow('support')
- *   .agent('draft', { prompt: 'Draft a reply to: {{ticket}}' })
+ *   .trigger({ type: 'manual' })
+ *   .errorHandling({ retryAttempts: 2, backoffStrategy: 'exponential', fallbackAction: 'abort' })
+ *   .agent('draft', { prompt: 'Draft a reply to: {{ticket}}', inputs: { ticket: input('ticket') } })
  *   .task('send', { handler: 'mail.send', inputs: { body: output('draft', field) } })
  *   .build();
  * ```

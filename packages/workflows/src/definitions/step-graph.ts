@@ -31,7 +31,12 @@ export interface StepGraphStep {
  * import { toStepGraph, workflow, type StepGraphInput } from '@agentry/workflows';
  *
  * // A validated definition is one, and so is any object with a `steps` array.
- * const input: StepGraphInput = workflow('ship').task('pack', { handler: 'orders.pack' }).task('send', { handler: 'orders.send' }).build();
+ * const input: StepGraphInput = workflow('ship')
+ *   .trigger({ type: 'manual' })
+ *   .errorHandling({ retryAttempts: 2, backoffStrategy: 'exponential', fallbackAction: 'abort' })
+ *   .task('pack', { handler: 'orders.pack' })
+ *   .task('send', { handler: 'orders.send' })
+ *   .build();
  * console.log(toStepGraph(input).start); // "pack"
  * ```
  */
@@ -49,7 +54,12 @@ export interface StepGraphInput {
  * ```ts
  * import { toStepGraph, workflow, type StepEdge } from '@agentry/workflows';
  *
- * const definition = workflow('ship').task('pack', { handler: 'orders.pack' }).task('send', { handler: 'orders.send' }).build();
+ * const definition = workflow('ship')
+ *   .trigger({ type: 'manual' })
+ *   .errorHandling({ retryAttempts: 2, backoffStrategy: 'exponential', fallbackAction: 'abort' })
+ *   .task('pack', { handler: 'orders.pack' })
+ *   .task('send', { handler: 'orders.send' })
+ *   .build();
  * const edges: StepEdge[] = toStepGraph(definition).edges;
  * console.log(edges.map((edge) => `${edge.from} -${edge.kind}-> ${edge.to}`));
  * // ["pack -next-> send", "send -next-> $end"]

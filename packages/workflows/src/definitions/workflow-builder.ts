@@ -28,7 +28,10 @@ import type { workflowTriggerSchema } from './workflow-trigger.js';
  *   timeout: 10_000,
  *   retryPolicy: { maxAttempts: 3, baseDelay: 500, maxDelay: 5_000, jitter: true },
  * };
- * const definition = workflow('orders').task('fetch', { handler: 'orders.fetch', ...fetchOrder }).build();
+ * const definition = workflow('orders')
+ *   .trigger({ type: 'manual' })
+ *   .task('fetch', { handler: 'orders.fetch', ...fetchOrder })
+ *   .build();
  * ```
  */
 export interface StepOptions {
@@ -56,6 +59,8 @@ export interface StepOptions {
  * // "review" is added last but goes on to "ship"; without `next` it would follow the order added.
  * const backToShipping: FlowStepOptions = { name: 'Human review', next: 'ship' };
  * const definition = workflow('orders')
+ *   .trigger({ type: 'manual' })
+ *   .errorHandling({ retryAttempts: 2, backoffStrategy: 'exponential', fallbackAction: 'abort' })
  *   .task('fetch', { handler: 'orders.fetch' })
  *   .decision('route', {
  *     branches: [{ condition: conditions.gt(output('fetch', 'total'), 1000), next: 'review' }],
@@ -84,7 +89,7 @@ export interface FlowStepOptions extends StepOptions {
  *   inputs: { customerId: input('customerId') },
  *   timeout: 30_000,
  * };
- * const definition = workflow('billing').task('invoice', createInvoice).build();
+ * const definition = workflow('billing').trigger({ type: 'manual' }).task('invoice', createInvoice).build();
  * ```
  */
 export interface TaskStepOptions extends FlowStepOptions {
@@ -107,6 +112,8 @@ export interface TaskStepOptions extends FlowStepOptions {
  *   maxSteps: 2,
  * };
  * const definition = workflow('support')
+ *   .trigger({ type: 'manual' })
+ *   .errorHandling({ retryAttempts: 2, backoffStrategy: 'exponential', fallbackAction: 'abort' })
  *   .task('load', { handler: 'tickets.load' })
  *   .agent('triage', triage)
  *   .build();
@@ -127,6 +134,8 @@ export type AgentStepOptions = FlowStepOptions & AgentTask;
  *   default: 'ship',
  * };
  * const definition = workflow('orders')
+ *   .trigger({ type: 'manual' })
+ *   .errorHandling({ retryAttempts: 2, backoffStrategy: 'exponential', fallbackAction: 'abort' })
  *   .task('fetch', { handler: 'orders.fetch' })
  *   .decision('route', route)
  *   .task('review', { handler: 'orders.review', next: 'ship' })
@@ -155,9 +164,11 @@ export interface DecisionStepOptions extends StepOptions {
  *   next: 'ship',
  * };
  * const definition = workflow('orders')
+ *   .trigger({ type: 'manual' })
+ *   .errorHandling({ retryAttempts: 2, backoffStrategy: 'exponential', fallbackAction: 'abort' })
  *   .parallel('checks', checks)
- *   .task('check-stock', { handler: 'stock.check', next: 'ship' })
- *   .task('check-fraud', { handler: 'fraud.check', next: 'ship' })
+ *   .task('check-stock', { handler: 'stock.check' })
+ *   .task('check-fraud', { handler: 'fraud.check' })
  *   .task('ship', { handler: 'orders.ship' })
  *   .build();
  * ```
@@ -184,7 +195,11 @@ export interface ParallelStepOptions extends FlowStepOptions {
  *   inputMapping: { orderId: input('orderId') },
  *   outputMapping: { refundId: 'refund.id' },
  * };
- * const definition = workflow('returns').subgraph('refund', refund).build();
+ * const definition = workflow('returns')
+ *   .trigger({ type: 'manual' })
+ *   .errorHandling({ retryAttempts: 2, backoffStrategy: 'exponential', fallbackAction: 'abort' })
+ *   .subgraph('refund', refund)
+ *   .build();
  * ```
  */
 export interface SubgraphStepOptions extends FlowStepOptions {

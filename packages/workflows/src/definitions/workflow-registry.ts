@@ -91,7 +91,7 @@ export const workflowRegistrySchema = z
  * import { createWorkflowRegistry, registerWorkflow, workflow, type WorkflowRegistry } from '@agentry/workflows';
  *
  * let registry: WorkflowRegistry = createWorkflowRegistry();
- * registry = registerWorkflow(registry, workflow('greet').task('hello', { handler: 'greet' }).build());
+ * registry = registerWorkflow(registry, workflow('greet').trigger({ type: 'manual' }).task('hello', { handler: 'greet' }).build());
  * console.log(Object.keys(registry.workflows), registry.customWorkflows); // ['greet'] true
  * ```
  */
@@ -121,7 +121,7 @@ export type WorkflowRegistryInput = z.input<typeof workflowRegistrySchema>;
  * declare let registry: WorkflowRegistry;
  * // Replace the registered version of "greet", checking its handler against the runner's.
  * const options: RegisterWorkflowOptions = { replace: true, handlers: ['greet'] };
- * registry = registerWorkflow(registry, workflow('greet').task('hello', { handler: 'greet' }).build(), options);
+ * registry = registerWorkflow(registry, workflow('greet').trigger({ type: 'manual' }).task('hello', { handler: 'greet' }).build(), options);
  * ```
  */
 export interface RegisterWorkflowOptions extends Omit<ValidateWorkflowOptions, 'registry'> {

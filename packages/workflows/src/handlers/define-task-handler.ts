@@ -19,7 +19,7 @@ const definedHandler = Symbol.for('agentry.workflows.task-handler');
  *   input: z.object({ name: z.string() }),
  *   run: ({ name }) => `Hello, ${name}!`,
  * });
- * const definition = workflow('greet').task('hello', { handler: 'greet' }).build();
+ * const definition = workflow('greet').trigger({ type: 'manual' }).task('hello', { handler: 'greet' }).build();
  * const runner = createWorkflowRunner({
  *   store: createMemoryStore(),
  *   registry: { greet: definition },
