@@ -47,6 +47,8 @@ export type ComparisonOperator = 'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte' | 'in
  *
  * @example
  * ```ts
+ * import { conditions, input, output, ref, type Condition } from '@agentry/workflows';
+ *
  * const bigOrder: Condition = {
  *   op: 'and',
  *   conditions: [

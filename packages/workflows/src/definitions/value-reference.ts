@@ -12,6 +12,8 @@ import type { JsonValue } from './json-value.js';
  *
  * @example
  * ```ts
+ * import { output, ref, type ValueReference } from '@agentry/workflows';
+ *
  * const total: ValueReference = { $ref: 'steps.fetch.output.total', default: 0 };
  * ```
  */

@@ -46,6 +46,8 @@ export const workflowDefinitionSchema = z.strictObject({
  *
  * @example
  * ```ts
+ * import { type WorkflowDefinition } from '@agentry/workflows';
+ *
  * const definition: WorkflowDefinition = {
  *   id: 'greet', name: 'Greet', description: '', parallel: false,
  *   triggers: [{ type: 'manual', configuration: {} }],

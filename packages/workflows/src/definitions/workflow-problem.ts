@@ -67,6 +67,8 @@ export type WorkflowProblemCode =
  *
  * @example
  * ```ts
+ * import { type WorkflowProblem } from '@agentry/workflows';
+ *
  * const problem: WorkflowProblem = {
  *   code: 'unknown_step',
  *   path: 'steps[2].configuration.branches[0].next',
