@@ -49,9 +49,10 @@ export interface AgentRunResult<TOutput = undefined> {
  * declare const model: LanguageModel;
  * const agent = createAgent({ model });
  * const run: AgentRun = agent.send('Tell me a story.');
- * setTimeout(() => run.abort('too slow'), 30_000);
+ * const timer = setTimeout(() => run.abort('too slow'), 30_000); // the run then fails with `aborted`
  * for await (const part of run) if (part.type === 'text-delta') process.stdout.write(part.delta);
  * const { text } = await run;
+ * clearTimeout(timer);
  * await agent.shutdown();
  * ```
  */

@@ -99,9 +99,13 @@ export interface AgentryAgentOptions extends Omit<AgentOptions, 'model' | 'store
  *
  * @example
  * ```ts
- * import { createAgentry, loadConfiguration, type Agentry } from '@agentry/core';
+ * import { createAgentry, loadConfiguration, type Agentry, type AgentryPlugin } from '@agentry/core';
  *
- * const agentry: Agentry = await createAgentry({ config: await loadConfiguration('agentry.config.json') });
+ * declare const plugins: AgentryPlugin[]; // openaiPlugin() and the others the configuration needs
+ * const agentry: Agentry = await createAgentry({
+ *   config: await loadConfiguration('agentry.config.json'),
+ *   plugins,
+ * });
  * console.log(agentry.sourceVersion, agentry.compliance.frameworks);
  * console.log(agentry.describeConfiguration()); // secrets masked
  * const agent = agentry.createAgent(); // the configuration's default model
