@@ -52,6 +52,8 @@ export interface ModelCallContext {
  *
  * @example
  * ```ts
+ * import { type ModelMiddleware } from '@agentry/core';
+ *
  * const logCalls: ModelMiddleware = async (context, next) => {
  *   const started = performance.now();
  *   await next();
@@ -108,6 +110,8 @@ export interface ToolCallContext {
  *
  * @example
  * ```ts
+ * import { AgentryError, type ToolMiddleware } from '@agentry/core';
+ *
  * const denyDeletes: ToolMiddleware = async (context, next) => {
  *   if (context.toolName.startsWith('delete_') && !context.permissions.includes('admin')) {
  *     throw new AgentryError({ code: 'permission_denied', message: 'Deleting needs admin.' });

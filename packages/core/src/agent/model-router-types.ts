@@ -59,6 +59,9 @@ export interface RouterFailure {
  *
  * @example
  * ```ts
+ * import { type RouterDeadline } from '@agentry/core';
+ *
+ * const endsAt = Date.now() + 30_000;
  * const deadline: RouterDeadline = { remainingMs: () => endsAt - Date.now() };
  * ```
  */

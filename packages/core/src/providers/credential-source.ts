@@ -4,6 +4,9 @@
  *
  * @example
  * ```ts
+ * import type { Credential, CredentialSource } from '@agentry/core';
+ *
+ * declare const source: CredentialSource;
  * const credential: Credential = await source.get();
  * const headers = credential.scheme === 'bearer'
  *   ? { authorization: `Bearer ${credential.value}` }

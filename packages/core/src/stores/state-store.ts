@@ -170,6 +170,8 @@ export interface StoreListPage {
  *
  * @example
  * ```ts
+ * import { createMemoryStore, storeKey, type StateStore } from '@agentry/core';
+ *
  * const store: StateStore = createMemoryStore();
  * const key = storeKey('agent', 'support-bot');
  * const created = await store.put(key, { kind: 'agent', schemaVersion: '1', data: { turns: 0 } }, { expectedRevision: null });
