@@ -45,6 +45,8 @@ const DEFAULT_TIMEOUT = 600_000;
  *
  * @example
  * ```ts
+ * import { type AnthropicProviderOptions } from '@agentry/anthropic';
+ *
  * const options: AnthropicProviderOptions = {
  *   apiKey: process.env.ANTHROPIC_API_KEY,
  *   endpoint: 'https://llm-gateway.example.com/anthropic',

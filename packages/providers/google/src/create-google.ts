@@ -46,6 +46,9 @@ const DEFAULT_TIMEOUT = 600_000;
  *
  * @example
  * ```ts
+ * import { type GoogleProviderOptions } from '@agentry/google';
+ *
+ * declare const secrets: { read(name: string): Promise<string> }; // your secret manager's client
  * const options: GoogleProviderOptions = {
  *   authentication: { type: 'api_key', configuration: { apiKey: process.env.GEMINI_API_KEY! } },
  *   apiKeyRotation: { enabled: true, rotationInterval: 24, maxAge: 720 },

@@ -38,6 +38,8 @@ export type OpenAIApi = 'responses' | 'chat';
  *
  * @example
  * ```ts
+ * import { type OpenAIProviderOptions } from '@agentry/openai';
+ *
  * const options: OpenAIProviderOptions = {
  *   api: 'chat',
  *   endpoint: 'http://localhost:11434/v1',

@@ -5,6 +5,8 @@ import { AgentryError, type Clock } from '@agentry/core';
  *
  * @example
  * ```ts
+ * import { type SqliteStoreOptions } from '@agentry/store-sqlite';
+ *
  * const options: SqliteStoreOptions = { path: './data/agentry.db', busyTimeoutMs: 10_000 };
  * ```
  */
