@@ -1,4 +1,16 @@
-/** What started a run: recorded on the run, and shown in its events and journal. */
+/**
+ * What started a run: recorded on the run, and shown in its events and journal.
+ *
+ * @example
+ * ```ts
+ * import type { RunOrigin, WorkflowStarter } from '@agentry/workflows';
+ *
+ * declare const runner: WorkflowStarter;
+ * // Recorded with the run, so its journal says who or what started it.
+ * const origin: RunOrigin = { type: 'manual', details: { requestedBy: 'ana@example.com' } };
+ * await runner.start('order-review', { orderId: 'A-1001' }, { origin });
+ * ```
+ */
 export interface RunOrigin {
   /** The kind of trigger (the spec's WorkflowTrigger types). */
   type: 'manual' | 'schedule' | 'event' | 'webhook';
@@ -6,7 +18,21 @@ export interface RunOrigin {
   details?: Record<string, string | number | boolean>;
 }
 
-/** Options of {@link WorkflowStarter.start}. */
+/**
+ * Options of {@link WorkflowStarter.start}.
+ *
+ * @example
+ * ```ts
+ * import type { StartRunOptions, WorkflowStarter } from '@agentry/workflows';
+ *
+ * declare const runner: WorkflowStarter;
+ * // The same key twice starts one run: the second call returns it with `deduplicated: true`.
+ * const options: StartRunOptions = { idempotencyKey: 'order-A-1001', origin: { type: 'event' } };
+ * const first = await runner.start('order-review', { orderId: 'A-1001' }, options);
+ * const again = await runner.start('order-review', { orderId: 'A-1001' }, options);
+ * console.log(again.runId === first.runId, again.deduplicated); // true true
+ * ```
+ */
 export interface StartRunOptions {
   /**
    * A key that makes starting idempotent: a second start with the same workflow and key returns
@@ -18,7 +44,18 @@ export interface StartRunOptions {
   origin?: RunOrigin;
 }
 
-/** What {@link WorkflowStarter.start} returns. */
+/**
+ * What {@link WorkflowStarter.start} returns.
+ *
+ * @example
+ * ```ts
+ * import type { StartedRun, WorkflowStarter } from '@agentry/workflows';
+ *
+ * declare const runner: WorkflowStarter;
+ * const started: StartedRun = await runner.start('order-review', { orderId: 'A-1001' });
+ * console.log(`run ${started.runId}${started.deduplicated ? ' (already started)' : ''}`);
+ * ```
+ */
 export interface StartedRun {
   /** The run's id. */
   runId: string;

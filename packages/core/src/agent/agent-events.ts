@@ -4,7 +4,24 @@ import type { Message } from '../schemas/message.js';
 import type { PerformanceMetrics } from '../schemas/performance-metrics.js';
 import type { AgentLifecycleEvent, AgentLifecycleState } from './agent-state-machine.js';
 
-/** The parts of one run, in order: what iterating a run yields and what its `events$` emits. */
+/**
+ * The parts of one run, in order: what iterating a run yields and what its `events$` emits.
+ *
+ * @example
+ * ```ts
+ * import { createAgent, type AgentRunPart, type LanguageModel } from '@agentry/core';
+ *
+ * declare const model: LanguageModel;
+ * const agent = createAgent({ model });
+ * const show = (part: AgentRunPart) => {
+ *   if (part.type === 'text-delta') process.stdout.write(part.delta);
+ *   else if (part.type === 'tool-call-end') console.log(`\n→ ${part.toolName}(${part.input})`);
+ *   else if (part.type === 'model-error') console.warn(`\n${part.model} failed: ${part.error.code}`);
+ *   else if (part.type === 'run-end') console.log(`\n${part.steps} steps, ${part.usage.totalTokens} tokens`);
+ * };
+ * for await (const part of agent.send('Plan my day.')) show(part);
+ * ```
+ */
 export type AgentRunPart =
   /** The run has begun. */
   | {
@@ -176,7 +193,22 @@ export type AgentRunPart =
       error: AgentryError;
     };
 
-/** Everything an agent does, on `agent.events$`: its runs' parts plus changes of state and metrics. */
+/**
+ * Everything an agent does, on `agent.events$`: its runs' parts plus changes of state and metrics.
+ *
+ * @example
+ * ```ts
+ * import type { Agent, AgentEvent } from '@agentry/core';
+ *
+ * declare const agent: Agent;
+ * // Everything the agent does, across runs: run parts plus state changes, metrics and warnings.
+ * const subscription = agent.events$.subscribe((event: AgentEvent) => {
+ *   if (event.type === 'status-delta') console.log(`${event.from} → ${event.to}`);
+ *   else if (event.type === 'metrics-delta') console.log(`${event.metrics.requestsCompleted} requests`);
+ * });
+ * subscription.unsubscribe();
+ * ```
+ */
 export type AgentEvent =
   | AgentRunPart
   /** The agent moved from one lifecycle state to another. */

@@ -8,7 +8,20 @@ import type { RealtimeCompliance, SendInput, SendOptions } from './agent-options
 import type { AgentRun } from './agent-run.js';
 import type { AgentLifecycleState } from './agent-state-machine.js';
 
-/** A running agent: the specification's AgentInstance with its state machine and loop. */
+/**
+ * A running agent: the specification's AgentInstance with its state machine and loop.
+ *
+ * @example
+ * ```ts
+ * import { createAgent, type Agent, type LanguageModel } from '@agentry/core';
+ *
+ * declare const model: LanguageModel;
+ * const agent: Agent = createAgent({ model, instructions: 'Be brief.' });
+ * const { text } = await agent.send('Hello');
+ * console.log(text, agent.lifecycle, agent.state.messages.length);
+ * await agent.shutdown();
+ * ```
+ */
 export interface Agent {
   /** The agent's id (a UUID). */
   readonly id: string;

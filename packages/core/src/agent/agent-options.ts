@@ -27,7 +27,26 @@ export const defaultResourceLimits: Readonly<ResourceLimits> = Object.freeze({
  */
 export const defaultMaxToolInputBytes = 1024 * 1024;
 
-/** How {@link createAgent} builds an agent. */
+/**
+ * How {@link createAgent} builds an agent.
+ *
+ * @example
+ * ```ts
+ * import { createAgent, type AgentOptions, type LanguageModel, type Tool } from '@agentry/core';
+ *
+ * declare const model: LanguageModel;
+ * declare const tools: Tool[];
+ * const options: AgentOptions = {
+ *   model,
+ *   instructions: 'Answer in one sentence.',
+ *   tools,
+ *   maxSteps: 5,
+ *   toolTimeout: 10_000,
+ *   context: { userId: 'user-42', permissions: ['weather:read'] },
+ * };
+ * const agent = createAgent(options);
+ * ```
+ */
 export interface AgentOptions {
   /** The agent's id, a UUID; a new one by default. */
   id?: string;
@@ -89,7 +108,24 @@ export interface AgentOptions {
   restored?: { instance: AgentInstance; revision: number };
 }
 
-/** What {@link Agent.send} takes: text, or text with images. */
+/**
+ * What {@link Agent.send} takes: text, or text with images.
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { createAgent, type LanguageModel, type SendInput } from '@agentry/core';
+ *
+ * declare const model: LanguageModel;
+ * const agent = createAgent({ model });
+ * // Plain text, or text with images for a model that supports vision.
+ * const question: SendInput = {
+ *   text: 'What is wrong with this chart?',
+ *   images: [{ data: readFileSync('chart.png'), mediaType: 'image/png' }, { url: 'https://example.com/legend.png' }],
+ * };
+ * const { text } = await agent.send(question);
+ * ```
+ */
 export type SendInput =
   | string
   | {
@@ -110,7 +146,23 @@ export type SendInput =
       )[];
     };
 
-/** Options of one turn. */
+/**
+ * Options of one turn.
+ *
+ * @example
+ * ```ts
+ * import { createAgent, type LanguageModel, type SendOptions } from '@agentry/core';
+ * import { z } from 'zod';
+ *
+ * declare const model: LanguageModel;
+ * const agent = createAgent({ model });
+ * const city = z.object({ name: z.string(), country: z.string() });
+ * // Structured output, and a turn given up after 20 s.
+ * const options: SendOptions<z.infer<typeof city>> = { output: city, signal: AbortSignal.timeout(20_000) };
+ * const { output } = await agent.send('Which city hosts the Web Summit?', options);
+ * console.log(output.name, output.country);
+ * ```
+ */
 export interface SendOptions<TOutput> {
   /** A schema for structured output: the model answers in JSON, validated into `result.output`. */
   output?: z.ZodType<TOutput>;
@@ -118,7 +170,21 @@ export interface SendOptions<TOutput> {
   signal?: AbortSignal;
 }
 
-/** Whether a real-time agent keeps within its latency threshold. */
+/**
+ * Whether a real-time agent keeps within its latency threshold.
+ *
+ * @example
+ * ```ts
+ * import { createAgent, type LanguageModel, type RealtimeCompliance } from '@agentry/core';
+ *
+ * declare const model: LanguageModel;
+ * // A real-time agent: each step should answer within 500 ms.
+ * const agent = createAgent({ model, realtime: { threshold: 500 } });
+ * await agent.send('Hi');
+ * const realtime: RealtimeCompliance | undefined = agent.realtime;
+ * if (realtime && !realtime.compliant) console.warn(`${realtime.violations} slow steps`);
+ * ```
+ */
 export interface RealtimeCompliance {
   /** The threshold in milliseconds. */
   threshold: number;

@@ -10,10 +10,15 @@ import type { AgentRunPart } from './agent-events.js';
  *
  * @example
  * ```ts
- * const result = await agent.send('What is the weather in Lisbon?');
- * console.log(result.text); // the final answer
- * console.log(result.stepCount); // 2: the model asked for a tool, then answered
- * console.log(result.messages.length); // the user's message, the tool call and result, the answer
+ * import { createAgent, type AgentRunResult, type LanguageModel } from '@agentry/core';
+ *
+ * declare const model: LanguageModel;
+ * const agent = createAgent({ model });
+ * const result: AgentRunResult = await agent.send('What is 2 + 2?');
+ * console.log(result.text, result.finishReason, result.usage.totalTokens);
+ * // `stepCount` counts the model calls; `messages` holds what the run added to the conversation.
+ * console.log(`${result.stepCount} steps, ${result.messages.length} new messages`);
+ * await agent.shutdown();
  * ```
  */
 export interface AgentRunResult<TOutput = undefined> {
@@ -46,6 +51,20 @@ export interface AgentRunResult<TOutput = undefined> {
 /**
  * One turn of an agent: await it for the result, iterate it for its parts as they happen (from
  * the start, whenever iteration begins), or subscribe to `events$`.
+ *
+ * @example
+ * ```ts
+ * import { createAgent, type AgentRun, type LanguageModel } from '@agentry/core';
+ *
+ * declare const model: LanguageModel;
+ * const agent = createAgent({ model });
+ * const run: AgentRun = agent.send('Tell me a story.');
+ * const timer = setTimeout(() => run.abort('too slow'), 30_000); // the run then fails with `aborted`
+ * for await (const part of run) if (part.type === 'text-delta') process.stdout.write(part.delta);
+ * const { text } = await run;
+ * clearTimeout(timer);
+ * await agent.shutdown();
+ * ```
  */
 export interface AgentRun<TOutput = undefined>
   extends PromiseLike<AgentRunResult<TOutput>>, AsyncIterable<AgentRunPart> {

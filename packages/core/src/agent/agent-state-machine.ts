@@ -1,10 +1,32 @@
 import { AgentryError } from '../errors/index.js';
 
-/** Where an agent is in its life: the states of the specification's diagram, plus `shut-down`. */
+/**
+ * Where an agent is in its life: the states of the specification's diagram, plus `shut-down`.
+ *
+ * @example
+ * ```ts
+ * import { allowedEvents, type Agent, type AgentLifecycleState } from '@agentry/core';
+ *
+ * declare const agent: Agent;
+ * const state: AgentLifecycleState = agent.lifecycle;
+ * if (state === 'error') console.log('Call retry() or abort(); allowed:', allowedEvents(state));
+ * ```
+ */
 export type AgentLifecycleState =
   'created' | 'idle' | 'processing' | 'error' | 'paused' | 'shut-down';
 
-/** What moves an agent from one state to another, named as in the specification. */
+/**
+ * What moves an agent from one state to another, named as in the specification.
+ *
+ * @example
+ * ```ts
+ * import { nextAgentState, type AgentLifecycleEvent } from '@agentry/core';
+ *
+ * // The state diagram as data: what an event does in a state (throws `invalid_transition` if not allowed).
+ * const event: AgentLifecycleEvent = 'pause';
+ * console.log(nextAgentState('processing', event).to); // "paused"
+ * ```
+ */
 export type AgentLifecycleEvent =
   | 'start'
   | 'receiveMessage'
@@ -33,7 +55,17 @@ export const agentTransitions: Readonly<
   'shut-down': {},
 };
 
-/** One change of state. */
+/**
+ * One change of state.
+ *
+ * @example
+ * ```ts
+ * import { nextAgentState, type AgentTransition } from '@agentry/core';
+ *
+ * const transition: AgentTransition = nextAgentState('idle', 'receiveMessage');
+ * console.log(`${transition.from} -${transition.event}-> ${transition.to}`); // idle -receiveMessage-> processing
+ * ```
+ */
 export interface AgentTransition {
   /** The state left. */
   from: AgentLifecycleState;

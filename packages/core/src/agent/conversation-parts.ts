@@ -61,7 +61,20 @@ export const conversationPartSchema = z.discriminatedUnion('type', [
   }),
 ]);
 
-/** A typed part of a stored message. */
+/**
+ * A typed part of a stored message.
+ *
+ * @example
+ * ```ts
+ * import { type Agent, type ConversationPart, conversationMetadataSchema } from '@agentry/core';
+ *
+ * declare const agent: Agent;
+ * // The typed parts of the last stored message, as Agentry persists them.
+ * const last = agent.state.messages.at(-1);
+ * const parts: ConversationPart[] = conversationMetadataSchema.parse(last?.metadata ?? {}).parts ?? [];
+ * for (const part of parts) if (part.type === 'tool-call') console.log(part.toolName, part.input);
+ * ```
+ */
 export type ConversationPart = z.infer<typeof conversationPartSchema>;
 
 /**
@@ -75,5 +88,19 @@ export const conversationMetadataSchema = z.looseObject({
   parts: z.array(conversationPartSchema).optional(),
 });
 
-/** The `metadata` Agentry writes on messages. */
+/**
+ * The `metadata` Agentry writes on messages.
+ *
+ * @example
+ * ```ts
+ * import { conversationMetadataSchema, type Agent, type ConversationMetadata } from '@agentry/core';
+ *
+ * declare const agent: Agent;
+ * // Which model-contract role each stored message replays as.
+ * for (const message of agent.state.messages) {
+ *   const metadata: ConversationMetadata = conversationMetadataSchema.parse(message.metadata ?? {});
+ *   console.log(message.type, metadata.role, metadata.parts?.length ?? 0);
+ * }
+ * ```
+ */
 export type ConversationMetadata = z.infer<typeof conversationMetadataSchema>;

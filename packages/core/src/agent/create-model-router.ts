@@ -46,7 +46,20 @@ export const defaultCircuitBreakerConfig: Readonly<CircuitBreakerConfig> = Objec
   halfOpenMaxCalls: 1,
 });
 
-/** One circuit breaker per `provider:model`, shared by every agent that uses the registry. */
+/**
+ * One circuit breaker per `provider:model`, shared by every agent that uses the registry.
+ *
+ * @example
+ * ```ts
+ * import { createCircuitBreakerRegistry, type CircuitBreakerRegistry } from '@agentry/core';
+ *
+ * // One registry shared by every router, so a failing model is skipped by all agents at once.
+ * const breakers: CircuitBreakerRegistry = createCircuitBreakerRegistry(undefined, {
+ *   onStateChange: (model, from, to) => console.warn(`${model}: breaker ${from} → ${to}`),
+ * });
+ * for (const [model, breaker] of breakers.entries()) console.log(model, breaker.state);
+ * ```
+ */
 export interface CircuitBreakerRegistry {
   /** The breaker of a model, created on first use. */
   get(model: LanguageModel): CircuitBreaker;
@@ -87,7 +100,24 @@ export function createCircuitBreakerRegistry(
   };
 }
 
-/** How {@link createModelRouter} routes. */
+/**
+ * How {@link createModelRouter} routes.
+ *
+ * @example
+ * ```ts
+ * import { createCircuitBreakerRegistry, createModelRouter, type LanguageModel, type ModelRouterOptions } from '@agentry/core';
+ *
+ * declare const primary: LanguageModel;
+ * declare const fallback: LanguageModel;
+ * const options: ModelRouterOptions = {
+ *   models: [primary, fallback],
+ *   retry: { maxAttempts: 2, baseDelay: 250, maxDelay: 2_000, jitter: true, strategy: 'exponential' },
+ *   breakers: createCircuitBreakerRegistry({ failureThreshold: 3, recoveryTimeout: 30_000, halfOpenMaxCalls: 1 }),
+ *   maxInlineWait: 5_000, // a longer retry-after moves on to the fallback
+ * };
+ * const router = createModelRouter(options);
+ * ```
+ */
 export interface ModelRouterOptions {
   /** The primary model first, then the fallback chain in order. */
   models: readonly LanguageModel[];

@@ -2,7 +2,26 @@ import { z } from 'zod';
 import { AgentryError } from '../errors/index.js';
 import type { ToolSpec } from '../model/index.js';
 
-/** What a tool's `execute` receives besides its input. */
+/**
+ * What a tool's `execute` receives besides its input.
+ *
+ * @example
+ * ```ts
+ * import { defineTool, type ToolExecutionContext } from '@agentry/core';
+ * import { z } from 'zod';
+ *
+ * const deleteFile = defineTool({
+ *   name: 'delete_file',
+ *   description: 'Deletes a file in the workspace.',
+ *   input: z.object({ path: z.string() }),
+ *   execute: async ({ path }, context: ToolExecutionContext) => {
+ *     if (!context.permissions.includes('files:delete')) return { deleted: false, reason: 'not allowed' };
+ *     await fetch(`https://files.example.com/${path}`, { method: 'DELETE', signal: context.signal });
+ *     return { deleted: true, by: context.agentId, call: context.toolCallId };
+ *   },
+ * });
+ * ```
+ */
 export interface ToolExecutionContext {
   /** Aborted when the turn is aborted or the tool's timeout passes; pass it on to I/O. */
   signal: AbortSignal;
@@ -14,7 +33,24 @@ export interface ToolExecutionContext {
   permissions: readonly string[];
 }
 
-/** A tool an agent may call, as written by {@link defineTool}. */
+/**
+ * A tool an agent may call, as written by {@link defineTool}.
+ *
+ * @example
+ * ```ts
+ * import { createAgent, defineTool, type LanguageModel, type Tool } from '@agentry/core';
+ * import { z } from 'zod';
+ *
+ * declare const model: LanguageModel;
+ * const clock: Tool<{ zone: string }, { time: string }> = defineTool({
+ *   name: 'get_time',
+ *   description: 'The current time in a time zone.',
+ *   input: z.object({ zone: z.string() }),
+ *   execute: ({ zone }) => ({ time: new Date().toLocaleTimeString('en-GB', { timeZone: zone }) }),
+ * });
+ * const agent = createAgent({ model, tools: [clock] });
+ * ```
+ */
 export interface Tool<TInput = unknown, TOutput = unknown> {
   /** The tool's name: letters, digits, `_` and `-`, at most 64 characters. */
   readonly name: string;

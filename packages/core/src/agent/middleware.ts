@@ -5,7 +5,23 @@ import type {
   ModelStreamPart,
 } from '../model/index.js';
 
-/** What model-call middleware sees and may change. */
+/**
+ * What model-call middleware sees and may change.
+ *
+ * @example
+ * ```ts
+ * import { createAgent, type LanguageModel, type ModelCallContext } from '@agentry/core';
+ *
+ * declare const model: LanguageModel;
+ * // Adds a header to every model call of one user's agent, and logs which model answered.
+ * const tagUser = async (context: ModelCallContext, next: () => Promise<void>) => {
+ *   context.options = { ...context.options, headers: { ...context.options.headers, 'x-user': context.userId ?? 'anonymous' } };
+ *   await next();
+ *   console.log(`run ${context.runId} step ${context.step}: ${context.model?.modelId}`);
+ * };
+ * const agent = createAgent({ model, context: { userId: 'user-42' }, middleware: { model: [tagUser] } });
+ * ```
+ */
 export interface ModelCallContext {
   /** The agent making the call. */
   readonly agentId: string;
@@ -36,6 +52,8 @@ export interface ModelCallContext {
  *
  * @example
  * ```ts
+ * import { type ModelMiddleware } from '@agentry/core';
+ *
  * const logCalls: ModelMiddleware = async (context, next) => {
  *   const started = performance.now();
  *   await next();
@@ -48,7 +66,25 @@ export type ModelMiddleware = (
   next: () => Promise<void>,
 ) => Promise<void>;
 
-/** What tool-call middleware sees and may change. */
+/**
+ * What tool-call middleware sees and may change.
+ *
+ * @example
+ * ```ts
+ * import { createAgent, type LanguageModel, type ToolCallContext, type Tool } from '@agentry/core';
+ *
+ * declare const model: LanguageModel;
+ * declare const tools: Tool[];
+ * // Redacts e-mail addresses from every tool's output before the model sees it.
+ * const redact = async (context: ToolCallContext, next: () => Promise<void>) => {
+ *   await next();
+ *   if (!context.isError) {
+ *     context.output = JSON.parse(JSON.stringify(context.output).replace(/[\w.+-]+@[\w.-]+/g, '[email]'));
+ *   }
+ * };
+ * const agent = createAgent({ model, tools, middleware: { tool: [redact] } });
+ * ```
+ */
 export interface ToolCallContext {
   /** The agent running the tool. */
   readonly agentId: string;
@@ -74,6 +110,8 @@ export interface ToolCallContext {
  *
  * @example
  * ```ts
+ * import { AgentryError, type ToolMiddleware } from '@agentry/core';
+ *
  * const denyDeletes: ToolMiddleware = async (context, next) => {
  *   if (context.toolName.startsWith('delete_') && !context.permissions.includes('admin')) {
  *     throw new AgentryError({ code: 'permission_denied', message: 'Deleting needs admin.' });

@@ -6,7 +6,20 @@ import type { AgentOptions } from './agent-options.js';
 import { createAgent } from './agent.js';
 import { AGENT_SCHEMA_VERSION } from './agent-turn.js';
 
-/** What {@link restoreAgent} needs: the store, and everything about the agent that is code, not data. */
+/**
+ * What {@link restoreAgent} needs: the store, and everything about the agent that is code, not data.
+ *
+ * @example
+ * ```ts
+ * import { restoreAgent, type LanguageModel, type RestoreAgentOptions, type StateStore } from '@agentry/core';
+ *
+ * declare const store: StateStore; // where the agent persisted after each step
+ * declare const model: LanguageModel;
+ * // Tools and the model are code, so they are given again; the conversation comes from the store.
+ * const options: RestoreAgentOptions = { store, model, instructions: 'Answer in one sentence.' };
+ * const agent = await restoreAgent('6f1c2d4e-8a7b-4c3d-9e0f-1a2b3c4d5e6f', options);
+ * ```
+ */
 export interface RestoreAgentOptions extends Omit<
   AgentOptions,
   'id' | 'store' | 'restored' | 'context'

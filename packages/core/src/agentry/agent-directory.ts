@@ -13,6 +13,16 @@ import { formatPath } from '../schemas/serializable.js';
  * The agents an Agentry instance holds, by id. It checks the spec's rules for every agent it
  * takes: the id is a UUID not already held, the model is registered in the model registry, the
  * state is serializable, and an agent's own API key has its provider's format.
+ *
+ * @example
+ * ```ts
+ * import type { AgentDirectory, Agentry } from '@agentry/core';
+ *
+ * declare const agentry: Agentry;
+ * const directory: AgentDirectory = agentry.agents;
+ * for (const instance of directory.list()) console.log(instance.id, instance.state.status);
+ * console.log(`${directory.size} agents`);
+ * ```
  */
 export interface AgentDirectory {
   /**

@@ -25,7 +25,25 @@ import { createMemoryStore, type StateStore } from '../stores/index.js';
 import { checkAgent, createAgentDirectory, type AgentDirectory } from './agent-directory.js';
 import { resolveModelId } from './resolve-model-id.js';
 
-/** Options of {@link createAgentry}. */
+/**
+ * Options of {@link createAgentry}.
+ *
+ * @example
+ * ```ts
+ * import { createAgentry, loadConfiguration, type CreateAgentryOptions } from '@agentry/core';
+ *
+ * const options: CreateAgentryOptions = {
+ *   config: await loadConfiguration('agentry.config.json'),
+ *   // `${secret:name}` references in the configuration are asked of this function.
+ *   resolveSecret: async (name) => process.env[`VAULT_${name.toUpperCase()}`],
+ *   resilience: {
+ *     retry: { maxAttempts: 3, baseDelay: 500, maxDelay: 8_000, jitter: true, strategy: 'exponential' },
+ *     circuitBreaker: { failureThreshold: 5, recoveryTimeout: 30_000, halfOpenMaxCalls: 1 },
+ *   },
+ * };
+ * const agentry = await createAgentry(options);
+ * ```
+ */
 export interface CreateAgentryOptions extends Omit<
   ValidateConfigurationOptions,
   'registry' | 'plugins'
@@ -54,13 +72,47 @@ export interface CreateAgentryOptions extends Omit<
   };
 }
 
-/** What `agentry.createAgent` takes: an agent's options with the model named by id. */
+/**
+ * What `agentry.createAgent` takes: an agent's options with the model named by id.
+ *
+ * @example
+ * ```ts
+ * import type { Agentry, AgentryAgentOptions } from '@agentry/core';
+ *
+ * declare const agentry: Agentry;
+ * // The model by `provider:model` id; its fallback chain comes from the configuration.
+ * const options: AgentryAgentOptions = {
+ *   model: 'openai:gpt-5.4-mini',
+ *   instructions: 'Answer in one sentence.',
+ *   maxSteps: 4,
+ * };
+ * const agent = agentry.createAgent(options);
+ * ```
+ */
 export interface AgentryAgentOptions extends Omit<AgentOptions, 'model' | 'store'> {
   /** `provider:model`, a bare model name (with `models.autoDetection`), or the default model. */
   model?: string;
 }
 
-/** An assembled Agentry instance: a validated configuration, its plug-ins and its agents. */
+/**
+ * An assembled Agentry instance: a validated configuration, its plug-ins and its agents.
+ *
+ * @example
+ * ```ts
+ * import { createAgentry, loadConfiguration, type Agentry, type AgentryPlugin } from '@agentry/core';
+ *
+ * declare const plugins: AgentryPlugin[]; // openaiPlugin() and the others the configuration needs
+ * const agentry: Agentry = await createAgentry({
+ *   config: await loadConfiguration('agentry.config.json'),
+ *   plugins,
+ * });
+ * console.log(agentry.sourceVersion, agentry.compliance.frameworks);
+ * console.log(agentry.describeConfiguration()); // secrets masked
+ * const agent = agentry.createAgent(); // the configuration's default model
+ * console.log((await agent.send('Hello')).text);
+ * await agentry.shutdown(); // shuts the agent down too
+ * ```
+ */
 export interface Agentry {
   /** The validated configuration, secrets resolved, deeply frozen. */
   readonly config: Readonly<SDKConfiguration>;

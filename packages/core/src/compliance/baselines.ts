@@ -1,6 +1,17 @@
 import type { ComplianceFramework } from './compliance-types.js';
 
-/** One control of a compliance baseline, and the package whose plug-in checks it. */
+/**
+ * One control of a compliance baseline, and the package whose plug-in checks it.
+ *
+ * @example
+ * ```ts
+ * import { complianceBaselines, type BaselineControl } from '@agentry/core';
+ *
+ * // Which package must be installed to pass each GDPR control.
+ * const gdpr: readonly BaselineControl[] = complianceBaselines.gdpr;
+ * for (const control of gdpr) console.log(`${control.id}: ${control.title} (${control.providedBy})`);
+ * ```
+ */
 export interface BaselineControl {
   /** Stable id, `framework.name`. */
   readonly id: string;

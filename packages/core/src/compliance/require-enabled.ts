@@ -1,7 +1,21 @@
 import type { ComplianceFinding } from './compliance-types.js';
 import { describeConfigValue, readConfigValue } from './read-config-value.js';
 
-/** What a switch that must be on stands for, in the words of a finding. */
+/**
+ * What a switch that must be on stands for, in the words of a finding.
+ *
+ * @example
+ * ```ts
+ * import { requireEnabled, type ComplianceCheck, type RequiredSwitch } from '@agentry/core';
+ *
+ * const encryptedBackups: RequiredSwitch = {
+ *   path: ['backup', 'encrypted'],
+ *   problem: 'Backups are not encrypted',
+ *   suggestion: 'Set backup.encrypted to true.',
+ * };
+ * const check: ComplianceCheck = (config) => requireEnabled(config, encryptedBackups);
+ * ```
+ */
 export interface RequiredSwitch {
   /** The path of the boolean from the configuration root. */
   path: readonly string[];

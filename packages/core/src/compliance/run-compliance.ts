@@ -8,7 +8,18 @@ import { complianceBaselines } from './baselines.js';
 import type { ComplianceFinding, ComplianceFramework } from './compliance-types.js';
 import { coreControls, type CoreControlContext } from './core-controls.js';
 
-/** The outcome of one control. */
+/**
+ * The outcome of one control.
+ *
+ * @example
+ * ```ts
+ * import type { Agentry, ComplianceControlResult } from '@agentry/core';
+ *
+ * declare const agentry: Agentry;
+ * const failed: ComplianceControlResult[] = agentry.compliance.controls.filter((c) => !c.passed);
+ * console.log(failed.map((control) => `${control.framework}: ${control.id}`));
+ * ```
+ */
 export interface ComplianceControlResult {
   /** The control's id, such as `soc2.audit-trail`. */
   id: string;
@@ -18,7 +29,20 @@ export interface ComplianceControlResult {
   passed: boolean;
 }
 
-/** What the compliance check of a configuration found. */
+/**
+ * What the compliance check of a configuration found.
+ *
+ * @example
+ * ```ts
+ * import type { Agentry, ComplianceReport } from '@agentry/core';
+ *
+ * declare const agentry: Agentry;
+ * // A configuration that fails a control is refused by createAgentry, so a running
+ * // instance's report lists what was checked and passed.
+ * const report: ComplianceReport = agentry.compliance;
+ * console.log(report.frameworks, `${report.controls.length} controls checked`);
+ * ```
+ */
 export interface ComplianceReport {
   /** The frameworks the configuration switches on. */
   frameworks: ComplianceFramework[];

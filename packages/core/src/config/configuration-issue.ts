@@ -1,6 +1,22 @@
 import type { ErrorCode } from '../errors/index.js';
 
-/** One problem found in a configuration. */
+/**
+ * One problem found in a configuration.
+ *
+ * @example
+ * ```ts
+ * import { AgentryError, createAgentry, loadConfiguration, type ConfigurationIssue } from '@agentry/core';
+ *
+ * try {
+ *   await createAgentry({ config: await loadConfiguration('agentry.config.json') });
+ * } catch (error) {
+ *   if (!(error instanceof AgentryError) || error.code !== 'config_invalid') throw error;
+ *   // Every problem at once, each with where it is, what was found and what to do.
+ *   const issues = error.details.issues as ConfigurationIssue[];
+ *   for (const issue of issues) console.error(`${issue.path} (${issue.code}): ${issue.message} ${issue.suggestion}`);
+ * }
+ * ```
+ */
 export interface ConfigurationIssue {
   /** Where it is, as people read it: `security.accessControl.rateLimiting.requestsPerMinute`. */
   path: string;

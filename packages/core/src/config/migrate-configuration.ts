@@ -16,7 +16,25 @@ import { CONFIGURATION_SCHEMA_VERSION } from './sdk-configuration.js';
  */
 const configurationMigrations: readonly Migration[] = [];
 
-/** How `createAgentry` migrates a configuration written for an older format. */
+/**
+ * How `createAgentry` migrates a configuration written for an older format.
+ *
+ * @example
+ * ```ts
+ * import { createAgentry, createMemoryBackupStore, loadConfiguration, type ConfigurationMigrationOptions } from '@agentry/core';
+ *
+ * // Under the `assisted` strategy: show the plan and approve it; keep the original in a backup store.
+ * const migration: ConfigurationMigrationOptions = {
+ *   confirm: (plan) => {
+ *     console.log(plan.diff);
+ *     return true;
+ *   },
+ *   backupStore: createMemoryBackupStore(),
+ * };
+ * const agentry = await createAgentry({ config: await loadConfiguration('agentry.config.json'), migration });
+ * console.log(`read at ${agentry.sourceVersion}`);
+ * ```
+ */
 export interface ConfigurationMigrationOptions {
   /** Under the `assisted` strategy, approves or declines the plan (its `diff` says what changes). */
   confirm?: (plan: MigrationPlan) => boolean | Promise<boolean>;

@@ -51,7 +51,19 @@ export const pluginSectionPackages: Readonly<Record<string, string>> = {
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface PluginSections {}
 
-/** The core part of a validated configuration. */
+/**
+ * The core part of a validated configuration.
+ *
+ * @example
+ * ```ts
+ * import type { Agentry, CoreConfiguration } from '@agentry/core';
+ *
+ * declare const agentry: Agentry;
+ * // Core's own sections of a validated configuration, secrets resolved.
+ * const core: CoreConfiguration = agentry.config;
+ * console.log(core.schemaVersion, core.models.defaultModel, core.authentication.providers.map((p) => p.name));
+ * ```
+ */
 export interface CoreConfiguration {
   /** The configuration format version, `1.0.0` for this core. */
   schemaVersion: string;
@@ -69,8 +81,16 @@ export interface CoreConfiguration {
  *
  * @example
  * ```ts
- * const { config } = await validateConfiguration(json, { plugins: [openaiPlugin()] });
- * const rotating: boolean = config.authentication.apiKeyRotation.enabled; // false by default
+ * import { validateConfiguration, type AgentryPlugin, type SDKConfiguration } from '@agentry/core';
+ *
+ * declare const plugins: AgentryPlugin[]; // security(), monitoring(), …
+ * declare const json: unknown;
+ * const { config } = await validateConfiguration(json, { plugins });
+ * // Core's sections are typed; each plug-in package types its own (`config.security` once
+ * // @agentry/security is imported).
+ * const validated: Readonly<SDKConfiguration> = config;
+ * console.log(validated.models.fallbackChain); // [] by default
+ * const rotating: boolean = validated.authentication.apiKeyRotation.enabled; // false by default
  * ```
  */
 export type SDKConfiguration = CoreConfiguration &

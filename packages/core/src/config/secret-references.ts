@@ -7,13 +7,37 @@ const referencePattern = /^\$\{(env|secret):([A-Za-z_][\w./-]*)\}$/;
 /**
  * Resolves `${secret:name}` references: returns the secret, or `undefined` when it has none by
  * that name. It may be async (a vault client, a cloud secret manager).
+ *
+ * @example
+ * ```ts
+ * import { createAgentry, loadConfiguration, type SecretResolver } from '@agentry/core';
+ *
+ * // Answers "${secret:name}" references, here from a vault over HTTP; `path` says where the reference was.
+ * const resolveSecret: SecretResolver = async (name, path) => {
+ *   const response = await fetch(`https://vault.internal.example/v1/secret/${encodeURIComponent(name)}`);
+ *   if (response.status === 404) return undefined; // reported as an issue at `path`
+ *   return ((await response.json()) as { value: string }).value;
+ * };
+ * const agentry = await createAgentry({ config: await loadConfiguration('agentry.config.json'), resolveSecret });
+ * ```
  */
 export type SecretResolver = (
   name: string,
   path: string,
 ) => string | undefined | Promise<string | undefined>;
 
-/** Where secrets in a configuration come from. */
+/**
+ * Where secrets in a configuration come from.
+ *
+ * @example
+ * ```ts
+ * import { resolveSecretReferences, type SecretSources } from '@agentry/core';
+ *
+ * // Values for ${env:…} from a test's own map instead of process.env, and no ${secret:…} resolver.
+ * const sources: SecretSources = { env: { OPENAI_API_KEY: 'test-key' } };
+ * const { value, issues } = await resolveSecretReferences({ apiKey: '${env:OPENAI_API_KEY}' }, sources);
+ * ```
+ */
 export interface SecretSources {
   /** Values for `${env:NAME}`; defaults to `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
@@ -21,7 +45,21 @@ export interface SecretSources {
   resolveSecret?: SecretResolver;
 }
 
-/** What {@link resolveSecretReferences} returns. */
+/**
+ * What {@link resolveSecretReferences} returns.
+ *
+ * @example
+ * ```ts
+ * import { resolveSecretReferences, type ResolvedSecrets } from '@agentry/core';
+ *
+ * const resolved: ResolvedSecrets = await resolveSecretReferences(
+ *   { providers: [{ apiKey: '${env:OPENAI_API_KEY}' }] },
+ *   { env: process.env },
+ * );
+ * // Where secrets came from (mask them when printing), and references that could not be resolved.
+ * console.log([...resolved.referencePaths], resolved.issues.map((issue) => issue.path));
+ * ```
+ */
 export interface ResolvedSecrets {
   /** A copy of the input with every reference replaced by its secret. */
   value: unknown;

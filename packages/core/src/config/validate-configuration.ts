@@ -24,7 +24,20 @@ import {
 import { resolveSecretReferences, type SecretSources } from './secret-references.js';
 import { toConfigurationIssues } from './zod-issues.js';
 
-/** Options of {@link validateConfiguration}. */
+/**
+ * Options of {@link validateConfiguration}.
+ *
+ * @example
+ * ```ts
+ * import { loadConfiguration, validateConfiguration, type AgentryPlugin, type ValidateConfigurationOptions } from '@agentry/core';
+ *
+ * declare const plugins: AgentryPlugin[]; // the plug-ins the application installs
+ * // Validate in CI without starting anything: with the plug-ins' sections, and ${secret:…}
+ * // references answered by a stand-in, since CI has no vault.
+ * const options: ValidateConfigurationOptions = { plugins, resolveSecret: (name) => `stand-in for ${name}` };
+ * await validateConfiguration(await loadConfiguration('agentry.config.json'), options);
+ * ```
+ */
 export interface ValidateConfigurationOptions extends SecretSources {
   /** The plug-ins whose sections and checks apply. */
   plugins?: readonly AgentryPlugin[];
@@ -34,7 +47,18 @@ export interface ValidateConfigurationOptions extends SecretSources {
   migration?: ConfigurationMigrationOptions;
 }
 
-/** A configuration that passed every check. */
+/**
+ * A configuration that passed every check.
+ *
+ * @example
+ * ```ts
+ * import { loadConfiguration, validateConfiguration, type ValidatedConfiguration } from '@agentry/core';
+ *
+ * const validated: ValidatedConfiguration = await validateConfiguration(await loadConfiguration('agentry.config.json'));
+ * console.log(validated.sourceVersion, validated.compliance.frameworks);
+ * console.log(JSON.stringify(validated.masked(), null, 2)); // secrets masked, safe to log
+ * ```
+ */
 export interface ValidatedConfiguration {
   /** The configuration with secrets resolved, deeply frozen. */
   config: Readonly<SDKConfiguration>;

@@ -2,7 +2,25 @@ import { errorCodes, type ErrorCode } from './error-codes.js';
 
 const marker = Symbol.for('agentry.error');
 
-/** An {@link AgentryError} as plain JSON. */
+/**
+ * An {@link AgentryError} as plain JSON.
+ *
+ * @example
+ * ```ts
+ * import { AgentryError, type Agent, type AgentryErrorJson } from '@agentry/core';
+ *
+ * declare const agent: Agent;
+ * try {
+ *   await agent.send('Hello');
+ * } catch (error) {
+ *   if (error instanceof AgentryError) {
+ *     // A plain object, safe to log or send; branch on `code`, never on the message.
+ *     const json: AgentryErrorJson = error.toJSON();
+ *     console.error(JSON.stringify(json));
+ *   }
+ * }
+ * ```
+ */
 export interface AgentryErrorJson {
   /** The stable code. */
   code: ErrorCode;
@@ -16,7 +34,22 @@ export interface AgentryErrorJson {
   suggestions: string[];
 }
 
-/** What {@link AgentryError} is built from. */
+/**
+ * What {@link AgentryError} is built from.
+ *
+ * @example
+ * ```ts
+ * import { AgentryError, type AgentryErrorOptions } from '@agentry/core';
+ *
+ * const options: AgentryErrorOptions = {
+ *   code: 'validation_failed',
+ *   message: 'maxResults must be a positive integer. Received -1.',
+ *   details: { path: 'maxResults', received: -1 },
+ *   suggestions: ['Use a value of 1 or more.'],
+ * };
+ * throw new AgentryError(options);
+ * ```
+ */
 export interface AgentryErrorOptions {
   /** The stable code from {@link errorCodes}. */
   code: ErrorCode;

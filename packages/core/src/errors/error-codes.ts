@@ -160,7 +160,24 @@ const errorCodeTable = {
   network: { recoverable: true, httpStatus: 502, summary: 'The connection failed.' },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
-/** Every Agentry error code: a key of {@link errorCodes}. */
+/**
+ * Every Agentry error code: a key of {@link errorCodes}.
+ *
+ * @example
+ * ```ts
+ * import { AgentryError, type Agent, type ErrorCode } from '@agentry/core';
+ *
+ * declare const agent: Agent;
+ * // Branch on the stable code, never on the message.
+ * const retryLater: readonly ErrorCode[] = ['rate_limited', 'provider_unavailable', 'timeout'];
+ * try {
+ *   await agent.send('Hello');
+ * } catch (error) {
+ *   if (error instanceof AgentryError && retryLater.includes(error.code)) console.warn('Try again shortly.');
+ *   else throw error;
+ * }
+ * ```
+ */
 export type ErrorCode = keyof typeof errorCodeTable;
 
 /**
@@ -175,7 +192,18 @@ export type ErrorCode = keyof typeof errorCodeTable;
  */
 export const errorCodes: Readonly<Record<ErrorCode, ErrorCodeInfo>> = errorCodeTable;
 
-/** One row of {@link errorCodes}. */
+/**
+ * One row of {@link errorCodes}.
+ *
+ * @example
+ * ```ts
+ * import { errorCodes, type ErrorCodeInfo } from '@agentry/core';
+ *
+ * // Whether an error of a code can succeed when retried, without an error at hand.
+ * const info: ErrorCodeInfo = errorCodes.rate_limited;
+ * console.log(info.recoverable); // true
+ * ```
+ */
 export interface ErrorCodeInfo {
   /** Whether an error with this code is worth retrying unless the thrower says otherwise. */
   readonly recoverable: boolean;

@@ -18,6 +18,22 @@ export const MODEL_SPECIFICATION_VERSION = 'v1';
  * `timeout`, `network`, `aborted`): thrown by `generate`, or thrown from the stream's iterator
  * (before any part) or sent as an `error` part (after some parts, which are then kept as partial
  * output and never stitched into a retry).
+ *
+ * @example
+ * ```ts
+ * import type { LanguageModel } from '@agentry/core';
+ *
+ * declare const model: LanguageModel; // from a provider: openai.createModel('gpt-5.4-mini')
+ * // Agents call models for you; calling one directly is one request, with no retries.
+ * const response = await model.generate({
+ *   messages: [{ role: 'user', content: [{ type: 'text', text: 'Name a colour.' }] }],
+ *   parameters: { maxTokens: 20 },
+ * });
+ * console.log(model.provider, model.modelId, response.finishReason);
+ * for await (const part of model.stream({ messages: [{ role: 'user', content: [{ type: 'text', text: 'Count to 3.' }] }] })) {
+ *   if (part.type === 'text-delta') process.stdout.write(part.delta);
+ * }
+ * ```
  */
 export interface LanguageModel {
   /** The contract version, `v1`. */
@@ -57,7 +73,22 @@ export interface ModelDeprecation {
   retiresAt?: string;
 }
 
-/** Settings for one model created by a provider factory. */
+/**
+ * Settings for one model created by a provider factory.
+ *
+ * @example
+ * ```ts
+ * import type { ModelSettings, ProviderFactory } from '@agentry/core';
+ *
+ * declare const openai: ProviderFactory;
+ * // One model on a different endpoint and key than the factory's defaults.
+ * const settings: ModelSettings = {
+ *   endpoint: 'https://eu.api.example.com/v1',
+ *   authentication: { type: 'api_key', configuration: { apiKey: process.env.EU_OPENAI_KEY ?? '' } },
+ * };
+ * const model = openai.createModel('gpt-5.4-mini', settings);
+ * ```
+ */
 export interface ModelSettings {
   /**
    * Overrides the factory's API key for this model. `createAgentry` sets it only for an `api_key`
@@ -83,6 +114,18 @@ export interface ModelSettings {
 /**
  * A provider plug-in's entry point: which vendor it serves, its model catalogue, its API-key format
  * check, and how to create a model.
+ *
+ * @example
+ * ```ts
+ * import type { ProviderFactory } from '@agentry/core';
+ *
+ * declare const factory: ProviderFactory; // what a provider plug-in serves, such as createOpenAI()
+ * console.log(factory.type, factory.models().map((info) => info.name));
+ * // Checks the key's shape without a network call; the message never contains the key.
+ * const problem = factory.validateApiKey(process.env.OPENAI_API_KEY ?? '');
+ * if (problem) throw new Error(problem);
+ * const model = factory.createModel('gpt-5.4-mini');
+ * ```
  */
 export interface ProviderFactory {
   /** The contract version, `v1`. */

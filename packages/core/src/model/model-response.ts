@@ -3,10 +3,32 @@ import type { ReasoningPart, TextPart, ToolCallPart } from './content-part.js';
 /**
  * Why a model stopped: `stop` (it was done), `length` (token limit), `tool-calls` (it wants tool
  * results), `content-filter`, `error`, or `other`.
+ *
+ * @example
+ * ```ts
+ * import type { FinishReason, LanguageModel } from '@agentry/core';
+ *
+ * declare const model: LanguageModel;
+ * const { finishReason } = await model.generate({ messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }] });
+ * const why: FinishReason = finishReason;
+ * if (why === 'length') console.warn('The answer was cut off at maxTokens.');
+ * ```
  */
 export type FinishReason = 'stop' | 'length' | 'tool-calls' | 'content-filter' | 'error' | 'other';
 
-/** Tokens a call used, normalised across providers. */
+/**
+ * Tokens a call used, normalised across providers.
+ *
+ * @example
+ * ```ts
+ * import type { AgentRunResult, Usage } from '@agentry/core';
+ *
+ * declare const result: AgentRunResult;
+ * const usage: Usage = result.usage; // summed over every step of the run
+ * const uncached = usage.inputTokens - (usage.cachedInputTokens ?? 0);
+ * console.log(`${usage.totalTokens} tokens, ${uncached} input tokens not from the cache`);
+ * ```
+ */
 export interface Usage {
   /** Input (prompt) tokens, cached ones included. */
   inputTokens: number;
@@ -20,7 +42,23 @@ export interface Usage {
   reasoningTokens?: number;
 }
 
-/** What `LanguageModel.generate` returns. */
+/**
+ * What `LanguageModel.generate` returns.
+ *
+ * @example
+ * ```ts
+ * import type { LanguageModel, ModelResponse } from '@agentry/core';
+ *
+ * declare const model: LanguageModel;
+ * const response: ModelResponse = await model.generate({
+ *   messages: [{ role: 'user', content: [{ type: 'text', text: 'Weather in Lisbon?' }] }],
+ *   tools: [{ name: 'get_weather', inputSchema: { type: 'object' } }],
+ * });
+ * const text = response.content.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('');
+ * const calls = response.content.filter((part) => part.type === 'tool-call');
+ * console.log(text, calls.length, response.usage.totalTokens, response.response?.id);
+ * ```
+ */
 export interface ModelResponse {
   /** Text, reasoning and tool calls, in order. */
   content: (TextPart | ReasoningPart | ToolCallPart)[];

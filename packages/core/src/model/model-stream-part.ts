@@ -6,6 +6,22 @@ import type { FinishReason, Usage } from './model-response.js';
  * as `tool-call-start`, `tool-call-delta` (pieces of the JSON arguments) and `tool-call-end` (the
  * whole arguments text); the stream closes with one `response-end` carrying usage, or with an
  * `error`. Parts of different ids may interleave.
+ *
+ * @example
+ * ```ts
+ * import type { LanguageModel, ModelStreamPart } from '@agentry/core';
+ *
+ * declare const model: LanguageModel;
+ * const stream: AsyncIterable<ModelStreamPart> = model.stream({
+ *   messages: [{ role: 'user', content: [{ type: 'text', text: 'Tell me a joke.' }] }],
+ * });
+ * for await (const part of stream) {
+ *   if (part.type === 'text-delta') process.stdout.write(part.delta);
+ *   else if (part.type === 'tool-call-end') console.log(part.toolName, part.input);
+ *   else if (part.type === 'response-end') console.log(part.finishReason, part.usage.totalTokens);
+ *   else if (part.type === 'error') throw part.error; // parts before it are partial output
+ * }
+ * ```
  */
 export type ModelStreamPart =
   /** A text block begins. */

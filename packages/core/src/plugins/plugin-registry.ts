@@ -8,7 +8,19 @@ import type { AgentryPlugin } from './plugin-types.js';
 
 const CORE_PACKAGE = '@agentry/core';
 
-/** What {@link PluginRegistry.list} says of one installed package. */
+/**
+ * What {@link PluginRegistry.list} says of one installed package.
+ *
+ * @example
+ * ```ts
+ * import type { Agentry, PluginDescription } from '@agentry/core';
+ *
+ * declare const agentry: Agentry;
+ * // What is installed: core first, then each plug-in in installation order.
+ * const installed: PluginDescription[] = agentry.registry.list();
+ * for (const plugin of installed) console.log(`${plugin.name}@${plugin.version}`, plugin.providers);
+ * ```
+ */
 export interface PluginDescription {
   /** The package name. */
   name: string;
@@ -24,7 +36,19 @@ export interface PluginDescription {
   controls: string[];
 }
 
-/** The installed plug-ins of one Agentry instance. */
+/**
+ * The installed plug-ins of one Agentry instance.
+ *
+ * @example
+ * ```ts
+ * import type { Agentry, PluginRegistry } from '@agentry/core';
+ *
+ * declare const agentry: Agentry;
+ * const registry: PluginRegistry = agentry.registry;
+ * // Which plug-in serves OpenAI models, and which owns the `security` section.
+ * console.log(registry.provider('openai')?.type, registry.forSection('security')?.name);
+ * ```
+ */
 export interface PluginRegistry {
   /** Describes `@agentry/core` and every installed plug-in, in installation order. */
   list(): PluginDescription[];

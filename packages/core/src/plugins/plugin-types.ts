@@ -3,7 +3,23 @@ import type { ComplianceCheck, ComplianceFramework } from '../compliance/complia
 import type { StateStore } from '../stores/state-store.js';
 import type { ProviderFactory } from '../model/language-model.js';
 
-/** The configuration section a plug-in owns: a top-level key of the SDK configuration and its schema. */
+/**
+ * The configuration section a plug-in owns: a top-level key of the SDK configuration and its schema.
+ *
+ * @example
+ * ```ts
+ * import { definePlugin, type PluginConfigSection } from '@agentry/core';
+ * import { z } from 'zod';
+ *
+ * // An optional `greeting` section; strict, so a misspelt key is reported.
+ * const section: PluginConfigSection<z.ZodObject<{ text: z.ZodString }>> = {
+ *   key: 'greeting',
+ *   schema: z.strictObject({ text: z.string() }),
+ *   required: false,
+ * };
+ * export const greeting = () => definePlugin({ name: 'agentry-plugin-greeting', version: '1.0.0', config: section });
+ * ```
+ */
 export interface PluginConfigSection<TSchema extends z.ZodType = z.ZodType> {
   /** The top-level key, such as `security`. */
   key: string;
@@ -16,7 +32,29 @@ export interface PluginConfigSection<TSchema extends z.ZodType = z.ZodType> {
   required?: boolean;
 }
 
-/** What a plug-in contributes to compliance checking. */
+/**
+ * What a plug-in contributes to compliance checking.
+ *
+ * @example
+ * ```ts
+ * import { definePlugin, type PluginCompliance } from '@agentry/core';
+ * import { z } from 'zod';
+ *
+ * const schema = z.strictObject({ auditLog: z.boolean() });
+ * // Switches SOC 2 on for every configuration with this section, and implements one of its controls.
+ * const compliance: PluginCompliance = {
+ *   enabledFrameworks: () => ['soc2'],
+ *   controls: {
+ *     'soc2.audit-logging': (config) =>
+ *       (config as { audit?: { auditLog?: boolean } }).audit?.auditLog === true
+ *         ? []
+ *         : [{ path: ['audit', 'auditLog'], message: 'Audit logging is off.', suggestion: 'Set audit.auditLog to true.' }],
+ *   },
+ * };
+ * export const audit = () =>
+ *   definePlugin({ name: 'agentry-plugin-audit', version: '1.0.0', config: { key: 'audit', schema }, compliance });
+ * ```
+ */
 export interface PluginCompliance {
   /**
    * Which frameworks the plug-in's section switches on (the monitoring plug-in reads
@@ -27,7 +65,27 @@ export interface PluginCompliance {
   controls?: Readonly<Record<string, ComplianceCheck>>;
 }
 
-/** What a plug-in's `setup` receives. */
+/**
+ * What a plug-in's `setup` receives.
+ *
+ * @example
+ * ```ts
+ * import { createMemoryStore, definePlugin, type PluginHost } from '@agentry/core';
+ *
+ * // Offers a store named "cache" and closes it when Agentry shuts down.
+ * export const cacheStore = () =>
+ *   definePlugin({
+ *     name: 'agentry-plugin-cache',
+ *     version: '1.0.0',
+ *     setup(host: PluginHost) {
+ *       const store = createMemoryStore();
+ *       host.provideStore('cache', store);
+ *       host.onShutdown(() => store.close());
+ *       console.log(`running in @agentry/core ${host.coreVersion}`);
+ *     },
+ *   });
+ * ```
+ */
 export interface PluginHost<TSection = unknown> {
   /** The plug-in's own validated configuration section (`undefined` when it has none). */
   readonly section: TSection;
@@ -50,7 +108,24 @@ export interface PluginHost<TSection = unknown> {
   provideStore(name: string, store: StateStore): void;
 }
 
-/** A plug-in, as written by {@link definePlugin}. */
+/**
+ * A plug-in, as written by {@link definePlugin}.
+ *
+ * @example
+ * ```ts
+ * import { createAgentry, definePlugin, type AgentryPlugin } from '@agentry/core';
+ *
+ * // The smallest plug-in: a name, a version, and what it needs of core.
+ * const hello: AgentryPlugin = definePlugin({
+ *   name: 'agentry-plugin-hello',
+ *   version: '1.0.0',
+ *   requires: { '@agentry/core': '>=0.1.0 <1.0.0' },
+ *   setup: (host) => host.onShutdown(() => console.log('bye')),
+ * });
+ * declare const config: unknown;
+ * const agentry = await createAgentry({ config, plugins: [hello] });
+ * ```
+ */
 export interface AgentryPlugin<TSection = unknown> {
   /** The plug-in's npm package name, such as `@agentry/security`; unique in an Agentry instance. */
   readonly name: string;

@@ -43,6 +43,8 @@ export const connectionPoolConfigSchema = z.strictObject({
  *
  * @example
  * ```ts
+ * import { type ConnectionPoolConfig } from '@agentry/core';
+ *
  * const pool: ConnectionPoolConfig = { maxConnections: 16, idleTimeout: 10_000, maxReuseCount: 500 };
  * ```
  */

@@ -8,7 +8,24 @@ import { rememberSecret } from './known-secrets.js';
 import { createRotatingKeySource } from './create-rotating-key-source.js';
 import type { Credential, CredentialSource } from './credential-source.js';
 
-/** What {@link createCredentialSource} builds a source from. */
+/**
+ * What {@link createCredentialSource} builds a source from.
+ *
+ * @example
+ * ```ts
+ * import { readFile } from 'node:fs/promises';
+ * import { createCredentialSource, type CreateCredentialSourceOptions } from '@agentry/core';
+ *
+ * // A key that a rotation job rewrites in a file: read again every 24 hours, refused after 30 days.
+ * const options: CreateCredentialSourceOptions = {
+ *   method: { type: 'api_key', configuration: { apiKey: process.env.ACME_API_KEY ?? '' } }, // the first key
+ *   rotation: { enabled: true, rotationInterval: 24, maxAge: 720 },
+ *   readKey: async () => (await readFile('/run/secrets/acme-api-key', 'utf8')).trim(),
+ * };
+ * const credentials = createCredentialSource(options);
+ * const { scheme, value } = await credentials.get();
+ * ```
+ */
 export interface CreateCredentialSourceOptions {
   /** How to authenticate: a provider's `authentication` entry, with references resolved. */
   method: AuthenticationMethod;

@@ -1,6 +1,18 @@
 import type { ModelDeprecation } from '../model/language-model.js';
 
-/** What {@link createModelDeprecation} says. */
+/**
+ * What {@link createModelDeprecation} says.
+ *
+ * @example
+ * ```ts
+ * import { createModelDeprecation, type CreateModelDeprecationOptions } from '@agentry/core';
+ *
+ * // In a provider's createModel, for a catalogue entry marked deprecated.
+ * const options: CreateModelDeprecationOptions = { vendor: 'Acme', modelId: 'acme-large-1', retiresAt: '2027-03-31' };
+ * const deprecation = createModelDeprecation(options);
+ * console.log(deprecation.message);
+ * ```
+ */
 export interface CreateModelDeprecationOptions {
   /** The vendor, as people name it (`Anthropic`, `OpenAI`, `Google`). */
   vendor: string;

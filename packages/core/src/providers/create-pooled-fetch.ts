@@ -18,6 +18,17 @@ import { isCredentialHeader, isDirectRequest, sendPooledRequest } from './send-p
 /**
  * A `fetch` whose requests share one connection pool, made by {@link createPooledFetch}. Pass it
  * to an SDK client's `fetch` option; call `close()` when the client is done.
+ *
+ * @example
+ * ```ts
+ * import { createPooledFetch, type PooledFetch } from '@agentry/core';
+ *
+ * // One pool per provider instance; every model of the provider shares it.
+ * const pool: PooledFetch = createPooledFetch({ maxConnections: 16 });
+ * const response = await pool('https://api.acme.example/v1/models', { headers: { authorization: 'Bearer test' } });
+ * console.log(response.status);
+ * await pool.close(); // in the provider's close()
+ * ```
  */
 export interface PooledFetch {
   /** Makes a request over the pool, like the global `fetch`. */

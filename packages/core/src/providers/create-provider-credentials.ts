@@ -8,7 +8,19 @@ import { createCredentialSource } from './create-credential-source.js';
 import type { CredentialSource } from './credential-source.js';
 import type { ProviderConnectionOptions } from './provider-connection-options.js';
 
-/** What {@link createProviderCredentials} needs to know about the provider. */
+/**
+ * What {@link createProviderCredentials} needs to know about the provider.
+ *
+ * @example
+ * ```ts
+ * import { createPooledFetch, createProviderCredentials, type ProviderCredentialsContext } from '@agentry/core';
+ *
+ * const pool = createPooledFetch();
+ * // How a provider plug-in names itself in errors, and its vendor's conventional variable.
+ * const context: ProviderCredentialsContext = { provider: 'Acme', environmentVariables: ['ACME_API_KEY'], fetch: pool };
+ * const credentials = createProviderCredentials({ apiKey: process.env.ACME_API_KEY }, context);
+ * ```
+ */
 export interface ProviderCredentialsContext {
   /** Names the provider in errors, e.g. `Anthropic`. */
   provider: string;
@@ -21,7 +33,24 @@ export interface ProviderCredentialsContext {
   fetch: typeof globalThis.fetch;
 }
 
-/** The credential sources of one provider, made by {@link createProviderCredentials}. */
+/**
+ * The credential sources of one provider, made by {@link createProviderCredentials}.
+ *
+ * @example
+ * ```ts
+ * import { createProviderCredentials, type ModelSettings, type ProviderCredentials } from '@agentry/core';
+ *
+ * declare const settings: ModelSettings; // what createModel(modelId, settings) received
+ * const credentials: ProviderCredentials = createProviderCredentials(
+ *   {},
+ *   { provider: 'Acme', environmentVariables: ['ACME_API_KEY'], fetch: globalThis.fetch },
+ * );
+ * // Per model: its own authentication wins over the provider's options and the environment.
+ * const source = credentials.forModel(settings);
+ * const credential = await source.get();
+ * const headers = credential.scheme === 'bearer' ? { authorization: `Bearer ${credential.value}` } : { 'x-api-key': credential.value };
+ * ```
+ */
 export interface ProviderCredentials {
   /** The credential source of one model, from its settings (or the provider's own credentials). */
   forModel(settings?: ModelSettings): CredentialSource;

@@ -3,7 +3,25 @@ import type { ProviderErrorCode } from './provider-error-code.js';
 import { providerErrorSuggestions } from './provider-error-suggestions.js';
 import { redactError, redactSecrets } from './redact-secrets.js';
 
-/** What {@link createProviderError} builds an error from. */
+/**
+ * What {@link createProviderError} builds an error from.
+ *
+ * @example
+ * ```ts
+ * import { createProviderError, errorCodeForStatus, parseRetryAfter, type CreateProviderErrorOptions } from '@agentry/core';
+ *
+ * declare const response: Response; // a failed response from the vendor
+ * const options: CreateProviderErrorOptions = {
+ *   provider: 'acme',
+ *   code: errorCodeForStatus(response.status),
+ *   message: `Acme answered ${response.status} ${response.statusText}.`,
+ *   status: response.status,
+ *   retryAfterMs: parseRetryAfter(response.headers),
+ *   requestId: response.headers.get('x-request-id') ?? undefined,
+ * };
+ * throw createProviderError(options);
+ * ```
+ */
 export interface CreateProviderErrorOptions {
   /** The provider's name, as users know it (`openai`, `anthropic`, `google`). */
   provider: string;

@@ -4,6 +4,9 @@
  *
  * @example
  * ```ts
+ * import type { Credential, CredentialSource } from '@agentry/core';
+ *
+ * declare const source: CredentialSource;
  * const credential: Credential = await source.get();
  * const headers = credential.scheme === 'bearer'
  *   ? { authorization: `Bearer ${credential.value}` }
@@ -17,7 +20,20 @@ export interface Credential {
   readonly value: string;
 }
 
-/** Options of {@link CredentialSource.get}. */
+/**
+ * Options of {@link CredentialSource.get}.
+ *
+ * @example
+ * ```ts
+ * import type { CredentialRequestOptions, CredentialSource, ModelCallOptions } from '@agentry/core';
+ *
+ * declare const credentials: CredentialSource;
+ * declare const callOptions: ModelCallOptions; // what the provider's generate() received
+ * // Stop waiting for a token when the model call is aborted.
+ * const request: CredentialRequestOptions = callOptions.signal ? { signal: callOptions.signal } : {};
+ * const credential = await credentials.get(request);
+ * ```
+ */
 export interface CredentialRequestOptions {
   /**
    * Stops waiting for a key read or a token request: `get` rejects with `aborted`. Work shared

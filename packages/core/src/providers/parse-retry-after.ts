@@ -2,6 +2,16 @@
  * Response headers as {@link parseRetryAfter} reads them: a fetch `Headers` object, or a plain
  * record (names in any case) whose values are strings or arrays of strings, as Node's
  * `IncomingHttpHeaders` and most SDK error objects hold them.
+ *
+ * @example
+ * ```ts
+ * import { parseRetryAfter, type RetryAfterHeaders } from '@agentry/core';
+ *
+ * // A fetch Headers object, or the plain record some SDKs put on their errors.
+ * const fromSdkError: RetryAfterHeaders = { 'retry-after': '3' };
+ * parseRetryAfter(fromSdkError); // 3000
+ * parseRetryAfter(new Headers({ 'retry-after-ms': '250' })); // 250
+ * ```
  */
 export type RetryAfterHeaders =
   Headers | Readonly<Record<string, string | readonly string[] | undefined>>;

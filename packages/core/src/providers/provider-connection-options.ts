@@ -16,6 +16,8 @@ import type { CredentialSource } from './credential-source.js';
  *
  * @example
  * ```ts
+ * import { type ProviderConnectionOptions } from '@agentry/core';
+ *
  * const options: ProviderConnectionOptions = {
  *   apiKey: process.env.OPENAI_API_KEY,
  *   endpoint: 'http://localhost:11434/v1',

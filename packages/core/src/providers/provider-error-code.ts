@@ -5,6 +5,9 @@
  *
  * @example
  * ```ts
+ * import { errorCodeForStatus, type ProviderErrorCode } from '@agentry/core';
+ *
+ * declare const response: Response; // a failed response from the vendor
  * const code: ProviderErrorCode = errorCodeForStatus(response.status);
  * ```
  */

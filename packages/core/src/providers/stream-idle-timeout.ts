@@ -36,7 +36,19 @@ export interface StreamIdleTimeout {
   dispose(): void;
 }
 
-/** What {@link createStreamIdleTimeout} needs. */
+/**
+ * What {@link createStreamIdleTimeout} needs.
+ *
+ * @example
+ * ```ts
+ * import { createStreamIdleTimeout, type StreamIdleTimeoutOptions } from '@agentry/core';
+ *
+ * // Abort the request when the vendor sends nothing for 60 s in the middle of a stream.
+ * const controller = new AbortController();
+ * const options: StreamIdleTimeoutOptions = { timeout: 60_000, onTimeout: () => controller.abort() };
+ * const idle = createStreamIdleTimeout(options);
+ * ```
+ */
 export interface StreamIdleTimeoutOptions {
   /** The longest wait in milliseconds; `undefined` bounds nothing. */
   timeout: number | undefined;

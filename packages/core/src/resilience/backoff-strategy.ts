@@ -19,6 +19,8 @@ export const backoffStrategySchema = z.literal(['exponential', 'linear', 'fixed'
  *
  * @example
  * ```ts
+ * import { type BackoffStrategy } from '@agentry/core';
+ *
  * const strategy: BackoffStrategy = 'linear';
  * ```
  */

@@ -32,6 +32,8 @@ export const circuitBreakerConfigSchema = z.strictObject({
  *
  * @example
  * ```ts
+ * import { type CircuitBreakerConfig } from '@agentry/core';
+ *
  * const config: CircuitBreakerConfig = { failureThreshold: 5, recoveryTimeout: 30_000, halfOpenMaxCalls: 2 };
  * ```
  */

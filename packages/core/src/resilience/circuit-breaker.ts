@@ -7,6 +7,9 @@ import type { SavedCircuitState } from './saved-circuit-state.js';
  *
  * @example
  * ```ts
+ * import type { CircuitBreaker, CircuitState } from '@agentry/core';
+ *
+ * declare const breaker: CircuitBreaker;
  * const state: CircuitState = breaker.state;
  * ```
  */
@@ -78,7 +81,9 @@ export interface CircuitExecuteOptions {
  *
  * @example
  * ```ts
- * const options: CircuitBreakerOptions = { name: 'openai', onStateChange: (from, to) => log(from, to) };
+ * import { type CircuitBreakerOptions } from '@agentry/core';
+ *
+ * const options: CircuitBreakerOptions = { name: 'openai', onStateChange: (from, to) => console.warn(`openai: ${from} → ${to}`) };
  * ```
  */
 export interface CircuitBreakerOptions {

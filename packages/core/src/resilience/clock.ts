@@ -7,6 +7,9 @@
  *
  * @example
  * ```ts
+ * import { createCircuitBreaker, systemClock } from '@agentry/core';
+ *
+ * const config = { failureThreshold: 5, recoveryTimeout: 30_000, halfOpenMaxCalls: 1 };
  * const breaker = createCircuitBreaker(config, { clock: systemClock });
  * ```
  */

@@ -1,7 +1,19 @@
 import { AgentryError } from '../errors/agentry-error.js';
 import type { BackoffStrategy } from './backoff-strategy.js';
 
-/** Options of {@link computeBackoffDelay}. */
+/**
+ * Options of {@link computeBackoffDelay}.
+ *
+ * @example
+ * ```ts
+ * import { computeBackoffDelay, type BackoffDelayOptions } from '@agentry/core';
+ *
+ * // 250 ms, 500 ms, 1 s, … capped at 5 s; jitter off so the waits are predictable.
+ * const options: BackoffDelayOptions = { strategy: 'exponential', baseDelay: 250, maxDelay: 5_000, jitter: false };
+ * const waits = [1, 2, 3, 4, 5, 6].map((attempt) => computeBackoffDelay(attempt, options));
+ * // [250, 500, 1000, 2000, 4000, 5000]
+ * ```
+ */
 export interface BackoffDelayOptions {
   /** How the wait grows from one attempt to the next. */
   strategy: BackoffStrategy;

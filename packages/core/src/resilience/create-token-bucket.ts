@@ -6,7 +6,19 @@ import { sleep } from './sleep.js';
 import type { Clock } from './clock.js';
 import type { TokenBucket, TokenBucketOptions, TokenBucketWaitOptions } from './token-bucket.js';
 
-/** The size and refill rate of a {@link TokenBucket}. */
+/**
+ * The size and refill rate of a {@link TokenBucket}.
+ *
+ * @example
+ * ```ts
+ * import { createTokenBucket, type TokenBucketConfig } from '@agentry/core';
+ *
+ * // 90 000 tokens a minute, with the whole minute's budget available at once.
+ * const config: TokenBucketConfig = { capacity: 90_000, refillPerSecond: 1_500 };
+ * const bucket = createTokenBucket(config);
+ * bucket.consume(1_200);
+ * ```
+ */
 export interface TokenBucketConfig {
   /** The most tokens the bucket holds, and holds at the start. */
   capacity: number;

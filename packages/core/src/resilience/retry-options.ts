@@ -9,6 +9,8 @@ import type { RetryPolicy } from './retry-policy.js';
  *
  * @example
  * ```ts
+ * import { type RetryPolicyWithBackoff } from '@agentry/core';
+ *
  * const policy: RetryPolicyWithBackoff = {
  *   maxAttempts: 4,
  *   baseDelay: 500,
@@ -28,7 +30,9 @@ export interface RetryPolicyWithBackoff extends RetryPolicy {
  *
  * @example
  * ```ts
- * const onRetry = ({ attempt, delayMs, error }: RetryInfo) => logger.warn({ attempt, delayMs, error });
+ * import { type RetryInfo } from '@agentry/core';
+ *
+ * const onRetry = ({ attempt, delayMs, error }: RetryInfo) => console.warn({ attempt, delayMs, error });
  * ```
  */
 export interface RetryInfo {
@@ -45,6 +49,9 @@ export interface RetryInfo {
  *
  * @example
  * ```ts
+ * import { type RetryOptions } from '@agentry/core';
+ *
+ * const controller = new AbortController();
  * const options: RetryOptions = {
  *   policy: { maxAttempts: 3, baseDelay: 200, maxDelay: 2_000, jitter: true, strategy: 'exponential' },
  *   signal: controller.signal,

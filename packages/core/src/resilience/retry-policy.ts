@@ -42,6 +42,8 @@ export const retryPolicySchema = z
  *
  * @example
  * ```ts
+ * import { type RetryPolicy } from '@agentry/core';
+ *
  * const policy: RetryPolicy = { maxAttempts: 5, baseDelay: 250, maxDelay: 8_000, jitter: true };
  * ```
  */

@@ -37,6 +37,9 @@ export const savedCircuitStateSchema = z
  *
  * @example
  * ```ts
+ * import type { CircuitBreaker, SavedCircuitState } from '@agentry/core';
+ *
+ * declare const breaker: CircuitBreaker;
  * const { state, consecutiveFailures, openedAt }: SavedCircuitState = breaker.snapshot();
  * ```
  */

@@ -2,7 +2,19 @@ import { checkDelay } from './check-delay.js';
 import { systemClock, type Clock } from './clock.js';
 import { createAbortedError } from './create-aborted-error.js';
 
-/** Options of {@link sleep}. */
+/**
+ * Options of {@link sleep}.
+ *
+ * @example
+ * ```ts
+ * import { sleep, type SleepOptions } from '@agentry/core';
+ *
+ * // Wait two seconds unless the caller gives up first (sleep then rejects with `aborted`).
+ * const controller = new AbortController();
+ * const options: SleepOptions = { signal: controller.signal };
+ * await sleep(2_000, options);
+ * ```
+ */
 export interface SleepOptions {
   /** The clock that schedules the wake-up; defaults to {@link systemClock}. */
   clock?: Clock;

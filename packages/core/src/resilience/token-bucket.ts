@@ -20,6 +20,8 @@ export interface TokenBucketWaitOptions {
  *
  * @example
  * ```ts
+ * import { systemClock, type TokenBucketOptions } from '@agentry/core';
+ *
  * const options: TokenBucketOptions = { clock: systemClock, limit: 'maxTokensPerMinute' };
  * ```
  */

@@ -3,7 +3,18 @@ import { checkDelay } from './check-delay.js';
 import { systemClock, type Clock } from './clock.js';
 import { createAbortedError } from './create-aborted-error.js';
 
-/** Options of {@link withTimeout}. */
+/**
+ * Options of {@link withTimeout}.
+ *
+ * @example
+ * ```ts
+ * import { withTimeout, type WithTimeoutOptions } from '@agentry/core';
+ *
+ * const options: WithTimeoutOptions = { message: 'The weather service did not answer within 5 s.' };
+ * // The operation gets a signal that aborts when the time is up.
+ * const response = await withTimeout((signal) => fetch('https://weather.example.com/lisbon', { signal }), 5_000, options);
+ * ```
+ */
 export interface WithTimeoutOptions {
   /** The clock that measures the timeout; defaults to {@link systemClock}. */
   clock?: Clock;

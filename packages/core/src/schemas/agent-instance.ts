@@ -45,5 +45,22 @@ export const agentInstanceSchema = z
     },
   );
 
-/** An agent as data. */
+/**
+ * An agent as data.
+ *
+ * @example
+ * ```ts
+ * import { agentInstanceSchema, type Agentry, type AgentInstance } from '@agentry/core';
+ * import { z } from 'zod';
+ *
+ * declare const agentry: Agentry;
+ * // The persisted form of an agent: encode it for storage, parse it back (dates revived).
+ * const instance: AgentInstance | undefined = agentry.agents.list()[0];
+ * if (instance) {
+ *   const json = JSON.stringify(z.encode(agentInstanceSchema, instance));
+ *   const restored: AgentInstance = agentInstanceSchema.parse(JSON.parse(json));
+ *   console.log(restored.model.model, restored.state.status, restored.createdAt.toISOString());
+ * }
+ * ```
+ */
 export type AgentInstance = z.infer<typeof agentInstanceSchema>;

@@ -9,7 +9,19 @@ import { workflowStateSchema } from './workflow-state.js';
  */
 export const agentStatusSchema = z.literal(['idle', 'processing', 'error', 'paused']);
 
-/** The status an agent reports. */
+/**
+ * The status an agent reports.
+ *
+ * @example
+ * ```ts
+ * import type { Agentry, AgentStatus } from '@agentry/core';
+ *
+ * declare const agentry: Agentry;
+ * // The agents that need attention.
+ * const failing: AgentStatus = 'error';
+ * const stuck = agentry.agents.list().filter((instance) => instance.state.status === failing);
+ * ```
+ */
 export type AgentStatus = z.infer<typeof agentStatusSchema>;
 
 /**
@@ -32,5 +44,16 @@ export const agentStateSchema = z.strictObject({
   status: agentStatusSchema,
 });
 
-/** What an agent holds. */
+/**
+ * What an agent holds.
+ *
+ * @example
+ * ```ts
+ * import type { Agent, AgentState } from '@agentry/core';
+ *
+ * declare const agent: Agent;
+ * const state: Readonly<AgentState> = agent.state;
+ * console.log(state.status, state.messages.length, state.memory, state.currentWorkflow?.workflowId);
+ * ```
+ */
 export type AgentState = z.infer<typeof agentStateSchema>;

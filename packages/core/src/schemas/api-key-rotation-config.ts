@@ -31,5 +31,15 @@ export const apiKeyRotationConfigSchema = z
     message: 'maxAge must be at least rotationInterval, or every key expires before it is rotated.',
   });
 
-/** How API keys rotate. */
+/**
+ * How API keys rotate.
+ *
+ * @example
+ * ```ts
+ * import type { ApiKeyRotationConfig } from '@agentry/core';
+ *
+ * // Re-read the key every day; refuse a key older than 30 days (both in hours).
+ * const rotation: ApiKeyRotationConfig = { enabled: true, rotationInterval: 24, maxAge: 720 };
+ * ```
+ */
 export type ApiKeyRotationConfig = z.infer<typeof apiKeyRotationConfigSchema>;

@@ -78,5 +78,17 @@ export const authenticationConfigSchema = z
     }
   });
 
-/** The `authentication` section. */
+/**
+ * The `authentication` section.
+ *
+ * @example
+ * ```ts
+ * import type { Agentry, AuthenticationConfig } from '@agentry/core';
+ *
+ * declare const agentry: Agentry;
+ * // The validated `authentication` section, references resolved: never log it unmasked.
+ * const authentication: AuthenticationConfig = agentry.config.authentication;
+ * console.log(authentication.providers.map((provider) => `${provider.name} (${provider.type})`));
+ * ```
+ */
 export type AuthenticationConfig = z.infer<typeof authenticationConfigSchema>;

@@ -76,7 +76,12 @@ export const authenticationMethodSchema = z.discriminatedUnion('type', [
  *
  * @example
  * ```ts
- * const method: AuthenticationMethod = { type: 'bearer_token', configuration: { token } };
+ * import type { AuthenticationMethod } from '@agentry/core';
+ *
+ * // Secrets as references, resolved when Agentry starts.
+ * const apiKey: AuthenticationMethod = { type: 'api_key', configuration: { apiKey: '${env:OPENAI_API_KEY}' } };
+ * const bearer: AuthenticationMethod = { type: 'bearer_token', configuration: { token: '${secret:gateway-token}' } };
+ * const oauth2: AuthenticationMethod = { type: 'oauth2', configuration: { scopes: ['models.read'] } };
  * ```
  */
 export type AuthenticationMethod = z.infer<typeof authenticationMethodSchema>;

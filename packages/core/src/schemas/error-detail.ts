@@ -26,5 +26,16 @@ export const errorDetailSchema = z.strictObject({
   suggestions: z.array(z.string().min(1)).optional(),
 });
 
-/** An error as data. */
+/**
+ * An error as data.
+ *
+ * @example
+ * ```ts
+ * import { AgentryError, type ErrorDetail } from '@agentry/core';
+ *
+ * // The error as stored in an error message of a conversation.
+ * declare const error: AgentryError;
+ * const detail: ErrorDetail = { code: error.code, message: error.message, suggestions: [...error.suggestions] };
+ * ```
+ */
 export type ErrorDetail = z.infer<typeof errorDetailSchema>;

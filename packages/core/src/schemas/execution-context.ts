@@ -27,5 +27,17 @@ export const executionContextSchema = z.strictObject({
   timeout: z.int().positive(),
 });
 
-/** Who an agent works for and within which bounds. */
+/**
+ * Who an agent works for and within which bounds.
+ *
+ * @example
+ * ```ts
+ * import type { Agent, ExecutionContext } from '@agentry/core';
+ *
+ * declare const agent: Agent;
+ * const context: Readonly<ExecutionContext> = agent.context;
+ * if (!context.permissions.includes('tools:search')) console.warn(`user ${context.userId} may not search`);
+ * console.log(`turn timeout ${context.timeout} ms, ${context.resourceLimits.maxTokensPerMinute} tokens a minute`);
+ * ```
+ */
 export type ExecutionContext = z.infer<typeof executionContextSchema>;

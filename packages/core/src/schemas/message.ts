@@ -110,15 +110,98 @@ export const messageSchema = z.discriminatedUnion('type', [
   errorMessageSchema,
 ]);
 
-/** A message a person sent. */
+/**
+ * A message a person sent.
+ *
+ * @example
+ * ```ts
+ * import type { Agent, UserMessage } from '@agentry/core';
+ *
+ * declare const agent: Agent;
+ * // What users said in this conversation.
+ * const fromUsers = agent.state.messages.filter((message): message is UserMessage => message.type === 'user');
+ * console.log(fromUsers.map((message) => `${message.userId}: ${message.content}`));
+ * ```
+ */
 export type UserMessage = z.infer<typeof userMessageSchema>;
-/** A message an agent produced. */
+/**
+ * A message an agent produced.
+ *
+ * @example
+ * ```ts
+ * import type { Agent, AgentMessage } from '@agentry/core';
+ *
+ * declare const agent: Agent;
+ * // Which model wrote each answer (after fallback, it may not be the primary).
+ * const answers = agent.state.messages.filter((message): message is AgentMessage => message.type === 'agent');
+ * for (const answer of answers) console.log(answer.model, answer.content.slice(0, 40));
+ * ```
+ */
 export type AgentMessage = z.infer<typeof agentMessageSchema>;
-/** A message from the system. */
+/**
+ * A message from the system.
+ *
+ * @example
+ * ```ts
+ * import type { SystemMessage } from '@agentry/core';
+ *
+ * const notice: SystemMessage = {
+ *   id: 'm0',
+ *   type: 'system',
+ *   content: 'The conversation was restored from a backup.',
+ *   timestamp: new Date(),
+ *   level: 'warn',
+ * };
+ * ```
+ */
 export type SystemMessage = z.infer<typeof systemMessageSchema>;
-/** A failure recorded in the conversation. */
+/**
+ * A failure recorded in the conversation.
+ *
+ * @example
+ * ```ts
+ * import type { Agent, ErrorMessage } from '@agentry/core';
+ *
+ * declare const agent: Agent;
+ * // Failures recorded in the conversation, and whether retrying could help.
+ * const errors = agent.state.messages.filter((message): message is ErrorMessage => message.type === 'error');
+ * for (const message of errors) console.log(message.error.code, message.recoverable);
+ * ```
+ */
 export type ErrorMessage = z.infer<typeof errorMessageSchema>;
-/** Any message of a conversation. */
+/**
+ * Any message of a conversation.
+ *
+ * @example
+ * ```ts
+ * import { messageSchema, type Message } from '@agentry/core';
+ *
+ * declare const json: unknown;
+ * const message: Message = messageSchema.parse(json);
+ * switch (message.type) {
+ *   case 'user':
+ *     console.log(`${message.userId}: ${message.content}`);
+ *     break;
+ *   case 'agent':
+ *     console.log(`${message.model}: ${message.content}`);
+ *     break;
+ *   default:
+ *     console.log(`[${message.type}] ${message.content}`);
+ * }
+ * ```
+ */
 export type Message = z.infer<typeof messageSchema>;
-/** The kinds of message. */
+/**
+ * The kinds of message.
+ *
+ * @example
+ * ```ts
+ * import type { Agent, MessageType } from '@agentry/core';
+ *
+ * declare const agent: Agent;
+ * // How many messages of each kind the conversation holds.
+ * const counts = new Map<MessageType, number>();
+ * for (const message of agent.state.messages) counts.set(message.type, (counts.get(message.type) ?? 0) + 1);
+ * ```
+ */
 export type MessageType = Message['type'];

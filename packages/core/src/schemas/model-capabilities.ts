@@ -25,5 +25,17 @@ export const modelCapabilitiesSchema = z.strictObject({
   maxConcurrency: z.int().positive(),
 });
 
-/** What a model can do. */
+/**
+ * What a model can do.
+ *
+ * @example
+ * ```ts
+ * import type { LanguageModel, ModelCapabilities } from '@agentry/core';
+ *
+ * declare const model: LanguageModel;
+ * const capabilities: ModelCapabilities = model.capabilities;
+ * if (!capabilities.supportsVision) console.warn(`${model.modelId} cannot read images`);
+ * console.log(`${capabilities.maxTokens} tokens of context, ${capabilities.maxConcurrency} calls at once`);
+ * ```
+ */
 export type ModelCapabilities = z.infer<typeof modelCapabilitiesSchema>;

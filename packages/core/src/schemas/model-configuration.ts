@@ -31,5 +31,19 @@ export const modelConfigurationSchema = z.strictObject({
   capabilities: modelCapabilitiesSchema,
 });
 
-/** The model an agent runs on. */
+/**
+ * The model an agent runs on.
+ *
+ * @example
+ * ```ts
+ * import type { Agentry, ModelConfiguration } from '@agentry/core';
+ *
+ * declare const agentry: Agentry;
+ * // The model each held agent runs on, as persisted with it.
+ * for (const instance of agentry.agents.list()) {
+ *   const model: ModelConfiguration = instance.model;
+ *   console.log(`${instance.id}: ${model.provider}:${model.model}`, model.parameters);
+ * }
+ * ```
+ */
 export type ModelConfiguration = z.infer<typeof modelConfigurationSchema>;

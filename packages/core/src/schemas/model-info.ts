@@ -25,5 +25,19 @@ export const modelInfoSchema = z.strictObject({
   deprecated: z.boolean().optional(),
 });
 
-/** A model a provider offers. */
+/**
+ * A model a provider offers.
+ *
+ * @example
+ * ```ts
+ * import type { ModelInfo, ProviderFactory } from '@agentry/core';
+ *
+ * declare const provider: ProviderFactory;
+ * // The catalogue's cheapest model that can call tools.
+ * const priced = provider
+ *   .models()
+ *   .filter((info): info is ModelInfo & { pricing: NonNullable<ModelInfo['pricing']> } => info.capabilities.supportsFunctions && info.pricing !== undefined);
+ * const cheapest = priced.sort((a, b) => a.pricing.inputPerMillionTokens - b.pricing.inputPerMillionTokens)[0];
+ * ```
+ */
 export type ModelInfo = z.infer<typeof modelInfoSchema>;

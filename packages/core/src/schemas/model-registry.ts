@@ -7,7 +7,18 @@ const modelIdPattern = new RegExp(
   `^(${PROVIDER_TYPE_PATTERN.source.slice(1, -1)}):[^\\s:][^\\s]*$`,
 );
 
-/** A `provider:model` id taken apart. */
+/**
+ * A `provider:model` id taken apart.
+ *
+ * @example
+ * ```ts
+ * import { parseModelId, type ParsedModelId } from '@agentry/core';
+ *
+ * const parsed: ParsedModelId | undefined = parseModelId('anthropic:claude-haiku-5-5');
+ * console.log(parsed?.provider, parsed?.model); // anthropic claude-haiku-5-5
+ * parseModelId('claude-haiku-5-5'); // undefined: no provider
+ * ```
+ */
 export interface ParsedModelId {
   /** The provider type: a built-in one or a plug-in's own. */
   provider: ProviderType;
@@ -120,5 +131,17 @@ export const modelRegistrySchema = z
     });
   });
 
-/** The `models` section. */
+/**
+ * The `models` section.
+ *
+ * @example
+ * ```ts
+ * import type { Agentry, ModelRegistry } from '@agentry/core';
+ *
+ * declare const agentry: Agentry;
+ * const models: ModelRegistry = agentry.config.models;
+ * console.log(`default ${models.defaultModel}, then ${models.fallbackChain.join(' → ')}`);
+ * console.log(Object.keys(models.availableModels));
+ * ```
+ */
 export type ModelRegistry = z.infer<typeof modelRegistrySchema>;

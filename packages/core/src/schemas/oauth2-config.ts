@@ -42,5 +42,21 @@ export const oauth2ConfigSchema = z.strictObject({
   tokenEndpoint: secureUrl('token endpoint'),
 });
 
-/** OAuth2 client settings. */
+/**
+ * OAuth2 client settings.
+ *
+ * @example
+ * ```ts
+ * import type { OAuth2Config } from '@agentry/core';
+ *
+ * // Client credentials for a gateway that issues tokens; the client secret comes from a reference.
+ * const oauth2: OAuth2Config = {
+ *   clientId: 'agentry',
+ *   clientSecret: '${env:OAUTH_CLIENT_SECRET}',
+ *   scopes: ['models.read'],
+ *   redirectUri: 'https://app.example.com/oauth/callback',
+ *   tokenEndpoint: 'https://auth.example.com/token',
+ * };
+ * ```
+ */
 export type OAuth2Config = z.infer<typeof oauth2ConfigSchema>;

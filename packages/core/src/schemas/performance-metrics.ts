@@ -23,5 +23,16 @@ export const performanceMetricsSchema = z.strictObject({
   uptime: z.number().nonnegative().finite(),
 });
 
-/** How an agent performs. */
+/**
+ * How an agent performs.
+ *
+ * @example
+ * ```ts
+ * import type { Agent, PerformanceMetrics } from '@agentry/core';
+ *
+ * declare const agent: Agent;
+ * const metrics: PerformanceMetrics = agent.performance;
+ * console.log(`${metrics.requestsCompleted} turns, ${metrics.tokensUsed} tokens, ${(metrics.errorRate * 100).toFixed(1)} % failed`);
+ * ```
+ */
 export type PerformanceMetrics = z.infer<typeof performanceMetricsSchema>;

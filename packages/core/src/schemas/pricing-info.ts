@@ -22,5 +22,17 @@ export const pricingInfoSchema = z.strictObject({
   currency: z.string().regex(/^[A-Z]{3}$/, 'Expected an ISO 4217 currency code such as "USD".'),
 });
 
-/** What a model costs. */
+/**
+ * What a model costs.
+ *
+ * @example
+ * ```ts
+ * import type { PricingInfo, Usage } from '@agentry/core';
+ *
+ * // What a call cost, from the catalogue's prices.
+ * const cost = (usage: Usage, pricing: PricingInfo) =>
+ *   (usage.inputTokens * pricing.inputPerMillionTokens + usage.outputTokens * pricing.outputPerMillionTokens) / 1_000_000;
+ * cost({ inputTokens: 1_200, outputTokens: 300, totalTokens: 1_500 }, { inputPerMillionTokens: 2.5, outputPerMillionTokens: 10, currency: 'USD' }); // 0.006
+ * ```
+ */
 export type PricingInfo = z.infer<typeof pricingInfoSchema>;

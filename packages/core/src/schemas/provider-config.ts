@@ -56,5 +56,21 @@ export const providerConfigSchema = z.strictObject({
     .default([]),
 });
 
-/** A configured provider. */
+/**
+ * A configured provider.
+ *
+ * @example
+ * ```ts
+ * import type { ProviderConfig } from '@agentry/core';
+ *
+ * // An OpenAI-compatible server (vLLM) as a provider entry of the configuration.
+ * const local: ProviderConfig = {
+ *   name: 'local-vllm',
+ *   type: 'openai',
+ *   endpoint: 'http://localhost:8000/v1',
+ *   authentication: { type: 'bearer_token', configuration: { token: '${env:VLLM_TOKEN}' } },
+ *   models: [],
+ * };
+ * ```
+ */
 export type ProviderConfig = z.infer<typeof providerConfigSchema>;

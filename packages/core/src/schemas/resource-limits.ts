@@ -22,5 +22,17 @@ export const resourceLimitsSchema = z.strictObject({
   maxTokensPerMinute: z.int().positive(),
 });
 
-/** Limits an agent runs within. */
+/**
+ * Limits an agent runs within.
+ *
+ * @example
+ * ```ts
+ * import { createAgent, type LanguageModel, type ResourceLimits } from '@agentry/core';
+ *
+ * declare const model: LanguageModel;
+ * // Units: bytes, CPU milliseconds per turn, connections, tokens per minute.
+ * const limits: Partial<ResourceLimits> = { maxTokensPerMinute: 20_000, maxConnections: 2 };
+ * const agent = createAgent({ model, context: { resourceLimits: limits } });
+ * ```
+ */
 export type ResourceLimits = z.infer<typeof resourceLimitsSchema>;

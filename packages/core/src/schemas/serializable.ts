@@ -1,6 +1,17 @@
 import { AgentryError } from '../errors/index.js';
 
-/** Where a value stops being serializable, and why. */
+/**
+ * Where a value stops being serializable, and why.
+ *
+ * @example
+ * ```ts
+ * import { findSerializationProblem, formatPath, type SerializationProblem } from '@agentry/core';
+ *
+ * // Check a tool's output before it is stored: a Date would come back as a string.
+ * const problem: SerializationProblem | undefined = findSerializationProblem({ orders: [{ placedAt: new Date() }] });
+ * if (problem) console.warn(`${formatPath(problem.path)}: ${problem.reason}`);
+ * ```
+ */
 export interface SerializationProblem {
   /** Keys from the checked value's root to the offending value. */
   path: (string | number)[];

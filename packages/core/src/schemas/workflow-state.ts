@@ -23,5 +23,17 @@ export const workflowStateSchema = z.strictObject({
   data: jsonRecordSchema.optional(),
 });
 
-/** Where an agent stands in a workflow run. */
+/**
+ * Where an agent stands in a workflow run.
+ *
+ * @example
+ * ```ts
+ * import type { Agent, WorkflowState } from '@agentry/core';
+ *
+ * declare const agent: Agent;
+ * // Where the agent is in a workflow run, when a workflow step drives it.
+ * const workflow: WorkflowState | undefined = agent.state.currentWorkflow;
+ * if (workflow?.status === 'suspended') console.log(`${workflow.workflowId} waits at ${workflow.currentStepId}`);
+ * ```
+ */
 export type WorkflowState = z.infer<typeof workflowStateSchema>;

@@ -11,7 +11,18 @@ import type { StateStore, StoreListPage, StorePutOptions, StorePutValue } from '
 import { assertStoreKey } from './store-key-schema.js';
 import type { StoredEnvelope } from './stored-envelope.js';
 
-/** Options of {@link createMemoryStore}. */
+/**
+ * Options of {@link createMemoryStore}.
+ *
+ * @example
+ * ```ts
+ * import { createMemoryStore, type MemoryStoreOptions } from '@agentry/core';
+ *
+ * // A fixed time for createdAt and updatedAt, so a test can compare envelopes.
+ * const options: MemoryStoreOptions = { now: () => new Date('2026-01-01T00:00:00Z') };
+ * const store = createMemoryStore(options);
+ * ```
+ */
 export interface MemoryStoreOptions {
   /** The clock for `createdAt` and `updatedAt` (default `() => new Date()`); inject one in tests. */
   now?: () => Date;

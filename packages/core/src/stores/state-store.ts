@@ -1,7 +1,20 @@
 import type { AgentryError } from '../errors/agentry-error.js';
 import type { StoredEnvelope } from './stored-envelope.js';
 
-/** What {@link StateStore.put} writes: the data and what it is. */
+/**
+ * What {@link StateStore.put} writes: the data and what it is.
+ *
+ * @example
+ * ```ts
+ * import { createMemoryStore, type StorePutValue } from '@agentry/core';
+ *
+ * const store = createMemoryStore();
+ * // `kind` and `schemaVersion` say what the data is, so it can be migrated later.
+ * const value: StorePutValue<{ theme: string }> = { kind: 'preferences', schemaVersion: '1.0.0', data: { theme: 'dark' } };
+ * const envelope = await store.put('prefs:user-42', value);
+ * console.log(envelope.revision); // 1
+ * ```
+ */
 export interface StorePutValue<TData = unknown> {
   /** What the data is, such as `agent` or `workflow-run`: 1 to 128 characters. */
   kind: string;
@@ -11,7 +24,22 @@ export interface StorePutValue<TData = unknown> {
   data: TData;
 }
 
-/** The condition a {@link StateStore.put} must meet. */
+/**
+ * The condition a {@link StateStore.put} must meet.
+ *
+ * @example
+ * ```ts
+ * import { createMemoryStore, type StorePutOptions } from '@agentry/core';
+ *
+ * const store = createMemoryStore();
+ * const value = { kind: 'counter', schemaVersion: '1.0.0', data: { count: 1 } };
+ * // null: create only, failing with `conflict` when the key exists.
+ * const create: StorePutOptions = { expectedRevision: null };
+ * const first = await store.put('counter:visits', value, create);
+ * // A revision: replace only what was read, failing with `conflict` after someone else's write.
+ * await store.put('counter:visits', { ...value, data: { count: 2 } }, { expectedRevision: first.revision });
+ * ```
+ */
 export interface StorePutOptions {
   /**
    * The revision the key must be at for the write to happen: a number to update exactly that
@@ -21,7 +49,20 @@ export interface StorePutOptions {
   expectedRevision?: number | null;
 }
 
-/** The condition a {@link StateStore.delete} must meet. */
+/**
+ * The condition a {@link StateStore.delete} must meet.
+ *
+ * @example
+ * ```ts
+ * import { createMemoryStore, type StoreDeleteOptions } from '@agentry/core';
+ *
+ * const store = createMemoryStore();
+ * const entry = await store.put('session:abc', { kind: 'session', schemaVersion: '1.0.0', data: {} });
+ * // Deletes only the revision that was read; a newer write makes it fail with `conflict`.
+ * const options: StoreDeleteOptions = { expectedRevision: entry.revision };
+ * await store.delete('session:abc', options);
+ * ```
+ */
 export interface StoreDeleteOptions {
   /**
    * The revision the key must be at for the delete to happen; left out, the key is deleted at any
@@ -30,7 +71,24 @@ export interface StoreDeleteOptions {
   expectedRevision?: number;
 }
 
-/** Which entries {@link StateStore.list} returns. */
+/**
+ * Which entries {@link StateStore.list} returns.
+ *
+ * @example
+ * ```ts
+ * import { createMemoryStore, type StoreListOptions } from '@agentry/core';
+ *
+ * const store = createMemoryStore();
+ * // Page through every agent, 100 keys at a time.
+ * let options: StoreListOptions = { limit: 100 };
+ * for (;;) {
+ *   const page = await store.list('agent:', options);
+ *   for (const entry of page.entries) console.log(entry.key);
+ *   if (page.next === undefined) break;
+ *   options = { limit: 100, after: page.next };
+ * }
+ * ```
+ */
 export interface StoreListOptions {
   /** The most entries to return, 1 to 1000 (default 100). */
   limit?: number;
@@ -58,7 +116,20 @@ export interface UnreadableEntry {
   error: AgentryError;
 }
 
-/** One page of {@link StateStore.list}. */
+/**
+ * One page of {@link StateStore.list}.
+ *
+ * @example
+ * ```ts
+ * import { createMemoryStore, type StoreListPage } from '@agentry/core';
+ *
+ * const store = createMemoryStore();
+ * const page: StoreListPage = await store.list('run:');
+ * console.log(page.entries.map((entry) => `${entry.key}@${entry.revision}`));
+ * // Entries that could not be read (damaged, or of an unknown format) are reported, not thrown.
+ * for (const { key, error } of page.unreadable ?? []) console.warn(key, error.code);
+ * ```
+ */
 export interface StoreListPage {
   /** The entries, sorted by key in Unicode code point order (see `compareStoreKeys`). */
   entries: StoredEnvelope[];
@@ -99,6 +170,8 @@ export interface StoreListPage {
  *
  * @example
  * ```ts
+ * import { createMemoryStore, storeKey, type StateStore } from '@agentry/core';
+ *
  * const store: StateStore = createMemoryStore();
  * const key = storeKey('agent', 'support-bot');
  * const created = await store.put(key, { kind: 'agent', schemaVersion: '1', data: { turns: 0 } }, { expectedRevision: null });

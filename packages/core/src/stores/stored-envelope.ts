@@ -11,6 +11,8 @@ import { storeKeySchema } from './store-key-schema.js';
  * @typeParam TData - the type of `data`; stores do not check it, validate it with your own schema
  * @example
  * ```ts
+ * import { type StoredEnvelope } from '@agentry/core';
+ *
  * const envelope: StoredEnvelope<{ status: string }> = {
  *   key: 'agent:support-bot',
  *   revision: 3,

@@ -36,6 +36,8 @@ export const compatibilityInfoSchema = z.strictObject({
  *
  * @example
  * ```ts
+ * import { type CompatibilityInfo } from '@agentry/core';
+ *
  * const row: CompatibilityInfo = {
  *   fromVersion: '1',
  *   toVersion: '2',

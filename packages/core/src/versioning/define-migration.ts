@@ -7,6 +7,8 @@ import type { VersionedDocument } from './versioned-document.js';
  *
  * @example
  * ```ts
+ * import { defineMigration, type Migration } from '@agentry/core';
+ *
  * const migration: Migration = defineMigration({
  *   from: '1',
  *   to: '2',
@@ -35,6 +37,8 @@ export interface Migration {
  *
  * @example
  * ```ts
+ * import { type MigrationDefinition } from '@agentry/core';
+ *
  * const definition: MigrationDefinition<{ schemaVersion: string; a: number }> = {
  *   from: '1',
  *   to: '2',

@@ -4,6 +4,8 @@
  *
  * @example
  * ```ts
+ * import { type MigrationPlanStep } from '@agentry/core';
+ *
  * const step: MigrationPlanStep = {
  *   from: '1',
  *   to: '2',

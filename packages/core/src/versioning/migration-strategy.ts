@@ -36,6 +36,8 @@ export const migrationStrategySchema = z.strictObject({
  *
  * @example
  * ```ts
+ * import { type MigrationStrategy } from '@agentry/core';
+ *
  * const strategy: MigrationStrategy = { type: 'manual', rollbackSupport: true, dataBackup: true };
  * ```
  */
@@ -46,6 +48,8 @@ export type MigrationStrategy = z.infer<typeof migrationStrategySchema>;
  *
  * @example
  * ```ts
+ * import { type MigrationStrategyType } from '@agentry/core';
+ *
  * const type: MigrationStrategyType = 'assisted';
  * ```
  */

@@ -4,6 +4,8 @@
  *
  * @example
  * ```ts
+ * import { type VersionedDocument } from '@agentry/core';
+ *
  * const document: VersionedDocument = { schemaVersion: '2', models: { defaultModel: 'gpt-4o' } };
  * ```
  */

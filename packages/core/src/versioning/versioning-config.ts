@@ -82,6 +82,8 @@ export const versioningConfigSchema = z
  *
  * @example
  * ```ts
+ * import { type VersioningConfig } from '@agentry/core';
+ *
  * const versioning: VersioningConfig = {
  *   semantic: true,
  *   autoDetection: false,

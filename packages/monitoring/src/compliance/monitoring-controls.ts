@@ -8,7 +8,21 @@ import {
   type ComplianceFinding,
 } from '@agentry/core';
 
-/** The ids of the baseline controls that `@agentry/monitoring` implements. */
+/**
+ * The ids of the baseline controls that `@agentry/monitoring` implements.
+ *
+ * @example
+ * ```ts
+ * import type { Agentry } from '@agentry/core';
+ * import type { MonitoringControlId } from '@agentry/monitoring';
+ *
+ * declare const agentry: Agentry;
+ * // Whether one of this package's controls passed when Agentry started.
+ * const id: MonitoringControlId = 'soc2.data-retention';
+ * const retention = agentry.compliance.controls.find((control) => control.id === id);
+ * console.log(retention?.passed);
+ * ```
+ */
 export type MonitoringControlId =
   | 'soc2.audit-trail'
   | 'soc2.data-retention'

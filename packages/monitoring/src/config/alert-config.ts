@@ -33,5 +33,20 @@ export const alertConfigSchema = z.strictObject({
     .min(1, { error: 'channels must list at least one channel to send the alert to.' }),
 });
 
-/** An alert; see {@link alertConfigSchema}. */
+/**
+ * An alert; see {@link alertConfigSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { AlertConfig } from '@agentry/monitoring';
+ *
+ * // Page the on-call engineer when five errors are seen.
+ * const errors: AlertConfig = {
+ *   type: 'error',
+ *   threshold: 5,
+ *   severity: 'high',
+ *   channels: [{ type: 'email', configuration: { to: ['oncall@example.com'] } }],
+ * };
+ * ```
+ */
 export type AlertConfig = z.infer<typeof alertConfigSchema>;

@@ -25,5 +25,20 @@ export const complianceConfigSchema = z.strictObject({
   dataRetention: positiveIntegerSchema('dataRetention must be a positive integer number of days.'),
 });
 
-/** The compliance settings of logging; see {@link complianceConfigSchema}. */
+/**
+ * The compliance settings of logging; see {@link complianceConfigSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { ComplianceConfig } from '@agentry/monitoring';
+ *
+ * // Both baselines, with an audit trail kept for 90 days.
+ * const compliance: ComplianceConfig = {
+ *   soc2: true,
+ *   gdpr: true,
+ *   auditTrail: true,
+ *   dataRetention: 90,
+ * };
+ * ```
+ */
 export type ComplianceConfig = z.infer<typeof complianceConfigSchema>;

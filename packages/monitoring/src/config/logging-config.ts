@@ -26,5 +26,19 @@ export const loggingConfigSchema = z.strictObject({
   compliance: complianceConfigSchema,
 });
 
-/** How Agentry logs; see {@link loggingConfigSchema}. */
+/**
+ * How Agentry logs; see {@link loggingConfigSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { LoggingConfig } from '@agentry/monitoring';
+ *
+ * const logging: LoggingConfig = {
+ *   level: 'info',
+ *   format: 'json',
+ *   structured: true,
+ *   compliance: { soc2: true, gdpr: false, auditTrail: true, dataRetention: 365 },
+ * };
+ * ```
+ */
 export type LoggingConfig = z.infer<typeof loggingConfigSchema>;

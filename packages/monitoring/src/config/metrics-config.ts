@@ -38,5 +38,20 @@ export const metricsConfigSchema = z.strictObject({
   exportFormats: uniqueItemsSchema(exportFormatSchema, 'exportFormats'),
 });
 
-/** Whether and how metrics are collected; see {@link metricsConfigSchema}. */
+/**
+ * Whether and how metrics are collected; see {@link metricsConfigSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { MetricsConfig } from '@agentry/monitoring';
+ *
+ * // Sample every 10 s, keep a week, export for Prometheus.
+ * const metrics: MetricsConfig = {
+ *   enabled: true,
+ *   collectionInterval: 10_000,
+ *   retentionPeriod: 24 * 7,
+ *   exportFormats: ['prometheus'],
+ * };
+ * ```
+ */
 export type MetricsConfig = z.infer<typeof metricsConfigSchema>;

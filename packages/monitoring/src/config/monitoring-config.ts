@@ -37,5 +37,21 @@ export const monitoringConfigSchema = z.strictObject({
   performanceThresholds: performanceThresholdsSchema,
 });
 
-/** The `monitoring` section of the Agentry configuration; see {@link monitoringConfigSchema}. */
+/**
+ * The `monitoring` section of the Agentry configuration; see {@link monitoringConfigSchema}.
+ *
+ * @example
+ * ```ts
+ * import { createAgentry, loadConfiguration } from '@agentry/core';
+ * import { monitoring, type MonitoringConfig } from '@agentry/monitoring';
+ *
+ * const agentry = await createAgentry({
+ *   config: await loadConfiguration('agentry.config.json'),
+ *   plugins: [monitoring()],
+ * });
+ * // The validated section, typed; undefined when the file has no "monitoring" section.
+ * const section: MonitoringConfig | undefined = agentry.config.monitoring;
+ * console.log(section?.metrics.exportFormats);
+ * ```
+ */
 export type MonitoringConfig = z.infer<typeof monitoringConfigSchema>;

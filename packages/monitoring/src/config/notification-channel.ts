@@ -92,5 +92,17 @@ export const notificationChannelSchema = z.discriminatedUnion(
   },
 );
 
-/** Where an alert is sent; see {@link notificationChannelSchema}. */
+/**
+ * Where an alert is sent; see {@link notificationChannelSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { NotificationChannel } from '@agentry/monitoring';
+ *
+ * const channels: NotificationChannel[] = [
+ *   { type: 'slack', configuration: { webhookUrl: 'https://hooks.slack.com/services/T0/B0/xyz' } },
+ *   { type: 'sms', configuration: { to: ['+14155550123'] } },
+ * ];
+ * ```
+ */
 export type NotificationChannel = z.infer<typeof notificationChannelSchema>;

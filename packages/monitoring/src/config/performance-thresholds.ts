@@ -37,5 +37,20 @@ export const performanceThresholdsSchema = z.strictObject({
   maxMemoryUsage: percentage('maxMemoryUsage must be a percentage from 0 to 100.'),
 });
 
-/** The limits beyond which performance counts as degraded; see {@link performanceThresholdsSchema}. */
+/**
+ * The limits beyond which performance counts as degraded; see {@link performanceThresholdsSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { PerformanceThresholds } from '@agentry/monitoring';
+ *
+ * // Degraded above 2 s per response, 5 % errors or 80 % memory, or below 1 request a second.
+ * const thresholds: PerformanceThresholds = {
+ *   maxResponseTime: 2_000,
+ *   maxErrorRate: 5,
+ *   minThroughput: 1,
+ *   maxMemoryUsage: 80,
+ * };
+ * ```
+ */
 export type PerformanceThresholds = z.infer<typeof performanceThresholdsSchema>;

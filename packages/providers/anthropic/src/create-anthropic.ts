@@ -46,6 +46,8 @@ const DEFAULT_TIMEOUT = 600_000;
  *
  * @example
  * ```ts
+ * import { type AnthropicProviderOptions } from '@agentry/anthropic';
+ *
  * const options: AnthropicProviderOptions = {
  *   apiKey: process.env.ANTHROPIC_API_KEY,
  *   endpoint: 'https://llm-gateway.example.com/anthropic',
@@ -55,7 +57,21 @@ const DEFAULT_TIMEOUT = 600_000;
  */
 export type AnthropicProviderOptions = ProviderConnectionOptions;
 
-/** The Anthropic provider: a `ProviderFactory` that also closes its connections. */
+/**
+ * The Anthropic provider: a `ProviderFactory` that also closes its connections.
+ *
+ * @example
+ * ```ts
+ * import { createAgent } from '@agentry/core';
+ * import { createAnthropic, type AnthropicProvider } from '@agentry/anthropic';
+ *
+ * const anthropic: AnthropicProvider = createAnthropic({ apiKey: process.env.ANTHROPIC_API_KEY });
+ * const agent = createAgent({ model: anthropic.createModel('claude-haiku-5-5') });
+ * console.log(await agent.send('Say hello.'));
+ * await agent.shutdown();
+ * await anthropic.close(); // the connection pool, once every model is done with it
+ * ```
+ */
 export interface AnthropicProvider extends ProviderFactory {
   /** Always `anthropic`. */
   readonly type: 'anthropic';

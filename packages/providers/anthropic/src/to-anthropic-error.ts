@@ -45,7 +45,20 @@ export const anthropicErrorBodySchema = z.looseObject({
   request_id: z.string().optional(),
 });
 
-/** The body of an error from the Messages API. */
+/**
+ * The body of an error from the Messages API.
+ *
+ * @example
+ * ```ts
+ * import { anthropicErrorBodySchema, type AnthropicErrorBody } from '@agentry/anthropic';
+ *
+ * // Read the error a proxy in front of the Messages API passed through.
+ * declare const response: Response;
+ * const parsed = anthropicErrorBodySchema.safeParse(await response.json());
+ * const body: AnthropicErrorBody | undefined = parsed.success ? parsed.data : undefined;
+ * console.log(body?.error.type, body?.request_id);
+ * ```
+ */
 export type AnthropicErrorBody = z.infer<typeof anthropicErrorBodySchema>;
 
 /** The code of each error type the Messages API sends, for errors that carry no HTTP status. */

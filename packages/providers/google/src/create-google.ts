@@ -47,6 +47,9 @@ const DEFAULT_TIMEOUT = 600_000;
  *
  * @example
  * ```ts
+ * import { type GoogleProviderOptions } from '@agentry/google';
+ *
+ * declare const secrets: { read(name: string): Promise<string> }; // your secret manager's client
  * const options: GoogleProviderOptions = {
  *   authentication: { type: 'api_key', configuration: { apiKey: process.env.GEMINI_API_KEY! } },
  *   apiKeyRotation: { enabled: true, rotationInterval: 24, maxAge: 720 },
@@ -63,6 +66,18 @@ export interface GoogleProviderOptions extends ProviderConnectionOptions {
 /**
  * The provider factory of {@link createGoogle}: a `ProviderFactory` that also closes its
  * connection pool.
+ *
+ * @example
+ * ```ts
+ * import { createAgent } from '@agentry/core';
+ * import { createGoogle, type GoogleProvider } from '@agentry/google';
+ *
+ * const google: GoogleProvider = createGoogle({ apiKey: process.env.GEMINI_API_KEY });
+ * const agent = createAgent({ model: google.createModel('gemini-3.5-flash') });
+ * console.log(await agent.send('Say hello.'));
+ * await agent.shutdown();
+ * await google.close(); // the connection pool, once every model is done with it
+ * ```
  */
 export interface GoogleProvider extends ProviderFactory {
   /** Always `google`. */

@@ -52,7 +52,20 @@ export const googleErrorBodySchema = z.looseObject({
   }),
 });
 
-/** The body of an error from the Gemini API. */
+/**
+ * The body of an error from the Gemini API.
+ *
+ * @example
+ * ```ts
+ * import { googleErrorBodySchema, type GoogleErrorBody } from '@agentry/google';
+ *
+ * // Read the error a proxy in front of the Gemini API passed through.
+ * declare const response: Response;
+ * const parsed = googleErrorBodySchema.safeParse(await response.json());
+ * const body: GoogleErrorBody | undefined = parsed.success ? parsed.data : undefined;
+ * console.log(body?.error.status, body?.error.message);
+ * ```
+ */
 export type GoogleErrorBody = z.infer<typeof googleErrorBodySchema>;
 
 // A prompt longer than the model's context window is a 400 INVALID_ARGUMENT whose message alone

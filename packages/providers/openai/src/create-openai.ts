@@ -21,6 +21,18 @@ import { VERSION } from './version.js';
 /**
  * The OpenAI provider: a `ProviderFactory` whose models share one connection pool, which
  * `close()` shuts.
+ *
+ * @example
+ * ```ts
+ * import { createAgent } from '@agentry/core';
+ * import { createOpenAI, type OpenAIProvider } from '@agentry/openai';
+ *
+ * const openai: OpenAIProvider = createOpenAI({ apiKey: process.env.OPENAI_API_KEY });
+ * const agent = createAgent({ model: openai.createModel('gpt-5.4-mini') });
+ * console.log(await agent.send('Say hello.'));
+ * await agent.shutdown();
+ * await openai.close(); // the connection pool, once every model is done with it
+ * ```
  */
 export interface OpenAIProvider extends ProviderFactory {
   /** Always `openai`. */

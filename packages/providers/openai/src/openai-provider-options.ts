@@ -4,6 +4,15 @@ import type { ModelCapabilities, ProviderConnectionOptions } from '@agentry/core
  * The OpenAI API a model speaks: `responses` (the Responses API, OpenAI's newest, with reasoning
  * summaries and encrypted reasoning) or `chat` (Chat Completions, which OpenAI-compatible servers
  * such as vLLM, Ollama and LM Studio speak too).
+ *
+ * @example
+ * ```ts
+ * import { createOpenAI, type OpenAIApi } from '@agentry/openai';
+ *
+ * // A local vLLM server speaks Chat Completions, not the Responses API.
+ * const api: OpenAIApi = 'chat';
+ * const local = createOpenAI({ api, endpoint: 'http://localhost:8000/v1', apiKey: 'unused' });
+ * ```
  */
 export type OpenAIApi = 'responses' | 'chat';
 
@@ -29,6 +38,8 @@ export type OpenAIApi = 'responses' | 'chat';
  *
  * @example
  * ```ts
+ * import { type OpenAIProviderOptions } from '@agentry/openai';
+ *
  * const options: OpenAIProviderOptions = {
  *   api: 'chat',
  *   endpoint: 'http://localhost:11434/v1',

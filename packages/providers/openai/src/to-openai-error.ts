@@ -35,7 +35,21 @@ export const openaiErrorBodySchema = z.object({
   code: z.union([z.string(), z.number()]).nullish(),
 });
 
-/** The `error` object of an OpenAI error body. */
+/**
+ * The `error` object of an OpenAI error body.
+ *
+ * @example
+ * ```ts
+ * import { openaiErrorBodySchema, type OpenAIErrorBody } from '@agentry/openai';
+ *
+ * // Read the `error` object of a failed response from an OpenAI-compatible server.
+ * declare const response: Response;
+ * const json = (await response.json()) as { error?: unknown };
+ * const parsed = openaiErrorBodySchema.safeParse(json.error);
+ * const body: OpenAIErrorBody | undefined = parsed.success ? parsed.data : undefined;
+ * console.log(body?.code, body?.message);
+ * ```
+ */
 export type OpenAIErrorBody = z.infer<typeof openaiErrorBodySchema>;
 
 /**

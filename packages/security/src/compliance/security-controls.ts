@@ -6,7 +6,21 @@ import {
   type ComplianceFinding,
 } from '@agentry/core';
 
-/** The ids of the baseline controls that `@agentry/security` implements. */
+/**
+ * The ids of the baseline controls that `@agentry/security` implements.
+ *
+ * @example
+ * ```ts
+ * import type { Agentry } from '@agentry/core';
+ * import type { SecurityControlId } from '@agentry/security';
+ *
+ * declare const agentry: Agentry;
+ * // Whether one of this package's controls passed when Agentry started.
+ * const id: SecurityControlId = 'soc2.encryption-at-rest';
+ * const atRest = agentry.compliance.controls.find((control) => control.id === id);
+ * console.log(atRest?.passed);
+ * ```
+ */
 export type SecurityControlId =
   | 'soc2.encryption-at-rest'
   | 'soc2.encryption-in-transit'

@@ -24,5 +24,19 @@ export const accessControlConfigSchema = z.strictObject({
   rateLimiting: rateLimitConfigSchema,
 });
 
-/** Who may do what, and how often; see {@link accessControlConfigSchema}. */
+/**
+ * Who may do what, and how often; see {@link accessControlConfigSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { AccessControlConfig } from '@agentry/security';
+ *
+ * // Operators may read and update agents; everyone is held to 600 requests a minute.
+ * const accessControl: AccessControlConfig = {
+ *   rbac: true,
+ *   permissions: [{ resource: 'agents', actions: ['read', 'update'] }],
+ *   rateLimiting: { enabled: true, requestsPerMinute: 600, burstLimit: 50, penaltyStrategy: 'reject' },
+ * };
+ * ```
+ */
 export type AccessControlConfig = z.infer<typeof accessControlConfigSchema>;

@@ -29,5 +29,20 @@ export const encryptionConfigSchema = z.strictObject({
   inTransit: z.boolean(),
 });
 
-/** How Agentry encrypts data; see {@link encryptionConfigSchema}. */
+/**
+ * How Agentry encrypts data; see {@link encryptionConfigSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { EncryptionConfig } from '@agentry/security';
+ *
+ * // What the SOC 2 baseline asks for: encryption at rest and in transit, keys rotated.
+ * const encryption: EncryptionConfig = {
+ *   algorithm: 'ChaCha20-Poly1305',
+ *   keyRotation: true,
+ *   atRest: true,
+ *   inTransit: true,
+ * };
+ * ```
+ */
 export type EncryptionConfig = z.infer<typeof encryptionConfigSchema>;

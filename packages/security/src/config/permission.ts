@@ -34,5 +34,18 @@ export const permissionSchema = z.strictObject({
   conditions: z.record(z.string(), z.unknown()).optional(),
 });
 
-/** One grant of role-based access control; see {@link permissionSchema}. */
+/**
+ * One grant of role-based access control; see {@link permissionSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { Permission } from '@agentry/security';
+ *
+ * const permissions: Permission[] = [
+ *   { resource: 'agents', actions: ['create', 'read'] },
+ *   // Workflows may be changed only by their owner.
+ *   { resource: 'workflows', actions: ['update', 'delete'], conditions: { ownerOnly: true } },
+ * ];
+ * ```
+ */
 export type Permission = z.infer<typeof permissionSchema>;

@@ -37,5 +37,20 @@ export const rateLimitConfigSchema = z.strictObject({
   penaltyStrategy: z.literal(['reject', 'queue', 'throttle']),
 });
 
-/** How many requests a caller may make; see {@link rateLimitConfigSchema}. */
+/**
+ * How many requests a caller may make; see {@link rateLimitConfigSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { RateLimitConfig } from '@agentry/security';
+ *
+ * // 120 requests a minute with bursts of 20; requests over the limit wait their turn.
+ * const rateLimiting: RateLimitConfig = {
+ *   enabled: true,
+ *   requestsPerMinute: 120,
+ *   burstLimit: 20,
+ *   penaltyStrategy: 'queue',
+ * };
+ * ```
+ */
 export type RateLimitConfig = z.infer<typeof rateLimitConfigSchema>;

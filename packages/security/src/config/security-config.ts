@@ -32,5 +32,21 @@ export const securityConfigSchema = z.strictObject({
   dataMasking: z.boolean(),
 });
 
-/** The `security` section of the Agentry configuration; see {@link securityConfigSchema}. */
+/**
+ * The `security` section of the Agentry configuration; see {@link securityConfigSchema}.
+ *
+ * @example
+ * ```ts
+ * import { createAgentry, loadConfiguration } from '@agentry/core';
+ * import { security, type SecurityConfig } from '@agentry/security';
+ *
+ * const agentry = await createAgentry({
+ *   config: await loadConfiguration('agentry.config.json'),
+ *   plugins: [security()],
+ * });
+ * // The validated section, typed; undefined when the file has no "security" section.
+ * const section: SecurityConfig | undefined = agentry.config.security;
+ * console.log(section?.encryption.algorithm);
+ * ```
+ */
 export type SecurityConfig = z.infer<typeof securityConfigSchema>;

@@ -6,6 +6,8 @@ import type { SqliteDriverChoice } from './drivers/sqlite-connection.js';
  *
  * @example
  * ```ts
+ * import { type SqliteStoreOptions } from '@agentry/store-sqlite';
+ *
  * const options: SqliteStoreOptions = { path: './data/agentry.db', busyTimeoutMs: 10_000 };
  * ```
  */

@@ -3,7 +3,24 @@ import { createSqliteStore } from './create-sqlite-store.js';
 import type { SqliteStoreOptions } from './sqlite-store-options.js';
 import { VERSION } from './version.js';
 
-/** Options of {@link sqliteStore}: the store's, plus the name configuration knows it by. */
+/**
+ * Options of {@link sqliteStore}: the store's, plus the name configuration knows it by.
+ *
+ * @example
+ * ```ts
+ * import { createAgentry, loadConfiguration } from '@agentry/core';
+ * import { sqliteStore, type SqliteStorePluginOptions } from '@agentry/store-sqlite';
+ *
+ * // Offered as "journal" rather than "sqlite": the workflows section then says
+ * // defaults: { store: 'journal' }.
+ * const options: SqliteStorePluginOptions = { path: './data/runs.db', name: 'journal' };
+ * const agentry = await createAgentry({
+ *   config: await loadConfiguration('agentry.config.json'),
+ *   plugins: [sqliteStore(options)],
+ * });
+ * const store = agentry.store('journal');
+ * ```
+ */
 export interface SqliteStorePluginOptions extends SqliteStoreOptions {
   /** The name the store is offered under (default `sqlite`). */
   name?: string;

@@ -1,6 +1,31 @@
 import type { ModelCapabilities, ProviderType } from '@agentry/core';
 
-/** What {@link providerConfiguration} puts in its one provider entry. */
+/**
+ * What {@link providerConfiguration} puts in its one provider entry.
+ *
+ * @example
+ * ```ts
+ * import { providerConfiguration, startEmulator, type ProviderConfigurationOptions } from '@agentry/testing';
+ *
+ * const emulator = await startEmulator({ defaultTurn: { text: 'Hello' } });
+ * const options: ProviderConfigurationOptions = {
+ *   type: 'anthropic',
+ *   model: 'claude-haiku-5-5',
+ *   endpoint: emulator.baseURL('anthropic'),
+ *   authentication: { type: 'bearer_token', configuration: { token: '${env:TEST_TOKEN}' } },
+ *   capabilities: {
+ *     maxTokens: 200_000,
+ *     supportsStreaming: true,
+ *     supportsFunctions: true,
+ *     supportsVision: false,
+ *     maxConcurrency: 2,
+ *   },
+ * };
+ * // Give it to createAgentry with the provider's plug-in and env: { TEST_TOKEN: … }.
+ * const config = providerConfiguration(options);
+ * await emulator.close();
+ * ```
+ */
 export interface ProviderConfigurationOptions {
   /** The provider's type, such as `openai`. */
   type: ProviderType;

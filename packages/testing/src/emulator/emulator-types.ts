@@ -1,7 +1,31 @@
-/** The wire formats the provider emulator speaks. */
+/**
+ * The wire formats the provider emulator speaks.
+ *
+ * @example
+ * ```ts
+ * import { startEmulator, type EmulatorApi } from '@agentry/testing';
+ *
+ * const emulator = await startEmulator({ defaultTurn: { text: 'Hello' } });
+ * // Point an SDK at the emulator in the wire format it speaks.
+ * const api: EmulatorApi = 'anthropic';
+ * console.log(emulator.baseURL(api)); // http://127.0.0.1:<port>/anthropic
+ * await emulator.close();
+ * ```
+ */
 export type EmulatorApi = 'openai-chat' | 'openai-responses' | 'anthropic' | 'google';
 
-/** Usage the emulator reports; omitted counts are worked out from the text. */
+/**
+ * Usage the emulator reports; omitted counts are worked out from the text.
+ *
+ * @example
+ * ```ts
+ * import type { EmulatorReply, EmulatorUsage } from '@agentry/testing';
+ *
+ * // Fixed counts, so a test can assert the usage a provider reports; omitted counts are worked out.
+ * const usage: EmulatorUsage = { inputTokens: 120, outputTokens: 8, cachedInputTokens: 100 };
+ * const reply: EmulatorReply = { text: 'It is sunny.', usage };
+ * ```
+ */
 export interface EmulatorUsage {
   /** Prompt tokens. */
   inputTokens?: number;
@@ -13,7 +37,19 @@ export interface EmulatorUsage {
   reasoningTokens?: number;
 }
 
-/** A tool call in a scripted reply. */
+/**
+ * A tool call in a scripted reply.
+ *
+ * @example
+ * ```ts
+ * import type { EmulatorReply, EmulatorToolCall } from '@agentry/testing';
+ *
+ * const weather: EmulatorToolCall = { id: 'call_1', name: 'get_weather', arguments: '{"city":"Lisbon"}' };
+ * // Arguments are sent as written, so a test can script JSON cut short.
+ * const broken: EmulatorToolCall = { name: 'get_time', arguments: '{"zone":"Eur' };
+ * const reply: EmulatorReply = { toolCalls: [weather, broken], argumentChunks: 3 };
+ * ```
+ */
 export interface EmulatorToolCall {
   /** The call's id; one is made up when omitted. */
   id?: string;
@@ -23,7 +59,26 @@ export interface EmulatorToolCall {
   arguments: string;
 }
 
-/** A scripted answer: text, reasoning and tool calls, with how to stream them. */
+/**
+ * A scripted answer: text, reasoning and tool calls, with how to stream them.
+ *
+ * @example
+ * ```ts
+ * import { startEmulator, type EmulatorReply } from '@agentry/testing';
+ *
+ * // Reasoning, then text streamed in four pieces, 20 ms apart; the connection resets after 3 events.
+ * const reply: EmulatorReply = {
+ *   reasoning: 'The user wants a greeting.',
+ *   text: 'Hello there, friend!',
+ *   textChunks: 4,
+ *   chunkDelayMs: 20,
+ *   resetAfterChunks: 3,
+ * };
+ * const emulator = await startEmulator();
+ * emulator.enqueue(reply);
+ * await emulator.close();
+ * ```
+ */
 export interface EmulatorReply {
   /** Discriminant; may be omitted. */
   kind?: 'reply';
@@ -92,7 +147,18 @@ export interface EmulatorReply {
   headers?: Record<string, string>;
 }
 
-/** The kinds of failure the emulator renders in each vendor's own error format. */
+/**
+ * The kinds of failure the emulator renders in each vendor's own error format.
+ *
+ * @example
+ * ```ts
+ * import type { EmulatorErrorType, EmulatorFailure } from '@agentry/testing';
+ *
+ * // A 400 that each vendor's format reports as a prompt too long for the model.
+ * const error: EmulatorErrorType = 'context_length';
+ * const failure: EmulatorFailure = { kind: 'error', status: 400, error };
+ * ```
+ */
 export type EmulatorErrorType =
   | 'invalid_request'
   | 'authentication'
@@ -104,7 +170,25 @@ export type EmulatorErrorType =
   | 'server'
   | 'overloaded';
 
-/** A scripted failure: an HTTP error in the vendor's format. */
+/**
+ * A scripted failure: an HTTP error in the vendor's format.
+ *
+ * @example
+ * ```ts
+ * import { startEmulator, type EmulatorFailure } from '@agentry/testing';
+ *
+ * // A rate limit with the header a provider must honour before retrying.
+ * const rateLimited: EmulatorFailure = {
+ *   kind: 'error',
+ *   status: 429,
+ *   headers: { 'retry-after': '2' },
+ *   message: 'Slow down.',
+ * };
+ * const emulator = await startEmulator();
+ * emulator.enqueue(rateLimited, { text: 'Done after the wait.' });
+ * await emulator.close();
+ * ```
+ */
 export interface EmulatorFailure {
   /** Discriminant. */
   kind: 'error';
@@ -122,11 +206,36 @@ export interface EmulatorFailure {
   delayMs?: number;
 }
 
-/** One scripted turn, or a function of the request that returns one. */
+/**
+ * One scripted turn, or a function of the request that returns one.
+ *
+ * @example
+ * ```ts
+ * import { startEmulator, type EmulatorTurn } from '@agentry/testing';
+ *
+ * // A turn computed from the request: the answer names the model that was asked for.
+ * const echoModel: EmulatorTurn = (request) => ({ text: `You asked ${request.model ?? 'no model'}.` });
+ * const emulator = await startEmulator({ defaultTurn: echoModel });
+ * await emulator.close();
+ * ```
+ */
 export type EmulatorTurn =
   EmulatorReply | EmulatorFailure | ((request: EmulatorRequest) => EmulatorReply | EmulatorFailure);
 
-/** A request the emulator received, as the tests see it. */
+/**
+ * A request the emulator received, as the tests see it.
+ *
+ * @example
+ * ```ts
+ * import { startEmulator, type EmulatorRequest } from '@agentry/testing';
+ *
+ * const emulator = await startEmulator({ defaultTurn: { text: 'Hi' } });
+ * // … the provider under test makes a call …
+ * const first: EmulatorRequest | undefined = emulator.requests[0];
+ * console.log(first?.api, first?.model, first?.stream, first?.headers['authorization']);
+ * await emulator.close();
+ * ```
+ */
 export interface EmulatorRequest {
   /** The wire format that served it. */
   api: EmulatorApi;

@@ -8,10 +8,17 @@ import type { EmulatorApi, EmulatorRequest, EmulatorTurn, WireFormat } from './e
  *
  * @example
  * ```ts
+ * import { startEmulator } from '@agentry/testing';
+ *
  * const emulator = await startEmulator();
  * emulator.enqueue({ text: 'Hello there' }, { kind: 'error', status: 429, headers: { 'retry-after': '1' } });
- * const client = new OpenAI({ apiKey: 'test', baseURL: emulator.baseURL('openai-chat'), maxRetries: 0 });
- * // … first call answers "Hello there", the second fails with a 429
+ * const call = () =>
+ *   fetch(`${emulator.baseURL('openai-chat')}/chat/completions`, {
+ *     method: 'POST',
+ *     headers: { 'content-type': 'application/json' },
+ *     body: JSON.stringify({ model: 'gpt-5.4-mini', messages: [{ role: 'user', content: 'Hi' }] }),
+ *   });
+ * console.log((await call()).status, (await call()).status); // 200 ("Hello there"), then 429
  * await emulator.close();
  * ```
  */
@@ -39,7 +46,23 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
-/** Options of {@link startEmulator}. */
+/**
+ * Options of {@link startEmulator}.
+ *
+ * @example
+ * ```ts
+ * import { startEmulator, type EmulatorOptions } from '@agentry/testing';
+ *
+ * // A fixed port for a manual session, two scripted turns, then "ok" for every later request.
+ * const options: EmulatorOptions = {
+ *   port: 8787,
+ *   turns: [{ text: 'First answer' }, { kind: 'error', status: 503 }],
+ *   defaultTurn: { text: 'ok' },
+ * };
+ * const emulator = await startEmulator(options);
+ * await emulator.close();
+ * ```
+ */
 export interface EmulatorOptions {
   /** The port to listen on; default 0 (a free port). */
   port?: number;

@@ -1,7 +1,21 @@
 import type { Emulator } from './emulator.js';
 import type { EmulatorRequest, EmulatorTurn } from './emulator-types.js';
 
-/** The statuses of a redirect that {@link redirectTurn} can answer with. */
+/**
+ * The statuses of a redirect that {@link redirectTurn} can answer with.
+ *
+ * @example
+ * ```ts
+ * import { redirectTurn, startEmulator, type EmulatorRedirectStatus } from '@agentry/testing';
+ *
+ * const target = await startEmulator({ defaultTurn: { text: 'moved' } });
+ * const origin = await startEmulator();
+ * // A permanent redirect that keeps the method and body.
+ * const status: EmulatorRedirectStatus = 308;
+ * origin.enqueue(redirectTurn(target, status));
+ * await Promise.all([origin.close(), target.close()]);
+ * ```
+ */
 export type EmulatorRedirectStatus = 301 | 302 | 303 | 307 | 308;
 
 /**

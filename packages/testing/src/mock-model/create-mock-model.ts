@@ -23,6 +23,8 @@ import { planMockResponse, type MockPlan } from './plan-mock-response.js';
  *
  * @example
  * ```ts
+ * import { mockText, mockToolCall, type MockModelOptions } from '@agentry/testing';
+ *
  * const options: MockModelOptions = {
  *   script: [mockToolCall('search', { query: 'agentry' }), mockText('Found it.')],
  *   modelId: 'gpt-4o',
@@ -99,6 +101,8 @@ export interface MockModelCall {
  *
  * @example
  * ```ts
+ * import { createMockModel, mockText, type MockModel } from '@agentry/testing';
+ *
  * const model: MockModel = createMockModel({ script: [mockText('Hello!')] });
  * const response = await model.generate({ messages: [] });
  * model.calls.length; // 1

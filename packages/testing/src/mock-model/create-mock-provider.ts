@@ -15,6 +15,8 @@ import { createMockModel } from './create-mock-model.js';
  *
  * @example
  * ```ts
+ * import { createMockModel, mockText, type MockProviderOptions } from '@agentry/testing';
+ *
  * const options: MockProviderOptions = {
  *   type: 'anthropic',
  *   createModel: { 'claude-sonnet-4-5': createMockModel({ script: [mockText('Hi')] }) },

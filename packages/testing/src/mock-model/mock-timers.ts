@@ -5,6 +5,8 @@
  *
  * @example
  * ```ts
+ * import { createMockModel, mockText, type MockTimers } from '@agentry/testing';
+ *
  * const timers: MockTimers = {
  *   setTimeout: (callback, ms) => setTimeout(callback, ms),
  *   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),

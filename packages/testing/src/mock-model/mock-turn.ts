@@ -7,6 +7,8 @@ import type { AgentryError, FinishReason, Usage } from '@agentry/core';
  *
  * @example
  * ```ts
+ * import { type MockToolCall } from '@agentry/testing';
+ *
  * const call: MockToolCall = { toolName: 'search', input: { query: 'weather' }, chunks: 3 };
  * const broken: MockToolCall = { toolName: 'search', input: '{"query": "wea' };
  * ```
@@ -39,6 +41,8 @@ export interface MockToolCall {
  *
  * @example
  * ```ts
+ * import { type MockTurn } from '@agentry/testing';
+ *
  * const turn: MockTurn = {
  *   reasoning: 'The user wants the weather.',
  *   text: 'Let me look that up.',

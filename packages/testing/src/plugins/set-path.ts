@@ -1,4 +1,16 @@
-/** A path of keys and indexes from the root of a test object. */
+/**
+ * A path of keys and indexes from the root of a test object.
+ *
+ * @example
+ * ```ts
+ * import { setPath, type ObjectPath } from '@agentry/testing';
+ *
+ * // Keys and array indexes from the root of the object.
+ * const firstPermission: ObjectPath = ['security', 'accessControl', 'permissions', 0, 'resource'];
+ * const config = { security: { accessControl: { permissions: [{ resource: 'agents' }] } } };
+ * setPath(config, firstPermission, ' ');
+ * ```
+ */
 export type ObjectPath = readonly (string | number)[];
 
 function parentOf(target: object, path: ObjectPath): Record<string | number, unknown> {

@@ -12,6 +12,23 @@ import type { RunAgent, RunAgentRequest } from '../runner/runner-types.js';
  * What {@link createAgentTaskRunner} needs of an Agentry instance: `createAgent` (an `Agentry` from
  * `createAgentry` has it) and, optionally, its agent directory, from which each finished agent is
  * removed.
+ *
+ * @example
+ * ```ts
+ * import { createMemoryStore, createAgent, type LanguageModel } from '@agentry/core';
+ * import { createAgentTaskRunner, createWorkflowRunner, type AgentTaskHost } from '@agentry/workflows';
+ *
+ * // An Agentry instance is one; without configuration, any object that creates agents will do.
+ * declare const model: LanguageModel;
+ * const host: AgentTaskHost = {
+ *   createAgent: (options) => createAgent({ ...options, model }),
+ * };
+ * const runner = createWorkflowRunner({
+ *   store: createMemoryStore(),
+ *   registry: {},
+ *   runAgent: createAgentTaskRunner({ agentry: host }),
+ * });
+ * ```
  */
 export interface AgentTaskHost {
   /** Creates an agent on a model named by id, with the instance's fallback chain behind it. */
@@ -23,7 +40,27 @@ export interface AgentTaskHost {
   };
 }
 
-/** Options of {@link createAgentTaskRunner}. */
+/**
+ * Options of {@link createAgentTaskRunner}.
+ *
+ * @example
+ * ```ts
+ * import { defineTool, type Agentry } from '@agentry/core';
+ * import { createAgentTaskRunner, type AgentTaskRunnerOptions } from '@agentry/workflows';
+ * import { z } from 'zod';
+ *
+ * declare const agentry: Agentry;
+ * const lookupOrder = defineTool({
+ *   name: 'lookup_order',
+ *   description: 'Finds an order by id.',
+ *   input: z.object({ orderId: z.string() }),
+ *   execute: async ({ orderId }) => ({ orderId, status: 'paid' }),
+ * });
+ * // Agent steps name the tools they may use (`tools: ['lookup_order']`); these are the candidates.
+ * const options: AgentTaskRunnerOptions = { agentry, tools: [lookupOrder], agentOptions: { toolTimeout: 10_000 } };
+ * const runAgent = createAgentTaskRunner(options);
+ * ```
+ */
 export interface AgentTaskRunnerOptions {
   /** Where agents come from: usually the `Agentry` instance made by `createAgentry`. */
   agentry: AgentTaskHost;
@@ -39,7 +76,23 @@ export interface AgentTaskRunnerOptions {
   agentOptions?: Omit<AgentryAgentOptions, 'model' | 'instructions' | 'tools' | 'maxSteps' | 'id'>;
 }
 
-/** The output of an agent task: what its step passes on to later steps. */
+/**
+ * The output of an agent task: what its step passes on to later steps.
+ *
+ * @example
+ * ```ts
+ * import { input, output, workflow, type AgentTaskOutput } from '@agentry/workflows';
+ *
+ * // A later step reads the agent step's output by path: `text`, `finishReason`, `usage`, `steps`, `model`.
+ * const field: keyof AgentTaskOutput = 'text';
+ * const definition = workflow('support')
+ *   .trigger({ type: 'manual' })
+ *   .errorHandling({ retryAttempts: 2, backoffStrategy: 'exponential', fallbackAction: 'abort' })
+ *   .agent('draft', { prompt: 'Draft a reply to: {{ticket}}', inputs: { ticket: input('ticket') } })
+ *   .task('send', { handler: 'mail.send', inputs: { body: output('draft', field) } })
+ *   .build();
+ * ```
+ */
 export interface AgentTaskOutput {
   /** The agent's answer. */
   text: string;

@@ -3,7 +3,24 @@ import { createWorkflowRunner } from '../runner/create-workflow-runner.js';
 import type { WorkflowRunner, WorkflowRunnerOptions } from '../runner/runner-types.js';
 import { createAgentTaskRunner, type AgentTaskRunnerOptions } from './create-agent-task-runner.js';
 
-/** Options of {@link createConfiguredWorkflowRunner}. */
+/**
+ * Options of {@link createConfiguredWorkflowRunner}.
+ *
+ * @example
+ * ```ts
+ * import type { Agentry } from '@agentry/core';
+ * import { createConfiguredWorkflowRunner, type ConfiguredWorkflowRunnerOptions } from '@agentry/workflows';
+ *
+ * declare const agentry: Agentry; // created with the workflows() plug-in and a workflows section
+ * // Store, registry and defaults come from the configuration; handlers and tools from code.
+ * const options: ConfiguredWorkflowRunnerOptions = {
+ *   agentry,
+ *   handlers: { 'orders.ship': async (input) => ({ shipped: input.orderId }) },
+ * };
+ * const runner = createConfiguredWorkflowRunner(options);
+ * await runner.recover();
+ * ```
+ */
 export interface ConfiguredWorkflowRunnerOptions extends Omit<
   WorkflowRunnerOptions,
   'store' | 'registry' | 'defaults'

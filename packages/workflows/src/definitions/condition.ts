@@ -4,10 +4,34 @@ import { jsonValueSchema, type JsonValue } from './json-value.js';
 /**
  * A value compared by a {@link Condition}: plain JSON, or a `{ "$ref": … }` read from the workflow
  * input or an earlier step's output. Strings are only ever data: `"process.exit()"` is a string.
+ *
+ * @example
+ * ```ts
+ * import { conditions, type ConditionOperand } from '@agentry/workflows';
+ *
+ * // Any JSON value may be compared against, here a list for `in`.
+ * const allowed: ConditionOperand = ['PT', 'ES', 'FR'];
+ * const inEurope = conditions.in({ $ref: 'input.country' }, allowed);
+ * ```
  */
 export type ConditionOperand = JsonValue;
 
-/** The comparison operators of a {@link Condition}. */
+/**
+ * The comparison operators of a {@link Condition}.
+ *
+ * @example
+ * ```ts
+ * import type { ComparisonOperator, Condition } from '@agentry/workflows';
+ *
+ * // A condition built from a setting read at run time.
+ * const compare = (op: ComparisonOperator, threshold: number): Condition => ({
+ *   op,
+ *   left: { $ref: 'steps.fetch.output.total' },
+ *   right: threshold,
+ * });
+ * const large = compare('gte', 1000);
+ * ```
+ */
 export type ComparisonOperator = 'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte' | 'in';
 
 /**
@@ -23,6 +47,8 @@ export type ComparisonOperator = 'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte' | 'in
  *
  * @example
  * ```ts
+ * import { conditions, input, output, ref, type Condition } from '@agentry/workflows';
+ *
  * const bigOrder: Condition = {
  *   op: 'and',
  *   conditions: [

@@ -57,6 +57,8 @@ export const errorHandlingStrategySchema = z.strictObject({
  *
  * @example
  * ```ts
+ * import { type ErrorHandlingStrategy } from '@agentry/workflows';
+ *
  * const strategy: ErrorHandlingStrategy = { retryAttempts: 3, backoffStrategy: 'linear', fallbackAction: 'abort' };
  * ```
  */

@@ -6,10 +6,35 @@ import { isLiteralValue, isValueReference } from './value-reference.js';
 /**
  * A named predicate a condition can call with `{ op: 'predicate', name, args }`. It receives the
  * resolved arguments and returns whether the condition holds.
+ *
+ * @example
+ * ```ts
+ * import { createMemoryStore } from '@agentry/core';
+ * import { createWorkflowRunner, type ConditionPredicate } from '@agentry/workflows';
+ *
+ * // Named in a condition as { op: 'predicate', name: 'isWeekend', args: [{ $ref: 'input.date' }] }.
+ * const isWeekend: ConditionPredicate = (date) => [0, 6].includes(new Date(String(date)).getUTCDay());
+ * const runner = createWorkflowRunner({ store: createMemoryStore(), registry: {}, predicates: { isWeekend } });
+ * ```
  */
 export type ConditionPredicate = (...args: unknown[]) => boolean;
 
-/** What {@link evaluateCondition} evaluates against. */
+/**
+ * What {@link evaluateCondition} evaluates against.
+ *
+ * @example
+ * ```ts
+ * import { conditions, evaluateCondition, input, output, type ConditionScope } from '@agentry/workflows';
+ *
+ * // What a decision sees: the run's input, finished steps' outputs and the registered predicates.
+ * const scope: ConditionScope = {
+ *   input: { country: 'PT' },
+ *   outputs: { fetch: { total: 250 } },
+ *   predicates: { isEu: (country) => ['PT', 'ES', 'FR'].includes(String(country)) },
+ * };
+ * evaluateCondition(conditions.and(conditions.gt(output('fetch', 'total'), 100), conditions.predicate('isEu', input('country'))), scope); // true
+ * ```
+ */
 export interface ConditionScope extends ReferenceScope {
   /** Predicates by name, for `{ op: 'predicate' }` conditions. */
   predicates?: Readonly<Record<string, ConditionPredicate>>;

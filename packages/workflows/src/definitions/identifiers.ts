@@ -71,6 +71,8 @@ export const stepTargetSchema = z.union([z.literal(END), stepIdSchema], {
  *
  * @example
  * ```ts
+ * import { type StepTarget } from '@agentry/workflows';
+ *
  * const target: StepTarget = 'review';
  * ```
  */

@@ -4,13 +4,43 @@ import { assertValidWorkflow, type ValidateWorkflowOptions } from './validate-wo
 import type { WorkflowDefinition } from './workflow-definition.js';
 import { workflowTemplateSchema, type WorkflowTemplateInput } from './workflow-template.js';
 
-/** Options of {@link instantiateTemplate}. */
+/**
+ * Options of {@link instantiateTemplate}.
+ *
+ * @example
+ * ```ts
+ * import { instantiateTemplate, type InstantiateTemplateOptions, type WorkflowTemplate } from '@agentry/workflows';
+ *
+ * declare const orderReviewTemplate: WorkflowTemplate;
+ * // The workflow's id, and the handlers its tasks must name.
+ * const options: InstantiateTemplateOptions = { id: 'order-review-eu', handlers: ['orders.fetch', 'orders.ship'] };
+ * const definition = instantiateTemplate(orderReviewTemplate, { threshold: 250 }, options);
+ * ```
+ */
 export interface InstantiateTemplateOptions extends ValidateWorkflowOptions {
   /** The id of the workflow made; defaults to the template's id. */
   id?: string;
 }
 
-/** One parameter problem found by {@link instantiateTemplate}. */
+/**
+ * One parameter problem found by {@link instantiateTemplate}.
+ *
+ * @example
+ * ```ts
+ * import { AgentryError } from '@agentry/core';
+ * import { instantiateTemplate, type TemplateParameterProblem, type WorkflowTemplate } from '@agentry/workflows';
+ *
+ * declare const orderReviewTemplate: WorkflowTemplate;
+ * try {
+ *   instantiateTemplate(orderReviewTemplate, { threshold: 'high' });
+ * } catch (error) {
+ *   if (error instanceof AgentryError && error.code === 'validation_failed') {
+ *     const problems = (error.details.problems ?? []) as TemplateParameterProblem[];
+ *     for (const { parameter, message } of problems) console.error(`${parameter}: ${message}`);
+ *   }
+ * }
+ * ```
+ */
 export interface TemplateParameterProblem {
   /** The parameter. */
   parameter: string;

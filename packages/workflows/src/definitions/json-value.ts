@@ -6,6 +6,8 @@ import { z } from 'zod';
  *
  * @example
  * ```ts
+ * import { type JsonValue } from '@agentry/workflows';
+ *
  * const value: JsonValue = { total: 120, tags: ['vip'], note: null };
  * ```
  */

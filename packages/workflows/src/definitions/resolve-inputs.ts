@@ -8,7 +8,18 @@ import {
   type ValueReference,
 } from './value-reference.js';
 
-/** What references are resolved against. */
+/**
+ * What references are resolved against.
+ *
+ * @example
+ * ```ts
+ * import { resolveInputs, type ReferenceScope } from '@agentry/workflows';
+ *
+ * const scope: ReferenceScope = { input: { orderId: 'A-1001' }, outputs: { fetch: { total: 250 } } };
+ * resolveInputs({ id: { $ref: 'input.orderId' }, total: { $ref: 'steps.fetch.output.total' } }, scope);
+ * // { id: 'A-1001', total: 250 }
+ * ```
+ */
 export interface ReferenceScope {
   /** The workflow input; `input.…` references read it. */
   input: unknown;

@@ -1,6 +1,17 @@
 import { END } from './identifiers.js';
 
-/** The fields of one step that {@link toStepGraph} reads. */
+/**
+ * The fields of one step that {@link toStepGraph} reads.
+ *
+ * @example
+ * ```ts
+ * import { toStepGraph, type StepGraphStep } from '@agentry/workflows';
+ *
+ * // A draft being edited: fields that are missing or wrong are skipped, so it can still be drawn.
+ * const draft: StepGraphStep[] = [{ id: 'fetch', type: 'task' }, { id: 'ship', type: 'task', next: '$end' }, { type: 'task' }];
+ * const graph = toStepGraph({ steps: draft });
+ * ```
+ */
 export interface StepGraphStep {
   /** The step id. */
   readonly id?: unknown;
@@ -12,7 +23,23 @@ export interface StepGraphStep {
   readonly configuration?: unknown;
 }
 
-/** The fields of a step the graph reads; unknown values are skipped, so a draft can be drawn. */
+/**
+ * The fields of a step the graph reads; unknown values are skipped, so a draft can be drawn.
+ *
+ * @example
+ * ```ts
+ * import { toStepGraph, workflow, type StepGraphInput } from '@agentry/workflows';
+ *
+ * // A validated definition is one, and so is any object with a `steps` array.
+ * const input: StepGraphInput = workflow('ship')
+ *   .trigger({ type: 'manual' })
+ *   .errorHandling({ retryAttempts: 2, backoffStrategy: 'exponential', fallbackAction: 'abort' })
+ *   .task('pack', { handler: 'orders.pack' })
+ *   .task('send', { handler: 'orders.send' })
+ *   .build();
+ * console.log(toStepGraph(input).start); // "pack"
+ * ```
+ */
 export interface StepGraphInput {
   /** The steps, in array order. */
   readonly steps: readonly StepGraphStep[];
@@ -22,6 +49,21 @@ export interface StepGraphInput {
  * An edge of a {@link StepGraph}: `next` (array order or an explicit `next`), `branch` and
  * `default` (out of a decision), `fork` (a parallel step to the first step of a branch) and
  * `join` (the last step of a branch to what follows the parallel step).
+ *
+ * @example
+ * ```ts
+ * import { toStepGraph, workflow, type StepEdge } from '@agentry/workflows';
+ *
+ * const definition = workflow('ship')
+ *   .trigger({ type: 'manual' })
+ *   .errorHandling({ retryAttempts: 2, backoffStrategy: 'exponential', fallbackAction: 'abort' })
+ *   .task('pack', { handler: 'orders.pack' })
+ *   .task('send', { handler: 'orders.send' })
+ *   .build();
+ * const edges: StepEdge[] = toStepGraph(definition).edges;
+ * console.log(edges.map((edge) => `${edge.from} -${edge.kind}-> ${edge.to}`));
+ * // ["pack -next-> send", "send -next-> $end"]
+ * ```
  */
 export interface StepEdge {
   /** The step control leaves. */
@@ -38,7 +80,19 @@ export interface StepEdge {
   path: (string | number)[];
 }
 
-/** Where a step sits inside a parallel step. */
+/**
+ * Where a step sits inside a parallel step.
+ *
+ * @example
+ * ```ts
+ * import { toStepGraph, type BranchMembership, type WorkflowDefinition } from '@agentry/workflows';
+ *
+ * declare const definition: WorkflowDefinition;
+ * // Which parallel step, and which of its branches, a step runs in.
+ * const membership: BranchMembership | undefined = toStepGraph(definition).memberships.get('check-stock');
+ * if (membership) console.log(`${membership.parallelId}, branch ${membership.branch}, position ${membership.position}`);
+ * ```
+ */
 export interface BranchMembership {
   /** The parallel step. */
   parallelId: string;
@@ -51,6 +105,17 @@ export interface BranchMembership {
 /**
  * The control flow of a workflow as a graph: where a run starts, and every edge control can
  * take. Used by validation, diagrams and the runner.
+ *
+ * @example
+ * ```ts
+ * import { toStepGraph, type StepGraph, type WorkflowDefinition } from '@agentry/workflows';
+ *
+ * declare const definition: WorkflowDefinition;
+ * const graph: StepGraph = toStepGraph(definition);
+ * // The steps a run can reach first after the start step.
+ * const afterStart = graph.edges.filter((edge) => edge.from === graph.start).map((edge) => edge.to);
+ * console.log(graph.nodes.length, afterStart);
+ * ```
  */
 export interface StepGraph {
   /** The first step a run executes, or `"$end"` for a workflow without steps. */

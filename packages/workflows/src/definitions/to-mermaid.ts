@@ -3,7 +3,19 @@ import { describeCondition } from './describe-condition.js';
 import { END } from './identifiers.js';
 import { toStepGraph, type StepGraphInput } from './step-graph.js';
 
-/** Options of {@link toMermaid}. */
+/**
+ * Options of {@link toMermaid}.
+ *
+ * @example
+ * ```ts
+ * import { toMermaid, type ToMermaidOptions, type WorkflowDefinition } from '@agentry/workflows';
+ *
+ * declare const definition: WorkflowDefinition;
+ * // Left to right suits a long chain of steps on a wide page.
+ * const options: ToMermaidOptions = { direction: 'LR' };
+ * console.log(toMermaid(definition, options));
+ * ```
+ */
 export interface ToMermaidOptions {
   /** The flow direction: `TD` (top down, the default) or `LR` (left to right). */
   direction?: 'TD' | 'LR';

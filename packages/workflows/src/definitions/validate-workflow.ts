@@ -11,19 +11,56 @@ import {
 } from './workflow-definition.js';
 import type { WorkflowProblem, WorkflowProblemCode } from './workflow-problem.js';
 
-/** Other workflows by id, as validation reads them (a `WorkflowRegistry` fits). */
+/**
+ * Other workflows by id, as validation reads them (a `WorkflowRegistry` fits).
+ *
+ * @example
+ * ```ts
+ * import { validateWorkflow, type WorkflowLookup, type WorkflowRegistry } from '@agentry/workflows';
+ *
+ * declare const registry: WorkflowRegistry;
+ * declare const draft: unknown;
+ * // A registry is one: subgraph steps of the draft must name one of its workflows.
+ * const lookup: WorkflowLookup = registry;
+ * const { valid, problems } = validateWorkflow(draft, { registry: lookup });
+ * ```
+ */
 export interface WorkflowLookup {
   /** Workflows by id; only their steps are read, to follow subgraphs. */
   readonly workflows: Readonly<Record<string, WorkflowSteps>>;
 }
 
-/** The part of a workflow that subgraph checks read. */
+/**
+ * The part of a workflow that subgraph checks read.
+ *
+ * @example
+ * ```ts
+ * import { validateWorkflow, type WorkflowSteps } from '@agentry/workflows';
+ *
+ * // Only the steps of other workflows are read: enough to find recursion through subgraphs.
+ * const shipping: WorkflowSteps = { steps: [{ id: 'ship', type: 'task', name: 'Ship', configuration: { handler: 'orders.ship' } }] };
+ * declare const orderDefinition: unknown;
+ * validateWorkflow(orderDefinition, { registry: { workflows: { shipping } } });
+ * ```
+ */
 export interface WorkflowSteps {
   /** The workflow's steps. */
   readonly steps: readonly unknown[];
 }
 
-/** What {@link validateWorkflow} checks against, beyond the definition itself. */
+/**
+ * What {@link validateWorkflow} checks against, beyond the definition itself.
+ *
+ * @example
+ * ```ts
+ * import { validateWorkflow, type ValidateWorkflowOptions } from '@agentry/workflows';
+ *
+ * declare const draft: unknown;
+ * // Also check that every handler and predicate the workflow names is one the runner has.
+ * const options: ValidateWorkflowOptions = { handlers: ['orders.fetch', 'orders.ship'], predicates: ['isWeekend'] };
+ * const result = validateWorkflow(draft, options);
+ * ```
+ */
 export interface ValidateWorkflowOptions {
   /**
    * Other workflows by id. When given, a subgraph must name one of them (or the workflow itself,
@@ -36,7 +73,19 @@ export interface ValidateWorkflowOptions {
   predicates?: Iterable<string>;
 }
 
-/** What {@link validateWorkflow} returns. */
+/**
+ * What {@link validateWorkflow} returns.
+ *
+ * @example
+ * ```ts
+ * import { validateWorkflow, type WorkflowValidationResult } from '@agentry/workflows';
+ *
+ * declare const draft: unknown;
+ * const result: WorkflowValidationResult = validateWorkflow(draft);
+ * if (result.valid) console.log(result.definition?.steps.length, 'steps');
+ * else for (const problem of result.problems) console.error(`${problem.path}: ${problem.message} (${problem.code})`);
+ * ```
+ */
 export interface WorkflowValidationResult {
   /** Whether the definition has no problem. */
   valid: boolean;

@@ -12,6 +12,8 @@ import type { JsonValue } from './json-value.js';
  *
  * @example
  * ```ts
+ * import { output, ref, type ValueReference } from '@agentry/workflows';
+ *
  * const total: ValueReference = { $ref: 'steps.fetch.output.total', default: 0 };
  * ```
  */
@@ -36,7 +38,18 @@ export const valueReferenceSchema = z.strictObject({
   default: z.unknown().optional(),
 }) as unknown as z.ZodType<ValueReference>;
 
-/** A reference path, split into where it starts and the keys that follow. */
+/**
+ * A reference path, split into where it starts and the keys that follow.
+ *
+ * @example
+ * ```ts
+ * import { parseReferencePath, type ParsedReferencePath } from '@agentry/workflows';
+ *
+ * // A string is the reason the path is malformed.
+ * const parsed: ParsedReferencePath | string = parseReferencePath('steps.fetch.output.items.0.sku');
+ * if (typeof parsed !== 'string' && parsed.root === 'step') console.log(parsed.stepId, parsed.keys); // fetch ['items', '0', 'sku']
+ * ```
+ */
 export type ParsedReferencePath =
   | {
       /** Reads the workflow input. */
@@ -75,7 +88,18 @@ export function isValueReference(value: unknown): value is ValueReference {
   return true;
 }
 
-/** A literal wrapper: its content is data, never resolved. */
+/**
+ * A literal wrapper: its content is data, never resolved.
+ *
+ * @example
+ * ```ts
+ * import { resolveInputs, type LiteralValue } from '@agentry/workflows';
+ *
+ * // Data that looks like a reference is passed as it is when wrapped in $literal.
+ * const template: LiteralValue = { $literal: { $ref: 'input.orderId' } };
+ * resolveInputs({ template }, { input: {}, outputs: {} }); // { template: { $ref: 'input.orderId' } }
+ * ```
+ */
 export interface LiteralValue {
   /** The value passed on as it is. */
   $literal: JsonValue;

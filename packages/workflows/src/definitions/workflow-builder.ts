@@ -14,7 +14,26 @@ import type { WorkflowTrigger } from './workflow-trigger.js';
 import type { z } from 'zod';
 import type { workflowTriggerSchema } from './workflow-trigger.js';
 
-/** Options every step method of {@link WorkflowBuilder} takes. */
+/**
+ * Options every step method of {@link WorkflowBuilder} takes.
+ *
+ * @example
+ * ```ts
+ * import { input, workflow, type StepOptions } from '@agentry/workflows';
+ *
+ * // What every step method takes: a readable name, inputs, a timeout and retries.
+ * const fetchOrder: StepOptions = {
+ *   name: 'Fetch the order',
+ *   inputs: { orderId: input('orderId') },
+ *   timeout: 10_000,
+ *   retryPolicy: { maxAttempts: 3, baseDelay: 500, maxDelay: 5_000, jitter: true },
+ * };
+ * const definition = workflow('orders')
+ *   .trigger({ type: 'manual' })
+ *   .task('fetch', { handler: 'orders.fetch', ...fetchOrder })
+ *   .build();
+ * ```
+ */
 export interface StepOptions {
   /** A name people read; defaults to the step id. */
   name?: string;
@@ -30,22 +49,100 @@ export interface StepOptions {
   retryPolicy?: RetryPolicy;
 }
 
-/** Options of steps that can say where control goes next. */
+/**
+ * Options of steps that can say where control goes next.
+ *
+ * @example
+ * ```ts
+ * import { END, conditions, output, workflow, type FlowStepOptions } from '@agentry/workflows';
+ *
+ * // "review" is added last but goes on to "ship"; without `next` it would follow the order added.
+ * const backToShipping: FlowStepOptions = { name: 'Human review', next: 'ship' };
+ * const definition = workflow('orders')
+ *   .trigger({ type: 'manual' })
+ *   .errorHandling({ retryAttempts: 2, backoffStrategy: 'exponential', fallbackAction: 'abort' })
+ *   .task('fetch', { handler: 'orders.fetch' })
+ *   .decision('route', {
+ *     branches: [{ condition: conditions.gt(output('fetch', 'total'), 1000), next: 'review' }],
+ *     default: 'ship',
+ *   })
+ *   .task('ship', { handler: 'orders.ship', next: END })
+ *   .task('review', { handler: 'orders.review', ...backToShipping })
+ *   .build();
+ * ```
+ */
 export interface FlowStepOptions extends StepOptions {
   /** The step after this one, or `"$end"`; defaults to the next step in order. */
   next?: StepTarget;
 }
 
-/** Options of {@link WorkflowBuilder.task}. */
+/**
+ * Options of {@link WorkflowBuilder.task}.
+ *
+ * @example
+ * ```ts
+ * import { input, workflow, type TaskStepOptions } from '@agentry/workflows';
+ *
+ * // Calls the handler registered under "invoices.create" with the run's customer id.
+ * const createInvoice: TaskStepOptions = {
+ *   handler: 'invoices.create',
+ *   inputs: { customerId: input('customerId') },
+ *   timeout: 30_000,
+ * };
+ * const definition = workflow('billing').trigger({ type: 'manual' }).task('invoice', createInvoice).build();
+ * ```
+ */
 export interface TaskStepOptions extends FlowStepOptions {
   /** The name of the handler registered with the runner. */
   handler: string;
 }
 
-/** Options of {@link WorkflowBuilder.agent}: the agent task and the step options. */
+/**
+ * Options of {@link WorkflowBuilder.agent}: the agent task and the step options.
+ *
+ * @example
+ * ```ts
+ * import { output, workflow, type AgentStepOptions } from '@agentry/workflows';
+ *
+ * // `{{ticket}}` in the prompt reads the input `ticket`.
+ * const triage: AgentStepOptions = {
+ *   prompt: 'Classify this support ticket as bug, question or request: {{ticket}}',
+ *   model: 'openai:gpt-5.4-mini',
+ *   inputs: { ticket: output('load') },
+ *   maxSteps: 2,
+ * };
+ * const definition = workflow('support')
+ *   .trigger({ type: 'manual' })
+ *   .errorHandling({ retryAttempts: 2, backoffStrategy: 'exponential', fallbackAction: 'abort' })
+ *   .task('load', { handler: 'tickets.load' })
+ *   .agent('triage', triage)
+ *   .build();
+ * ```
+ */
 export type AgentStepOptions = FlowStepOptions & AgentTask;
 
-/** Options of {@link WorkflowBuilder.decision}. */
+/**
+ * Options of {@link WorkflowBuilder.decision}.
+ *
+ * @example
+ * ```ts
+ * import { conditions, output, workflow, type DecisionStepOptions } from '@agentry/workflows';
+ *
+ * // Orders over 1000 go to a person; the rest ship straight away.
+ * const route: DecisionStepOptions = {
+ *   branches: [{ label: 'large', condition: conditions.gt(output('fetch', 'total'), 1000), next: 'review' }],
+ *   default: 'ship',
+ * };
+ * const definition = workflow('orders')
+ *   .trigger({ type: 'manual' })
+ *   .errorHandling({ retryAttempts: 2, backoffStrategy: 'exponential', fallbackAction: 'abort' })
+ *   .task('fetch', { handler: 'orders.fetch' })
+ *   .decision('route', route)
+ *   .task('review', { handler: 'orders.review', next: 'ship' })
+ *   .task('ship', { handler: 'orders.ship' })
+ *   .build();
+ * ```
+ */
 export interface DecisionStepOptions extends StepOptions {
   /** Tried in order; the first whose condition holds is taken. */
   branches: DecisionBranch[];
@@ -53,7 +150,29 @@ export interface DecisionStepOptions extends StepOptions {
   default: StepTarget;
 }
 
-/** Options of {@link WorkflowBuilder.parallel}. */
+/**
+ * Options of {@link WorkflowBuilder.parallel}.
+ *
+ * @example
+ * ```ts
+ * import { workflow, type ParallelStepOptions } from '@agentry/workflows';
+ *
+ * // Both checks run at once; the run waits for both even when one fails.
+ * const checks: ParallelStepOptions = {
+ *   branches: [{ name: 'stock', steps: ['check-stock'] }, ['check-fraud']],
+ *   onBranchFailure: 'wait-all',
+ *   next: 'ship',
+ * };
+ * const definition = workflow('orders')
+ *   .trigger({ type: 'manual' })
+ *   .errorHandling({ retryAttempts: 2, backoffStrategy: 'exponential', fallbackAction: 'abort' })
+ *   .parallel('checks', checks)
+ *   .task('check-stock', { handler: 'stock.check' })
+ *   .task('check-fraud', { handler: 'fraud.check' })
+ *   .task('ship', { handler: 'orders.ship' })
+ *   .build();
+ * ```
+ */
 export interface ParallelStepOptions extends FlowStepOptions {
   /** Branches: each a list of step ids, or a named branch. */
   branches: (string[] | ParallelBranch)[];
@@ -63,7 +182,26 @@ export interface ParallelStepOptions extends FlowStepOptions {
   onBranchFailure?: ParallelStep['configuration']['onBranchFailure'];
 }
 
-/** Options of {@link WorkflowBuilder.subgraph}. */
+/**
+ * Options of {@link WorkflowBuilder.subgraph}.
+ *
+ * @example
+ * ```ts
+ * import { input, workflow, type SubgraphStepOptions } from '@agentry/workflows';
+ *
+ * // Runs the "refund" workflow as a child and keeps the refund id from its output.
+ * const refund: SubgraphStepOptions = {
+ *   workflowId: 'refund',
+ *   inputMapping: { orderId: input('orderId') },
+ *   outputMapping: { refundId: 'refund.id' },
+ * };
+ * const definition = workflow('returns')
+ *   .trigger({ type: 'manual' })
+ *   .errorHandling({ retryAttempts: 2, backoffStrategy: 'exponential', fallbackAction: 'abort' })
+ *   .subgraph('refund', refund)
+ *   .build();
+ * ```
+ */
 export interface SubgraphStepOptions extends FlowStepOptions {
   /** The workflow to run. */
   workflowId: string;
@@ -73,7 +211,18 @@ export interface SubgraphStepOptions extends FlowStepOptions {
   outputMapping?: Record<string, string>;
 }
 
-/** A trigger as it may be written: a manual trigger's configuration may be left out. */
+/**
+ * A trigger as it may be written: a manual trigger's configuration may be left out.
+ *
+ * @example
+ * ```ts
+ * import { workflow, type WorkflowTriggerInput } from '@agentry/workflows';
+ *
+ * // A manual trigger may leave out its configuration.
+ * const manual: WorkflowTriggerInput = { type: 'manual' };
+ * const definition = workflow('report').trigger(manual).task('build', { handler: 'report.build' }).build();
+ * ```
+ */
 export type WorkflowTriggerInput = z.input<typeof workflowTriggerSchema>;
 
 /**

@@ -46,6 +46,8 @@ export const workflowDefinitionSchema = z.strictObject({
  *
  * @example
  * ```ts
+ * import { type WorkflowDefinition } from '@agentry/workflows';
+ *
  * const definition: WorkflowDefinition = {
  *   id: 'greet', name: 'Greet', description: '', parallel: false,
  *   triggers: [{ type: 'manual', configuration: {} }],
@@ -58,6 +60,20 @@ export type WorkflowDefinition = z.infer<typeof workflowDefinitionSchema>;
 /**
  * A workflow definition as it may be written, before defaults are filled in (`description`,
  * `parallel`, step `inputs` and `outputs`, trigger configurations).
+ *
+ * @example
+ * ```ts
+ * import { validateWorkflow, type WorkflowDefinitionInput } from '@agentry/workflows';
+ *
+ * // As written by hand: description, parallel, step inputs and outputs may be left out.
+ * const input: WorkflowDefinitionInput = {
+ *   id: 'greet',
+ *   name: 'Greet',
+ *   triggers: [{ type: 'manual' }],
+ *   steps: [{ id: 'hello', name: 'Hello', type: 'task', configuration: { handler: 'greet' } }],
+ * };
+ * const { definition } = validateWorkflow(input); // with the defaults filled in
+ * ```
  */
 export type WorkflowDefinitionInput = z.input<typeof workflowDefinitionSchema>;
 

@@ -22,6 +22,16 @@
  * - `inline_secret`: a webhook trigger holds a secret instead of its name
  * - `not_serializable`: a value would not survive a JSON round trip
  * - `missing_error_handling`: a non-trivial workflow has no `errorHandling`
+ *
+ * @example
+ * ```ts
+ * import { validateWorkflow, type WorkflowProblemCode } from '@agentry/workflows';
+ *
+ * declare const draft: unknown;
+ * // Warn about unreachable steps in an editor, but block saving on anything else.
+ * const warnings: readonly WorkflowProblemCode[] = ['unreachable_step', 'unused_inputs'];
+ * const blocking = validateWorkflow(draft).problems.filter((problem) => !warnings.includes(problem.code));
+ * ```
  */
 export type WorkflowProblemCode =
   | 'invalid_field'
@@ -57,6 +67,8 @@ export type WorkflowProblemCode =
  *
  * @example
  * ```ts
+ * import { type WorkflowProblem } from '@agentry/workflows';
+ *
  * const problem: WorkflowProblem = {
  *   code: 'unknown_step',
  *   path: 'steps[2].configuration.branches[0].next',

@@ -83,13 +83,47 @@ export const workflowRegistrySchema = z
   .strictObject(workflowRegistryShape)
   .check(checkWorkflowRegistry);
 
-/** Workflows by id and templates; see {@link workflowRegistrySchema}. */
+/**
+ * Workflows by id and templates; see {@link workflowRegistrySchema}.
+ *
+ * @example
+ * ```ts
+ * import { createWorkflowRegistry, registerWorkflow, workflow, type WorkflowRegistry } from '@agentry/workflows';
+ *
+ * let registry: WorkflowRegistry = createWorkflowRegistry();
+ * registry = registerWorkflow(registry, workflow('greet').trigger({ type: 'manual' }).task('hello', { handler: 'greet' }).build());
+ * console.log(Object.keys(registry.workflows), registry.customWorkflows); // ['greet'] true
+ * ```
+ */
 export type WorkflowRegistry = z.infer<typeof workflowRegistrySchema>;
 
-/** A workflow registry as it may be written, before defaults are filled in. */
+/**
+ * A workflow registry as it may be written, before defaults are filled in.
+ *
+ * @example
+ * ```ts
+ * import { createWorkflowRegistry, type WorkflowRegistryInput } from '@agentry/workflows';
+ *
+ * // Defaults may be left out: no templates, custom workflows allowed.
+ * const input: WorkflowRegistryInput = { customWorkflows: false };
+ * const registry = createWorkflowRegistry(input);
+ * ```
+ */
 export type WorkflowRegistryInput = z.input<typeof workflowRegistrySchema>;
 
-/** Options of {@link registerWorkflow}. */
+/**
+ * Options of {@link registerWorkflow}.
+ *
+ * @example
+ * ```ts
+ * import { registerWorkflow, workflow, type RegisterWorkflowOptions, type WorkflowRegistry } from '@agentry/workflows';
+ *
+ * declare let registry: WorkflowRegistry;
+ * // Replace the registered version of "greet", checking its handler against the runner's.
+ * const options: RegisterWorkflowOptions = { replace: true, handlers: ['greet'] };
+ * registry = registerWorkflow(registry, workflow('greet').trigger({ type: 'manual' }).task('hello', { handler: 'greet' }).build(), options);
+ * ```
+ */
 export interface RegisterWorkflowOptions extends Omit<ValidateWorkflowOptions, 'registry'> {
   /** Replace a workflow with the same id instead of refusing it. */
   replace?: boolean;

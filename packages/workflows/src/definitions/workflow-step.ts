@@ -54,7 +54,22 @@ export const agentTaskSchema = z.strictObject({
   maxSteps: z.int().positive().optional(),
 });
 
-/** What an agent task does; see {@link agentTaskSchema}. */
+/**
+ * What an agent task does; see {@link agentTaskSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { AgentTask } from '@agentry/workflows';
+ *
+ * // The `configuration.agent` of a task step written as JSON data.
+ * const summarize: AgentTask = {
+ *   prompt: 'Summarize the call transcript: {{transcript}}',
+ *   instructions: 'Three bullet points, no more.',
+ *   tools: ['lookup_customer'],
+ *   maxSteps: 3,
+ * };
+ * ```
+ */
 export type AgentTask = z.infer<typeof agentTaskSchema>;
 
 /**
@@ -87,7 +102,25 @@ export const taskStepSchema = z.strictObject({
   ),
 });
 
-/** A `task` step; see {@link taskStepSchema}. */
+/**
+ * A `task` step; see {@link taskStepSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { TaskStep } from '@agentry/workflows';
+ *
+ * // A task step as plain data (what the builder's task() writes).
+ * const ship: TaskStep = {
+ *   id: 'ship',
+ *   name: 'Ship the order',
+ *   type: 'task',
+ *   configuration: { handler: 'orders.ship' },
+ *   inputs: { orderId: { $ref: 'input.orderId' } },
+ *   outputs: {},
+ *   next: '$end',
+ * };
+ * ```
+ */
 export type TaskStep = z.infer<typeof taskStepSchema>;
 
 /**
@@ -108,7 +141,20 @@ export const decisionBranchSchema = z.strictObject({
   next: stepTargetSchema,
 });
 
-/** One branch of a decision; see {@link decisionBranchSchema}. */
+/**
+ * One branch of a decision; see {@link decisionBranchSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { DecisionBranch } from '@agentry/workflows';
+ *
+ * const urgent: DecisionBranch = {
+ *   label: 'urgent',
+ *   condition: { op: 'eq', left: { $ref: 'steps.triage.output.priority' }, right: 'high' },
+ *   next: 'page-oncall',
+ * };
+ * ```
+ */
 export type DecisionBranch = z.infer<typeof decisionBranchSchema>;
 
 /**
@@ -141,7 +187,27 @@ export const decisionStepSchema = z.strictObject({
   }),
 });
 
-/** A `decision` step; see {@link decisionStepSchema}. */
+/**
+ * A `decision` step; see {@link decisionStepSchema}.
+ *
+ * @example
+ * ```ts
+ * import { workflowStepSchema, type DecisionStep } from '@agentry/workflows';
+ *
+ * const route: DecisionStep = {
+ *   id: 'route',
+ *   name: 'Route by size',
+ *   type: 'decision',
+ *   inputs: {},
+ *   outputs: {},
+ *   configuration: {
+ *     branches: [{ condition: { op: 'gt', left: { $ref: 'steps.fetch.output.total' }, right: 1000 }, next: 'review' }],
+ *     default: 'ship',
+ *   },
+ * };
+ * workflowStepSchema.parse(route);
+ * ```
+ */
 export type DecisionStep = z.infer<typeof decisionStepSchema>;
 
 /**
@@ -161,7 +227,17 @@ export const parallelBranchSchema = z.strictObject({
   steps: z.array(stepIdSchema).min(1, { error: 'A parallel branch needs at least one step.' }),
 });
 
-/** One branch of a parallel step; see {@link parallelBranchSchema}. */
+/**
+ * One branch of a parallel step; see {@link parallelBranchSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { ParallelBranch } from '@agentry/workflows';
+ *
+ * // A named branch runs its steps in order; branches of one parallel step run side by side.
+ * const stock: ParallelBranch = { name: 'stock', steps: ['reserve-stock', 'confirm-stock'] };
+ * ```
+ */
 export type ParallelBranch = z.infer<typeof parallelBranchSchema>;
 
 /**
@@ -203,7 +279,28 @@ export const parallelStepSchema = z.strictObject({
   }),
 });
 
-/** A `parallel` step; see {@link parallelStepSchema}. */
+/**
+ * A `parallel` step; see {@link parallelStepSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { ParallelStep } from '@agentry/workflows';
+ *
+ * const checks: ParallelStep = {
+ *   id: 'checks',
+ *   name: 'Checks',
+ *   type: 'parallel',
+ *   inputs: {},
+ *   outputs: {},
+ *   configuration: {
+ *     branches: [{ steps: ['check-stock'] }, { steps: ['check-fraud'] }],
+ *     concurrency: 2,
+ *     onBranchFailure: 'fail-fast',
+ *   },
+ *   next: 'ship',
+ * };
+ * ```
+ */
 export type ParallelStep = z.infer<typeof parallelStepSchema>;
 
 /**
@@ -243,7 +340,27 @@ export const subgraphStepSchema = z.strictObject({
   }),
 });
 
-/** A `subgraph` step; see {@link subgraphStepSchema}. */
+/**
+ * A `subgraph` step; see {@link subgraphStepSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { SubgraphStep } from '@agentry/workflows';
+ *
+ * const refund: SubgraphStep = {
+ *   id: 'refund',
+ *   name: 'Refund',
+ *   type: 'subgraph',
+ *   inputs: {},
+ *   outputs: {},
+ *   configuration: {
+ *     workflowId: 'refund',
+ *     inputMapping: { orderId: { $ref: 'input.orderId' } },
+ *     outputMapping: { refundId: 'refund.id' },
+ *   },
+ * };
+ * ```
+ */
 export type SubgraphStep = z.infer<typeof subgraphStepSchema>;
 
 /**
@@ -267,10 +384,40 @@ export const workflowStepSchema = z.discriminatedUnion(
   { error: 'A step type must be "task", "decision", "parallel" or "subgraph".' },
 );
 
-/** A step of a workflow; see {@link workflowStepSchema}. */
+/**
+ * A step of a workflow; see {@link workflowStepSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { WorkflowStep } from '@agentry/workflows';
+ *
+ * // Narrow on `type` to read a step's configuration.
+ * function describe(step: WorkflowStep): string {
+ *   switch (step.type) {
+ *     case 'task':
+ *       return 'handler' in step.configuration ? `calls ${step.configuration.handler}` : 'runs an agent';
+ *     case 'decision':
+ *       return `${step.configuration.branches.length} branches`;
+ *     case 'parallel':
+ *       return `${step.configuration.branches.length} branches side by side`;
+ *     case 'subgraph':
+ *       return `runs ${step.configuration.workflowId}`;
+ *   }
+ * }
+ * ```
+ */
 export type WorkflowStep = z.infer<typeof workflowStepSchema>;
 
-/** The four step types. */
+/**
+ * The four step types.
+ *
+ * @example
+ * ```ts
+ * import { workflowStepTypes, type WorkflowStepType } from '@agentry/workflows';
+ *
+ * const kinds: readonly WorkflowStepType[] = workflowStepTypes; // task, decision, parallel, subgraph
+ * ```
+ */
 export type WorkflowStepType = WorkflowStep['type'];
 
 /** The four step types, in the order the specification lists them. */

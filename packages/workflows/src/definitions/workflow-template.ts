@@ -30,7 +30,20 @@ export const templateParameterSchema = z.strictObject({
   enum: z.array(jsonValueSchema).min(1).optional(),
 });
 
-/** A parameter of a workflow template; see {@link templateParameterSchema}. */
+/**
+ * A parameter of a workflow template; see {@link templateParameterSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { TemplateParameter } from '@agentry/workflows';
+ *
+ * // Orders above the threshold go to review; one of three regions.
+ * const parameters: TemplateParameter[] = [
+ *   { name: 'threshold', type: 'number', default: 100, description: 'Orders above need review.' },
+ *   { name: 'region', type: 'string', enum: ['eu', 'us', 'apac'] },
+ * ];
+ * ```
+ */
 export type TemplateParameter = z.infer<typeof templateParameterSchema>;
 
 /**
@@ -75,7 +88,26 @@ export const workflowStepTemplateSchema = z.strictObject({
   retryPolicy: jsonValueSchema.optional(),
 });
 
-/** A step of a workflow template; see {@link workflowStepTemplateSchema}. */
+/**
+ * A step of a workflow template; see {@link workflowStepTemplateSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { WorkflowStepTemplate } from '@agentry/workflows';
+ *
+ * // A decision whose threshold is a parameter of the template.
+ * const check: WorkflowStepTemplate = {
+ *   id: 'check',
+ *   type: 'decision',
+ *   name: 'Check the total',
+ *   description: 'Routes large orders to review.',
+ *   configurationTemplate: {
+ *     branches: [{ condition: { op: 'gt', left: { $ref: 'input.total' }, right: { $param: 'threshold' } }, next: 'review' }],
+ *     default: '$end',
+ *   },
+ * };
+ * ```
+ */
 export type WorkflowStepTemplate = z.infer<typeof workflowStepTemplateSchema>;
 
 /**
@@ -135,8 +167,40 @@ export const workflowTemplateSchema = z
     }
   });
 
-/** A parameterised workflow; see {@link workflowTemplateSchema}. */
+/**
+ * A parameterised workflow; see {@link workflowTemplateSchema}.
+ *
+ * @example
+ * ```ts
+ * import { createWorkflowRegistry, findTemplate, instantiateTemplate, registerTemplate, type WorkflowTemplate } from '@agentry/workflows';
+ *
+ * declare const nightlyReport: WorkflowTemplate;
+ * const registry = registerTemplate(createWorkflowRegistry(), nightlyReport);
+ * const template: WorkflowTemplate = findTemplate(registry, 'nightly-report');
+ * console.log(template.parameters.map((parameter) => parameter.name));
+ * const definition = instantiateTemplate(template, { timezone: 'Europe/Lisbon' });
+ * ```
+ */
 export type WorkflowTemplate = z.infer<typeof workflowTemplateSchema>;
 
-/** A workflow template as it may be written, before defaults are filled in. */
+/**
+ * A workflow template as it may be written, before defaults are filled in.
+ *
+ * @example
+ * ```ts
+ * import { instantiateTemplate, type WorkflowTemplateInput } from '@agentry/workflows';
+ *
+ * // A template as written: parameters and triggers may be left out.
+ * const nightlyReport: WorkflowTemplateInput = {
+ *   id: 'nightly-report',
+ *   name: 'Nightly report',
+ *   description: 'Builds a report every night.',
+ *   category: 'reporting',
+ *   parameters: [{ name: 'timezone', type: 'string', default: 'UTC' }],
+ *   triggers: [{ type: 'schedule', configuration: { cron: '0 2 * * *', timezone: { $param: 'timezone' } } }],
+ *   steps: [{ id: 'build', type: 'task', name: 'Build', description: 'Builds it.', configurationTemplate: { handler: 'reports.build' } }],
+ * };
+ * const definition = instantiateTemplate(nightlyReport, { timezone: 'Europe/Lisbon' });
+ * ```
+ */
 export type WorkflowTemplateInput = z.input<typeof workflowTemplateSchema>;

@@ -187,14 +187,84 @@ export const workflowTriggerSchema = z.discriminatedUnion(
   { error: 'A trigger type must be "manual", "schedule", "event" or "webhook".' },
 );
 
-/** What starts a run; see {@link workflowTriggerSchema}. */
+/**
+ * What starts a run; see {@link workflowTriggerSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { WorkflowTrigger } from '@agentry/workflows';
+ *
+ * // One workflow, three ways in.
+ * const triggers: WorkflowTrigger[] = [
+ *   { type: 'manual', configuration: {} },
+ *   { type: 'schedule', configuration: { cron: '0 6 * * 1-5', timezone: 'Europe/Lisbon' } },
+ *   { type: 'webhook', configuration: { path: '/orders', secretName: 'orders-webhook', maxBodyBytes: 65_536 } },
+ * ];
+ * ```
+ */
 export type WorkflowTrigger = z.infer<typeof workflowTriggerSchema>;
 
-/** A manual trigger; see {@link manualTriggerSchema}. */
+/**
+ * A manual trigger; see {@link manualTriggerSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { ManualTrigger } from '@agentry/workflows';
+ *
+ * // Started by a person or by code; the input must match the JSON schema.
+ * const manual: ManualTrigger = {
+ *   type: 'manual',
+ *   configuration: { inputSchema: { type: 'object', required: ['orderId'], properties: { orderId: { type: 'string' } } } },
+ * };
+ * ```
+ */
 export type ManualTrigger = z.infer<typeof manualTriggerSchema>;
-/** A schedule trigger; see {@link scheduleTriggerSchema}. */
+/**
+ * A schedule trigger; see {@link scheduleTriggerSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { ScheduleTrigger } from '@agentry/workflows';
+ *
+ * // Every weekday at 06:00 in Lisbon, with a fixed input.
+ * const nightly: ScheduleTrigger = {
+ *   type: 'schedule',
+ *   configuration: { cron: '0 6 * * 1-5', timezone: 'Europe/Lisbon', input: { report: 'daily' } },
+ * };
+ * ```
+ */
 export type ScheduleTrigger = z.infer<typeof scheduleTriggerSchema>;
-/** An event trigger; see {@link eventTriggerSchema}. */
+/**
+ * An event trigger; see {@link eventTriggerSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { EventTrigger } from '@agentry/workflows';
+ *
+ * // Runs for each "order.created" event of the "shop" source whose total is over 100.
+ * const onLargeOrder: EventTrigger = {
+ *   type: 'event',
+ *   configuration: {
+ *     source: 'shop',
+ *     eventType: 'order.created',
+ *     filter: { op: 'gt', left: { $ref: 'input.total' }, right: 100 },
+ *   },
+ * };
+ * ```
+ */
 export type EventTrigger = z.infer<typeof eventTriggerSchema>;
-/** A webhook trigger; see {@link webhookTriggerSchema}. */
+/**
+ * A webhook trigger; see {@link webhookTriggerSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { WebhookTrigger } from '@agentry/workflows';
+ *
+ * // POST /hooks/github, signed with the secret your resolver returns for "github-webhook".
+ * const github: WebhookTrigger = {
+ *   type: 'webhook',
+ *   configuration: { path: '/hooks/github', secretName: 'github-webhook', maxBodyBytes: 1_048_576 },
+ * };
+ * ```
+ */
 export type WebhookTrigger = z.infer<typeof webhookTriggerSchema>;

@@ -53,5 +53,18 @@ export const workflowsConfigSchema = z
   })
   .check(checkWorkflowRegistry);
 
-/** The `workflows` section of the configuration; see {@link workflowsConfigSchema}. */
+/**
+ * The `workflows` section of the configuration; see {@link workflowsConfigSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { Agentry } from '@agentry/core';
+ * import type { WorkflowsConfig } from '@agentry/workflows';
+ *
+ * declare const agentry: Agentry; // created with the workflows() plug-in
+ * // The validated section, defaults filled in; undefined when the configuration has none.
+ * const section: WorkflowsConfig | undefined = agentry.config.workflows;
+ * console.log(section?.defaults.store, Object.keys(section?.workflows ?? {}));
+ * ```
+ */
 export type WorkflowsConfig = z.infer<typeof workflowsConfigSchema>;

@@ -8,6 +8,24 @@ const definedHandler = Symbol.for('agentry.workflows.task-handler');
 /**
  * A task handler with schemas, made by {@link defineTaskHandler}: its input is checked before it
  * runs and its output before the step ends.
+ *
+ * @example
+ * ```ts
+ * import { createMemoryStore } from '@agentry/core';
+ * import { createWorkflowRunner, defineTaskHandler, workflow, type DefinedTaskHandler } from '@agentry/workflows';
+ * import { z } from 'zod';
+ *
+ * const greet: DefinedTaskHandler<{ name: string }, string> = defineTaskHandler({
+ *   input: z.object({ name: z.string() }),
+ *   run: ({ name }) => `Hello, ${name}!`,
+ * });
+ * const definition = workflow('greet').trigger({ type: 'manual' }).task('hello', { handler: 'greet' }).build();
+ * const runner = createWorkflowRunner({
+ *   store: createMemoryStore(),
+ *   registry: { greet: definition },
+ *   handlers: { greet }, // registered by name, beside plain functions
+ * });
+ * ```
  */
 export interface DefinedTaskHandler<TInput = unknown, TOutput = unknown> {
   /** Marks the object as a defined handler. */
@@ -20,7 +38,28 @@ export interface DefinedTaskHandler<TInput = unknown, TOutput = unknown> {
   run(input: TInput, ctx: TaskContext): TOutput | Promise<TOutput>;
 }
 
-/** What {@link defineTaskHandler} takes. */
+/**
+ * What {@link defineTaskHandler} takes.
+ *
+ * @example
+ * ```ts
+ * import { defineTaskHandler, type TaskHandlerDefinition } from '@agentry/workflows';
+ * import { z } from 'zod';
+ *
+ * const input = z.object({ orderId: z.string() });
+ * const output = z.object({ total: z.number() });
+ * // Input and output are validated against the schemas; `run` sees the parsed, typed input.
+ * const definition: TaskHandlerDefinition<z.infer<typeof input>, z.infer<typeof output>> = {
+ *   input,
+ *   output,
+ *   run: async ({ orderId }, ctx) => {
+ *     const response = await fetch(`https://shop.example.com/orders/${orderId}`, { signal: ctx.signal });
+ *     return output.parse(await response.json());
+ *   },
+ * };
+ * export const fetchOrder = defineTaskHandler(definition);
+ * ```
+ */
 export interface TaskHandlerDefinition<TInput, TOutput> {
   /**
    * The schema of the step's resolved inputs. A step whose inputs do not match fails its attempt
@@ -37,7 +76,24 @@ export interface TaskHandlerDefinition<TInput, TOutput> {
   run(input: TInput, ctx: TaskContext): TOutput | Promise<TOutput>;
 }
 
-/** What the runner's `handlers` option holds: plain functions or handlers with schemas. */
+/**
+ * What the runner's `handlers` option holds: plain functions or handlers with schemas.
+ *
+ * @example
+ * ```ts
+ * import { defineTaskHandler, type AnyTaskHandler } from '@agentry/workflows';
+ * import { z } from 'zod';
+ *
+ * // A runner's handlers may mix plain functions and handlers with schemas.
+ * const handlers: Record<string, AnyTaskHandler> = {
+ *   'orders.ship': async (input, ctx) => ({ shipped: input.orderId, key: ctx.idempotencyKey }),
+ *   'orders.fetch': defineTaskHandler({
+ *     input: z.object({ orderId: z.string() }),
+ *     run: ({ orderId }) => ({ orderId, total: 120 }),
+ *   }),
+ * };
+ * ```
+ */
 export type AnyTaskHandler = TaskHandler | DefinedTaskHandler<unknown, unknown>;
 
 /**

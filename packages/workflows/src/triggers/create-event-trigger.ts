@@ -9,16 +9,69 @@ import { listWorkflows, type WorkflowSource } from './workflow-source.js';
 /**
  * An application event bus, the least a trigger needs: `subscribe` registers a handler and returns
  * a function that removes it.
+ *
+ * @example
+ * ```ts
+ * import { createEventTrigger, type EventBus, type WorkflowRegistry, type WorkflowStarter } from '@agentry/workflows';
+ * import { EventEmitter } from 'node:events';
+ *
+ * declare const runner: WorkflowStarter;
+ * declare const registry: WorkflowRegistry;
+ * // Any publish/subscribe system can feed event triggers through this one method.
+ * const emitter = new EventEmitter();
+ * const bus: EventBus = {
+ *   subscribe(handler) {
+ *     emitter.on('event', handler);
+ *     return () => emitter.off('event', handler);
+ *   },
+ * };
+ * createEventTrigger({ starter: runner, workflows: registry, source: bus, onError: console.error }).start();
+ * emitter.emit('event', { source: 'shop', type: 'order.created', total: 250 });
+ * ```
  */
 export interface EventBus<TEvent = unknown> {
   /** Registers `handler` for every event; returns the function that unregisters it. */
   subscribe(handler: (event: TEvent) => void): () => void;
 }
 
-/** A stream of events: an rxjs `Observable` or an {@link EventBus}. */
+/**
+ * A stream of events: an rxjs `Observable` or an {@link EventBus}.
+ *
+ * @example
+ * ```ts
+ * import { Subject } from 'rxjs';
+ * import { createEventTrigger, type EventStream, type WorkflowRegistry, type WorkflowStarter } from '@agentry/workflows';
+ *
+ * declare const runner: WorkflowStarter;
+ * declare const registry: WorkflowRegistry;
+ * // An rxjs Observable, or an EventBus; named streams set the source of their events.
+ * const orders = new Subject<{ type: string; total: number }>();
+ * const sources: Record<string, EventStream> = { shop: orders };
+ * createEventTrigger({ starter: runner, workflows: registry, source: sources, onError: console.error }).start();
+ * orders.next({ type: 'order.created', total: 250 });
+ * ```
+ */
 export type EventStream<TEvent = unknown> = Observable<TEvent> | EventBus<TEvent>;
 
-/** An event trigger that matched an event, given to `mapInput`. */
+/**
+ * An event trigger that matched an event, given to `mapInput`.
+ *
+ * @example
+ * ```ts
+ * import { createEventTrigger, type EventMatch, type WorkflowRegistry, type WorkflowStarter } from '@agentry/workflows';
+ *
+ * declare const runner: WorkflowStarter;
+ * declare const registry: WorkflowRegistry;
+ * // The run's input: the event's payload, with where it came from.
+ * const mapInput = (event: unknown, match: EventMatch) => ({
+ *   order: (event as { data?: unknown }).data,
+ *   source: match.source,
+ *   trigger: match.triggerIndex,
+ * });
+ * declare const source: Parameters<typeof createEventTrigger>[0]['source'];
+ * createEventTrigger({ starter: runner, workflows: registry, source, mapInput, onError: console.error });
+ * ```
+ */
 export interface EventMatch {
   /** The workflow. */
   definition: WorkflowDefinition;
@@ -30,7 +83,21 @@ export interface EventMatch {
   source: string;
 }
 
-/** What `onStart` and `onError` of {@link createEventTrigger} receive. */
+/**
+ * What `onStart` and `onError` of {@link createEventTrigger} receive.
+ *
+ * @example
+ * ```ts
+ * import { createEventTrigger, type EventTriggerContext, type StartedRun, type WorkflowRegistry, type WorkflowStarter } from '@agentry/workflows';
+ *
+ * declare const runner: WorkflowStarter;
+ * declare const registry: WorkflowRegistry;
+ * declare const source: Parameters<typeof createEventTrigger>[0]['source'];
+ * const onStart = (run: StartedRun, context: EventTriggerContext) =>
+ *   console.info(`${context.workflowId} started as ${run.runId} by an event of ${context.source}`);
+ * createEventTrigger({ starter: runner, workflows: registry, source, onStart, onError: console.error });
+ * ```
+ */
 export interface EventTriggerContext extends Omit<EventMatch, 'definition'> {
   /** The workflow. */
   workflowId: string;
@@ -38,7 +105,28 @@ export interface EventTriggerContext extends Omit<EventMatch, 'definition'> {
   event: unknown;
 }
 
-/** Options of {@link createEventTrigger}. */
+/**
+ * Options of {@link createEventTrigger}.
+ *
+ * @example
+ * ```ts
+ * import { Subject } from 'rxjs';
+ * import { createEventTrigger, type EventTriggerOptions, type WorkflowRegistry, type WorkflowStarter } from '@agentry/workflows';
+ *
+ * declare const runner: WorkflowStarter;
+ * declare const registry: WorkflowRegistry;
+ * const events = new Subject<unknown>();
+ * const options: EventTriggerOptions = {
+ *   starter: runner,
+ *   workflows: registry,
+ *   source: events, // each event names its source in `source`
+ *   predicates: { isVip: (customer) => (customer as { tier?: string } | null)?.tier === 'vip' },
+ *   onError: (error, where) => console.error(where.workflowId, error.code),
+ * };
+ * const trigger = createEventTrigger(options);
+ * trigger.start();
+ * ```
+ */
 export interface EventTriggerOptions {
   /** Starts the runs. */
   starter: WorkflowStarter;
@@ -60,7 +148,22 @@ export interface EventTriggerOptions {
   onError: (error: AgentryError, context: Partial<EventTriggerContext>) => void;
 }
 
-/** A running event trigger; see {@link createEventTrigger}. */
+/**
+ * A running event trigger; see {@link createEventTrigger}.
+ *
+ * @example
+ * ```ts
+ * import { createEventTrigger, type EventTriggerHandle, type WorkflowRegistry, type WorkflowStarter } from '@agentry/workflows';
+ *
+ * declare const runner: WorkflowStarter;
+ * declare const registry: WorkflowRegistry;
+ * declare const source: Parameters<typeof createEventTrigger>[0]['source'];
+ * const trigger: EventTriggerHandle = createEventTrigger({ starter: runner, workflows: registry, source, onError: console.error });
+ * trigger.start();
+ * // On shutdown: stop listening, and wait for runs being started to be recorded.
+ * await trigger.stop();
+ * ```
+ */
 export interface EventTriggerHandle {
   /** Subscribes to the sources. Calling it while started does nothing. */
   start(): void;

@@ -8,10 +8,38 @@ import type { WorkflowSource } from './workflow-source.js';
  * What the scheduler does with ticks it did not see on time (the process was down, asleep or
  * blocked): `skip` drops them; `run-latest` starts one run for the most recent of them, however
  * many were missed. Earlier missed ticks never start runs.
+ *
+ * @example
+ * ```ts
+ * import type { MissedTickPolicy, ScheduleOptions } from '@agentry/workflows';
+ *
+ * // After downtime, run once for the ticks that were missed instead of skipping them.
+ * const missedTicks: MissedTickPolicy = 'run-latest';
+ * const options: ScheduleOptions = { missedTicks, overlap: 'skip' };
+ * ```
  */
 export type MissedTickPolicy = 'skip' | 'run-latest';
 
-/** How one schedule trigger behaves; every field has a default. */
+/**
+ * How one schedule trigger behaves; every field has a default.
+ *
+ * @example
+ * ```ts
+ * import { createScheduler, type ScheduleOptions, type WorkflowRegistry, type WorkflowStarter } from '@agentry/workflows';
+ *
+ * declare const runner: WorkflowStarter;
+ * declare const registry: WorkflowRegistry;
+ * // A tick is skipped while the previous run of the workflow is still going, and a tick missed by
+ * // more than a minute is not run late.
+ * const options: ScheduleOptions = { overlap: 'skip', missedTicks: 'skip', missedTickGraceMs: 60_000 };
+ * const scheduler = createScheduler({
+ *   starter: runner,
+ *   workflows: registry,
+ *   scheduleOptions: options,
+ *   onError: (error, where) => console.error(where.workflowId, error.code),
+ * });
+ * ```
+ */
 export interface ScheduleOptions {
   /**
    * What happens to missed ticks; default `skip`. A tick counts as missed when it is handled more
@@ -30,7 +58,26 @@ export interface ScheduleOptions {
   overlap?: 'skip' | 'allow';
 }
 
-/** A schedule trigger and where it comes from. */
+/**
+ * A schedule trigger and where it comes from.
+ *
+ * @example
+ * ```ts
+ * import { createScheduler, type ScheduledTrigger, type WorkflowRegistry, type WorkflowStarter } from '@agentry/workflows';
+ *
+ * declare const runner: WorkflowStarter;
+ * declare const registry: WorkflowRegistry;
+ * // Options per trigger: the nightly report catches up after downtime, other schedules do not.
+ * const optionsFor = (scheduled: ScheduledTrigger) =>
+ *   scheduled.definition.id === 'nightly-report' ? { missedTicks: 'run-latest' as const } : undefined;
+ * const scheduler = createScheduler({
+ *   starter: runner,
+ *   workflows: registry,
+ *   scheduleOptions: optionsFor,
+ *   onError: (error) => console.error(error.code),
+ * });
+ * ```
+ */
 export interface ScheduledTrigger {
   /** The workflow's definition. */
   definition: WorkflowDefinition;
@@ -48,6 +95,19 @@ export interface ScheduledTrigger {
  *   that run);
  * - `skipped`: no run, because another was active (`reason: 'overlap'`) or the tick was missed
  *   under the `skip` policy (`reason: 'missed'`).
+ *
+ * @example
+ * ```ts
+ * import { createScheduler, type ScheduleTickEvent, type WorkflowRegistry, type WorkflowStarter } from '@agentry/workflows';
+ *
+ * declare const runner: WorkflowStarter;
+ * declare const registry: WorkflowRegistry;
+ * const onTick = (event: ScheduleTickEvent) => {
+ *   if (event.outcome === 'skipped') console.warn(`${event.workflowId} skipped at ${event.tick}: ${event.reason}`);
+ *   else console.info(`${event.workflowId} ${event.outcome} run ${event.runId}${event.late ? ' (late)' : ''}`);
+ * };
+ * const scheduler = createScheduler({ starter: runner, workflows: registry, onTick, onError: console.error });
+ * ```
  */
 export interface ScheduleTickEvent {
   /** Always `schedule-tick`. */
@@ -70,7 +130,21 @@ export interface ScheduleTickEvent {
   late: boolean;
 }
 
-/** Where an error reported to the scheduler's `onError` happened. */
+/**
+ * Where an error reported to the scheduler's `onError` happened.
+ *
+ * @example
+ * ```ts
+ * import { createScheduler, type ScheduleErrorContext, type WorkflowRegistry, type WorkflowStarter } from '@agentry/workflows';
+ * import type { AgentryError } from '@agentry/core';
+ *
+ * declare const runner: WorkflowStarter;
+ * declare const registry: WorkflowRegistry;
+ * const onError = (error: AgentryError, where: ScheduleErrorContext) =>
+ *   console.error(`schedule ${where.triggerIndex} of ${where.workflowId} at ${where.tick ?? 'setup'}: ${error.message}`);
+ * const scheduler = createScheduler({ starter: runner, workflows: registry, onError });
+ * ```
+ */
 export interface ScheduleErrorContext {
   /** The workflow. */
   workflowId: string;
@@ -80,7 +154,26 @@ export interface ScheduleErrorContext {
   tick?: string;
 }
 
-/** Options of {@link createScheduler}. */
+/**
+ * Options of {@link createScheduler}.
+ *
+ * @example
+ * ```ts
+ * import { createMemoryStore } from '@agentry/core';
+ * import { createScheduler, type SchedulerOptions, type WorkflowRegistry, type WorkflowStarter } from '@agentry/workflows';
+ *
+ * declare const runner: WorkflowStarter;
+ * declare const registry: WorkflowRegistry;
+ * const options: SchedulerOptions = {
+ *   starter: runner,
+ *   workflows: () => registry, // read again at each tick, so new workflows are picked up
+ *   store: createMemoryStore(), // use a durable store to know missed ticks after a restart
+ *   onError: (error, where) => console.error(where, error.code),
+ * };
+ * const scheduler = createScheduler(options);
+ * await scheduler.start();
+ * ```
+ */
 export interface SchedulerOptions {
   /** Starts the runs. */
   starter: WorkflowStarter;
@@ -108,7 +201,21 @@ export interface SchedulerOptions {
   onError: (error: AgentryError, context: ScheduleErrorContext) => void;
 }
 
-/** A running set of schedule triggers; see {@link createScheduler}. */
+/**
+ * A running set of schedule triggers; see {@link createScheduler}.
+ *
+ * @example
+ * ```ts
+ * import { createScheduler, type Scheduler, type WorkflowRegistry, type WorkflowStarter } from '@agentry/workflows';
+ *
+ * declare const runner: WorkflowStarter;
+ * declare const registry: WorkflowRegistry;
+ * const scheduler: Scheduler = createScheduler({ starter: runner, workflows: registry, onError: console.error });
+ * await scheduler.start();
+ * for (const next of scheduler.nextTicks()) console.log(next.workflowId, next.tick);
+ * process.once('SIGTERM', () => void scheduler.stop());
+ * ```
+ */
 export interface Scheduler {
   /**
    * Reads the workflows, catches up missed ticks by each trigger's policy, and arms a timer per
@@ -123,7 +230,19 @@ export interface Scheduler {
   nextTicks(): NextScheduledTick[];
 }
 
-/** The next tick of one schedule trigger; see {@link Scheduler.nextTicks}. */
+/**
+ * The next tick of one schedule trigger; see {@link Scheduler.nextTicks}.
+ *
+ * @example
+ * ```ts
+ * import type { NextScheduledTick, Scheduler } from '@agentry/workflows';
+ *
+ * declare const scheduler: Scheduler;
+ * // The soonest tick of all armed schedules.
+ * const [soonest]: NextScheduledTick[] = [...scheduler.nextTicks()].sort((a, b) => a.tick.localeCompare(b.tick));
+ * console.log(soonest ? `${soonest.workflowId} next runs at ${soonest.tick}` : 'nothing scheduled');
+ * ```
+ */
 export interface NextScheduledTick {
   /** The workflow. */
   workflowId: string;

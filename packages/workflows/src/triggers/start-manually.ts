@@ -7,7 +7,24 @@ import type { ManualTrigger } from '../definitions/workflow-trigger.js';
 import type { RunOrigin, StartedRun, WorkflowStarter } from '../workflow-starter.js';
 import { listWorkflows, type WorkflowSource } from './workflow-source.js';
 
-/** Options of {@link startManually}. */
+/**
+ * Options of {@link startManually}.
+ *
+ * @example
+ * ```ts
+ * import { startManually, type StartManuallyOptions, type WorkflowRegistry, type WorkflowStarter } from '@agentry/workflows';
+ *
+ * declare const runner: WorkflowStarter;
+ * declare const registry: WorkflowRegistry;
+ * const options: StartManuallyOptions = {
+ *   workflows: registry,
+ *   idempotencyKey: 'refund-A-1001',
+ *   details: { requestedBy: 'ana@example.com' },
+ * };
+ * // Checks the input against the manual trigger's inputSchema before starting.
+ * const run = await startManually(runner, 'refund', { orderId: 'A-1001' }, options);
+ * ```
+ */
 export interface StartManuallyOptions {
   /** Where the workflow's definition is found, to read its manual triggers. */
   workflows: WorkflowSource;

@@ -1,6 +1,18 @@
 import type { WorkflowDefinition } from '../definitions/workflow-definition.js';
 
-/** Anything holding workflow definitions: a list, or a registry's `{ workflows }` by id. */
+/**
+ * Anything holding workflow definitions: a list, or a registry's `{ workflows }` by id.
+ *
+ * @example
+ * ```ts
+ * import { workflow, type WorkflowCollection } from '@agentry/workflows';
+ *
+ * // A list of definitions, or a registry (anything with a `workflows` record).
+ * const collection: WorkflowCollection = [
+ *   workflow('daily-report').trigger({ type: 'manual' }).task('build', { handler: 'report.build' }).build(),
+ * ];
+ * ```
+ */
 export type WorkflowCollection =
   | readonly WorkflowDefinition[]
   | {

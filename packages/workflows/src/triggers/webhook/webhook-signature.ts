@@ -1,6 +1,28 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** Options of {@link signWebhookPayload} and {@link verifyWebhookSignature}. */
+/**
+ * Options of {@link signWebhookPayload} and {@link verifyWebhookSignature}.
+ *
+ * @example
+ * ```ts
+ * import { signWebhookPayload, type WebhookSignatureOptions } from '@agentry/workflows';
+ *
+ * // Sign a test delivery as a sender does: the timestamp is signed with the body.
+ * const body = JSON.stringify({ orderId: 'A-1001' });
+ * const timestamp = String(Math.floor(Date.now() / 1000));
+ * const options: WebhookSignatureOptions = { timestamp };
+ * const signature = signWebhookPayload('test-secret', body, options);
+ * await fetch('http://localhost:3000/hooks/orders', {
+ *   method: 'POST',
+ *   headers: {
+ *     'content-type': 'application/json',
+ *     'x-agentry-signature': signature,
+ *     'x-agentry-timestamp': timestamp,
+ *   },
+ *   body,
+ * });
+ * ```
+ */
 export interface WebhookSignatureOptions {
   /**
    * The request's timestamp in Unix seconds, as sent in the timestamp header. When given, the

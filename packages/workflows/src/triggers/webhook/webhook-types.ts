@@ -4,7 +4,25 @@ import type { WorkflowDefinition } from '../../definitions/workflow-definition.j
 import type { WorkflowStarter } from '../../workflow-starter.js';
 import type { WorkflowSource } from '../workflow-source.js';
 
-/** A verified delivery, given to `mapInput`. */
+/**
+ * A verified delivery, given to `mapInput`.
+ *
+ * @example
+ * ```ts
+ * import { createWebhookHandler, type WebhookDelivery, type WorkflowRegistry, type WorkflowStarter } from '@agentry/workflows';
+ *
+ * declare const runner: WorkflowStarter;
+ * declare const registry: WorkflowRegistry;
+ * declare const secrets: (name: string) => Promise<string>;
+ * // The run's input: GitHub's payload, with the event name from its header.
+ * const mapInput = (body: unknown, delivery: WebhookDelivery) => ({
+ *   event: delivery.header('x-github-event'),
+ *   deliveryId: delivery.deliveryId,
+ *   payload: body,
+ * });
+ * const handler = createWebhookHandler({ starter: runner, workflows: registry, secrets, mapInput });
+ * ```
+ */
 export interface WebhookDelivery {
   /** The workflow the path belongs to. */
   definition: WorkflowDefinition;
@@ -16,7 +34,28 @@ export interface WebhookDelivery {
   header(name: string): string | undefined;
 }
 
-/** Where an error reported to `onError` of {@link createWebhookHandler} happened. */
+/**
+ * Where an error reported to `onError` of {@link createWebhookHandler} happened.
+ *
+ * @example
+ * ```ts
+ * import {
+ *   createWebhookHandler,
+ *   type WebhookErrorContext,
+ *   type WorkflowRegistry,
+ *   type WorkflowStarter,
+ * } from '@agentry/workflows';
+ * import type { AgentryError } from '@agentry/core';
+ *
+ * declare const runner: WorkflowStarter;
+ * declare const registry: WorkflowRegistry;
+ * declare const secrets: (name: string) => Promise<string>;
+ * // Refused deliveries (bad signature, too large, replayed) are answered with 4xx and reported here.
+ * const onError = (error: AgentryError, where: WebhookErrorContext) =>
+ *   console.warn(`webhook ${where.path} (${where.deliveryId ?? 'no delivery id'}): ${error.code}`);
+ * const handler = createWebhookHandler({ starter: runner, workflows: registry, secrets, onError });
+ * ```
+ */
 export interface WebhookErrorContext {
   /** The request's path. */
   path: string;
@@ -26,7 +65,36 @@ export interface WebhookErrorContext {
   deliveryId?: string;
 }
 
-/** Options of {@link createWebhookHandler}. */
+/**
+ * Options of {@link createWebhookHandler}.
+ *
+ * @example
+ * ```ts
+ * import {
+ *   createWebhookHandler,
+ *   type WebhookHandlerOptions,
+ *   type WorkflowRegistry,
+ *   type WorkflowStarter,
+ * } from '@agentry/workflows';
+ *
+ * declare const runner: WorkflowStarter;
+ * declare const registry: WorkflowRegistry;
+ * const options: WebhookHandlerOptions = {
+ *   starter: runner,
+ *   workflows: registry,
+ *   // A trigger's secretName is looked up here when a delivery arrives.
+ *   secrets: async (name) => {
+ *     const secret = process.env[`WEBHOOK_SECRET_${name.replaceAll('-', '_').toUpperCase()}`];
+ *     if (!secret) throw new Error(`No secret for ${name}`);
+ *     return secret;
+ *   },
+ *   basePath: '/hooks', // mounted under /hooks: a trigger path /orders answers /hooks/orders
+ *   requireTimestamp: true,
+ *   timestampToleranceSeconds: 300,
+ * };
+ * const handler = createWebhookHandler(options);
+ * ```
+ */
 export interface WebhookHandlerOptions {
   /** Starts the runs. */
   starter: WorkflowStarter;
@@ -68,12 +136,44 @@ export interface WebhookHandlerOptions {
   onError?: (error: AgentryError, context: WebhookErrorContext) => void;
 }
 
-/** Express or Connect `next`. */
+/**
+ * Express or Connect `next`.
+ *
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http';
+ * import type { WebhookHandler, WebhookNextFunction } from '@agentry/workflows';
+ *
+ * declare const handler: WebhookHandler;
+ * // As Express middleware: requests for paths no trigger serves go on to `next`.
+ * createServer((request, response) => {
+ *   const next: WebhookNextFunction = (error) => {
+ *     response.statusCode = error ? 500 : 404;
+ *     response.end();
+ *   };
+ *   handler.middleware(request, response, next);
+ * }).listen(3000);
+ * ```
+ */
 export type WebhookNextFunction = (error?: unknown) => void;
 
 /**
  * A `node:http` request listener for webhook triggers, with adapters for other servers; see
  * {@link createWebhookHandler}.
+ *
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http';
+ * import { createWebhookHandler, type WebhookHandler, type WorkflowRegistry, type WorkflowStarter } from '@agentry/workflows';
+ *
+ * declare const runner: WorkflowStarter;
+ * declare const registry: WorkflowRegistry;
+ * declare const secrets: (name: string) => Promise<string>;
+ * const handler: WebhookHandler = createWebhookHandler({ starter: runner, workflows: registry, secrets });
+ * // A Node request listener as it is; `handler.middleware` for Express, `handler.fetch` for
+ * // servers built on the Fetch API (Hono, Bun, Deno, workers).
+ * createServer(handler).listen(3000);
+ * ```
  */
 export interface WebhookHandler {
   /** Answers a request; use as `http.createServer(handler)`. Unknown paths answer 404. */
