@@ -42,8 +42,6 @@ const builtInPending = [
   '@agentry/testing.SseEvent',
   '@agentry/testing.PluginConformanceOptions',
   '@agentry/testing.ProviderConformanceCapabilities',
-  '@agentry/testing.ProviderConformanceModelContext',
-  '@agentry/testing.ProviderConformanceOptions',
   '@agentry/testing.StateStoreConformanceOptions',
 ];
 

@@ -211,7 +211,24 @@ export interface ConformanceStreamAnswer {
   faultEvent?: string;
 }
 
-/** What {@link ConformanceServe} returns. */
+/**
+ * What {@link ConformanceServe} returns: a whole body ({@link ConformanceBodyAnswer}) for a call
+ * that does not stream or an error status, or the events of a stream
+ * ({@link ConformanceStreamAnswer}).
+ *
+ * @example
+ * ```ts
+ * import type { ConformanceAnswer, ConformanceScenario } from '@agentry/testing';
+ *
+ * function answer(scenario: ConformanceScenario): ConformanceAnswer {
+ *   if (scenario.kind === 'error') {
+ *     const { status, headers, message } = scenario.failure;
+ *     return { status, headers, body: { error: message } };
+ *   }
+ *   return { events: [...scenario.reply.textChunks.map((text) => `${JSON.stringify({ text })}\n`)] };
+ * }
+ * ```
+ */
 export type ConformanceAnswer = ConformanceBodyAnswer | ConformanceStreamAnswer;
 
 /**
