@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startEmulator, type Emulator } from '@agentry/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { acmeConfiguration, writeAcmeProject } from './acme-plugin.js';
 import { fixtures, runBuilt, workDirectory } from './run-built.js';
 
 const project = join(fixtures, 'project');
@@ -32,7 +33,10 @@ describe('agentry doctor', () => {
       report.checks.find((check) => check.area === area && check.name === name);
     expect(find('node', 'node')?.status).toBe('ok');
     expect(find('packages', '@agentry/cli')?.status).toBe('ok');
-    expect(find('plugins', '@agentry/openai')).toMatchObject({ status: 'ok' });
+    expect(find('plugins', '@agentry/openai')).toMatchObject({
+      status: 'ok',
+      detail: expect.stringMatching(/ \(openaiPlugin\(\)\), provider type openai$/) as string,
+    });
     expect(find('configuration', 'valid.json')).toMatchObject({ status: 'ok', detail: 'valid' });
     expect(find('services', emulator.url)?.detail).toMatch(/^reachable \(HTTP \d+\)$/);
     expect(report.ok).toBe(true);
@@ -108,6 +112,62 @@ describe('agentry doctor', () => {
       const report = JSON.parse(stdout) as Report;
       expect(report.checks).toContainEqual(
         expect.objectContaining({ area: 'services', name: endpoint, status: 'ok' }),
+      );
+    } finally {
+      await work.remove();
+    }
+  });
+  it("names a minimal configuration's first problem: the key variable that is not set", async () => {
+    const { code, stdout } = await runBuilt(['doctor', '--config', 'minimal.json'], {
+      cwd: project,
+    });
+    expect(code).toBe(1);
+    expect(stdout).toMatch(
+      /^✗ configuration\s+minimal\.json: 1 problem: authentication\.providers\[0\]\.authentication\.configuration\.apiKey: Provider "openai" has no API key: its entry gives no apiKey, and OPENAI_API_KEY is not set in the environment\.$/m,
+    );
+    expect(stdout).toContain('fix: See them with: agentry validate minimal.json');
+
+    const set = await runBuilt(['doctor', '--config', 'minimal.json', '--json'], {
+      cwd: project,
+      env,
+    });
+    const report = JSON.parse(set.stdout) as Report;
+    expect(report.checks).toContainEqual(
+      expect.objectContaining({ area: 'configuration', name: 'minimal.json', status: 'ok' }),
+    );
+    expect(set.stdout + set.stderr).not.toContain(env.OPENAI_API_KEY);
+  });
+
+  it("checks a configuration on a third-party plug-in's own provider type", async () => {
+    const work = await workDirectory();
+    try {
+      await writeAcmeProject(work.path, acmeConfiguration());
+      const acmeEnv = { ACME_API_KEY: `acme-${randomBytes(24).toString('hex')}` };
+      const { code, stdout, stderr } = await runBuilt(['doctor', '--json'], {
+        cwd: work.path,
+        env: acmeEnv,
+      });
+      const report = JSON.parse(stdout) as Report;
+      expect(report.checks).toContainEqual({
+        area: 'plugins',
+        name: 'acme-agentry',
+        status: 'ok',
+        detail: 'acme-agentry 2.1.0 (acmePlugin()), provider type acme',
+      });
+      expect(report.checks).toContainEqual({
+        area: 'configuration',
+        name: 'agentry.config.json',
+        status: 'ok',
+        detail: 'valid',
+      });
+      expect(report.ok).toBe(true);
+      expect(code).toBe(0);
+      expect(stdout + stderr).not.toContain(acmeEnv.ACME_API_KEY);
+
+      const unset = await runBuilt(['doctor'], { cwd: work.path });
+      expect(unset.code).toBe(1);
+      expect(unset.stdout).toContain(
+        '✗ configuration agentry.config.json: 1 problem: authentication.providers[0].authentication.configuration.apiKey: Provider "acme" has no API key: its entry gives no apiKey, and ACME_API_KEY is not set in the environment.',
       );
     } finally {
       await work.remove();

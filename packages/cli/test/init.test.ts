@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -55,14 +56,37 @@ describe('agentry init', () => {
     expect(result.code).toBe(0);
   }, 90_000);
 
-  it('writes a configuration that validates once the key is set', async () => {
+  it('writes the minimal configuration, which names OPENAI_API_KEY until it is set', async () => {
     await runBuilt(['init', 'app'], { cwd: work.path });
-    const { code, stdout } = await runBuilt(['validate', '--json'], {
-      cwd: join(work.path, 'app'),
-      env: { OPENAI_API_KEY: `sk-proj-${'x'.repeat(64)}` },
+    const app = join(work.path, 'app');
+    // The smallest configuration of the configuration guide: everything else takes its default.
+    expect(JSON.parse(await readFile(join(app, 'agentry.config.json'), 'utf8'))).toEqual({
+      schemaVersion: '1.0.0',
+      authentication: { providers: [{ name: 'openai', type: 'openai' }] },
+      models: { defaultModel: 'openai:gpt-5.4-mini' },
+    });
+
+    const unset = await runBuilt(['validate', '--json'], { cwd: app });
+    expect(JSON.parse(unset.stdout)).toMatchObject({
+      ok: false,
+      issues: [
+        {
+          path: 'authentication.providers[0].authentication.configuration.apiKey',
+          code: 'secret_unresolved',
+          message: expect.stringContaining('OPENAI_API_KEY is not set') as string,
+        },
+      ],
+    });
+    expect(unset.code).toBe(1);
+
+    const apiKey = `sk-proj-${randomBytes(48).toString('hex').slice(0, 64)}`;
+    const { code, stdout, stderr } = await runBuilt(['validate', '--json'], {
+      cwd: app,
+      env: { OPENAI_API_KEY: apiKey },
     });
     expect(JSON.parse(stdout)).toMatchObject({ ok: true, plugins: [{ name: '@agentry/openai' }] });
     expect(code).toBe(0);
+    expect(stdout + stderr).not.toContain(apiKey);
   });
 
   it('refuses a directory that is not empty unless --force', async () => {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { acmeConfiguration, writeAcmeProject } from './acme-plugin.js';
 import { fixtures, runBuilt, workDirectory } from './run-built.js';
 
 const project = join(fixtures, 'project');
@@ -67,6 +68,73 @@ describe('agentry validate', () => {
     ]);
   });
 
+  describe('a minimal configuration, whose provider entry names no key', () => {
+    const keyPath = 'authentication.providers[0].authentication.configuration.apiKey';
+
+    it("reports its type's unset variable as secret_unresolved", async () => {
+      const { code, stdout } = await runBuilt(['validate', 'minimal.json', '--json'], {
+        cwd: project,
+      });
+      expect(code).toBe(1);
+      const report = JSON.parse(stdout) as Report;
+      expect(report.issues).toEqual([
+        expect.objectContaining({
+          path: keyPath,
+          code: 'secret_unresolved',
+          message:
+            'Provider "openai" has no API key: its entry gives no apiKey, and OPENAI_API_KEY is not set in the environment.',
+        }),
+      ]);
+      expect(report.issues[0]?.suggestion).toMatch(/^Set OPENAI_API_KEY /);
+    });
+
+    it('prints it for people, taking an empty variable for unset', async () => {
+      const { code, stdout } = await runBuilt(['validate', 'minimal.json'], {
+        cwd: project,
+        env: { OPENAI_API_KEY: '' },
+      });
+      expect(code).toBe(1);
+      expect(stdout).toContain('✗ minimal.json has 1 problem:');
+      expect(stdout).toContain(
+        `  ${keyPath}: Provider "openai" has no API key: its entry gives no apiKey, and OPENAI_API_KEY is not set in the environment. [secret_unresolved]`,
+      );
+      expect(stdout).toContain('      fix: Set OPENAI_API_KEY (or pass it in the env option');
+    });
+
+    it('passes once the variable is set, printing no key', async () => {
+      for (const args of [
+        ['validate', 'minimal.json'],
+        ['validate', 'minimal.json', '--json'],
+      ]) {
+        const { code, stdout, stderr } = await runBuilt(args, { cwd: project, env });
+        expect(code).toBe(0);
+        expect(stdout + stderr).not.toContain(env.OPENAI_API_KEY);
+      }
+      const { stdout } = await runBuilt(['validate', 'minimal.json'], { cwd: project, env });
+      expect(stdout).toContain('✓ minimal.json is valid.');
+    });
+
+    it('checks the format of the key it read, naming the variable and not the key', async () => {
+      const wrong = { OPENAI_API_KEY: `key-${randomBytes(24).toString('hex')}` };
+      const json = await runBuilt(['validate', 'minimal.json', '--json'], {
+        cwd: project,
+        env: wrong,
+      });
+      expect(json.code).toBe(1);
+      expect((JSON.parse(json.stdout) as Report).issues).toEqual([
+        expect.objectContaining({
+          path: keyPath,
+          code: 'invalid_api_key_format',
+          message: expect.stringContaining('The key from OPENAI_API_KEY') as string,
+        }),
+      ]);
+      const text = await runBuilt(['validate', 'minimal.json'], { cwd: project, env: wrong });
+      expect(text.code).toBe(1);
+      for (const printed of [json.stdout, json.stderr, text.stdout, text.stderr])
+        expect(printed).not.toContain(wrong.OPENAI_API_KEY);
+    });
+  });
+
   it("uses a configuration module's plugins export instead of the installed plug-ins", async () => {
     const { code, stdout } = await runBuilt(['validate', 'with-plugins.mjs', '--json'], {
       cwd: project,
@@ -115,47 +183,76 @@ describe('agentry validate', () => {
     expect(report.error.message).toContain(`No configuration file in ${work.path}`);
   });
 
-  it('validates the section of a third-party plug-in named in its package.json', async () => {
-    const work = await workDirectory();
-    cleanups.push(work.remove);
-    const pluginDirectory = join(work.path, 'node_modules', 'acme-agentry');
-    await mkdir(pluginDirectory, { recursive: true });
-    await writeFile(
-      join(pluginDirectory, 'package.json'),
-      JSON.stringify({
-        name: 'acme-agentry',
-        version: '2.1.0',
-        type: 'module',
-        main: 'index.js',
-        agentry: { plugin: 'acmePlugin' },
-      }),
-    );
-    await writeFile(
-      join(pluginDirectory, 'index.js'),
-      [
-        "import { z } from 'zod';",
-        'export const acmePlugin = () => ({',
-        "  name: 'acme-agentry',",
-        "  version: '2.1.0',",
-        "  config: { key: 'acme', schema: z.strictObject({ region: z.enum(['eu', 'us']) }) },",
-        '});',
-      ].join('\n'),
-    );
-    await writeFile(
-      join(work.path, 'package.json'),
-      JSON.stringify({ name: 'app', private: true, dependencies: { 'acme-agentry': '^2.1.0' } }),
-    );
-    const config = {
-      schemaVersion: '1.0.0',
-      ...JSON.parse(await readFile(join(project, 'valid.json'), 'utf8')),
-      authentication: undefined,
-      acme: { region: 'mars' },
+  describe('a third-party plug-in named in its package.json', () => {
+    // A throwaway key of the plug-in's format, made at run time.
+    const acmeEnv = { ACME_API_KEY: `acme-${randomBytes(24).toString('hex')}` };
+    const acmeProject = async (
+      config: Record<string, unknown>,
+      options?: { declared?: boolean },
+    ) => {
+      const work = await workDirectory();
+      cleanups.push(work.remove);
+      await writeAcmeProject(work.path, config, options);
+      return work.path;
     };
-    await writeFile(join(work.path, 'agentry.config.json'), JSON.stringify(config));
-    const { code, stdout } = await runBuilt(['validate', '--json'], { cwd: work.path, env });
-    const report = JSON.parse(stdout) as Report;
-    expect(report.plugins).toEqual([{ name: 'acme-agentry', version: '2.1.0' }]);
-    expect(report.issues.map((issue) => issue.path)).toContain('acme.region');
-    expect(code).toBe(1);
+
+    it('serves its own provider type, whose key comes from the variable it declares', async () => {
+      const cwd = await acmeProject(acmeConfiguration());
+      const { code, stdout, stderr } = await runBuilt(['validate', '--json'], {
+        cwd,
+        env: acmeEnv,
+      });
+      const report = JSON.parse(stdout) as Report;
+      expect(report.plugins).toEqual([{ name: 'acme-agentry', version: '2.1.0' }]);
+      expect(report.issues).toEqual([]);
+      expect(report.ok).toBe(true);
+      expect(code).toBe(0);
+      expect(stdout + stderr).not.toContain(acmeEnv.ACME_API_KEY);
+    });
+
+    it('names the variable its provider type declares when it is not set', async () => {
+      const cwd = await acmeProject(acmeConfiguration());
+      const { code, stdout } = await runBuilt(['validate'], { cwd });
+      expect(code).toBe(1);
+      expect(stdout).toContain(
+        'authentication.providers[0].authentication.configuration.apiKey: Provider "acme" has no API key: its entry gives no apiKey, and ACME_API_KEY is not set in the environment. [secret_unresolved]',
+      );
+    });
+
+    it('validates its section', async () => {
+      const cwd = await acmeProject(acmeConfiguration('mars'));
+      const { code, stdout } = await runBuilt(['validate', '--json'], { cwd, env: acmeEnv });
+      const report = JSON.parse(stdout) as Report;
+      expect(report.issues).toEqual([
+        expect.objectContaining({ path: 'acme.region', received: 'mars' }),
+      ]);
+      expect(code).toBe(1);
+    });
+
+    it('reports the provider type as plugin_missing when the project does not declare it', async () => {
+      // The entry names its key, so that the missing plug-in is what is reported about it.
+      const config = acmeConfiguration();
+      config.authentication = {
+        providers: [
+          {
+            name: 'acme',
+            type: 'acme',
+            authentication: { type: 'api_key', configuration: { apiKey: '${env:ACME_API_KEY}' } },
+          },
+        ],
+      };
+      const cwd = await acmeProject(config, { declared: false });
+      const { code, stdout } = await runBuilt(['validate', '--json'], { cwd, env: acmeEnv });
+      const report = JSON.parse(stdout) as Report;
+      expect(report.plugins).toEqual([]);
+      expect(report.issues).toContainEqual(
+        expect.objectContaining({
+          path: 'authentication.providers[0].type',
+          code: 'plugin_missing',
+          received: 'acme',
+        }),
+      );
+      expect(code).toBe(1);
+    });
   });
 });

@@ -1,5 +1,11 @@
 import { relative, resolve } from 'node:path';
-import { AgentryError, validateConfiguration, VERSION as coreVersion } from '@agentry/core';
+import {
+  AgentryError,
+  validateConfiguration,
+  VERSION as coreVersion,
+  type AgentryPlugin,
+  type ConfigurationIssue,
+} from '@agentry/core';
 import { createSqliteStore } from '@agentry/store-sqlite';
 import { exitCodes } from '../cli-io.js';
 import type { CommandSpec } from '../command.js';
@@ -123,7 +129,7 @@ export const doctorCommand: CommandSpec = {
                 area: 'plugins',
                 name: found.packageName,
                 status: 'ok',
-                detail: `${found.plugin.name} ${found.plugin.version} (${found.factory}())`,
+                detail: `${found.plugin.name} ${found.plugin.version} (${found.factory}())${servedTypes(found.plugin)}`,
               }
             : {
                 area: 'plugins',
@@ -225,13 +231,27 @@ async function checkConfiguration(
           area: 'configuration',
           name,
           status: 'fail',
-          detail: `${issues.length} problem${issues.length === 1 ? '' : 's'}`,
+          detail: `${issues.length} problem${issues.length === 1 ? '' : 's'}${firstIssue(issues)}`,
           suggestion: `See them with: agentry validate ${name}`,
         },
         endpoints,
       };
     return { check: failure('configuration', name, error), endpoints };
   }
+}
+
+/** The provider types a plug-in serves, as doctor shows them after its name. */
+function servedTypes(plugin: AgentryPlugin): string {
+  const types = (plugin.providers ?? []).map((provider) => String(provider.type));
+  if (types.length === 0) return '';
+  return `, provider type${types.length === 1 ? '' : 's'} ${types.join(', ')}`;
+}
+
+/** The first of a configuration's problems (its path and message; never a secret), to show. */
+function firstIssue(issues: readonly unknown[]): string {
+  const first = issues[0] as Partial<ConfigurationIssue> | undefined;
+  if (typeof first?.path !== 'string' || typeof first.message !== 'string') return '';
+  return `${issues.length === 1 ? '' : ', the first'}: ${first.path}: ${first.message}`;
 }
 
 /** The `endpoint` of each provider in a configuration, when it is an http(s) URL. */

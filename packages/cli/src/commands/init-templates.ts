@@ -35,61 +35,9 @@ export const initTemplates: Readonly<Record<string, string>> = {
   'agentry.config.json': `{
   "schemaVersion": "1.0.0",
   "authentication": {
-    "providers": [
-      {
-        "name": "openai",
-        "type": "openai",
-        "authentication": {
-          "type": "api_key",
-          "configuration": { "apiKey": "\${env:OPENAI_API_KEY}" }
-        },
-        "models": [
-          {
-            "name": "gpt-5.4-mini",
-            "capabilities": {
-              "maxTokens": 128000,
-              "supportsStreaming": true,
-              "supportsFunctions": true,
-              "supportsVision": true,
-              "maxConcurrency": 16
-            },
-            "pricing": { "inputPerMillionTokens": 0.75, "outputPerMillionTokens": 4.5, "currency": "USD" }
-          }
-        ]
-      }
-    ],
-    "oauth2": {
-      "clientId": "{{name}}",
-      "scopes": ["models.invoke"],
-      "redirectUri": "http://localhost:3000/oauth/callback",
-      "tokenEndpoint": "https://auth.example.com/oauth2/token"
-    },
-    "apiKeyRotation": { "enabled": false, "rotationInterval": 24, "maxAge": 720 }
+    "providers": [{ "name": "openai", "type": "openai" }]
   },
-  "models": {
-    "defaultModel": "openai:gpt-5.4-mini",
-    "availableModels": {
-      "openai:gpt-5.4-mini": {
-        "name": "gpt-5.4-mini",
-        "capabilities": {
-          "maxTokens": 128000,
-          "supportsStreaming": true,
-          "supportsFunctions": true,
-          "supportsVision": true,
-          "maxConcurrency": 16
-        },
-        "pricing": { "inputPerMillionTokens": 0.75, "outputPerMillionTokens": 4.5, "currency": "USD" }
-      }
-    },
-    "autoDetection": true,
-    "fallbackChain": []
-  },
-  "versioning": {
-    "semantic": true,
-    "autoDetection": false,
-    "compatibilityMatrix": [],
-    "migrationStrategy": { "type": "assisted", "rollbackSupport": true, "dataBackup": true }
-  }
+  "models": { "defaultModel": "openai:gpt-5.4-mini" }
 }
 `,
   'src/tools.ts': `import { defineTool } from '@agentry/core';
@@ -103,8 +51,8 @@ export const addNumbers = defineTool({
   execute: ({ numbers }) => ({ sum: numbers.reduce((total, value) => total + value, 0) }),
 });
 `,
-  'src/agent.ts': `import { readFile } from 'node:fs/promises';
-import { createAgentry, type Agentry } from '@agentry/core';
+  'src/agent.ts': `import { fileURLToPath } from 'node:url';
+import { createAgentry, loadConfiguration, type Agentry } from '@agentry/core';
 import { openaiPlugin } from '@agentry/openai';
 import { addNumbers } from './tools.js';
 
@@ -114,13 +62,17 @@ export interface StartOptions {
   endpoint?: string;
 }
 
-/** Starts Agentry from agentry.config.json with the OpenAI plug-in. */
+/**
+ * Starts Agentry from agentry.config.json with the OpenAI plug-in. The provider entry names no
+ * key, so OPENAI_API_KEY is read from the environment (options.env, else process.env).
+ */
 export async function startAgentry(options: StartOptions = {}): Promise<Agentry> {
-  const config = JSON.parse(
-    await readFile(new URL('../agentry.config.json', import.meta.url), 'utf8'),
-  ) as { authentication: { providers: Record<string, unknown>[] } };
+  const config = (await loadConfiguration(
+    fileURLToPath(new URL('../agentry.config.json', import.meta.url)),
+  )) as { authentication?: { providers?: Record<string, unknown>[] } };
   if (options.endpoint)
-    for (const provider of config.authentication.providers) provider.endpoint = options.endpoint;
+    for (const provider of config.authentication?.providers ?? [])
+      provider.endpoint = options.endpoint;
   return createAgentry({ config, plugins: [openaiPlugin()], env: options.env ?? process.env });
 }
 
@@ -209,10 +161,12 @@ export default defineConfig({
   'README.md': `# {{name}}
 
 An Agentry project: one agent (\`src/agent.ts\`) with one tool (\`src/tools.ts\`), configured by
-\`agentry.config.json\`.
+\`agentry.config.json\`: one OpenAI provider and the default model, everything else at its
+default. The provider entry names no key, so it is read from \`OPENAI_API_KEY\`.
 
-- \`npm test\`: runs the agent against the local provider emulator (no key, no network).
+- \`npm test\`: runs the agent against the local provider emulator (no real key, no network).
 - \`npm start\`: asks the agent a question on OpenAI (set \`OPENAI_API_KEY\`).
-- \`npm run validate\`: validates the configuration with the installed plug-ins.
+- \`npm run validate\`: validates the configuration with the installed plug-ins (it names
+  \`OPENAI_API_KEY\` when that is not set).
 `,
 };
