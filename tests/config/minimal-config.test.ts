@@ -251,3 +251,38 @@ describe('the minimal configuration', () => {
     expect(json.properties.models?.required).toEqual(['defaultModel']);
   });
 });
+
+describe('a keyless provider entry whose plug-in is not installed', () => {
+  const keyless = (type: string) => ({
+    schemaVersion: '1.0.0',
+    authentication: { providers: [{ name: 'main', type }] },
+    models: { defaultModel: `${type}:some-model` },
+  });
+
+  it('is reported as the missing plug-in at its type, not as a missing key', async () => {
+    const issues = await issuesOf(
+      validateConfiguration(keyless('openai'), { plugins: [], env: { OPENAI_API_KEY: 'x' } }),
+    );
+    const atEntry = issues.filter((issue) => issue.path.startsWith('authentication.providers[0]'));
+    expect(atEntry.map((issue) => [issue.path, issue.code])).toEqual([
+      ['authentication.providers[0].type', 'plugin_missing'],
+    ]);
+    expect(atEntry[0]!.suggestion).toContain('@agentry/openai');
+    expect(issues.some((issue) => issue.path.endsWith('apiKey'))).toBe(false);
+  });
+
+  it('names the installed provider types for a third-party type', async () => {
+    const issues = await issuesOf(
+      validateConfiguration(keyless('acme'), { plugins: [openaiPlugin()], env: {} }),
+    );
+    const atType = issues.find((issue) => issue.path === 'authentication.providers[0].type');
+    expect(atType?.code).toBe('plugin_missing');
+    expect(atType?.message).toContain('the installed provider types are openai');
+  });
+
+  it('still reports a malformed type as malformed, once', async () => {
+    const issues = await issuesOf(validateConfiguration(keyless('Acme'), { plugins: [], env: {} }));
+    const atType = issues.filter((issue) => issue.path === 'authentication.providers[0].type');
+    expect(atType.map((issue) => issue.code)).toEqual(['validation_failed']);
+  });
+});

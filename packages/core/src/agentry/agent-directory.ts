@@ -136,7 +136,7 @@ export function checkAgent(
         issues.push({
           ...at(['model', 'apiKey']),
           code: 'invalid_api_key_format',
-          message: `The agent's API key does not look like a ${instance.model.provider} key: ${problem}`,
+          message: `The agent's API key does not look like a key for ${instance.model.provider}: ${problem}`,
           received: maskSecret(instance.model.apiKey),
           suggestion: `Check that the key was copied whole and belongs to ${instance.model.provider}.`,
         });

@@ -2,6 +2,8 @@ import type { PluginRegistry } from '../plugins/index.js';
 import type { ModelInfo } from '../schemas/model-info.js';
 import { formatPath } from '../schemas/serializable.js';
 import { apiKeyVariablesOf, readApiKeyVariable } from '../providers/api-key-variables.js';
+import { describeMissingProvider } from '../plugins/missing-provider.js';
+import { PROVIDER_TYPE_PATTERN } from '../schemas/provider-type.js';
 import type { ConfigurationIssue } from './configuration-issue.js';
 
 /** What {@link fillProviderDefaults} found and changed. */
@@ -10,6 +12,12 @@ export interface ProviderDefaults {
   issues: ConfigurationIssue[];
   /** The dotted path of each key read from the environment, with the variable's name. */
   keysFromEnvironment: Map<string, string>;
+  /**
+   * Paths whose problem is one of `issues` under another path: the key of an entry whose provider
+   * type no plug-in serves is missing because nobody can say where to read it from, so only the
+   * missing plug-in is reported.
+   */
+  explainedPaths: Set<string>;
 }
 
 type Json = Record<string, unknown>;
@@ -35,7 +43,11 @@ export function fillProviderDefaults(
   env: Readonly<Record<string, string | undefined>>,
   referencePaths: ReadonlySet<string>,
 ): ProviderDefaults {
-  const result: ProviderDefaults = { issues: [], keysFromEnvironment: new Map() };
+  const result: ProviderDefaults = {
+    issues: [],
+    keysFromEnvironment: new Map(),
+    explainedPaths: new Set(),
+  };
   const authentication = document.authentication;
   const providers =
     isObject(authentication) && Array.isArray(authentication.providers)
@@ -46,7 +58,10 @@ export function fillProviderDefaults(
   providers.forEach((entry: unknown, index) => {
     if (!isObject(entry) || typeof entry.type !== 'string') return;
     const factory = registry.provider(entry.type);
-    if (factory === undefined) return; // reported as plugin_missing once parsed
+    if (factory === undefined) {
+      reportKeylessWithoutPlugin(entry, index, registry, result);
+      return;
+    }
     for (const model of factory.models()) catalogue[`${entry.type}:${model.name}`] = model;
     if (Array.isArray(entry.models)) {
       for (const model of entry.models as unknown[]) {
@@ -94,6 +109,41 @@ export function fillProviderDefaults(
     document.models = { ...models, availableModels: catalogue };
   }
   return result;
+}
+
+/**
+ * A keyless `api_key` entry whose well-formed type no installed plug-in serves: without the plug-in
+ * nobody knows which variable holds its key, and the entry would fail to parse for the missing key
+ * before the missing plug-in, the real problem, could be reported. So the plug-in is reported here,
+ * at the entry's `type`, and the key's path is marked as explained. Any other entry of such a type
+ * parses and is reported as `plugin_missing` afterwards.
+ */
+function reportKeylessWithoutPlugin(
+  entry: Json,
+  index: number,
+  registry: PluginRegistry,
+  result: ProviderDefaults,
+): void {
+  const type = entry.type as string;
+  if (!PROVIDER_TYPE_PATTERN.test(type)) return; // the schema reports the malformed name
+  const method = entry.authentication ?? { type: 'api_key' };
+  if (!isObject(method) || method.type !== 'api_key') return;
+  const configuration = method.configuration ?? {};
+  if (!isObject(configuration) || configuration.apiKey !== undefined) return;
+  const segments = ['authentication', 'providers', index, 'type'];
+  const missing = describeMissingProvider(type, registry);
+  const name = typeof entry.name === 'string' ? entry.name : type;
+  result.issues.push({
+    path: formatPath(segments),
+    segments,
+    code: 'plugin_missing',
+    message: `Provider "${name}" is of type ${type}, and ${missing.clause}; its API key would be read from the environment variable that plug-in names.`,
+    suggestion: missing.suggestion,
+    received: type,
+  });
+  result.explainedPaths.add(
+    formatPath(['authentication', 'providers', index, 'authentication', 'configuration', 'apiKey']),
+  );
 }
 
 function describeNames(names: readonly string[]): string {

@@ -121,7 +121,7 @@ export async function validateConfiguration(
   issues.push(...defaults.issues);
   for (const path of defaults.keysFromEnvironment.keys()) resolved.referencePaths.add(path);
   // Paths already reported (an unset secret, a missing schemaVersion) are not reported again as missing values.
-  const reported = new Set(issues.map((issue) => issue.path));
+  const reported = new Set([...issues.map((issue) => issue.path), ...defaults.explainedPaths]);
 
   const schema = composeConfigurationSchema(registry);
   const shape = schema.shape as Record<string, z.ZodType>;
@@ -240,7 +240,7 @@ function checkProviders(
         path,
         segments,
         code: 'invalid_api_key_format',
-        message: `${source} does not look like a ${provider.type} API key: ${problem}`,
+        message: `${source} does not look like an API key for ${provider.type}: ${problem}`,
         suggestion: `Check that the ${provider.type} key was copied whole and belongs to ${provider.type}.`,
         received: maskSecret(provider.authentication.configuration.apiKey),
       });
