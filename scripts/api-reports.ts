@@ -18,6 +18,7 @@ import {
   ExtractorLogLevel,
   type ExtractorMessage,
 } from '@microsoft/api-extractor';
+import { sortLiteralUnions } from './semver-rules.js';
 
 /** A public (non-private) workspace package. */
 export interface PublicPackage {
@@ -233,7 +234,11 @@ export function generateApiReport(pkg: PublicPackage, entry: ApiEntry): string {
           '\nRebuild with `npx -y pnpm@10 build` and fix the errors above.',
       );
     }
-    return readFileSync(reportPath, 'utf8').replace(/\r\n/g, '\n');
+    return readFileSync(reportPath, 'utf8')
+      .replace(/\r\n/g, '\n')
+      .split('\n')
+      .map(sortLiteralUnions)
+      .join('\n');
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -155,8 +155,12 @@ export function apiDeclarationLines(report: string): Map<string, number> {
 // it first met each literal, which moves when unrelated code changes, so the order means nothing.
 const literalUnion = /"[^"\\]*"(?:\s*\|\s*"[^"\\]*")+/g;
 
-/** Writes every union of string literals in a line with its members sorted. */
-function sortLiteralUnions(line: string): string {
+/**
+ * Writes every union of string literals in a line with its members sorted. API reports are written
+ * this way too (see `generateApiReport`), because the same sources built fresh or incrementally can
+ * print such a union in two orders.
+ */
+export function sortLiteralUnions(line: string): string {
   return line.replace(literalUnion, (union) =>
     union
       .split('|')
