@@ -100,16 +100,22 @@ export interface Masker {
 export interface AuthorizationRequest {
   /** Who acts: a user, an agent or a service, with its attributes. */
   readonly principal: {
+    /** The principal's id (a user id, an agent id, a service name). */
     readonly id: string;
+    /** Its roles, for role-based rules. */
     readonly roles?: readonly string[];
+    /** Its other attributes, for attribute-based rules. */
     readonly attributes?: Readonly<Record<string, unknown>>;
   };
   /** What it does, such as `tool.call`, `workflow.start` or `channel.subscribe`. */
   readonly action: string;
   /** What it acts on, with its stored attributes. */
   readonly resource: {
+    /** The kind of resource, such as `tool`, `workflow` or `channel`. */
     readonly type: string;
+    /** Which one, when the action is on one resource. */
     readonly id?: string;
+    /** Its stored attributes (owner, tenant, labels), for conditions. */
     readonly attributes?: Readonly<Record<string, unknown>>;
   };
   /** Anything else the policy may use (time, address, the agent or run). */
