@@ -229,10 +229,13 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
   };
 
   const stores = new Map<string, { store: StateStore; plugin: string }>();
+  // The agents this instance made that may still run (see `hold`).
+  const live = new Map<string, Agent>();
   const hooks = createPluginHooks(
     // The documented default: an error of a subscriber is printed, never dropped.
     // eslint-disable-next-line no-console
     options.onPluginError ?? ((error) => console.error(error.message, error.cause)),
+    () => live.values(),
   );
   for (const plugin of registry.plugins) {
     if (!plugin.setup) continue;
@@ -271,7 +274,6 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
   hooks.seal();
 
   const breakers = createCircuitBreakerRegistry(options.resilience?.circuitBreaker);
-  const live = new Map<string, Agent>();
   // Shut-down agents leave `live` in sweeps, each when it has doubled since the last, so an
   // instance that makes an agent per task holds only the agents that can still run.
   let sweepAt = 64;
@@ -414,18 +416,11 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
             }
           : {}),
       });
-      hooks.bus.attachAgent(
-        {
-          kind: 'agent',
-          agentId: agent.id,
-          ...(agent.context.userId !== undefined ? { userId: agent.context.userId } : {}),
-          sessionId: agent.context.sessionId,
-        },
-        () => agent.events$,
-        () => agent.lifecycle === 'shut-down',
-      );
+
       // Registered before it starts, so a refused agent never ran.
       agents.add(agent.toInstance());
+      // Before it starts, so that a listener hears it become idle; nothing while nobody listens.
+      hooks.bus.attachAgent(agent);
       if (rest.autoStart !== false) agent.start();
       hold(agent);
       return agent;

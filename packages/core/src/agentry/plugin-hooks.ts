@@ -1,3 +1,4 @@
+import type { Agent } from '../agent/agent-interface.js';
 import type { ModelMiddleware, ToolMiddleware } from '../agent/middleware.js';
 import { AgentryError } from '../errors/index.js';
 import { createInstanceEventBus, type InstanceEventBus } from '../plugins/plugin-events.js';
@@ -33,8 +34,11 @@ export interface PluginHooks {
 }
 
 /** @internal */
-export function createPluginHooks(onError: (error: AgentryError) => void): PluginHooks {
-  const bus = createInstanceEventBus(onError);
+export function createPluginHooks(
+  onError: (error: AgentryError) => void,
+  liveAgents: () => Iterable<Agent>,
+): PluginHooks {
+  const bus = createInstanceEventBus(onError, liveAgents);
   const services = createServiceRegistry();
   const modelMiddleware: ModelMiddleware[] = [];
   const toolMiddleware: ToolMiddleware[] = [];

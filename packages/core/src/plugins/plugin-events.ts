@@ -1,5 +1,6 @@
 import { Observable, Subscriber, type Observer, type Subscription } from 'rxjs';
 import type { AgentEvent } from '../agent/agent-events.js';
+import type { Agent } from '../agent/agent-interface.js';
 import { AgentryError } from '../errors/index.js';
 
 /**
@@ -125,22 +126,18 @@ export type InstanceEvent =
 export type AttachRunEvents = (events$: Observable<WorkflowRunEvent>) => () => void;
 
 interface Source {
-  /** The source's stream, asked for when first subscribed to (an agent makes it lazily). */
-  readonly events$: () => Observable<AgentEvent> | Observable<WorkflowRunEvent>;
+  readonly events$: Observable<AgentEvent> | Observable<WorkflowRunEvent>;
   readonly tag: (event: never) => InstanceEvent;
-  /** Whether the source can emit no more (its agent shut down); swept while nobody listens. */
-  readonly done: () => boolean;
+  /** An agent's source is dropped when nobody listens; the instance still holds the agent. */
+  readonly agent: boolean;
   subscription: Subscription | undefined;
 }
 
 /** @internal The instance's event stream and its sources. */
 export interface InstanceEventBus {
   readonly events$: Observable<InstanceEvent>;
-  attachAgent(
-    source: AgentEventSource,
-    events$: () => Observable<AgentEvent>,
-    done: () => boolean,
-  ): void;
+  /** Called for each agent the instance makes; does nothing while nobody listens. */
+  attachAgent(agent: Agent): void;
   attachRuns: AttachRunEvents;
 }
 
@@ -152,10 +149,12 @@ export interface InstanceEventBus {
  *
  * @internal
  */
-export function createInstanceEventBus(onError: (error: AgentryError) => void): InstanceEventBus {
+export function createInstanceEventBus(
+  onError: (error: AgentryError) => void,
+  liveAgents: () => Iterable<Agent>,
+): InstanceEventBus {
   const sources = new Set<Source>();
   const listeners = new Set<Subscriber<InstanceEvent>>();
-  let sweepAt = 64;
 
   const deliver = (tagged: InstanceEvent) => {
     for (const listener of listeners) {
@@ -186,54 +185,62 @@ export function createInstanceEventBus(onError: (error: AgentryError) => void): 
     }
   };
   const open = (source: Source) => {
-    source.subscription = (source.events$() as Observable<unknown>).subscribe({
+    source.subscription = (source.events$ as Observable<unknown>).subscribe({
       next: (event) => deliver(source.tag(event as never)),
       complete: () => sources.delete(source),
     });
   };
-  const add = (source: Source) => {
+  const openAgent = (agent: Agent) => {
+    const tag: AgentEventSource = {
+      kind: 'agent',
+      agentId: agent.id,
+      ...(agent.context.userId !== undefined ? { userId: agent.context.userId } : {}),
+      sessionId: agent.context.sessionId,
+    };
+    const source: Source = {
+      events$: agent.events$,
+      tag: (event: AgentEvent) => ({ source: tag, event }),
+      agent: true,
+      subscription: undefined,
+    };
     sources.add(source);
-    if (listeners.size > 0) open(source);
-    else if (sources.size >= sweepAt) {
-      for (const held of sources) if (held.done()) sources.delete(held);
-      sweepAt = Math.max(64, sources.size * 2);
-    }
+    open(source);
   };
 
   const events$ = new InstanceEventStream((subscriber) => {
     listeners.add(subscriber);
-    if (listeners.size === 1) for (const source of sources) open(source);
+    if (listeners.size === 1) {
+      for (const source of sources) open(source);
+      for (const agent of liveAgents()) if (agent.lifecycle !== 'shut-down') openAgent(agent);
+    }
     return () => {
       listeners.delete(subscriber);
       if (listeners.size > 0) return;
       for (const source of sources) {
         source.subscription?.unsubscribe();
         source.subscription = undefined;
+        if (source.agent) sources.delete(source);
       }
     };
   }, report);
 
   return {
     events$,
-    attachAgent(source, agentEvents$, done) {
-      add({
-        events$: agentEvents$,
-        tag: (event: AgentEvent) => ({ source, event }),
-        done,
-        subscription: undefined,
-      });
+    attachAgent(agent) {
+      if (listeners.size > 0) openAgent(agent);
     },
     attachRuns(runEvents$) {
       const source: Source = {
-        events$: () => runEvents$,
+        events$: runEvents$,
         tag: (event: WorkflowRunEvent) => ({
           source: { kind: 'workflow-run', runId: event.runId, workflowId: event.workflowId },
           event,
         }),
-        done: () => false,
+        agent: false,
         subscription: undefined,
       };
-      add(source);
+      sources.add(source);
+      if (listeners.size > 0) open(source);
       return () => {
         source.subscription?.unsubscribe();
         sources.delete(source);

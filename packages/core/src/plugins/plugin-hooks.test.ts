@@ -69,10 +69,11 @@ const make = (plugins: AgentryPlugin[], extra: Record<string, unknown> = {}) =>
 
 describe('host.events$', () => {
   it('carries every agent’s events, each tagged with its agent, user and session', async () => {
-    let events$: PluginHost['events$'] | undefined;
-    const agentry = await make([plugin('listener', (host) => (events$ = host.events$))]);
     const seen: InstanceEvent[] = [];
-    events$?.subscribe((tagged) => seen.push(tagged));
+    // Subscribed in setup, before the instance holds any agent.
+    const agentry = await make([
+      plugin('listener', (host) => void host.events$.subscribe((tagged) => seen.push(tagged))),
+    ]);
     const first = agentry.createAgent({ tools: [echo], context: { userId: 'user-1' } });
     const second = agentry.createAgent({ tools: [echo], context: { sessionId: 'session-2' } });
     await first.send('one');
