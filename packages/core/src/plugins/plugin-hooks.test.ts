@@ -281,6 +281,17 @@ describe('host.wrapStore', () => {
     await agentry.shutdown();
   });
 
+  it('refuses a decorator that is not a function', async () => {
+    await expect(
+      make([plugin('bad', (host) => host.wrapStore({} as never))]),
+    ).rejects.toMatchObject({
+      code: 'plugin_setup_failed',
+      message: expect.stringMatching(
+        /passed object to host\.wrapStore; expected a function/,
+      ) as string,
+    });
+  });
+
   it('decorates the store agents persist to', async () => {
     const log: string[] = [];
     const store = createMemoryStore();
@@ -342,6 +353,17 @@ describe('services', () => {
     expect((error as AgentryError).cause).toMatchObject({
       code: 'plugin_duplicate',
       message: 'Plug-in two provides the service agentry.masker, but one already does.',
+    });
+  });
+
+  it('refuses a key that is not a service key', async () => {
+    await expect(
+      make([plugin('keyless', (host) => host.provide('agentry.masker' as never, upper))]),
+    ).rejects.toMatchObject({
+      code: 'plugin_setup_failed',
+      message: expect.stringMatching(
+        /provides a service under "agentry\.masker", which is not a service key/,
+      ) as string,
     });
   });
 
