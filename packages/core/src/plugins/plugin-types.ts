@@ -96,7 +96,7 @@ export interface PluginCompliance {
  *
  * @example
  * ```ts
- * import { createMemoryStore, definePlugin, type PluginHost } from '@agentry/core';
+ * import { createMemoryStore, definePlugin, services, type PluginHost } from '@agentry/core';
  *
  * // Offers a store named "cache" and closes it when Agentry shuts down.
  * export const cacheStore = () =>
@@ -108,6 +108,25 @@ export interface PluginCompliance {
  *       host.provideStore('cache', store);
  *       host.onShutdown(() => store.close());
  *       console.log(`running in @agentry/core ${host.coreVersion}`);
+ *     },
+ *   });
+ *
+ * // Counts every agent's finished runs, and masks what it prints when a masker is installed.
+ * export const runCounter = () =>
+ *   definePlugin({
+ *     name: 'agentry-plugin-run-counter',
+ *     version: '1.0.0',
+ *     setup(host: PluginHost) {
+ *       let runs = 0;
+ *       const subscription = host.events$.subscribe(({ event }) => {
+ *         if (event.type === 'run-end') runs += 1;
+ *       });
+ *       host.useToolMiddleware(async (context, next) => {
+ *         await next();
+ *         const line = `${context.toolName} called; ${runs} runs so far`;
+ *         console.log(host.lookup(services.masker)?.mask(line, { purpose: 'log' }) ?? line);
+ *       });
+ *       host.onShutdown(() => subscription.unsubscribe());
  *     },
  *   });
  * ```
