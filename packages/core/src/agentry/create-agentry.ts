@@ -24,6 +24,11 @@ import type { CircuitBreakerConfig, RetryPolicyWithBackoff } from '../resilience
 import { createMemoryStore, type StateStore } from '../stores/index.js';
 import { checkAgent, createAgentDirectory, type AgentDirectory } from './agent-directory.js';
 import { resolveModelId } from './resolve-model-id.js';
+import type { Observable } from 'rxjs';
+import type { AttachRunEvents, InstanceEvent } from '../plugins/plugin-events.js';
+import type { ServiceLookup } from '../plugins/plugin-services.js';
+import { createPluginHooks } from './plugin-hooks.js';
+import { runHooks } from './run-hooks.js';
 
 /**
  * Options of {@link createAgentry}.
@@ -70,6 +75,12 @@ export interface CreateAgentryOptions extends Omit<
      */
     maxInlineWait?: number;
   };
+  /**
+   * Where an error thrown by a subscriber of `events$` (a plug-in's or the application's) is
+   * reported; the agent or run that emitted the event goes on, and the other subscribers get it.
+   * Default: `console.error`.
+   */
+  onPluginError?: (error: AgentryError) => void;
 }
 
 /**
@@ -151,6 +162,20 @@ export interface Agentry {
    */
   store(name: string): StateStore;
   /**
+   * Every agent's and workflow run's events in the instance, tagged with their source: the same
+   * stream plug-ins see as `host.events$` (hot: a subscriber sees what is emitted from the moment
+   * it subscribes).
+   */
+  readonly events$: Observable<InstanceEvent>;
+  /**
+   * Publishes a workflow runner's run events into `events$`, each tagged with its run and
+   * workflow; returns a function that detaches them. `createConfiguredWorkflowRunner` calls it;
+   * a runner made another way may too.
+   */
+  readonly attachRunEvents: AttachRunEvents;
+  /** The services plug-ins provide (see `services`), for application code and runners. */
+  readonly services: ServiceLookup;
+  /**
    * Shuts down every agent it created (each drains its queue; a turn left failed is given up; a
    * paused turn holds it until resumed or aborted), then runs the plug-ins' shutdown hooks in
    * reverse order; later calls do nothing.
@@ -204,6 +229,14 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
   };
 
   const stores = new Map<string, { store: StateStore; plugin: string }>();
+  // The agents this instance made that may still run (see `hold`).
+  const live = new Map<string, Agent>();
+  const hooks = createPluginHooks(
+    // The documented default: an error of a subscriber is printed, never dropped.
+    // eslint-disable-next-line no-console
+    options.onPluginError ?? ((error) => console.error(error.message, error.cause)),
+    () => live.values(),
+  );
   for (const plugin of registry.plugins) {
     if (!plugin.setup) continue;
     try {
@@ -211,6 +244,7 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
         section: plugin.config ? validated.config[plugin.config.key] : undefined,
         config: validated.config,
         coreVersion: VERSION,
+        ...hooks.hostMethods(plugin.name),
         onShutdown: (hook) => shutdownHooks.push(hook),
         provideStore: (name, store) => {
           const taken = name === 'memory' ? '@agentry/core' : stores.get(name)?.plugin;
@@ -237,8 +271,9 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
     }
   }
 
+  hooks.seal();
+
   const breakers = createCircuitBreakerRegistry(options.resilience?.circuitBreaker);
-  const live = new Map<string, Agent>();
   // Shut-down agents leave `live` in sweeps, each when it has doubled since the last, so an
   // instance that makes an agent per task holds only the agents that can still run.
   let sweepAt = 64;
@@ -320,19 +355,26 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
     await Promise.all([...live.values()].map((agent) => agent.shutdown()));
   });
 
-  let memoryStore: StateStore | undefined;
+  // Each store is wrapped once, when first handed out, so every caller shares one decorated store.
+  const handedOut = new Map<string, StateStore>();
+  const agentStore = options.store && hooks.wrap(options.store, 'agents');
   const store = (name: string): StateStore => {
-    if (name === 'memory') return (memoryStore ??= createMemoryStore());
-    const offered = stores.get(name);
-    if (offered !== undefined) return offered.store;
-    const known = Object.hasOwn(storePackages, name) ? storePackages[name] : undefined;
+    const known = handedOut.get(name);
+    if (known !== undefined) return known;
+    const offered = name === 'memory' ? createMemoryStore() : stores.get(name)?.store;
+    if (offered !== undefined) {
+      const wrapped = hooks.wrap(offered, name);
+      handedOut.set(name, wrapped);
+      return wrapped;
+    }
+    const packageName = Object.hasOwn(storePackages, name) ? storePackages[name] : undefined;
     throw new AgentryError({
       code: 'plugin_missing',
-      message: `No plug-in offers a state store named "${name}"${known ? `: install ${known} and add its plug-in` : ''}.`,
+      message: `No plug-in offers a state store named "${name}"${packageName ? `: install ${packageName} and add its plug-in` : ''}.`,
       details: { store: name, offered: ['memory', ...stores.keys()] },
       suggestions: [
-        known
-          ? `Install ${known} and add its plug-in to plugins.`
+        packageName
+          ? `Install ${packageName} and add its plug-in to plugins.`
           : `Use one of: ${['memory', ...stores.keys()].join(', ')}, or install the plug-in that offers "${name}".`,
       ],
     });
@@ -341,6 +383,12 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
   return {
     breakers,
     store,
+    events$: hooks.bus.events$,
+    attachRunEvents: hooks.bus.attachRuns,
+    services: {
+      lookup: (key) => hooks.services.lookup(key),
+      require: (key) => hooks.services.require(key),
+    },
     createAgent(agentOptions = {}) {
       const { model: requested, ...rest } = agentOptions;
       if (rest.id !== undefined && agents.has(rest.id)) {
@@ -352,14 +400,27 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
         });
       }
       const router = routerFor(resolveModelId(requested, validated.config.models), rest.clock);
+      const { modelMiddleware, toolMiddleware } = hooks;
       const agent = createAgent({
         ...rest,
         model: router,
         autoStart: false,
-        ...(options.store ? { store: options.store } : {}),
+        ...(agentStore ? { store: agentStore } : {}),
+        // Plug-ins' middleware outside the agent's own; nothing added when no plug-in has any.
+        ...(modelMiddleware.length > 0 || toolMiddleware.length > 0
+          ? {
+              middleware: {
+                model: [...modelMiddleware, ...(rest.middleware?.model ?? [])],
+                tool: [...toolMiddleware, ...(rest.middleware?.tool ?? [])],
+              },
+            }
+          : {}),
       });
+
       // Registered before it starts, so a refused agent never ran.
       agents.add(agent.toInstance());
+      // Before it starts, so that a listener hears it become idle; nothing while nobody listens.
+      hooks.bus.attachAgent(agent);
       if (rest.autoStart !== false) agent.start();
       hold(agent);
       return agent;
@@ -380,27 +441,3 @@ const storePackages: Readonly<Record<string, string>> = {
   redis: '@agentry/store-redis',
   postgres: '@agentry/store-postgres',
 };
-
-async function runHooks(hooks: readonly (() => void | Promise<void>)[]): Promise<void> {
-  const failures: unknown[] = [];
-  for (const hook of [...hooks].reverse()) {
-    try {
-      await hook();
-    } catch (error) {
-      failures.push(error);
-    }
-  }
-  if (failures.length > 0) {
-    throw new AgentryError({
-      code: 'internal',
-      message: `${failures.length} shutdown hook(s) failed; the others ran.`,
-      details: {
-        failures: failures.map((failure) =>
-          failure instanceof Error ? failure.message : String(failure),
-        ),
-      },
-      suggestions: ['See the cause of each failure in details.'],
-      cause: failures[0],
-    });
-  }
-}

@@ -9,4 +9,23 @@ export type {
   PluginCompliance,
   PluginConfigSection,
   PluginHost,
+  StoreWrapper,
 } from './plugin-types.js';
+export type {
+  AgentEventSource,
+  AttachRunEvents,
+  InstanceEvent,
+  WorkflowRunEvent,
+  WorkflowRunEventSource,
+} from './plugin-events.js';
+export {
+  defineServiceKey,
+  services,
+  type AuthorizationDecision,
+  type AuthorizationRequest,
+  type Authorizer,
+  type Masker,
+  type MaskContext,
+  type ServiceKey,
+  type ServiceLookup,
+} from './plugin-services.js';

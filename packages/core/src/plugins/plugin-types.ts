@@ -2,6 +2,32 @@ import type { z } from 'zod';
 import type { ComplianceCheck, ComplianceFramework } from '../compliance/compliance-types.js';
 import type { StateStore } from '../stores/state-store.js';
 import type { ProviderFactory } from '../model/language-model.js';
+import type { Observable } from 'rxjs';
+import type { ModelMiddleware, ToolMiddleware } from '../agent/middleware.js';
+import type { InstanceEvent } from './plugin-events.js';
+import type { ServiceKey, ServiceLookup } from './plugin-services.js';
+
+/**
+ * A decorator of state stores, given to `host.wrapStore`: it takes a store and returns the store
+ * to use in its place (usually delegating to it).
+ *
+ * @example
+ * ```ts
+ * import type { StateStore, StoreWrapper } from '@agentry/core';
+ *
+ * // Counts reads of every store the instance hands out.
+ * let reads = 0;
+ * const countReads: StoreWrapper = (store: StateStore, name: string): StateStore => ({
+ *   ...store,
+ *   get: (key) => {
+ *     reads += 1;
+ *     return store.get(key);
+ *   },
+ * });
+ * console.log(typeof countReads, reads);
+ * ```
+ */
+export type StoreWrapper = (store: StateStore, name: string) => StateStore;
 
 /**
  * The configuration section a plug-in owns: a top-level key of the SDK configuration and its schema.
@@ -70,7 +96,7 @@ export interface PluginCompliance {
  *
  * @example
  * ```ts
- * import { createMemoryStore, definePlugin, type PluginHost } from '@agentry/core';
+ * import { createMemoryStore, definePlugin, services, type PluginHost } from '@agentry/core';
  *
  * // Offers a store named "cache" and closes it when Agentry shuts down.
  * export const cacheStore = () =>
@@ -82,6 +108,25 @@ export interface PluginCompliance {
  *       host.provideStore('cache', store);
  *       host.onShutdown(() => store.close());
  *       console.log(`running in @agentry/core ${host.coreVersion}`);
+ *     },
+ *   });
+ *
+ * // Counts every agent's finished runs, and masks what it prints when a masker is installed.
+ * export const runCounter = () =>
+ *   definePlugin({
+ *     name: 'agentry-plugin-run-counter',
+ *     version: '1.0.0',
+ *     setup(host: PluginHost) {
+ *       let runs = 0;
+ *       const subscription = host.events$.subscribe(({ event }) => {
+ *         if (event.type === 'run-end') runs += 1;
+ *       });
+ *       host.useToolMiddleware(async (context, next) => {
+ *         await next();
+ *         const line = `${context.toolName} called; ${runs} runs so far`;
+ *         console.log(host.lookup(services.masker)?.mask(line, { purpose: 'log' }) ?? line);
+ *       });
+ *       host.onShutdown(() => subscription.unsubscribe());
  *     },
  *   });
  * ```
@@ -106,6 +151,55 @@ export interface PluginHost<TSection = unknown> {
    *   or the name is `memory` (core's own)
    */
   provideStore(name: string, store: StateStore): void;
+  /**
+   * Every agent's and workflow run's events in the instance, each tagged with its source: agents
+   * made by `agentry.createAgent`, and runs of runners whose events are attached with
+   * `agentry.attachRunEvents` (`createConfiguredWorkflowRunner` does it). The stream is hot: a
+   * subscriber sees every event emitted from the moment it subscribes, from agents and runners
+   * made before or after, and nothing from before. Agents pay nothing while nobody subscribes. A
+   * subscriber given to `subscribe` that throws does not break the agent or the run, and the other
+   * subscribers still get the event; the error goes to `CreateAgentryOptions.onPluginError`
+   * (`console.error` by default). Errors inside an operator chain (`events$.pipe(...)`) follow
+   * rxjs's rules: handle them in the chain (`catchError`).
+   */
+  readonly events$: Observable<InstanceEvent>;
+  /**
+   * Adds middleware around every model call of every agent the instance makes. Plug-ins'
+   * middleware runs in installation order, outermost first, and outside the agent's own
+   * `middleware.model`: the first plug-in installed sees a call first and its result last.
+   * Register it in `setup`; an agent made earlier keeps the middleware it was made with.
+   */
+  useModelMiddleware(middleware: ModelMiddleware): void;
+  /**
+   * Adds middleware around every tool call of every agent the instance makes, in the same order
+   * as {@link PluginHost.useModelMiddleware}: installation order, outermost first, outside the
+   * agent's own `middleware.tool`.
+   */
+  useToolMiddleware(middleware: ToolMiddleware): void;
+  /**
+   * Decorates every store the instance hands out: `agentry.store(name)` and the store agents made
+   * by `agentry.createAgent` persist to. Wrappers apply in installation order, the first innermost
+   * (the last installed sees a call first); each store is wrapped once, when first handed out.
+   */
+  wrapStore(wrapper: StoreWrapper): void;
+  /**
+   * Provides a service under a key core (see `services`) or a plug-in declares.
+   *
+   * @throws AgentryError `plugin_duplicate` when another plug-in already provides it
+   */
+  provide<TService>(key: ServiceKey<TService>, service: TService): void;
+  /**
+   * The provider of a service, or `undefined` when no plug-in provides it. Plug-ins set up in
+   * installation order: look a service up when it is used, not in `setup`, to see providers
+   * installed after you.
+   */
+  lookup<TService>(key: ServiceKey<TService>): TService | undefined;
+  /**
+   * The provider of a service.
+   *
+   * @throws AgentryError `plugin_missing` when no plug-in provides it
+   */
+  require: ServiceLookup['require'];
 }
 
 /**

@@ -10,6 +10,11 @@ const packageJson = JSON.parse(
   readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
 ) as { name: string; version: string };
 
+/** A host method a provider plug-in does not use: it fails the test if called. */
+const unused = (method: string) => (): never => {
+  throw new Error(`host.${method} is not offered by this test host`);
+};
+
 /** A plug-in host that collects shutdown hooks; `shutdown` runs them. */
 function testHost(): { host: PluginHost; shutdown(): Promise<void>; hooks: number } {
   const hooks: (() => void | Promise<void>)[] = [];
@@ -22,6 +27,16 @@ function testHost(): { host: PluginHost; shutdown(): Promise<void>; hooks: numbe
         hooks.push(hook);
       },
       provideStore: () => undefined,
+      // A provider plug-in acts through none of these: each fails the test if it is used.
+      get events$(): never {
+        throw new Error('events$ is not offered by this test host');
+      },
+      useModelMiddleware: unused('useModelMiddleware'),
+      useToolMiddleware: unused('useToolMiddleware'),
+      wrapStore: unused('wrapStore'),
+      provide: unused('provide'),
+      lookup: unused('lookup'),
+      require: unused('require'),
     },
     async shutdown() {
       for (const hook of hooks.splice(0).reverse()) await hook();

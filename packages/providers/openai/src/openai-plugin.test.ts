@@ -8,6 +8,11 @@ import { openaiPlugin } from './openai-plugin.js';
 
 const kit = useEmulator();
 
+/** A host method a provider plug-in does not use: it fails the test if called. */
+const unused = (method: string) => (): never => {
+  throw new Error(`host.${method} is not offered by this test host`);
+};
+
 describePluginConformance({
   create: () => openaiPlugin({ apiKey: testKey() }),
   packageJson,
@@ -34,7 +39,17 @@ describe('openaiPlugin', () => {
       coreVersion: packageJson.version,
       onShutdown: (hook) => hooks.push(hook),
       provideStore: () => undefined,
-    } as PluginHost;
+      // A provider plug-in acts through none of these: each fails the test if it is used.
+      get events$(): never {
+        throw new Error('events$ is not offered by this test host');
+      },
+      useModelMiddleware: unused('useModelMiddleware'),
+      useToolMiddleware: unused('useToolMiddleware'),
+      wrapStore: unused('wrapStore'),
+      provide: unused('provide'),
+      lookup: unused('lookup'),
+      require: unused('require'),
+    } satisfies PluginHost;
     await plugin.setup?.(host);
     const model = plugin.providers![0]!.createModel('gpt-5.4-mini');
     kit.emulator.enqueue({ text: 'before' });

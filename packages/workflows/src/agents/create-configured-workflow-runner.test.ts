@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAgentry, storeKeyPrefix, type Agentry } from '@agentry/core';
+import { createAgentry, storeKeyPrefix, type Agentry, type InstanceEvent } from '@agentry/core';
 import { sqliteStore } from '@agentry/store-sqlite';
 import {
   createMockModel,
@@ -88,6 +88,39 @@ describe('createConfiguredWorkflowRunner', () => {
     expect(result).toMatchObject({ status: 'completed', output: 'HELLO, ADA.' });
     const stored = await agentry.store('sqlite').list(storeKeyPrefix('workflow-run'));
     expect(stored.entries.length).toBeGreaterThan(0);
+  });
+
+  it("publishes its runs' events, and its agent tasks' events, on the instance's events$", async () => {
+    const agentry = await agentryWith({
+      workflows: { greet },
+      defaults: { store: 'sqlite', stepTimeout: 5_000 },
+    });
+    const runner = createConfiguredWorkflowRunner({
+      agentry,
+      handlers: { shout: ({ text }) => String(text).toUpperCase() },
+    });
+    open.push(runner);
+    const seen: InstanceEvent[] = [];
+    agentry.events$.subscribe((tagged) => seen.push(tagged));
+    const result = await runner.run('greet', { name: 'Ada' });
+
+    const runEvents = seen.filter((tagged) => tagged.source.kind === 'workflow-run');
+    expect(runEvents[0]).toEqual({
+      source: { kind: 'workflow-run', runId: result.runId, workflowId: 'greet' },
+      event: expect.objectContaining({ type: 'run-start', runId: result.runId }) as unknown,
+    });
+    expect(runEvents.map((tagged) => tagged.event.type)).toContain('run-end');
+    expect(
+      seen.some((tagged) => tagged.source.kind === 'agent' && tagged.event.type === 'run-end'),
+    ).toBe(true);
+    await runner.close();
+    const before = seen.length;
+    await expect(runner.run('greet', { name: 'Bo' })).rejects.toMatchObject({
+      code: 'invalid_transition',
+    });
+    expect(seen.slice(before).filter((tagged) => tagged.source.kind === 'workflow-run')).toEqual(
+      [],
+    );
   });
 
   it('refuses an instance without a workflows section, and a store no plug-in offers', async () => {

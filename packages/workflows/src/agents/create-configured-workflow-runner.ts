@@ -40,7 +40,9 @@ export interface ConfiguredWorkflowRunnerOptions extends Omit<
  * workflows (validated with the configuration), its `defaults` (retry delays, backoff, step
  * timeout) and its store, `defaults.store` looked up with `agentry.store(name)` (`memory`, or a
  * store a plug-in offers, such as `sqliteStore()`'s `sqlite`). Agent tasks run on the instance
- * through {@link createAgentTaskRunner} unless `runAgent` is given.
+ * through {@link createAgentTaskRunner} unless `runAgent` is given. The runner's events are
+ * published on the instance's `events$` (what plug-ins see as `host.events$`), each tagged with its
+ * run and workflow.
  *
  * @throws AgentryError `plugin_missing` when the instance has no `workflows` section (the
  *   `workflows()` plug-in is not installed) or no plug-in offers the named store
@@ -72,7 +74,7 @@ export function createConfiguredWorkflowRunner(
     });
   }
   const { retryPolicy, backoffStrategy, stepTimeout } = section.defaults;
-  return createWorkflowRunner({
+  const runner = createWorkflowRunner({
     ...rest,
     store: store ?? agentry.store(section.defaults.store),
     registry: section,
@@ -89,4 +91,17 @@ export function createConfiguredWorkflowRunner(
         ...(agentOptions === undefined ? {} : { agentOptions }),
       }),
   });
+  // Plug-ins see the runs on the instance's events$ (subscribed only while someone listens);
+  // closing the runner detaches them.
+  const detach = agentry.attachRunEvents(runner.events$);
+  return {
+    ...runner,
+    async close() {
+      try {
+        await runner.close();
+      } finally {
+        detach();
+      }
+    },
+  };
 }

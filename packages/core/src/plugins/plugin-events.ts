@@ -1,0 +1,295 @@
+import { Observable, Subscriber, type Observer, type Subscription } from 'rxjs';
+import type { AgentEvent } from '../agent/agent-events.js';
+import type { Agent } from '../agent/agent-interface.js';
+import { AgentryError } from '../errors/index.js';
+
+/**
+ * Where an agent's event on `host.events$` comes from.
+ *
+ * @example
+ * ```ts
+ * import type { AgentEventSource } from '@agentry/core';
+ *
+ * // An agent serving one user in one session.
+ * const source: AgentEventSource = {
+ *   kind: 'agent',
+ *   agentId: '0f8fad5b-d9cb-469f-a165-70867728950e',
+ *   userId: 'user-42',
+ *   sessionId: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
+ * };
+ * console.log(source.kind, source.agentId);
+ * ```
+ */
+export interface AgentEventSource {
+  /** Discriminant. */
+  readonly kind: 'agent';
+  /** The agent's id. */
+  readonly agentId: string;
+  /** The user the agent serves, when known. */
+  readonly userId?: string;
+  /** The agent's session. */
+  readonly sessionId?: string;
+}
+
+/**
+ * Where a workflow run's event on `host.events$` comes from.
+ *
+ * @example
+ * ```ts
+ * import type { WorkflowRunEventSource } from '@agentry/core';
+ *
+ * const source: WorkflowRunEventSource = { kind: 'workflow-run', runId: 'run-1', workflowId: 'order-review' };
+ * console.log(`${source.workflowId}/${source.runId}`);
+ * ```
+ */
+export interface WorkflowRunEventSource {
+  /** Discriminant. */
+  readonly kind: 'workflow-run';
+  /** The run's id. */
+  readonly runId: string;
+  /** The workflow's id. */
+  readonly workflowId: string;
+}
+
+/**
+ * What core knows of a workflow run's event: `@agentry/workflows`' `RunEvent` has this shape and
+ * more (narrow on `type` and read the rest where the workflows package documents it).
+ *
+ * @example
+ * ```ts
+ * import type { WorkflowRunEvent } from '@agentry/core';
+ *
+ * const describe = (event: WorkflowRunEvent) =>
+ *   `${event.workflowId}/${event.runId}: ${event.type}${event.stepId ? ` (${event.stepId})` : ''}`;
+ * console.log(describe({ type: 'run-start', runId: 'run-1', workflowId: 'order-review', at: 0 }));
+ * ```
+ */
+export interface WorkflowRunEvent {
+  /** What happened, such as `run-start`, `step-end` or `run-error`. */
+  readonly type: string;
+  /** The run. */
+  readonly runId: string;
+  /** The workflow. */
+  readonly workflowId: string;
+  /** The step, for step events. */
+  readonly stepId?: string;
+  /** When, on the runner's clock (milliseconds). */
+  readonly at: number;
+}
+
+/**
+ * One event on `host.events$` (and `agentry.events$`), tagged with its source.
+ *
+ * @example
+ * ```ts
+ * import type { InstanceEvent } from '@agentry/core';
+ *
+ * const label = (tagged: InstanceEvent): string =>
+ *   tagged.source.kind === 'agent'
+ *     ? `agent ${tagged.source.agentId}: ${tagged.event.type}`
+ *     : `run ${tagged.source.runId} of ${tagged.source.workflowId}: ${tagged.event.type}`;
+ * console.log(label({ source: { kind: 'agent', agentId: 'a-1' }, event: { type: 'step-start', runId: 'r-1', step: 1 } }));
+ * ```
+ */
+export type InstanceEvent =
+  | {
+      /** The agent the event comes from. */
+      readonly source: AgentEventSource;
+      /** The agent's event, as on `agent.events$`. */
+      readonly event: AgentEvent;
+    }
+  | {
+      /** The workflow run the event comes from. */
+      readonly source: WorkflowRunEventSource;
+      /** The run's event, as on the runner's `events$`. */
+      readonly event: WorkflowRunEvent;
+    };
+
+/**
+ * Publishes a workflow runner's events into an Agentry instance's `events$`: each event is tagged
+ * with its run and workflow. The runner's stream is subscribed to only while `events$` has a
+ * subscriber. Returns a function that detaches the stream; a stream that completes detaches itself.
+ *
+ * @example
+ * ```ts
+ * import type { Agentry, AttachRunEvents } from '@agentry/core';
+ * import { Subject } from 'rxjs';
+ *
+ * declare const agentry: Agentry;
+ * const runEvents = new Subject<{ type: string; runId: string; workflowId: string; at: number }>();
+ * const attach: AttachRunEvents = agentry.attachRunEvents;
+ * const detach = attach(runEvents);
+ * runEvents.next({ type: 'run-start', runId: 'run-1', workflowId: 'order-review', at: Date.now() });
+ * detach();
+ * ```
+ */
+export type AttachRunEvents = (events$: Observable<WorkflowRunEvent>) => () => void;
+
+interface Source {
+  readonly events$: Observable<AgentEvent> | Observable<WorkflowRunEvent>;
+  readonly tag: (event: never) => InstanceEvent;
+  /** An agent's source is dropped when nobody listens; the instance still holds the agent. */
+  readonly agent: boolean;
+  subscription: Subscription | undefined;
+}
+
+/** @internal The instance's event stream and its sources. */
+export interface InstanceEventBus {
+  readonly events$: Observable<InstanceEvent>;
+  /** Called for each agent the instance makes; does nothing while nobody listens. */
+  attachAgent(agent: Agent): void;
+  attachRuns: AttachRunEvents;
+}
+
+/**
+ * Makes an instance's event stream. It is hot: a subscriber sees the events emitted after it
+ * subscribed. Sources are subscribed to only while the stream has a subscriber, so that nobody
+ * listening costs agents nothing. Each subscriber's `next` runs in a guard: an error it throws is
+ * given to `onError` and the other subscribers still get the event.
+ *
+ * @internal
+ */
+export function createInstanceEventBus(
+  onError: (error: AgentryError) => void,
+  liveAgents: () => Iterable<Agent>,
+): InstanceEventBus {
+  const sources = new Set<Source>();
+  const listeners = new Set<Subscriber<InstanceEvent>>();
+
+  const deliver = (tagged: InstanceEvent) => {
+    for (const listener of listeners) {
+      try {
+        listener.next(tagged);
+      } catch (error) {
+        report(error, tagged);
+      }
+    }
+  };
+  const report = (error: unknown, tagged: InstanceEvent) => {
+    try {
+      onError(
+        new AgentryError({
+          code: 'internal',
+          message: `A subscriber of events$ threw on a ${tagged.event.type} event: ${error instanceof Error ? error.message : String(error)}`,
+          details: { source: { ...tagged.source }, eventType: tagged.event.type },
+          suggestions: [
+            'Catch errors inside the subscriber of events$; the event was still delivered to the other subscribers.',
+          ],
+          cause: error,
+        }),
+      );
+    } catch (reporting) {
+      // The last resort when the reporter itself fails: printed rather than lost.
+      // eslint-disable-next-line no-console
+      console.error('events$: a subscriber threw and onError threw too', error, reporting);
+    }
+  };
+  const open = (source: Source) => {
+    source.subscription = (source.events$ as Observable<unknown>).subscribe({
+      next: (event) => deliver(source.tag(event as never)),
+      complete: () => sources.delete(source),
+    });
+  };
+  const openAgent = (agent: Agent) => {
+    const tag: AgentEventSource = {
+      kind: 'agent',
+      agentId: agent.id,
+      ...(agent.context.userId !== undefined ? { userId: agent.context.userId } : {}),
+      sessionId: agent.context.sessionId,
+    };
+    const source: Source = {
+      events$: agent.events$,
+      tag: (event: AgentEvent) => ({ source: tag, event }),
+      agent: true,
+      subscription: undefined,
+    };
+    sources.add(source);
+    open(source);
+  };
+
+  const events$ = new InstanceEventStream((subscriber) => {
+    listeners.add(subscriber);
+    if (listeners.size === 1) {
+      for (const source of sources) open(source);
+      for (const agent of liveAgents()) if (agent.lifecycle !== 'shut-down') openAgent(agent);
+    }
+    return () => {
+      listeners.delete(subscriber);
+      if (listeners.size > 0) return;
+      for (const source of sources) {
+        source.subscription?.unsubscribe();
+        source.subscription = undefined;
+        if (source.agent) sources.delete(source);
+      }
+    };
+  }, report);
+
+  return {
+    events$,
+    attachAgent(agent) {
+      if (listeners.size > 0) openAgent(agent);
+    },
+    attachRuns(runEvents$) {
+      const source: Source = {
+        events$: runEvents$,
+        tag: (event: WorkflowRunEvent) => ({
+          source: { kind: 'workflow-run', runId: event.runId, workflowId: event.workflowId },
+          event,
+        }),
+        agent: false,
+        subscription: undefined,
+      };
+      sources.add(source);
+      if (listeners.size > 0) open(source);
+      return () => {
+        source.subscription?.unsubscribe();
+        sources.delete(source);
+      };
+    },
+  };
+}
+
+/**
+ * The stream's class: a subscriber given to `subscribe` directly (a function or an observer) has
+ * its `next` called in a guard that reports what it throws, rather than rxjs's default of
+ * rethrowing it asynchronously (an uncaught exception). A subscriber inside an operator chain
+ * (`events$.pipe(...)`) is rxjs's own and follows rxjs's rules.
+ */
+class InstanceEventStream extends Observable<InstanceEvent> {
+  readonly #report: (error: unknown, tagged: InstanceEvent) => void;
+
+  constructor(
+    subscribe: (subscriber: Subscriber<InstanceEvent>) => () => void,
+    report: (error: unknown, tagged: InstanceEvent) => void,
+  ) {
+    super(subscribe);
+    this.#report = report;
+  }
+
+  override subscribe(
+    observerOrNext?: Partial<Observer<InstanceEvent>> | ((value: InstanceEvent) => void) | null,
+  ): Subscription {
+    if (
+      observerOrNext instanceof Subscriber ||
+      observerOrNext === null ||
+      observerOrNext === undefined
+    ) {
+      return super.subscribe(observerOrNext ?? undefined);
+    }
+    const observer: Partial<Observer<InstanceEvent>> =
+      typeof observerOrNext === 'function' ? { next: observerOrNext } : observerOrNext;
+    const next = observer.next;
+    const report = this.#report;
+    return super.subscribe({
+      next: (tagged) => {
+        try {
+          next?.call(observer, tagged);
+        } catch (error) {
+          report(error, tagged);
+        }
+      },
+      error: (error: unknown) => observer.error?.call(observer, error),
+      complete: () => observer.complete?.call(observer),
+    });
+  }
+}

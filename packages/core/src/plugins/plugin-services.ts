@@ -1,0 +1,272 @@
+import { AgentryError } from '../errors/index.js';
+
+/**
+ * A typed key of a service plug-ins share: the id names it, the type parameter is what a provider
+ * must implement and what a consumer gets. Core declares its own in {@link services}; a plug-in may
+ * declare more with {@link defineServiceKey}.
+ *
+ * @example
+ * ```ts
+ * import { defineServiceKey, type ServiceKey } from '@agentry/core';
+ *
+ * interface Clock { now(): number }
+ * const clockKey: ServiceKey<Clock> = defineServiceKey<Clock>('acme.clock');
+ * console.log(clockKey.id);
+ * ```
+ */
+export interface ServiceKey<TService> {
+  /** The service's id, unique in an Agentry instance, such as `agentry.masker`. */
+  readonly id: string;
+  /** @internal Carries the service's type; never set. */
+  readonly __service?: (service: TService) => TService;
+}
+
+/**
+ * Declares a service key.
+ *
+ * @example
+ * ```ts
+ * import { defineServiceKey } from '@agentry/core';
+ *
+ * export const rateLimiterKey = defineServiceKey<{ consume(key: string): Promise<boolean> }>('acme.rate-limiter');
+ * ```
+ */
+export function defineServiceKey<TService>(id: string): ServiceKey<TService> {
+  return Object.freeze({ id });
+}
+
+/**
+ * Where a value to mask is going, so that a masker can choose what to hide.
+ *
+ * @example
+ * ```ts
+ * import type { MaskContext } from '@agentry/core';
+ *
+ * const context: MaskContext = { purpose: 'log', agentId: 'a-1', field: 'tool.input' };
+ * console.log(context.purpose);
+ * ```
+ */
+export interface MaskContext {
+  /** What the value is for: a log line, a span or metric attribute, an event, an error, an alert. */
+  readonly purpose: 'log' | 'telemetry' | 'event' | 'error' | 'alert';
+  /** The agent the value belongs to, when known. */
+  readonly agentId?: string;
+  /** The workflow run the value belongs to, when known. */
+  readonly runId?: string;
+  /** Where in the record the value sits, such as `tool.input`. */
+  readonly field?: string;
+}
+
+/**
+ * Hides secrets and personal data in text and values before they leave the process. Security
+ * provides it (`services.masker`); monitoring calls it on every log line and exported attribute.
+ *
+ * @example
+ * ```ts
+ * import { definePlugin, services, type Masker } from '@agentry/core';
+ *
+ * const emails: Masker = {
+ *   mask: <T>(value: T): T =>
+ *     (typeof value === 'string' ? value.replace(/[\w.+-]+@[\w.-]+/g, '[email]') : value) as T,
+ * };
+ * export const maskEmails = () =>
+ *   definePlugin({ name: 'agentry-plugin-mask-emails', version: '1.0.0', setup: (host) => host.provide(services.masker, emails) });
+ * ```
+ */
+export interface Masker {
+  /**
+   * Returns the value with what must not leave the process masked: a string masked in place, a
+   * JSON-like value copied with its strings masked. Never throws on a value it does not know.
+   */
+  mask<T>(value: T, context: MaskContext): T;
+}
+
+/**
+ * One question to an {@link Authorizer}.
+ *
+ * @example
+ * ```ts
+ * import type { AuthorizationRequest } from '@agentry/core';
+ *
+ * const request: AuthorizationRequest = {
+ *   principal: { id: 'user-42', roles: ['analyst'] },
+ *   action: 'tool.call',
+ *   resource: { type: 'tool', id: 'delete_order' },
+ *   context: { agentId: 'a-1' },
+ * };
+ * console.log(request.action);
+ * ```
+ */
+export interface AuthorizationRequest {
+  /** Who acts: a user, an agent or a service, with its attributes. */
+  readonly principal: {
+    /** The principal's id (a user id, an agent id, a service name). */
+    readonly id: string;
+    /** Its roles, for role-based rules. */
+    readonly roles?: readonly string[];
+    /** Its other attributes, for attribute-based rules. */
+    readonly attributes?: Readonly<Record<string, unknown>>;
+  };
+  /** What it does, such as `tool.call`, `workflow.start` or `channel.subscribe`. */
+  readonly action: string;
+  /** What it acts on, with its stored attributes. */
+  readonly resource: {
+    /** The kind of resource, such as `tool`, `workflow` or `channel`. */
+    readonly type: string;
+    /** Which one, when the action is on one resource. */
+    readonly id?: string;
+    /** Its stored attributes (owner, tenant, labels), for conditions. */
+    readonly attributes?: Readonly<Record<string, unknown>>;
+  };
+  /** Anything else the policy may use (time, address, the agent or run). */
+  readonly context?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * An {@link Authorizer}'s answer.
+ *
+ * @example
+ * ```ts
+ * import type { AuthorizationDecision } from '@agentry/core';
+ *
+ * const denied: AuthorizationDecision = { decision: 'deny', reasons: ['no rule allows tool.call'], policyIds: [] };
+ * console.log(denied.decision);
+ * ```
+ */
+export interface AuthorizationDecision {
+  /** Allowed or denied. */
+  readonly decision: 'allow' | 'deny';
+  /** Why, in words a log or an error can carry. */
+  readonly reasons: readonly string[];
+  /** The policies that decided. */
+  readonly policyIds: readonly string[];
+}
+
+/**
+ * A policy-decision point. Security provides it (`services.authorizer`); agents, workflows and
+ * realtime call it at every action, and deny when it denies.
+ *
+ * @example
+ * ```ts
+ * import { definePlugin, services, type Authorizer } from '@agentry/core';
+ *
+ * const adminsOnly: Authorizer = {
+ *   authorize: async ({ principal }) =>
+ *     principal.roles?.includes('admin')
+ *       ? { decision: 'allow', reasons: ['admin'], policyIds: ['admins-only'] }
+ *       : { decision: 'deny', reasons: ['not an admin'], policyIds: ['admins-only'] },
+ * };
+ * export const admins = () =>
+ *   definePlugin({ name: 'agentry-plugin-admins', version: '1.0.0', setup: (host) => host.provide(services.authorizer, adminsOnly) });
+ * ```
+ */
+export interface Authorizer {
+  /** Decides one request. */
+  authorize(request: AuthorizationRequest): Promise<AuthorizationDecision>;
+}
+
+/**
+ * The service keys core declares: plug-ins provide and consume these without importing each other.
+ *
+ * @example
+ * ```ts
+ * import { services, type Agentry } from '@agentry/core';
+ *
+ * declare const agentry: Agentry;
+ * const masker = agentry.services.lookup(services.masker);
+ * console.log(masker ? masker.mask('mail me at a@b.example', { purpose: 'log' }) : 'no masker installed');
+ * ```
+ */
+export const services = Object.freeze({
+  /** Masks secrets and personal data (security provides it). */
+  masker: defineServiceKey<Masker>('agentry.masker'),
+  /** Decides whether an action is allowed (security provides it). */
+  authorizer: defineServiceKey<Authorizer>('agentry.authorizer'),
+});
+
+/**
+ * The services of an Agentry instance, as `agentry.services`; plug-ins use the same methods on
+ * their host.
+ *
+ * @example
+ * ```ts
+ * import { services, type Agentry, type ServiceLookup } from '@agentry/core';
+ *
+ * declare const agentry: Agentry;
+ * const lookup: ServiceLookup = agentry.services;
+ * const decision = await lookup
+ *   .require(services.authorizer)
+ *   .authorize({ principal: { id: 'user-42' }, action: 'workflow.start', resource: { type: 'workflow', id: 'order-review' } });
+ * console.log(decision.decision);
+ * ```
+ */
+export interface ServiceLookup {
+  /** The service's provider, or `undefined` when no plug-in provides it. */
+  lookup<TService>(key: ServiceKey<TService>): TService | undefined;
+  /**
+   * The service's provider.
+   *
+   * @throws AgentryError `plugin_missing` when no plug-in provides it
+   */
+  require<TService>(key: ServiceKey<TService>): TService;
+}
+
+/** @internal */
+export interface ServiceRegistry extends ServiceLookup {
+  provide<TService>(key: ServiceKey<TService>, service: TService, plugin: string): void;
+}
+
+/** @internal */
+export function createServiceRegistry(): ServiceRegistry {
+  const provided = new Map<string, { service: unknown; plugin: string }>();
+  return {
+    provide(key, service, plugin) {
+      if (typeof key?.id !== 'string' || key.id.length === 0) {
+        throw new AgentryError({
+          code: 'validation_failed',
+          message: `Plug-in ${plugin} provides a service under ${JSON.stringify(key)}, which is not a service key.`,
+          details: { plugin },
+          suggestions: [
+            'Pass a key from services (services.masker) or one made by defineServiceKey().',
+          ],
+        });
+      }
+      if (service === undefined || service === null) {
+        throw new AgentryError({
+          code: 'validation_failed',
+          message: `Plug-in ${plugin} provides ${String(service)} as the service ${key.id}.`,
+          details: { plugin, service: key.id },
+          suggestions: [`Pass the object implementing ${key.id}.`],
+        });
+      }
+      const owner = provided.get(key.id);
+      if (owner !== undefined) {
+        throw new AgentryError({
+          code: 'plugin_duplicate',
+          message: `Plug-in ${plugin} provides the service ${key.id}, but ${owner.plugin} already does.`,
+          details: { service: key.id, plugin, owner: owner.plugin },
+          suggestions: [
+            `Install only one of ${owner.plugin} and ${plugin}, or switch the service off in one's options.`,
+          ],
+        });
+      }
+      provided.set(key.id, { service, plugin });
+    },
+    lookup: <TService>(key: ServiceKey<TService>) =>
+      provided.get(key.id)?.service as TService | undefined,
+    require<TService>(key: ServiceKey<TService>): TService {
+      const entry = provided.get(key.id);
+      if (entry !== undefined) return entry.service as TService;
+      throw new AgentryError({
+        code: 'plugin_missing',
+        message: `No plug-in provides the service ${key.id}.`,
+        details: { service: key.id, provided: [...provided.keys()] },
+        suggestions: [
+          key.id === services.masker.id || key.id === services.authorizer.id
+            ? 'Install @agentry/security and add security() to plugins.'
+            : `Install the plug-in that provides ${key.id}, or use lookup() and go on without it.`,
+        ],
+      });
+    },
+  };
+}
