@@ -1,8 +1,8 @@
 import { AgentryError } from '@agentry/core';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { globalTimers, type MockTimers } from '../mock-model/mock-timers.js';
 import type { Emulator, EmulatorOptions } from './emulator.js';
+import { createEmulatorControl } from './emulator-control.js';
 import type { EmulatorApi, EmulatorRequest, EmulatorTurn, WireFormat } from './emulator-types.js';
 import type { NormalizeReplyContext } from './normalize-reply.js';
 import { writeFailure, writeReply } from './write-turn.js';
@@ -42,20 +42,24 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
   const { formats } = options;
   const timers = options.timers ?? globalTimers;
   const context = options.context ?? {};
-  let queue: EmulatorTurn[] = [...(options.turns ?? [])];
-  let defaultTurn = options.defaultTurn;
-  let requests: EmulatorRequest[] = [];
-  const sockets = new Set<Socket>();
-  const inFlight = new Set<AbortController>();
+  const control = createEmulatorControl<EmulatorTurn, EmulatorRequest>({
+    label: 'The emulator',
+    port: options.port,
+    host: options.host,
+    turns: options.turns,
+    defaultTurn: options.defaultTurn,
+    handle: (incoming, response, signal) => handle(incoming, response, signal),
+    fail: (response, error) => {
+      const reason = error instanceof Error ? error.message : String(error);
+      sendError(response, 500, `The emulator failed: ${reason}`, 'emulator_error');
+    },
+  });
 
-  const handle = async (incoming: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const controller = new AbortController();
-    inFlight.add(controller);
-    response.on('close', () => {
-      inFlight.delete(controller);
-      if (!response.writableFinished) controller.abort();
-    });
-
+  const handle = async (
+    incoming: IncomingMessage,
+    response: ServerResponse,
+    signal: AbortSignal,
+  ): Promise<void> => {
     const method = incoming.method ?? 'GET';
     const url = new URL(incoming.url ?? '/', 'http://emulator');
     const path = url.pathname;
@@ -103,13 +107,13 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
       model: served.model,
       stream: served.stream,
     };
-    requests.push(request);
+    control.record(request);
 
-    const turn = queue.shift() ?? defaultTurn;
+    const turn = control.nextTurn();
     if (turn === undefined) {
       const message =
         `emulator script exhausted: no turn left for ${method} ${path} ` +
-        `(request ${requests.length}); enqueue more turns or set a default turn.`;
+        `(request ${control.requests.length}); enqueue more turns or set a default turn.`;
       sendError(response, 500, message, 'emulator_script_exhausted');
       return;
     }
@@ -122,55 +126,14 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
       return;
     }
 
-    const writer = { response, signal: controller.signal, timers, context };
+    const writer = { response, signal, timers, context };
     if (answer.kind === 'error') await writeFailure(writer, served.format, answer);
     else await writeReply(writer, served.format, answer, request);
   };
 
-  const server = createServer((incoming, response) => {
-    handle(incoming, response).catch((error: unknown) => {
-      if (!response.headersSent) {
-        const reason = error instanceof Error ? error.message : String(error);
-        sendError(response, 500, `The emulator failed: ${reason}`, 'emulator_error');
-      } else {
-        response.destroy();
-      }
-    });
-  });
-  // Only sockets that carried a request count: a client such as undici may open a spare
-  // connection after an abort that it never uses, and abort tests must not see it.
-  server.on('request', ({ socket }: IncomingMessage) => {
-    if (sockets.has(socket) || socket.destroyed) return;
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(
-        new AgentryError({
-          code: 'internal',
-          message: `The emulator could not listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 0}: ${error.message}`,
-          details: {
-            host: options.host ?? '127.0.0.1',
-            port: options.port ?? 0,
-            errno: error.code,
-          },
-          suggestions: ['Choose another port, or port 0 for a free one.'],
-          cause: error,
-        }),
-      );
-    });
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.removeAllListeners('error');
-      // A failed accept after listening must not crash the test run; the client sees it anyway.
-      server.on('error', () => undefined);
-      resolve();
-    });
-  });
-  const address = server.address();
+  const address = await control.listen();
   if (address === null || typeof address === 'string') {
-    await new Promise((resolve) => server.close(resolve));
+    await new Promise((resolve) => control.server.close(resolve));
     throw new AgentryError({
       code: 'internal',
       message: `The emulator's server has no TCP address (got ${String(address)}).`,
@@ -180,42 +143,10 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
   }
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
-  let closing: Promise<void> | undefined;
-
-  return {
+  return control.members({
     url,
-    baseURL: (api) => `${url}${basePaths[api]}`,
-    enqueue: (...turns) => {
-      queue.push(...turns);
-    },
-    setDefault: (turn) => {
-      defaultTurn = turn;
-    },
-    get requests() {
-      return requests;
-    },
-    get pending() {
-      return queue.length;
-    },
-    get openConnections() {
-      let open = 0;
-      for (const socket of sockets) if (!socket.destroyed) open += 1;
-      return open;
-    },
-    reset: () => {
-      queue = [];
-      defaultTurn = undefined;
-      requests = [];
-    },
-    close: () => {
-      closing ??= new Promise<void>((resolve, reject) => {
-        for (const controller of inFlight) controller.abort();
-        server.close((error) => (error === undefined ? resolve() : reject(error)));
-        server.closeAllConnections();
-      });
-      return closing;
-    },
-  };
+    baseURL: (api: EmulatorApi) => `${url}${basePaths[api]}`,
+  });
 }
 
 /** Reads a request's body as UTF-8 text. @internal */

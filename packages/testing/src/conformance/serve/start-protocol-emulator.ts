@@ -1,7 +1,7 @@
 import { AgentryError } from '@agentry/core';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { lowerCaseHeaders, readBody } from '../../emulator/create-emulator-server.js';
+import { createEmulatorControl } from '../../emulator/emulator-control.js';
 import { globalTimers } from '../../mock-model/mock-timers.js';
 import { pause, type TurnWriter } from '../../emulator/write-turn.js';
 import { toConformanceScenario } from './to-conformance-scenario.js';
@@ -129,12 +129,16 @@ export async function startProtocolEmulator(
       ],
     });
   }
-  let queue: ConformanceTurn[] = [...(options.turns ?? [])];
-  let defaultTurn = options.defaultTurn;
-  let requests: ProtocolRequest[] = [];
   let problems: string[] = [];
-  const sockets = new Set<Socket>();
-  const inFlight = new Set<AbortController>();
+  const control = createEmulatorControl<ConformanceTurn, ProtocolRequest>({
+    label: 'The protocol emulator',
+    port: options.port,
+    host: options.host,
+    turns: options.turns,
+    defaultTurn: options.defaultTurn,
+    handle: (incoming, response, signal) => handle(incoming, response, signal),
+    fail: (response, error) => refuse(response, `The kit's server failed: ${reason(error)}`),
+  });
 
   const refuse = (response: ServerResponse, problem: string): void => {
     problems.push(problem);
@@ -143,13 +147,11 @@ export async function startProtocolEmulator(
     response.end(problem);
   };
 
-  const handle = async (incoming: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const controller = new AbortController();
-    inFlight.add(controller);
-    response.on('close', () => {
-      inFlight.delete(controller);
-      if (!response.writableFinished) controller.abort();
-    });
+  const handle = async (
+    incoming: IncomingMessage,
+    response: ServerResponse,
+    signal: AbortSignal,
+  ): Promise<void> => {
     const url = new URL(incoming.url ?? '/', 'http://conformance');
     const text = await readBody(incoming);
     const request: ConformanceRequest = {
@@ -160,7 +162,7 @@ export async function startProtocolEmulator(
       body: parseBody(text),
       text,
     };
-    const where = `${request.method} ${request.path} (request ${requests.length + 1})`;
+    const where = `${request.method} ${request.path} (request ${control.requests.length + 1})`;
     let info: ConformanceRequestInfo;
     try {
       info = readRequest(request);
@@ -168,14 +170,14 @@ export async function startProtocolEmulator(
       refuse(response, `readRequest threw for ${where}: ${reason(error)}`);
       return;
     }
-    requests.push({
+    control.record({
       ...request,
       model: info.model,
       toolCallIds: [...info.toolCallIds],
       toolResultIds: [...info.toolResultIds],
     });
 
-    const turn = queue.shift() ?? defaultTurn;
+    const turn = control.nextTurn();
     if (turn === undefined) {
       refuse(response, `The script of the check was exhausted at ${where}.`);
       return;
@@ -190,89 +192,31 @@ export async function startProtocolEmulator(
     }
     const writer: TurnWriter = {
       response,
-      signal: controller.signal,
+      signal,
       timers: globalTimers,
       context: {},
     };
-    await pause(turn.delayMs, globalTimers, controller.signal);
-    if (controller.signal.aborted) return;
+    await pause(turn.delayMs, globalTimers, signal);
+    if (signal.aborted) return;
     const problem = await writeAnswer(writer, scenario, answer, turn);
     if (problem !== undefined) problems.push(`serve, for ${where}: ${problem}`);
   };
 
-  const server = createServer((incoming, response) => {
-    handle(incoming, response).catch((error: unknown) => {
-      if (response.headersSent) response.destroy();
-      else refuse(response, `The kit's server failed: ${reason(error)}`);
-    });
-  });
-  server.on('request', ({ socket }: IncomingMessage) => {
-    if (sockets.has(socket) || socket.destroyed) return;
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(
-        new AgentryError({
-          code: 'internal',
-          message: `The protocol emulator could not listen on ${host}:${options.port ?? 0}: ${error.message}`,
-          details: { host, port: options.port ?? 0, errno: error.code },
-          suggestions: ['Choose another port, or port 0 for a free one.'],
-          cause: error,
-        }),
-      );
-    });
-    server.listen(options.port ?? 0, host, () => {
-      server.removeAllListeners('error');
-      // A failed accept after listening must not crash the test run; the client sees it anyway.
-      server.on('error', () => undefined);
-      resolve();
-    });
-  });
-  const address = server.address();
+  const address = await control.listen();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
   const shownHost = host.includes(':') ? `[${host}]` : host;
-  let closing: Promise<void> | undefined;
-
-  return {
-    url: `http://${shownHost}:${port}`,
-    enqueue: (...turns) => {
-      queue.push(...turns);
+  return control.members(
+    {
+      url: `http://${shownHost}:${port}`,
+      get problems(): readonly string[] {
+        return problems;
+      },
     },
-    setDefault: (turn) => {
-      defaultTurn = turn;
-    },
-    get requests() {
-      return requests;
-    },
-    get pending() {
-      return queue.length;
-    },
-    get openConnections() {
-      let open = 0;
-      for (const socket of sockets) if (!socket.destroyed) open += 1;
-      return open;
-    },
-    get problems() {
-      return problems;
-    },
-    reset: () => {
-      queue = [];
-      defaultTurn = undefined;
-      requests = [];
+    () => {
       problems = [];
     },
-    close: () => {
-      closing ??= new Promise<void>((resolve, reject) => {
-        for (const controller of inFlight) controller.abort();
-        server.close((error) => (error === undefined ? resolve() : reject(error)));
-        server.closeAllConnections();
-      });
-      return closing;
-    },
-  };
+  );
 }
 
 function parseBody(text: string): unknown {
