@@ -2,8 +2,8 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
   AgentryError,
-  createMigrator,
   type MigrationResult,
+  type Migrator,
   type StateStore,
   type StoredEnvelope,
   type VersionedDocument,
@@ -11,9 +11,8 @@ import {
 import { createSqliteStore } from '@agentry/store-sqlite';
 import { exitCodes, type ExitCode } from '../cli-io.js';
 import type { CommandContext } from '../command.js';
-import { createFileBackupStore } from '../file-backup-store.js';
 import { usageError } from '../output.js';
-import { defaultVersioning, formatOf } from './migration-format.js';
+import { defaultVersioning, formatOf, migratorOf } from './migration-format.js';
 
 /** What `--apply` remembers of each entry, so that `--rollback` can undo it. */
 interface StoreMigrationRecord {
@@ -43,20 +42,13 @@ export async function migrateStore(context: CommandContext): Promise<ExitCode> {
     );
   const storePath = resolve(io.cwd, String(values['store']));
   const format = await formatOf(io.cwd, values['migrations']);
-  const backupDirectory = resolve(
+  const { migrator, backupDirectory } = migratorOf(
     io.cwd,
-    typeof values['backup-dir'] === 'string'
-      ? values['backup-dir']
-      : join(dirname(storePath), '.agentry', 'backups'),
+    values['backup-dir'],
+    storePath,
+    format,
+    format.versioning ?? defaultVersioning,
   );
-  const migrator = createMigrator({
-    documentKind: format.documentKind,
-    currentVersion: format.currentVersion,
-    migrations: format.migrations,
-    versioning: format.versioning ?? defaultVersioning,
-    backupStore: createFileBackupStore(backupDirectory),
-    ...(format.detectVersion ? { detectVersion: format.detectVersion } : {}),
-  });
   const recordFile = join(backupDirectory, `last-migration.store.${basename(storePath)}.json`);
   const readonly = values['apply'] !== true && values['rollback'] !== true;
   const store = await Promise.resolve(createSqliteStore({ path: storePath, readonly }));
@@ -146,7 +138,7 @@ export async function migrateStore(context: CommandContext): Promise<ExitCode> {
 async function rollback(
   { output }: CommandContext,
   store: StateStore,
-  migrator: ReturnType<typeof createMigrator>,
+  migrator: Migrator,
   recordFile: string,
 ): Promise<ExitCode> {
   let record: StoreMigrationRecord;

@@ -1,8 +1,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, extname, join, relative, resolve } from 'node:path';
+import { basename, dirname, extname, join, relative } from 'node:path';
 import {
   AgentryError,
-  createMigrator,
   versioningConfigSchema,
   type MigrationPlan,
   type MigrationResult,
@@ -10,10 +9,9 @@ import {
 } from '@agentry/core';
 import { exitCodes } from '../cli-io.js';
 import type { CommandSpec } from '../command.js';
-import { createFileBackupStore } from '../file-backup-store.js';
 import { findConfigurationFile } from '../load-project-configuration.js';
 import { usageError, type Output } from '../output.js';
-import { defaultVersioning, formatOf } from './migration-format.js';
+import { defaultVersioning, formatOf, migratorOf } from './migration-format.js';
 import { migrateStore } from './migrate-store.js';
 
 /** `agentry migrate [file]`. @internal */
@@ -90,20 +88,13 @@ export const migrateCommand: CommandSpec = {
     const document = await readJson(file);
     const format = await formatOf(io.cwd, values['migrations']);
     const versioning = format.versioning ?? versioningOf(document);
-    const backupDirectory = resolve(
+    const { migrator, backupDirectory } = migratorOf(
       io.cwd,
-      typeof values['backup-dir'] === 'string'
-        ? values['backup-dir']
-        : join(dirname(file), '.agentry', 'backups'),
-    );
-    const migrator = createMigrator({
-      documentKind: format.documentKind,
-      currentVersion: format.currentVersion,
-      migrations: format.migrations,
+      values['backup-dir'],
+      file,
+      format,
       versioning,
-      backupStore: createFileBackupStore(backupDirectory),
-      ...(format.detectVersion ? { detectVersion: format.detectVersion } : {}),
-    });
+    );
     const recordFile = join(backupDirectory, `last-migration.${basename(file)}.json`);
     const shown = relative(io.cwd, file) || file;
 

@@ -1,9 +1,13 @@
+import { dirname, join, resolve } from 'node:path';
 import {
   AgentryError,
   CONFIGURATION_SCHEMA_VERSION,
+  createMigrator,
   type Migration,
+  type Migrator,
   type VersioningConfig,
 } from '@agentry/core';
+import { createFileBackupStore } from '../file-backup-store.js';
 import { importModule } from '../import-module.js';
 
 /** What a `--migrations` module exports. @internal */
@@ -52,4 +56,32 @@ export async function formatOf(cwd: string, modulePath: unknown): Promise<Docume
       ],
     });
   return format as DocumentFormat;
+}
+
+/**
+ * The migrator of one `agentry migrate` run, with its backups in `--backup-dir` (resolved from
+ * `cwd`), else in `.agentry/backups` beside `file`.
+ *
+ * @internal
+ */
+export function migratorOf(
+  cwd: string,
+  backupDir: unknown,
+  file: string,
+  format: DocumentFormat,
+  versioning: VersioningConfig,
+): { migrator: Migrator; backupDirectory: string } {
+  const backupDirectory = resolve(
+    cwd,
+    typeof backupDir === 'string' ? backupDir : join(dirname(file), '.agentry', 'backups'),
+  );
+  const migrator = createMigrator({
+    documentKind: format.documentKind,
+    currentVersion: format.currentVersion,
+    migrations: format.migrations,
+    versioning,
+    backupStore: createFileBackupStore(backupDirectory),
+    ...(format.detectVersion ? { detectVersion: format.detectVersion } : {}),
+  });
+  return { migrator, backupDirectory };
 }
