@@ -57,28 +57,36 @@ export function fillProviderDefaults(
   const catalogue: Record<string, ModelInfo> = {};
   providers.forEach((entry: unknown, index) => {
     if (!isObject(entry) || typeof entry.type !== 'string') return;
-    const factory = registry.provider(entry.type);
+    const type = entry.type;
+    const factory = registry.provider(type);
+    const keyless = keylessApiKey(entry);
+    const segments = ['authentication', 'providers', index, 'authentication', 'configuration'];
+    const path = formatPath([...segments, 'apiKey']);
     if (factory === undefined) {
-      reportKeylessWithoutPlugin(entry, index, registry, result);
+      // A keyless entry would fail to parse for its missing key before the missing plug-in (the
+      // real problem, and the one that knows where the key would come from) could be reported;
+      // the schema reports a malformed type itself, and any other entry of an unserved type
+      // parses and is reported as plugin_missing afterwards.
+      if (keyless !== undefined && PROVIDER_TYPE_PATTERN.test(type)) {
+        const note = '; its API key would be read from the environment variable that plug-in names';
+        result.issues.push(missingProviderIssue({ name: entry.name, type }, index, registry, note));
+        result.explainedPaths.add(path);
+      }
       return;
     }
-    for (const model of factory.models()) catalogue[`${entry.type}:${model.name}`] = model;
+    for (const model of factory.models()) catalogue[`${type}:${model.name}`] = model;
     if (Array.isArray(entry.models)) {
       for (const model of entry.models as unknown[]) {
         if (isObject(model) && typeof model.name === 'string')
-          catalogue[`${entry.type}:${model.name}`] = model as ModelInfo;
+          catalogue[`${type}:${model.name}`] = model as ModelInfo;
       }
     }
 
-    const method = entry.authentication ?? { type: 'api_key' };
-    if (!isObject(method) || method.type !== 'api_key') return;
-    const configuration = method.configuration ?? {};
-    if (!isObject(configuration) || configuration.apiKey !== undefined) return;
-    const segments = ['authentication', 'providers', index, 'authentication', 'configuration'];
-    const path = formatPath([...segments, 'apiKey']);
+    if (keyless === undefined) return;
+    const { method, configuration } = keyless;
     // A reference that resolved to nothing is reported as such, not replaced by the environment.
     if (referencePaths.has(path)) return;
-    const names = apiKeyVariablesOf(entry.type, factory);
+    const names = apiKeyVariablesOf(type, factory);
     const found = readApiKeyVariable(names, env);
     if (found !== undefined) {
       entry.authentication = {
@@ -111,39 +119,38 @@ export function fillProviderDefaults(
   return result;
 }
 
+/** The method and configuration of an `api_key` entry (the default method) that gives no key. */
+function keylessApiKey(entry: Json): { method: Json; configuration: Json } | undefined {
+  const method = entry.authentication ?? { type: 'api_key' };
+  if (!isObject(method) || method.type !== 'api_key') return undefined;
+  const configuration = method.configuration ?? {};
+  if (!isObject(configuration) || configuration.apiKey !== undefined) return undefined;
+  return { method, configuration };
+}
+
 /**
- * A keyless `api_key` entry whose well-formed type no installed plug-in serves: without the plug-in
- * nobody knows which variable holds its key, and the entry would fail to parse for the missing key
- * before the missing plug-in, the real problem, could be reported. So the plug-in is reported here,
- * at the entry's `type`, and the key's path is marked as explained. Any other entry of such a type
- * parses and is reported as `plugin_missing` afterwards.
+ * `plugin_missing` at the `type` of provider entry `index`: no installed plug-in serves it.
+ *
+ * @internal
  */
-function reportKeylessWithoutPlugin(
-  entry: Json,
+export function missingProviderIssue(
+  entry: { name?: unknown; type: string },
   index: number,
   registry: PluginRegistry,
-  result: ProviderDefaults,
-): void {
-  const type = entry.type as string;
-  if (!PROVIDER_TYPE_PATTERN.test(type)) return; // the schema reports the malformed name
-  const method = entry.authentication ?? { type: 'api_key' };
-  if (!isObject(method) || method.type !== 'api_key') return;
-  const configuration = method.configuration ?? {};
-  if (!isObject(configuration) || configuration.apiKey !== undefined) return;
+  note = '',
+): ConfigurationIssue {
+  const { type } = entry;
   const segments = ['authentication', 'providers', index, 'type'];
   const missing = describeMissingProvider(type, registry);
   const name = typeof entry.name === 'string' ? entry.name : type;
-  result.issues.push({
+  return {
     path: formatPath(segments),
     segments,
     code: 'plugin_missing',
-    message: `Provider "${name}" is of type ${type}, and ${missing.clause}; its API key would be read from the environment variable that plug-in names.`,
+    message: `Provider "${name}" is of type ${type}, and ${missing.clause}${note}.`,
     suggestion: missing.suggestion,
     received: type,
-  });
-  result.explainedPaths.add(
-    formatPath(['authentication', 'providers', index, 'authentication', 'configuration', 'apiKey']),
-  );
+  };
 }
 
 function describeNames(names: readonly string[]): string {

@@ -14,7 +14,7 @@ import {
   type ConfigurationMigrationOptions,
 } from './migrate-configuration.js';
 import { maskSecret, maskSecrets } from './mask-secrets.js';
-import { fillProviderDefaults } from './provider-defaults.js';
+import { fillProviderDefaults, missingProviderIssue } from './provider-defaults.js';
 import {
   composeConfigurationSchema,
   pluginSectionPackages,
@@ -213,15 +213,7 @@ function checkProviders(
     const base = ['authentication', 'providers', index];
     const descriptor = registry.provider(provider.type);
     if (!descriptor) {
-      const missing = describeMissingProvider(provider.type, registry);
-      issues.push({
-        path: formatPath([...base, 'type']),
-        segments: [...base, 'type'],
-        code: 'plugin_missing',
-        message: `Provider "${provider.name}" is of type ${provider.type}, and ${missing.clause}.`,
-        suggestion: missing.suggestion,
-        received: provider.type,
-      });
+      issues.push(missingProviderIssue(provider, index, registry));
       return;
     }
     if (provider.authentication.type !== 'api_key') return;
