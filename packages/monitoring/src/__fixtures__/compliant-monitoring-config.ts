@@ -10,7 +10,7 @@ export function compliantMonitoringConfig(): MonitoringConfig {
       enabled: true,
       collectionInterval: 10_000,
       retentionPeriod: 168,
-      exportFormats: ['prometheus', 'opentelemetry', 'json'],
+      exportFormats: ['prometheus', 'otlp', 'json'],
     },
     logging: {
       level: 'info',

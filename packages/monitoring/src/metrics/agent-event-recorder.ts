@@ -1,0 +1,239 @@
+import type { AgentEvent, PricingInfo, Usage } from '@agentry/core';
+import type { AgentryMetricFamilies } from './agentry-metric-families.js';
+import type { CounterSeries, HistogramSeries } from './metric-series.js';
+
+/**
+ * Records agents' events into Agentry's metrics. Owner of the per-agent state:
+ *
+ * - `#agents` holds, per agent id, the agent's series handles (made on first use, so an event
+ *   costs field writes, not label lookups) and its runs in flight;
+ * - an agent's entry is made by its first event and removed when it shuts down (its series stay
+ *   in the registry: their totals are still exported);
+ * - a run's timing is made by `run-start` and removed by `run-end` or `run-error`.
+ *
+ * Times come from one clock (`now`, milliseconds), read when an event is delivered: events are
+ * delivered synchronously as the agent emits them.
+ */
+
+interface ModelHandles {
+  readonly id: string;
+  readonly requests: CounterSeries;
+  readonly retries: CounterSeries;
+  readonly fallbacks: CounterSeries;
+  readonly firstChunk: HistogramSeries;
+  readonly duration: HistogramSeries;
+  readonly input: CounterSeries;
+  readonly output: CounterSeries;
+  readonly cachedInput: CounterSeries;
+  readonly reasoning: CounterSeries;
+  readonly cost: CounterSeries | undefined;
+  readonly pricing: PricingInfo | undefined;
+  readonly errors: Map<string, CounterSeries>;
+}
+
+interface ToolHandles {
+  readonly calls: CounterSeries;
+  readonly errors: CounterSeries;
+  readonly duration: HistogramSeries;
+}
+
+interface RunTiming {
+  /** The model of the step's last request, to tell a fallback from a retry. */
+  stepModel: string | undefined;
+  /** When the step's last request was sent. */
+  requestAt: number;
+  /** Whether the last request's first output is still to come. */
+  awaitingFirst: boolean;
+  /** The last request's model handles. */
+  model: ModelHandles | undefined;
+}
+
+interface AgentState {
+  readonly runs: CounterSeries;
+  readonly runErrors: Map<string, CounterSeries>;
+  readonly models: Map<string, ModelHandles>;
+  readonly tools: Map<string, ToolHandles>;
+  readonly active: Map<string, RunTiming>;
+}
+
+/** @internal */
+export class AgentEventRecorder {
+  readonly #families: AgentryMetricFamilies;
+  readonly #now: () => number;
+  readonly #pricing: (model: string) => PricingInfo | undefined;
+  readonly #agents = new Map<string, AgentState>();
+
+  constructor(
+    families: AgentryMetricFamilies,
+    now: () => number,
+    pricing: (model: string) => PricingInfo | undefined,
+  ) {
+    this.#families = families;
+    this.#now = now;
+    this.#pricing = pricing;
+  }
+
+  /** How many agents have state here (for tests of the clean-up). */
+  get agents(): number {
+    return this.#agents.size;
+  }
+
+  record(agentId: string, event: AgentEvent): void {
+    let agent = this.#agents.get(agentId);
+    if (agent === undefined) {
+      if (event.type === 'status-delta' && event.to === 'shut-down') return;
+      agent = this.#agent(agentId);
+    }
+    switch (event.type) {
+      case 'run-start':
+        agent.runs.add(1);
+        agent.active.set(event.runId, {
+          stepModel: undefined,
+          requestAt: 0,
+          awaitingFirst: false,
+          model: undefined,
+        });
+        return;
+      case 'step-start': {
+        const run = agent.active.get(event.runId);
+        if (run !== undefined) run.stepModel = undefined;
+        return;
+      }
+      case 'model-request': {
+        const model = this.#model(agent, agentId, event.model);
+        model.requests.add(1);
+        const run = agent.active.get(event.runId);
+        if (run === undefined) return;
+        if (run.stepModel !== undefined && run.stepModel !== event.model) model.fallbacks.add(1);
+        run.stepModel = event.model;
+        run.requestAt = this.#now();
+        run.awaitingFirst = true;
+        run.model = model;
+        return;
+      }
+      case 'text-delta':
+      case 'reasoning-delta':
+      case 'tool-call-start': {
+        const run = agent.active.get(event.runId);
+        if (run?.awaitingFirst !== true) return;
+        run.awaitingFirst = false;
+        run.model?.firstChunk.observe((this.#now() - run.requestAt) / 1000);
+        return;
+      }
+      case 'model-error': {
+        const model = this.#model(agent, agentId, event.model);
+        let errors = model.errors.get(event.error.code);
+        if (errors === undefined) {
+          errors = this.#families.modelErrors.series([agentId, event.model, event.error.code]);
+          model.errors.set(event.error.code, errors);
+        }
+        errors.add(1);
+        if (event.willRetry) model.retries.add(1);
+        const run = agent.active.get(event.runId);
+        if (run !== undefined) run.awaitingFirst = false;
+        return;
+      }
+      case 'step-end': {
+        const model = this.#model(agent, agentId, event.model);
+        const run = agent.active.get(event.runId);
+        if (run !== undefined) model.duration.observe((this.#now() - run.requestAt) / 1000);
+        recordUsage(model, event.usage);
+        return;
+      }
+      case 'tool-response': {
+        const tool = this.#tool(agent, agentId, event.result.toolName);
+        tool.calls.add(1);
+        if (event.result.isError === true) tool.errors.add(1);
+        tool.duration.observe(event.durationMs / 1000);
+        return;
+      }
+      case 'run-end':
+        agent.active.delete(event.runId);
+        return;
+      case 'run-error': {
+        agent.active.delete(event.runId);
+        let errors = agent.runErrors.get(event.error.code);
+        if (errors === undefined) {
+          errors = this.#families.runErrors.series([agentId, event.error.code]);
+          agent.runErrors.set(event.error.code, errors);
+        }
+        errors.add(1);
+        return;
+      }
+      case 'status-delta':
+        if (event.to === 'shut-down') this.#agents.delete(agentId);
+        return;
+      default:
+        return;
+    }
+  }
+
+  #agent(agentId: string): AgentState {
+    const agent: AgentState = {
+      runs: this.#families.runs.series([agentId]),
+      runErrors: new Map(),
+      models: new Map(),
+      tools: new Map(),
+      active: new Map(),
+    };
+    this.#agents.set(agentId, agent);
+    return agent;
+  }
+
+  #model(agent: AgentState, agentId: string, id: string): ModelHandles {
+    const found = agent.models.get(id);
+    if (found !== undefined) return found;
+    const families = this.#families;
+    const labels = [agentId, id];
+    const token = (type: string) => families.tokens.series([agentId, id, type]);
+    const pricing = this.#pricing(id);
+    const made: ModelHandles = {
+      id,
+      requests: families.requests.series(labels),
+      retries: families.retries.series(labels),
+      fallbacks: families.fallbacks.series(labels),
+      firstChunk: families.firstChunk.series(labels),
+      duration: families.duration.series(labels),
+      input: token('input'),
+      output: token('output'),
+      cachedInput: token('cached_input'),
+      reasoning: token('reasoning'),
+      cost: pricing === undefined ? undefined : families.cost.series([agentId, id, pricing.currency]),
+      pricing,
+      errors: new Map(),
+    };
+    agent.models.set(id, made);
+    return made;
+  }
+
+  #tool(agent: AgentState, agentId: string, name: string): ToolHandles {
+    const found = agent.tools.get(name);
+    if (found !== undefined) return found;
+    const families = this.#families;
+    const labels = [agentId, name];
+    const made: ToolHandles = {
+      calls: families.toolCalls.series(labels),
+      errors: families.toolErrors.series(labels),
+      duration: families.toolDuration.series(labels),
+    };
+    agent.tools.set(name, made);
+    return made;
+  }
+}
+
+function recordUsage(model: ModelHandles, usage: Usage): void {
+  const cached = usage.cachedInputTokens ?? 0;
+  model.input.add(usage.inputTokens);
+  model.output.add(usage.outputTokens);
+  if (cached > 0) model.cachedInput.add(cached);
+  if (usage.reasoningTokens !== undefined && usage.reasoningTokens > 0)
+    model.reasoning.add(usage.reasoningTokens);
+  const pricing = model.pricing;
+  if (pricing === undefined || model.cost === undefined) return;
+  const cachedPrice = pricing.cachedInputPerMillionTokens ?? pricing.inputPerMillionTokens;
+  const cost =
+    Math.max(0, usage.inputTokens - cached) * pricing.inputPerMillionTokens +
+    cached * cachedPrice +
+    usage.outputTokens * pricing.outputPerMillionTokens;
+  model.cost.add(cost / 1_000_000);
+}
