@@ -31,7 +31,10 @@ describe('metricsConfigSchema', () => {
         exportFormats: ['otlp', 'opentelemetry'],
       }).error?.issues;
       expect(issues).toEqual([
-        expect.objectContaining({ path: ['exportFormats', 1], message: expect.stringMatching(/"otlp" more than once/) }),
+        expect.objectContaining({
+          path: ['exportFormats', 1],
+          message: expect.stringMatching(/"otlp" more than once/),
+        }),
       ]);
     });
 

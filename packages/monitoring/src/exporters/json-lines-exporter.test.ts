@@ -25,8 +25,13 @@ const lines = (text: string) =>
 
 function smallRegistry() {
   const registry = createMetricsRegistry({ collectionInterval: 1_000, retentionPeriod: 1 });
-  const jobs = registry.counter({ name: 'jobs_total', help: 'Jobs.', labelNames: ['queue'] }).series(['mail']);
-  registry.histogram({ name: 'latency_seconds', help: 'Latency.', buckets: [0.1, 1] }).series([]).observe(0.5);
+  const jobs = registry
+    .counter({ name: 'jobs_total', help: 'Jobs.', labelNames: ['queue'] })
+    .series(['mail']);
+  registry
+    .histogram({ name: 'latency_seconds', help: 'Latency.', buckets: [0.1, 1] })
+    .series([])
+    .observe(0.5);
   return { registry, jobs };
 }
 
@@ -49,7 +54,13 @@ describe('startJsonLinesExporter', () => {
     jobs.add(3);
     await vi.advanceTimersByTimeAsync(1_000);
     expect(lines(written)).toEqual([
-      { at: '2026-12-07T10:00:00.000Z', name: 'jobs_total', type: 'counter', labels: { queue: 'mail' }, value: 3 },
+      {
+        at: '2026-12-07T10:00:00.000Z',
+        name: 'jobs_total',
+        type: 'counter',
+        labels: { queue: 'mail' },
+        value: 3,
+      },
       {
         at: '2026-12-07T10:00:00.000Z',
         name: 'latency_seconds',
@@ -66,7 +77,11 @@ describe('startJsonLinesExporter', () => {
     ]);
     jobs.add(1);
     await exporter.close();
-    expect(lines(written).filter((sample) => sample.name === 'jobs_total').map((sample) => sample.value)).toEqual([3, 4]);
+    expect(
+      lines(written)
+        .filter((sample) => sample.name === 'jobs_total')
+        .map((sample) => sample.value),
+    ).toEqual([3, 4]);
     expect(stream.writableEnded).toBe(false); // the caller's stream is never ended
   });
 
@@ -76,15 +91,31 @@ describe('startJsonLinesExporter', () => {
     await made.play();
     await made.agentry.shutdown();
     const samples = lines(readFileSync(path, 'utf8'));
-    expect(samples.find((sample) => sample.name === 'agentry_model_requests_total' && sample.labels['model'] === 'openai:gpt-4o')?.value).toBe(6);
+    expect(
+      samples.find(
+        (sample) =>
+          sample.name === 'agentry_model_requests_total' &&
+          sample.labels['model'] === 'openai:gpt-4o',
+      )?.value,
+    ).toBe(6);
   });
 
   it('refuses a file it cannot open, naming it', () => {
     const { registry } = smallRegistry();
     const path = join(directory, 'missing-directory', 'metrics.jsonl');
     expect(() =>
-      startJsonLinesExporter({ registry, destination: { path }, interval: 1_000, onError: () => undefined }),
-    ).toThrow(expect.objectContaining({ code: 'config_invalid', message: expect.stringContaining(`${path} cannot be opened for appending: ENOENT`) }));
+      startJsonLinesExporter({
+        registry,
+        destination: { path },
+        interval: 1_000,
+        onError: () => undefined,
+      }),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'config_invalid',
+        message: expect.stringContaining(`${path} cannot be opened for appending: ENOENT`),
+      }),
+    );
   });
 
   it('reports a failing destination and stops instead of losing data silently', async () => {
@@ -93,7 +124,12 @@ describe('startJsonLinesExporter', () => {
     const stream = new Writable({
       write: (_chunk, _encoding, callback) => callback(new Error('disk full')),
     });
-    const exporter = startJsonLinesExporter({ registry, destination: { stream }, interval: 1_000, onError: (error) => reported.push(error) });
+    const exporter = startJsonLinesExporter({
+      registry,
+      destination: { stream },
+      interval: 1_000,
+      onError: (error) => reported.push(error),
+    });
     exporter.flush();
     await new Promise((resolve) => setImmediate(resolve));
     expect(reported.map((error) => error.message)).toEqual([
@@ -107,7 +143,12 @@ describe('startJsonLinesExporter', () => {
     const reported: AgentryError[] = [];
     const stream = new Writable({ highWaterMark: 1, write: () => undefined }); // never drains
     stream.write(Buffer.alloc(17 * 1024 * 1024));
-    const exporter = startJsonLinesExporter({ registry, destination: { stream }, interval: 1_000, onError: (error) => reported.push(error) });
+    const exporter = startJsonLinesExporter({
+      registry,
+      destination: { stream },
+      interval: 1_000,
+      onError: (error) => reported.push(error),
+    });
     exporter.flush();
     expect(reported.map((error) => error.code)).toEqual(['limit_exceeded']);
     void exporter.close();

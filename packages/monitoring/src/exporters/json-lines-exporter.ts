@@ -157,7 +157,9 @@ export function startJsonLinesExporter(options: JsonLinesExporterOptions): JsonL
         code: 'internal',
         message: `The JSON metrics exporter stopped: its destination failed: ${error.message}.`,
         details: owned ? { file: (destination as { path: string }).path } : {},
-        suggestions: ['Check the destination (disk space, permissions, a closed stream) and restart.'],
+        suggestions: [
+          'Check the destination (disk space, permissions, a closed stream) and restart.',
+        ],
         cause: error,
       }),
     );
@@ -213,7 +215,10 @@ function snapshot(registry: MetricsRegistry, at: string): string {
         let cumulative = 0;
         const buckets = Array.from(series.counts, (count, index) => {
           cumulative += count;
-          return { le: index < series.bounds.length ? series.bounds[index]! : null, count: cumulative };
+          return {
+            le: index < series.bounds.length ? series.bounds[index]! : null,
+            count: cumulative,
+          };
         });
         sample = { ...base, count: series.count, sum: series.sum, buckets };
       } else sample = { ...base, value: series.value };

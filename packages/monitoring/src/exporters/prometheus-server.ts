@@ -48,7 +48,9 @@ export function createPrometheusHandler(render: () => string): PrometheusHandler
       body = render();
     } catch (error) {
       response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-      response.end(`Metrics could not be rendered: ${error instanceof Error ? error.message : String(error)}\n`);
+      response.end(
+        `Metrics could not be rendered: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
       return;
     }
     response.writeHead(200, {
@@ -122,7 +124,10 @@ export async function startPrometheusServer(
     const url = request.url ?? '/';
     const query = url.indexOf('?');
     if ((query < 0 ? url : url.slice(0, query)) === path) handler(request, response);
-    else response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end(`Metrics are served at ${path}.\n`);
+    else
+      response
+        .writeHead(404, { 'content-type': 'text/plain; charset=utf-8' })
+        .end(`Metrics are served at ${path}.\n`);
   });
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
@@ -130,7 +135,12 @@ export async function startPrometheusServer(
         new AgentryError({
           code: 'config_invalid',
           message: `The Prometheus exporter cannot listen on ${host}:${options.port}: ${error.code ?? error.message}.`,
-          details: { path: 'prometheus.port', port: options.port, host, reason: error.code ?? error.message },
+          details: {
+            path: 'prometheus.port',
+            port: options.port,
+            host,
+            reason: error.code ?? error.message,
+          },
           suggestions: [
             error.code === 'EADDRINUSE'
               ? `Port ${options.port} is in use: choose a free port in the prometheus options, or stop the process holding it.`

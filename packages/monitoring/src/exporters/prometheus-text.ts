@@ -59,7 +59,9 @@ function linePrefixes(
   series: AnySeries,
   buckets: readonly number[] | undefined,
 ): readonly string[] {
-  const pairs = labelNames.map((label, index) => `${label}="${escapeLabelValue(series.labelValues[index]!)}"`);
+  const pairs = labelNames.map(
+    (label, index) => `${label}="${escapeLabelValue(series.labelValues[index]!)}"`,
+  );
   const braces = (extra: string[] = []) => {
     const all = [...pairs, ...extra];
     return all.length === 0 ? '' : `{${all.join(',')}}`;
@@ -75,9 +77,7 @@ function linePrefixes(
 
 /** Escapes a label value: backslash, double quote and line feed. */
 function escapeLabelValue(value: string): string {
-  return value.replace(/[\\"\n]/g, (character) =>
-    character === '\n' ? '\\n' : `\\${character}`,
-  );
+  return value.replace(/[\\"\n]/g, (character) => (character === '\n' ? '\\n' : `\\${character}`));
 }
 
 function escapeHelp(help: string): string {

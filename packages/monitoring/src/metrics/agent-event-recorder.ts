@@ -163,7 +163,11 @@ export class AgentEventRecorder {
       case 'status-delta':
         if (event.to === 'shut-down') this.#agents.delete(agentId);
         return;
-      default:
+      case 'tool-call-delta':
+      case 'tool-call-end':
+      case 'metrics-delta':
+      case 'model-warning':
+      case 'realtime-error':
         return;
     }
   }
@@ -198,7 +202,8 @@ export class AgentEventRecorder {
       output: token('output'),
       cachedInput: token('cached_input'),
       reasoning: token('reasoning'),
-      cost: pricing === undefined ? undefined : families.cost.series([agentId, id, pricing.currency]),
+      cost:
+        pricing === undefined ? undefined : families.cost.series([agentId, id, pricing.currency]),
       pricing,
       errors: new Map(),
     };

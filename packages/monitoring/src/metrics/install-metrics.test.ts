@@ -24,7 +24,8 @@ describe('installMetrics', () => {
     const { metrics, agent } = await played();
     const gpt = { agent, model: 'openai:gpt-4o' };
     const mini = { agent, model: 'openai:gpt-4o-mini' };
-    const value = (name: string, labels: Record<string, string> = {}) => read(metrics, name, labels).value;
+    const value = (name: string, labels: Record<string, string> = {}) =>
+      read(metrics, name, labels).value;
 
     expect(value('agentry_agent_runs_total', { agent })).toBe(2);
     expect(value('agentry_agent_run_errors_total', { agent, code: 'auth_failed' })).toBe(1);
@@ -41,7 +42,11 @@ describe('installMetrics', () => {
     const firstChunk = read(metrics, 'agentry_model_time_to_first_chunk_seconds', gpt);
     expect([firstChunk.count, firstChunk.value]).toEqual([2, expect.closeTo(0.4, 9)]);
     const duration = read(metrics, 'agentry_model_request_duration_seconds', gpt);
-    expect([duration.count, duration.value, duration.max]).toEqual([2, expect.closeTo(1, 9), expect.closeTo(0.5, 9)]);
+    expect([duration.count, duration.value, duration.max]).toEqual([
+      2,
+      expect.closeTo(1, 9),
+      expect.closeTo(0.5, 9),
+    ]);
     expect(read(metrics, 'agentry_model_request_duration_seconds', mini).count).toBe(1);
 
     expect(value('agentry_model_tokens_total', { ...gpt, type: 'input' })).toBe(200);
@@ -50,7 +55,10 @@ describe('installMetrics', () => {
     expect(value('agentry_model_tokens_total', { ...mini, type: 'reasoning' })).toBe(4);
     // gpt-4o: 2 x (60 x 2.5 + 40 x 1.25 + 20 x 10) / 1e6; mini: (50 x 0.15 + 10 x 0.6) / 1e6.
     expect(value('agentry_model_cost_total', { ...gpt, currency: 'USD' })).toBeCloseTo(0.0008, 12);
-    expect(value('agentry_model_cost_total', { ...mini, currency: 'USD' })).toBeCloseTo(0.0000135, 12);
+    expect(value('agentry_model_cost_total', { ...mini, currency: 'USD' })).toBeCloseTo(
+      0.0000135,
+      12,
+    );
 
     expect(value('agentry_tool_calls_total', { agent, tool: 'lookup' })).toBe(1);
     expect(value('agentry_tool_errors_total', { agent, tool: 'lookup' })).toBe(0);
@@ -64,7 +72,9 @@ describe('installMetrics', () => {
     expect(value('agentry_workflow_runs_failed_total', workflow)).toBe(0);
     expect(value('agentry_workflow_steps_started_total', workflow)).toBe(2);
     expect(value('agentry_workflow_steps_completed_total', workflow)).toBe(2);
-    expect(value('agentry_workflow_step_errors_total', { ...workflow, step: 'charge', code: 'timeout' })).toBe(1);
+    expect(
+      value('agentry_workflow_step_errors_total', { ...workflow, step: 'charge', code: 'timeout' }),
+    ).toBe(1);
     expect(value('agentry_workflow_step_retries_total', { ...workflow, step: 'charge' })).toBe(1);
     const steps = read(metrics, 'agentry_workflow_step_duration_seconds', workflow);
     expect([steps.count, steps.value]).toEqual([2, 4]);
@@ -72,17 +82,33 @@ describe('installMetrics', () => {
     expect(value('agentry_process_uptime_seconds')).toBeGreaterThan(0);
     expect(value('agentry_process_resident_memory_bytes')).toBeGreaterThan(1_000_000);
     expect(value('agentry_process_heap_used_bytes')).toBeGreaterThan(1_000_000);
-    expect(value('agentry_process_memory_limit_bytes')).toBeGreaterThan(value('agentry_process_resident_memory_bytes'));
+    expect(value('agentry_process_memory_limit_bytes')).toBeGreaterThan(
+      value('agentry_process_resident_memory_bytes'),
+    );
 
     // Every metric defined has a series from the run, but the overflow counter (nothing dropped).
-    const empty = [...metrics.registry.families()].filter((family) => family.size === 0).map((family) => family.name);
+    const empty = [...metrics.registry.families()]
+      .filter((family) => family.size === 0)
+      .map((family) => family.name);
     expect(empty).toEqual(['agentry_metrics_series_dropped_total']);
   });
 
   it('never labels a run, user or session id', async () => {
     const { metrics } = await played();
-    const labelNames = new Set([...metrics.registry.families()].flatMap((family) => family.labelNames));
-    expect([...labelNames].sort()).toEqual(['agent', 'code', 'currency', 'metric', 'model', 'step', 'tool', 'type', 'workflow']);
+    const labelNames = new Set(
+      [...metrics.registry.families()].flatMap((family) => family.labelNames),
+    );
+    expect([...labelNames].sort()).toEqual([
+      'agent',
+      'code',
+      'currency',
+      'metric',
+      'model',
+      'step',
+      'tool',
+      'type',
+      'workflow',
+    ]);
   });
 
   it('summarises a window for alerts, narrowed by agent or model', async () => {
@@ -92,7 +118,12 @@ describe('installMetrics', () => {
       requests: 7,
       errors: 4,
       errorRatePercent: (4 / 7) * 100,
-      latencyMs: { mean: expect.closeTo(500, 6), p50: expect.any(Number), p95: expect.any(Number), max: expect.closeTo(500, 6) },
+      latencyMs: {
+        mean: expect.closeTo(500, 6),
+        p50: expect.any(Number),
+        p95: expect.any(Number),
+        max: expect.closeTo(500, 6),
+      },
       throughputPerSecond: 7 / 60,
       memoryPercent: expect.any(Number),
       tokens: { input: 250, output: 50 },
@@ -100,8 +131,15 @@ describe('installMetrics', () => {
     });
     expect(summary.latencyMs.p95).toBeLessThanOrEqual(500);
     expect(summary.memoryPercent).toBeGreaterThan(0);
-    expect(metrics.summary({ windowMs: 60_000, model: 'openai:gpt-4o-mini' })).toMatchObject({ requests: 1, errors: 0, errorRatePercent: 0 });
-    expect(metrics.summary({ windowMs: 60_000, agentId: 'another-agent' })).toMatchObject({ requests: 0, latencyMs: { mean: undefined, p50: undefined } });
+    expect(metrics.summary({ windowMs: 60_000, model: 'openai:gpt-4o-mini' })).toMatchObject({
+      requests: 1,
+      errors: 0,
+      errorRatePercent: 0,
+    });
+    expect(metrics.summary({ windowMs: 60_000, agentId: 'another-agent' })).toMatchObject({
+      requests: 0,
+      latencyMs: { mean: undefined, p50: undefined },
+    });
     expect(metrics.summary({ windowMs: 60_000, agentId: agent }).requests).toBe(7);
   });
 
@@ -129,16 +167,16 @@ describe('installMetrics', () => {
   });
 
   it('refuses options that do not match the export formats, listing each problem with its path', async () => {
-    const attempt = scriptedAgentry({ exportFormats: ['json'] }, { prometheus: { port: 70_000 }, maxSeriesPerMetric: 0 });
+    const attempt = scriptedAgentry(
+      { exportFormats: ['json'] },
+      { prometheus: { port: 70_000 }, maxSeriesPerMetric: 0 },
+    );
     const error = await attempt.catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AgentryError);
     const cause = (error as AgentryError).cause as AgentryError;
     expect(cause.code).toBe('config_invalid');
-    expect((cause.details as { issues: { path: string }[] }).issues.map((issue) => issue.path)).toEqual([
-      'prometheus',
-      'prometheus.port',
-      'json',
-      'maxSeriesPerMetric',
-    ]);
+    expect(
+      (cause.details as { issues: { path: string }[] }).issues.map((issue) => issue.path),
+    ).toEqual(['prometheus', 'prometheus.port', 'json', 'maxSeriesPerMetric']);
   });
 });

@@ -1,6 +1,15 @@
-import type { AgentEvent, AgentryError, PluginHost, PricingInfo, WorkflowRunEvent } from '@agentry/core';
+import type {
+  AgentEvent,
+  AgentryError,
+  PluginHost,
+  PricingInfo,
+  WorkflowRunEvent,
+} from '@agentry/core';
 import type { MetricsConfig } from '../config/metrics-config.js';
-import { startJsonLinesExporter, type JsonLinesExporter } from '../exporters/json-lines-exporter.js';
+import {
+  startJsonLinesExporter,
+  type JsonLinesExporter,
+} from '../exporters/json-lines-exporter.js';
 import {
   createPrometheusHandler,
   startPrometheusServer,
@@ -12,7 +21,11 @@ import { AgentEventRecorder } from './agent-event-recorder.js';
 import { defineAgentryMetrics } from './agentry-metric-families.js';
 import { checkMetricsOptions, type MetricsOptions } from './metrics-options.js';
 import { createMetricsRegistry, type MetricsRegistry } from './metrics-registry.js';
-import { summarizeMetrics, type MetricsSummary, type MetricsSummaryQuery } from './metrics-summary.js';
+import {
+  summarizeMetrics,
+  type MetricsSummary,
+  type MetricsSummaryQuery,
+} from './metrics-summary.js';
 import { createProcessSampler } from './process-gauges.js';
 import { queryMetric, type MetricQuery, type MetricWindow } from './query-metric.js';
 import { WorkflowEventRecorder } from './workflow-event-recorder.js';
@@ -98,7 +111,9 @@ export async function installMetrics(
   const registry = createMetricsRegistry({
     collectionInterval: section.collectionInterval,
     retentionPeriod: section.retentionPeriod,
-    ...(options.maxSeriesPerMetric !== undefined ? { maxSeriesPerMetric: options.maxSeriesPerMetric } : {}),
+    ...(options.maxSeriesPerMetric !== undefined
+      ? { maxSeriesPerMetric: options.maxSeriesPerMetric }
+      : {}),
     ...(options.now !== undefined ? { now: options.now } : {}),
   });
   const families = defineAgentryMetrics(registry);
@@ -114,10 +129,12 @@ export async function installMetrics(
     prometheusHandler,
     sample,
   };
-  if (!section.enabled) return { ...base, prometheusUrl: undefined, close: () => Promise.resolve() };
+  if (!section.enabled)
+    return { ...base, prometheusUrl: undefined, close: () => Promise.resolve() };
 
   let server: PrometheusServer | undefined;
-  if (options.prometheus !== undefined) server = await startPrometheusServer(options.prometheus, prometheusHandler);
+  if (options.prometheus !== undefined)
+    server = await startPrometheusServer(options.prometheus, prometheusHandler);
   let json: JsonLinesExporter | undefined;
   try {
     if (options.json !== undefined) {
@@ -137,8 +154,10 @@ export async function installMetrics(
   const agents = new AgentEventRecorder(families, now, pricingLookup(host.config));
   const workflows = new WorkflowEventRecorder(families);
   const subscription = host.events$.subscribe((tagged) => {
-    if (tagged.source.kind === 'agent') agents.record(tagged.source.agentId, tagged.event as AgentEvent);
-    else if (tagged.source.kind === 'workflow-run') workflows.record(tagged.event as WorkflowRunEvent);
+    if (tagged.source.kind === 'agent')
+      agents.record(tagged.source.agentId, tagged.event as AgentEvent);
+    else if (tagged.source.kind === 'workflow-run')
+      workflows.record(tagged.event as WorkflowRunEvent);
   });
   sample();
   const timer = setInterval(sample, section.collectionInterval);
@@ -160,14 +179,17 @@ export async function installMetrics(
 }
 
 /** Reads `models.availableModels[id].pricing` from the validated configuration. */
-function pricingLookup(config: Readonly<Record<string, unknown>>): (model: string) => PricingInfo | undefined {
+function pricingLookup(
+  config: Readonly<Record<string, unknown>>,
+): (model: string) => PricingInfo | undefined {
   const models = config['models'];
   const available =
     typeof models === 'object' && models !== null
       ? (models as { availableModels?: unknown }).availableModels
       : undefined;
   return (model) => {
-    if (typeof available !== 'object' || available === null || !Object.hasOwn(available, model)) return undefined;
+    if (typeof available !== 'object' || available === null || !Object.hasOwn(available, model))
+      return undefined;
     return (available as Record<string, { pricing?: PricingInfo } | undefined>)[model]?.pricing;
   };
 }

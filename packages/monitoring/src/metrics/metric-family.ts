@@ -95,7 +95,11 @@ export class MetricFamily<TSeries extends { readonly labelValues: readonly strin
   ) {
     const labelNames = [...(definition.labelNames ?? [])];
     const badLabel = labelNames.find((label) => !LABEL_NAME.test(label) || label.startsWith('__'));
-    if (!METRIC_NAME.test(definition.name) || badLabel !== undefined || new Set(labelNames).size !== labelNames.length) {
+    if (
+      !METRIC_NAME.test(definition.name) ||
+      badLabel !== undefined ||
+      new Set(labelNames).size !== labelNames.length
+    ) {
       throw new AgentryError({
         code: 'validation_failed',
         message: !METRIC_NAME.test(definition.name)
@@ -132,7 +136,11 @@ export class MetricFamily<TSeries extends { readonly labelValues: readonly strin
       throw new AgentryError({
         code: 'validation_failed',
         message: `Metric ${this.name} has labels [${this.labelNames.join(', ')}], but ${labelValues.length} values were given.`,
-        details: { name: this.name, labelNames: [...this.labelNames], received: labelValues.length },
+        details: {
+          name: this.name,
+          labelNames: [...this.labelNames],
+          received: labelValues.length,
+        },
         suggestions: ['Give one value per label name, in the same order.'],
       });
     }

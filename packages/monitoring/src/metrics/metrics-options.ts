@@ -43,32 +43,57 @@ const KNOWN = new Set(['prometheus', 'json', 'maxSeriesPerMetric', 'onError', 'n
  * @internal Checks options against the section's export formats and lists every problem with its
  * path in one `config_invalid` error.
  */
-export function checkMetricsOptions(options: MetricsOptions, exportFormats: readonly string[]): void {
+export function checkMetricsOptions(
+  options: MetricsOptions,
+  exportFormats: readonly string[],
+): void {
   const problems: { path: string; message: string }[] = [];
   const add = (path: string, message: string) => problems.push({ path, message });
   for (const key of Object.keys(options)) if (!KNOWN.has(key)) add(key, `unknown option ${key}`);
   const { prometheus, json, maxSeriesPerMetric } = options;
   if (prometheus !== undefined) {
     if (!exportFormats.includes('prometheus'))
-      add('prometheus', 'prometheus options are given but metrics.exportFormats does not list prometheus');
+      add(
+        'prometheus',
+        'prometheus options are given but metrics.exportFormats does not list prometheus',
+      );
     if (!Number.isInteger(prometheus.port) || prometheus.port < 0 || prometheus.port > 65_535)
-      add('prometheus.port', `port must be an integer from 0 to 65535, got ${String(prometheus.port)}`);
-    if (prometheus.path !== undefined && (typeof prometheus.path !== 'string' || !prometheus.path.startsWith('/')))
+      add(
+        'prometheus.port',
+        `port must be an integer from 0 to 65535, got ${String(prometheus.port)}`,
+      );
+    if (
+      prometheus.path !== undefined &&
+      (typeof prometheus.path !== 'string' || !prometheus.path.startsWith('/'))
+    )
       add('prometheus.path', `path must start with "/", got ${JSON.stringify(prometheus.path)}`);
-    if (prometheus.host !== undefined && (typeof prometheus.host !== 'string' || prometheus.host.length === 0))
+    if (
+      prometheus.host !== undefined &&
+      (typeof prometheus.host !== 'string' || prometheus.host.length === 0)
+    )
       add('prometheus.host', 'host must be a non-empty string');
   }
   if (exportFormats.includes('json') && json === undefined)
-    add('json', 'metrics.exportFormats lists json, but no json destination (a stream or a path) is given');
+    add(
+      'json',
+      'metrics.exportFormats lists json, but no json destination (a stream or a path) is given',
+    );
   if (json !== undefined) {
     if (!exportFormats.includes('json'))
       add('json', 'a json destination is given but metrics.exportFormats does not list json');
     const hasStream = 'stream' in json && typeof json.stream?.write === 'function';
     const hasPath = 'path' in json && typeof json.path === 'string' && json.path.length > 0;
-    if (hasStream === hasPath) add('json', 'json needs exactly one of stream (a Writable) or path (a file)');
+    if (hasStream === hasPath)
+      add('json', 'json needs exactly one of stream (a Writable) or path (a file)');
   }
-  if (maxSeriesPerMetric !== undefined && (!Number.isSafeInteger(maxSeriesPerMetric) || maxSeriesPerMetric <= 0))
-    add('maxSeriesPerMetric', `maxSeriesPerMetric must be a positive integer, got ${String(maxSeriesPerMetric)}`);
+  if (
+    maxSeriesPerMetric !== undefined &&
+    (!Number.isSafeInteger(maxSeriesPerMetric) || maxSeriesPerMetric <= 0)
+  )
+    add(
+      'maxSeriesPerMetric',
+      `maxSeriesPerMetric must be a positive integer, got ${String(maxSeriesPerMetric)}`,
+    );
   if (problems.length === 0) return;
   throw new AgentryError({
     code: 'config_invalid',

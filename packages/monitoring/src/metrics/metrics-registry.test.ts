@@ -23,16 +23,25 @@ const total = (registry: MetricsRegistry, window = HOUR, labels?: Record<string,
 describe('createMetricsRegistry', () => {
   it('rejects intervals and retentions that are not positive integers, naming each', () => {
     const attempt = () =>
-      createMetricsRegistry({ collectionInterval: 0, retentionPeriod: 1.5, maxSeriesPerMetric: -1 });
+      createMetricsRegistry({
+        collectionInterval: 0,
+        retentionPeriod: 1.5,
+        maxSeriesPerMetric: -1,
+      });
     expect(attempt).toThrow(AgentryError);
-    expect(attempt).toThrow(/collectionInterval .* got 0; retentionPeriod .* got 1\.5; maxSeriesPerMetric .* got -1/);
-    expect(() => createMetricsRegistry({ collectionInterval: 2 * HOUR, retentionPeriod: 1 })).toThrow(
-      /longer than retentionPeriod/,
+    expect(attempt).toThrow(
+      /collectionInterval .* got 0; retentionPeriod .* got 1\.5; maxSeriesPerMetric .* got -1/,
     );
+    expect(() =>
+      createMetricsRegistry({ collectionInterval: 2 * HOUR, retentionPeriod: 1 }),
+    ).toThrow(/longer than retentionPeriod/);
   });
 
   it('sizes the ring from the retention and the interval', () => {
-    const registry = createMetricsRegistry({ collectionInterval: 10 * SECOND, retentionPeriod: 24 });
+    const registry = createMetricsRegistry({
+      collectionInterval: 10 * SECOND,
+      retentionPeriod: 24,
+    });
     expect(registry.ring.length).toBe(8_640);
   });
 });
@@ -77,7 +86,9 @@ describe('MetricsRegistry', () => {
       }
       expect(total(registry, 3 * SECOND)).toBe(3);
       expect(total(registry, 2_500)).toBe(3);
-      expect(queryMetric(registry, { name: 'jobs_total', window: 2_500 }).windowMs).toBe(3 * SECOND);
+      expect(queryMetric(registry, { name: 'jobs_total', window: 2_500 }).windowMs).toBe(
+        3 * SECOND,
+      );
     });
 
     it('rejects a window longer than the retention or not positive', () => {
@@ -91,7 +102,11 @@ describe('MetricsRegistry', () => {
   describe('queries', () => {
     it('filters series by label and rejects an unknown label or metric', () => {
       const { registry } = registryAt();
-      const family = registry.counter({ name: 'jobs_total', help: 'Jobs.', labelNames: ['queue', 'kind'] });
+      const family = registry.counter({
+        name: 'jobs_total',
+        help: 'Jobs.',
+        labelNames: ['queue', 'kind'],
+      });
       family.series(['mail', 'a']).add(1);
       family.series(['mail', 'b']).add(2);
       family.series(['sms', 'a']).add(4);
@@ -125,10 +140,16 @@ describe('MetricsRegistry', () => {
       expect(window.quantile(0.5)).toBeCloseTo(0.1 * (50.5 / 90), 4);
       expect(window.quantile(0.95)).toBeCloseTo(0.5 + 0.5 * ((0.95 * 101 - 90) / 10), 4);
       expect(window.quantile(1)).toBe(3);
-      const onlyFast = queryMetric(registry, { name: 'latency_seconds', window: HOUR, labels: { model: 'fast' } });
+      const onlyFast = queryMetric(registry, {
+        name: 'latency_seconds',
+        window: HOUR,
+        labels: { model: 'fast' },
+      });
       expect(onlyFast.max).toBeCloseTo(0.05, 6);
       expect(onlyFast.quantile(0.99)).toBeCloseTo(0.05, 6); // never above the largest observation
-      expect(queryMetric(registry, { name: 'latency_seconds', window: SECOND }).quantile(0.5)).toBeCloseTo(0.5 + 0.5 * (5.5 / 10), 5);
+      expect(
+        queryMetric(registry, { name: 'latency_seconds', window: SECOND }).quantile(0.5),
+      ).toBeCloseTo(0.5 + 0.5 * (5.5 / 10), 5);
     });
 
     it('reads a gauge as its latest value in the window', () => {
@@ -160,9 +181,12 @@ describe('MetricsRegistry', () => {
       expect(family.series(['a-1'])).toBe(first);
       expect(family.size).toBe(3);
       const dropped = registry.family('agentry_metrics_series_dropped_total');
-      expect([...(dropped?.all() ?? [])].map((series) => [series.labelValues, 'value' in series ? series.value : -1])).toEqual([
-        [['jobs_total'], 2],
-      ]);
+      expect(
+        [...(dropped?.all() ?? [])].map((series) => [
+          series.labelValues,
+          'value' in series ? series.value : -1,
+        ]),
+      ).toEqual([[['jobs_total'], 2]]);
       expect(total(registry, HOUR, { agent: '_overflow' })).toBe(2);
     });
   });
@@ -174,17 +198,29 @@ describe('MetricsRegistry', () => {
       expect(() => registry.gauge({ name: 'jobs_total', help: 'Again.' })).toThrow(
         expect.objectContaining({ code: 'duplicate_id' }),
       );
-      expect(() => registry.counter({ name: 'jobs-total', help: 'Bad.' })).toThrow(/not a valid metric name/);
-      expect(() => registry.counter({ name: 'a_total', help: 'Bad.', labelNames: ['__x'] })).toThrow(/invalid or repeated label/);
-      expect(() => registry.histogram({ name: 'h_seconds', help: 'Bad.', buckets: [1, 0.5] })).toThrow(/strictly ascending/);
-      expect(() => registry.histogram({ name: 'h2_seconds', help: 'Bad.', labelNames: ['le'], buckets: [1] })).toThrow(/label named le/);
-      expect(() => registry.family('jobs_total')?.series([])).toThrow(/has labels \[queue\], but 0 values/);
+      expect(() => registry.counter({ name: 'jobs-total', help: 'Bad.' })).toThrow(
+        /not a valid metric name/,
+      );
+      expect(() =>
+        registry.counter({ name: 'a_total', help: 'Bad.', labelNames: ['__x'] }),
+      ).toThrow(/invalid or repeated label/);
+      expect(() =>
+        registry.histogram({ name: 'h_seconds', help: 'Bad.', buckets: [1, 0.5] }),
+      ).toThrow(/strictly ascending/);
+      expect(() =>
+        registry.histogram({ name: 'h2_seconds', help: 'Bad.', labelNames: ['le'], buckets: [1] }),
+      ).toThrow(/label named le/);
+      expect(() => registry.family('jobs_total')?.series([])).toThrow(
+        /has labels \[queue\], but 0 values/,
+      );
     });
 
     it('refuses a counter decrease and values that are not finite', () => {
       const { registry } = registryAt();
       const counter = registry.counter({ name: 'jobs_total', help: 'Jobs.' }).series([]);
-      const histogram = registry.histogram({ name: 'h_seconds', help: 'H.', buckets: [1] }).series([]);
+      const histogram = registry
+        .histogram({ name: 'h_seconds', help: 'H.', buckets: [1] })
+        .series([]);
       expect(() => counter.add(-1)).toThrow(/can only go up/);
       expect(() => counter.add(Number.NaN)).toThrow(/can only go up/);
       expect(() => histogram.observe(Number.POSITIVE_INFINITY)).toThrow(/finite number/);

@@ -74,7 +74,11 @@ export class MetricsRegistry {
    *   when a name is not a Prometheus metric or label name
    */
   counter(definition: MetricDefinition): MetricFamily<CounterSeries> {
-    return this.#define(definition, 'counter', (id, values) => new CounterSeries(id, values, this.ring));
+    return this.#define(
+      definition,
+      'counter',
+      (id, values) => new CounterSeries(id, values, this.ring),
+    );
   }
 
   /**
@@ -83,7 +87,11 @@ export class MetricsRegistry {
    * @throws AgentryError `duplicate_id` or `validation_failed`, as for {@link MetricsRegistry.counter}
    */
   gauge(definition: MetricDefinition): MetricFamily<GaugeSeries> {
-    return this.#define(definition, 'gauge', (id, values) => new GaugeSeries(id, values, this.ring));
+    return this.#define(
+      definition,
+      'gauge',
+      (id, values) => new GaugeSeries(id, values, this.ring),
+    );
   }
 
   /**
@@ -141,7 +149,7 @@ export class MetricsRegistry {
       },
       onDropped: () => this.#dropped.series([definition.name]).add(1),
     });
-    this.#families.set(definition.name, family as unknown as MetricFamily<AnySeries>);
+    this.#families.set(definition.name, family);
     return family;
   }
 }
@@ -167,20 +175,28 @@ export function createMetricsRegistry(options: MetricsRegistryOptions): MetricsR
   const maxSeries = options.maxSeriesPerMetric ?? DEFAULT_MAX_SERIES_PER_METRIC;
   const problems: string[] = [];
   if (!Number.isSafeInteger(collectionInterval) || collectionInterval <= 0)
-    problems.push(`collectionInterval must be a positive integer of milliseconds, got ${String(collectionInterval)}`);
+    problems.push(
+      `collectionInterval must be a positive integer of milliseconds, got ${String(collectionInterval)}`,
+    );
   if (!Number.isSafeInteger(retentionPeriod) || retentionPeriod <= 0)
-    problems.push(`retentionPeriod must be a positive integer of hours, got ${String(retentionPeriod)}`);
+    problems.push(
+      `retentionPeriod must be a positive integer of hours, got ${String(retentionPeriod)}`,
+    );
   if (!Number.isSafeInteger(maxSeries) || maxSeries <= 0)
     problems.push(`maxSeriesPerMetric must be a positive integer, got ${String(maxSeries)}`);
   const retentionMs = retentionPeriod * 3_600_000;
   if (problems.length === 0 && collectionInterval > retentionMs)
-    problems.push(`collectionInterval (${collectionInterval} ms) is longer than retentionPeriod (${retentionPeriod} h)`);
+    problems.push(
+      `collectionInterval (${collectionInterval} ms) is longer than retentionPeriod (${retentionPeriod} h)`,
+    );
   if (problems.length > 0) {
     throw new AgentryError({
       code: 'config_invalid',
       message: `Invalid metrics settings: ${problems.join('; ')}.`,
       details: { problems },
-      suggestions: ['Set collectionInterval (ms) and retentionPeriod (h) to positive integers, the interval shorter than the retention.'],
+      suggestions: [
+        'Set collectionInterval (ms) and retentionPeriod (h) to positive integers, the interval shorter than the retention.',
+      ],
     });
   }
   const now = options.now ?? (() => performance.timeOrigin + performance.now());
@@ -192,7 +208,9 @@ function checkBuckets(definition: HistogramDefinition): Float64Array {
   const { buckets, name } = definition;
   const ascending =
     buckets.length > 0 &&
-    buckets.every((bound, index) => Number.isFinite(bound) && (index === 0 || bound > buckets[index - 1]!));
+    buckets.every(
+      (bound, index) => Number.isFinite(bound) && (index === 0 || bound > buckets[index - 1]!),
+    );
   if (!ascending || (definition.labelNames ?? []).includes('le')) {
     throw new AgentryError({
       code: 'validation_failed',
@@ -200,7 +218,9 @@ function checkBuckets(definition: HistogramDefinition): Float64Array {
         ? `Histogram ${name} cannot have a label named le: Prometheus uses it for bucket bounds.`
         : `Histogram ${name} needs finite, strictly ascending bucket bounds, got [${buckets.join(', ')}].`,
       details: { name, buckets: [...buckets] },
-      suggestions: ['List the upper bounds in ascending order without +Inf (it is implied), and rename any le label.'],
+      suggestions: [
+        'List the upper bounds in ascending order without +Inf (it is implied), and rename any le label.',
+      ],
     });
   }
   return Float64Array.from(buckets);

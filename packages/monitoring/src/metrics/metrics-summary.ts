@@ -75,7 +75,10 @@ export interface MetricsSummary {
  * console.log(requests, errorRatePercent, latencyMs.p95);
  * ```
  */
-export function summarizeMetrics(registry: MetricsRegistry, query: MetricsSummaryQuery): MetricsSummary {
+export function summarizeMetrics(
+  registry: MetricsRegistry,
+  query: MetricsSummaryQuery,
+): MetricsSummary {
   const labels: Record<string, string> = {};
   if (query.agentId !== undefined) labels['agent'] = query.agentId;
   if (query.model !== undefined) labels['model'] = query.model;
@@ -85,7 +88,8 @@ export function summarizeMetrics(registry: MetricsRegistry, query: MetricsSummar
   const requests = read('agentry_model_requests_total');
   const errors = read('agentry_model_errors_total');
   const duration = read('agentry_model_request_duration_seconds');
-  const toMs = (seconds: number | undefined) => (seconds === undefined ? undefined : seconds * 1000);
+  const toMs = (seconds: number | undefined) =>
+    seconds === undefined ? undefined : seconds * 1000;
   const resident = registry.family('agentry_process_resident_memory_bytes');
   const limit = registry.family('agentry_process_memory_limit_bytes');
   const rss = resident === undefined ? undefined : first(resident.all());
@@ -102,7 +106,11 @@ export function summarizeMetrics(registry: MetricsRegistry, query: MetricsSummar
     },
     throughputPerSecond: requests.value / (requests.windowMs / 1000),
     memoryPercent:
-      rss === undefined || total === undefined || !('value' in rss) || !('value' in total) || total.value <= 0
+      rss === undefined ||
+      total === undefined ||
+      !('value' in rss) ||
+      !('value' in total) ||
+      total.value <= 0
         ? undefined
         : (rss.value / total.value) * 100,
     tokens: {

@@ -10,7 +10,8 @@ export function createProcessSampler(families: AgentryMetricFamilies): () => voi
   const resident = families.residentMemory.series([]);
   const heap = families.heapUsed.series([]);
   const limit = families.memoryLimit.series([]);
-  const constrained = (process as { constrainedMemory?: () => number | undefined }).constrainedMemory;
+  const constrained = (process as { constrainedMemory?: () => number | undefined })
+    .constrainedMemory;
   return () => {
     const machine = totalmem();
     const cgroup = constrained?.call(process);

@@ -109,9 +109,10 @@ export function queryMetric(registry: MetricsRegistry, query: MetricQuery): Metr
     const bucket = ring.closed(epoch);
     if (bucket === undefined) continue;
     const data = bucket.data;
-    for (let index = 0; index < data.length; ) {
+    for (let index = 0; index < data.length;) {
       const id = data[index]!;
-      const length = registry.seriesById(id) instanceof HistogramSeries ? 4 + 2 * data[index + 3]! : 2;
+      const length =
+        registry.seriesById(id) instanceof HistogramSeries ? 4 + 2 * data[index + 3]! : 2;
       if (wanted.has(id)) accumulator.add(id, epoch, data, index);
       index += length;
     }
@@ -148,7 +149,8 @@ function matchingSeries(
   }
   const wanted = new Set<number>();
   for (const series of all)
-    if (filters.every(([index, value]) => series.labelValues[index] === value)) wanted.add(series.id);
+    if (filters.every(([index, value]) => series.labelValues[index] === value))
+      wanted.add(series.id);
   return wanted;
 }
 

@@ -39,12 +39,25 @@ export const START = 29_000_000 * 60_000;
 export async function scriptedAgentry(
   section: Partial<MetricsConfig> = {},
   options: MetricsOptions = {},
-): Promise<{ agentry: Agentry; metrics: MetricsHandle; clock: { now: number }; play: () => Promise<string> }> {
+): Promise<{
+  agentry: Agentry;
+  metrics: MetricsHandle;
+  clock: { now: number };
+  play: () => Promise<string>;
+}> {
   const clock = { now: START };
   const primaryTurns: MockTurn[] = [
     { error: mockError('rate_limited', 'Slow down.') },
-    mockToolCall('lookup', { q: 'weather' }, { usage: { inputTokens: 100, outputTokens: 20, cachedInputTokens: 40 } }),
-    mockToolCall('explode', {}, { usage: { inputTokens: 100, outputTokens: 20, cachedInputTokens: 40 } }),
+    mockToolCall(
+      'lookup',
+      { q: 'weather' },
+      { usage: { inputTokens: 100, outputTokens: 20, cachedInputTokens: 40 } },
+    ),
+    mockToolCall(
+      'explode',
+      {},
+      { usage: { inputTokens: 100, outputTokens: 20, cachedInputTokens: 40 } },
+    ),
     { error: mockError('provider_unavailable', 'Down.') },
     { error: mockError('provider_unavailable', 'Still down.') },
     { error: mockError('auth_failed', 'Key refused.') },
@@ -58,14 +71,22 @@ export async function scriptedAgentry(
   const primary = createMockModel({ modelId: 'gpt-4o', respond: timed(primaryTurns) });
   const mini = createMockModel({
     modelId: 'gpt-4o-mini',
-    respond: timed([mockText('done', { usage: { inputTokens: 50, outputTokens: 10, reasoningTokens: 4 } })]),
+    respond: timed([
+      mockText('done', { usage: { inputTokens: 50, outputTokens: 10, reasoningTokens: 4 } }),
+    ]),
   });
   const base = providerConfiguration({
     type: 'openai',
     model: 'gpt-4o',
     authentication: { type: 'api_key', configuration: { apiKey: '${env:MOCK_KEY}' } },
   });
-  const capabilities = { maxTokens: 8192, supportsStreaming: true, supportsFunctions: true, supportsVision: false, maxConcurrency: 8 };
+  const capabilities = {
+    maxTokens: 8192,
+    supportsStreaming: true,
+    supportsFunctions: true,
+    supportsVision: false,
+    maxConcurrency: 8,
+  };
   const config = {
     ...base,
     models: {
@@ -74,7 +95,12 @@ export async function scriptedAgentry(
         'openai:gpt-4o': {
           name: 'gpt-4o',
           capabilities,
-          pricing: { inputPerMillionTokens: 2.5, outputPerMillionTokens: 10, cachedInputPerMillionTokens: 1.25, currency: 'USD' },
+          pricing: {
+            inputPerMillionTokens: 2.5,
+            outputPerMillionTokens: 10,
+            cachedInputPerMillionTokens: 1.25,
+            currency: 'USD',
+          },
         },
         'openai:gpt-4o-mini': {
           name: 'gpt-4o-mini',
@@ -108,7 +134,10 @@ export async function scriptedAgentry(
     setup: (host) => {
       host.events$.subscribe(({ event }) => {
         if (event.type === 'model-request') awaitingFirst = true;
-        else if (awaitingFirst && (event.type === 'text-delta' || event.type === 'tool-call-start')) {
+        else if (
+          awaitingFirst &&
+          (event.type === 'text-delta' || event.type === 'tool-call-start')
+        ) {
           awaitingFirst = false;
           clock.now += 300;
         }
@@ -119,14 +148,27 @@ export async function scriptedAgentry(
     config,
     env: { MOCK_KEY: ['mock', 'k'.repeat(16)].join('-') },
     plugins: [
-      { name: 'mock-openai', version: '1.0.0', providers: [createMockProvider({ createModel: { 'gpt-4o': primary, 'gpt-4o-mini': mini } })] },
+      {
+        name: 'mock-openai',
+        version: '1.0.0',
+        providers: [
+          createMockProvider({ createModel: { 'gpt-4o': primary, 'gpt-4o-mini': mini } }),
+        ],
+      },
       metricsPlugin,
       clockPlugin,
     ],
-    resilience: { retry: { maxAttempts: 2, baseDelay: 1, maxDelay: 1, jitter: false, strategy: 'fixed' } },
+    resilience: {
+      retry: { maxAttempts: 2, baseDelay: 1, maxDelay: 1, jitter: false, strategy: 'fixed' },
+    },
   });
   if (metrics === undefined) throw new Error('metrics were not installed');
-  const lookup = defineTool({ name: 'lookup', description: 'Looks up.', input: z.object({ q: z.string() }), execute: () => ({ found: true }) });
+  const lookup = defineTool({
+    name: 'lookup',
+    description: 'Looks up.',
+    input: z.object({ q: z.string() }),
+    execute: () => ({ found: true }),
+  });
   const explode = defineTool({
     name: 'explode',
     description: 'Fails.',
@@ -146,12 +188,22 @@ export async function scriptedAgentry(
     const runs = new Subject<WorkflowRunEvent>();
     const detach = agentry.attachRunEvents(runs);
     const event = (type: string, at: number, stepId?: string, extra: object = {}) =>
-      runs.next({ type, runId: 'run-1', workflowId: 'order-review', at, ...(stepId ? { stepId } : {}), ...extra });
+      runs.next({
+        type,
+        runId: 'run-1',
+        workflowId: 'order-review',
+        at,
+        ...(stepId ? { stepId } : {}),
+        ...extra,
+      });
     event('run-start', 0);
     event('step-start', 10, 'fetch');
     event('step-end', 2_010, 'fetch');
     event('step-start', 2_020, 'charge');
-    event('step-error', 2_500, 'charge', { attempt: 1, error: { code: 'timeout', message: 'Too slow.' } });
+    event('step-error', 2_500, 'charge', {
+      attempt: 1,
+      error: { code: 'timeout', message: 'Too slow.' },
+    });
     event('step-retry', 2_600, 'charge');
     event('step-end', 4_020, 'charge');
     event('run-end', 4_100);
