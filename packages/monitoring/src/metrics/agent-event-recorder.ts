@@ -1,6 +1,7 @@
 import type { AgentEvent, PricingInfo, Usage } from '@agentry/core';
 import type { AgentryMetricFamilies } from './agentry-metric-families.js';
 import type { CounterSeries, HistogramSeries } from './metric-series.js';
+import type { TimeRing } from './time-ring.js';
 
 /**
  * Records agents' events into Agentry's metrics. Owner of the per-agent state:
@@ -9,7 +10,9 @@ import type { CounterSeries, HistogramSeries } from './metric-series.js';
  *   costs field writes, not label lookups) and its runs in flight;
  * - an agent's entry is made by its first event and removed when it shuts down (its series stay
  *   in the registry: their totals are still exported);
- * - a run's timing is made by `run-start` and removed by `run-end` or `run-error`.
+ * - an agent runs one turn at a time (core queues the others), so each agent has one run timing,
+ *   reused: `run-start` sets its `runId`, `run-end` and `run-error` clear it, and events of
+ *   another run id do not touch it.
  *
  * Times come from one clock (`now`, milliseconds), read when an event is delivered: events are
  * delivered synchronously as the agent emits them.
@@ -38,6 +41,8 @@ interface ToolHandles {
 }
 
 interface RunTiming {
+  /** The run in flight, or `undefined` between runs. */
+  runId: string | undefined;
   /** The model of the step's last request, to tell a fallback from a retry. */
   stepModel: string | undefined;
   /** When the step's last request was sent. */
@@ -53,23 +58,23 @@ interface AgentState {
   readonly runErrors: Map<string, CounterSeries>;
   readonly models: Map<string, ModelHandles>;
   readonly tools: Map<string, ToolHandles>;
-  readonly active: Map<string, RunTiming>;
+  readonly run: RunTiming;
 }
 
 /** @internal */
 export class AgentEventRecorder {
   readonly #families: AgentryMetricFamilies;
-  readonly #now: () => number;
+  readonly #ring: TimeRing;
   readonly #pricing: (model: string) => PricingInfo | undefined;
   readonly #agents = new Map<string, AgentState>();
 
   constructor(
     families: AgentryMetricFamilies,
-    now: () => number,
+    ring: TimeRing,
     pricing: (model: string) => PricingInfo | undefined,
   ) {
     this.#families = families;
-    this.#now = now;
+    this.#ring = ring;
     this.#pricing = pricing;
   }
 
@@ -79,34 +84,46 @@ export class AgentEventRecorder {
   }
 
   record(agentId: string, event: AgentEvent): void {
-    let agent = this.#agents.get(agentId);
-    if (agent === undefined) {
-      if (event.type === 'status-delta' && event.to === 'shut-down') return;
-      agent = this.#agent(agentId);
+    const type = event.type;
+    if (type === 'status-delta') {
+      if (event.to === 'shut-down') this.#agents.delete(agentId);
+      return;
     }
+    if (type === 'metrics-delta' || type === 'tool-call-delta' || type === 'tool-call-end') return;
+    // One clock read per event, shared by its writes and its latencies.
+    const now = this.#ring.now();
+    this.#ring.pin(now);
+    try {
+      this.#record(agentId, event, now);
+    } finally {
+      this.#ring.unpin();
+    }
+  }
+
+  #record(agentId: string, event: AgentEvent, now: number): void {
+    let agent = this.#agents.get(agentId);
+    agent ??= this.#agent(agentId);
     switch (event.type) {
       case 'run-start':
         agent.runs.add(1);
-        agent.active.set(event.runId, {
-          stepModel: undefined,
-          requestAt: 0,
-          awaitingFirst: false,
-          model: undefined,
-        });
+        agent.run.runId = event.runId;
+        agent.run.stepModel = undefined;
+        agent.run.awaitingFirst = false;
+        agent.run.model = undefined;
         return;
       case 'step-start': {
-        const run = agent.active.get(event.runId);
+        const run = agent.run.runId === event.runId ? agent.run : undefined;
         if (run !== undefined) run.stepModel = undefined;
         return;
       }
       case 'model-request': {
         const model = this.#model(agent, agentId, event.model);
         model.requests.add(1);
-        const run = agent.active.get(event.runId);
+        const run = agent.run.runId === event.runId ? agent.run : undefined;
         if (run === undefined) return;
         if (run.stepModel !== undefined && run.stepModel !== event.model) model.fallbacks.add(1);
         run.stepModel = event.model;
-        run.requestAt = this.#now();
+        run.requestAt = now;
         run.awaitingFirst = true;
         run.model = model;
         return;
@@ -114,10 +131,10 @@ export class AgentEventRecorder {
       case 'text-delta':
       case 'reasoning-delta':
       case 'tool-call-start': {
-        const run = agent.active.get(event.runId);
+        const run = agent.run.runId === event.runId ? agent.run : undefined;
         if (run?.awaitingFirst !== true) return;
         run.awaitingFirst = false;
-        run.model?.firstChunk.observe((this.#now() - run.requestAt) / 1000);
+        run.model?.firstChunk.observe((now - run.requestAt) / 1000);
         return;
       }
       case 'model-error': {
@@ -129,14 +146,14 @@ export class AgentEventRecorder {
         }
         errors.add(1);
         if (event.willRetry) model.retries.add(1);
-        const run = agent.active.get(event.runId);
+        const run = agent.run.runId === event.runId ? agent.run : undefined;
         if (run !== undefined) run.awaitingFirst = false;
         return;
       }
       case 'step-end': {
         const model = this.#model(agent, agentId, event.model);
-        const run = agent.active.get(event.runId);
-        if (run !== undefined) model.duration.observe((this.#now() - run.requestAt) / 1000);
+        const run = agent.run.runId === event.runId ? agent.run : undefined;
+        if (run !== undefined) model.duration.observe((now - run.requestAt) / 1000);
         recordUsage(model, event.usage);
         return;
       }
@@ -148,10 +165,10 @@ export class AgentEventRecorder {
         return;
       }
       case 'run-end':
-        agent.active.delete(event.runId);
+        if (agent.run.runId === event.runId) agent.run.runId = undefined;
         return;
       case 'run-error': {
-        agent.active.delete(event.runId);
+        if (agent.run.runId === event.runId) agent.run.runId = undefined;
         let errors = agent.runErrors.get(event.error.code);
         if (errors === undefined) {
           errors = this.#families.runErrors.series([agentId, event.error.code]);
@@ -161,8 +178,6 @@ export class AgentEventRecorder {
         return;
       }
       case 'status-delta':
-        if (event.to === 'shut-down') this.#agents.delete(agentId);
-        return;
       case 'tool-call-delta':
       case 'tool-call-end':
       case 'metrics-delta':
@@ -178,7 +193,13 @@ export class AgentEventRecorder {
       runErrors: new Map(),
       models: new Map(),
       tools: new Map(),
-      active: new Map(),
+      run: {
+        runId: undefined,
+        stepModel: undefined,
+        requestAt: 0,
+        awaitingFirst: false,
+        model: undefined,
+      },
     };
     this.#agents.set(agentId, agent);
     return agent;

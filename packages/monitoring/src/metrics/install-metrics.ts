@@ -150,8 +150,7 @@ export async function installMetrics(
     throw error;
   }
 
-  const now = registry.ring.now;
-  const agents = new AgentEventRecorder(families, now, pricingLookup(host.config));
+  const agents = new AgentEventRecorder(families, registry.ring, pricingLookup(host.config));
   const workflows = new WorkflowEventRecorder(families);
   const subscription = host.events$.subscribe((tagged) => {
     if (tagged.source.kind === 'agent')
