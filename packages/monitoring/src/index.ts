@@ -50,6 +50,7 @@ export {
   queryMetric,
   STEP_BUCKETS_SECONDS,
   summarizeMetrics,
+  type AnyMetricSeries,
   type HistogramDefinition,
   type MetricDefinition,
   type MetricQuery,

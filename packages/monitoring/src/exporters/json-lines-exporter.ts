@@ -56,7 +56,12 @@ export interface MetricSample {
   /** A histogram's sum of observations. */
   readonly sum?: number;
   /** A histogram's cumulative bucket counts, `le` `null` standing for `+Inf`. */
-  readonly buckets?: readonly { readonly le: number | null; readonly count: number }[];
+  readonly buckets?: readonly {
+    /** The bucket's upper bound; `null` for `+Inf`. */
+    readonly le: number | null;
+    /** Observations at or below it. */
+    readonly count: number;
+  }[];
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { MetricsRegistry } from '../metrics/metrics-registry.js';
-import type { AnySeries } from '../metrics/metric-series.js';
+import type { AnyMetricSeries } from '../metrics/metric-series.js';
 
 /** The content type of the text exposition format this renderer writes. */
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -11,7 +11,7 @@ export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8
  */
 const NEEDS_ESCAPE = /[\\"\n]/;
 
-const prefixes = new WeakMap<AnySeries, readonly string[]>();
+const prefixes = new WeakMap<AnyMetricSeries, readonly string[]>();
 
 /**
  * Renders a registry in the Prometheus text exposition format 0.0.4: per metric with series, its
@@ -58,7 +58,7 @@ export function renderPrometheusText(registry: MetricsRegistry): string {
 function linePrefixes(
   name: string,
   labelNames: readonly string[],
-  series: AnySeries,
+  series: AnyMetricSeries,
   buckets: readonly number[] | undefined,
 ): readonly string[] {
   let labels = '';

@@ -6,7 +6,13 @@ export {
   type HistogramDefinition,
   type MetricDefinition,
 } from './metric-family.js';
-export { CounterSeries, GaugeSeries, HistogramSeries, MetricSeries } from './metric-series.js';
+export {
+  CounterSeries,
+  GaugeSeries,
+  HistogramSeries,
+  MetricSeries,
+  type AnyMetricSeries,
+} from './metric-series.js';
 export type { MetricsOptions } from './metrics-options.js';
 export {
   createMetricsRegistry,

@@ -1,4 +1,5 @@
 import { AgentryError } from '@agentry/core';
+import type { AnyMetricSeries } from './metric-series.js';
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -71,7 +72,7 @@ export interface FamilyRuntime<TSeries> {
  * console.log(family.name, family.size); // app_calls_total 1
  * ```
  */
-export class MetricFamily<TSeries extends { readonly labelValues: readonly string[] }> {
+export class MetricFamily<TSeries extends AnyMetricSeries = AnyMetricSeries> {
   /** The metric's name. */
   readonly name: string;
   /** Its help text. */

@@ -1,5 +1,5 @@
 import { AgentryError } from '@agentry/core';
-import type { RingWriter, TimeRing } from './time-ring.js';
+import type { TimeRing } from './time-ring.js';
 
 /**
  * One time series of a metric: its label values, its value since the process started (what
@@ -18,7 +18,7 @@ import type { RingWriter, TimeRing } from './time-ring.js';
  * console.log(home.value); // 1
  * ```
  */
-export abstract class MetricSeries implements RingWriter {
+export abstract class MetricSeries {
   /** The series' number in its registry, unique there. */
   readonly id: number;
   /** The label values, in the order of the metric's `labelNames`. */
@@ -192,8 +192,18 @@ export class HistogramSeries extends MetricSeries {
   }
 }
 
-/** @internal The series kinds a registry makes. */
-export type AnySeries = CounterSeries | GaugeSeries | HistogramSeries;
+/**
+ * Any series a {@link MetricsRegistry} makes: tell them apart with `instanceof`.
+ *
+ * @example
+ * ```ts
+ * import { HistogramSeries, type AnyMetricSeries } from '@agentry/monitoring';
+ *
+ * const describe = (series: AnyMetricSeries) =>
+ *   series instanceof HistogramSeries ? `${series.count} observations` : `value ${series.value}`;
+ * ```
+ */
+export type AnyMetricSeries = CounterSeries | GaugeSeries | HistogramSeries;
 
 function negativeAmount(amount: number): AgentryError {
   return new AgentryError({

@@ -1,6 +1,11 @@
 import { AgentryError } from '@agentry/core';
 import { MetricFamily, type MetricDefinition, type HistogramDefinition } from './metric-family.js';
-import { CounterSeries, GaugeSeries, HistogramSeries, type AnySeries } from './metric-series.js';
+import {
+  CounterSeries,
+  GaugeSeries,
+  HistogramSeries,
+  type AnyMetricSeries,
+} from './metric-series.js';
 import { TimeRing } from './time-ring.js';
 
 /** The series a registry holds per metric unless told otherwise. */
@@ -52,8 +57,8 @@ export class MetricsRegistry {
   readonly ring: TimeRing;
   /** The cap on label sets per metric. */
   readonly maxSeriesPerMetric: number;
-  readonly #families = new Map<string, MetricFamily<AnySeries>>();
-  readonly #byId: AnySeries[] = [];
+  readonly #families = new Map<string, MetricFamily<AnyMetricSeries>>();
+  readonly #byId: AnyMetricSeries[] = [];
   readonly #dropped: MetricFamily<CounterSeries>;
 
   /** @internal Use {@link createMetricsRegistry}. */
@@ -112,21 +117,21 @@ export class MetricsRegistry {
   }
 
   /** The metric of a name, if defined. */
-  family(name: string): MetricFamily<AnySeries> | undefined {
+  family(name: string): MetricFamily<AnyMetricSeries> | undefined {
     return this.#families.get(name);
   }
 
   /** Every metric, in definition order. */
-  families(): IterableIterator<MetricFamily<AnySeries>> {
+  families(): IterableIterator<MetricFamily<AnyMetricSeries>> {
     return this.#families.values();
   }
 
   /** @internal The series of an id (ids are dense, from 0). */
-  seriesById(id: number): AnySeries | undefined {
+  seriesById(id: number): AnyMetricSeries | undefined {
     return this.#byId[id];
   }
 
-  #define<TSeries extends AnySeries>(
+  #define<TSeries extends AnyMetricSeries>(
     definition: MetricDefinition,
     type: 'counter' | 'gauge' | 'histogram',
     make: (id: number, labelValues: readonly string[]) => TSeries,

@@ -44,9 +44,13 @@ export interface MetricsSummary {
    * percentiles are interpolated within histogram buckets; `undefined` without a step.
    */
   readonly latencyMs: {
+    /** The mean. */
     readonly mean: number | undefined;
+    /** The median. */
     readonly p50: number | undefined;
+    /** The 95th percentile. */
     readonly p95: number | undefined;
+    /** The largest. */
     readonly max: number | undefined;
   };
   /** Model requests per second over the window. */
@@ -57,7 +61,12 @@ export interface MetricsSummary {
    */
   readonly memoryPercent: number | undefined;
   /** Tokens used. */
-  readonly tokens: { readonly input: number; readonly output: number };
+  readonly tokens: {
+    /** Input tokens, cached ones included. */
+    readonly input: number;
+    /** Output tokens, reasoning included. */
+    readonly output: number;
+  };
   /** Cost of models priced in USD. */
   readonly costUsd: number;
 }

@@ -1,6 +1,6 @@
 import { AgentryError } from '@agentry/core';
 import type { MetricsRegistry } from './metrics-registry.js';
-import { HistogramSeries, type AnySeries } from './metric-series.js';
+import { HistogramSeries, type AnyMetricSeries } from './metric-series.js';
 
 /**
  * A window query: a metric, a window ending now, and optionally label values the series must
@@ -119,7 +119,7 @@ export function queryMetric(registry: MetricsRegistry, query: MetricQuery): Metr
   }
   const open: number[] = [];
   for (const writer of ring.openWriters()) {
-    const series = writer as AnySeries;
+    const series = writer as AnyMetricSeries;
     if (!wanted.has(series.id)) continue;
     open.length = 0;
     series.encode(open);
@@ -131,7 +131,7 @@ export function queryMetric(registry: MetricsRegistry, query: MetricQuery): Metr
 function matchingSeries(
   name: string,
   labelNames: readonly string[],
-  all: Iterable<AnySeries>,
+  all: Iterable<AnyMetricSeries>,
   labels: Readonly<Record<string, string>> | undefined,
 ): Set<number> {
   const filters: [number, string][] = [];
