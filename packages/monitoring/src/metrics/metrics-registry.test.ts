@@ -26,11 +26,11 @@ describe('createMetricsRegistry', () => {
       createMetricsRegistry({
         collectionInterval: 0,
         retentionPeriod: 1.5,
-        maxSeriesPerMetric: -1,
+        maxSeriesPerMetric: 100_001,
       });
     expect(attempt).toThrow(AgentryError);
     expect(attempt).toThrow(
-      /collectionInterval .* got 0; retentionPeriod .* got 1\.5; maxSeriesPerMetric .* got -1/,
+      /collectionInterval .* got 0; retentionPeriod .* got 1\.5; maxSeriesPerMetric .* got 100001/,
     );
     expect(() =>
       createMetricsRegistry({ collectionInterval: 2 * HOUR, retentionPeriod: 1 }),

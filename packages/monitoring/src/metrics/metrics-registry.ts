@@ -8,6 +8,8 @@ import {
 } from './metric-series.js';
 import { TimeRing } from './time-ring.js';
 
+const MAX_SERIES_PER_METRIC_LIMIT = 100_000;
+
 /** The series a registry holds per metric unless told otherwise. */
 export const DEFAULT_MAX_SERIES_PER_METRIC = 2_000;
 
@@ -30,7 +32,7 @@ export interface MetricsRegistryOptions {
   readonly retentionPeriod: number;
   /**
    * The most label sets a metric holds; further ones are counted into one overflow series (every
-   * label `_overflow`) and `agentry_metrics_series_dropped_total`. Default 2,000.
+   * label `_overflow`) and `agentry_metrics_series_dropped_total`. Default 2,000; at most 100,000.
    */
   readonly maxSeriesPerMetric?: number;
   /** The clock, in milliseconds since the epoch. Default: `performance.timeOrigin + performance.now()`. */
@@ -187,8 +189,12 @@ export function createMetricsRegistry(options: MetricsRegistryOptions): MetricsR
     problems.push(
       `retentionPeriod must be a positive integer of hours, got ${String(retentionPeriod)}`,
     );
-  if (!Number.isSafeInteger(maxSeries) || maxSeries <= 0)
-    problems.push(`maxSeriesPerMetric must be a positive integer, got ${String(maxSeries)}`);
+  // Closed buckets store series ids as 32-bit floats, exact below 2^24: 100,000 per metric keeps
+  // well below it for any realistic number of metrics.
+  if (!Number.isSafeInteger(maxSeries) || maxSeries <= 0 || maxSeries > MAX_SERIES_PER_METRIC_LIMIT)
+    problems.push(
+      `maxSeriesPerMetric must be a positive integer of at most ${MAX_SERIES_PER_METRIC_LIMIT}, got ${String(maxSeries)}`,
+    );
   const retentionMs = retentionPeriod * 3_600_000;
   if (problems.length === 0 && collectionInterval > retentionMs)
     problems.push(
