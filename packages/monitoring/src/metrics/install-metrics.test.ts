@@ -143,13 +143,6 @@ describe('installMetrics', () => {
     expect(metrics.summary({ windowMs: 60_000, agentId: agent }).requests).toBe(7);
   });
 
-  it('forgets an agent’s state when it shuts down, keeping its totals', async () => {
-    const { metrics, agentry } = await played();
-    const agent = agentry.createAgent({});
-    await agent.shutdown();
-    expect(read(metrics, 'agentry_agent_runs_total').value).toBe(2);
-  });
-
   it('stops on shutdown: no more events are measured and close can be called again', async () => {
     const { metrics, agentry } = await played();
     const before = read(metrics, 'agentry_model_requests_total').value;
