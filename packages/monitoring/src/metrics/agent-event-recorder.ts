@@ -1,5 +1,6 @@
 import type { AgentEvent, PricingInfo, Usage } from '@agentry/core';
 import type { AgentryMetricFamilies } from './agentry-metric-families.js';
+import type { MetricFamily } from './metric-family.js';
 import type { CounterSeries, HistogramSeries } from './metric-series.js';
 import type { TimeRing } from './time-ring.js';
 
@@ -19,18 +20,21 @@ import type { TimeRing } from './time-ring.js';
  */
 
 interface ModelHandles {
-  readonly id: string;
+  /** The label key `agent\u0000model`, shared by the metrics labelled by agent and model. */
+  readonly key: string;
+  readonly labels: readonly string[];
   readonly requests: CounterSeries;
-  readonly retries: CounterSeries;
-  readonly fallbacks: CounterSeries;
   readonly firstChunk: HistogramSeries;
   readonly duration: HistogramSeries;
   readonly input: CounterSeries;
   readonly output: CounterSeries;
-  readonly cachedInput: CounterSeries;
-  readonly reasoning: CounterSeries;
   readonly cost: CounterSeries | undefined;
   readonly pricing: PricingInfo | undefined;
+  // Made on first use: most models never retry, fall back, cache or reason.
+  retries: CounterSeries | undefined;
+  fallbacks: CounterSeries | undefined;
+  cachedInput: CounterSeries | undefined;
+  reasoning: CounterSeries | undefined;
   readonly errors: Map<string, CounterSeries>;
 }
 
@@ -121,7 +125,8 @@ export class AgentEventRecorder {
         model.requests.add(1);
         const run = agent.run.runId === event.runId ? agent.run : undefined;
         if (run === undefined) return;
-        if (run.stepModel !== undefined && run.stepModel !== event.model) model.fallbacks.add(1);
+        if (run.stepModel !== undefined && run.stepModel !== event.model)
+          (model.fallbacks ??= this.#agentModel(this.#families.fallbacks, model)).add(1);
         run.stepModel = event.model;
         run.requestAt = now;
         run.awaitingFirst = true;
@@ -145,7 +150,8 @@ export class AgentEventRecorder {
           model.errors.set(event.error.code, errors);
         }
         errors.add(1);
-        if (event.willRetry) model.retries.add(1);
+        if (event.willRetry)
+          (model.retries ??= this.#agentModel(this.#families.retries, model)).add(1);
         const run = agent.run.runId === event.runId ? agent.run : undefined;
         if (run !== undefined) run.awaitingFirst = false;
         return;
@@ -154,7 +160,7 @@ export class AgentEventRecorder {
         const model = this.#model(agent, agentId, event.model);
         const run = agent.run.runId === event.runId ? agent.run : undefined;
         if (run !== undefined) model.duration.observe((now - run.requestAt) / 1000);
-        recordUsage(model, event.usage);
+        this.#usage(model, event.usage);
         return;
       }
       case 'tool-response': {
@@ -209,27 +215,53 @@ export class AgentEventRecorder {
     const found = agent.models.get(id);
     if (found !== undefined) return found;
     const families = this.#families;
+    const key = `${agentId}\u0000${id}`;
     const labels = [agentId, id];
-    const token = (type: string) => families.tokens.series([agentId, id, type]);
     const pricing = this.#pricing(id);
     const made: ModelHandles = {
-      id,
-      requests: families.requests.series(labels),
-      retries: families.retries.series(labels),
-      fallbacks: families.fallbacks.series(labels),
-      firstChunk: families.firstChunk.series(labels),
-      duration: families.duration.series(labels),
-      input: token('input'),
-      output: token('output'),
-      cachedInput: token('cached_input'),
-      reasoning: token('reasoning'),
+      key,
+      labels,
+      requests: families.requests.seriesOfKey(key, labels),
+      firstChunk: families.firstChunk.seriesOfKey(key, labels),
+      duration: families.duration.seriesOfKey(key, labels),
+      input: families.tokens.seriesOfKey(`${key}\u0000input`, [agentId, id, 'input']),
+      output: families.tokens.seriesOfKey(`${key}\u0000output`, [agentId, id, 'output']),
       cost:
         pricing === undefined ? undefined : families.cost.series([agentId, id, pricing.currency]),
       pricing,
+      retries: undefined,
+      fallbacks: undefined,
+      cachedInput: undefined,
+      reasoning: undefined,
       errors: new Map(),
     };
     agent.models.set(id, made);
     return made;
+  }
+
+  #agentModel(family: MetricFamily<CounterSeries>, model: ModelHandles): CounterSeries {
+    return family.seriesOfKey(model.key, model.labels);
+  }
+
+  #usage(model: ModelHandles, usage: Usage): void {
+    const cached = usage.cachedInputTokens ?? 0;
+    model.input.add(usage.inputTokens);
+    model.output.add(usage.outputTokens);
+    const tokens = this.#families.tokens;
+    const [agentId, id] = model.labels as [string, string];
+    if (cached > 0)
+      (model.cachedInput ??= tokens.series([agentId, id, 'cached_input'])).add(cached);
+    const reasoning = usage.reasoningTokens ?? 0;
+    if (reasoning > 0)
+      (model.reasoning ??= tokens.series([agentId, id, 'reasoning'])).add(reasoning);
+    const pricing = model.pricing;
+    if (pricing === undefined || model.cost === undefined) return;
+    const cachedPrice = pricing.cachedInputPerMillionTokens ?? pricing.inputPerMillionTokens;
+    const cost =
+      Math.max(0, usage.inputTokens - cached) * pricing.inputPerMillionTokens +
+      cached * cachedPrice +
+      usage.outputTokens * pricing.outputPerMillionTokens;
+    model.cost.add(cost / 1_000_000);
   }
 
   #tool(agent: AgentState, agentId: string, name: string): ToolHandles {
@@ -245,21 +277,4 @@ export class AgentEventRecorder {
     agent.tools.set(name, made);
     return made;
   }
-}
-
-function recordUsage(model: ModelHandles, usage: Usage): void {
-  const cached = usage.cachedInputTokens ?? 0;
-  model.input.add(usage.inputTokens);
-  model.output.add(usage.outputTokens);
-  if (cached > 0) model.cachedInput.add(cached);
-  if (usage.reasoningTokens !== undefined && usage.reasoningTokens > 0)
-    model.reasoning.add(usage.reasoningTokens);
-  const pricing = model.pricing;
-  if (pricing === undefined || model.cost === undefined) return;
-  const cachedPrice = pricing.cachedInputPerMillionTokens ?? pricing.inputPerMillionTokens;
-  const cost =
-    Math.max(0, usage.inputTokens - cached) * pricing.inputPerMillionTokens +
-    cached * cachedPrice +
-    usage.outputTokens * pricing.outputPerMillionTokens;
-  model.cost.add(cost / 1_000_000);
 }

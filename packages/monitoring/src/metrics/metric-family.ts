@@ -145,7 +145,14 @@ export class MetricFamily<TSeries extends AnyMetricSeries = AnyMetricSeries> {
         suggestions: ['Give one value per label name, in the same order.'],
       });
     }
-    const key = labelValues.join('\u0000');
+    return this.seriesOfKey(labelValues.join('\u0000'), labelValues);
+  }
+
+  /**
+   * @internal {@link MetricFamily.series} with the key (the values joined by `\u0000`) made by
+   * the caller, who shares it between metrics with the same labels; values are not checked.
+   */
+  seriesOfKey(key: string, labelValues: readonly string[]): TSeries {
     const found = this.#series.get(key);
     if (found !== undefined) return found;
     if (this.#series.size >= this.#runtime.maxSeries) {

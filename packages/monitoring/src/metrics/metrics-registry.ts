@@ -147,6 +147,7 @@ export class MetricsRegistry {
         suggestions: ['Keep the family returned by the first definition and make series from it.'],
       });
     }
+    let dropped: CounterSeries | undefined;
     const family = new MetricFamily<TSeries>(definition, type, buckets, {
       maxSeries: this.maxSeriesPerMetric,
       make: (labelValues) => {
@@ -154,7 +155,7 @@ export class MetricsRegistry {
         this.#byId.push(series);
         return series;
       },
-      onDropped: () => this.#dropped.series([definition.name]).add(1),
+      onDropped: () => (dropped ??= this.#dropped.series([definition.name])).add(1),
     });
     this.#families.set(definition.name, family);
     return family;
