@@ -4,11 +4,14 @@ import { defineAgentryMetrics } from './agentry-metric-families.js';
 import { createMetricsRegistry } from './metrics-registry.js';
 
 function recorder() {
-  const clock = { now: 0 };
+  const clock = { now: 0, reads: 0 };
   const registry = createMetricsRegistry({
     collectionInterval: 1_000,
     retentionPeriod: 1,
-    now: () => clock.now,
+    now: () => {
+      clock.reads += 1;
+      return clock.now;
+    },
   });
   const families = defineAgentryMetrics(registry);
   return {
@@ -51,6 +54,31 @@ describe('AgentEventRecorder', () => {
       clock.now = 500;
       subject.record('a-1', { type: 'text-delta', runId: 'r-1', step: 1, delta: 'ok' });
       expect(families.firstChunk.series(['a-1', 'openai:m']).sum).toBe(0.5);
+    });
+
+    it('reads the clock once per measured event, and not for later deltas or bookkeeping', () => {
+      const { recorder: subject, clock } = recorder();
+      const before = clock.reads;
+      subject.record('a-1', { type: 'run-start', runId: 'r-1', message: undefined });
+      subject.record('a-1', { type: 'step-start', runId: 'r-1', step: 1 });
+      subject.record('a-1', {
+        type: 'model-request',
+        runId: 'r-1',
+        step: 1,
+        model: 'openai:m',
+        attempt: 1,
+      });
+      for (const delta of ['a', 'b', 'c'])
+        subject.record('a-1', { type: 'text-delta', runId: 'r-1', step: 1, delta });
+      subject.record('a-1', {
+        type: 'run-end',
+        runId: 'r-1',
+        text: 'abc',
+        usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 },
+        stepCount: 1,
+        steps: 1,
+      });
+      expect(clock.reads - before).toBe(3); // run-start, model-request, the first delta
     });
 
     it('records no cost for a model without pricing, and still its tokens', () => {
