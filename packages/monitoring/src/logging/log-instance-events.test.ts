@@ -1,27 +1,7 @@
 import { AgentryError, type AgentEvent, type InstanceEvent } from '@agentry/core';
 import { describe, expect, it } from 'vitest';
-import type { Logger } from './core-interfaces.js';
+import { recordingLogger } from '../__fixtures__/recording-logger.js';
 import { createEventLogger } from './log-instance-events.js';
-
-function recordingLogger() {
-  const lines: { level: string; fields: Record<string, unknown>; msg: string | undefined }[] = [];
-  const make = (bindings: Record<string, unknown>): Logger => {
-    const at = (level: string) => (obj: Record<string, unknown> | string, msg?: string) =>
-      lines.push(
-        typeof obj === 'string'
-          ? { level, fields: bindings, msg: obj }
-          : { level, fields: { ...bindings, ...obj }, msg },
-      );
-    return {
-      debug: at('debug'),
-      info: at('info'),
-      warn: at('warn'),
-      error: at('error'),
-      child: (more) => make({ ...bindings, ...more }),
-    };
-  };
-  return { logger: make({}), lines };
-}
 
 const fromAgent = (event: AgentEvent): InstanceEvent => ({
   source: { kind: 'agent', agentId: 'a-1', sessionId: 's-1' },
