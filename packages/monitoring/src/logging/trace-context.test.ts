@@ -95,3 +95,19 @@ describe('loadTraceIdsReader', () => {
     expect(context.with(trace.setSpan(ROOT_CONTEXT, span), read)).toBeUndefined();
   });
 });
+
+const failingImport = (code: string) => () =>
+  Promise.reject(Object.assign(new Error("Cannot find package '@opentelemetry/api'"), { code }));
+
+describe('loadTraceIdsReader without @opentelemetry/api', () => {
+  it('answers no trace ids rather than failing installation, as in an app without OpenTelemetry', async () => {
+    const read = await loadTraceIdsReader(failingImport('ERR_MODULE_NOT_FOUND'));
+    expect(read()).toBeUndefined();
+  });
+
+  it('does not hide another failure of the import', async () => {
+    await expect(loadTraceIdsReader(failingImport('ERR_REQUIRE_ESM'))).rejects.toMatchObject({
+      code: 'ERR_REQUIRE_ESM',
+    });
+  });
+});

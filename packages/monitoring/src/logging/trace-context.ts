@@ -16,15 +16,17 @@ const invalidTraceId = /^0+$/;
  * Loads `@opentelemetry/api` when it is installed (an optional peer dependency) and returns a
  * reader of the active span's ids; without it, a reader that always answers `undefined`. Loaded
  * once, at install time, by a dynamic import, so an app without OpenTelemetry pays nothing and
- * needs nothing. The API keeps its state in a global, so the copy loaded here sees the spans of
+ * needs nothing (`importApi` is replaced only by tests). The API keeps its state in a global, so the copy loaded here sees the spans of
  * the app's own copy.
  *
  * @internal
  */
-export async function loadTraceIdsReader(): Promise<ReadTraceIds> {
+export async function loadTraceIdsReader(
+  importApi: () => Promise<typeof OpenTelemetryApi> = () => import('@opentelemetry/api'),
+): Promise<ReadTraceIds> {
   let api: typeof OpenTelemetryApi;
   try {
-    api = await import('@opentelemetry/api');
+    api = await importApi();
   } catch (error) {
     if (isModuleNotFound(error)) return () => undefined;
     throw error;
