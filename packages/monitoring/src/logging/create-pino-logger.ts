@@ -1,3 +1,6 @@
+import { open } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { AgentryError, type MaskContext, type PluginHost } from '@agentry/core';
 import { pino, type DestinationStream, type Logger as Pino } from 'pino';
 import type { LoggingConfig } from '../config/index.js';
@@ -34,11 +37,13 @@ export interface PinoLoggerHandle {
  * installed later still sees them. Trace and span ids of the active span are added as `trace_id`
  * and `span_id` to every structured line.
  *
+ * @throws AgentryError `config_invalid` when the destination is neither a stream nor a path, or
+ *   the file cannot be opened for writing
  * @internal
  */
-export function createPinoLogger(options: PinoLoggerOptions): PinoLoggerHandle {
+export async function createPinoLogger(options: PinoLoggerOptions): Promise<PinoLoggerHandle> {
   const { config, lookup, readTraceIds } = options;
-  const { stream, close } = openDestination(options.destination);
+  const { stream, close } = await openDestination(options.destination);
   const root = pino(
     {
       level: config.level,
@@ -104,22 +109,43 @@ function maskContextOf(
   };
 }
 
-function openDestination(destination: PinoLoggerOptions['destination']): {
+async function openDestination(destination: PinoLoggerOptions['destination']): Promise<{
   stream: LineDestination & DestinationStream;
   close: () => Promise<void>;
-} {
+}> {
   if (destination === undefined) {
-    return { stream: pino.destination({ dest: 1, sync: true }), close: () => Promise.resolve() };
+    return {
+      stream: pino.destination({ dest: 1, sync: true }),
+      close: () => Promise.resolve(),
+    };
   }
   if (typeof destination === 'string') {
     if (destination.trim().length === 0) throw invalidDestination(destination);
-    const file = pino.destination({ dest: destination, mkdir: true, sync: false });
+    // Opened here, so that a path that cannot be written fails installation with its reason
+    // rather than later in an 'error' event; pino's writer then owns and closes the descriptor.
+    // A plain descriptor, not a FileHandle: a FileHandle closes its descriptor when collected.
+    let fd: number;
+    try {
+      await mkdir(dirname(destination), { recursive: true });
+      fd = await new Promise<number>((resolve, reject) =>
+        open(destination, 'a', (error, opened) => (error ? reject(error) : resolve(opened))),
+      );
+    } catch (error) {
+      throw unwritableFile(destination, error as Error);
+    }
+    const file = pino.destination({ dest: fd, sync: false });
+    // A failed write must neither crash the process (an 'error' event nobody hears) nor pass
+    // unnoticed: it is printed where the operator sees it.
+    file.on('error', (error: Error) => {
+      process.stderr.write(
+        `@agentry/monitoring: the log file ${destination} cannot be written: ${error.message}\n`,
+      );
+    });
     return {
       stream: file,
       close: () =>
-        new Promise<void>((resolve, reject) => {
+        new Promise<void>((resolve) => {
           file.once('close', () => resolve());
-          file.once('error', reject);
           file.end();
         }),
     };
@@ -128,6 +154,18 @@ function openDestination(destination: PinoLoggerOptions['destination']): {
     throw invalidDestination(destination);
   }
   return { stream: destination, close: () => Promise.resolve() };
+}
+
+function unwritableFile(path: string, error: Error): AgentryError {
+  return new AgentryError({
+    code: 'config_invalid',
+    message: `The log file ${path} cannot be opened for writing: ${error.message}`,
+    details: { path: 'destination', received: path },
+    suggestions: [
+      'Check that the path names a file (not a directory) that this process may write.',
+    ],
+    cause: error,
+  });
 }
 
 function invalidDestination(received: unknown): AgentryError {

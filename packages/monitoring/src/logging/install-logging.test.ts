@@ -396,6 +396,19 @@ describe('installLogging', () => {
     });
   });
 
+  it('fails set-up when the log file cannot be opened, naming the path', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'agentry-logging-'));
+    open.push({ close: () => rm(directory, { recursive: true, force: true }) });
+    // A directory where the file should be.
+    await expect(setup({ options: { destination: directory } })).rejects.toMatchObject({
+      code: 'plugin_setup_failed',
+      cause: expect.objectContaining({
+        code: 'config_invalid',
+        message: expect.stringContaining(`The log file ${directory} cannot be opened for writing`),
+      }),
+    });
+  });
+
   it('refuses a section that is not valid, naming each path', async () => {
     await expect(
       setup({ config: { ...logging(), level: 'verbose' } as unknown as LoggingConfig }),

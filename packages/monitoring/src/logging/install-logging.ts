@@ -59,7 +59,8 @@ export interface LoggingInstallation {
  * masker (`services.masker`, looked up per line), and API keys, bearer tokens and fields named
  * like credentials are always masked, with or without a masker.
  *
- * @throws AgentryError `config_invalid` when the section or the destination is not valid
+ * @throws AgentryError `config_invalid` when the section or the destination is not valid, or the
+ *   file cannot be opened for writing
  * @throws AgentryError `plugin_duplicate` when another plug-in already provides a logger
  * @example
  * ```ts
@@ -99,7 +100,7 @@ export async function installLogging(
     });
   }
   const readTraceIds = await loadTraceIdsReader();
-  const handle = createPinoLogger({
+  const handle = await createPinoLogger({
     config: parsed.data,
     destination: options.destination,
     lookup: (key) => host.lookup(key),

@@ -59,7 +59,7 @@ describe('loadTraceIdsReader', () => {
   it('adds the active span’s trace and span ids to every structured line, and nothing outside a span', async () => {
     context.setGlobalContextManager(stackContextManager());
     const out = lines({ structured: true });
-    const { logger } = createPinoLogger({
+    const { logger } = await createPinoLogger({
       config: { level: 'info', format: 'json', structured: true },
       destination: out.stream,
       lookup: () => undefined,

@@ -78,6 +78,29 @@ describe('installCompliance', () => {
     expect(off.host.lookup(auditSinkServiceKey)).toBeUndefined();
   });
 
+  it('keeps and logs each erasure report core appends to the audit sink (GDPR), counts only', async () => {
+    const { host, lines } = install(compliance({ gdpr: true }), { retention: false });
+    const sink = host.lookup(auditSinkServiceKey);
+    await sink?.append({
+      at: start.toISOString(),
+      category: 'data',
+      action: 'data.erase',
+      subject: 'user-42',
+      details: { stores: [{ store: 'memory', deleted: 3, anonymised: 1 }] },
+    });
+    expect(lines.at(-1)).toMatchObject({
+      level: 'info',
+      msg: 'audit entry recorded',
+      fields: {
+        audit: {
+          category: 'data',
+          action: 'data.erase',
+          details: { stores: [{ store: 'memory', deleted: 3, anonymised: 1 }] },
+        },
+      },
+    });
+  });
+
   describe('retention', () => {
     it('purges at start and then on every interval, with the limit dataRetention days back', async () => {
       const { purgeExpired, installation } = install();
