@@ -70,26 +70,44 @@ export interface AuditSink {
 }
 
 /**
- * What `host.purgeExpired` removed, per store (keys only, never record data).
+ * What `host.purgeExpired` removed, store by store (keys only, never record data), as core
+ * declares it.
  *
  * @example
  * ```ts
  * import type { PurgeReport } from '@agentry/monitoring';
  *
- * const report: PurgeReport = { before: '2026-01-01T00:00:00.000Z', stores: [{ store: 'memory', removed: ['agent:a-1'] }] };
+ * const report: PurgeReport = {
+ *   before: '2026-01-01T00:00:00.000Z',
+ *   at: '2026-12-07T09:00:00.000Z',
+ *   stores: [{ store: 'agents', deleted: ['agent:a-1'], anonymised: [] }],
+ * };
  * console.log(report.stores.length);
  * ```
  */
 export interface PurgeReport {
-  /** The limit: records last updated before it were removed. */
-  readonly before: string | Date;
-  /** What each store removed. */
+  /** The limit: records last changed before it were removed, ISO 8601. */
+  readonly before: string;
+  /** When the purge started, ISO 8601. */
+  readonly at: string;
+  /** One entry per store the instance hands out. */
   readonly stores: readonly {
     /** The store's name. */
     readonly store: string;
-    /** The keys removed. */
-    readonly removed: readonly string[];
+    /** The keys deleted. */
+    readonly deleted: readonly string[];
+    /** The keys anonymised (always empty for a purge). */
+    readonly anonymised: readonly string[];
+    /** Keys that could not be removed. */
+    readonly failed?: readonly {
+      readonly key: string;
+      readonly error: { readonly code: string; readonly message: string };
+    }[];
+    /** Why the store could not be gone through; the other stores still were. */
+    readonly error?: { readonly code: string; readonly message: string };
   }[];
+  /** Entries that could not be read, so could not be checked. */
+  readonly unreadable?: readonly { readonly store: string; readonly key: string }[];
 }
 
 /** @internal The key of the logger service. */

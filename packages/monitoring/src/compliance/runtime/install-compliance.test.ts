@@ -33,9 +33,10 @@ function fakeHost(
 
 const reportFor = (before: Date): PurgeReport => ({
   before: before.toISOString(),
+  at: start.toISOString(),
   stores: [
-    { store: 'memory', removed: ['agent:user-42:state', 'agent:user-43:state'] },
-    { store: 'sqlite', removed: ['workflow-run:run-7'] },
+    { store: 'agents', deleted: ['agent:user-42:state', 'agent:user-43:state'], anonymised: [] },
+    { store: 'sqlite', deleted: ['workflow-run:run-7'], anonymised: [] },
   ],
 });
 
@@ -86,7 +87,7 @@ describe('installCompliance', () => {
       category: 'data',
       action: 'data.erase',
       subject: 'user-42',
-      details: { stores: [{ store: 'memory', deleted: 3, anonymised: 1 }] },
+      details: { stores: [{ store: 'agents', deleted: 3, anonymised: 1 }] },
     });
     expect(lines.at(-1)).toMatchObject({
       level: 'info',
@@ -95,7 +96,7 @@ describe('installCompliance', () => {
         audit: {
           category: 'data',
           action: 'data.erase',
-          details: { stores: [{ store: 'memory', deleted: 3, anonymised: 1 }] },
+          details: { stores: [{ store: 'agents', deleted: 3, anonymised: 1 }] },
         },
       },
     });
@@ -123,10 +124,10 @@ describe('installCompliance', () => {
       const run = await installation.purgeNow();
       const before = new Date(start.getTime() - 30 * dayMs);
       const stores = [
-        { store: 'memory', removed: 2 },
-        { store: 'sqlite', removed: 1 },
+        { store: 'agents', removed: 2, failed: 0 },
+        { store: 'sqlite', removed: 1, failed: 0 },
       ];
-      expect(run).toEqual({ before, stores, removed: 3 });
+      expect(run).toEqual({ before, stores, removed: 3, notRemoved: 0 });
       const audited = await installation.auditTrail?.readAuditTrail();
       expect(audited).toEqual([
         {
@@ -134,16 +135,64 @@ describe('installCompliance', () => {
           category: 'data',
           action: 'retention.purge',
           actor: '@agentry/monitoring',
-          details: { before: before.toISOString(), retentionDays: 30, stores, removed: 3 },
+          details: {
+            before: before.toISOString(),
+            retentionDays: 30,
+            stores,
+            removed: 3,
+            notRemoved: 0,
+          },
         },
       ]);
       expect(lines.find((line) => line.msg === 'retention purge completed')?.fields).toEqual({
         before: before.toISOString(),
         stores,
         removed: 3,
+        notRemoved: 0,
       });
       const everything = JSON.stringify({ run, audited, lines });
       for (const key of ['user-42', 'user-43', 'run-7']) expect(everything).not.toContain(key);
+    });
+
+    it('warns when records were left: a store that failed, a record that could not be removed or read', async () => {
+      const error = { code: 'network', message: 'connection reset' };
+      const host = fakeHost((before) =>
+        Promise.resolve({
+          before: before.toISOString(),
+          at: start.toISOString(),
+          stores: [
+            {
+              store: 'agents',
+              deleted: ['agent:a-1'],
+              anonymised: [],
+              failed: [{ key: 'agent:user-42', error }],
+            },
+            { store: 'redis', deleted: [], anonymised: [], error },
+          ],
+          unreadable: [{ store: 'agents', key: 'agent:user-43' }],
+        }),
+      );
+      const { installation, lines } = install(
+        compliance(),
+        { retention: { runAtStart: false } },
+        host,
+      );
+      const run = await installation.purgeNow();
+      expect(run).toMatchObject({
+        stores: [
+          { store: 'agents', removed: 1, failed: 1 },
+          { store: 'redis', removed: 0, failed: 0, error: 'network' },
+        ],
+        removed: 1,
+        notRemoved: 2,
+      });
+      expect(
+        lines.find((line) => line.msg === 'retention purge completed with records left'),
+      ).toMatchObject({
+        level: 'warn',
+        fields: { removed: 1, notRemoved: 2 },
+      });
+      expect(JSON.stringify(lines)).not.toContain('user-4');
     });
 
     it('calls onPurge with the same limit, so kept metrics older than it are dropped', async () => {

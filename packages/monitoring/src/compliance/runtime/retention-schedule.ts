@@ -49,10 +49,24 @@ export interface RetentionScheduleOptions {
 export interface RetentionRun {
   /** The limit: records last updated before it were removed. */
   readonly before: Date;
-  /** How many records each store removed. */
-  readonly stores: readonly { readonly store: string; readonly removed: number }[];
+  /**
+   * Per store: how many records were removed, how many could not be, and the code of the error
+   * that stopped the store from being gone through, when one did.
+   */
+  readonly stores: readonly {
+    /** The store's name. */
+    readonly store: string;
+    /** Records removed. */
+    readonly removed: number;
+    /** Records that could not be removed. */
+    readonly failed: number;
+    /** The code of the error that stopped the store from being gone through. */
+    readonly error?: string;
+  }[];
   /** How many records were removed in all. */
   readonly removed: number;
+  /** How many records were left: not removed, or unreadable so not checked. */
+  readonly notRemoved: number;
 }
 
 /** @internal */
@@ -115,7 +129,7 @@ export function createRetentionSchedule(
       logger.error(
         {
           before: before.toISOString(),
-          ...(run ? { stores: run.stores, removed: run.removed } : {}),
+          ...(run ? counts(run) : {}),
           failedPurges: failures,
           error: { message: reason },
         },
@@ -128,15 +142,17 @@ export function createRetentionSchedule(
         actor: '@agentry/monitoring',
         details: {
           before: before.toISOString(),
-          ...(run ? { stores: run.stores, removed: run.removed } : {}),
+          ...(run ? counts(run) : {}),
           reason,
         },
       });
       throw error;
     }
-    logger.info(
-      { before: before.toISOString(), stores: run.stores, removed: run.removed },
-      'retention purge completed',
+    // Records left behind (a store that failed, a record that kept changing) need a look.
+    const incomplete = run.notRemoved > 0 || run.stores.some((store) => store.error !== undefined);
+    logger[incomplete ? 'warn' : 'info'](
+      { before: before.toISOString(), ...counts(run) },
+      incomplete ? 'retention purge completed with records left' : 'retention purge completed',
     );
     await record({
       at: now().toISOString(),
@@ -146,8 +162,7 @@ export function createRetentionSchedule(
       details: {
         before: before.toISOString(),
         retentionDays: days,
-        stores: run.stores,
-        removed: run.removed,
+        ...counts(run),
       },
     });
     return run;
@@ -177,9 +192,23 @@ export function createRetentionSchedule(
 }
 
 function summarise(before: Date, report: PurgeReport): RetentionRun {
-  const stores = report.stores.map(({ store, removed }) => ({ store, removed: removed.length }));
-  return { before, stores, removed: stores.reduce((sum, store) => sum + store.removed, 0) };
+  const stores = report.stores.map(({ store, deleted, failed, error }) => ({
+    store,
+    removed: deleted.length,
+    failed: failed?.length ?? 0,
+    ...(error !== undefined ? { error: error.code } : {}),
+  }));
+  let removed = 0;
+  let notRemoved = report.unreadable?.length ?? 0;
+  for (const store of stores) {
+    removed += store.removed;
+    notRemoved += store.failed;
+  }
+  return { before, stores, removed, notRemoved };
 }
+
+/** What a log line and an audit entry say of a run: counts, never keys. */
+const counts = ({ stores, removed, notRemoved }: RetentionRun) => ({ stores, removed, notRemoved });
 
 function checkPositive(path: string, value: number, max: number): void {
   if (typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= max) return;
