@@ -4,7 +4,20 @@
  *
  * @packageDocumentation
  */
-export { monitoringControls, type MonitoringControlId } from './compliance/index.js';
+export {
+  createMonitoringControls,
+  installCompliance,
+  monitoringControls,
+  type AuditTrail,
+  type AuditTrailDestination,
+  type ComplianceInstallation,
+  type ComplianceRuntimePlan,
+  type InstallComplianceOptions,
+  type MonitoringControlId,
+  type MonitoringRuntime,
+  type RetentionRun,
+  type RetentionScheduleOptions,
+} from './compliance/index.js';
 export {
   alertConfigSchema,
   complianceConfigSchema,
@@ -61,5 +74,16 @@ export {
   type MetricsSummaryQuery,
   type MetricWindow,
 } from './metrics/index.js';
+export {
+  installLogging,
+  type AuditEntry,
+  type AuditSink,
+  type ComplianceHost,
+  type InstallLoggingOptions,
+  type Logger,
+  type LoggingHost,
+  type LoggingInstallation,
+  type PurgeReport,
+} from './logging/index.js';
 export { monitoring } from './monitoring.js';
 export { VERSION } from './version.js';
