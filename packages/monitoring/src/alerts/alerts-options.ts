@@ -1,0 +1,90 @@
+import { AgentryError, systemClock, type Clock } from '@agentry/core';
+import { z } from 'zod';
+
+const positiveMs = (field: string) =>
+  z
+    .number({ error: `${field} must be a finite number of milliseconds, greater than 0.` })
+    .positive({ error: `${field} must be a finite number of milliseconds, greater than 0.` })
+    .max(2_147_483_647, { error: `${field} must be at most 2147483647 ms (about 24.8 days).` });
+
+/** @internal The options of `installAlerts` that are plain data, checked as configuration. */
+export const alertsOptionsSchema = z.strictObject({
+  windowMs: positiveMs('windowMs').default(60_000),
+  intervalMs: positiveMs('intervalMs').default(15_000),
+  cooldownMs: positiveMs('cooldownMs').default(300_000),
+  minRequests: z
+    .int({ error: 'minRequests must be a whole number, 0 or more.' })
+    .nonnegative({ error: 'minRequests must be a whole number, 0 or more.' })
+    .default(10),
+  delivery: z
+    .strictObject({
+      timeoutMs: positiveMs('delivery.timeoutMs').default(10_000),
+      maxAttempts: z
+        .int({ error: 'delivery.maxAttempts must be a whole number from 1 to 10.' })
+        .min(1, { error: 'delivery.maxAttempts must be a whole number from 1 to 10.' })
+        .max(10, { error: 'delivery.maxAttempts must be a whole number from 1 to 10.' })
+        .default(4),
+      baseDelayMs: positiveMs('delivery.baseDelayMs').default(500),
+      maxDelayMs: positiveMs('delivery.maxDelayMs').default(30_000),
+      maxRetryAfterMs: positiveMs('delivery.maxRetryAfterMs').default(60_000),
+    })
+    .prefault({}),
+});
+
+/** @internal The options of `installAlerts` once checked, with every default filled in. */
+export type ResolvedAlertsOptions = z.output<typeof alertsOptionsSchema> & {
+  readonly clock: Clock;
+  readonly random: () => number;
+  readonly generateId: () => string;
+};
+
+/**
+ * Checks the options of `installAlerts` and fills in the defaults.
+ *
+ * @throws AgentryError `config_invalid` listing each problem with its path (`options.windowMs`).
+ * @internal
+ */
+export function resolveAlertsOptions(
+  input: Record<string, unknown>,
+  injected: { clock?: Clock; random?: () => number; generateId: () => string },
+): ResolvedAlertsOptions {
+  const parsed = alertsOptionsSchema.safeParse(input);
+  if (!parsed.success) {
+    throw invalidOptions(
+      parsed.error.issues.map((issue) => ({
+        path: ['options', ...issue.path.map((segment) => String(segment))].join('.'),
+        message: issue.message,
+      })),
+    );
+  }
+  return {
+    ...parsed.data,
+    clock: injected.clock ?? systemClock,
+    random: injected.random ?? Math.random,
+    generateId: injected.generateId,
+  };
+}
+
+/**
+ * The one `config_invalid` error of `installAlerts`: every problem on its own line and in
+ * `details.issues`, each with its path.
+ *
+ * @internal
+ */
+export function invalidOptions(
+  issues: readonly { path: string; message: string }[],
+): AgentryError {
+  const lines = issues.map((issue) => `  - ${issue.path}: ${issue.message}`);
+  return new AgentryError({
+    code: 'config_invalid',
+    message: `The alerts configuration has ${issues.length === 1 ? '1 problem' : `${issues.length} problems`}:\n${lines.join('\n')}`,
+    details: {
+      issues: issues.map((issue) => ({
+        ...issue,
+        segments: issue.path.split('.'),
+        code: 'validation_failed',
+      })),
+    },
+    suggestions: ['Fix each value named above; every interval is a positive number of milliseconds.'],
+  });
+}

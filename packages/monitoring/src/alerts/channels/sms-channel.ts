@@ -1,0 +1,64 @@
+import type { ChannelConfiguration } from '../../config/notification-channel.js';
+import type { AlertNotification } from '../alert-notification.js';
+import { formatValue, formatWindow } from '../alert-notification.js';
+import type { AlertChannel } from './alert-channel.js';
+import { deliverWithRetry, type DeliveryPolicy } from './deliver-with-retry.js';
+import { postHttp } from './post-http.js';
+
+/** The default gateway: Twilio's API. */
+export const defaultSmsBaseUrl = 'https://api.twilio.com';
+
+/** @internal The text of an SMS: short, one segment when it can be. */
+export function smsText(notification: AlertNotification): string {
+  return `[${notification.severity.toUpperCase()}] ${notification.title} (${notification.condition}, window ${formatWindow(notification.windowMs)}, threshold ${formatValue(notification.threshold, notification.unit)})`;
+}
+
+/**
+ * An SMS channel on a gateway shaped like Twilio's Messages API: for each recipient, a
+ * form-encoded POST of `To`, `From` and `Body` to
+ * `{baseUrl}/2010-04-01/Accounts/{accountSid}/Messages.json` with basic auth
+ * `accountSid:authToken`. Recipients are sent to concurrently; the delivery fails when any of
+ * them fails (each is retried on its own).
+ *
+ * @internal
+ */
+export function createSmsChannel(
+  id: string,
+  configuration: ChannelConfiguration<'sms'>,
+  policy: DeliveryPolicy,
+): AlertChannel {
+  const base = (configuration.baseUrl ?? defaultSmsBaseUrl).replace(/\/+$/, '');
+  const url = `${base}/2010-04-01/Accounts/${encodeURIComponent(configuration.accountSid)}/Messages.json`;
+  const authorization = `Basic ${Buffer.from(`${configuration.accountSid}:${configuration.authToken}`).toString('base64')}`;
+  return {
+    id,
+    type: 'sms',
+    async deliver(notification, context) {
+      const text = smsText(notification);
+      const results = await Promise.allSettled(
+        configuration.to.map((to) =>
+          deliverWithRetry(
+            () =>
+              postHttp(
+                {
+                  url,
+                  receiver: `SMS gateway of ${id}`,
+                  body: new URLSearchParams({ To: to, From: configuration.from, Body: text }).toString(),
+                  headers: {
+                    'content-type': 'application/x-www-form-urlencoded',
+                    authorization,
+                  },
+                },
+                policy,
+              ),
+            policy,
+            context.onRetry,
+          ),
+        ),
+      );
+      const failure = results.find((result) => result.status === 'rejected');
+      if (failure) throw failure.reason;
+    },
+    close: () => Promise.resolve(),
+  };
+}
