@@ -2,7 +2,7 @@ import { AgentryError } from '@agentry/core';
 import type { NotificationChannel } from '../config/notification-channel.js';
 import type { AlertNotification } from './alert-notification.js';
 import type { AlertChannel } from './channels/alert-channel.js';
-import type { AlertAuditEntry, AlertLogger } from './core-interfaces.js';
+import type { AlertAuditEntry } from './core-interfaces.js';
 
 /**
  * The delivery counters of one channel, as `AlertsHandle.deliveries()` reports them.
@@ -70,7 +70,11 @@ interface Counters {
 export function createAlertDelivery(options: {
   channels: ReadonlyMap<string, AlertChannel>;
   generateId: () => string;
-  report: (level: 'info' | 'warn' | 'error', fields: Record<string, unknown>, message: string) => void;
+  report: (
+    level: 'info' | 'warn' | 'error',
+    fields: Record<string, unknown>,
+    message: string,
+  ) => void;
   audit: (entry: Omit<AlertAuditEntry, 'at'>) => void;
 }) {
   const { channels, generateId, report, audit } = options;

@@ -121,7 +121,9 @@ export function createAlertEvaluator(options: {
         if (!state || value === undefined) continue;
         state.value = value;
         const crossed =
-          condition.direction === 'above' ? value > condition.threshold : value < condition.threshold;
+          condition.direction === 'above'
+            ? value > condition.threshold
+            : value < condition.threshold;
         const coolingDown =
           state.lastNotifiedAt !== undefined && now - state.lastNotifiedAt < cooldownMs;
         if (crossed) {
@@ -137,7 +139,15 @@ export function createAlertEvaluator(options: {
           }
           out.push({
             condition,
-            notification: notice(condition, state, 'fired', value, now, repeat && state.notified, extra),
+            notification: notice(
+              condition,
+              state,
+              'fired',
+              value,
+              now,
+              repeat && state.notified,
+              extra,
+            ),
           });
           state.lastNotifiedAt = now;
           state.notified = true;

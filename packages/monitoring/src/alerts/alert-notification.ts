@@ -130,7 +130,9 @@ export function notificationText(notification: AlertNotification): string {
   ];
   const events = notification.securityEvents;
   if (events) {
-    const counts = Object.entries(events.byCategory).map(([category, count]) => `${category} ${count}`);
+    const counts = Object.entries(events.byCategory).map(
+      ([category, count]) => `${category} ${count}`,
+    );
     lines.push(`Events: ${counts.join(', ')}`);
   }
   return lines.join('\n');

@@ -71,9 +71,7 @@ export function resolveAlertsOptions(
  *
  * @internal
  */
-export function invalidOptions(
-  issues: readonly { path: string; message: string }[],
-): AgentryError {
+export function invalidOptions(issues: readonly { path: string; message: string }[]): AgentryError {
   const lines = issues.map((issue) => `  - ${issue.path}: ${issue.message}`);
   return new AgentryError({
     code: 'config_invalid',
@@ -85,6 +83,8 @@ export function invalidOptions(
         code: 'validation_failed',
       })),
     },
-    suggestions: ['Fix each value named above; every interval is a positive number of milliseconds.'],
+    suggestions: [
+      'Fix each value named above; every interval is a positive number of milliseconds.',
+    ],
   });
 }

@@ -19,7 +19,12 @@ const calm: SignalSummary = {
   throughputPerSecond: 5,
   memoryPercent: 40,
 };
-const lenient: PerformanceThresholds = { maxResponseTime: 60_000, maxErrorRate: 100, minThroughput: 0, maxMemoryUsage: 100 };
+const lenient: PerformanceThresholds = {
+  maxResponseTime: 60_000,
+  maxErrorRate: 100,
+  minThroughput: 0,
+  maxMemoryUsage: 100,
+};
 
 let webhook: LoopbackReceiver;
 let slack: LoopbackReceiver;
@@ -45,15 +50,26 @@ afterEach(async () => {
   await Promise.all([webhook.close(), slack.close()]);
 });
 
-const webhookChannel = () => ({ type: 'webhook' as const, configuration: { url: `${webhook.url}/alerts`, secret } });
-const slackChannel = () => ({ type: 'slack' as const, configuration: { webhookUrl: `${slack.url}/services/T/B/x` } });
-const emit = (tagged: TaggedEvent) => {
+const webhookChannel = () => ({
+  type: 'webhook' as const,
+  configuration: { url: `${webhook.url}/alerts`, secret },
+});
+const slackChannel = () => ({
+  type: 'slack' as const,
+  configuration: { webhookUrl: `${slack.url}/services/T/B/x` },
+});
+const emit = (
+  tagged:
+    TaggedEvent | { source: { kind: string }; event: Record<string, unknown> & { type: string } },
+) => {
   for (const next of listeners) next(tagged);
 };
-const log =
-  (level: string) =>
-  (fields: Record<string, unknown> | string, message?: string) =>
-    logs.push({ level, fields: typeof fields === 'string' ? {} : fields, message: typeof fields === 'string' ? fields : message });
+const log = (level: string) => (fields: Record<string, unknown> | string, message?: string) =>
+  logs.push({
+    level,
+    fields: typeof fields === 'string' ? {} : fields,
+    message: typeof fields === 'string' ? fields : message,
+  });
 
 function install(alerts: AlertConfig[], thresholds = lenient, options: AlertsOptions = {}) {
   const logger = {
@@ -75,14 +91,25 @@ function install(alerts: AlertConfig[], thresholds = lenient, options: AlertsOpt
     },
     logger,
     audit: { append: (entry) => Promise.resolve(void audit.push(entry)) },
-    options: { clock, minRequests: 10, delivery: { baseDelayMs: 10, maxDelayMs: 40, maxAttempts: 3 }, ...options },
+    options: {
+      clock,
+      minRequests: 10,
+      delivery: { baseDelayMs: 10, maxDelayMs: 40, maxAttempts: 3 },
+      ...options,
+    },
   });
   handles.push(handle);
   return handle;
 }
 
-const bodies = (receiver: LoopbackReceiver) => receiver.requests.map((request) => JSON.parse(request.body) as Record<string, unknown>);
-const errorAlert = (channels = [webhookChannel()]): AlertConfig => ({ type: 'error', threshold: 5, severity: 'high', channels });
+const bodies = (receiver: LoopbackReceiver) =>
+  receiver.requests.map((request) => JSON.parse(request.body) as Record<string, unknown>);
+const errorAlert = (channels: AlertConfig['channels'] = [webhookChannel()]): AlertConfig => ({
+  type: 'error',
+  threshold: 5,
+  severity: 'high',
+  channels,
+});
 
 describe('installAlerts', () => {
   describe('evaluate', () => {
@@ -94,11 +121,23 @@ describe('installAlerts', () => {
       clock.advance(minute);
       const fired = await alerts.evaluate();
       expect(fired.notifications).toMatchObject([
-        { status: 'fired', condition: 'alerts[0]', kind: 'error-rate', value: 12, threshold: 5, severity: 'high', windowMs: minute },
+        {
+          status: 'fired',
+          condition: 'alerts[0]',
+          kind: 'error-rate',
+          value: 12,
+          threshold: 5,
+          severity: 'high',
+          windowMs: minute,
+        },
       ]);
       clock.advance(minute);
       expect((await alerts.evaluate()).notifications).toEqual([]);
-      expect(alerts.states()[0]).toMatchObject({ condition: 'alerts[0]', status: 'firing', value: 12 });
+      expect(alerts.states()[0]).toMatchObject({
+        condition: 'alerts[0]',
+        status: 'firing',
+        value: 12,
+      });
 
       summary = calm;
       clock.advance(minute);
@@ -139,13 +178,12 @@ describe('installAlerts', () => {
       expect((await alerts.evaluate()).notifications).toEqual([]);
       summary = { ...calm, errorRatePercent: 20 };
       clock.advance(2 * minute);
-      expect((await alerts.evaluate()).notifications).toMatchObject([{ status: 'fired', repeat: false }]); // 10:10
-      expect(bodies(webhook).map((body) => `${String(body.status)}${body.repeat ? '+' : ''}`)).toEqual([
-        'fired',
-        'fired+',
-        'resolved',
-        'fired',
-      ]);
+      expect((await alerts.evaluate()).notifications).toMatchObject([
+        { status: 'fired', repeat: false },
+      ]); // 10:10
+      expect(
+        bodies(webhook).map((body) => `${String(body.status)}${body.repeat ? '+' : ''}`),
+      ).toEqual(['fired', 'fired+', 'resolved', 'fired']);
     });
 
     it('does not judge a rate on a window with fewer requests than minRequests', async () => {
@@ -160,8 +198,18 @@ describe('installAlerts', () => {
     it('sends each performance threshold crossed to the channels of the performance alerts', async () => {
       const alerts = install(
         [
-          { type: 'performance', threshold: 10_000, severity: 'medium', channels: [slackChannel()] },
-          { type: 'performance', threshold: 20_000, severity: 'critical', channels: [slackChannel(), webhookChannel()] },
+          {
+            type: 'performance',
+            threshold: 10_000,
+            severity: 'medium',
+            channels: [slackChannel()],
+          },
+          {
+            type: 'performance',
+            threshold: 20_000,
+            severity: 'critical',
+            channels: [slackChannel(), webhookChannel()],
+          },
           errorAlert(),
         ],
         { maxResponseTime: 250, maxErrorRate: 50, minThroughput: 1, maxMemoryUsage: 80 },
@@ -169,7 +217,9 @@ describe('installAlerts', () => {
       summary = { ...calm, throughputPerSecond: 0.2, memoryPercent: 93 };
       const first = await alerts.evaluate();
       // Throughput waits for a whole window; the same Slack webhook configured twice gets one notice.
-      expect(first.notifications.map((notice) => [notice.condition, notice.severity, notice.direction])).toEqual([
+      expect(
+        first.notifications.map((notice) => [notice.condition, notice.severity, notice.direction]),
+      ).toEqual([
         ['performanceThresholds.maxResponseTime', 'critical', 'above'],
         ['performanceThresholds.maxMemoryUsage', 'critical', 'above'],
       ]);
@@ -177,7 +227,13 @@ describe('installAlerts', () => {
       expect(webhook.requests).toHaveLength(2);
       clock.advance(minute);
       expect((await alerts.evaluate()).notifications).toMatchObject([
-        { condition: 'performanceThresholds.minThroughput', direction: 'below', value: 0.2, threshold: 1, unit: 'requests-per-second' },
+        {
+          condition: 'performanceThresholds.minThroughput',
+          direction: 'below',
+          value: 0.2,
+          threshold: 1,
+          unit: 'requests-per-second',
+        },
       ]);
     });
 
@@ -196,14 +252,28 @@ describe('installAlerts', () => {
               slackChannel(),
               {
                 type: 'sms',
-                configuration: { to: ['+14155550123'], from: '+14155550100', accountSid: 'AC1', authToken: randomUUID(), baseUrl: smsGateway.url },
+                configuration: {
+                  to: ['+14155550123'],
+                  from: '+14155550100',
+                  accountSid: 'AC1',
+                  authToken: randomUUID(),
+                  baseUrl: smsGateway.url,
+                },
               },
             ],
           },
         ]);
         const event = (at: number) => ({
           source: { kind: 'plugin', plugin: '@agentry/security' },
-          event: { type: 'security', category: 'access-denied', severity: 'high', at, subject: leaked, reason: `bad key ${leaked}`, apiKey: leaked },
+          event: {
+            type: 'security',
+            category: 'access-denied',
+            severity: 'high',
+            at,
+            subject: leaked,
+            reason: `bad key ${leaked}`,
+            apiKey: leaked,
+          },
         });
         emit(event(clock.now() - 2 * minute)); // outside the window
         emit({ source: { kind: 'agent' }, event: { type: 'security' } }); // not a plug-in event
@@ -211,20 +281,30 @@ describe('installAlerts', () => {
         emit(event(clock.now() - 1000));
         emit(event(clock.now()));
         expect((await alerts.evaluate()).notifications).toEqual([]);
-        emit({ ...event(clock.now()), event: { ...event(clock.now()).event, category: 'rate-limited', severity: 'low' } });
+        emit({
+          ...event(clock.now()),
+          event: { ...event(clock.now()).event, category: 'rate-limited', severity: 'low' },
+        });
         const { notifications } = await alerts.evaluate();
         expect(notifications).toMatchObject([
           {
             condition: 'alerts[0]',
             kind: 'security-events',
             value: 3,
-            securityEvents: { byCategory: { 'access-denied': 2, 'rate-limited': 1 }, bySeverity: { high: 2, low: 1 } },
+            securityEvents: {
+              byCategory: { 'access-denied': 2, 'rate-limited': 1 },
+              bySeverity: { high: 2, low: 1 },
+            },
           },
         ]);
         clock.advance(minute + 1);
-        expect((await alerts.evaluate()).notifications).toMatchObject([{ status: 'resolved', value: 0 }]);
+        expect((await alerts.evaluate()).notifications).toMatchObject([
+          { status: 'resolved', value: 0 },
+        ]);
         const everything = [
-          ...[webhook, slack, smsGateway].flatMap((receiver) => receiver.requests.map((request) => request.body)),
+          ...[webhook, slack, smsGateway].flatMap((receiver) =>
+            receiver.requests.map((request) => request.body),
+          ),
           JSON.stringify(audit),
           JSON.stringify(logs),
         ];
@@ -245,20 +325,38 @@ describe('installAlerts', () => {
       const deadUrl = dead.url;
       await dead.close();
       const alerts = install([
-        errorAlert([{ type: 'webhook', configuration: { url: `${deadUrl}/alerts`, secret } }, slackChannel()]),
+        errorAlert([
+          { type: 'webhook', configuration: { url: `${deadUrl}/alerts`, secret } },
+          slackChannel(),
+        ]),
       ]);
       summary = { ...calm, errorRatePercent: 30 };
       const { notifications, failures } = await alerts.evaluate();
       expect(failures).toEqual([
-        expect.objectContaining({ channel: 'alerts[0].channels[0]', type: 'webhook', notification: notifications[0]?.id, code: 'network' }),
+        expect.objectContaining({
+          channel: 'alerts[0].channels[0]',
+          type: 'webhook',
+          notification: notifications[0]?.id,
+          code: 'network',
+        }),
       ]);
       expect(slack.requests).toHaveLength(1);
       expect(alerts.deliveries()).toEqual([
-        expect.objectContaining({ channel: 'alerts[0].channels[0]', delivered: 0, failed: 1, retries: 2, lastError: expect.objectContaining({ code: 'network' }) }),
+        expect.objectContaining({
+          channel: 'alerts[0].channels[0]',
+          delivered: 0,
+          failed: 1,
+          retries: 2,
+          lastError: expect.objectContaining({ code: 'network' }),
+        }),
         { channel: 'alerts[0].channels[1]', type: 'slack', delivered: 1, failed: 0, retries: 0 },
       ]);
       expect(logs).toContainEqual(
-        expect.objectContaining({ level: 'error', message: 'alert delivery failed', fields: expect.objectContaining({ channel: 'alerts[0].channels[0]', attempts: 3 }) }),
+        expect.objectContaining({
+          level: 'error',
+          message: 'alert delivery failed',
+          fields: expect.objectContaining({ channel: 'alerts[0].channels[0]', attempts: 3 }),
+        }),
       );
       expect(audit.map((entry) => entry.action)).toEqual(['alert.fired', 'alert.delivery-failed']);
       expect(JSON.stringify([logs, audit])).not.toContain(deadUrl);
@@ -290,7 +388,8 @@ describe('installAlerts', () => {
         timers.push({ timer, ms });
         return timer;
       },
-      clearTimeout: (handle: unknown) => globalThis.clearTimeout(handle as ReturnType<typeof globalThis.setTimeout>),
+      clearTimeout: (handle: unknown) =>
+        globalThis.clearTimeout(handle as ReturnType<typeof globalThis.setTimeout>),
     };
     summary = { ...calm, errorRatePercent: 30 };
     install([errorAlert()], lenient, { clock: realClock, intervalMs: 20 });
@@ -304,7 +403,11 @@ describe('installAlerts', () => {
   it('warns when a webhook channel has no secret', () => {
     install([errorAlert([{ type: 'webhook', configuration: { url: webhook.url } }])]);
     expect(logs).toContainEqual(
-      expect.objectContaining({ level: 'warn', fields: expect.objectContaining({ channel: 'alerts[0].channels[0]' }), message: expect.stringMatching(/no secret/) }),
+      expect.objectContaining({
+        level: 'warn',
+        fields: expect.objectContaining({ channel: 'alerts[0].channels[0]' }),
+        message: expect.stringMatching(/no secret/),
+      }),
     );
   });
 
@@ -319,7 +422,13 @@ describe('installAlerts', () => {
         thresholds: { ...lenient, maxErrorRate: 120 },
         signals: { summary: () => calm },
         events$: { subscribe: () => ({ unsubscribe: () => {} }) },
-        options: { windowMs: 0, intervalMs: -5, cooldownMs: Number.NaN, delivery: { maxAttempts: 0 }, retries: 3 } as AlertsOptions,
+        options: {
+          windowMs: 0,
+          intervalMs: -5,
+          cooldownMs: Number.NaN,
+          delivery: { maxAttempts: 0 },
+          retries: 3,
+        } as AlertsOptions,
       });
     const error = (() => {
       try {
@@ -329,7 +438,9 @@ describe('installAlerts', () => {
       }
     })();
     expect(AgentryError.isInstance(error) && error.code).toBe('config_invalid');
-    const paths = ((error as AgentryError).details.issues as { path: string }[]).map((issue) => issue.path);
+    const paths = ((error as AgentryError).details.issues as { path: string }[]).map(
+      (issue) => issue.path,
+    );
     expect(paths).toEqual([
       'alerts[0].threshold',
       'alerts[1].channels[0].configuration.url',
@@ -342,6 +453,8 @@ describe('installAlerts', () => {
       'options.delivery.maxAttempts',
       'options',
     ]);
-    expect((error as AgentryError).message).toContain('options.windowMs: windowMs must be a finite number of milliseconds, greater than 0.');
+    expect((error as AgentryError).message).toContain(
+      'options.windowMs: windowMs must be a finite number of milliseconds, greater than 0.',
+    );
   });
 });

@@ -7,13 +7,23 @@ import {
   type PerformanceThresholds,
 } from '../config/performance-thresholds.js';
 import { buildConditions, channelId } from './alert-conditions.js';
-import { createAlertDelivery, type ChannelDeliveryStats, type DeliveryFailure } from './alert-delivery.js';
+import {
+  createAlertDelivery,
+  type ChannelDeliveryStats,
+  type DeliveryFailure,
+} from './alert-delivery.js';
 import { createAlertEvaluator, type AlertState } from './alert-evaluator.js';
 import type { AlertNotification } from './alert-notification.js';
 import type { AlertSignals } from './alert-signals.js';
 import { invalidOptions, resolveAlertsOptions } from './alerts-options.js';
 import { createChannels } from './channels/create-channels.js';
-import type { AlertAuditEntry, AlertAuditSink, AlertEventStream, AlertLogger, SecurityEvent } from './core-interfaces.js';
+import type {
+  AlertAuditEntry,
+  AlertAuditSink,
+  AlertEventStream,
+  AlertLogger,
+  SecurityEvent,
+} from './core-interfaces.js';
 import { createSecurityEventWindow, isSecurityEvent } from './security-event-window.js';
 
 /**
@@ -213,16 +223,25 @@ export function installAlerts(input: InstallAlertsInput): AlertsHandle {
   if (!checked.success) throw combined(checked.error, undefined);
   const { alerts, thresholds } = checked.data;
 
-  const report = (level: 'info' | 'warn' | 'error', fields: Record<string, unknown>, message: string) => {
+  const report = (
+    level: 'info' | 'warn' | 'error',
+    fields: Record<string, unknown>,
+    message: string,
+  ) => {
     if (logger) logger[level]({ component: 'alerts', ...fields }, message);
-    else if (level !== 'info') process.emitWarning(`${message}: ${JSON.stringify(fields)}`, 'AgentryAlertsWarning');
+    else if (level !== 'info')
+      process.emitWarning(`${message}: ${JSON.stringify(fields)}`, 'AgentryAlertsWarning');
   };
   const record = (entry: Omit<AlertAuditEntry, 'at'>) => {
     if (!audit) return;
     audit
       .append({ at: new Date().toISOString(), ...entry })
       .catch((error: unknown) =>
-        report('error', { action: entry.action, error: error instanceof Error ? error.message : String(error) }, 'audit append failed'),
+        report(
+          'error',
+          { action: entry.action, error: error instanceof Error ? error.message : String(error) },
+          'audit append failed',
+        ),
       );
   };
 
@@ -232,7 +251,12 @@ export function installAlerts(input: InstallAlertsInput): AlertsHandle {
     clock: options.clock,
     random: options.random,
   });
-  const delivery = createAlertDelivery({ channels, generateId: options.generateId, report, audit: record });
+  const delivery = createAlertDelivery({
+    channels,
+    generateId: options.generateId,
+    report,
+    audit: record,
+  });
   const evaluator = createAlertEvaluator({
     conditions,
     cooldownMs: options.cooldownMs,
@@ -241,10 +265,17 @@ export function installAlerts(input: InstallAlertsInput): AlertsHandle {
   });
   warnAboutSetup(alerts, report);
 
-  const maxSecurityThreshold = Math.max(0, ...alerts.filter((alert) => alert.type === 'security').map((alert) => alert.threshold));
-  const security = createSecurityEventWindow(options.windowMs, Math.max(1_000, Math.ceil(maxSecurityThreshold) + 1));
+  const maxSecurityThreshold = Math.max(
+    0,
+    ...alerts.filter((alert) => alert.type === 'security').map((alert) => alert.threshold),
+  );
+  const security = createSecurityEventWindow(
+    options.windowMs,
+    Math.max(1_000, Math.ceil(maxSecurityThreshold) + 1),
+  );
   const subscription = events$.subscribe((tagged) => {
-    if (isSecurityEvent(tagged)) security.add(tagged.event as unknown as SecurityEvent, options.clock.now());
+    if (isSecurityEvent(tagged))
+      security.add(tagged.event as unknown as SecurityEvent, options.clock.now());
   });
 
   const startedAt = options.clock.now();
@@ -263,12 +294,27 @@ export function installAlerts(input: InstallAlertsInput): AlertsHandle {
     const summary = signals.summary({ windowMs: options.windowMs });
     const securityEvents = security.count(now);
     const decided = evaluator.evaluate(
-      { summary, securityEvents, minRequests: options.minRequests, windowFilled: now - startedAt >= options.windowMs },
+      {
+        summary,
+        securityEvents,
+        minRequests: options.minRequests,
+        windowFilled: now - startedAt >= options.windowMs,
+      },
       now,
       { securityEvents: security.breakdown() },
     );
     for (const { notification } of decided) {
-      report(notification.status === 'fired' ? 'warn' : 'info', { condition: notification.condition, severity: notification.severity, value: notification.value, threshold: notification.threshold, notification: notification.id }, `alert ${notification.status}: ${notification.title}`);
+      report(
+        notification.status === 'fired' ? 'warn' : 'info',
+        {
+          condition: notification.condition,
+          severity: notification.severity,
+          value: notification.value,
+          threshold: notification.threshold,
+          notification: notification.id,
+        },
+        `alert ${notification.status}: ${notification.title}`,
+      );
       record({
         category: 'alert',
         action: `alert.${notification.status}`,
@@ -276,7 +322,11 @@ export function installAlerts(input: InstallAlertsInput): AlertsHandle {
         details: { ...notification },
       });
     }
-    const work = Promise.all(decided.map(({ condition, notification }) => delivery.deliver(notification, condition.channelIds)));
+    const work = Promise.all(
+      decided.map(({ condition, notification }) =>
+        delivery.deliver(notification, condition.channelIds),
+      ),
+    );
     pending.add(work);
     try {
       const failures = (await work).flat();
@@ -291,7 +341,11 @@ export function installAlerts(input: InstallAlertsInput): AlertsHandle {
       if (closed) return;
       evaluate()
         .catch((error: unknown) =>
-          report('error', { error: error instanceof Error ? error.message : String(error) }, 'alert evaluation failed'),
+          report(
+            'error',
+            { error: error instanceof Error ? error.message : String(error) },
+            'alert evaluation failed',
+          ),
         )
         .finally(() => {
           if (!closed) schedule();
@@ -317,17 +371,28 @@ export function installAlerts(input: InstallAlertsInput): AlertsHandle {
   };
 }
 
-function combined(error: z.ZodError | undefined, optionsError: AgentryError | undefined): AgentryError {
+function combined(
+  error: z.ZodError | undefined,
+  optionsError: AgentryError | undefined,
+): AgentryError {
   const issues = (error?.issues ?? []).map((issue) => ({
     path: issue.path
       .map((segment, index) =>
-        typeof segment === 'number' ? `[${segment}]` : `${index === 0 ? '' : '.'}${String(segment)}`,
+        typeof segment === 'number'
+          ? `[${segment}]`
+          : `${index === 0 ? '' : '.'}${String(segment)}`,
       )
       .join(''),
     message: issue.message,
   }));
-  const fromOptions = (optionsError?.details['issues'] ?? []) as { path: string; message: string }[];
-  return invalidOptions([...issues, ...fromOptions.map(({ path, message }) => ({ path, message }))]);
+  const fromOptions = (optionsError?.details['issues'] ?? []) as {
+    path: string;
+    message: string;
+  }[];
+  return invalidOptions([
+    ...issues,
+    ...fromOptions.map(({ path, message }) => ({ path, message })),
+  ]);
 }
 
 function warnAboutSetup(

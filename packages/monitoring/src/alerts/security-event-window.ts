@@ -33,7 +33,8 @@ export function createSecurityEventWindow(windowMs: number, capacity: number) {
 
   const prune = (now: number) => {
     const from = now - windowMs;
-    if (events.some((event) => event.at < from)) events = events.filter((event) => event.at >= from);
+    if (events.some((event) => event.at < from))
+      events = events.filter((event) => event.at >= from);
   };
 
   return {

@@ -9,7 +9,11 @@ const valid: AlertConfig = {
   channels: [
     {
       type: 'email',
-      configuration: { to: ['oncall@example.com'], from: 'agentry@example.com', host: 'smtp.example.com' },
+      configuration: {
+        to: ['oncall@example.com'],
+        from: 'agentry@example.com',
+        host: 'smtp.example.com',
+      },
     },
   ],
 };

@@ -23,9 +23,7 @@ const emailChannelSchema = z.strictObject({
   configuration: z.strictObject({
     /** The recipients: at least one email address. */
     to: z
-      .array(
-        emailAddress('Each recipient must be an email address, such as "oncall@example.com".'),
-      )
+      .array(emailAddress('Each recipient must be an email address, such as "oncall@example.com".'))
       .min(1, { error: 'to must list at least one email address.' }),
     /** The sender's address, such as `agentry@example.com`. */
     from: emailAddress('from must be the email address alerts are sent from.'),

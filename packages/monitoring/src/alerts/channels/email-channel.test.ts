@@ -26,7 +26,11 @@ beforeAll(async () => {
   tls = { key: pems.private, cert: pems.cert };
 });
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+  await Promise.all(
+    servers
+      .splice(0)
+      .map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
+  );
 });
 
 /** A real SMTP server on loopback that records what it receives, and whether over TLS. */
@@ -36,7 +40,8 @@ async function startSmtp(options: Partial<SMTPServerOptions> = {}, refuse: numbe
     ...tls,
     authOptional: true,
     onAuth(auth, _session, callback) {
-      if (auth.username === 'alerts' && auth.password === password) callback(null, { user: 'alerts' });
+      if (auth.username === 'alerts' && auth.password === password)
+        callback(null, { user: 'alerts' });
       else callback(new Error('Invalid username or password'));
     },
     onData(stream, session, callback) {
@@ -102,13 +107,17 @@ describe('createEmailChannel', () => {
     it('logs in over TLS only', async () => {
       const smtp = await startSmtp();
       await send(configuration(smtp.port, { auth: { user: 'alerts', password } }));
-      expect(smtp.received.map(({ secure, user }) => ({ secure, user }))).toEqual([{ secure: true, user: 'alerts' }]);
+      expect(smtp.received.map(({ secure, user }) => ({ secure, user }))).toEqual([
+        { secure: true, user: 'alerts' },
+      ]);
     });
 
     it('refuses to send in clear when TLS is required and STARTTLS is not offered', async () => {
       const smtp = await startSmtp({ disabledCommands: ['STARTTLS'] });
       const retries = { count: 0 };
-      await expect(send(configuration(smtp.port, { requireTLS: true }), retries)).rejects.toMatchObject({
+      await expect(
+        send(configuration(smtp.port, { requireTLS: true }), retries),
+      ).rejects.toMatchObject({
         code: 'invalid_request',
       });
       expect(smtp.received).toHaveLength(0);
@@ -117,7 +126,9 @@ describe('createEmailChannel', () => {
 
     it('refuses to send a password in clear even without requireTLS', async () => {
       const smtp = await startSmtp({ disabledCommands: ['STARTTLS'], allowInsecureAuth: true });
-      await expect(send(configuration(smtp.port, { auth: { user: 'alerts', password } }))).rejects.toMatchObject({
+      await expect(
+        send(configuration(smtp.port, { auth: { user: 'alerts', password } })),
+      ).rejects.toMatchObject({
         code: 'invalid_request',
       });
       expect(smtp.received).toHaveLength(0);
@@ -140,9 +151,10 @@ describe('createEmailChannel', () => {
     it('does not retry a refused login, and never shows the password', async () => {
       const smtp = await startSmtp();
       const retries = { count: 0 };
-      const error = await send(configuration(smtp.port, { auth: { user: 'alerts', password: randomUUID() } }), retries).catch(
-        (caught: unknown) => caught,
-      );
+      const error = await send(
+        configuration(smtp.port, { auth: { user: 'alerts', password: randomUUID() } }),
+        retries,
+      ).catch((caught: unknown) => caught);
       expect(error).toMatchObject({ code: 'auth_failed' });
       expect(retries.count).toBe(0);
       expect(`${String(error)} ${JSON.stringify(error)}`).not.toContain(password);

@@ -45,7 +45,8 @@ export function toSmtpError(error: unknown, receiver: string): AgentryError {
     suggestion = 'Check host and port of the email channel, and that the server is reachable.';
   } else {
     agentryCode = 'invalid_request';
-    suggestion = 'Check the addresses (from, to) of the email channel against what the server accepts.';
+    suggestion =
+      'Check the addresses (from, to) of the email channel against what the server accepts.';
   }
   return new AgentryError({
     code: agentryCode,
@@ -109,7 +110,10 @@ export function createEmailChannel(
               }
             },
             policy.timeoutMs,
-            { clock: policy.clock, message: `The ${receiver} did not answer within ${policy.timeoutMs} ms.` },
+            {
+              clock: policy.clock,
+              message: `The ${receiver} did not answer within ${policy.timeoutMs} ms.`,
+            },
           ),
         policy,
         context.onRetry,

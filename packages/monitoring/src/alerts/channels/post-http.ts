@@ -46,7 +46,10 @@ export async function postHttp(request: HttpPost, policy: DeliveryPolicy): Promi
       if (response.ok) return;
       const retryAfterMs = parseRetryAfter(response.headers);
       throw new AgentryError({
-        code: response.status >= 300 && response.status < 400 ? 'invalid_request' : errorCodeForStatus(response.status),
+        code:
+          response.status >= 300 && response.status < 400
+            ? 'invalid_request'
+            : errorCodeForStatus(response.status),
         message: `The ${request.receiver} answered HTTP ${response.status}.`,
         details: {
           status: response.status,
@@ -58,10 +61,15 @@ export async function postHttp(request: HttpPost, policy: DeliveryPolicy): Promi
             ? ['Configure the final URL: redirects are not followed.']
             : response.status >= 500 || response.status === 429
               ? ['The receiver is failing or busy; the delivery was retried with backoff.']
-              : ['Check the channel settings (URL, credentials) against what the receiver expects.'],
+              : [
+                  'Check the channel settings (URL, credentials) against what the receiver expects.',
+                ],
       });
     },
     policy.timeoutMs,
-    { clock: policy.clock, message: `The ${request.receiver} did not answer within ${policy.timeoutMs} ms.` },
+    {
+      clock: policy.clock,
+      message: `The ${request.receiver} did not answer within ${policy.timeoutMs} ms.`,
+    },
   );
 }

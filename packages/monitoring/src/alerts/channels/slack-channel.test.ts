@@ -11,8 +11,12 @@ beforeEach(async () => {
   // What Slack checks of an incoming-webhook payload: JSON, a text fallback, valid blocks.
   receiver.check((request) => {
     if (request.headers['content-type'] !== 'application/json') return 'invalid_payload';
-    const payload = JSON.parse(request.body) as { text?: unknown; blocks?: { type: string; text?: { text: string } }[] };
-    if (typeof payload.text !== 'string' || !Array.isArray(payload.blocks)) return 'invalid_payload';
+    const payload = JSON.parse(request.body) as {
+      text?: unknown;
+      blocks?: { type: string; text?: { text: string } }[];
+    };
+    if (typeof payload.text !== 'string' || !Array.isArray(payload.blocks))
+      return 'invalid_payload';
     const header = payload.blocks.find((block) => block.type === 'header');
     if (!header?.text || header.text.text.length > 150) return 'invalid_blocks';
     return undefined;
@@ -39,7 +43,11 @@ describe('createSlackChannel', () => {
       expect(payload.blocks).toEqual([
         {
           type: 'header',
-          text: { type: 'plain_text', text: ':large_orange_circle: Error rate 12.5 % is above 5 %', emoji: true },
+          text: {
+            type: 'plain_text',
+            text: ':large_orange_circle: Error rate 12.5 % is above 5 %',
+            emoji: true,
+          },
         },
         {
           type: 'section',
@@ -55,7 +63,11 @@ describe('createSlackChannel', () => {
         {
           type: 'actions',
           elements: [
-            { type: 'button', text: { type: 'plain_text', text: 'Open' }, url: 'https://grafana.example.com/d/agentry' },
+            {
+              type: 'button',
+              text: { type: 'plain_text', text: 'Open' },
+              url: 'https://grafana.example.com/d/agentry',
+            },
           ],
         },
       ]);
@@ -67,7 +79,9 @@ describe('createSlackChannel', () => {
         title: 'Resolved: Error rate 1 % is back within 5 %',
       });
       const blocks = payload.blocks as { type: string; text?: { text: string } }[];
-      expect(blocks[0]?.text?.text).toBe(':white_check_mark: Resolved: Error rate 1 % is back within 5 %');
+      expect(blocks[0]?.text?.text).toBe(
+        ':white_check_mark: Resolved: Error rate 1 % is back within 5 %',
+      );
       expect(blocks.map((block) => block.type)).toEqual(['header', 'section']);
     });
 
@@ -80,7 +94,10 @@ describe('createSlackChannel', () => {
 
     it('rejects, without retrying, what Slack refuses', async () => {
       receiver.script({ status: 404, body: 'no_service' });
-      await expect(post()).rejects.toMatchObject({ code: 'invalid_request', details: { status: 404 } });
+      await expect(post()).rejects.toMatchObject({
+        code: 'invalid_request',
+        details: { status: 404 },
+      });
       expect(receiver.requests).toHaveLength(1);
     });
   });

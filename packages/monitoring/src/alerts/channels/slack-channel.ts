@@ -26,9 +26,15 @@ export function slackPayload(
   notification: AlertNotification,
   linkUrl: string | undefined,
 ): { text: string; blocks: unknown[] } {
-  const mark = notification.status === 'resolved' ? ':white_check_mark:' : severityMarks[notification.severity];
+  const mark =
+    notification.status === 'resolved'
+      ? ':white_check_mark:'
+      : severityMarks[notification.severity];
   const header = `${mark} ${notification.title}`;
-  const field = (label: string, value: string) => ({ type: 'mrkdwn', text: `*${label}*\n${value}` });
+  const field = (label: string, value: string) => ({
+    type: 'mrkdwn',
+    text: `*${label}*\n${value}`,
+  });
   const blocks: unknown[] = [
     {
       type: 'header',

@@ -10,15 +10,21 @@ let receiver: LoopbackReceiver;
 
 beforeEach(async () => {
   receiver = await startLoopbackReceiver();
-  receiver.fallback = { status: 201, headers: { 'content-type': 'application/json' }, body: '{"sid":"SM1"}' };
+  receiver.fallback = {
+    status: 201,
+    headers: { 'content-type': 'application/json' },
+    body: '{"sid":"SM1"}',
+  };
   // What Twilio's Messages API checks: the account path, basic auth, form fields in E.164.
   receiver.check((request) => {
     if (request.path !== `/2010-04-01/Accounts/${accountSid}/Messages.json`) return 'not found';
     const expected = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
     if (request.headers.authorization !== expected) return 'unauthorized';
-    if (request.headers['content-type'] !== 'application/x-www-form-urlencoded') return 'not a form';
+    if (request.headers['content-type'] !== 'application/x-www-form-urlencoded')
+      return 'not a form';
     const form = new URLSearchParams(request.body);
-    if (!/^\+\d{8,15}$/.test(form.get('To') ?? '') || !/^\+\d{8,15}$/.test(form.get('From') ?? '')) return 'bad number';
+    if (!/^\+\d{8,15}$/.test(form.get('To') ?? '') || !/^\+\d{8,15}$/.test(form.get('From') ?? ''))
+      return 'bad number';
     return form.get('Body') ? undefined : 'no body';
   });
 });
@@ -27,7 +33,13 @@ afterEach(() => receiver.close());
 const channel = (token = authToken) =>
   createSmsChannel(
     'alerts[1].channels[0]',
-    { to: ['+14155550123', '+447911123456'], from: '+14155550100', accountSid, authToken: token, baseUrl: `${receiver.url}/` },
+    {
+      to: ['+14155550123', '+447911123456'],
+      from: '+14155550100',
+      accountSid,
+      authToken: token,
+      baseUrl: `${receiver.url}/`,
+    },
     testPolicy(),
   );
 
@@ -36,7 +48,9 @@ describe('createSmsChannel', () => {
     it('sends one message per recipient through the Messages API', async () => {
       await channel().deliver(testNotification(), { deliveryId: randomUUID(), onRetry: () => {} });
       expect(receiver.requests.map((request) => request.method)).toEqual(['POST', 'POST']);
-      const forms = receiver.requests.map((request) => Object.fromEntries(new URLSearchParams(request.body)));
+      const forms = receiver.requests.map((request) =>
+        Object.fromEntries(new URLSearchParams(request.body)),
+      );
       expect(forms.map((form) => form.To).sort()).toEqual(['+14155550123', '+447911123456']);
       expect(forms[0]).toMatchObject({
         From: '+14155550100',
@@ -47,7 +61,10 @@ describe('createSmsChannel', () => {
     it('retries the recipient whose message failed, and only that one', async () => {
       receiver.script({ status: 500 });
       let retries = 0;
-      await channel().deliver(testNotification(), { deliveryId: randomUUID(), onRetry: () => (retries += 1) });
+      await channel().deliver(testNotification(), {
+        deliveryId: randomUUID(),
+        onRetry: () => (retries += 1),
+      });
       expect(receiver.requests).toHaveLength(3);
       expect(retries).toBe(1);
     });

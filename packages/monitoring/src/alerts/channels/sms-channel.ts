@@ -43,7 +43,11 @@ export function createSmsChannel(
                 {
                   url,
                   receiver: `SMS gateway of ${id}`,
-                  body: new URLSearchParams({ To: to, From: configuration.from, Body: text }).toString(),
+                  body: new URLSearchParams({
+                    To: to,
+                    From: configuration.from,
+                    Body: text,
+                  }).toString(),
                   headers: {
                     'content-type': 'application/x-www-form-urlencoded',
                     authorization,

@@ -54,7 +54,10 @@ describe('createWebhookChannel', () => {
     });
 
     it('fails when the receiver refuses the signature, without retrying a 400', async () => {
-      const { done, retries } = deliver({ url: receiver.url, secret: ['wrong', randomUUID()].join('-') });
+      const { done, retries } = deliver({
+        url: receiver.url,
+        secret: ['wrong', randomUUID()].join('-'),
+      });
       const error = await done.catch((caught: unknown) => caught);
       expect(AgentryError.isInstance(error) && error.code).toBe('invalid_request');
       expect(String((error as Error).message)).not.toContain(receiver.url);
@@ -67,9 +70,9 @@ describe('createWebhookChannel', () => {
       const { done, deliveryId, retries } = deliver({ url: receiver.url, secret });
       await done;
       expect(receiver.requests).toHaveLength(3);
-      expect(new Set(receiver.requests.map((request) => request.headers['x-agentry-delivery']))).toEqual(
-        new Set([deliveryId]),
-      );
+      expect(
+        new Set(receiver.requests.map((request) => request.headers['x-agentry-delivery'])),
+      ).toEqual(new Set([deliveryId]));
       expect(retries()).toBe(2);
     });
 
@@ -85,20 +88,29 @@ describe('createWebhookChannel', () => {
     it('fails at once when Retry-After is longer than it may wait', async () => {
       receiver.script({ status: 429, headers: { 'retry-after': '3600' } });
       const { done } = deliver({ url: receiver.url, secret });
-      await expect(done).rejects.toMatchObject({ code: 'rate_limited', details: { retryAfterMs: 3_600_000 } });
+      await expect(done).rejects.toMatchObject({
+        code: 'rate_limited',
+        details: { retryAfterMs: 3_600_000 },
+      });
       expect(receiver.requests).toHaveLength(1);
     });
 
     it('gives up after the last attempt and reports the last error', async () => {
       receiver.fallback = { status: 502 };
       const { done } = deliver({ url: receiver.url, secret });
-      await expect(done).rejects.toMatchObject({ code: 'provider_unavailable', details: { attempts: 3, status: 502 } });
+      await expect(done).rejects.toMatchObject({
+        code: 'provider_unavailable',
+        details: { attempts: 3, status: 502 },
+      });
       expect(receiver.requests).toHaveLength(3);
     });
 
     it('times out an attempt that gets no answer, and retries it', async () => {
       receiver.script({ hang: true });
-      const { done, retries } = deliver({ url: receiver.url, secret }, testPolicy({ timeoutMs: 200 }));
+      const { done, retries } = deliver(
+        { url: receiver.url, secret },
+        testPolicy({ timeoutMs: 200 }),
+      );
       await done;
       expect(receiver.requests).toHaveLength(2);
       expect(retries()).toBe(1);
@@ -116,7 +128,10 @@ describe('createWebhookChannel', () => {
     it('does not follow a redirect', async () => {
       receiver.script({ status: 307, headers: { location: 'http://127.0.0.1:1/elsewhere' } });
       const { done } = deliver({ url: receiver.url, secret });
-      await expect(done).rejects.toMatchObject({ code: 'invalid_request', details: { status: 307 } });
+      await expect(done).rejects.toMatchObject({
+        code: 'invalid_request',
+        details: { status: 307 },
+      });
     });
 
     it('sends no signature without a secret', async () => {

@@ -11,8 +11,13 @@ describe('verifyWebhookSignature', () => {
   it('accepts the body signed with the secret, and returns the signed time', () => {
     const header = signWebhookBody(body, secret, t);
     expect(header).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
-    expect(verifyWebhookSignature({ body, header, secret, now })).toEqual({ valid: true, timestamp: t });
-    expect(verifyWebhookSignature({ body: Buffer.from(body), header, secret, now }).valid).toBe(true);
+    expect(verifyWebhookSignature({ body, header, secret, now })).toEqual({
+      valid: true,
+      timestamp: t,
+    });
+    expect(verifyWebhookSignature({ body: Buffer.from(body), header, secret, now }).valid).toBe(
+      true,
+    );
   });
 
   it('accepts a header with several v1 signatures when one matches (secret rotation)', () => {
@@ -22,17 +27,39 @@ describe('verifyWebhookSignature', () => {
 
   it.each<[string, () => Parameters<typeof verifyWebhookSignature>[0], string]>([
     ['a missing header', () => ({ body, header: undefined, secret, now }), 'missing-header'],
-    ['a header without a signature', () => ({ body, header: `t=${t}`, secret, now }), 'malformed-header'],
-    ['a header without a time', () => ({ body, header: `v1=${'a'.repeat(64)}`, secret, now }), 'malformed-header'],
-    ['a header that is not key=value', () => ({ body, header: 'garbage', secret, now }), 'malformed-header'],
+    [
+      'a header without a signature',
+      () => ({ body, header: `t=${t}`, secret, now }),
+      'malformed-header',
+    ],
+    [
+      'a header without a time',
+      () => ({ body, header: `v1=${'a'.repeat(64)}`, secret, now }),
+      'malformed-header',
+    ],
+    [
+      'a header that is not key=value',
+      () => ({ body, header: 'garbage', secret, now }),
+      'malformed-header',
+    ],
     [
       'a body changed after signing',
-      () => ({ body: body.replace('fired', 'resolved'), header: signWebhookBody(body, secret, t), secret, now }),
+      () => ({
+        body: body.replace('fired', 'resolved'),
+        header: signWebhookBody(body, secret, t),
+        secret,
+        now,
+      }),
       'signature-mismatch',
     ],
     [
       'another secret',
-      () => ({ body, header: signWebhookBody(body, secret, t), secret: ['other', randomUUID()].join('-'), now }),
+      () => ({
+        body,
+        header: signWebhookBody(body, secret, t),
+        secret: ['other', randomUUID()].join('-'),
+        now,
+      }),
       'signature-mismatch',
     ],
     [
@@ -42,7 +69,13 @@ describe('verifyWebhookSignature', () => {
     ],
     [
       'a signature from too far in the future',
-      () => ({ body, header: signWebhookBody(body, secret, t + 61), secret, now, toleranceSeconds: 60 }),
+      () => ({
+        body,
+        header: signWebhookBody(body, secret, t + 61),
+        secret,
+        now,
+        toleranceSeconds: 60,
+      }),
       'timestamp-outside-tolerance',
     ],
   ])('refuses %s', (_name, options, reason) => {

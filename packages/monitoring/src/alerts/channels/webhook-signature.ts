@@ -106,9 +106,12 @@ export type WebhookVerification =
  * }).listen(8080);
  * ```
  */
-export function verifyWebhookSignature(options: VerifyWebhookSignatureOptions): WebhookVerification {
+export function verifyWebhookSignature(
+  options: VerifyWebhookSignatureOptions,
+): WebhookVerification {
   const { header, secret, toleranceSeconds = 300, now = Date.now() } = options;
-  if (header === undefined || header.trim() === '') return { valid: false, reason: 'missing-header' };
+  if (header === undefined || header.trim() === '')
+    return { valid: false, reason: 'missing-header' };
   let timestamp: number | undefined;
   const signatures: string[] = [];
   for (const part of header.split(',')) {
@@ -128,11 +131,10 @@ export function verifyWebhookSignature(options: VerifyWebhookSignatureOptions): 
   if (Math.abs(now / 1000 - timestamp) > toleranceSeconds)
     return { valid: false, reason: 'timestamp-outside-tolerance' };
   const body =
-    typeof options.body === 'string' ? Buffer.from(options.body, 'utf8') : Buffer.from(options.body);
-  const expected = createHmac('sha256', secret)
-    .update(`${timestamp}.`)
-    .update(body)
-    .digest();
+    typeof options.body === 'string'
+      ? Buffer.from(options.body, 'utf8')
+      : Buffer.from(options.body);
+  const expected = createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest();
   // Every candidate is compared, in constant time each, so timing does not tell which one failed.
   let matched = false;
   for (const signature of signatures) {
