@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AgentryError } from '@agentry/core';
+import { AgentryError, systemClock } from '@agentry/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AlertConfig } from '../config/alert-config.js';
 import type { PerformanceThresholds } from '../config/performance-thresholds.js';
@@ -398,6 +398,21 @@ describe('installAlerts', () => {
     const interval = timers.filter(({ ms }) => ms === 20);
     expect(interval.length).toBeGreaterThan(0);
     expect(interval.every(({ timer }) => !timer.hasRef())).toBe(true);
+  });
+
+  it('goes on evaluating on its interval while a delivery hangs', async () => {
+    webhook.script({ hang: true });
+    summary = { ...calm, errorRatePercent: 30 };
+    install([errorAlert()], lenient, {
+      clock: systemClock,
+      intervalMs: 20,
+      cooldownMs: 1,
+      delivery: { timeoutMs: 1_500, maxAttempts: 1 },
+    });
+    // Every round sends a reminder (cooldown 1 ms); the first delivery hangs for 1.5 s.
+    await vi.waitFor(() => expect(webhook.requests.length).toBeGreaterThanOrEqual(3), {
+      timeout: 1_000,
+    });
   });
 
   it('warns when a webhook channel has no secret', () => {
