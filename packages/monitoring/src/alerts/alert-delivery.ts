@@ -27,7 +27,12 @@ export interface ChannelDeliveryStats {
   /** Attempts that failed and were tried again. */
   readonly retries: number;
   /** The last failure's error code and message (never a URL or a credential). */
-  readonly lastError?: { readonly code: string; readonly message: string };
+  readonly lastError?: {
+    /** The error code, such as `network` or `rate_limited`. */
+    readonly code: string;
+    /** What went wrong. */
+    readonly message: string;
+  };
 }
 
 /**

@@ -149,7 +149,10 @@ export interface SecurityEvent {
  */
 export interface AlertEventStream {
   /** Subscribes `next` to every event; returns what ends the subscription. */
-  subscribe(next: (tagged: TaggedEvent) => void): { unsubscribe(): void };
+  subscribe(next: (tagged: TaggedEvent) => void): {
+    /** Ends the subscription. */
+    unsubscribe(): void;
+  };
 }
 
 /**
@@ -168,7 +171,13 @@ export interface AlertEventStream {
  */
 export interface TaggedEvent {
   /** Where the event comes from; `kind` is `plugin` for events plug-ins emit. */
-  readonly source: { readonly kind: string };
+  readonly source: {
+    /** `agent`, `workflow-run` or `plugin`. */
+    readonly kind: string;
+  };
   /** The event. */
-  readonly event: { readonly type: string };
+  readonly event: {
+    /** What happened; `security` for a {@link SecurityEvent}. */
+    readonly type: string;
+  };
 }

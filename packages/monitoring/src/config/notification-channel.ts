@@ -211,5 +211,8 @@ export type NotificationChannel = z.infer<typeof notificationChannelSchema>;
  */
 export type ChannelConfiguration<TType extends NotificationChannel['type']> = Extract<
   NotificationChannel,
-  { type: TType }
+  {
+    /** The channel's type. */
+    type: TType;
+  }
 >['configuration'];
