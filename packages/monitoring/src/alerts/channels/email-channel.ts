@@ -1,5 +1,5 @@
 import { AgentryError, withTimeout, type ErrorCode } from '@agentry/core';
-import { createTransport } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { ChannelConfiguration } from '../../config/notification-channel.js';
 import { notificationText } from '../alert-notification.js';
 import type { AlertChannel } from './alert-channel.js';
@@ -74,19 +74,25 @@ export function createEmailChannel(
   policy: DeliveryPolicy,
 ): AlertChannel {
   const secure = configuration.secure ?? false;
-  const transport = createTransport({
-    host: configuration.host,
-    port: configuration.port ?? (secure ? 465 : 587),
-    secure,
-    requireTLS: !secure && (configuration.requireTLS ?? configuration.auth !== undefined),
-    ...(configuration.auth
-      ? { auth: { user: configuration.auth.user, pass: configuration.auth.password } }
-      : {}),
-    ...(configuration.ca !== undefined ? { tls: { ca: configuration.ca } } : {}),
-    connectionTimeout: policy.timeoutMs,
-    greetingTimeout: policy.timeoutMs,
-    socketTimeout: policy.timeoutMs,
-  });
+  // nodemailer is loaded with the first email, so that the main entry stays light for apps
+  // without an email channel.
+  let transport: Promise<Transporter> | undefined;
+  const connect = (): Promise<Transporter> =>
+    (transport ??= import('nodemailer').then(({ createTransport }) =>
+      createTransport({
+        host: configuration.host,
+        port: configuration.port ?? (secure ? 465 : 587),
+        secure,
+        requireTLS: !secure && (configuration.requireTLS ?? configuration.auth !== undefined),
+        ...(configuration.auth
+          ? { auth: { user: configuration.auth.user, pass: configuration.auth.password } }
+          : {}),
+        ...(configuration.ca !== undefined ? { tls: { ca: configuration.ca } } : {}),
+        connectionTimeout: policy.timeoutMs,
+        greetingTimeout: policy.timeoutMs,
+        socketTimeout: policy.timeoutMs,
+      }),
+    ));
   const receiver = `SMTP server of ${id}`;
   return {
     id,
@@ -104,7 +110,7 @@ export function createEmailChannel(
           withTimeout(
             async () => {
               try {
-                await transport.sendMail(message);
+                await (await connect()).sendMail(message);
               } catch (error) {
                 throw toSmtpError(error, receiver);
               }
@@ -119,9 +125,8 @@ export function createEmailChannel(
         context.onRetry,
       );
     },
-    close: () => {
-      transport.close();
-      return Promise.resolve();
+    async close() {
+      if (transport) (await transport).close();
     },
   };
 }

@@ -72,11 +72,17 @@ describe('createSmsChannel', () => {
     it('fails with auth_failed when the gateway refuses the token, and never shows the token', async () => {
       receiver.check(() => undefined);
       receiver.fallback = { status: 401 };
-      const error = await channel(randomUUID())
+      const wrongToken = randomUUID();
+      const error = await channel(wrongToken)
         .deliver(testNotification(), { deliveryId: randomUUID(), onRetry: () => {} })
         .catch((caught: unknown) => caught);
-      expect(error).toMatchObject({ code: 'auth_failed', details: { status: 401 } });
-      expect(JSON.stringify(error)).not.toContain(accountSid);
+      expect(error).toMatchObject({
+        code: 'auth_failed',
+        message: expect.stringMatching(/^2 of 2 text messages failed/),
+        details: { status: 401, failedRecipients: 2, recipients: 2, attempts: 1 },
+      });
+      expect(`${String(error)} ${JSON.stringify(error)}`).not.toContain(wrongToken);
+      expect(receiver.requests).toHaveLength(2);
     });
   });
 });

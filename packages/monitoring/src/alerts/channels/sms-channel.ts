@@ -1,3 +1,4 @@
+import { AgentryError } from '@agentry/core';
 import type { ChannelConfiguration } from '../../config/notification-channel.js';
 import type { AlertNotification } from '../alert-notification.js';
 import { formatValue, formatWindow } from '../alert-notification.js';
@@ -60,8 +61,22 @@ export function createSmsChannel(
           ),
         ),
       );
-      const failure = results.find((result) => result.status === 'rejected');
-      if (failure) throw failure.reason;
+      const failures = results.filter((result) => result.status === 'rejected');
+      const first: unknown = failures[0]?.reason;
+      if (first === undefined) return;
+      if (!AgentryError.isInstance(first) || results.length === 1) throw first;
+      throw new AgentryError({
+        code: first.code,
+        message: `${failures.length} of ${results.length} text messages failed; the first: ${first.message}`,
+        recoverable: first.recoverable,
+        details: {
+          ...first.details,
+          failedRecipients: failures.length,
+          recipients: results.length,
+        },
+        suggestions: first.suggestions,
+        cause: first,
+      });
     },
     close: () => Promise.resolve(),
   };
