@@ -1,4 +1,4 @@
-import { AgentryError } from '@agentry/core';
+import { AgentryError, toAgentryError } from '@agentry/core';
 import type { ChannelConfiguration } from '../../config/notification-channel.js';
 import type { AlertNotification } from '../alert-notification.js';
 import { formatValue, formatWindow } from '../alert-notification.js';
@@ -62,9 +62,10 @@ export function createSmsChannel(
         ),
       );
       const failures = results.filter((result) => result.status === 'rejected');
-      const first: unknown = failures[0]?.reason;
-      if (first === undefined) return;
-      if (!AgentryError.isInstance(first) || results.length === 1) throw first;
+      if (failures.length === 0) return;
+      // Every attempt rejects with an AgentryError (postHttp and retry make sure of it).
+      const first = toAgentryError(failures[0]?.reason);
+      if (results.length === 1) throw first;
       throw new AgentryError({
         code: first.code,
         message: `${failures.length} of ${results.length} text messages failed; the first: ${first.message}`,
