@@ -426,6 +426,38 @@ describe('installAlerts', () => {
     );
   });
 
+  it('without a logger, reports warnings and failures as process warnings', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const dead = await startLoopbackReceiver();
+      await dead.close();
+      const alerts = installAlerts({
+        alerts: [errorAlert([{ type: 'webhook', configuration: { url: dead.url } }])],
+        thresholds: lenient,
+        signals: { summary: () => ({ ...calm, errorRatePercent: 50 }) },
+        events$: { subscribe: () => ({ unsubscribe: () => {} }) },
+        options: { clock, delivery: { maxAttempts: 1 } },
+      });
+      handles.push(alerts);
+      await alerts.evaluate();
+      await vi.waitFor(() =>
+        expect(warnings.map((warning) => [warning.name, warning.message])).toEqual([
+          ['AgentryAlertsWarning', expect.stringMatching(/^webhook channel has no secret/)],
+          ['AgentryAlertsWarning', expect.stringMatching(/^no performance alert/)],
+          ['AgentryAlertsWarning', expect.stringMatching(/^alert fired: Error rate 50 %/)],
+          [
+            'AgentryAlertsWarning',
+            expect.stringMatching(/^alert delivery failed: .*"code":"network"/),
+          ],
+        ]),
+      );
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('reports every bad setting at once, each at its path', () => {
     const bad = (): unknown =>
       installAlerts({
