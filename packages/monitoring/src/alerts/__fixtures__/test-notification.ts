@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from '@agentry/core';
+import type { PerformanceThresholds } from '../../config/performance-thresholds.js';
 import type { AlertNotification } from '../alert-notification.js';
+import type { SignalSummary } from '../alert-signals.js';
 import type { DeliveryPolicy } from '../channels/deliver-with-retry.js';
 
 /** A fired error-rate notice, fresh on each call. */
@@ -54,3 +56,21 @@ export function testPolicy(patch: Partial<DeliveryPolicy> = {}): DeliveryPolicy 
     ...patch,
   };
 }
+
+/** Signals of a healthy service: 1 % errors over 100 requests, p95 300 ms, 5 req/s, 40 % memory. */
+export const calmSignals: SignalSummary = {
+  requests: 100,
+  errors: 1,
+  errorRatePercent: 1,
+  latencyMs: { p50: 100, p95: 300, mean: 120, max: 900 },
+  throughputPerSecond: 5,
+  memoryPercent: 40,
+};
+
+/** Thresholds that nothing crosses. */
+export const lenientThresholds: PerformanceThresholds = {
+  maxResponseTime: 60_000,
+  maxErrorRate: 100,
+  minThroughput: 0,
+  maxMemoryUsage: 100,
+};
