@@ -1,5 +1,7 @@
-import { AgentryError, systemClock, type Clock } from '@agentry/core';
+import { AgentryError, type Clock } from '@agentry/core';
 import { z } from 'zod';
+import { alertConfigSchema } from '../config/alert-config.js';
+import { performanceThresholdsSchema } from '../config/performance-thresholds.js';
 
 const positiveMs = (field: string) =>
   z
@@ -31,6 +33,13 @@ export const alertsOptionsSchema = z.strictObject({
     .prefault({}),
 });
 
+/** @internal What `installAlerts` checks as configuration: the alerts, thresholds and data options. */
+export const alertsInputSchema = z.object({
+  alerts: z.array(alertConfigSchema),
+  thresholds: performanceThresholdsSchema,
+  options: alertsOptionsSchema,
+});
+
 /** @internal The options of `installAlerts` once checked, with every default filled in. */
 export type ResolvedAlertsOptions = z.output<typeof alertsOptionsSchema> & {
   readonly clock: Clock;
@@ -38,31 +47,13 @@ export type ResolvedAlertsOptions = z.output<typeof alertsOptionsSchema> & {
   readonly generateId: () => string;
 };
 
-/**
- * Checks the options of `installAlerts` and fills in the defaults.
- *
- * @throws AgentryError `config_invalid` listing each problem with its path (`options.windowMs`).
- * @internal
- */
-export function resolveAlertsOptions(
-  input: Record<string, unknown>,
-  injected: { clock?: Clock; random?: () => number; generateId: () => string },
-): ResolvedAlertsOptions {
-  const parsed = alertsOptionsSchema.safeParse(input);
-  if (!parsed.success) {
-    throw invalidOptions(
-      parsed.error.issues.map((issue) => ({
-        path: ['options', ...issue.path.map((segment) => String(segment))].join('.'),
-        message: issue.message,
-      })),
-    );
-  }
-  return {
-    ...parsed.data,
-    clock: injected.clock ?? systemClock,
-    random: injected.random ?? Math.random,
-    generateId: injected.generateId,
-  };
+/** @internal A path as people read it: `alerts[0].channels[1].configuration.url`. */
+export function formatIssuePath(path: readonly PropertyKey[]): string {
+  return path
+    .map((segment, index) =>
+      typeof segment === 'number' ? `[${segment}]` : `${index === 0 ? '' : '.'}${String(segment)}`,
+    )
+    .join('');
 }
 
 /**
@@ -71,18 +62,20 @@ export function resolveAlertsOptions(
  *
  * @internal
  */
-export function invalidOptions(issues: readonly { path: string; message: string }[]): AgentryError {
+export function invalidAlertsConfiguration(error: z.ZodError): AgentryError {
+  const issues = error.issues.map((issue) => ({
+    path: formatIssuePath(issue.path),
+    segments: issue.path.map((segment) =>
+      typeof segment === 'number' ? segment : String(segment),
+    ),
+    code: 'validation_failed' as const,
+    message: issue.message,
+  }));
   const lines = issues.map((issue) => `  - ${issue.path}: ${issue.message}`);
   return new AgentryError({
     code: 'config_invalid',
     message: `The alerts configuration has ${issues.length === 1 ? '1 problem' : `${issues.length} problems`}:\n${lines.join('\n')}`,
-    details: {
-      issues: issues.map((issue) => ({
-        ...issue,
-        segments: issue.path.split('.'),
-        code: 'validation_failed',
-      })),
-    },
+    details: { issues },
     suggestions: [
       'Fix each value named above; every interval is a positive number of milliseconds.',
     ],

@@ -1,11 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { AgentryError, type Clock } from '@agentry/core';
-import { z } from 'zod';
-import { alertConfigSchema, type AlertConfig } from '../config/alert-config.js';
-import {
-  performanceThresholdsSchema,
-  type PerformanceThresholds,
-} from '../config/performance-thresholds.js';
+import { AgentryError, systemClock, type Clock } from '@agentry/core';
+import type { AlertConfig } from '../config/alert-config.js';
+import type { PerformanceThresholds } from '../config/performance-thresholds.js';
 import { buildConditions, channelId } from './alert-conditions.js';
 import {
   createAlertDelivery,
@@ -15,7 +11,11 @@ import {
 import { createAlertEvaluator, type AlertState } from './alert-evaluator.js';
 import type { AlertNotification } from './alert-notification.js';
 import type { AlertSignals } from './alert-signals.js';
-import { invalidOptions, resolveAlertsOptions } from './alerts-options.js';
+import {
+  alertsInputSchema,
+  invalidAlertsConfiguration,
+  type ResolvedAlertsOptions,
+} from './alerts-options.js';
 import { createChannels } from './channels/create-channels.js';
 import type {
   AlertAuditEntry,
@@ -150,11 +150,6 @@ export interface AlertsHandle {
   close(): Promise<void>;
 }
 
-const inputSchema = z.object({
-  alerts: z.array(alertConfigSchema),
-  thresholds: performanceThresholdsSchema,
-});
-
 /**
  * Starts alerts: every `AlertConfig` and every bound of the `PerformanceThresholds` is a condition
  * evaluated over a sliding window, on a timer and on demand, whose notices go to its channels.
@@ -207,21 +202,20 @@ const inputSchema = z.object({
  */
 export function installAlerts(input: InstallAlertsInput): AlertsHandle {
   const { signals, events$, logger, audit } = input;
-  const { clock, random, generateId: injectedId, ...data } = input.options ?? {};
-  const checked = inputSchema.safeParse({ alerts: input.alerts, thresholds: input.thresholds });
-  let options;
-  try {
-    options = resolveAlertsOptions(data, {
-      ...(clock ? { clock } : {}),
-      ...(random ? { random } : {}),
-      generateId: injectedId ?? randomUUID,
-    });
-  } catch (error) {
-    if (checked.success || !AgentryError.isInstance(error)) throw error;
-    throw combined(checked.error, error);
-  }
-  if (!checked.success) throw combined(checked.error, undefined);
+  const { clock, random, generateId, ...data } = input.options ?? {};
+  const checked = alertsInputSchema.safeParse({
+    alerts: input.alerts,
+    thresholds: input.thresholds,
+    options: data,
+  });
+  if (!checked.success) throw invalidAlertsConfiguration(checked.error);
   const { alerts, thresholds } = checked.data;
+  const options: ResolvedAlertsOptions = {
+    ...checked.data.options,
+    clock: clock ?? systemClock,
+    random: random ?? Math.random,
+    generateId: generateId ?? randomUUID,
+  };
 
   const report = (
     level: 'info' | 'warn' | 'error',
@@ -367,30 +361,6 @@ export function installAlerts(input: InstallAlertsInput): AlertsHandle {
       await Promise.allSettled([...channels.values()].map((channel) => channel.close()));
     },
   };
-}
-
-function combined(
-  error: z.ZodError | undefined,
-  optionsError: AgentryError | undefined,
-): AgentryError {
-  const issues = (error?.issues ?? []).map((issue) => ({
-    path: issue.path
-      .map((segment, index) =>
-        typeof segment === 'number'
-          ? `[${segment}]`
-          : `${index === 0 ? '' : '.'}${String(segment)}`,
-      )
-      .join(''),
-    message: issue.message,
-  }));
-  const fromOptions = (optionsError?.details['issues'] ?? []) as {
-    path: string;
-    message: string;
-  }[];
-  return invalidOptions([
-    ...issues,
-    ...fromOptions.map(({ path, message }) => ({ path, message })),
-  ]);
 }
 
 function warnAboutSetup(
