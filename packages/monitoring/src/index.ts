@@ -5,6 +5,29 @@
  * @packageDocumentation
  */
 export {
+  installAlerts,
+  verifyWebhookSignature,
+  type AlertAuditEntry,
+  type AlertAuditSink,
+  type AlertConditionKind,
+  type AlertEvaluation,
+  type AlertEventStream,
+  type AlertLogger,
+  type AlertNotification,
+  type AlertsHandle,
+  type AlertSignals,
+  type AlertsOptions,
+  type AlertState,
+  type ChannelDeliveryStats,
+  type DeliveryFailure,
+  type InstallAlertsInput,
+  type SecurityEvent,
+  type SignalSummary,
+  type TaggedEvent,
+  type VerifyWebhookSignatureOptions,
+  type WebhookVerification,
+} from './alerts/index.js';
+export {
   createMonitoringControls,
   installCompliance,
   monitoringControls,
@@ -27,6 +50,7 @@ export {
   notificationChannelSchema,
   performanceThresholdsSchema,
   type AlertConfig,
+  type ChannelConfiguration,
   type ComplianceConfig,
   type LoggingConfig,
   type MetricsConfig,
