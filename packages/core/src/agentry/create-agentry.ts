@@ -27,6 +27,7 @@ import { resolveModelId } from './resolve-model-id.js';
 import type { Observable } from 'rxjs';
 import type { AttachRunEvents, InstanceEvent } from '../plugins/plugin-events.js';
 import type { ServiceLookup } from '../plugins/plugin-services.js';
+import type { Logger } from '../plugins/logger.js';
 import { createPluginHooks } from './plugin-hooks.js';
 import { runHooks } from './run-hooks.js';
 
@@ -175,6 +176,12 @@ export interface Agentry {
   readonly attachRunEvents: AttachRunEvents;
   /** The services plug-ins provide (see `services`), for application code and runners. */
   readonly services: ServiceLookup;
+  /**
+   * The instance's logger: at every call, the one a plug-in provides under `services.logger`, or
+   * core's default (`warn` and `error` on `console.error`, `debug` and `info` dropped; see
+   * `createConsoleLogger`). Workflow runners made from the instance give task handlers a child.
+   */
+  readonly logger: Logger;
   /**
    * Shuts down every agent it created (each drains its queue; a turn left failed is given up; a
    * paused turn holds it until resumed or aborted), then runs the plug-ins' shutdown hooks in
@@ -384,6 +391,7 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
     breakers,
     store,
     events$: hooks.bus.events$,
+    logger: hooks.logger,
     attachRunEvents: hooks.bus.attachRuns,
     services: {
       lookup: (key) => hooks.services.lookup(key),

@@ -2,7 +2,12 @@ import type { Agent } from '../agent/agent-interface.js';
 import type { ModelMiddleware, ToolMiddleware } from '../agent/middleware.js';
 import { AgentryError } from '../errors/index.js';
 import { createInstanceEventBus, type InstanceEventBus } from '../plugins/plugin-events.js';
-import { createServiceRegistry, type ServiceRegistry } from '../plugins/plugin-services.js';
+import { createConsoleLogger, createDelegatingLogger, type Logger } from '../plugins/logger.js';
+import {
+  createServiceRegistry,
+  services as serviceKeys,
+  type ServiceRegistry,
+} from '../plugins/plugin-services.js';
 import type { PluginHost, StoreWrapper } from '../plugins/plugin-types.js';
 import type { StateStore } from '../stores/index.js';
 
@@ -10,6 +15,8 @@ import type { StateStore } from '../stores/index.js';
 export interface PluginHooks {
   readonly bus: InstanceEventBus;
   readonly services: ServiceRegistry;
+  /** The instance's logger: the provided `services.logger` at each call, else core's default. */
+  readonly logger: Logger;
   /** Plug-ins' model middleware, installation order (outermost first). */
   readonly modelMiddleware: readonly ModelMiddleware[];
   /** Plug-ins' tool middleware, installation order (outermost first). */
@@ -22,6 +29,7 @@ export interface PluginHooks {
   ): Pick<
     PluginHost,
     | 'events$'
+    | 'logger'
     | 'useModelMiddleware'
     | 'useToolMiddleware'
     | 'wrapStore'
@@ -40,6 +48,10 @@ export function createPluginHooks(
 ): PluginHooks {
   const bus = createInstanceEventBus(onError, liveAgents);
   const services = createServiceRegistry();
+  const logger = createDelegatingLogger(
+    () => services.lookup(serviceKeys.logger),
+    createConsoleLogger(),
+  );
   const modelMiddleware: ModelMiddleware[] = [];
   const toolMiddleware: ToolMiddleware[] = [];
   const wrappers: StoreWrapper[] = [];
@@ -67,6 +79,7 @@ export function createPluginHooks(
   return {
     bus,
     services,
+    logger,
     modelMiddleware,
     toolMiddleware,
     wrap(store, name) {
@@ -76,6 +89,7 @@ export function createPluginHooks(
     },
     hostMethods: (plugin) => ({
       events$: bus.events$,
+      logger: logger.child({ plugin }),
       useModelMiddleware(middleware) {
         check(plugin, 'useModelMiddleware', middleware);
         modelMiddleware.push(middleware);

@@ -29,3 +29,6 @@ export {
   type ServiceKey,
   type ServiceLookup,
 } from './plugin-services.js';
+export type { AuditEntry, AuditSink } from './audit-sink.js';
+export type { ContextPropagator } from './context-propagator.js';
+export { createConsoleLogger, type ConsoleLoggerOptions, type Logger } from './logger.js';

@@ -6,6 +6,7 @@ import type { Observable } from 'rxjs';
 import type { ModelMiddleware, ToolMiddleware } from '../agent/middleware.js';
 import type { InstanceEvent } from './plugin-events.js';
 import type { ServiceKey, ServiceLookup } from './plugin-services.js';
+import type { Logger } from './logger.js';
 
 /**
  * A decorator of state stores, given to `host.wrapStore`: it takes a store and returns the store
@@ -163,6 +164,13 @@ export interface PluginHost<TSection = unknown> {
    * rxjs's rules: handle them in the chain (`catchError`).
    */
   readonly events$: Observable<InstanceEvent>;
+  /**
+   * The plug-in's logger, each line bound to `{ plugin: <name> }`. At every call it writes to the
+   * logger a plug-in provides under `services.logger` (monitoring's), whichever plug-in was set up
+   * first; until one is provided, to core's default (see `createConsoleLogger`: `warn` and `error`
+   * on `console.error`, `debug` and `info` dropped).
+   */
+  readonly logger: Logger;
   /**
    * Adds middleware around every model call of every agent the instance makes. Plug-ins'
    * middleware runs in installation order, outermost first, and outside the agent's own

@@ -3,6 +3,7 @@ import {
   findSerializationProblem,
   toAgentryError,
   type AgentryErrorJson,
+  type Logger,
 } from '@agentry/core';
 import { resolveInputs, type SubgraphStep, type TaskStep } from '../definitions/index.js';
 import { executeRun } from './execute-run.js';
@@ -15,6 +16,7 @@ import type { RunnerCore } from './runner-core.js';
 import { ChildWaiting, RunInterrupted } from './runner-signals.js';
 import { callThroughBreaker } from './step-breaker.js';
 import { invokeTaskHandler } from '../handlers/define-task-handler.js';
+import type { TaskContext } from './task-context.js';
 
 /** One attempt of a task or subgraph step. @internal */
 export interface StepAttempt {
@@ -96,13 +98,24 @@ function callTask(
         suggestions: ['Pass the handler in createWorkflowRunner({ handlers }).'],
       });
     }
-    const taskContext = {
+    // The logger's child is made only when the handler reads it: most handlers never log.
+    let logger: Logger | undefined;
+    const taskContext: TaskContext = {
       signal,
       idempotencyKey: attempt.idempotencyKey,
       attempt: attempt.attempt,
       runId: ctx.runId,
       stepId: step.id,
       workflowId: ctx.workflowId,
+      get logger() {
+        logger ??= core.logger.child({
+          workflowId: ctx.workflowId,
+          runId: ctx.runId,
+          stepId: step.id,
+          attempt: attempt.attempt,
+        });
+        return logger;
+      },
     };
     return typeof handler === 'function'
       ? handler(input, taskContext)
