@@ -28,6 +28,8 @@ import type { Observable } from 'rxjs';
 import type { AttachRunEvents, InstanceEvent } from '../plugins/plugin-events.js';
 import type { ServiceLookup } from '../plugins/plugin-services.js';
 import type { Logger } from '../plugins/logger.js';
+import { services as serviceKeys } from '../plugins/plugin-services.js';
+import { createAuditTrail, type AuditTrail } from './audit-trail.js';
 import { createPluginHooks } from './plugin-hooks.js';
 import { runHooks } from './run-hooks.js';
 
@@ -79,7 +81,8 @@ export interface CreateAgentryOptions extends Omit<
   /**
    * Where an error thrown by a subscriber of `events$` (a plug-in's or the application's) is
    * reported; the agent or run that emitted the event goes on, and the other subscribers get it.
-   * Default: `console.error`.
+   * An audit sink's failed append (see `services.auditSink`) comes here too, and never fails the
+   * operation audited. Default: `console.error`.
    */
   onPluginError?: (error: AgentryError) => void;
 }
@@ -193,7 +196,10 @@ export interface Agentry {
 /**
  * Assembles Agentry: checks the plug-ins, validates the configuration composed from core's
  * sections and theirs (resolving `${env:…}` and `${secret:…}` references), checks the initial
- * agents, then runs each plug-in's `setup`. Agents' models are created with their vendor's
+ * agents, then runs each plug-in's `setup`. Once every plug-in is set up, and when a plug-in
+ * provides `services.auditSink`, it appends a `configuration.change` entry for the configuration
+ * applied (`details.change: 'load'`, and `'migrate'` with `from` and `to` when it was migrated) and
+ * one `plugin.setup` entry per installed plug-in (a failed append goes to `onPluginError`). Agents' models are created with their vendor's
  * provider entry (the `defaultProvider` when it is of that vendor): its `authentication`, with the
  * section's `oauth2` and `apiKeyRotation`, and its `endpoint`, all passed in `ModelSettings`.
  *
@@ -238,12 +244,12 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
   const stores = new Map<string, { store: StateStore; plugin: string }>();
   // The agents this instance made that may still run (see `hold`).
   const live = new Map<string, Agent>();
-  const hooks = createPluginHooks(
-    // The documented default: an error of a subscriber is printed, never dropped.
+  const reportPluginError =
+    options.onPluginError ??
+    // The documented default: an error of a subscriber or a sink is printed, never dropped.
     // eslint-disable-next-line no-console
-    options.onPluginError ?? ((error) => console.error(error.message, error.cause)),
-    () => live.values(),
-  );
+    ((error: AgentryError) => console.error(error.message, error.cause));
+  const hooks = createPluginHooks(reportPluginError, () => live.values());
   for (const plugin of registry.plugins) {
     if (!plugin.setup) continue;
     try {
@@ -279,6 +285,12 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
   }
 
   hooks.seal();
+  const audit = createAuditTrail(
+    () => hooks.services.lookup(serviceKeys.auditSink),
+    reportPluginError,
+  );
+  // After every setup, so that a sink provided by any plug-in records them all.
+  await auditStart(audit, validated, registry);
 
   const breakers = createCircuitBreakerRegistry(options.resilience?.circuitBreaker);
   // Shut-down agents leave `live` in sweeps, each when it has doubled since the last, so an
@@ -441,6 +453,43 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
     describeConfiguration: () => validated.masked(),
     shutdown,
   };
+}
+
+/** The audit entries of an instance's start: the configuration it applies and each plug-in. */
+async function auditStart(
+  audit: AuditTrail,
+  validated: { config: Readonly<SDKConfiguration>; sourceVersion: string },
+  registry: PluginRegistry,
+): Promise<void> {
+  const { schemaVersion } = validated.config;
+  const actor = '@agentry/core';
+  await audit.append({
+    category: 'configuration',
+    action: 'configuration.change',
+    actor,
+    details: { change: 'load', schemaVersion, sections: Object.keys(validated.config).sort() },
+  });
+  if (validated.sourceVersion !== schemaVersion) {
+    await audit.append({
+      category: 'configuration',
+      action: 'configuration.change',
+      actor,
+      details: { change: 'migrate', from: validated.sourceVersion, to: schemaVersion },
+    });
+  }
+  for (const plugin of registry.plugins) {
+    await audit.append({
+      category: 'plugin',
+      action: 'plugin.setup',
+      actor,
+      subject: plugin.name,
+      details: {
+        version: plugin.version,
+        ...(plugin.config ? { section: plugin.config.key } : {}),
+        providers: (plugin.providers ?? []).map((provider) => provider.type),
+      },
+    });
+  }
 }
 
 /** The packages whose plug-ins offer the stores configuration most often names. */
