@@ -30,6 +30,7 @@ export interface PluginHooks {
     PluginHost,
     | 'events$'
     | 'logger'
+    | 'emit'
     | 'useModelMiddleware'
     | 'useToolMiddleware'
     | 'wrapStore'
@@ -90,6 +91,7 @@ export function createPluginHooks(
     hostMethods: (plugin) => ({
       events$: bus.events$,
       logger: logger.child({ plugin }),
+      emit: (event) => bus.emit(plugin, event),
       useModelMiddleware(middleware) {
         check(plugin, 'useModelMiddleware', middleware);
         modelMiddleware.push(middleware);

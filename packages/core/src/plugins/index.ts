@@ -11,6 +11,7 @@ export type {
   PluginHost,
   StoreWrapper,
 } from './plugin-types.js';
+export type { PluginEvent, PluginEventSource, SecurityEvent } from './plugin-event.js';
 export type {
   AgentEventSource,
   AttachRunEvents,

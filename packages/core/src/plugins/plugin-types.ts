@@ -5,6 +5,7 @@ import type { ProviderFactory } from '../model/language-model.js';
 import type { Observable } from 'rxjs';
 import type { ModelMiddleware, ToolMiddleware } from '../agent/middleware.js';
 import type { InstanceEvent } from './plugin-events.js';
+import type { PluginEvent } from './plugin-event.js';
 import type { ServiceKey, ServiceLookup } from './plugin-services.js';
 import type { Logger } from './logger.js';
 
@@ -171,6 +172,17 @@ export interface PluginHost<TSection = unknown> {
    * on `console.error`, `debug` and `info` dropped).
    */
   readonly logger: Logger;
+  /**
+   * Publishes an event on `events$` (every subscriber's, the plug-in's own included), tagged
+   * `{ kind: 'plugin', plugin: <name> }`: a `SecurityEvent` from security, an `alert-fired` from
+   * monitoring. Delivered synchronously, like agents' events; a subscriber that throws is reported
+   * to `onPluginError`, not to the emitter. While nobody subscribes it costs only the check of the
+   * event.
+   *
+   * @throws AgentryError `validation_failed` when `type` is not a non-empty string or `at` is not a
+   *   finite number (and, for `type: 'security'`, when `category` or `severity` is missing or wrong)
+   */
+  emit(event: PluginEvent): void;
   /**
    * Adds middleware around every model call of every agent the instance makes. Plug-ins'
    * middleware runs in installation order, outermost first, and outside the agent's own
