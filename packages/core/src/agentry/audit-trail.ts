@@ -1,5 +1,7 @@
+import type { SDKConfiguration } from '../config/sdk-configuration.js';
 import { AgentryError } from '../errors/index.js';
 import type { AuditEntry, AuditSink } from '../plugins/audit-sink.js';
+import type { PluginRegistry } from '../plugins/plugin-registry.js';
 
 /** @internal Appends audit entries to the provided sink, if any, never throwing at the caller. */
 export interface AuditTrail {
@@ -42,4 +44,45 @@ export function createAuditTrail(
       }
     },
   };
+}
+
+/**
+ * The audit entries of an instance's start: the configuration it applies and each plug-in.
+ *
+ * @internal
+ */
+export async function auditStart(
+  audit: AuditTrail,
+  validated: { config: Readonly<SDKConfiguration>; sourceVersion: string },
+  registry: PluginRegistry,
+): Promise<void> {
+  const { schemaVersion } = validated.config;
+  const actor = '@agentry/core';
+  await audit.append({
+    category: 'configuration',
+    action: 'configuration.change',
+    actor,
+    details: { change: 'load', schemaVersion, sections: Object.keys(validated.config).sort() },
+  });
+  if (validated.sourceVersion !== schemaVersion) {
+    await audit.append({
+      category: 'configuration',
+      action: 'configuration.change',
+      actor,
+      details: { change: 'migrate', from: validated.sourceVersion, to: schemaVersion },
+    });
+  }
+  for (const plugin of registry.plugins) {
+    await audit.append({
+      category: 'plugin',
+      action: 'plugin.setup',
+      actor,
+      subject: plugin.name,
+      details: {
+        version: plugin.version,
+        ...(plugin.config ? { section: plugin.config.key } : {}),
+        providers: (plugin.providers ?? []).map((provider) => provider.type),
+      },
+    });
+  }
 }

@@ -33,3 +33,10 @@ export {
 export type { AuditEntry, AuditSink } from './audit-sink.js';
 export type { ContextPropagator } from './context-propagator.js';
 export { createConsoleLogger, type ConsoleLoggerOptions, type Logger } from './logger.js';
+export type {
+  ErasureReport,
+  PurgeReport,
+  RecordHandler,
+  StoreDataReport,
+  UnreadableRecord,
+} from './record-handler.js';

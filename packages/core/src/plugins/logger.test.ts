@@ -15,14 +15,12 @@ function recordingLogger(
   lines: [string, Record<string, unknown>, string | undefined][],
   bindings: Record<string, unknown> = {},
 ): Logger {
-  const at =
-    (level: string) =>
-    (obj: Record<string, unknown> | string, msg?: string) =>
-      void lines.push(
-        typeof obj === 'string'
-          ? [level, { ...bindings }, obj]
-          : [level, { ...bindings, ...obj }, msg],
-      );
+  const at = (level: string) => (obj: Record<string, unknown> | string, msg?: string) =>
+    void lines.push(
+      typeof obj === 'string'
+        ? [level, { ...bindings }, obj]
+        : [level, { ...bindings, ...obj }, msg],
+    );
   return {
     debug: at('debug'),
     info: at('info'),
@@ -46,7 +44,10 @@ describe('createConsoleLogger', () => {
     logger.info({ a: 1 }, 'not written either');
     logger.warn({ attempt: 2 }, 'retrying\nsoon');
     logger.error('failed');
-    expect(lines).toEqual(['WARN retrying soon {"run":"r-1","attempt":2}', 'ERROR failed {"run":"r-1"}']);
+    expect(lines).toEqual([
+      'WARN retrying soon {"run":"r-1","attempt":2}',
+      'ERROR failed {"run":"r-1"}',
+    ]);
   });
 
   it('masks credentials and writes what JSON cannot hold without throwing', () => {
@@ -55,7 +56,10 @@ describe('createConsoleLogger', () => {
     const key = ['sk', 'test', 'a1b2c3d4e5f6g7h8i9'].join('-');
     const cycle: Record<string, unknown> = { size: 10n };
     cycle.self = cycle;
-    logger.warn({ apiKey: key, note: `sent ${key}`, cycle, cause: new Error('boom') }, 'call failed');
+    logger.warn(
+      { apiKey: key, note: `sent ${key}`, cycle, cause: new Error('boom') },
+      'call failed',
+    );
     expect(lines).toHaveLength(1);
     expect(lines[0]).not.toContain(key);
     expect(lines[0]).toContain('"size":"10n"');

@@ -52,7 +52,10 @@ describe('host.emit', () => {
     host.emit({ type: 'alert-fired', at: 1, alert: 'error-rate' });
     expect(seen).toEqual([
       { source: { kind: 'plugin', plugin: 'emitter' }, event: denied },
-      { source: { kind: 'plugin', plugin: 'emitter' }, event: { type: 'alert-fired', at: 1, alert: 'error-rate' } },
+      {
+        source: { kind: 'plugin', plugin: 'emitter' },
+        event: { type: 'alert-fired', at: 1, alert: 'error-rate' },
+      },
     ]);
     subscription.unsubscribe();
     host.emit(denied);
@@ -91,7 +94,7 @@ describe('host.emit', () => {
     agentry.events$.subscribe(() => {
       throw new Error('subscriber bug');
     });
-    agentry.events$.subscribe(({ event }) => seen.push(event));
+    agentry.events$.subscribe(({ event }) => seen.push(event as PluginEvent));
     expect(() => host.emit(denied)).not.toThrow();
     expect(seen).toEqual([denied]);
     expect(reported[0]?.message).toContain('subscriber bug');

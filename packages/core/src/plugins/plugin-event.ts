@@ -124,7 +124,11 @@ function describeProblem(
     return { field: 'type', rule: 'must be a non-empty string', value: candidate.type };
   }
   if (typeof candidate.at !== 'number' || !Number.isFinite(candidate.at)) {
-    return { field: 'at', rule: 'must be a finite number (epoch milliseconds)', value: candidate.at };
+    return {
+      field: 'at',
+      rule: 'must be a finite number (epoch milliseconds)',
+      value: candidate.at,
+    };
   }
   if (candidate.type !== 'security') return undefined;
   if (typeof candidate.category !== 'string' || candidate.category.length === 0) {

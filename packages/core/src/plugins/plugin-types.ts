@@ -6,6 +6,7 @@ import type { Observable } from 'rxjs';
 import type { ModelMiddleware, ToolMiddleware } from '../agent/middleware.js';
 import type { InstanceEvent } from './plugin-events.js';
 import type { PluginEvent } from './plugin-event.js';
+import type { ErasureReport, PurgeReport, RecordHandler } from './record-handler.js';
 import type { ServiceKey, ServiceLookup } from './plugin-services.js';
 import type { Logger } from './logger.js';
 
@@ -202,6 +203,44 @@ export interface PluginHost<TSection = unknown> {
    * (the last installed sees a call first); each store is wrapped once, when first handed out.
    */
   wrapStore(wrapper: StoreWrapper): void;
+  /**
+   * Tells core which user the plug-in's records belong to, when they expire and what goes with
+   * them, by record kind, for {@link PluginHost.erase} and {@link PluginHost.purgeExpired} (the
+   * workflows plug-in declares its run records, which take their journal with them). Register it
+   * in `setup`.
+   *
+   * @throws AgentryError `validation_failed` for a handler without `userOf` or `kinds`;
+   *   `plugin_duplicate` when a kind is already handled (core handles `agent`);
+   *   `invalid_transition` after set-up
+   */
+  handleRecords(handler: RecordHandler): void;
+  /**
+   * Erases a user's data from every store the instance hands out (`agentry.store(name)` for each
+   * store offered, and the agents' store): the live agents serving the user are shut down, then
+   * each store is read page by page and every record whose kind's handler says it belongs to the
+   * user is deleted (with its related records) or anonymised. Writes name the revision read, so a
+   * record changed meanwhile is read and decided again, not clobbered. A store that fails is
+   * reported in its entry and the others are still gone through; the report lists keys, never
+   * data. Appends a `data.erase` audit entry when an audit sink is provided. The same as
+   * `agentry.erase`; callable once `createAgentry` has resolved.
+   *
+   * @throws AgentryError `validation_failed` when `userId` is not a non-empty string;
+   *   `invalid_transition` when called during set-up
+   */
+  erase(options: { userId: string }): Promise<ErasureReport>;
+  /**
+   * Removes from every store the instance hands out the records last changed before `before`
+   * (strictly older; a record changed at that very millisecond stays), except what must be kept:
+   * a live agent's state, an unfinished workflow run, and whatever a record handler's
+   * `expiresAt` keeps. A record goes with its related records (a run with its journal). Stores
+   * are read page by page; failures are reported per store; the report lists keys, never data.
+   * Appends a `data.purge` audit entry when an audit sink is provided. The same as
+   * `agentry.purgeExpired`; monitoring's retention schedule calls it.
+   *
+   * @throws AgentryError `validation_failed` when `before` is not a valid `Date`;
+   *   `invalid_transition` when called during set-up
+   */
+  purgeExpired(options: { before: Date }): Promise<PurgeReport>;
   /**
    * Provides a service under a key core (see `services`) or a plug-in declares.
    *
