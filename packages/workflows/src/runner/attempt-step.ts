@@ -72,7 +72,25 @@ export async function attemptStep(
   return toJsonOutput(output, step.id);
 }
 
+/**
+ * Calls the step's handler or agent, inside the run's trace context when the runner has a
+ * propagator (the handler's asynchronous work stays in it too).
+ */
 function callTask(
+  core: RunnerCore,
+  ctx: RunContext,
+  step: TaskStep,
+  input: Record<string, unknown>,
+  attempt: StepAttempt,
+  signal: AbortSignal,
+): unknown {
+  const { propagator } = core;
+  return propagator === undefined
+    ? invokeTask(core, ctx, step, input, attempt, signal)
+    : propagator.run(ctx.traceContext, () => invokeTask(core, ctx, step, input, attempt, signal));
+}
+
+function invokeTask(
   core: RunnerCore,
   ctx: RunContext,
   step: TaskStep,
@@ -157,6 +175,8 @@ async function attemptSubgraph(
       workflowId: step.configuration.workflowId,
       input,
       parent: { runId: ctx.runId, stepId: step.id },
+      ...(ctx.userId === undefined ? {} : { userId: ctx.userId }),
+      ...(ctx.traceContext === undefined ? {} : { traceContext: ctx.traceContext }),
     });
   }
   const child = await executeRun(core, childRunId, signal);

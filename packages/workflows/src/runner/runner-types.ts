@@ -11,7 +11,12 @@ import type {
 import type { Observable } from 'rxjs';
 import type { ConditionPredicate } from '../definitions/index.js';
 import type { WorkflowDefinition } from '../definitions/index.js';
-import type { RunOrigin, StartedRun, WorkflowStarter } from '../workflow-starter.js';
+import type {
+  RunOrigin,
+  StartRunOptions,
+  StartedRun,
+  WorkflowStarter,
+} from '../workflow-starter.js';
 import type { DefinedTaskHandler } from '../handlers/define-task-handler.js';
 import type { JournalEntry, ResumeDecision } from './journal-entry.js';
 
@@ -131,6 +136,14 @@ export interface RunRecord {
   origin?: RunOrigin;
   /** The idempotency key it was started with. */
   idempotencyKey?: string;
+  /** The user the run serves, when it was started with one (`StartRunOptions.userId`). */
+  userId?: string;
+  /**
+   * The trace context captured when the run started (by the runner's `contextPropagator`); each
+   * step executes inside it, in whichever process resumes the run. Absent for runs started
+   * without a propagator, and for runs stored by earlier versions.
+   */
+  traceContext?: Record<string, string>;
   /** The parent run and step, for a subgraph's child run. */
   parent?: {
     /** The parent run. */
@@ -248,6 +261,8 @@ export interface RunEvent {
   stepId?: string;
   /** The parent run, for a child run. */
   parentRunId?: string;
+  /** The user the run serves, when it was started with one. */
+  userId?: string;
   /** When, on the runner's clock. */
   at: number;
   /**
@@ -394,17 +409,9 @@ export type RunResult = RunRecord;
  */
 export interface WorkflowRunner extends WorkflowStarter {
   /** Starts a run (durably journaled) and lets it execute in the background. */
-  start(
-    workflowId: string,
-    input: unknown,
-    options?: { idempotencyKey?: string; origin?: RunOrigin },
-  ): Promise<StartedRun>;
+  start(workflowId: string, input: unknown, options?: StartRunOptions): Promise<StartedRun>;
   /** Starts a run and waits until it ends or waits for a person. */
-  run(
-    workflowId: string,
-    input: unknown,
-    options?: { idempotencyKey?: string; origin?: RunOrigin },
-  ): Promise<RunResult>;
+  run(workflowId: string, input: unknown, options?: StartRunOptions): Promise<RunResult>;
   /**
    * Waits until a run ends or waits for a person, whichever runner or process executes it, and
    * returns its record. A run executing in this runner settles as soon as its execution does;
