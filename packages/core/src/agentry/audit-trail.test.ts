@@ -18,7 +18,10 @@ const provider = definePlugin({
 });
 
 const memorySink = (entries: AuditEntry[]): AuditSink => ({
-  append: async (entry) => void entries.push(entry),
+  append: (entry) => {
+    entries.push(entry);
+    return Promise.resolve();
+  },
 });
 
 describe('the audit trail of createAgentry', () => {

@@ -79,7 +79,7 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
     ((error: AgentryError) => console.error(error.message, error.cause));
   const hooks = createPluginHooks(reportPluginError, () => live.values());
   // Made once the stores are known, after set-up; a plug-in calling erase in setup is refused.
-  let lifecycle: DataLifecycle | undefined;
+  let lifecycle: DataLifecycle | undefined = undefined;
   const dataLifecycle = (method: string): DataLifecycle => {
     if (lifecycle !== undefined) return lifecycle;
     throw new AgentryError({

@@ -75,7 +75,12 @@ async function instance(
           given.provideStore('archive', archive);
           given.handleRecords(tickets);
           given.handleRecords(comments);
-          given.provide(services.auditSink, { append: async (entry) => void audit.push(entry) });
+          given.provide(services.auditSink, {
+            append: (entry) => {
+              audit.push(entry);
+              return Promise.resolve();
+            },
+          });
         },
       }),
       ...(options.plugins ?? []),

@@ -54,7 +54,8 @@ export function createDataLifecycle(options: DataLifecycleOptions): DataLifecycl
       try {
         await walk(store, '', {
           unreadable: (key, error) => unreadable.push({ store: name, key, error: error.toJSON() }),
-          visit: (envelope) => settle(store, envelope, decide, report, options.handlerFor),
+          visit: (envelope) =>
+            settle(store, envelope, decide, report, (kind) => options.handlerFor(kind)),
         });
       } catch (error) {
         report.error = toAgentryError(error).toJSON();

@@ -39,11 +39,8 @@ import { waitForRun } from './wait-for-run.js';
 export function createWorkflowRunner(options: WorkflowRunnerOptions): WorkflowRunner {
   const core = createRunnerCore(options);
   const { store, events } = core;
-  const start = (
-    workflowId: string,
-    input: unknown,
-    startOptions?: StartRunOptions,
-  ) => startRun(core, workflowId, input, startOptions);
+  const start = (workflowId: string, input: unknown, startOptions?: StartRunOptions) =>
+    startRun(core, workflowId, input, startOptions);
   const wait = (runId: string) => waitForRun(core, runId);
   return {
     start,

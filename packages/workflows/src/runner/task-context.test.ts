@@ -16,7 +16,9 @@ function recordingLogger(
 ): Logger {
   const at = (level: string) => (obj: Record<string, unknown> | string, msg?: string) =>
     void lines.push(
-      typeof obj === 'string' ? [level, { ...bindings }, obj] : [level, { ...bindings, ...obj }, msg],
+      typeof obj === 'string'
+        ? [level, { ...bindings }, obj]
+        : [level, { ...bindings, ...obj }, msg],
     );
   return {
     debug: at('debug'),

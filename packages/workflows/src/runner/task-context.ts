@@ -84,4 +84,3 @@ export interface RunAgentRequest {
  * ```
  */
 export type RunAgent = (request: RunAgentRequest) => unknown;
-
