@@ -70,7 +70,12 @@ export interface StoreDataReport {
   /** The keys whose record was kept with the personal data removed (see `RecordHandler.anonymise`). */
   readonly anonymised: readonly string[];
   /** Keys that could not be removed (a record that kept changing, a write the store refused). */
-  readonly failed?: readonly { readonly key: string; readonly error: AgentryErrorJson }[];
+  readonly failed?: readonly {
+    /** The record's key. */
+    readonly key: string;
+    /** Why it was left in place. */
+    readonly error: AgentryErrorJson;
+  }[];
   /** Why the store could not be gone through (a listing failed); the other stores still were. */
   readonly error?: AgentryErrorJson;
 }
