@@ -132,6 +132,21 @@ export interface PluginCompliance {
  *       host.onShutdown(() => subscription.unsubscribe());
  *     },
  *   });
+ *
+ * // Logs through the instance's logger, and tells subscribers (alerts) of each refused tool call.
+ * export const toolGuard = () =>
+ *   definePlugin({
+ *     name: 'agentry-plugin-tool-guard',
+ *     version: '1.0.0',
+ *     setup(host: PluginHost) {
+ *       host.useToolMiddleware(async (context, next) => {
+ *         if (context.toolName !== 'delete_order') return next();
+ *         host.logger.warn({ tool: context.toolName }, 'refused a tool call');
+ *         host.emit({ type: 'security', category: 'access-denied', severity: 'high', at: Date.now(), resource: `tool:${context.toolName}` });
+ *         throw new Error('delete_order is not allowed');
+ *       });
+ *     },
+ *   });
  * ```
  */
 export interface PluginHost<TSection = unknown> {
