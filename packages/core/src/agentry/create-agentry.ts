@@ -250,12 +250,10 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
   const agentRecords: RecordHandler = {
     kinds: ['agent'],
     userOf: (envelope) => agentField(envelope.data, 'context', 'userId'),
-    expiresAt(envelope) {
+    inUse(envelope) {
       const id = agentField(envelope.data, 'id');
       const agent = id === undefined ? undefined : live.get(id);
-      return agent !== undefined && agent.lifecycle !== 'shut-down'
-        ? undefined
-        : Date.parse(envelope.updatedAt);
+      return agent !== undefined && agent.lifecycle !== 'shut-down';
     },
   };
 

@@ -34,6 +34,7 @@ const provider = definePlugin({
 const tickets: RecordHandler = {
   kinds: ['ticket'],
   userOf: (envelope) => (envelope.data as { userId?: string }).userId,
+  inUse: (envelope) => (envelope.data as { open?: boolean }).open === true,
   related: (envelope) => ({
     prefixes: [storeKeyPrefix('ticket-comment', (envelope.data as { id: string }).id)],
   }),
@@ -147,6 +148,30 @@ describe('agentry.erase', () => {
     await agentry.shutdown();
   });
 
+  it('leaves a record in use in place, lists it as failed, and erases it once no longer in use', async () => {
+    const { agentry, archive } = await instance();
+    const key = storeKey('ticket', 'open');
+    await archive.put(key, {
+      kind: 'ticket',
+      schemaVersion: '1',
+      data: { id: 'open', userId: 'ann', open: true },
+    });
+    const refused = await agentry.erase({ userId: 'ann' });
+    expect(refused.stores.find((store) => store.store === 'archive')).toMatchObject({
+      deleted: [],
+      failed: [{ key, error: { code: 'invalid_transition' } }],
+    });
+    expect(await archive.get(key)).toBeDefined();
+    await archive.put(key, {
+      kind: 'ticket',
+      schemaVersion: '1',
+      data: { id: 'open', userId: 'ann', open: false },
+    });
+    const erased = await agentry.erase({ userId: 'ann' });
+    expect(erased.stores.find((store) => store.store === 'archive')?.deleted).toEqual([key]);
+    await agentry.shutdown();
+  });
+
   it('pages through a store larger than one page', async () => {
     const { agentry, archive } = await instance();
     for (let i = 0; i < 250; i += 1)
@@ -252,6 +277,11 @@ describe('agentry.purgeExpired', () => {
 
     now = limit.getTime() - 1;
     await putTicket(archive, 'older', 'ann');
+    await archive.put(storeKey('ticket', 'older-open'), {
+      kind: 'ticket',
+      schemaVersion: '1',
+      data: { id: 'older-open', userId: 'ann', open: true },
+    });
     await putComment(archive, 'older', 1);
     const live = agentry.createAgent({ context: { userId: 'ann' } });
     await live.send('hello');
@@ -283,6 +313,8 @@ describe('agentry.purgeExpired', () => {
     expect(await keysOf(archive)).toEqual([
       storeKey('ticket', 'at-limit'),
       storeKey('ticket', 'newer'),
+      // In use: kept whatever its age.
+      storeKey('ticket', 'older-open'),
     ]);
     expect(await keysOf(agents)).toEqual([storeKey('agent', live.id)]);
     expect(audit.at(-1)).toMatchObject({

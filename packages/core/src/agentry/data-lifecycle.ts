@@ -16,7 +16,11 @@ const pageSize = 100;
 const maxTries = 3;
 
 /** What to do with one record. */
-type Decision = { action: 'keep' } | { action: 'delete' } | { action: 'anonymise'; data: unknown };
+type Decision =
+  | { action: 'keep' }
+  | { action: 'delete' }
+  | { action: 'anonymise'; data: unknown }
+  | { action: 'refuse'; error: AgentryError };
 
 /** @internal The stores and record handlers an instance's data lifecycle goes through. */
 export interface DataLifecycleOptions {
@@ -76,6 +80,7 @@ export function createDataLifecycle(options: DataLifecycleOptions): DataLifecycl
       const { stores, unreadable } = await run((envelope) => {
         const handler = options.handlerFor(envelope.kind);
         if (handler === undefined || handler.userOf(envelope) !== userId) return { action: 'keep' };
+        if (handler.inUse?.(envelope) === true) return { action: 'refuse', error: inUse(envelope) };
         const data = handler.anonymise?.(envelope);
         return data === undefined ? { action: 'delete' } : { action: 'anonymise', data };
       });
@@ -110,6 +115,7 @@ export function createDataLifecycle(options: DataLifecycleOptions): DataLifecycl
       const at = new Date().toISOString();
       const { stores, unreadable } = await run((envelope) => {
         const handler = options.handlerFor(envelope.kind);
+        if (handler?.inUse?.(envelope) === true) return { action: 'keep' };
         const expiresAt = handler?.expiresAt
           ? handler.expiresAt(envelope)
           : Date.parse(envelope.updatedAt);
@@ -194,6 +200,10 @@ async function settle(
       return;
     }
     if (decision.action === 'keep') return;
+    if (decision.action === 'refuse') {
+      report.failed.push({ key: current.key, error: decision.error.toJSON() });
+      return;
+    }
     if (tries >= maxTries) {
       report.failed.push({ key: current.key, error: changingError(current.key).toJSON() });
       return;
@@ -257,6 +267,17 @@ function summarise(report: ErasureReport | PurgeReport): Record<string, unknown>
 
 function isConflict(error: unknown): boolean {
   return AgentryError.isInstance(error) && error.code === 'conflict';
+}
+
+function inUse(envelope: StoredEnvelope): AgentryError {
+  return new AgentryError({
+    code: 'invalid_transition',
+    message: `The record "${envelope.key}" (${envelope.kind}) is in use, so it was left in place.`,
+    details: { key: envelope.key, kind: envelope.kind },
+    suggestions: [
+      'Let it finish, or cancel it (a workflow run: runner.cancel(runId)), then erase again.',
+    ],
+  });
 }
 
 function changingError(key: string): AgentryError {

@@ -160,7 +160,7 @@ function checkRecordHandler(
       suggestions: ["List the kinds its records are stored with, such as kinds: ['workflow-run']."],
     });
   }
-  for (const field of ['expiresAt', 'related', 'anonymise'] as const) {
+  for (const field of ['inUse', 'expiresAt', 'related', 'anonymise'] as const) {
     if (handler[field] !== undefined && typeof handler[field] !== 'function') {
       throw new AgentryError({
         code: 'validation_failed',

@@ -233,7 +233,9 @@ export interface PluginHost<TSection = unknown> {
    * Erases a user's data from every store the instance hands out (`agentry.store(name)` for each
    * store offered, and the agents' store): the live agents serving the user are shut down, then
    * each store is read page by page and every record whose kind's handler says it belongs to the
-   * user is deleted (with its related records) or anonymised. Writes name the revision read, so a
+   * user is deleted (with its related records) or anonymised; a record in use (an unfinished
+   * workflow run: see `RecordHandler.inUse`) is left in place and listed under `failed` with
+   * `invalid_transition`. Writes name the revision read, so a
    * record changed meanwhile is read and decided again, not clobbered. A store that fails is
    * reported in its entry and the others are still gone through; the report lists keys, never
    * data. Appends a `data.erase` audit entry when an audit sink is provided. The same as

@@ -16,6 +16,7 @@ import type { StoredEnvelope } from '../stores/stored-envelope.js';
  * const tickets: RecordHandler = {
  *   kinds: ['ticket'],
  *   userOf: (envelope) => (envelope.data as { userId?: string }).userId,
+ *   inUse: (envelope) => (envelope.data as { status?: string }).status === 'open',
  *   expiresAt: (envelope) => Date.parse(envelope.updatedAt) + 30 * 86_400_000,
  *   related: (envelope) => ({ prefixes: [storeKeyPrefix('ticket-comment', envelope.key.split(':')[1] ?? '')] }),
  * };
@@ -29,9 +30,15 @@ export interface RecordHandler {
   /** The user a record belongs to, or `undefined` when it belongs to none (or is removed only with another). */
   userOf(envelope: StoredEnvelope): string | undefined;
   /**
+   * Whether the record is in use (an unfinished workflow run, a live agent's state): a purge keeps
+   * it whatever its age, and an erasure leaves it in place and reports it under `failed` with
+   * `invalid_transition`, so that it is finished or cancelled, and erased again, rather than
+   * pulled from under the code using it. Left out: never in use.
+   */
+  inUse?(envelope: StoredEnvelope): boolean;
+  /**
    * From when the record may be purged, in epoch milliseconds, or `undefined` to keep it whatever
-   * its age (an unfinished workflow run; a record removed only with the one it belongs to).
-   * Left out: its `updatedAt`.
+   * its age (a record removed only with the one it belongs to). Left out: its `updatedAt`.
    */
   expiresAt?(envelope: StoredEnvelope): number | undefined;
   /** Records removed with it, in the same store: exact keys, and key prefixes (a run's journal). */

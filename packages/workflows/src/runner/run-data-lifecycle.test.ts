@@ -114,6 +114,22 @@ describe.each(['mem', 'sqlite'] as const)('workflow runs in the %s store', (stor
     expect((await runner.listRuns()).map((run) => run.runId)).toEqual([bob.runId]);
   });
 
+  it('are left in place while unfinished, reported, and erased once finished', async () => {
+    now = Date.parse('2026-03-01T00:00:00.000Z');
+    const { agentry, runner, store } = await setUp(storeName);
+    const running = await runner.start('job', { block: true }, { userId: 'ann' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const refused = await agentry.erase({ userId: 'ann' });
+    expect(refused.stores.find((entry) => entry.store === storeName)).toMatchObject({
+      deleted: [],
+      failed: [{ error: { code: 'invalid_transition' } }],
+    });
+    release();
+    expect((await runner.wait(running.runId)).status).toBe('completed');
+    await agentry.erase({ userId: 'ann' });
+    expect(keysOfRun(await keysOf(store), running.runId)).toEqual([]);
+  });
+
   it('are purged when finished and changed strictly before the limit, never while unfinished', async () => {
     const limit = Date.parse('2026-03-10T00:00:00.000Z');
     const { agentry, runner, store } = await setUp(storeName);

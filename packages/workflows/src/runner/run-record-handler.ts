@@ -18,10 +18,10 @@ function field(envelope: StoredEnvelope, name: string): string | undefined {
 
 /**
  * How `agentry.erase` and `agentry.purgeExpired` treat the runner's records. A run record belongs
- * to the user it was started for, expires once the run is finished (an unfinished run is never
- * purged, whatever its age) and takes with it its journal, its lease and its idempotent start. The
- * journal and the lease go only with their run. An idempotent start holds the run's input and user,
- * so it is erased with the user's data, and purged only with its run.
+ * to the user it was started for and is in use until the run is finished: an unfinished run is
+ * never purged whatever its age, and an erasure reports it rather than removing it from under its
+ * runner. A run takes with it its journal, its lease and its idempotent start, which go only with
+ * their run.
  *
  * @internal
  */
@@ -29,10 +29,7 @@ export const runRecordHandlers: readonly RecordHandler[] = [
   {
     kinds: [runRecordKind],
     userOf: (envelope) => field(envelope, 'userId'),
-    expiresAt: (envelope) =>
-      finished.has((envelope.data as { status?: unknown } | null)?.status)
-        ? Date.parse(envelope.updatedAt)
-        : undefined,
+    inUse: (envelope) => !finished.has((envelope.data as { status?: unknown } | null)?.status),
     related(envelope) {
       const runId = field(envelope, 'runId');
       if (runId === undefined) return {};
@@ -49,11 +46,7 @@ export const runRecordHandlers: readonly RecordHandler[] = [
       };
     },
   },
-  {
-    kinds: [startRecordKind],
-    userOf: (envelope) => field(envelope, 'userId'),
-    expiresAt: () => undefined,
-  },
+  { kinds: [startRecordKind], userOf: () => undefined, expiresAt: () => undefined },
   {
     kinds: [journalEntryKind, leaseRecordKind],
     userOf: () => undefined,
