@@ -7,12 +7,8 @@
 export {
   installAlerts,
   verifyWebhookSignature,
-  type AlertAuditEntry,
-  type AlertAuditSink,
   type AlertConditionKind,
   type AlertEvaluation,
-  type AlertEventStream,
-  type AlertLogger,
   type AlertNotification,
   type AlertsHandle,
   type AlertSignals,
@@ -21,9 +17,7 @@ export {
   type ChannelDeliveryStats,
   type DeliveryFailure,
   type InstallAlertsInput,
-  type SecurityEvent,
   type SignalSummary,
-  type TaggedEvent,
   type VerifyWebhookSignatureOptions,
   type WebhookVerification,
 } from './alerts/index.js';
@@ -100,14 +94,10 @@ export {
 } from './metrics/index.js';
 export {
   installLogging,
-  type AuditEntry,
-  type AuditSink,
   type ComplianceHost,
   type InstallLoggingOptions,
-  type Logger,
   type LoggingHost,
   type LoggingInstallation,
-  type PurgeReport,
 } from './logging/index.js';
 export { monitoring } from './monitoring.js';
 export { VERSION } from './version.js';

@@ -1,4 +1,4 @@
-import type { Logger } from '../logging/core-interfaces.js';
+import { type Logger } from '@agentry/core';
 
 /** One line a {@link recordingLogger} received. */
 export interface RecordedLine {

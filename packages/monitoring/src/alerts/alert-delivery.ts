@@ -1,8 +1,7 @@
-import { AgentryError } from '@agentry/core';
+import { AgentryError, type AuditEntry } from '@agentry/core';
 import type { NotificationChannel } from '../config/notification-channel.js';
 import type { AlertNotification } from './alert-notification.js';
 import type { AlertChannel } from './channels/alert-channel.js';
-import type { AlertAuditEntry } from './core-interfaces.js';
 
 /**
  * The delivery counters of one channel, as `AlertsHandle.deliveries()` reports them.
@@ -80,7 +79,7 @@ export function createAlertDelivery(options: {
     fields: Record<string, unknown>,
     message: string,
   ) => void;
-  audit: (entry: Omit<AlertAuditEntry, 'at'>) => void;
+  audit: (entry: Omit<AuditEntry, 'at'>) => void;
 }) {
   const { channels, generateId, report, audit } = options;
   const counters = new Map<string, Counters>(

@@ -8,14 +8,6 @@ export {
   type VerifyWebhookSignatureOptions,
   type WebhookVerification,
 } from './channels/webhook-signature.js';
-export type {
-  AlertAuditEntry,
-  AlertAuditSink,
-  AlertEventStream,
-  AlertLogger,
-  SecurityEvent,
-  TaggedEvent,
-} from './core-interfaces.js';
 export {
   installAlerts,
   type AlertEvaluation,

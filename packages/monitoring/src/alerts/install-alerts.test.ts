@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { systemClock } from '@agentry/core';
+import { type AuditEntry, type InstanceEvent, systemClock } from '@agentry/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AlertConfig } from '../config/alert-config.js';
 import { startLoopbackReceiver, type LoopbackReceiver } from './__fixtures__/loopback-receiver.js';
 import { calmSignals, lenientThresholds, manualClock } from './__fixtures__/test-notification.js';
 import type { SignalSummary } from './alert-signals.js';
-import type { AlertAuditEntry, TaggedEvent } from './core-interfaces.js';
 import { installAlerts, type AlertsHandle, type AlertsOptions } from './install-alerts.js';
 
 const minute = 60_000;
@@ -17,8 +16,8 @@ let webhook: LoopbackReceiver;
 let slack: LoopbackReceiver;
 let handles: AlertsHandle[];
 let summary: SignalSummary;
-let listeners: Set<(tagged: TaggedEvent) => void>;
-let audit: AlertAuditEntry[];
+let listeners: Set<(tagged: InstanceEvent) => void>;
+let audit: AuditEntry[];
 let logs: { level: string; fields: Record<string, unknown>; message: string | undefined }[];
 let clock: ReturnType<typeof manualClock>;
 
@@ -47,9 +46,9 @@ const slackChannel = () => ({
 });
 const emit = (
   tagged:
-    TaggedEvent | { source: { kind: string }; event: Record<string, unknown> & { type: string } },
+    InstanceEvent | { source: { kind: string }; event: Record<string, unknown> & { type: string } },
 ) => {
-  for (const next of listeners) next(tagged);
+  for (const next of listeners) next(tagged as InstanceEvent);
 };
 const log = (level: string) => (fields: Record<string, unknown> | string, message?: string) =>
   logs.push({

@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { AgentryError, systemClock, type Clock } from '@agentry/core';
+import {
+  AgentryError,
+  type AuditEntry,
+  type AuditSink,
+  type Clock,
+  type Logger,
+  type InstanceEvent,
+  systemClock,
+} from '@agentry/core';
 import type { AlertConfig } from '../config/alert-config.js';
 import type { PerformanceThresholds } from '../config/performance-thresholds.js';
 import { buildConditions, channelId } from './alert-conditions.js';
@@ -17,13 +25,6 @@ import {
   type ResolvedAlertsOptions,
 } from './alerts-options.js';
 import { createChannels } from './channels/create-channels.js';
-import type {
-  AlertAuditEntry,
-  AlertAuditSink,
-  AlertEventStream,
-  AlertLogger,
-  SecurityEvent,
-} from './core-interfaces.js';
 import { createSecurityEventWindow, isSecurityEvent } from './security-event-window.js';
 
 /**
@@ -91,11 +92,13 @@ export interface InstallAlertsInput {
   /** Where error rates, response times, throughput and memory are read. */
   readonly signals: AlertSignals;
   /** The instance's events (`host.events$`): security events are counted from it. */
-  readonly events$: AlertEventStream;
+  readonly events$: {
+    subscribe(next: (tagged: InstanceEvent) => void): { unsubscribe(): void };
+  };
   /** Where notices and delivery failures are logged; without one, failures become process warnings. */
-  readonly logger?: AlertLogger;
+  readonly logger?: Logger;
   /** Where every notice and every failed delivery is recorded (`category: 'alert'`). */
-  readonly audit?: AlertAuditSink;
+  readonly audit?: AuditSink;
   /** How alerts judge and deliver. */
   readonly options?: AlertsOptions;
 }
@@ -177,10 +180,11 @@ export interface AlertsHandle {
  *   `thresholds.maxErrorRate`, `options.windowMs`).
  * @example
  * ```ts
- * import { installAlerts, type AlertEventStream, type AlertSignals } from '@agentry/monitoring';
+ * import type { PluginHost } from '@agentry/core';
+ * import { installAlerts, type AlertSignals } from '@agentry/monitoring';
  *
  * declare const signals: AlertSignals; // the metrics registry
- * declare const events$: AlertEventStream; // host.events$
+ * declare const events$: PluginHost['events$']; // host.events$
  * const alerts = installAlerts({
  *   alerts: [
  *     {
@@ -226,7 +230,7 @@ export function installAlerts(input: InstallAlertsInput): AlertsHandle {
     else if (level !== 'info')
       process.emitWarning(`${message}: ${JSON.stringify(fields)}`, 'AgentryAlertsWarning');
   };
-  const record = (entry: Omit<AlertAuditEntry, 'at'>) => {
+  const record = (entry: Omit<AuditEntry, 'at'>) => {
     if (!audit) return;
     audit
       .append({ at: new Date().toISOString(), ...entry })
@@ -268,8 +272,7 @@ export function installAlerts(input: InstallAlertsInput): AlertsHandle {
     Math.max(1_000, Math.ceil(maxSecurityThreshold) + 1),
   );
   const subscription = events$.subscribe((tagged) => {
-    if (isSecurityEvent(tagged))
-      security.add(tagged.event as unknown as SecurityEvent, options.clock.now());
+    if (isSecurityEvent(tagged)) security.add(tagged.event, options.clock.now());
   });
 
   const startedAt = options.clock.now();

@@ -1,4 +1,4 @@
-import type { SecurityEvent, TaggedEvent } from './core-interfaces.js';
+import { type InstanceEvent, type SecurityEvent } from '@agentry/core';
 
 const severities: ReadonlySet<string> = new Set(['low', 'medium', 'high', 'critical']);
 
@@ -8,7 +8,9 @@ const severities: ReadonlySet<string> = new Set(['low', 'medium', 'high', 'criti
  *
  * @internal
  */
-export function isSecurityEvent(tagged: TaggedEvent): boolean {
+export function isSecurityEvent(
+  tagged: InstanceEvent,
+): tagged is InstanceEvent & { readonly event: SecurityEvent } {
   if (tagged.source.kind !== 'plugin' || tagged.event.type !== 'security') return false;
   const event = tagged.event as Partial<SecurityEvent>;
   return (

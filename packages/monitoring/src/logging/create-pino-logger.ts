@@ -1,10 +1,9 @@
 import { open } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { AgentryError, type MaskContext, type PluginHost } from '@agentry/core';
+import { AgentryError, type Logger, type MaskContext, type PluginHost } from '@agentry/core';
 import { pino, type DestinationStream, type Logger as Pino } from 'pino';
 import type { LoggingConfig } from '../config/index.js';
-import type { Logger } from './core-interfaces.js';
 import { maskLogValue } from './mask-log-value.js';
 import { createTextLineStream, type LineDestination } from './text-line-stream.js';
 import type { ReadTraceIds } from './trace-context.js';

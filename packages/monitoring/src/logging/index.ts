@@ -1,11 +1,4 @@
-export type {
-  AuditEntry,
-  AuditSink,
-  ComplianceHost,
-  Logger,
-  LoggingHost,
-  PurgeReport,
-} from './core-interfaces.js';
+export type { ComplianceHost, LoggingHost } from './core-interfaces.js';
 export {
   installLogging,
   type InstallLoggingOptions,

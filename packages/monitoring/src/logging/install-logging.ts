@@ -1,6 +1,6 @@
-import { AgentryError } from '@agentry/core';
+import { AgentryError, type Logger, services } from '@agentry/core';
 import { loggingConfigSchema, type LoggingConfig } from '../config/index.js';
-import { loggerServiceKey, type Logger, type LoggingHost } from './core-interfaces.js';
+import type { LoggingHost } from './core-interfaces.js';
 import { createPinoLogger } from './create-pino-logger.js';
 import { createEventLogger } from './log-instance-events.js';
 import { loadTraceIdsReader } from './trace-context.js';
@@ -107,7 +107,7 @@ export async function installLogging(
     readTraceIds,
   });
   try {
-    host.provide(loggerServiceKey, handle.logger);
+    host.provide(services.logger, handle.logger);
   } catch (error) {
     await handle.close();
     throw error;

@@ -110,9 +110,50 @@ describe('createEventLogger', () => {
     const log = createEventLogger(logger);
     log(fromAgent({ type: 'text-delta', runId: 'r-1', step: 1, delta: 'Hel' }));
     log({
-      source: { kind: 'plugin', plugin: 'x' },
+      source: { kind: 'device', id: 'x' },
       event: { type: 'security', at: 0 },
     } as unknown as InstanceEvent);
     expect(lines).toEqual([]);
+  });
+
+  it('logs a security event at warn with its category and severity, never its subject or reason', () => {
+    const { logger, lines } = recordingLogger();
+    const log = createEventLogger(logger);
+    log({
+      source: { kind: 'plugin', plugin: 'agentry-plugin-guard' },
+      event: {
+        type: 'security',
+        category: 'access-denied',
+        severity: 'high',
+        at: 1,
+        subject: 'user-42',
+        reason: 'role revoked for jane@example.com',
+        action: 'read',
+        resource: 'tools:search',
+      },
+    });
+    log({
+      source: { kind: 'plugin', plugin: 'agentry-plugin-guard' },
+      event: { type: 'heartbeat', at: 2 },
+    });
+    expect(lines).toEqual([
+      {
+        level: 'warn',
+        fields: {
+          plugin: 'agentry-plugin-guard',
+          category: 'access-denied',
+          severity: 'high',
+          action: 'read',
+          resource: 'tools:search',
+        },
+        msg: 'security event: access-denied',
+      },
+      {
+        level: 'debug',
+        fields: { plugin: 'agentry-plugin-guard', type: 'heartbeat' },
+        msg: 'plug-in event: heartbeat',
+      },
+    ]);
+    expect(JSON.stringify(lines)).not.toMatch(/user-42|jane@/);
   });
 });

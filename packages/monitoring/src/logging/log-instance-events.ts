@@ -1,5 +1,10 @@
-import type { AgentEvent, InstanceEvent, WorkflowRunEvent } from '@agentry/core';
-import type { Logger } from './core-interfaces.js';
+import type {
+  AgentEvent,
+  InstanceEvent,
+  Logger,
+  SecurityEvent,
+  WorkflowRunEvent,
+} from '@agentry/core';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
 
@@ -32,9 +37,28 @@ export function createEventLogger(logger: Logger): (tagged: InstanceEvent) => vo
         logRunEvent(logger, event);
         return;
       }
-      default:
-        // Sources added later (plug-in events) are not log lines of their own.
+      case 'plugin': {
+        const event = tagged.event;
+        if (event.type === 'security') {
+          // Category, severity, action and resource only: a security event's subject and reason may
+          // hold personal data, and they are audited by the plug-in that emitted the event.
+          const security = event as SecurityEvent;
+          logger.warn(
+            {
+              plugin: source.plugin,
+              category: security.category,
+              severity: security.severity,
+              ...(security.action !== undefined ? { action: security.action } : {}),
+              ...(security.resource !== undefined ? { resource: security.resource } : {}),
+              ...(security.traceId !== undefined ? { trace_id: security.traceId } : {}),
+            },
+            `security event: ${security.category}`,
+          );
+        } else {
+          logger.debug({ plugin: source.plugin, type: event.type }, `plug-in event: ${event.type}`);
+        }
         return;
+      }
     }
   };
 }

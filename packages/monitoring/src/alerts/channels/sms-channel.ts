@@ -1,7 +1,6 @@
 import { AgentryError, toAgentryError } from '@agentry/core';
 import type { ChannelConfiguration } from '../../config/notification-channel.js';
-import type { AlertNotification } from '../alert-notification.js';
-import { formatValue, formatWindow } from '../alert-notification.js';
+import { type AlertNotification, formatValue, formatWindow } from '../alert-notification.js';
 import type { AlertChannel } from './alert-channel.js';
 import { deliverWithRetry, type DeliveryPolicy } from './deliver-with-retry.js';
 import { postHttp } from './post-http.js';

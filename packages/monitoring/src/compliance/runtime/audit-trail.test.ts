@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   AgentryError,
+  type AuditEntry,
   createMemoryStore,
-  services,
   type Masker,
+  services,
   type StateStore,
 } from '@agentry/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { recordingLogger } from '../../__fixtures__/recording-logger.js';
-import type { AuditEntry } from '../../logging/core-interfaces.js';
 import { createAuditTrail, type AuditTrailDestination } from './audit-trail.js';
 
 const cleanup: (() => Promise<unknown>)[] = [];

@@ -1,7 +1,13 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { AgentryError, type PluginHost, type StateStore } from '@agentry/core';
-import type { AuditEntry, AuditSink, Logger } from '../../logging/core-interfaces.js';
+import {
+  AgentryError,
+  type AuditEntry,
+  type AuditSink,
+  type Logger,
+  type PluginHost,
+  type StateStore,
+} from '@agentry/core';
 import { maskLogValue } from '../../logging/mask-log-value.js';
 
 /**

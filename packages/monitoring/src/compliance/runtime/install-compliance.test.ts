@@ -1,12 +1,14 @@
-import { createMemoryStore, type ServiceKey } from '@agentry/core';
+import {
+  AgentryError,
+  createMemoryStore,
+  type PurgeReport,
+  type ServiceKey,
+  services,
+} from '@agentry/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { recordingLogger } from '../../__fixtures__/recording-logger.js';
 import type { ComplianceConfig } from '../../config/index.js';
-import {
-  auditSinkServiceKey,
-  type ComplianceHost,
-  type PurgeReport,
-} from '../../logging/core-interfaces.js';
+import type { ComplianceHost } from '../../logging/core-interfaces.js';
 import { installCompliance, type InstallComplianceOptions } from './install-compliance.js';
 
 const dayMs = 86_400_000;
@@ -73,15 +75,15 @@ function install(
 describe('installCompliance', () => {
   it('provides its audit trail as the audit sink when auditTrail is true, and none when false', () => {
     const on = install();
-    expect(on.host.lookup(auditSinkServiceKey)).toBe(on.installation.auditTrail);
+    expect(on.host.lookup(services.auditSink)).toBe(on.installation.auditTrail);
     const off = install(compliance({ auditTrail: false }));
     expect(off.installation.auditTrail).toBeUndefined();
-    expect(off.host.lookup(auditSinkServiceKey)).toBeUndefined();
+    expect(off.host.lookup(services.auditSink)).toBeUndefined();
   });
 
   it('keeps and logs each erasure report core appends to the audit sink (GDPR), counts only', async () => {
     const { host, lines } = install(compliance({ gdpr: true }), { retention: false });
-    const sink = host.lookup(auditSinkServiceKey);
+    const sink = host.lookup(services.auditSink);
     await sink?.append({
       at: start.toISOString(),
       category: 'data',
@@ -155,7 +157,7 @@ describe('installCompliance', () => {
     });
 
     it('warns when records were left: a store that failed, a record that could not be removed or read', async () => {
-      const error = { code: 'network', message: 'connection reset' };
+      const error = new AgentryError({ code: 'network', message: 'connection reset' }).toJSON();
       const host = fakeHost((before) =>
         Promise.resolve({
           before: before.toISOString(),
@@ -169,7 +171,7 @@ describe('installCompliance', () => {
             },
             { store: 'redis', deleted: [], anonymised: [], error },
           ],
-          unreadable: [{ store: 'agents', key: 'agent:user-43' }],
+          unreadable: [{ store: 'agents', key: 'agent:user-43', error }],
         }),
       );
       const { installation, lines } = install(

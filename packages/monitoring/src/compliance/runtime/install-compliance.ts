@@ -1,10 +1,6 @@
-import { AgentryError } from '@agentry/core';
+import { AgentryError, type Logger, services } from '@agentry/core';
 import { complianceConfigSchema, type ComplianceConfig } from '../../config/index.js';
-import {
-  auditSinkServiceKey,
-  type ComplianceHost,
-  type Logger,
-} from '../../logging/core-interfaces.js';
+import type { ComplianceHost } from '../../logging/core-interfaces.js';
 import { createAuditTrail, type AuditTrail, type AuditTrailDestination } from './audit-trail.js';
 import {
   createRetentionSchedule,
@@ -130,7 +126,7 @@ export function installCompliance(
       logger,
       lookup: (key) => host.lookup(key),
     });
-    host.provide(auditSinkServiceKey, auditTrail);
+    host.provide(services.auditSink, auditTrail);
   }
   const schedule =
     options.retention === false
@@ -141,7 +137,7 @@ export function installCompliance(
           days: section.dataRetention,
           logger,
           // Whoever provides the sink (this trail, or security's later), looked up per purge.
-          audit: () => host.lookup(auditSinkServiceKey),
+          audit: () => host.lookup(services.auditSink),
         });
   let stopped = false;
   const stop = async () => {

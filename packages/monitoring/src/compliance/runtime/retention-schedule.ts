@@ -1,10 +1,5 @@
-import { AgentryError } from '@agentry/core';
-import type {
-  AuditSink,
-  ComplianceHost,
-  Logger,
-  PurgeReport,
-} from '../../logging/core-interfaces.js';
+import { AgentryError, type AuditSink, type Logger, type PurgeReport } from '@agentry/core';
+import type { ComplianceHost } from '../../logging/core-interfaces.js';
 
 const dayMs = 86_400_000;
 // setInterval's largest delay: a longer one fires at once, over and over.
