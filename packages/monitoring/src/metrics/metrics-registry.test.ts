@@ -67,6 +67,23 @@ describe('MetricsRegistry', () => {
       expect(jobs.value).toBe(3);
     });
 
+    it('drops on purge exactly the closed buckets that end at or before the limit', () => {
+      const { clock, registry } = registryAt();
+      const jobs = registry.counter({ name: 'jobs_total', help: 'Jobs.' }).series([]);
+      jobs.add(1); // epoch 0: [0 s, 1 s)
+      clock.now = SECOND;
+      jobs.add(2); // epoch 1: [1 s, 2 s)
+      clock.now = 2 * SECOND;
+      jobs.add(4); // epoch 2, still open
+      expect(total(registry)).toBe(7);
+      expect(registry.ring.dropBefore(SECOND + 999)).toBe(1); // epoch 1 ends after the limit
+      expect(total(registry)).toBe(6);
+      expect(registry.ring.dropBefore(2 * SECOND)).toBe(1);
+      expect(total(registry)).toBe(4); // the open bucket stays
+      expect(registry.ring.dropBefore(2 * SECOND)).toBe(0);
+      expect(jobs.value).toBe(7); // the total since start is not kept data of a window
+    });
+
     it('forgets everything after a jump longer than the retention', () => {
       const { clock, registry } = registryAt();
       const jobs = registry.counter({ name: 'jobs_total', help: 'Jobs.' }).series([]);

@@ -81,6 +81,25 @@ export class TimeRing {
     return this.#touched;
   }
 
+  /**
+   * Drops the closed buckets that end at or before `time` (milliseconds since the epoch): the
+   * data-retention purge, when `dataRetention` is shorter than `retentionPeriod`. The open bucket
+   * and the totals since start (what Prometheus reads) are kept.
+   *
+   * @returns how many buckets were dropped
+   */
+  dropBefore(time: number): number {
+    let dropped = 0;
+    for (let slot = 0; slot < this.#closed.length; slot += 1) {
+      const bucket = this.#closed[slot];
+      if (bucket !== undefined && (bucket.epoch + 1) * this.bucketMs <= time) {
+        this.#closed[slot] = undefined;
+        dropped += 1;
+      }
+    }
+    return dropped;
+  }
+
   /** The closed bucket of an epoch, if it is still held and saw writes. */
   closed(epoch: number): ClosedBucket | undefined {
     const bucket = this.#closed[epoch % this.length];
