@@ -22,4 +22,16 @@ export {
   type PerformanceThresholds,
 } from './config/index.js';
 export { monitoring } from './monitoring.js';
+export {
+  createOtelContextPropagator,
+  installTracing,
+  type ContextPropagator,
+  type InstallTracingOptions,
+  type TracingInstallation,
+} from './otel/index.js';
+export {
+  genAiSemconvVersion,
+  telemetryAttributeClasses,
+  type TelemetryAttributeClass,
+} from './semconv/index.js';
 export { VERSION } from './version.js';
