@@ -19,6 +19,7 @@ import { attributes, operationNames, toGenAiProviderName } from '../semconv/gen-
 import type { GenAiMetrics } from './gen-ai-metrics.js';
 import type { RunSpans } from './run-spans.js';
 import { toContentValue, toErrorType } from './telemetry-values.js';
+import { OutputCollector, toSemconvMessages } from './to-semconv-messages.js';
 
 /** @internal What the chat-span middleware needs. */
 export interface ChatSpanOptions {
@@ -61,11 +62,20 @@ export function createChatSpanMiddleware(options: ChatSpanOptions): ModelMiddlew
       parent,
     );
     if (options.captureContent) {
+      const content = { purpose: 'telemetry', agentId: call.agentId } as const;
+      if (call.request.system !== undefined) {
+        span.setAttribute(
+          attributes.systemInstructions,
+          toContentValue(options.host, [{ type: 'text', content: call.request.system }], {
+            ...content,
+            field: attributes.systemInstructions,
+          }),
+        );
+      }
       span.setAttribute(
         attributes.inputMessages,
-        toContentValue(options.host, call.request.messages, {
-          purpose: 'telemetry',
-          agentId: call.agentId,
+        toContentValue(options.host, toSemconvMessages(call.request.messages), {
+          ...content,
           field: attributes.inputMessages,
         }),
       );
@@ -94,7 +104,7 @@ interface Outcome {
   readonly error?: unknown;
   readonly end?: Extract<ModelStreamPart, { type: 'response-end' }>;
   readonly firstChunkMs?: number;
-  readonly text?: string;
+  readonly output?: OutputCollector;
 }
 
 async function* observeStream(
@@ -106,14 +116,15 @@ async function* observeStream(
   started: number,
 ): AsyncGenerator<ModelStreamPart> {
   let firstChunkMs: number | undefined;
-  let text = '';
+  const output = options.captureContent ? new OutputCollector() : undefined;
   let outcome: Outcome | undefined;
   try {
     for await (const part of stream) {
       firstChunkMs ??= performance.now() - started;
-      if (part.type === 'response-end') outcome = { end: part, firstChunkMs, text };
-      else if (part.type === 'error') outcome = { error: part.error, firstChunkMs };
-      else if (options.captureContent && part.type === 'text-delta') text += part.delta;
+      if (part.type === 'response-end') {
+        outcome = output ? { end: part, firstChunkMs, output } : { end: part, firstChunkMs };
+      } else if (part.type === 'error') outcome = { error: part.error, firstChunkMs };
+      else output?.add(part);
       yield part;
     }
   } catch (error) {
@@ -153,11 +164,10 @@ function finish(
   if (outcome.firstChunkMs !== undefined) {
     span.setAttribute(attributes.timeToFirstChunk, outcome.firstChunkMs / 1000);
   }
-  if (options.captureContent && call !== undefined && outcome.text !== undefined) {
-    const output = [{ role: 'assistant', parts: [{ type: 'text', content: outcome.text }] }];
+  if (call !== undefined && outcome.output !== undefined && end !== undefined) {
     span.setAttribute(
       attributes.outputMessages,
-      toContentValue(options.host, output, {
+      toContentValue(options.host, outcome.output.message(end.finishReason), {
         purpose: 'telemetry',
         agentId: call.agentId,
         field: attributes.outputMessages,

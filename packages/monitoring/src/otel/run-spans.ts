@@ -55,54 +55,39 @@ export function createRunSpans(tracer: Tracer, captureConversation: boolean): Ru
   const workflowSteps = new Map<string, WorkflowStep>();
 
   const onAgent = (agentId: string, sessionId: string | undefined, event: AgentEvent) => {
-    switch (event.type) {
-      case 'run-start': {
-        const parent = otelContext.active();
-        const span = tracer.startSpan(
-          `${operationNames.invokeAgent} ${agentId}`,
-          {
-            kind: SpanKind.INTERNAL,
-            attributes: {
-              [attributes.operationName]: operationNames.invokeAgent,
-              [attributes.agentId]: agentId,
-              [attributes.agentName]: agentId,
-              [attributes.runId]: event.runId,
-              ...(captureConversation && sessionId !== undefined
-                ? { [attributes.conversationId]: sessionId }
-                : {}),
-            },
+    if (event.type === 'run-start') {
+      const parent = otelContext.active();
+      const span = tracer.startSpan(
+        `${operationNames.invokeAgent} ${agentId}`,
+        {
+          kind: SpanKind.INTERNAL,
+          attributes: {
+            [attributes.operationName]: operationNames.invokeAgent,
+            [attributes.agentId]: agentId,
+            [attributes.agentName]: agentId,
+            [attributes.runId]: event.runId,
+            ...(captureConversation && sessionId !== undefined
+              ? { [attributes.conversationId]: sessionId }
+              : {}),
           },
-          parent,
-        );
-        agentRuns.set(event.runId, { span, context: trace.setSpan(parent, span), call: undefined });
-        return;
-      }
-      case 'model-request': {
-        const run = agentRuns.get(event.runId);
-        if (run) run.call = { model: event.model, attempt: event.attempt };
-        return;
-      }
-      case 'run-end': {
-        const run = agentRuns.get(event.runId);
-        if (!run) return;
-        agentRuns.delete(event.runId);
+        },
+        parent,
+      );
+      agentRuns.set(event.runId, { span, context: trace.setSpan(parent, span), call: undefined });
+    } else if (event.type === 'model-request') {
+      const run = agentRuns.get(event.runId);
+      if (run) run.call = { model: event.model, attempt: event.attempt };
+    } else if (event.type === 'run-end' || event.type === 'run-error') {
+      const run = agentRuns.get(event.runId);
+      if (!run) return;
+      agentRuns.delete(event.runId);
+      if (event.type === 'run-end') {
         run.span.setAttributes({
           [attributes.usageInputTokens]: event.usage.inputTokens,
           [attributes.usageOutputTokens]: event.usage.outputTokens,
         });
-        run.span.end();
-        return;
-      }
-      case 'run-error': {
-        const run = agentRuns.get(event.runId);
-        if (!run) return;
-        agentRuns.delete(event.runId);
-        fail(run.span, event.error);
-        run.span.end();
-        return;
-      }
-      default:
-        return;
+      } else fail(run.span, event.error);
+      run.span.end();
     }
   };
 
