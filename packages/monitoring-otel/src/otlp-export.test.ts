@@ -69,11 +69,7 @@ describe('startOtel exporting to an OTLP/HTTP receiver', () => {
     expect(invoke?.scope).toBe('@agentry/monitoring');
     expect(invoke?.schemaUrl).toMatch(/^https:\/\/opentelemetry\.io\/schemas\/gen-ai\//);
     expect(receiver.metricNames).toEqual(
-      new Set([
-        'gen_ai.client.token.usage',
-        'gen_ai.client.operation.duration',
-        'gen_ai.client.operation.time_to_first_chunk',
-      ]),
+      new Set(['gen_ai.client.token.usage', 'gen_ai.client.operation.duration']),
     );
   });
 });

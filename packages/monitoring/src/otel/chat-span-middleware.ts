@@ -10,7 +10,6 @@ import {
   context as otelContext,
   SpanKind,
   SpanStatusCode,
-  trace,
   type Attributes,
   type Span,
   type Tracer,
@@ -38,27 +37,42 @@ export interface ChatSpanOptions {
  */
 export function createChatSpanMiddleware(options: ChatSpanOptions): ModelMiddleware {
   const { tracer, runs } = options;
+  // `provider:model` -> its span name and attributes, worked out once per model.
+  const targets = new Map<string, ChatTarget>();
+  const targetOf = (model: string) => {
+    let target = targets.get(model);
+    if (target === undefined) {
+      const colon = model.indexOf(':');
+      const requestModel = model.slice(colon + 1);
+      target = {
+        spanName: `${operationNames.chat} ${requestModel}`,
+        providerName: toGenAiProviderName(model.slice(0, colon)),
+        requestModel,
+      };
+      targets.set(model, target);
+    }
+    return target;
+  };
   return async (call, next) => {
     const requested = runs.attemptOf(call.runId);
-    const [providerType, ...rest] = requested?.model.split(':') ?? [];
-    const requestModel = rest.join(':');
+    const target = requested === undefined ? undefined : targetOf(requested.model);
     const parent = runs.parentOf(call.runId) ?? otelContext.active();
-    const metricAttributes: Attributes = {
+    const metricAttributes: Attributes = { [attributes.operationName]: operationNames.chat };
+    const spanAttributes: Attributes = {
       [attributes.operationName]: operationNames.chat,
-      ...(providerType ? { [attributes.providerName]: toGenAiProviderName(providerType) } : {}),
-      ...(requestModel ? { [attributes.requestModel]: requestModel } : {}),
+      [attributes.runId]: call.runId,
+      [attributes.step]: call.step,
     };
+    if (target !== undefined && requested !== undefined) {
+      metricAttributes[attributes.providerName] = spanAttributes[attributes.providerName] =
+        target.providerName;
+      metricAttributes[attributes.requestModel] = spanAttributes[attributes.requestModel] =
+        target.requestModel;
+      spanAttributes[attributes.attempt] = requested.attempt;
+    }
     const span = tracer.startSpan(
-      requestModel ? `${operationNames.chat} ${requestModel}` : operationNames.chat,
-      {
-        kind: SpanKind.CLIENT,
-        attributes: {
-          ...metricAttributes,
-          [attributes.runId]: call.runId,
-          [attributes.step]: call.step,
-          ...(requested ? { [attributes.attempt]: requested.attempt } : {}),
-        },
-      },
+      target?.spanName ?? operationNames.chat,
+      { kind: SpanKind.CLIENT, attributes: spanAttributes },
       parent,
     );
     if (options.captureContent) {
@@ -82,12 +96,15 @@ export function createChatSpanMiddleware(options: ChatSpanOptions): ModelMiddlew
     }
     const started = performance.now();
     try {
-      await otelContext.with(trace.setSpan(parent, span), next);
+      // Not run inside the span's context: the provider's request is made while the stream is
+      // read, after this returns, so the context would reach nothing but the layers inside this
+      // one, and entering it costs every turn (bench/tracing-overhead.bench.ts).
+      await next();
     } catch (error) {
       finish(options, span, metricAttributes, started, { error });
       throw error;
     }
-    if (call.model !== undefined && !requestModel) {
+    if (call.model !== undefined && target === undefined) {
       // Without a model-request event (a call outside a traced run) the served model names it.
       span.updateName(`${operationNames.chat} ${call.model.modelId}`);
       metricAttributes[attributes.providerName] = toGenAiProviderName(call.model.provider);
@@ -100,6 +117,12 @@ export function createChatSpanMiddleware(options: ChatSpanOptions): ModelMiddlew
   };
 }
 
+interface ChatTarget {
+  readonly spanName: string;
+  readonly providerName: string;
+  readonly requestModel: string;
+}
+
 interface Outcome {
   readonly error?: unknown;
   readonly end?: Extract<ModelStreamPart, { type: 'response-end' }>;
@@ -107,37 +130,73 @@ interface Outcome {
   readonly output?: OutputCollector;
 }
 
-async function* observeStream(
+/** What a stream abandoned before its final part failed with (made once: no stack per call). */
+const cancelled = Object.assign(new Error('The stream was not read to its end.'), {
+  name: 'cancelled',
+});
+
+/**
+ * The stream, observed part by part. A plain iterator rather than an async generator: a generator
+ * would add its own promise hops to every part (see bench/tracing-overhead.bench.ts).
+ */
+function observeStream(
   stream: AsyncIterable<ModelStreamPart>,
   call: ModelCallContext,
   options: ChatSpanOptions,
   span: Span,
   metricAttributes: Attributes,
   started: number,
-): AsyncGenerator<ModelStreamPart> {
-  let firstChunkMs: number | undefined;
-  const output = options.captureContent ? new OutputCollector() : undefined;
-  let outcome: Outcome | undefined;
-  try {
-    for await (const part of stream) {
-      firstChunkMs ??= performance.now() - started;
-      if (part.type === 'response-end') {
-        outcome = output ? { end: part, firstChunkMs, output } : { end: part, firstChunkMs };
-      } else if (part.type === 'error') outcome = { error: part.error, firstChunkMs };
-      else output?.add(part);
-      yield part;
-    }
-  } catch (error) {
-    outcome = { error, firstChunkMs };
-    throw error;
-  } finally {
-    // A consumer that stops reading before the final part cut the call short.
-    const cut = {
-      error: Object.assign(new Error('The stream was not read to its end.'), { name: 'cancelled' }),
-      firstChunkMs,
-    };
-    finish(options, span, metricAttributes, started, outcome ?? cut, call);
-  }
+): AsyncIterable<ModelStreamPart> {
+  return {
+    [Symbol.asyncIterator]() {
+      const inner = stream[Symbol.asyncIterator]();
+      const output = options.captureContent ? new OutputCollector() : undefined;
+      let firstChunkMs: number | undefined;
+      let outcome: Outcome | undefined;
+      let finished = false;
+      const settle = () => {
+        if (finished) return;
+        finished = true;
+        // A consumer that stops reading before the final part cut the call short.
+        outcome ??= { error: cancelled, firstChunkMs };
+        finish(options, span, metricAttributes, started, outcome, call);
+      };
+      const observe = (result: IteratorResult<ModelStreamPart>) => {
+        if (result.done === true) {
+          settle();
+          return result;
+        }
+        const part = result.value;
+        firstChunkMs ??= performance.now() - started;
+        if (part.type === 'response-end') {
+          outcome = output ? { end: part, firstChunkMs, output } : { end: part, firstChunkMs };
+        } else if (part.type === 'error') outcome = { error: part.error, firstChunkMs };
+        else output?.add(part);
+        return result;
+      };
+      const fail = (error: unknown): never => {
+        outcome = { error, firstChunkMs };
+        settle();
+        throw error;
+      };
+      return {
+        next: () => inner.next().then(observe, fail),
+        return(value?: unknown) {
+          settle();
+          return inner.return
+            ? inner.return(value)
+            : Promise.resolve({ done: true as const, value: undefined });
+        },
+        throw(error?: unknown) {
+          if (!finished) outcome ??= { error, firstChunkMs };
+          settle();
+          return inner.throw
+            ? inner.throw(error)
+            : Promise.reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      };
+    },
+  };
 }
 
 function finish(
@@ -178,8 +237,6 @@ function finish(
   options.metrics.recordModelCall({
     attributes: metricAttributes,
     durationSeconds: durationMs / 1000,
-    timeToFirstChunkSeconds:
-      outcome.firstChunkMs === undefined ? undefined : outcome.firstChunkMs / 1000,
     usage: end?.usage,
   });
 }

@@ -162,7 +162,6 @@ describe('installTracing', () => {
     const metrics = await traced.metrics();
     expect([...metrics.keys()].sort()).toEqual([
       'gen_ai.client.operation.duration',
-      'gen_ai.client.operation.time_to_first_chunk',
       'gen_ai.client.token.usage',
     ]);
     const usage = metrics.get('gen_ai.client.token.usage');
@@ -193,7 +192,6 @@ describe('installTracing', () => {
     const metrics = await traced.metrics();
     expect([...metrics.keys()].sort()).toEqual([
       'gen_ai.client.inference.duration',
-      'gen_ai.client.inference.time_to_first_chunk',
       'gen_ai.client.inference.usage.input_tokens',
       'gen_ai.client.inference.usage.output_tokens',
     ]);

@@ -75,7 +75,6 @@ export const agentrySpanNames = Object.freeze({
 export const defaultMetricNames = Object.freeze({
   tokenUsage: 'gen_ai.client.token.usage',
   operationDuration: 'gen_ai.client.operation.duration',
-  timeToFirstChunk: 'gen_ai.client.operation.time_to_first_chunk',
 });
 
 /** Metric names under `OTEL_SEMCONV_STABILITY_OPT_IN=gen_ai_latest_experimental` (#374). */
@@ -83,7 +82,6 @@ export const latestMetricNames = Object.freeze({
   inputTokens: 'gen_ai.client.inference.usage.input_tokens',
   outputTokens: 'gen_ai.client.inference.usage.output_tokens',
   inferenceDuration: 'gen_ai.client.inference.duration',
-  timeToFirstChunk: 'gen_ai.client.inference.time_to_first_chunk',
 });
 
 /** The opt-in token that switches the metric set to {@link latestMetricNames}. */
