@@ -15,13 +15,24 @@
  * must classify every attribute key emitted (a test fails on an unclassified one).
  */
 
-/** The version of the GenAI semantic conventions the names below follow. */
+/**
+ * The version of the OpenTelemetry GenAI semantic conventions whose names Agentry's spans and
+ * metrics follow (schema `https://opentelemetry.io/schemas/gen-ai/{version}`), with the pending
+ * changes #440 and #374 of the conventions applied.
+ *
+ * @example
+ * ```ts
+ * import { genAiSemconvVersion } from '@agentry/monitoring';
+ *
+ * console.log(`GenAI semantic conventions ${genAiSemconvVersion}`);
+ * ```
+ */
 export const genAiSemconvVersion = '1.42.0';
 
-/** The schema URL of that version, set on Agentry's tracer and meter. */
+/** @internal The schema URL of that version, set on Agentry's tracer and meter. */
 export const genAiSchemaUrl = `https://opentelemetry.io/schemas/gen-ai/${genAiSemconvVersion}`;
 
-/** Span, metric and event attribute keys. */
+/** @internal Span, metric and event attribute keys. */
 export const attributes = Object.freeze({
   operationName: 'gen_ai.operation.name',
   providerName: 'gen_ai.provider.name',
@@ -58,42 +69,65 @@ export const attributes = Object.freeze({
   workflowStatus: 'agentry.workflow.status',
 });
 
-/** Values of `gen_ai.operation.name`. */
+/** @internal Values of `gen_ai.operation.name`. */
 export const operationNames = Object.freeze({
   chat: 'chat',
   invokeAgent: 'invoke_agent',
   executeTool: 'execute_tool',
 });
 
-/** Span names Agentry uses besides the GenAI ones (`{operation} {target}`). */
+/** @internal Span names Agentry uses besides the GenAI ones (`{operation} {target}`). */
 export const agentrySpanNames = Object.freeze({
   workflowRun: 'agentry.workflow.run',
   workflowStep: 'agentry.workflow.step',
 });
 
-/** Metric names of the default set (the conventions' current ones). */
+/** @internal Metric names of the default set (the conventions' current ones). */
 export const defaultMetricNames = Object.freeze({
   tokenUsage: 'gen_ai.client.token.usage',
   operationDuration: 'gen_ai.client.operation.duration',
 });
 
-/** Metric names under `OTEL_SEMCONV_STABILITY_OPT_IN=gen_ai_latest_experimental` (#374). */
+/** @internal Metric names under `OTEL_SEMCONV_STABILITY_OPT_IN=gen_ai_latest_experimental` (#374). */
 export const latestMetricNames = Object.freeze({
   inputTokens: 'gen_ai.client.inference.usage.input_tokens',
   outputTokens: 'gen_ai.client.inference.usage.output_tokens',
   inferenceDuration: 'gen_ai.client.inference.duration',
 });
 
-/** The opt-in token that switches the metric set to {@link latestMetricNames}. */
+/** @internal The opt-in token that switches the metric set to {@link latestMetricNames}. */
 export const latestExperimentalOptIn = 'gen_ai_latest_experimental';
 
 /**
  * Whether an attribute may carry message content or personal data (`content`: recorded only when
  * content capture is on, and then masked) or only describes the operation (`metadata`).
+ *
+ * @example
+ * ```ts
+ * import { telemetryAttributeClasses, type TelemetryAttributeClass } from '@agentry/monitoring';
+ *
+ * const kind: TelemetryAttributeClass | undefined = telemetryAttributeClasses['gen_ai.tool.call.arguments'];
+ * console.log(kind); // 'content'
+ * ```
  */
 export type TelemetryAttributeClass = 'content' | 'metadata';
 
-/** Every attribute key Agentry emits, classified. */
+/**
+ * Every attribute key Agentry's spans and metrics carry, classified as `content` or `metadata`. An
+ * exporter or span processor can drop or redact the `content` keys; a test fails when Agentry
+ * emits a key missing here.
+ *
+ * @example
+ * ```ts
+ * import { telemetryAttributeClasses } from '@agentry/monitoring';
+ *
+ * // Keys to strip before spans leave for a backend that must never hold content.
+ * const contentKeys = Object.entries(telemetryAttributeClasses)
+ *   .filter(([, kind]) => kind === 'content')
+ *   .map(([key]) => key);
+ * console.log(contentKeys);
+ * ```
+ */
 export const telemetryAttributeClasses: Readonly<Record<string, TelemetryAttributeClass>> =
   Object.freeze({
     [attributes.operationName]: 'metadata',
@@ -133,7 +167,7 @@ export const telemetryAttributeClasses: Readonly<Record<string, TelemetryAttribu
   });
 
 /**
- * The `gen_ai.provider.name` of a provider type: the conventions' well-known values for the
+ * @internal The `gen_ai.provider.name` of a provider type: the conventions' well-known values for the
  * built-ins, and a third-party provider's own type otherwise.
  */
 export function toGenAiProviderName(providerType: string): string {
