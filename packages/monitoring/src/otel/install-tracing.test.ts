@@ -106,6 +106,27 @@ describe('installTracing', () => {
     ]);
   });
 
+  it('makes a chat span for the fallback model after the primary fails, both under the run', async () => {
+    const traced = await createTracedAgentry({
+      script: [{ error: mockError('provider_unavailable', 'Down.') }],
+      fallback: { modelId: 'gpt-4o-mini', script: [mockText('From the fallback.')] },
+    });
+    const agent = traced.agentry.createAgent();
+    expect((await agent.send('Hello')).text).toBe('From the fallback.');
+    const invoke = traced.span(`invoke_agent ${agent.id}`);
+    const primary = traced.span('chat gpt-4o');
+    const fallback = traced.span('chat gpt-4o-mini');
+    expect(primary.attributes[a.errorType]).toBe('provider_unavailable');
+    expect(fallback.attributes).toMatchObject({
+      [a.requestModel]: 'gpt-4o-mini',
+      [a.responseModel]: 'gpt-4o-mini',
+      [a.responseFinishReasons]: ['stop'],
+    });
+    expect(fallback.attributes[a.errorType]).toBeUndefined();
+    for (const chat of [primary, fallback])
+      expect(parentOf(chat)).toBe(invoke.spanContext().spanId);
+  });
+
   it('marks the chat and invoke_agent spans failed with error.type when the run fails', async () => {
     const traced = await createTracedAgentry({
       script: [{ error: mockError('auth_failed', 'Bad key.') }],

@@ -4,6 +4,7 @@ import {
   definePlugin,
   type Agentry,
   type AgentryPlugin,
+  type LanguageModel,
   type ProviderType,
 } from '@agentry/core';
 import {
@@ -27,6 +28,12 @@ import { installTracing, type InstallTracingOptions } from '../install-tracing.j
 // Context only flows through `context.with` and awaits once a context manager is registered, as
 // an SDK set-up does; one for the whole test process.
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+
+/** The parts of `providerConfiguration`'s result a fallback model is added to. */
+interface ConfigWithModels extends Record<string, unknown> {
+  models: { availableModels: Record<string, { name: string }>; fallbackChain: string[] };
+  authentication: { providers: { models: { name: string }[] }[] };
+}
 
 /** A metric reader that collects on demand. */
 class PullReader extends MetricReader {
@@ -59,6 +66,8 @@ export interface TracedAgentryOptions extends Omit<InstallTracingOptions, 'trace
   readonly maxAttempts?: number;
   /** A tracer provider of the caller's own (another SDK copy); spans are then not collected here. */
   readonly tracerProvider?: TracerProvider;
+  /** A second model of the same provider, in the configuration's fallback chain. */
+  readonly fallback?: { readonly modelId: string; readonly script: readonly MockTurn[] };
 }
 
 const open: Agentry[] = [];
@@ -95,18 +104,28 @@ export async function createTracedAgentry(
         ...(options.env !== undefined ? { env: options.env } : {}),
       }),
   });
+  const config = providerConfiguration({
+    type: provider,
+    model: modelId,
+    authentication: { type: 'api_key', configuration: { apiKey: '${env:MOCK_KEY}' } },
+  }) as ConfigWithModels;
+  const models: Record<string, LanguageModel> = { [modelId]: model };
+  if (options.fallback !== undefined) {
+    const { modelId: fallbackId, script: fallbackScript } = options.fallback;
+    models[fallbackId] = createMockModel({ provider, modelId: fallbackId, script: fallbackScript });
+    const primary = config.models.availableModels[`${provider}:${modelId}`];
+    config.models.availableModels[`${provider}:${fallbackId}`] = { ...primary, name: fallbackId };
+    config.authentication.providers[0]?.models.push({ ...primary, name: fallbackId });
+    config.models.fallbackChain = [`${provider}:${fallbackId}`];
+  }
   const agentry = await createAgentry({
-    config: providerConfiguration({
-      type: provider,
-      model: modelId,
-      authentication: { type: 'api_key', configuration: { apiKey: '${env:MOCK_KEY}' } },
-    }),
+    config,
     env: { MOCK_KEY: ['mock', randomUUID()].join('-') },
     plugins: [
       {
         name: 'mock-provider',
         version: '1.0.0',
-        providers: [createMockProvider({ type: provider, model })],
+        providers: [createMockProvider({ type: provider, createModel: models })],
       },
       ...plugins,
       tracing,
