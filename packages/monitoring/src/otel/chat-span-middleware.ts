@@ -210,12 +210,17 @@ function finish(
   const durationMs = performance.now() - started;
   const end = outcome.end;
   const responseModel = end?.response?.modelId ?? call?.model?.modelId;
-  if (responseModel !== undefined) metricAttributes[attributes.responseModel] = responseModel;
+  // The span has the other metric attributes from its start.
+  if (responseModel !== undefined) {
+    metricAttributes[attributes.responseModel] = responseModel;
+    span.setAttribute(attributes.responseModel, responseModel);
+  }
   if (outcome.error !== undefined) {
-    metricAttributes[attributes.errorType] = toErrorType(outcome.error);
+    const errorType = toErrorType(outcome.error);
+    metricAttributes[attributes.errorType] = errorType;
+    span.setAttribute(attributes.errorType, errorType);
     span.setStatus({ code: SpanStatusCode.ERROR });
   }
-  span.setAttributes(metricAttributes);
   if (end !== undefined) {
     span.setAttributes(usageAttributes(end.usage, end.finishReason));
     if (end.response?.id !== undefined) span.setAttribute(attributes.responseId, end.response.id);
