@@ -15,42 +15,13 @@
  * the signal, as every HTTP provider does, called directly with a signal of its own: both sides
  * then pay for one `AbortSignal`, which costs a few microseconds on Node.js 20.
  */
-import { createAgent, type LanguageModel, type ModelStreamPart } from '@agentry/core';
-
-const parts: ModelStreamPart[] = [
-  { type: 'text-start', id: 't' },
-  { type: 'text-delta', id: 't', delta: 'ok' },
-  { type: 'text-end', id: 't' },
-  {
-    type: 'response-end',
-    finishReason: 'stop',
-    usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 },
-  },
-];
-
-const model: LanguageModel = {
-  specificationVersion: 'v1',
-  provider: 'openai',
-  modelId: 'instant',
-  capabilities: {
-    maxTokens: 1000,
-    supportsStreaming: true,
-    supportsFunctions: true,
-    supportsVision: false,
-    maxConcurrency: 1000,
-  },
-  generate: () =>
-    Promise.resolve({
-      content: [{ type: 'text', text: 'ok' }],
-      finishReason: 'stop',
-      usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 },
-    }),
-  // An instant model: its stream yields without waiting on anything.
-  // eslint-disable-next-line @typescript-eslint/require-await
-  async *stream() {
-    for (const part of parts) yield part;
-  },
-};
+import { createAgent, type LanguageModel } from '@agentry/core';
+import {
+  heapAfterGc,
+  instantModel as model,
+  instantParts as parts,
+  median,
+} from './instant-model.js';
 
 /** The same model, but it reads the call's signal before answering, as an HTTP provider would. */
 const signalReadingModel: LanguageModel = {
@@ -60,11 +31,6 @@ const signalReadingModel: LanguageModel = {
     if (options?.signal?.aborted) throw new Error('aborted');
     for (const part of parts) yield part;
   },
-};
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
 };
 
 async function direct(target: LanguageModel, calls: number, withSignal: boolean): Promise<number> {
@@ -107,12 +73,6 @@ async function turnOverhead(target: LanguageModel, withSignal: boolean) {
   }
   const overhead = median(agentTimes) - median(directTimes);
   return { direct: median(directTimes), agent: median(agentTimes), overhead };
-}
-
-function heapAfterGc(): number {
-  globalThis.gc?.();
-  globalThis.gc?.();
-  return process.memoryUsage().heapUsed;
 }
 
 function idleAgentBytes(count: number): number {

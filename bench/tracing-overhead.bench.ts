@@ -20,7 +20,7 @@ import {
   type LanguageModel,
   type ModelStreamPart,
 } from '@agentry/core';
-import { installTracing } from '@agentry/monitoring';
+import { installTracing } from '@agentry/monitoring/otel';
 import { startOtel, type StartOtelOptions } from '@agentry/monitoring-otel';
 import { createMockProvider, providerConfiguration } from '@agentry/testing';
 

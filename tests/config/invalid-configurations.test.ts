@@ -367,9 +367,43 @@ const cases: Case[] = [
     name: 'email channel with a bad address',
     change: (c) =>
       (c.monitoring.alerts[0].channels = [
-        { type: 'email', configuration: { to: ['ops-at-example.com'] } },
+        {
+          type: 'email',
+          configuration: {
+            to: ['ops-at-example.com'],
+            from: 'agentry@example.com',
+            host: 'smtp.example.com',
+          },
+        },
       ]),
     expected: [['monitoring.alerts[0].channels[0].configuration.to[0]', 'validation_failed']],
+  },
+  {
+    name: 'email channel without its SMTP server and sender',
+    change: (c) =>
+      (c.monitoring.alerts[0].channels = [
+        { type: 'email', configuration: { to: ['ops@example.com'] } },
+      ]),
+    expected: [
+      ['monitoring.alerts[0].channels[0].configuration.from', 'validation_failed'],
+      ['monitoring.alerts[0].channels[0].configuration.host', 'validation_failed'],
+    ],
+  },
+  {
+    name: 'SMS channel from a number not in E.164 form',
+    change: (c) =>
+      (c.monitoring.alerts[0].channels = [
+        {
+          type: 'sms',
+          configuration: {
+            to: ['+14155550123'],
+            from: '555-0100',
+            accountSid: 'AC01',
+            authToken: '${env:AGENTRY_OAUTH_CLIENT_SECRET}',
+          },
+        },
+      ]),
+    expected: [['monitoring.alerts[0].channels[0].configuration.from', 'validation_failed']],
   },
   // SOC 2 and GDPR baselines
   {

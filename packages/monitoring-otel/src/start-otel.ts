@@ -107,7 +107,7 @@ export interface OtelSdk {
  * @example
  * ```ts
  * import { createAgentry, definePlugin, loadConfiguration } from '@agentry/core';
- * import { installTracing } from '@agentry/monitoring';
+ * import { installTracing } from '@agentry/monitoring/otel';
  * import { startOtel } from '@agentry/monitoring-otel';
  *
  * const otel = startOtel({ serviceName: 'support-bot', endpoint: 'http://localhost:4318' });

@@ -4,7 +4,43 @@
  *
  * @packageDocumentation
  */
-export { monitoringControls, type MonitoringControlId } from './compliance/index.js';
+export {
+  installAlerts,
+  verifyWebhookSignature,
+  type AlertAuditEntry,
+  type AlertAuditSink,
+  type AlertConditionKind,
+  type AlertEvaluation,
+  type AlertEventStream,
+  type AlertLogger,
+  type AlertNotification,
+  type AlertsHandle,
+  type AlertSignals,
+  type AlertsOptions,
+  type AlertState,
+  type ChannelDeliveryStats,
+  type DeliveryFailure,
+  type InstallAlertsInput,
+  type SecurityEvent,
+  type SignalSummary,
+  type TaggedEvent,
+  type VerifyWebhookSignatureOptions,
+  type WebhookVerification,
+} from './alerts/index.js';
+export {
+  createMonitoringControls,
+  installCompliance,
+  monitoringControls,
+  type AuditTrail,
+  type AuditTrailDestination,
+  type ComplianceInstallation,
+  type ComplianceRuntimePlan,
+  type InstallComplianceOptions,
+  type MonitoringControlId,
+  type MonitoringRuntime,
+  type RetentionRun,
+  type RetentionScheduleOptions,
+} from './compliance/index.js';
 export {
   alertConfigSchema,
   complianceConfigSchema,
@@ -14,6 +50,7 @@ export {
   notificationChannelSchema,
   performanceThresholdsSchema,
   type AlertConfig,
+  type ChannelConfiguration,
   type ComplianceConfig,
   type LoggingConfig,
   type MetricsConfig,
@@ -21,14 +58,58 @@ export {
   type NotificationChannel,
   type PerformanceThresholds,
 } from './config/index.js';
-export { monitoring } from './monitoring.js';
 export {
-  createOtelContextPropagator,
-  installTracing,
-  type ContextPropagator,
-  type InstallTracingOptions,
-  type TracingInstallation,
-} from './otel/index.js';
+  createPrometheusHandler,
+  PROMETHEUS_CONTENT_TYPE,
+  renderPrometheusText,
+  startJsonLinesExporter,
+  startPrometheusServer,
+  type JsonLinesDestination,
+  type JsonLinesExporter,
+  type JsonLinesExporterOptions,
+  type MetricSample,
+  type PrometheusHandler,
+  type PrometheusServer,
+  type PrometheusServerOptions,
+} from './exporters/index.js';
+export {
+  CounterSeries,
+  createMetricsRegistry,
+  DEFAULT_MAX_SERIES_PER_METRIC,
+  GaugeSeries,
+  HistogramSeries,
+  installMetrics,
+  LATENCY_BUCKETS_SECONDS,
+  MetricFamily,
+  MetricSeries,
+  MetricsRegistry,
+  OVERFLOW_LABEL_VALUE,
+  queryMetric,
+  STEP_BUCKETS_SECONDS,
+  summarizeMetrics,
+  type AnyMetricSeries,
+  type HistogramDefinition,
+  type MetricDefinition,
+  type MetricQuery,
+  type MetricsHandle,
+  type MetricsOptions,
+  type MetricsRegistryOptions,
+  type MetricsSummary,
+  type MetricsSummaryQuery,
+  type MetricWindow,
+} from './metrics/index.js';
+export {
+  installLogging,
+  type AuditEntry,
+  type AuditSink,
+  type ComplianceHost,
+  type InstallLoggingOptions,
+  type Logger,
+  type LoggingHost,
+  type LoggingInstallation,
+  type PurgeReport,
+} from './logging/index.js';
+export { monitoring } from './monitoring.js';
 export {
   genAiSemconvVersion,
   telemetryAttributeClasses,

@@ -42,6 +42,12 @@ export interface StartRunOptions {
   idempotencyKey?: string;
   /** What started the run. */
   origin?: RunOrigin;
+  /**
+   * The user the run serves: stored with the run record, carried by the run's events (and their
+   * source on `agentry.events$`), and used by `agentry.erase({ userId })` to find the user's runs
+   * (a run is erased with its journal). Child runs of subgraph steps serve the same user.
+   */
+  userId?: string;
 }
 
 /**

@@ -1,192 +1,33 @@
-import type { ComplianceReport } from '../compliance/index.js';
 import { configurationError } from '../config/configuration-error.js';
-import type { MaskedConfiguration, SDKConfiguration } from '../config/sdk-configuration.js';
-import {
-  validateConfiguration,
-  type ValidateConfigurationOptions,
-} from '../config/validate-configuration.js';
+import { validateConfiguration } from '../config/validate-configuration.js';
 import { AgentryError } from '../errors/index.js';
-import { createPluginRegistry, type AgentryPlugin, type PluginRegistry } from '../plugins/index.js';
+import { createPluginRegistry } from '../plugins/index.js';
 import { describeMissingProvider } from '../plugins/missing-provider.js';
-import type { AgentInstance } from '../schemas/agent-instance.js';
+import { services as serviceKeys } from '../plugins/plugin-services.js';
+import type { RecordHandler } from '../plugins/record-handler.js';
 import { VERSION } from '../version.js';
 import type { Agent } from '../agent/agent-interface.js';
 import type { AgentOptions } from '../agent/agent-options.js';
 import { createAgent } from '../agent/agent.js';
-import {
-  createCircuitBreakerRegistry,
-  createModelRouter,
-  type CircuitBreakerRegistry,
-} from '../agent/create-model-router.js';
+import { createCircuitBreakerRegistry, createModelRouter } from '../agent/create-model-router.js';
 import type { ModelRouter } from '../agent/model-router-types.js';
 import type { LanguageModel, ModelSettings } from '../model/index.js';
-import type { CircuitBreakerConfig, RetryPolicyWithBackoff } from '../resilience/index.js';
 import { createMemoryStore, type StateStore } from '../stores/index.js';
-import { checkAgent, createAgentDirectory, type AgentDirectory } from './agent-directory.js';
+import { checkAgent, createAgentDirectory } from './agent-directory.js';
 import { resolveModelId } from './resolve-model-id.js';
-import type { Observable } from 'rxjs';
-import type { AttachRunEvents, InstanceEvent } from '../plugins/plugin-events.js';
-import type { ServiceLookup } from '../plugins/plugin-services.js';
+import { auditStart, createAuditTrail } from './audit-trail.js';
+import { createDataLifecycle, type DataLifecycle } from './data-lifecycle.js';
 import { createPluginHooks } from './plugin-hooks.js';
 import { runHooks } from './run-hooks.js';
-
-/**
- * Options of {@link createAgentry}.
- *
- * @example
- * ```ts
- * import { createAgentry, loadConfiguration, type CreateAgentryOptions } from '@agentry/core';
- *
- * const options: CreateAgentryOptions = {
- *   config: await loadConfiguration('agentry.config.json'),
- *   // `${secret:name}` references in the configuration are asked of this function.
- *   resolveSecret: async (name) => process.env[`VAULT_${name.toUpperCase()}`],
- *   resilience: {
- *     retry: { maxAttempts: 3, baseDelay: 500, maxDelay: 8_000, jitter: true, strategy: 'exponential' },
- *     circuitBreaker: { failureThreshold: 5, recoveryTimeout: 30_000, halfOpenMaxCalls: 1 },
- *   },
- * };
- * const agentry = await createAgentry(options);
- * ```
- */
-export interface CreateAgentryOptions extends Omit<
-  ValidateConfigurationOptions,
-  'registry' | 'plugins'
-> {
-  /** The configuration: an object, or what `loadConfiguration` returned. */
-  config: unknown;
-  /** The plug-ins to install, in order. */
-  plugins?: readonly AgentryPlugin[];
-  /** Agents to hold from the start (restored from persistence, for example). */
-  agents?: readonly AgentInstance[];
-  /** Where agents created by `agentry.createAgent` persist their state. */
-  store?: StateStore;
-  /** Retries and circuit breakers for every agent's model calls. */
-  resilience?: {
-    /** Attempts per model and backoff. */
-    retry?: RetryPolicyWithBackoff;
-    /** One breaker per provider:model, shared by all agents. */
-    circuitBreaker?: CircuitBreakerConfig;
-    /**
-     * The longest provider's retry-after, in milliseconds, slept before another attempt on the
-     * same model (default 30 000); a longer one moves to the next model in the fallback chain, or
-     * fails with `details.retryAfterMs`. Backoff is bounded by `retry.maxDelay`, not by this (see
-     * `ModelRouterOptions.maxInlineWait`).
-     */
-    maxInlineWait?: number;
-  };
-  /**
-   * Where an error thrown by a subscriber of `events$` (a plug-in's or the application's) is
-   * reported; the agent or run that emitted the event goes on, and the other subscribers get it.
-   * Default: `console.error`.
-   */
-  onPluginError?: (error: AgentryError) => void;
-}
-
-/**
- * What `agentry.createAgent` takes: an agent's options with the model named by id.
- *
- * @example
- * ```ts
- * import type { Agentry, AgentryAgentOptions } from '@agentry/core';
- *
- * declare const agentry: Agentry;
- * // The model by `provider:model` id; its fallback chain comes from the configuration.
- * const options: AgentryAgentOptions = {
- *   model: 'openai:gpt-5.4-mini',
- *   instructions: 'Answer in one sentence.',
- *   maxSteps: 4,
- * };
- * const agent = agentry.createAgent(options);
- * ```
- */
-export interface AgentryAgentOptions extends Omit<AgentOptions, 'model' | 'store'> {
-  /** `provider:model`, a bare model name (with `models.autoDetection`), or the default model. */
-  model?: string;
-}
-
-/**
- * An assembled Agentry instance: a validated configuration, its plug-ins and its agents.
- *
- * @example
- * ```ts
- * import { createAgentry, loadConfiguration, type Agentry, type AgentryPlugin } from '@agentry/core';
- *
- * declare const plugins: AgentryPlugin[]; // openaiPlugin() and the others the configuration needs
- * const agentry: Agentry = await createAgentry({
- *   config: await loadConfiguration('agentry.config.json'),
- *   plugins,
- * });
- * console.log(agentry.sourceVersion, agentry.compliance.frameworks);
- * console.log(agentry.describeConfiguration()); // secrets masked
- * const agent = agentry.createAgent(); // the configuration's default model
- * console.log((await agent.send('Hello')).text);
- * await agentry.shutdown(); // shuts the agent down too
- * ```
- */
-export interface Agentry {
-  /** The validated configuration, secrets resolved, deeply frozen. */
-  readonly config: Readonly<SDKConfiguration>;
-  /** The installed plug-ins. */
-  readonly registry: PluginRegistry;
-  /** The compliance frameworks switched on and the controls checked. */
-  readonly compliance: ComplianceReport;
-  /** The agents this instance holds. */
-  readonly agents: AgentDirectory;
-  /** The configuration version as read, before any migration. */
-  readonly sourceVersion: string;
-  /**
-   * The configuration as it runs: every default filled in (shown resolved, such as
-   * `apiKeyRotation: { enabled: false, rotationInterval: 24, maxAge: 720 }`), references resolved
-   * and every secret masked, safe to print or log. A new copy at each call.
-   */
-  describeConfiguration(): MaskedConfiguration;
-  /** The circuit breakers of every model used so far. */
-  readonly breakers: CircuitBreakerRegistry;
-  /**
-   * Creates an agent on a registered model, with the configured fallback chain behind it, served
-   * by the provider plug-ins, persisting to the instance's store.
-   *
-   * @throws AgentryError `unknown_model`; `plugin_missing` when no plug-in serves the provider;
-   *   `duplicate_id` when the id is taken
-   */
-  createAgent(options?: AgentryAgentOptions): Agent;
-  /**
-   * The state store of that name: `memory` (one in-memory store per instance, made when first
-   * asked for), or a store a plug-in offers, such as `sqlite` from `@agentry/store-sqlite`'s
-   * `sqliteStore()` plug-in. Configuration names stores this way (the `workflows` section's
-   * `defaults.store`).
-   *
-   * @throws AgentryError `plugin_missing` when no plug-in offers a store by that name, naming the
-   *   package that would
-   */
-  store(name: string): StateStore;
-  /**
-   * Every agent's and workflow run's events in the instance, tagged with their source: the same
-   * stream plug-ins see as `host.events$` (hot: a subscriber sees what is emitted from the moment
-   * it subscribes).
-   */
-  readonly events$: Observable<InstanceEvent>;
-  /**
-   * Publishes a workflow runner's run events into `events$`, each tagged with its run and
-   * workflow; returns a function that detaches them. `createConfiguredWorkflowRunner` calls it;
-   * a runner made another way may too.
-   */
-  readonly attachRunEvents: AttachRunEvents;
-  /** The services plug-ins provide (see `services`), for application code and runners. */
-  readonly services: ServiceLookup;
-  /**
-   * Shuts down every agent it created (each drains its queue; a turn left failed is given up; a
-   * paused turn holds it until resumed or aborted), then runs the plug-ins' shutdown hooks in
-   * reverse order; later calls do nothing.
-   */
-  shutdown(): Promise<void>;
-}
+import type { Agentry, CreateAgentryOptions } from './agentry-types.js';
 
 /**
  * Assembles Agentry: checks the plug-ins, validates the configuration composed from core's
  * sections and theirs (resolving `${env:…}` and `${secret:…}` references), checks the initial
- * agents, then runs each plug-in's `setup`. Agents' models are created with their vendor's
+ * agents, then runs each plug-in's `setup`. Once every plug-in is set up, and when a plug-in
+ * provides `services.auditSink`, it appends a `configuration.change` entry for the configuration
+ * applied (`details.change: 'load'`, and `'migrate'` with `from` and `to` when it was migrated) and
+ * one `plugin.setup` entry per installed plug-in (a failed append goes to `onPluginError`). Agents' models are created with their vendor's
  * provider entry (the `defaultProvider` when it is of that vendor): its `authentication`, with the
  * section's `oauth2` and `apiKeyRotation`, and its `endpoint`, all passed in `ModelSettings`.
  *
@@ -231,12 +72,25 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
   const stores = new Map<string, { store: StateStore; plugin: string }>();
   // The agents this instance made that may still run (see `hold`).
   const live = new Map<string, Agent>();
-  const hooks = createPluginHooks(
-    // The documented default: an error of a subscriber is printed, never dropped.
+  const reportPluginError =
+    options.onPluginError ??
+    // The documented default: an error of a subscriber or a sink is printed, never dropped.
     // eslint-disable-next-line no-console
-    options.onPluginError ?? ((error) => console.error(error.message, error.cause)),
-    () => live.values(),
-  );
+    ((error: AgentryError) => console.error(error.message, error.cause));
+  const hooks = createPluginHooks(reportPluginError, () => live.values());
+  // Made once the stores are known, after set-up; a plug-in calling erase in setup is refused.
+  let lifecycle: DataLifecycle | undefined = undefined;
+  const dataLifecycle = (method: string): DataLifecycle => {
+    if (lifecycle !== undefined) return lifecycle;
+    throw new AgentryError({
+      code: 'invalid_transition',
+      message: `host.${method} was called during set-up, before every store is offered.`,
+      details: { method },
+      suggestions: [
+        `Call host.${method} once createAgentry has resolved (from a schedule, a handler).`,
+      ],
+    });
+  };
   for (const plugin of registry.plugins) {
     if (!plugin.setup) continue;
     try {
@@ -246,6 +100,9 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
         coreVersion: VERSION,
         ...hooks.hostMethods(plugin.name),
         onShutdown: (hook) => shutdownHooks.push(hook),
+        erase: async (request) => dataLifecycle('erase').erase(request, plugin.name),
+        purgeExpired: async (request) =>
+          dataLifecycle('purgeExpired').purgeExpired(request, plugin.name),
         provideStore: (name, store) => {
           const taken = name === 'memory' ? '@agentry/core' : stores.get(name)?.plugin;
           if (taken !== undefined) {
@@ -272,6 +129,12 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
   }
 
   hooks.seal();
+  const audit = createAuditTrail(
+    () => hooks.services.lookup(serviceKeys.auditSink),
+    reportPluginError,
+  );
+  // After every setup, so that a sink provided by any plug-in records them all.
+  await auditStart(audit, validated, registry);
 
   const breakers = createCircuitBreakerRegistry(options.resilience?.circuitBreaker);
   // Shut-down agents leave `live` in sweeps, each when it has doubled since the last, so an
@@ -355,8 +218,10 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
     await Promise.all([...live.values()].map((agent) => agent.shutdown()));
   });
 
-  // Each store is wrapped once, when first handed out, so every caller shares one decorated store.
+  // Each store is wrapped once, when first handed out, so every caller shares one decorated store;
+  // `unwrapped` keeps what it wraps, so that a store handed out under two names is gone through once.
   const handedOut = new Map<string, StateStore>();
+  const unwrapped = new Map<StateStore, StateStore>();
   const agentStore = options.store && hooks.wrap(options.store, 'agents');
   const store = (name: string): StateStore => {
     const known = handedOut.get(name);
@@ -365,6 +230,7 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
     if (offered !== undefined) {
       const wrapped = hooks.wrap(offered, name);
       handedOut.set(name, wrapped);
+      unwrapped.set(wrapped, offered);
       return wrapped;
     }
     const packageName = Object.hasOwn(storePackages, name) ? storePackages[name] : undefined;
@@ -380,10 +246,55 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
     });
   };
 
+  // Agents' state: the user is the agent's `context.userId`; a live agent's state is never purged.
+  const agentRecords: RecordHandler = {
+    kinds: ['agent'],
+    userOf: (envelope) => agentField(envelope.data, 'context', 'userId'),
+    inUse(envelope) {
+      const id = agentField(envelope.data, 'id');
+      const agent = id === undefined ? undefined : live.get(id);
+      return agent !== undefined && agent.lifecycle !== 'shut-down';
+    },
+  };
+
+  lifecycle = createDataLifecycle({
+    stores() {
+      const seen = new Set<StateStore>();
+      const covered: { name: string; store: StateStore }[] = [];
+      const cover = (name: string, wrapped: StateStore, raw: StateStore) => {
+        if (seen.has(raw)) return;
+        seen.add(raw);
+        covered.push({ name, store: wrapped });
+      };
+      if (agentStore !== undefined && options.store !== undefined) {
+        cover('agents', agentStore, options.store);
+      }
+      // The memory store only once handed out: one never asked for holds nothing.
+      const names = [...(handedOut.has('memory') ? ['memory'] : []), ...stores.keys()];
+      for (const name of names) {
+        const wrapped = store(name);
+        cover(name, wrapped, unwrapped.get(wrapped) ?? wrapped);
+      }
+      return covered;
+    },
+    handlerFor: (kind) =>
+      kind === 'agent' ? agentRecords : hooks.recordHandlers.get(kind)?.handler,
+    async shutDownAgentsOf(userId) {
+      const serving = [...live.values()].filter(
+        (agent) => agent.lifecycle !== 'shut-down' && agent.context.userId === userId,
+      );
+      await Promise.all(serving.map((agent) => agent.shutdown()));
+      return serving.map((agent) => agent.id);
+    },
+    audit,
+  });
   return {
     breakers,
     store,
+    erase: (request) => dataLifecycle('erase').erase(request),
+    purgeExpired: (request) => dataLifecycle('purgeExpired').purgeExpired(request),
     events$: hooks.bus.events$,
+    logger: hooks.logger,
     attachRunEvents: hooks.bus.attachRuns,
     services: {
       lookup: (key) => hooks.services.lookup(key),
@@ -433,6 +344,18 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
     describeConfiguration: () => validated.masked(),
     shutdown,
   };
+}
+
+/** A string field of a stored agent's data (`id`, or `context.userId`), or `undefined`. */
+function agentField(data: unknown, ...path: string[]): string | undefined {
+  let value = data;
+  for (const segment of path) {
+    value =
+      typeof value === 'object' && value !== null && Object.hasOwn(value, segment)
+        ? (value as Record<string, unknown>)[segment]
+        : undefined;
+  }
+  return typeof value === 'string' ? value : undefined;
 }
 
 /** The packages whose plug-ins offer the stores configuration most often names. */

@@ -1,8 +1,4 @@
 export type { AgentDirectory } from './agent-directory.js';
-export {
-  createAgentry,
-  type Agentry,
-  type AgentryAgentOptions,
-  type CreateAgentryOptions,
-} from './create-agentry.js';
+export { createAgentry } from './create-agentry.js';
+export type { Agentry, AgentryAgentOptions, CreateAgentryOptions } from './agentry-types.js';
 export { resolveModelId } from './resolve-model-id.js';

@@ -2,18 +2,28 @@ import type { Agent } from '../agent/agent-interface.js';
 import type { ModelMiddleware, ToolMiddleware } from '../agent/middleware.js';
 import { AgentryError } from '../errors/index.js';
 import { createInstanceEventBus, type InstanceEventBus } from '../plugins/plugin-events.js';
-import { createServiceRegistry, type ServiceRegistry } from '../plugins/plugin-services.js';
+import { createConsoleLogger, createDelegatingLogger, type Logger } from '../plugins/logger.js';
+import {
+  createServiceRegistry,
+  services as serviceKeys,
+  type ServiceRegistry,
+} from '../plugins/plugin-services.js';
 import type { PluginHost, StoreWrapper } from '../plugins/plugin-types.js';
+import type { RecordHandler } from '../plugins/record-handler.js';
 import type { StateStore } from '../stores/index.js';
 
 /** @internal What plug-ins registered through their hosts, for the instance to apply. */
 export interface PluginHooks {
   readonly bus: InstanceEventBus;
   readonly services: ServiceRegistry;
+  /** The instance's logger: the provided `services.logger` at each call, else core's default. */
+  readonly logger: Logger;
   /** Plug-ins' model middleware, installation order (outermost first). */
   readonly modelMiddleware: readonly ModelMiddleware[];
   /** Plug-ins' tool middleware, installation order (outermost first). */
   readonly toolMiddleware: readonly ToolMiddleware[];
+  /** The record handlers plug-ins registered, by record kind, with the plug-in's name. */
+  readonly recordHandlers: ReadonlyMap<string, { handler: RecordHandler; plugin: string }>;
   /** Wraps a store with every plug-in's wrapper, in installation order (the first innermost). */
   wrap(store: StateStore, name: string): StateStore;
   /** The hook methods of one plug-in's host. */
@@ -22,9 +32,12 @@ export interface PluginHooks {
   ): Pick<
     PluginHost,
     | 'events$'
+    | 'logger'
+    | 'emit'
     | 'useModelMiddleware'
     | 'useToolMiddleware'
     | 'wrapStore'
+    | 'handleRecords'
     | 'provide'
     | 'lookup'
     | 'require'
@@ -40,12 +53,18 @@ export function createPluginHooks(
 ): PluginHooks {
   const bus = createInstanceEventBus(onError, liveAgents);
   const services = createServiceRegistry();
+  const logger = createDelegatingLogger(
+    () => services.lookup(serviceKeys.logger),
+    createConsoleLogger(),
+  );
   const modelMiddleware: ModelMiddleware[] = [];
   const toolMiddleware: ToolMiddleware[] = [];
   const wrappers: StoreWrapper[] = [];
+  // Plug-ins' handlers by record kind; core's own `agent` kind is handled in create-agentry.
+  const recordHandlers = new Map<string, { handler: RecordHandler; plugin: string }>();
   let sealed = false;
 
-  const check = (plugin: string, method: string, value: unknown) => {
+  const assertOpen = (plugin: string, method: string) => {
     if (sealed) {
       throw new AgentryError({
         code: 'invalid_transition',
@@ -54,6 +73,9 @@ export function createPluginHooks(
         suggestions: [`Call host.${method} inside the plug-in's setup(), before it returns.`],
       });
     }
+  };
+  const check = (plugin: string, method: string, value: unknown) => {
+    assertOpen(plugin, method);
     if (typeof value !== 'function') {
       throw new AgentryError({
         code: 'validation_failed',
@@ -67,8 +89,10 @@ export function createPluginHooks(
   return {
     bus,
     services,
+    logger,
     modelMiddleware,
     toolMiddleware,
+    recordHandlers,
     wrap(store, name) {
       let wrapped = store;
       for (const wrapper of wrappers) wrapped = wrapper(wrapped, name);
@@ -76,6 +100,8 @@ export function createPluginHooks(
     },
     hostMethods: (plugin) => ({
       events$: bus.events$,
+      logger: logger.child({ plugin }),
+      emit: (event) => bus.emit(plugin, event),
       useModelMiddleware(middleware) {
         check(plugin, 'useModelMiddleware', middleware);
         modelMiddleware.push(middleware);
@@ -88,6 +114,11 @@ export function createPluginHooks(
         check(plugin, 'wrapStore', wrapper);
         wrappers.push(wrapper);
       },
+      handleRecords(handler) {
+        assertOpen(plugin, 'handleRecords');
+        checkRecordHandler(plugin, handler, recordHandlers);
+        for (const kind of handler.kinds) recordHandlers.set(kind, { handler, plugin });
+      },
       provide: (key, service) => services.provide(key, service, plugin),
       lookup: (key) => services.lookup(key),
       require: (key) => services.require(key),
@@ -96,4 +127,60 @@ export function createPluginHooks(
       sealed = true;
     },
   };
+}
+
+/** Core's own record kinds, which no plug-in may handle. */
+const coreKinds: ReadonlySet<string> = new Set(['agent']);
+
+function checkRecordHandler(
+  plugin: string,
+  handler: RecordHandler,
+  taken: ReadonlyMap<string, { plugin: string }>,
+): void {
+  if (typeof handler?.userOf !== 'function') {
+    throw new AgentryError({
+      code: 'validation_failed',
+      message: `Plug-in ${plugin} passed host.handleRecords ${handler === null || typeof handler !== 'object' ? String(handler) : 'a handler'} without a userOf function.`,
+      details: { plugin, path: ['userOf'] },
+      suggestions: [
+        'Pass { kinds, userOf(envelope) } and return undefined from userOf for records of no user.',
+      ],
+    });
+  }
+  const kinds: unknown = handler.kinds;
+  if (
+    !Array.isArray(kinds) ||
+    kinds.length === 0 ||
+    kinds.some((kind) => typeof kind !== 'string' || kind.length === 0)
+  ) {
+    throw new AgentryError({
+      code: 'validation_failed',
+      message: `Plug-in ${plugin} passed host.handleRecords a handler whose kinds are not a non-empty list of record kinds.`,
+      details: { plugin, path: ['kinds'] },
+      suggestions: ["List the kinds its records are stored with, such as kinds: ['workflow-run']."],
+    });
+  }
+  for (const field of ['inUse', 'expiresAt', 'related', 'anonymise'] as const) {
+    if (handler[field] !== undefined && typeof handler[field] !== 'function') {
+      throw new AgentryError({
+        code: 'validation_failed',
+        message: `Plug-in ${plugin} passed host.handleRecords a handler whose ${field} is not a function.`,
+        details: { plugin, path: [field] },
+        suggestions: [`Make ${field} a function of the stored envelope, or leave it out.`],
+      });
+    }
+  }
+  for (const kind of kinds as string[]) {
+    const owner = coreKinds.has(kind) ? '@agentry/core' : taken.get(kind)?.plugin;
+    if (owner !== undefined) {
+      throw new AgentryError({
+        code: 'plugin_duplicate',
+        message: `Plug-in ${plugin} handles records of kind "${kind}", but ${owner} already does.`,
+        details: { plugin, kind, owner },
+        suggestions: [
+          'Each record kind has one handler: store your records under a kind of your own.',
+        ],
+      });
+    }
+  }
 }

@@ -11,6 +11,7 @@ export type {
   PluginHost,
   StoreWrapper,
 } from './plugin-types.js';
+export type { PluginEvent, PluginEventSource, SecurityEvent } from './plugin-event.js';
 export type {
   AgentEventSource,
   AttachRunEvents,
@@ -29,3 +30,13 @@ export {
   type ServiceKey,
   type ServiceLookup,
 } from './plugin-services.js';
+export type { AuditEntry, AuditSink } from './audit-sink.js';
+export type { ContextPropagator } from './context-propagator.js';
+export { createConsoleLogger, type ConsoleLoggerOptions, type Logger } from './logger.js';
+export type {
+  ErasureReport,
+  PurgeReport,
+  RecordHandler,
+  StoreDataReport,
+  UnreadableRecord,
+} from './record-handler.js';

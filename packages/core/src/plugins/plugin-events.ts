@@ -2,6 +2,7 @@ import { Observable, Subscriber, type Observer, type Subscription } from 'rxjs';
 import type { AgentEvent } from '../agent/agent-events.js';
 import type { Agent } from '../agent/agent-interface.js';
 import { AgentryError } from '../errors/index.js';
+import { checkPluginEvent, type PluginEvent, type PluginEventSource } from './plugin-event.js';
 
 /**
  * Where an agent's event on `host.events$` comes from.
@@ -49,6 +50,8 @@ export interface WorkflowRunEventSource {
   readonly runId: string;
   /** The workflow's id. */
   readonly workflowId: string;
+  /** The user the run serves, when it was started with one (`start(..., { userId })`). */
+  readonly userId?: string;
 }
 
 /**
@@ -75,6 +78,8 @@ export interface WorkflowRunEvent {
   readonly stepId?: string;
   /** When, on the runner's clock (milliseconds). */
   readonly at: number;
+  /** The user the run serves, when it was started with one. */
+  readonly userId?: string;
 }
 
 /**
@@ -84,10 +89,16 @@ export interface WorkflowRunEvent {
  * ```ts
  * import type { InstanceEvent } from '@agentry/core';
  *
- * const label = (tagged: InstanceEvent): string =>
- *   tagged.source.kind === 'agent'
- *     ? `agent ${tagged.source.agentId}: ${tagged.event.type}`
- *     : `run ${tagged.source.runId} of ${tagged.source.workflowId}: ${tagged.event.type}`;
+ * const label = (tagged: InstanceEvent): string => {
+ *   switch (tagged.source.kind) {
+ *     case 'agent':
+ *       return `agent ${tagged.source.agentId}: ${tagged.event.type}`;
+ *     case 'workflow-run':
+ *       return `run ${tagged.source.runId} of ${tagged.source.workflowId}: ${tagged.event.type}`;
+ *     case 'plugin':
+ *       return `plug-in ${tagged.source.plugin}: ${tagged.event.type}`;
+ *   }
+ * };
  * console.log(label({ source: { kind: 'agent', agentId: 'a-1' }, event: { type: 'step-start', runId: 'r-1', step: 1 } }));
  * ```
  */
@@ -103,6 +114,12 @@ export type InstanceEvent =
       readonly source: WorkflowRunEventSource;
       /** The run's event, as on the runner's `events$`. */
       readonly event: WorkflowRunEvent;
+    }
+  | {
+      /** The plug-in that emitted the event with `host.emit`. */
+      readonly source: PluginEventSource;
+      /** The plug-in's event, such as a `SecurityEvent`. */
+      readonly event: PluginEvent;
     };
 
 /**
@@ -139,6 +156,13 @@ export interface InstanceEventBus {
   /** Called for each agent the instance makes; does nothing while nobody listens. */
   attachAgent(agent: Agent): void;
   attachRuns: AttachRunEvents;
+  /**
+   * Publishes a plug-in's event, tagged with the plug-in. The event is checked first, whether or
+   * not anyone listens; past that, nothing is done while nobody listens.
+   *
+   * @throws AgentryError `validation_failed` for an event without a non-empty `type` or a finite `at`
+   */
+  emit(plugin: string, event: PluginEvent): void;
 }
 
 /**
@@ -233,7 +257,15 @@ export function createInstanceEventBus(
       const source: Source = {
         events$: runEvents$,
         tag: (event: WorkflowRunEvent) => ({
-          source: { kind: 'workflow-run', runId: event.runId, workflowId: event.workflowId },
+          source:
+            event.userId === undefined
+              ? { kind: 'workflow-run', runId: event.runId, workflowId: event.workflowId }
+              : {
+                  kind: 'workflow-run',
+                  runId: event.runId,
+                  workflowId: event.workflowId,
+                  userId: event.userId,
+                },
           event,
         }),
         agent: false,
@@ -245,6 +277,11 @@ export function createInstanceEventBus(
         source.subscription?.unsubscribe();
         sources.delete(source);
       };
+    },
+    emit(plugin, event) {
+      checkPluginEvent(plugin, event);
+      if (listeners.size === 0) return;
+      deliver({ source: { kind: 'plugin', plugin }, event });
     },
   };
 }

@@ -1,4 +1,7 @@
 import { AgentryError } from '../errors/index.js';
+import type { AuditSink } from './audit-sink.js';
+import type { ContextPropagator } from './context-propagator.js';
+import type { Logger } from './logger.js';
 
 /**
  * A typed key of a service plug-ins share: the id names it, the type parameter is what a provider
@@ -182,6 +185,15 @@ export const services = Object.freeze({
   masker: defineServiceKey<Masker>('agentry.masker'),
   /** Decides whether an action is allowed (security provides it). */
   authorizer: defineServiceKey<Authorizer>('agentry.authorizer'),
+  /**
+   * The structured logger (monitoring provides one on pino). Plug-ins log through `host.logger`,
+   * which writes to it once provided and to core's default (see `createConsoleLogger`) until then.
+   */
+  logger: defineServiceKey<Logger>('agentry.logger'),
+  /** Where audit entries go (monitoring provides a simple one; security a tamper-evident one). */
+  auditSink: defineServiceKey<AuditSink>('agentry.audit-sink'),
+  /** Carries trace context across workflow steps and resumes (the OpenTelemetry preset provides it). */
+  contextPropagator: defineServiceKey<ContextPropagator>('agentry.context-propagator'),
 });
 
 /**
@@ -264,7 +276,9 @@ export function createServiceRegistry(): ServiceRegistry {
         suggestions: [
           key.id === services.masker.id || key.id === services.authorizer.id
             ? 'Install @agentry/security and add security() to plugins.'
-            : `Install the plug-in that provides ${key.id}, or use lookup() and go on without it.`,
+            : key.id === services.logger.id || key.id === services.auditSink.id
+              ? 'Install @agentry/monitoring and add monitoring() to plugins.'
+              : `Install the plug-in that provides ${key.id}, or use lookup() and go on without it.`,
         ],
       });
     },

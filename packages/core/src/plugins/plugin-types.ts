@@ -5,7 +5,10 @@ import type { ProviderFactory } from '../model/language-model.js';
 import type { Observable } from 'rxjs';
 import type { ModelMiddleware, ToolMiddleware } from '../agent/middleware.js';
 import type { InstanceEvent } from './plugin-events.js';
+import type { PluginEvent } from './plugin-event.js';
+import type { ErasureReport, PurgeReport, RecordHandler } from './record-handler.js';
 import type { ServiceKey, ServiceLookup } from './plugin-services.js';
+import type { Logger } from './logger.js';
 
 /**
  * A decorator of state stores, given to `host.wrapStore`: it takes a store and returns the store
@@ -129,6 +132,21 @@ export interface PluginCompliance {
  *       host.onShutdown(() => subscription.unsubscribe());
  *     },
  *   });
+ *
+ * // Logs through the instance's logger, and tells subscribers (alerts) of each refused tool call.
+ * export const toolGuard = () =>
+ *   definePlugin({
+ *     name: 'agentry-plugin-tool-guard',
+ *     version: '1.0.0',
+ *     setup(host: PluginHost) {
+ *       host.useToolMiddleware(async (context, next) => {
+ *         if (context.toolName !== 'delete_order') return next();
+ *         host.logger.warn({ tool: context.toolName }, 'refused a tool call');
+ *         host.emit({ type: 'security', category: 'access-denied', severity: 'high', at: Date.now(), resource: `tool:${context.toolName}` });
+ *         throw new Error('delete_order is not allowed');
+ *       });
+ *     },
+ *   });
  * ```
  */
 export interface PluginHost<TSection = unknown> {
@@ -164,6 +182,24 @@ export interface PluginHost<TSection = unknown> {
    */
   readonly events$: Observable<InstanceEvent>;
   /**
+   * The plug-in's logger, each line bound to `{ plugin: <name> }`. At every call it writes to the
+   * logger a plug-in provides under `services.logger` (monitoring's), whichever plug-in was set up
+   * first; until one is provided, to core's default (see `createConsoleLogger`: `warn` and `error`
+   * on `console.error`, `debug` and `info` dropped).
+   */
+  readonly logger: Logger;
+  /**
+   * Publishes an event on `events$` (every subscriber's, the plug-in's own included), tagged
+   * `{ kind: 'plugin', plugin: <name> }`: a `SecurityEvent` from security, an `alert-fired` from
+   * monitoring. Delivered synchronously, like agents' events; a subscriber that throws is reported
+   * to `onPluginError`, not to the emitter. While nobody subscribes it costs only the check of the
+   * event.
+   *
+   * @throws AgentryError `validation_failed` when `type` is not a non-empty string or `at` is not a
+   *   finite number (and, for `type: 'security'`, when `category` or `severity` is missing or wrong)
+   */
+  emit(event: PluginEvent): void;
+  /**
    * Adds middleware around every model call of every agent the instance makes. Plug-ins'
    * middleware runs in installation order, outermost first, and outside the agent's own
    * `middleware.model`: the first plug-in installed sees a call first and its result last.
@@ -182,6 +218,46 @@ export interface PluginHost<TSection = unknown> {
    * (the last installed sees a call first); each store is wrapped once, when first handed out.
    */
   wrapStore(wrapper: StoreWrapper): void;
+  /**
+   * Tells core which user the plug-in's records belong to, when they expire and what goes with
+   * them, by record kind, for {@link PluginHost.erase} and {@link PluginHost.purgeExpired} (the
+   * workflows plug-in declares its run records, which take their journal with them). Register it
+   * in `setup`.
+   *
+   * @throws AgentryError `validation_failed` for a handler without `userOf` or `kinds`;
+   *   `plugin_duplicate` when a kind is already handled (core handles `agent`);
+   *   `invalid_transition` after set-up
+   */
+  handleRecords(handler: RecordHandler): void;
+  /**
+   * Erases a user's data from every store the instance hands out (`agentry.store(name)` for each
+   * store offered, and the agents' store): the live agents serving the user are shut down, then
+   * each store is read page by page and every record whose kind's handler says it belongs to the
+   * user is deleted (with its related records) or anonymised; a record in use (an unfinished
+   * workflow run: see `RecordHandler.inUse`) is left in place and listed under `failed` with
+   * `invalid_transition`. Writes name the revision read, so a
+   * record changed meanwhile is read and decided again, not clobbered. A store that fails is
+   * reported in its entry and the others are still gone through; the report lists keys, never
+   * data. Appends a `data.erase` audit entry when an audit sink is provided. The same as
+   * `agentry.erase`; callable once `createAgentry` has resolved.
+   *
+   * @throws AgentryError `validation_failed` when `userId` is not a non-empty string;
+   *   `invalid_transition` when called during set-up
+   */
+  erase(options: { userId: string }): Promise<ErasureReport>;
+  /**
+   * Removes from every store the instance hands out the records last changed before `before`
+   * (strictly older; a record changed at that very millisecond stays), except what must be kept:
+   * a live agent's state, an unfinished workflow run, and whatever a record handler's
+   * `expiresAt` keeps. A record goes with its related records (a run with its journal). Stores
+   * are read page by page; failures are reported per store; the report lists keys, never data.
+   * Appends a `data.purge` audit entry when an audit sink is provided. The same as
+   * `agentry.purgeExpired`; monitoring's retention schedule calls it.
+   *
+   * @throws AgentryError `validation_failed` when `before` is not a valid `Date`;
+   *   `invalid_transition` when called during set-up
+   */
+  purgeExpired(options: { before: Date }): Promise<PurgeReport>;
   /**
    * Provides a service under a key core (see `services`) or a plug-in declares.
    *

@@ -33,6 +33,7 @@ export { errorCodeForStatus } from './error-code-for-status.js';
 export { guardModel } from './guard-model.js';
 export { invalidateRefusedCredential } from './invalidate-refused-credential.js';
 export { rememberSecret } from './known-secrets.js';
+export { redactError, redactSecrets } from './redact-secrets.js';
 export { parseRetryAfter, type RetryAfterHeaders } from './parse-retry-after.js';
 export { parseShouldRetry } from './parse-should-retry.js';
 export type { ProviderConnectionOptions } from './provider-connection-options.js';

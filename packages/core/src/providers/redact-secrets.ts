@@ -19,9 +19,16 @@ const maxDepth = 8;
  * into an `AgentryError` without leaking the key that was sent: every credential value the process
  * sends (see `rememberSecret`), whatever its format, and anything shaped like a vendor key or token
  * keep their last four characters (`****abcd`); the user information of a URL and its query
- * parameters named like credentials are removed (see `sanitizeUrlsInText`).
+ * parameters named like credentials are removed (see `sanitizeUrlsInText`). The one rule for text
+ * that leaves the process: provider errors and log lines (`@agentry/monitoring`) both use it.
  *
- * @internal
+ * @example
+ * ```ts
+ * import { redactSecrets } from '@agentry/core';
+ *
+ * const key = ['sk', 'live', '0123456789abcdef'].join('-');
+ * redactSecrets(`Incorrect API key provided: ${key}`); // 'Incorrect API key provided: ****cdef'
+ * ```
  */
 export function redactSecrets(text: string): string {
   return sanitizeUrlsInText(maskKnownSecrets(text)).replace(secretPattern, (secret) =>
@@ -36,9 +43,18 @@ export function redactSecrets(text: string): string {
  * copied the same way. The copy is an `Error` with the original's `name` and own fields (such as
  * `status`, `code`, `requestID`, the error body and the response headers, as a `Headers`), so it
  * keeps what helps a person debug; it is not an instance of the SDK's class. Anything that is not
- * an object is returned as it is, strings redacted.
+ * an object is returned as it is, strings redacted. Plain objects and arrays are copied the same
+ * way (fields named like credentials masked, every string redacted), so a log record can pass
+ * through it too; past a depth of 8 values are dropped rather than copied unredacted.
  *
- * @internal
+ * @example
+ * ```ts
+ * import { redactError } from '@agentry/core';
+ *
+ * const token = ['tok', '0123456789abcdef'].join('-');
+ * const safe = redactError({ tool: 'lookup', arguments: { query: 'orders', authorization: token } });
+ * console.log(JSON.stringify(safe)); // {"tool":"lookup","arguments":{"query":"orders","authorization":"****cdef"}}
+ * ```
  */
 export function redactError(value: unknown): unknown {
   try {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createAgentry, defineTool, definePlugin, type Agentry } from '@agentry/core';
-import { installTracing, type InstallTracingOptions } from '@agentry/monitoring';
+import { installTracing, type InstallTracingOptions } from '@agentry/monitoring/otel';
 import {
   createMockModel,
   createMockProvider,

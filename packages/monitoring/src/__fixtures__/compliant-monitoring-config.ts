@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { MonitoringConfig } from '../config/index.js';
 
 /**
@@ -10,7 +11,7 @@ export function compliantMonitoringConfig(): MonitoringConfig {
       enabled: true,
       collectionInterval: 10_000,
       retentionPeriod: 168,
-      exportFormats: ['prometheus', 'opentelemetry', 'json'],
+      exportFormats: ['prometheus', 'otlp', 'json'],
     },
     logging: {
       level: 'info',
@@ -24,7 +25,14 @@ export function compliantMonitoringConfig(): MonitoringConfig {
         threshold: 5,
         severity: 'high',
         channels: [
-          { type: 'email', configuration: { to: ['oncall@example.com', 'team+ai@example.org'] } },
+          {
+            type: 'email',
+            configuration: {
+              to: ['oncall@example.com', 'team+ai@example.org'],
+              from: 'agentry@example.com',
+              host: 'smtp.example.com',
+            },
+          },
           {
             type: 'slack',
             configuration: { webhookUrl: 'https://hooks.slack.com/services/T000/B000/XXXX' },
@@ -36,8 +44,19 @@ export function compliantMonitoringConfig(): MonitoringConfig {
         threshold: 0,
         severity: 'critical',
         channels: [
-          { type: 'webhook', configuration: { url: 'http://127.0.0.1:8080/alerts' } },
-          { type: 'sms', configuration: { to: ['+14155550123', '+447911123456'] } },
+          {
+            type: 'webhook',
+            configuration: { url: 'http://127.0.0.1:8080/alerts', secret: randomUUID() },
+          },
+          {
+            type: 'sms',
+            configuration: {
+              to: ['+14155550123', '+447911123456'],
+              from: '+14155550100',
+              accountSid: 'AC0123456789abcdef',
+              authToken: ['token', randomUUID()].join('-'),
+            },
+          },
         ],
       },
     ],

@@ -2,7 +2,12 @@ import { GDPR_MAX_RETENTION_DAYS, SOC2_MIN_RETENTION_DAYS } from '@agentry/core'
 import { describe, expect, it } from 'vitest';
 import { compliantMonitoringConfig } from '../__fixtures__/compliant-monitoring-config.js';
 import { setPath } from '@agentry/testing';
-import { monitoringControls, type MonitoringControlId } from './monitoring-controls.js';
+import {
+  createMonitoringControls,
+  monitoringControls,
+  type MonitoringControlId,
+  type MonitoringRuntime,
+} from './monitoring-controls.js';
 
 /** The whole configuration around a compliant `monitoring` section, changed by `change`. */
 function configWith(change: (section: object) => void = () => {}) {
@@ -108,4 +113,71 @@ describe('monitoringControls', () => {
       ]);
     });
   });
+});
+
+describe('createMonitoringControls', () => {
+  const installed: MonitoringRuntime = {
+    logging: true,
+    compliance: { auditTrail: { file: 'audit.jsonl' } },
+  };
+  const ids = Object.keys(monitoringControls) as MonitoringControlId[];
+
+  it('passes a compliant section when the runtime behind every control is installed', () => {
+    const controls = createMonitoringControls(installed);
+    for (const id of ids) expect(controls[id](configWith())).toEqual([]);
+  });
+
+  it('reports a setting that fails on its own once, as the configuration check does', () => {
+    const controls = createMonitoringControls({ logging: false, compliance: undefined });
+    const config = withRetention(30);
+    expect(controls['soc2.data-retention'](config)).toEqual(
+      monitoringControls['soc2.data-retention'](config),
+    );
+  });
+
+  it.each<[MonitoringControlId, MonitoringRuntime, string[], RegExp]>([
+    [
+      'soc2.audit-trail',
+      { logging: true, compliance: undefined },
+      ['monitoring', 'logging', 'compliance', 'auditTrail'],
+      /compliance runtime is not installed/,
+    ],
+    [
+      'gdpr.audit-trail',
+      { logging: true, compliance: {} },
+      ['monitoring', 'logging', 'compliance', 'auditTrail'],
+      /has no audit trail destination/,
+    ],
+    [
+      'soc2.data-retention',
+      { logging: true, compliance: undefined },
+      retentionPath,
+      /is 365 days, but no retention schedule runs/,
+    ],
+    [
+      'gdpr.storage-limitation',
+      { ...installed, compliance: { ...installed.compliance, retention: false } },
+      retentionPath,
+      /no retention schedule runs/,
+    ],
+    [
+      'soc2.structured-logging',
+      { ...installed, logging: false },
+      ['monitoring', 'logging', 'structured'],
+      /logging is not installed/,
+    ],
+  ])(
+    '%s fails when its runtime does not run, at the setting’s path',
+    (id, runtime, path, message) => {
+      const findings = createMonitoringControls(runtime)[id](configWith());
+      expect(findings).toEqual([
+        {
+          path,
+          received: expect.anything(),
+          message: expect.stringMatching(message),
+          suggestion: expect.any(String),
+        },
+      ]);
+    },
+  );
 });

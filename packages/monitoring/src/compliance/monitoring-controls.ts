@@ -7,6 +7,7 @@ import {
   type ComplianceCheck,
   type ComplianceFinding,
 } from '@agentry/core';
+import type { ComplianceRuntimePlan } from './runtime/index.js';
 
 /**
  * The ids of the baseline controls that `@agentry/monitoring` implements.
@@ -58,8 +59,9 @@ const isPositiveInteger = (value: unknown): value is number =>
  * its path, the value found, what is wrong and what to change; an empty array means the control
  * passes.
  *
- * The `monitoring()` plug-in registers these; they are exported so a configuration can be checked
- * without creating an Agentry instance.
+ * These check the configuration only; they are exported so a configuration can be checked
+ * without creating an Agentry instance. An instance registers {@link createMonitoringControls},
+ * which also require the runtime behind each setting to be installed.
  *
  * @example
  * ```ts
@@ -122,3 +124,113 @@ export const monitoringControls: Readonly<Record<MonitoringControlId, Compliance
     ];
   },
 };
+
+/**
+ * What of monitoring's runtime an Agentry instance installs, for the controls to check: whether
+ * logging is installed (`installLogging`), and the plan the compliance runtime runs with
+ * (`installCompliance`), or `undefined` when it is not installed.
+ *
+ * @example
+ * ```ts
+ * import type { MonitoringRuntime } from '@agentry/monitoring';
+ *
+ * const runtime: MonitoringRuntime = {
+ *   logging: true,
+ *   compliance: { auditTrail: { file: 'audit.jsonl' } },
+ * };
+ * console.log(runtime.logging);
+ * ```
+ */
+export interface MonitoringRuntime {
+  /** Whether monitoring's logging is installed. */
+  readonly logging: boolean;
+  /** The compliance runtime's plan, or `undefined` when it is not installed. */
+  readonly compliance: ComplianceRuntimePlan | undefined;
+}
+
+const notRunning = (
+  path: readonly string[],
+  received: unknown,
+  message: string,
+  suggestion: string,
+): ComplianceFinding[] => [{ path: [...path], received, message, suggestion }];
+
+/**
+ * The checks of {@link monitoringControls}, each also requiring that the runtime behind its
+ * setting is installed, so that switching SOC 2 or GDPR on makes the controls run, not only pass
+ * a check of the configuration: the audit trail needs the compliance runtime and a destination,
+ * data retention needs the retention schedule, structured logging needs logging installed. A
+ * setting that already fails on its own is reported once, as {@link monitoringControls} does.
+ *
+ * The `monitoring()` plug-in registers these with what it installs.
+ *
+ * @example
+ * ```ts
+ * import { createMonitoringControls } from '@agentry/monitoring';
+ *
+ * const controls = createMonitoringControls({ logging: true, compliance: { retention: false } });
+ * const findings = controls['soc2.data-retention']({
+ *   monitoring: { logging: { compliance: { dataRetention: 365 } } },
+ * });
+ * // [{ message: 'monitoring.logging.compliance.dataRetention is 365 days, but no retention schedule runs, …' }]
+ * ```
+ */
+export function createMonitoringControls(
+  runtime: MonitoringRuntime,
+): Readonly<Record<MonitoringControlId, ComplianceCheck>> {
+  const auditTrailRuns: ComplianceCheck = (config) => {
+    const received = readConfigValue(config, auditTrailPath);
+    const name = auditTrailPath.join('.');
+    if (runtime.compliance === undefined) {
+      return notRunning(
+        auditTrailPath,
+        received,
+        `${name} is true, but monitoring's compliance runtime is not installed, so no audit entry is recorded.`,
+        'Install the compliance runtime (installCompliance) with an audit trail destination.',
+      );
+    }
+    if (runtime.compliance.auditTrail === undefined) {
+      return notRunning(
+        auditTrailPath,
+        received,
+        `${name} is true, but the compliance runtime has no audit trail destination, so no audit entry is recorded.`,
+        "Give the compliance runtime auditTrail: { file: 'audit.jsonl' } or { store }.",
+      );
+    }
+    return [];
+  };
+  const retentionRuns: ComplianceCheck = (config) => {
+    if (runtime.compliance !== undefined && runtime.compliance.retention !== false) return [];
+    const received = readConfigValue(config, retentionPath);
+    return notRunning(
+      retentionPath,
+      received,
+      `${retentionName} is ${describeConfigValue(received)} days, but no retention schedule runs, so nothing older is purged.`,
+      runtime.compliance === undefined
+        ? 'Install the compliance runtime (installCompliance), which runs the retention schedule.'
+        : 'Leave the retention schedule on (do not pass retention: false).',
+    );
+  };
+  const loggingRuns: ComplianceCheck = (config) =>
+    runtime.logging
+      ? []
+      : notRunning(
+          ['monitoring', 'logging', 'structured'],
+          readConfigValue(config, ['monitoring', 'logging', 'structured']),
+          "monitoring.logging.structured is true, but monitoring's logging is not installed, so no log line is written.",
+          'Install monitoring’s logging (installLogging).',
+        );
+  const both =
+    (configured: ComplianceCheck, running: ComplianceCheck): ComplianceCheck =>
+    (config) => {
+      const findings = configured(config);
+      return findings.length > 0 ? findings : running(config);
+    };
+  return {
+    'soc2.audit-trail': both(monitoringControls['soc2.audit-trail'], auditTrailRuns),
+    'soc2.data-retention': both(monitoringControls['soc2.data-retention'], retentionRuns),
+    'soc2.structured-logging': both(monitoringControls['soc2.structured-logging'], loggingRuns),
+    'gdpr.audit-trail': both(monitoringControls['gdpr.audit-trail'], auditTrailRuns),
+    'gdpr.storage-limitation': both(monitoringControls['gdpr.storage-limitation'], retentionRuns),
+  };
+}

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { alertConfigSchema, type AlertConfig } from './alert-config.js';
 
@@ -5,7 +6,16 @@ const valid: AlertConfig = {
   type: 'error',
   threshold: 5,
   severity: 'high',
-  channels: [{ type: 'email', configuration: { to: ['oncall@example.com'] } }],
+  channels: [
+    {
+      type: 'email',
+      configuration: {
+        to: ['oncall@example.com'],
+        from: 'agentry@example.com',
+        host: 'smtp.example.com',
+      },
+    },
+  ],
 };
 
 describe('alertConfigSchema', () => {
@@ -31,8 +41,16 @@ describe('alertConfigSchema', () => {
         'a bad channel, at its index',
         {
           channels: [
-            { type: 'email', configuration: { to: ['oncall@example.com'] } },
-            { type: 'sms', configuration: { to: ['555-0123'] } },
+            ...(valid.channels as unknown[]),
+            {
+              type: 'sms',
+              configuration: {
+                to: ['555-0123'],
+                from: '+14155550100',
+                accountSid: 'AC01',
+                authToken: randomUUID(),
+              },
+            },
           ],
         },
         ['channels', 1, 'configuration', 'to', 0],

@@ -5,16 +5,25 @@ import { notificationChannelSchema } from './notification-channel.js';
  * An alert: what it watches, the value that sets it off, how severe it is, and the channels it is
  * sent to.
  *
- * `threshold` is a finite number, 0 or more, in the unit of what the alert watches; an alert has at
+ * `threshold` is a finite number, 0 or more, in the unit of what the alert watches: the error rate
+ * in percent for `error`, the 95th-percentile response time in milliseconds for `performance`, the
+ * number of security events in the window for `security` (see `installAlerts`). An alert has at
  * least one channel, since one that reaches nobody is a mistake.
  *
  * @example
  * ```ts
+ * import { alertConfigSchema } from '@agentry/monitoring';
+ *
  * alertConfigSchema.parse({
  *   type: 'error',
  *   threshold: 5,
  *   severity: 'high',
- *   channels: [{ type: 'email', configuration: { to: ['oncall@example.com'] } }],
+ *   channels: [
+ *     {
+ *       type: 'email',
+ *       configuration: { to: ['oncall@example.com'], from: 'agentry@example.com', host: 'smtp.example.com' },
+ *     },
+ *   ],
  * });
  * ```
  */
@@ -40,12 +49,17 @@ export const alertConfigSchema = z.strictObject({
  * ```ts
  * import type { AlertConfig } from '@agentry/monitoring';
  *
- * // Page the on-call engineer when five errors are seen.
+ * // Mail the on-call engineer when more than 5 % of requests fail over the window.
  * const errors: AlertConfig = {
  *   type: 'error',
  *   threshold: 5,
  *   severity: 'high',
- *   channels: [{ type: 'email', configuration: { to: ['oncall@example.com'] } }],
+ *   channels: [
+ *     {
+ *       type: 'email',
+ *       configuration: { to: ['oncall@example.com'], from: 'agentry@example.com', host: 'smtp.example.com' },
+ *     },
+ *   ],
  * };
  * ```
  */

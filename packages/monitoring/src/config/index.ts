@@ -3,7 +3,11 @@ export { complianceConfigSchema, type ComplianceConfig } from './compliance-conf
 export { loggingConfigSchema, type LoggingConfig } from './logging-config.js';
 export { metricsConfigSchema, type MetricsConfig } from './metrics-config.js';
 export { monitoringConfigSchema, type MonitoringConfig } from './monitoring-config.js';
-export { notificationChannelSchema, type NotificationChannel } from './notification-channel.js';
+export {
+  notificationChannelSchema,
+  type ChannelConfiguration,
+  type NotificationChannel,
+} from './notification-channel.js';
 export {
   performanceThresholdsSchema,
   type PerformanceThresholds,

@@ -12,13 +12,30 @@ describe('metricsConfigSchema', () => {
   describe('safeParse', () => {
     it.each<[string, Partial<MetricsConfig>]>([
       ['one export format', {}],
-      ['every export format', { exportFormats: ['prometheus', 'opentelemetry', 'json'] }],
+      ['every export format', { exportFormats: ['prometheus', 'otlp', 'json'] }],
       ['no export format', { exportFormats: [] }],
       ['the smallest interval and retention', { collectionInterval: 1, retentionPeriod: 1 }],
       ['settings while metrics are off', { enabled: false }],
     ])('accepts %s', (_name, patch) => {
       const input = { ...valid, ...patch };
       expect(metricsConfigSchema.safeParse(input)).toEqual({ success: true, data: input });
+    });
+
+    it('reads the opentelemetry alias as otlp, and reports listing both as a repetition', () => {
+      expect(
+        metricsConfigSchema.parse({ ...valid, exportFormats: ['opentelemetry', 'json'] })
+          .exportFormats,
+      ).toEqual(['otlp', 'json']);
+      const issues = metricsConfigSchema.safeParse({
+        ...valid,
+        exportFormats: ['otlp', 'opentelemetry'],
+      }).error?.issues;
+      expect(issues).toEqual([
+        expect.objectContaining({
+          path: ['exportFormats', 1],
+          message: expect.stringMatching(/"otlp" more than once/),
+        }),
+      ]);
     });
 
     it.each<[string, unknown, RegExp]>([

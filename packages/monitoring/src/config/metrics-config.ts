@@ -2,16 +2,20 @@ import { positiveIntegerSchema, uniqueItemsSchema } from '@agentry/core';
 import { z } from 'zod';
 
 // A list literal rather than z.enum: the same check and message, and its type has no per-value
-// properties that TypeDoc would require documentation for.
-const exportFormatSchema = z.literal(['prometheus', 'opentelemetry', 'json']);
+// properties that TypeDoc would require documentation for. `opentelemetry` is the earlier name of
+// `otlp`, still accepted and read as `otlp` (so listing both is a repetition).
+const exportFormatSchema = z
+  .literal(['prometheus', 'otlp', 'opentelemetry', 'json'])
+  .transform((format) => (format === 'opentelemetry' ? 'otlp' : format));
 
 /**
  * Whether and how metrics (latency, tokens, cost, errors, throughput, uptime) are collected: how
  * often, how long they are kept, and the formats they are exported in.
  *
  * `collectionInterval` (milliseconds) and `retentionPeriod` (hours) are positive integers;
- * `exportFormats` holds each of `prometheus`, `opentelemetry` and `json` at most once, and may be
- * empty when metrics are only read in process.
+ * `exportFormats` holds each of `prometheus`, `otlp` (OpenTelemetry; `opentelemetry` is accepted
+ * as an alias and read as `otlp`) and `json` at most once, and may be empty when metrics are only
+ * read in process.
  *
  * @example
  * ```ts
@@ -19,7 +23,7 @@ const exportFormatSchema = z.literal(['prometheus', 'opentelemetry', 'json']);
  *   enabled: true,
  *   collectionInterval: 10_000,
  *   retentionPeriod: 24 * 7,
- *   exportFormats: ['prometheus', 'opentelemetry'],
+ *   exportFormats: ['prometheus', 'otlp'],
  * });
  * ```
  */
@@ -34,7 +38,10 @@ export const metricsConfigSchema = z.strictObject({
   retentionPeriod: positiveIntegerSchema(
     'retentionPeriod must be a positive integer number of hours.',
   ),
-  /** The formats metrics are exported in: `prometheus`, `opentelemetry`, `json`, each at most once. */
+  /**
+   * The formats metrics are exported in: `prometheus`, `otlp` (alias `opentelemetry`, read as
+   * `otlp`), `json`, each at most once.
+   */
   exportFormats: uniqueItemsSchema(exportFormatSchema, 'exportFormats'),
 });
 

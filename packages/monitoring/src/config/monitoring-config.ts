@@ -20,7 +20,12 @@ import { performanceThresholdsSchema } from './performance-thresholds.js';
  *     compliance: { soc2: true, gdpr: false, auditTrail: true, dataRetention: 365 },
  *   },
  *   alerts: [
- *     { type: 'error', threshold: 5, severity: 'high', channels: [{ type: 'email', configuration: { to: ['oncall@example.com'] } }] },
+ *     {
+ *       type: 'error',
+ *       threshold: 5,
+ *       severity: 'high',
+ *       channels: [{ type: 'email', configuration: { to: ['oncall@example.com'], from: 'agentry@example.com', host: 'smtp.example.com' } }],
+ *     },
  *   ],
  *   performanceThresholds: { maxResponseTime: 2_000, maxErrorRate: 5, minThroughput: 1, maxMemoryUsage: 80 },
  * });

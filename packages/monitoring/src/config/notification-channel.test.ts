@@ -1,15 +1,41 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { notificationChannelSchema } from './notification-channel.js';
+
+const smtp = { from: 'agentry@example.com', host: 'smtp.example.com' };
+const gateway = {
+  from: '+14155550100',
+  accountSid: 'AC0123456789abcdef',
+  authToken: ['token', randomUUID()].join('-'),
+};
 
 describe('notificationChannelSchema', () => {
   describe('safeParse', () => {
     it.each([
-      ['email to one address', { type: 'email', configuration: { to: ['oncall@example.com'] } }],
+      [
+        'email to one address',
+        { type: 'email', configuration: { to: ['oncall@example.com'], ...smtp } },
+      ],
       [
         'email to several addresses',
         {
           type: 'email',
-          configuration: { to: ['a@example.com', 'first.last+tag@sub.example.org'] },
+          configuration: { to: ['a@example.com', 'first.last+tag@sub.example.org'], ...smtp },
+        },
+      ],
+      [
+        'email with every SMTP setting',
+        {
+          type: 'email',
+          configuration: {
+            to: ['a@example.com'],
+            ...smtp,
+            port: 2525,
+            secure: false,
+            requireTLS: true,
+            auth: { user: 'alerts', password: randomUUID() },
+            ca: '-----BEGIN CERTIFICATE-----',
+          },
         },
       ],
       [
@@ -20,8 +46,22 @@ describe('notificationChannelSchema', () => {
         },
       ],
       [
+        'slack over http to a loopback host, with a link',
+        {
+          type: 'slack',
+          configuration: {
+            webhookUrl: 'http://127.0.0.1:9000/hook',
+            linkUrl: 'https://grafana.example.com/d/agentry',
+          },
+        },
+      ],
+      [
         'a webhook over https',
         { type: 'webhook', configuration: { url: 'https://example.com/a' } },
+      ],
+      [
+        'a signed webhook',
+        { type: 'webhook', configuration: { url: 'https://example.com/a', secret: randomUUID() } },
       ],
       [
         'a webhook over http on a local port',
@@ -29,7 +69,14 @@ describe('notificationChannelSchema', () => {
       ],
       [
         'sms to E.164 numbers',
-        { type: 'sms', configuration: { to: ['+14155550123', '+33612345678'] } },
+        { type: 'sms', configuration: { to: ['+14155550123', '+33612345678'], ...gateway } },
+      ],
+      [
+        'sms through another gateway',
+        {
+          type: 'sms',
+          configuration: { to: ['+14155550123'], ...gateway, baseUrl: 'http://127.0.0.1:8081' },
+        },
       ],
     ])('accepts %s', (_name, input) => {
       expect(notificationChannelSchema.safeParse(input)).toEqual({ success: true, data: input });
@@ -45,19 +92,19 @@ describe('notificationChannelSchema', () => {
       ['a missing type', { configuration: { to: ['a@example.com'] } }, ['type'], /one of/],
       [
         'email with no recipient',
-        { type: 'email', configuration: { to: [] } },
+        { type: 'email', configuration: { to: [], ...smtp } },
         ['configuration', 'to'],
         /at least one email/,
       ],
       [
         'email with a bad second address',
-        { type: 'email', configuration: { to: ['a@example.com', 'not-an-address'] } },
+        { type: 'email', configuration: { to: ['a@example.com', 'not-an-address'], ...smtp } },
         ['configuration', 'to', 1],
         /email address/,
       ],
       [
         'email with a single string',
-        { type: 'email', configuration: { to: 'a@example.com' } },
+        { type: 'email', configuration: { to: 'a@example.com', ...smtp } },
         ['configuration', 'to'],
         /./,
       ],
@@ -87,19 +134,19 @@ describe('notificationChannelSchema', () => {
       ],
       [
         'sms with no recipient',
-        { type: 'sms', configuration: { to: [] } },
+        { type: 'sms', configuration: { to: [], ...gateway } },
         ['configuration', 'to'],
         /at least one phone/,
       ],
       [
         'sms to a number without a country code',
-        { type: 'sms', configuration: { to: ['+14155550123', '4155550123'] } },
+        { type: 'sms', configuration: { to: ['+14155550123', '4155550123'], ...gateway } },
         ['configuration', 'to', 1],
         /E\.164/,
       ],
       [
         'sms to a number with spaces',
-        { type: 'sms', configuration: { to: ['+1 415 555 0123'] } },
+        { type: 'sms', configuration: { to: ['+1 415 555 0123'], ...gateway } },
         ['configuration', 'to', 0],
         /E\.164/,
       ],
@@ -110,6 +157,70 @@ describe('notificationChannelSchema', () => {
         /Unrecognized key/,
       ],
       ['a missing configuration', { type: 'sms' }, ['configuration'], /./],
+      [
+        'email without a sender',
+        { type: 'email', configuration: { to: ['a@example.com'], host: 'smtp.example.com' } },
+        ['configuration', 'from'],
+        /./,
+      ],
+      [
+        'email without an SMTP host',
+        { type: 'email', configuration: { to: ['a@example.com'], from: 'agentry@example.com' } },
+        ['configuration', 'host'],
+        /SMTP server/,
+      ],
+      [
+        'email on port 0',
+        { type: 'email', configuration: { to: ['a@example.com'], ...smtp, port: 0 } },
+        ['configuration', 'port'],
+        /1 to 65535/,
+      ],
+      [
+        'email with an unknown auth setting',
+        {
+          type: 'email',
+          configuration: {
+            to: ['a@example.com'],
+            ...smtp,
+            auth: { user: 'u', password: randomUUID(), method: 'CRAM-MD5' },
+          },
+        },
+        ['configuration', 'auth'],
+        /Unrecognized key/,
+      ],
+      [
+        'slack over http to a public host via a loopback-looking path',
+        { type: 'slack', configuration: { webhookUrl: 'http://example.com/127.0.0.1' } },
+        ['configuration', 'webhookUrl'],
+        /https URL/,
+      ],
+      [
+        'a webhook with a short secret',
+        { type: 'webhook', configuration: { url: 'https://example.com/a', secret: 'short' } },
+        ['configuration', 'secret'],
+        /at least 16/,
+      ],
+      [
+        'sms from a number not in E.164 form',
+        { type: 'sms', configuration: { to: ['+14155550123'], ...gateway, from: '0800 123' } },
+        ['configuration', 'from'],
+        /E\.164/,
+      ],
+      [
+        'sms without a gateway account',
+        {
+          type: 'sms',
+          configuration: { to: ['+14155550123'], from: '+14155550100', authToken: 'x' },
+        },
+        ['configuration', 'accountSid'],
+        /./,
+      ],
+      [
+        'sms through a gateway that is not http(s)',
+        { type: 'sms', configuration: { to: ['+14155550123'], ...gateway, baseUrl: 'ftp://x.io' } },
+        ['configuration', 'baseUrl'],
+        /http or https/,
+      ],
     ])('rejects %s at its path', (_name, input, path, message) => {
       const issues = notificationChannelSchema.safeParse(input).error?.issues;
       expect(issues).toEqual([

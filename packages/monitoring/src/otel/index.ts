@@ -1,4 +1,3 @@
-export { type ContextPropagator } from './core-interfaces.js';
 export {
   installTracing,
   type InstallTracingOptions,

@@ -1,8 +1,7 @@
-import { AgentryError, type PluginHost } from '@agentry/core';
+import { AgentryError, services, type ContextPropagator, type PluginHost } from '@agentry/core';
 import { metrics, trace, type MeterProvider, type TracerProvider } from '@opentelemetry/api';
 import { genAiSchemaUrl } from '../semconv/gen-ai.js';
 import { VERSION } from '../version.js';
-import { contextPropagatorKey, type ContextPropagator } from './core-interfaces.js';
 import { createChatSpanMiddleware } from './chat-span-middleware.js';
 import { createGenAiMetrics, metricSetOf } from './gen-ai-metrics.js';
 import { createOtelContextPropagator } from './otel-context-propagator.js';
@@ -14,7 +13,7 @@ import { createToolSpanMiddleware } from './tool-span-middleware.js';
  *
  * @example
  * ```ts
- * import type { InstallTracingOptions } from '@agentry/monitoring';
+ * import type { InstallTracingOptions } from '@agentry/monitoring/otel';
  *
  * const options: InstallTracingOptions = { captureContent: false };
  * console.log(options.captureContent);
@@ -44,7 +43,7 @@ export interface InstallTracingOptions {
  *
  * @example
  * ```ts
- * import type { TracingInstallation } from '@agentry/monitoring';
+ * import type { TracingInstallation } from '@agentry/monitoring/otel';
  *
  * declare const installation: TracingInstallation;
  * console.log(installation.metricSet);
@@ -53,7 +52,7 @@ export interface InstallTracingOptions {
 export interface TracingInstallation {
   /** The metric names in use: the conventions' current ones, or the `latest` experimental set. */
   readonly metricSet: 'default' | 'latest';
-  /** The context propagator provided to the instance for workflows. */
+  /** The context propagator provided to the instance (`services.contextPropagator`) for workflows. */
   readonly propagator: ContextPropagator;
 }
 
@@ -74,12 +73,12 @@ const optionKeys = new Set(['tracerProvider', 'meterProvider', 'captureContent',
  *
  * @throws AgentryError `validation_failed` when an option is unknown or of the wrong type (the
  *   option is named in `details.path`)
- * @throws AgentryError `plugin_duplicate` when another plug-in already provides the context
- *   propagator
+ * @throws AgentryError `plugin_duplicate` when another plug-in already provides
+ *   `services.contextPropagator`
  * @example
  * ```ts
  * import { createAgentry, definePlugin, loadConfiguration } from '@agentry/core';
- * import { installTracing } from '@agentry/monitoring';
+ * import { installTracing } from '@agentry/monitoring/otel';
  * import { trace } from '@opentelemetry/api';
  *
  * const config = await loadConfiguration('agentry.config.json');
@@ -111,7 +110,7 @@ export function installTracing(
   );
   host.useToolMiddleware(createToolSpanMiddleware({ host, tracer, runs, captureContent }));
   const propagator = createOtelContextPropagator();
-  host.provide(contextPropagatorKey, propagator);
+  host.provide(services.contextPropagator, propagator);
   host.onShutdown(() => {
     subscription.unsubscribe();
     runs.endAll();

@@ -1,15 +1,14 @@
-import { AgentryError } from '@agentry/core';
+import { AgentryError, services } from '@agentry/core';
 import { mockText } from '@agentry/testing';
 import { context, trace } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { createTracedAgentry, parentOf } from './__fixtures__/traced-agentry.js';
-import { contextPropagatorKey } from './core-interfaces.js';
 import { createOtelContextPropagator } from './otel-context-propagator.js';
 
 describe('createOtelContextPropagator', () => {
   it('carries the active span across a captured carrier, as a workflow resumed elsewhere does', async () => {
     const traced = await createTracedAgentry({ script: [mockText('Hi.')] });
-    const propagator = traced.agentry.services.require(contextPropagatorKey);
+    const propagator = traced.agentry.services.require(services.contextPropagator);
     const tracer = traced.tracerProvider.getTracer('app');
     const carrier = tracer.startActiveSpan('workflow.start', (span) => {
       span.end();

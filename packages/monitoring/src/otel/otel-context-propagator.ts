@@ -1,4 +1,4 @@
-import { AgentryError } from '@agentry/core';
+import { AgentryError, type ContextPropagator } from '@agentry/core';
 import {
   context,
   createTraceState,
@@ -7,23 +7,22 @@ import {
   TraceFlags,
   type SpanContext,
 } from '@opentelemetry/api';
-import type { ContextPropagator } from './core-interfaces.js';
 
 // W3C Trace Context, version 00: `00-{32 hex trace id}-{16 hex span id}-{2 hex flags}`.
 const traceparentPattern = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 
 /**
- * Creates the {@link ContextPropagator} workflows use to carry a trace across steps and resumes,
+ * Creates the `ContextPropagator` (from `@agentry/core`) workflows use to carry a trace across steps and resumes,
  * in the W3C Trace Context format (`traceparent`, `tracestate`) read and written through
  * `@opentelemetry/api`'s span context, so a carrier stored in a journal means the same thing in
  * any process, whichever propagator the application registered globally.
- * `installTracing` provides it as the context-propagator service.
+ * `installTracing` provides it as `services.contextPropagator`.
  *
  * @throws AgentryError `validation_failed` from `run` when a carrier's `traceparent` is not a W3C
  *   trace context (the carrier is named in `details`)
  * @example
  * ```ts
- * import { createOtelContextPropagator } from '@agentry/monitoring';
+ * import { createOtelContextPropagator } from '@agentry/monitoring/otel';
  * import { trace } from '@opentelemetry/api';
  *
  * const propagator = createOtelContextPropagator();

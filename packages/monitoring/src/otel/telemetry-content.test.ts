@@ -85,6 +85,23 @@ describe('content on spans', () => {
   });
 });
 
+describe('API keys in content', () => {
+  it('never records a key-shaped value, whatever field or text holds it', async () => {
+    const key = ['sk', 'proj', randomUUID().replaceAll('-', '')].join('-');
+    const traced = await createTracedAgentry({
+      captureContent: true,
+      script: [
+        mockToolCall('charge_card', { card: '1', note: `use ${key}`, apiKey: 'x' }),
+        mockText('Done.'),
+      ],
+    });
+    await traced.agentry.createAgent({ tools: [charge] }).send(`My key is ${key}`);
+    const everything = JSON.stringify(everyAttribute(traced));
+    expect(everything).toContain('My key is');
+    expect(everything).not.toContain(key);
+  });
+});
+
 describe('telemetryAttributeClasses', () => {
   it('classifies every attribute key of every span and metric point emitted, content on', async () => {
     const { traced } = await chargeRun({ captureContent: true });

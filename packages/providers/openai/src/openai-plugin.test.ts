@@ -43,6 +43,13 @@ describe('openaiPlugin', () => {
       get events$(): never {
         throw new Error('events$ is not offered by this test host');
       },
+      get logger(): never {
+        throw new Error('logger is not offered by this test host');
+      },
+      emit: unused('emit'),
+      handleRecords: unused('handleRecords'),
+      erase: unused('erase'),
+      purgeExpired: unused('purgeExpired'),
       useModelMiddleware: unused('useModelMiddleware'),
       useToolMiddleware: unused('useToolMiddleware'),
       wrapStore: unused('wrapStore'),

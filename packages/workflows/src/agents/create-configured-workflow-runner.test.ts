@@ -1,7 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAgentry, storeKeyPrefix, type Agentry, type InstanceEvent } from '@agentry/core';
+import {
+  createAgentry,
+  definePlugin,
+  services,
+  storeKeyPrefix,
+  type Agentry,
+  type AgentryPlugin,
+  type InstanceEvent,
+  type Logger,
+} from '@agentry/core';
 import { sqliteStore } from '@agentry/store-sqlite';
 import {
   createMockModel,
@@ -47,7 +56,11 @@ const greet = {
   ],
 };
 
-async function agentryWith(section: unknown, withWorkflows = true): Promise<Agentry> {
+async function agentryWith(
+  section: unknown,
+  withWorkflows = true,
+  extra: AgentryPlugin[] = [],
+): Promise<Agentry> {
   const model = createMockModel({
     modelId: 'gpt-4o',
     script: [mockText('Hello, Ada.')],
@@ -67,6 +80,7 @@ async function agentryWith(section: unknown, withWorkflows = true): Promise<Agen
       { name: 'mock-openai', version: '1.0.0', providers: [createMockProvider({ model })] },
       sqliteStore({ path: join(directory, 'runs.db') }),
       ...(withWorkflows ? [workflows()] : []),
+      ...extra,
     ],
   });
   open.push({ close: () => agentry.shutdown() });
@@ -138,5 +152,73 @@ describe('createConfiguredWorkflowRunner', () => {
         message: expect.stringContaining('@agentry/store-redis') as string,
       }) as Error,
     );
+  });
+
+  it("gives handlers the instance's logger and runs steps in the provided context propagator", async () => {
+    const lines: string[] = [];
+    const logger = (bindings: Record<string, unknown>): Logger => {
+      const line = (obj: Record<string, unknown> | string, msg?: string) =>
+        void lines.push(
+          JSON.stringify({
+            ...bindings,
+            ...(typeof obj === 'string' ? { msg: obj } : { ...obj, msg }),
+          }),
+        );
+      return {
+        debug: line,
+        info: line,
+        warn: line,
+        error: line,
+        child: (more) => logger({ ...bindings, ...more }),
+      };
+    };
+    let current: Record<string, string> | undefined = { traceparent: 'caller' };
+    const observability = definePlugin({
+      name: 'observability',
+      version: '1.0.0',
+      setup(host) {
+        host.provide(services.logger, logger({}));
+        host.provide(services.contextPropagator, {
+          capture: () => current,
+          run: (carrier, fn) => {
+            const previous = current;
+            current = carrier;
+            try {
+              return fn();
+            } finally {
+              current = previous;
+            }
+          },
+        });
+      },
+    });
+    const agentry = await agentryWith(
+      { workflows: { greet }, defaults: { store: 'sqlite', stepTimeout: 5_000 } },
+      true,
+      [observability],
+    );
+    const runner = createConfiguredWorkflowRunner({
+      agentry,
+      handlers: {
+        shout: ({ text }, ctx) => {
+          ctx.logger.info({ trace: current?.traceparent }, 'shouting');
+          return String(text).toUpperCase();
+        },
+      },
+    });
+    open.push(runner);
+    const { runId } = await runner.start('greet', { name: 'Ada' });
+    // The caller moves on to other work; the run's steps still execute in the context it started in.
+    current = { traceparent: 'elsewhere' };
+    const result = await runner.wait(runId);
+    expect(result.traceContext).toEqual({ traceparent: 'caller' });
+    expect(lines.map((line) => JSON.parse(line) as unknown)).toContainEqual({
+      workflowId: 'greet',
+      runId: result.runId,
+      stepId: 'shout',
+      attempt: 1,
+      trace: 'caller',
+      msg: 'shouting',
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { AgentryError, type Agentry, type StateStore, type Tool } from '@agentry/core';
+import { AgentryError, services, type Agentry, type StateStore, type Tool } from '@agentry/core';
 import { createWorkflowRunner } from '../runner/create-workflow-runner.js';
 import type { WorkflowRunner, WorkflowRunnerOptions } from '../runner/runner-types.js';
 import { createAgentTaskRunner, type AgentTaskRunnerOptions } from './create-agent-task-runner.js';
@@ -40,7 +40,9 @@ export interface ConfiguredWorkflowRunnerOptions extends Omit<
  * workflows (validated with the configuration), its `defaults` (retry delays, backoff, step
  * timeout) and its store, `defaults.store` looked up with `agentry.store(name)` (`memory`, or a
  * store a plug-in offers, such as `sqliteStore()`'s `sqlite`). Agent tasks run on the instance
- * through {@link createAgentTaskRunner} unless `runAgent` is given. The runner's events are
+ * through {@link createAgentTaskRunner} unless `runAgent` is given. Task handlers log through the
+ * instance's logger (`agentry.logger`), and runs carry the trace context of the instance's
+ * `services.contextPropagator` when a plug-in provides one. The runner's events are
  * published on the instance's `events$` (what plug-ins see as `host.events$`), each tagged with its
  * run and workflow.
  *
@@ -74,8 +76,11 @@ export function createConfiguredWorkflowRunner(
     });
   }
   const { retryPolicy, backoffStrategy, stepTimeout } = section.defaults;
+  const propagator = rest.contextPropagator ?? agentry.services.lookup(services.contextPropagator);
   const runner = createWorkflowRunner({
     ...rest,
+    logger: rest.logger ?? agentry.logger,
+    ...(propagator === undefined ? {} : { contextPropagator: propagator }),
     store: store ?? agentry.store(section.defaults.store),
     registry: section,
     defaults: {

@@ -3,6 +3,7 @@ import {
   findSerializationProblem,
   toAgentryError,
   type AgentryErrorJson,
+  type Logger,
 } from '@agentry/core';
 import { resolveInputs, type SubgraphStep, type TaskStep } from '../definitions/index.js';
 import { executeRun } from './execute-run.js';
@@ -15,6 +16,7 @@ import type { RunnerCore } from './runner-core.js';
 import { ChildWaiting, RunInterrupted } from './runner-signals.js';
 import { callThroughBreaker } from './step-breaker.js';
 import { invokeTaskHandler } from '../handlers/define-task-handler.js';
+import type { TaskContext } from './task-context.js';
 
 /** One attempt of a task or subgraph step. @internal */
 export interface StepAttempt {
@@ -70,7 +72,25 @@ export async function attemptStep(
   return toJsonOutput(output, step.id);
 }
 
+/**
+ * Calls the step's handler or agent, inside the run's trace context when the runner has a
+ * propagator (the handler's asynchronous work stays in it too).
+ */
 function callTask(
+  core: RunnerCore,
+  ctx: RunContext,
+  step: TaskStep,
+  input: Record<string, unknown>,
+  attempt: StepAttempt,
+  signal: AbortSignal,
+): unknown {
+  const { propagator } = core;
+  return propagator === undefined
+    ? invokeTask(core, ctx, step, input, attempt, signal)
+    : propagator.run(ctx.traceContext, () => invokeTask(core, ctx, step, input, attempt, signal));
+}
+
+function invokeTask(
   core: RunnerCore,
   ctx: RunContext,
   step: TaskStep,
@@ -96,13 +116,24 @@ function callTask(
         suggestions: ['Pass the handler in createWorkflowRunner({ handlers }).'],
       });
     }
-    const taskContext = {
+    // The logger's child is made only when the handler reads it: most handlers never log.
+    let logger: Logger | undefined;
+    const taskContext: TaskContext = {
       signal,
       idempotencyKey: attempt.idempotencyKey,
       attempt: attempt.attempt,
       runId: ctx.runId,
       stepId: step.id,
       workflowId: ctx.workflowId,
+      get logger() {
+        logger ??= core.logger.child({
+          workflowId: ctx.workflowId,
+          runId: ctx.runId,
+          stepId: step.id,
+          attempt: attempt.attempt,
+        });
+        return logger;
+      },
     };
     return typeof handler === 'function'
       ? handler(input, taskContext)
@@ -144,6 +175,8 @@ async function attemptSubgraph(
       workflowId: step.configuration.workflowId,
       input,
       parent: { runId: ctx.runId, stepId: step.id },
+      ...(ctx.userId === undefined ? {} : { userId: ctx.userId }),
+      ...(ctx.traceContext === undefined ? {} : { traceContext: ctx.traceContext }),
     });
   }
   const child = await executeRun(core, childRunId, signal);

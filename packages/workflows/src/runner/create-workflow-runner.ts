@@ -1,5 +1,5 @@
-import { AgentryError, findSerializationProblem } from '@agentry/core';
-import type { RunOrigin, StartedRun } from '../workflow-starter.js';
+import { AgentryError, findSerializationProblem, type ContextPropagator } from '@agentry/core';
+import type { StartRunOptions, StartedRun } from '../workflow-starter.js';
 import { cancelRun } from './cancel-run.js';
 import { launch } from './execute-run.js';
 import { clearAllTimers, executionOf, heldLeases } from './local-runs.js';
@@ -39,11 +39,8 @@ import { waitForRun } from './wait-for-run.js';
 export function createWorkflowRunner(options: WorkflowRunnerOptions): WorkflowRunner {
   const core = createRunnerCore(options);
   const { store, events } = core;
-  const start = (
-    workflowId: string,
-    input: unknown,
-    startOptions?: { idempotencyKey?: string; origin?: RunOrigin },
-  ) => startRun(core, workflowId, input, startOptions);
+  const start = (workflowId: string, input: unknown, startOptions?: StartRunOptions) =>
+    startRun(core, workflowId, input, startOptions);
   const wait = (runId: string) => waitForRun(core, runId);
   return {
     start,
@@ -98,7 +95,7 @@ async function startRun(
   core: RunnerCore,
   workflowId: string,
   input: unknown,
-  startOptions: { idempotencyKey?: string; origin?: RunOrigin } = {},
+  startOptions: StartRunOptions = {},
 ): Promise<StartedRun> {
   assertOpen(core);
   findWorkflow(core, workflowId);
@@ -113,13 +110,25 @@ async function startRun(
   }
   const { store } = core;
   const runId = core.generateId();
-  const { idempotencyKey, origin } = startOptions;
+  const { idempotencyKey, origin, userId } = startOptions;
+  if (userId !== undefined && (typeof userId !== 'string' || userId.length === 0)) {
+    throw new AgentryError({
+      code: 'validation_failed',
+      message: `The userId of a run of workflow "${workflowId}" must be a non-empty string (got ${userId === '' ? 'an empty string' : typeof userId}).`,
+      details: { workflowId, path: ['userId'] },
+      suggestions: ['Pass the id of the user the run serves, or leave userId out.'],
+    });
+  }
+  // Captured only when a propagator is installed: without one, starting a run pays nothing.
+  const traceContext = core.propagator ? captureContext(core.propagator, workflowId) : undefined;
   const run = {
     runId,
     workflowId,
     input: input ?? null,
     ...(origin ? { origin } : {}),
     ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+    ...(userId === undefined ? {} : { userId }),
+    ...(traceContext === undefined ? {} : { traceContext }),
   };
   if (idempotencyKey !== undefined) {
     try {
@@ -145,4 +154,34 @@ async function startRun(
   await createRun(core, run);
   void launch(core, runId);
   return { runId, deduplicated: false };
+}
+
+/**
+ * The propagator's carrier for a new run, checked: it is stored with the run, so it must be string
+ * fields.
+ *
+ * @throws AgentryError `validation_failed` when the propagator returns anything else
+ */
+function captureContext(
+  propagator: ContextPropagator,
+  workflowId: string,
+): Record<string, string> | undefined {
+  const carrier: unknown = propagator.capture();
+  if (carrier === undefined) return undefined;
+  if (
+    typeof carrier === 'object' &&
+    carrier !== null &&
+    !Array.isArray(carrier) &&
+    Object.values(carrier).every((value) => typeof value === 'string')
+  ) {
+    return { ...(carrier as Record<string, string>) };
+  }
+  throw new AgentryError({
+    code: 'validation_failed',
+    message: `The context propagator captured a carrier that is not string fields for a run of workflow "${workflowId}", so it cannot be stored with the run.`,
+    details: { workflowId, path: ['traceContext'] },
+    suggestions: [
+      'Make ContextPropagator.capture() return undefined or an object of strings (such as { traceparent }).',
+    ],
+  });
 }

@@ -28,6 +28,8 @@ export const journalEntrySchema = z.discriminatedUnion('type', [
     input: z.unknown(),
     origin: runOriginSchema.optional(),
     parent: runParentSchema.optional(),
+    userId: z.string().min(1).optional(),
+    traceContext: z.record(z.string(), z.string()).optional(),
   }),
   z.object({ type: z.literal('step-start'), seq, at: z.number(), stepId, stepType: z.string() }),
   z.object({

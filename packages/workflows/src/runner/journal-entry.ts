@@ -86,6 +86,10 @@ export type JournalEntry = JournalEntryBase &
           /** The parent's subgraph step that started this run. */
           stepId: string;
         };
+        /** The user the run serves, when it was started with one. */
+        userId?: string;
+        /** The trace context captured at the start, when the runner has a propagator. */
+        traceContext?: Record<string, string>;
       }
     | {
         /** A step began, written once before its first attempt (or its evaluation). */

@@ -116,6 +116,7 @@ export async function recoverRuns(core: RunnerCore): Promise<RecoverReport> {
         type: 'run-resume',
         runId: record.runId,
         workflowId: record.workflowId,
+        ...(record.userId === undefined ? {} : { userId: record.userId }),
         at: core.clock.now(),
       });
       // A failure of the execution is emitted as an `execution-error` event (see launch).
@@ -167,6 +168,8 @@ async function rebuildRecord(
     status: 'running',
     ...(start.origin ? { origin: start.origin } : {}),
     ...(start.parent ? { parent: start.parent } : {}),
+    ...(start.userId === undefined ? {} : { userId: start.userId }),
+    ...(start.traceContext === undefined ? {} : { traceContext: start.traceContext }),
     startedAt: start.at,
     updatedAt: start.at,
   };

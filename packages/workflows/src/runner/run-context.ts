@@ -15,6 +15,10 @@ export interface RunContext {
   /** The outputs of the steps met so far in this execution, by step id, for references. */
   outputs: Record<string, unknown>;
   parentRunId?: string;
+  /** The user the run serves, for its events. */
+  userId?: string;
+  /** The carrier steps execute in (see `WorkflowRunnerOptions.contextPropagator`). */
+  traceContext?: Record<string, string>;
   /** The store key prefix of the run's journal entries, built once per run rather than per entry. */
   journalPrefix: string;
   /** Entries decided but not yet written; the next journal write carries them (see `flush`). */
@@ -45,6 +49,8 @@ export function createRunContext(
     signal,
     outputs: {},
     ...(record.parent ? { parentRunId: record.parent.runId } : {}),
+    ...(record.userId === undefined ? {} : { userId: record.userId }),
+    ...(record.traceContext === undefined ? {} : { traceContext: record.traceContext }),
     journalPrefix: journalPrefix(record.runId),
     staged: [],
     writing: undefined,

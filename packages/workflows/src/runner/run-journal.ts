@@ -96,7 +96,9 @@ export async function flush(core: RunnerCore, ctx: RunContext): Promise<void> {
   } finally {
     if (ctx.writing === all) ctx.writing = undefined;
   }
-  for (const entry of entries) emit(core, entry, ctx.runId, ctx.workflowId, ctx.parentRunId);
+  for (const entry of entries) {
+    emit(core, entry, ctx.runId, ctx.workflowId, ctx.parentRunId, ctx.userId);
+  }
 }
 
 /**
@@ -128,6 +130,7 @@ export function emit(
   runId: string,
   workflowId: string,
   parentRunId?: string,
+  userId?: string,
 ): void {
   if (entry.type === 'run-migrate' || !core.events.observed) return;
   core.events.next({
@@ -136,6 +139,7 @@ export function emit(
     workflowId,
     ...('stepId' in entry ? { stepId: entry.stepId } : {}),
     ...(parentRunId === undefined ? {} : { parentRunId }),
+    ...(userId === undefined ? {} : { userId }),
     at: entry.at,
     entry,
   });
@@ -186,7 +190,7 @@ export async function openRun(
         { kind: journalEntryKind, schemaVersion: journalSchemaVersion, data },
         createOnly,
       );
-      emit(core, entry, record.runId, record.workflowId, record.parent?.runId);
+      emit(core, entry, record.runId, record.workflowId, record.parent?.runId, record.userId);
       return foldState({ entries: [entry], nextSeq: 1, gaps: [] });
     } catch (error) {
       if (!isConflict(error) || tries >= 4) throw error;
@@ -206,6 +210,8 @@ function runStartEntry(record: RunRecord, at: number): JournalEntry {
     input: record.input,
     ...(record.origin ? { origin: record.origin } : {}),
     ...(record.parent ? { parent: record.parent } : {}),
+    ...(record.userId === undefined ? {} : { userId: record.userId }),
+    ...(record.traceContext === undefined ? {} : { traceContext: record.traceContext }),
   };
 }
 
@@ -224,6 +230,8 @@ export async function createRun(
     origin?: RunOrigin;
     idempotencyKey?: string;
     parent?: { runId: string; stepId: string };
+    userId?: string;
+    traceContext?: Record<string, string>;
   },
 ): Promise<void> {
   const workflow = findWorkflow(core, run.workflowId);
@@ -237,6 +245,8 @@ export async function createRun(
     ...(run.origin ? { origin: run.origin } : {}),
     ...(run.idempotencyKey === undefined ? {} : { idempotencyKey: run.idempotencyKey }),
     ...(run.parent ? { parent: run.parent } : {}),
+    ...(run.userId === undefined ? {} : { userId: run.userId }),
+    ...(run.traceContext === undefined ? {} : { traceContext: run.traceContext }),
     startedAt: now,
     updatedAt: now,
   };
@@ -265,5 +275,5 @@ export async function createRun(
     if (isConflict(error)) return;
     throw error;
   }
-  emit(core, entry, record.runId, record.workflowId, record.parent?.runId);
+  emit(core, entry, record.runId, record.workflowId, record.parent?.runId, record.userId);
 }

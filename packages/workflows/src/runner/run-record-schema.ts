@@ -42,6 +42,8 @@ export const runRecordSchema = z.object({
   origin: runOriginSchema.optional(),
   idempotencyKey: z.string().optional(),
   parent: runParentSchema.optional(),
+  userId: z.string().min(1).optional(),
+  traceContext: z.record(z.string(), z.string()).optional(),
   output: z.unknown().optional(),
   error: errorJsonSchema.optional(),
   waiting: z

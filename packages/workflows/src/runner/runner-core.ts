@@ -2,9 +2,12 @@ import { setMaxListeners } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import {
   AgentryError,
+  createConsoleLogger,
   systemClock,
   type CircuitBreaker,
   type Clock,
+  type ContextPropagator,
+  type Logger,
   type StateStore,
 } from '@agentry/core';
 import { Subject } from 'rxjs';
@@ -50,6 +53,10 @@ export interface RunnerCore {
   /** Aborts when the runner closes; every execution links to it. */
   closing: AbortController;
   closed: boolean;
+  /** Where the runner logs; task handlers get a child of it. */
+  logger: Logger;
+  /** Carries trace context into runs and their steps; absent, nothing is captured or paid. */
+  propagator: ContextPropagator | undefined;
 }
 
 /** Resolves the options of `createWorkflowRunner`. @internal */
@@ -93,6 +100,8 @@ export function createRunnerCore(options: WorkflowRunnerOptions): RunnerCore {
     waitPollMs: positive(options.waitPollMs, 'waitPollMs') ?? 1_000,
     closing,
     closed: false,
+    logger: options.logger ?? createConsoleLogger(),
+    propagator: options.contextPropagator,
   };
 }
 

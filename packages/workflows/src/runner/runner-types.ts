@@ -3,91 +3,25 @@ import type {
   BackoffStrategy,
   CircuitState,
   Clock,
+  ContextPropagator,
+  Logger,
   RetryPolicy,
   StateStore,
 } from '@agentry/core';
 import type { Observable } from 'rxjs';
 import type { ConditionPredicate } from '../definitions/index.js';
 import type { WorkflowDefinition } from '../definitions/index.js';
-import type { RunOrigin, StartedRun, WorkflowStarter } from '../workflow-starter.js';
+import type {
+  RunOrigin,
+  StartRunOptions,
+  StartedRun,
+  WorkflowStarter,
+} from '../workflow-starter.js';
 import type { DefinedTaskHandler } from '../handlers/define-task-handler.js';
 import type { JournalEntry, ResumeDecision } from './journal-entry.js';
 
-/**
- * What a task handler receives beside its resolved input.
- *
- * @example
- * ```ts
- * const charge: TaskHandler = async (input, ctx) =>
- *   payments.charge(input, { idempotencyKey: ctx.idempotencyKey, signal: ctx.signal });
- * ```
- */
-export interface TaskContext {
-  /** Aborts when the attempt times out, the run is cancelled or the runner closes. */
-  signal: AbortSignal;
-  /**
-   * `<runId>:<stepId>`: the same for every attempt of the step, and after a crash. Pass it to the
-   * systems the handler changes so that a repeated attempt is recognised there.
-   */
-  idempotencyKey: string;
-  /** The attempt, from 1; a repeat after a crash has the number of the interrupted attempt. */
-  attempt: number;
-  /** The run. */
-  runId: string;
-  /** The step. */
-  stepId: string;
-  /** The workflow. */
-  workflowId: string;
-}
-
-/**
- * A task handler: receives the step's resolved inputs and returns the step's output (JSON).
- *
- * @example
- * ```ts
- * const handlers: Record<string, TaskHandler> = { 'orders.fetch': async ({ orderId }) => db.orders.get(orderId) };
- * ```
- */
-export type TaskHandler = (input: Record<string, unknown>, ctx: TaskContext) => unknown;
-
-/** What {@link RunAgent} receives. *
- * @example
- * ```ts
- * const runAgent = async ({ prompt, agent, signal }: RunAgentRequest) => callModel(agent.model, prompt, signal);
- * ```
- */
-export interface RunAgentRequest {
-  /** The step's prompt with every `{{name}}` filled from the resolved inputs. */
-  prompt: string;
-  /** The resolved inputs. */
-  input: Record<string, unknown>;
-  /** The agent configuration of the step (its `configuration.agent` without the prompt). */
-  agent: {
-    /** The model as `provider:model`, when the step names one. */
-    model?: string;
-    /** System instructions for the agent, when the step gives them. */
-    instructions?: string;
-    /** Names of registered tools the agent may call, when the step lists them. */
-    tools?: string[];
-    /** The most model calls the agent makes for this step, when the step limits them. */
-    maxSteps?: number;
-  };
-  /** Aborts on timeout, cancel or close. */
-  signal: AbortSignal;
-  /** As {@link TaskContext.idempotencyKey}. */
-  idempotencyKey: string;
-}
-
-/**
- * Runs an agent task. Injected, so the runner depends on no provider.
- *
- * @example
- * ```ts
- * const runAgent: RunAgent = async ({ prompt, signal }) => (await agent.run(prompt, { signal })).text;
- * ```
- */
-export type RunAgent = (request: RunAgentRequest) => unknown;
-
+export type { RunAgent, RunAgentRequest, TaskContext, TaskHandler } from './task-context.js';
+import type { RunAgent, TaskHandler } from './task-context.js';
 /** What happens to a run waiting for a person. *
  * @example
  * ```ts
@@ -202,6 +136,14 @@ export interface RunRecord {
   origin?: RunOrigin;
   /** The idempotency key it was started with. */
   idempotencyKey?: string;
+  /** The user the run serves, when it was started with one (`StartRunOptions.userId`). */
+  userId?: string;
+  /**
+   * The trace context captured when the run started (by the runner's `contextPropagator`); each
+   * step executes inside it, in whichever process resumes the run. Absent for runs started
+   * without a propagator, and for runs stored by earlier versions.
+   */
+  traceContext?: Record<string, string>;
   /** The parent run and step, for a subgraph's child run. */
   parent?: {
     /** The parent run. */
@@ -319,6 +261,8 @@ export interface RunEvent {
   stepId?: string;
   /** The parent run, for a child run. */
   parentRunId?: string;
+  /** The user the run serves, when it was started with one. */
+  userId?: string;
   /** When, on the runner's clock. */
   at: number;
   /**
@@ -433,6 +377,17 @@ export interface WorkflowRunnerOptions {
    * for a run executing in another process (default 1 000; the pauses start at 10 ms and double).
    */
   waitPollMs?: number;
+  /**
+   * Where the runner and task handlers log (`TaskContext.logger` is a child of it); default: core's
+   * `createConsoleLogger()`, which writes warnings and errors to `console.error`.
+   */
+  logger?: Logger;
+  /**
+   * Carries the caller's trace context into the run: captured when a run starts, stored with the
+   * run record, and each step executes inside it, also after a resume in another process. Without
+   * one, runs carry no context and steps pay nothing for it.
+   */
+  contextPropagator?: ContextPropagator;
 }
 
 /** What {@link WorkflowRunner.run} resolves to. *
@@ -454,17 +409,9 @@ export type RunResult = RunRecord;
  */
 export interface WorkflowRunner extends WorkflowStarter {
   /** Starts a run (durably journaled) and lets it execute in the background. */
-  start(
-    workflowId: string,
-    input: unknown,
-    options?: { idempotencyKey?: string; origin?: RunOrigin },
-  ): Promise<StartedRun>;
+  start(workflowId: string, input: unknown, options?: StartRunOptions): Promise<StartedRun>;
   /** Starts a run and waits until it ends or waits for a person. */
-  run(
-    workflowId: string,
-    input: unknown,
-    options?: { idempotencyKey?: string; origin?: RunOrigin },
-  ): Promise<RunResult>;
+  run(workflowId: string, input: unknown, options?: StartRunOptions): Promise<RunResult>;
   /**
    * Waits until a run ends or waits for a person, whichever runner or process executes it, and
    * returns its record. A run executing in this runner settles as soon as its execution does;

@@ -174,6 +174,7 @@ async function persistChange(
     workflowId: ctx.workflowId,
     stepId,
     ...(ctx.parentRunId === undefined ? {} : { parentRunId: ctx.parentRunId }),
+    ...(ctx.userId === undefined ? {} : { userId: ctx.userId }),
     at: core.clock.now(),
     breaker: {
       name: record.name,

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { testEnv, validConfig } from '../../test/fixtures.js';
+import { fakeProvider } from '../../test/scripted-model.js';
+import {
+  createAgentry,
+  createConsoleLogger,
+  definePlugin,
+  services,
+  type Logger,
+  type PluginHost,
+} from '../index.js';
+
+/** A logger that records each call as `[level, bindings+fields, message]`. */
+function recordingLogger(
+  lines: [string, Record<string, unknown>, string | undefined][],
+  bindings: Record<string, unknown> = {},
+): Logger {
+  const at = (level: string) => (obj: Record<string, unknown> | string, msg?: string) =>
+    void lines.push(
+      typeof obj === 'string'
+        ? [level, { ...bindings }, obj]
+        : [level, { ...bindings, ...obj }, msg],
+    );
+  return {
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    child: (more) => recordingLogger(lines, { ...bindings, ...more }),
+  };
+}
+
+const provider = definePlugin({
+  name: 'agentry-logger-provider',
+  version: '1.0.0',
+  providers: [fakeProvider('openai')],
+});
+
+describe('createConsoleLogger', () => {
+  it('writes warn and error as one line each, and drops debug and info', () => {
+    const lines: string[] = [];
+    const logger = createConsoleLogger({ write: (line) => lines.push(line) }).child({ run: 'r-1' });
+    logger.debug('not written');
+    logger.info({ a: 1 }, 'not written either');
+    logger.warn({ attempt: 2 }, 'retrying\nsoon');
+    logger.error('failed');
+    expect(lines).toEqual([
+      'WARN retrying soon {"run":"r-1","attempt":2}',
+      'ERROR failed {"run":"r-1"}',
+    ]);
+  });
+
+  it('masks credentials and writes what JSON cannot hold without throwing', () => {
+    const lines: string[] = [];
+    const logger = createConsoleLogger({ write: (line) => lines.push(line) });
+    const key = ['sk', 'test', 'a1b2c3d4e5f6g7h8i9'].join('-');
+    const cycle: Record<string, unknown> = { size: 10n };
+    cycle.self = cycle;
+    logger.warn(
+      { apiKey: key, note: `sent ${key}`, cycle, cause: new Error('boom') },
+      'call failed',
+    );
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toContain(key);
+    expect(lines[0]).toContain('"size":"10n"');
+    expect(lines[0]).toContain('[circular]');
+    expect(lines[0]).toContain('"message":"boom"');
+  });
+});
+
+describe('host.logger', () => {
+  it('writes to the logger a later plug-in provides, bound to the plug-in’s name', async () => {
+    const lines: [string, Record<string, unknown>, string | undefined][] = [];
+    let early: PluginHost | undefined;
+    const agentry = await createAgentry({
+      config: validConfig(),
+      env: testEnv(),
+      plugins: [
+        provider,
+        definePlugin({ name: 'early', version: '1.0.0', setup: (host) => void (early = host) }),
+        definePlugin({
+          name: 'logs',
+          version: '1.0.0',
+          setup: (host) => host.provide(services.logger, recordingLogger(lines)),
+        }),
+      ],
+    });
+    early?.logger.child({ step: 's1' }).info({ n: 1 }, 'hello');
+    agentry.logger.warn('from the app');
+    expect(lines).toEqual([
+      ['info', { plugin: 'early', step: 's1', n: 1 }, 'hello'],
+      ['warn', {}, 'from the app'],
+    ]);
+    await agentry.shutdown();
+  });
+
+  it('falls back to core’s default while no plug-in provides a logger', async () => {
+    const agentry = await createAgentry({
+      config: validConfig(),
+      env: testEnv(),
+      plugins: [provider],
+    });
+    expect(() => agentry.logger.debug('dropped')).not.toThrow();
+    await agentry.shutdown();
+  });
+});

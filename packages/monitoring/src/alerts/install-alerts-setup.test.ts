@@ -1,0 +1,106 @@
+import { AgentryError } from '@agentry/core';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { AlertConfig } from '../config/alert-config.js';
+import { startLoopbackReceiver } from './__fixtures__/loopback-receiver.js';
+import {
+  calmSignals as calm,
+  lenientThresholds as lenient,
+  manualClock,
+} from './__fixtures__/test-notification.js';
+import { installAlerts, type AlertsHandle, type AlertsOptions } from './install-alerts.js';
+
+const handles: AlertsHandle[] = [];
+const clock = manualClock();
+afterEach(() => Promise.all(handles.splice(0).map((handle) => handle.close())));
+
+const webhookChannel = () => ({
+  type: 'webhook' as const,
+  configuration: { url: 'https://alerts.example.com/agentry' },
+});
+const errorAlert = (channels: AlertConfig['channels'] = [webhookChannel()]): AlertConfig => ({
+  type: 'error',
+  threshold: 5,
+  severity: 'high',
+  channels,
+});
+
+describe('installAlerts', () => {
+  it('without a logger, reports warnings and failures as process warnings', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const dead = await startLoopbackReceiver();
+      await dead.close();
+      const alerts = installAlerts({
+        alerts: [errorAlert([{ type: 'webhook', configuration: { url: dead.url } }])],
+        thresholds: lenient,
+        signals: { summary: () => ({ ...calm, errorRatePercent: 50 }) },
+        events$: { subscribe: () => ({ unsubscribe: () => {} }) },
+        options: { clock, delivery: { maxAttempts: 1 } },
+      });
+      handles.push(alerts);
+      await alerts.evaluate();
+      await vi.waitFor(() =>
+        expect(warnings.map((warning) => [warning.name, warning.message])).toEqual([
+          ['AgentryAlertsWarning', expect.stringMatching(/^webhook channel has no secret/)],
+          ['AgentryAlertsWarning', expect.stringMatching(/^no performance alert/)],
+          ['AgentryAlertsWarning', expect.stringMatching(/^alert fired: Error rate 50 %/)],
+          [
+            'AgentryAlertsWarning',
+            expect.stringMatching(/^alert delivery failed: .*"code":"network"/),
+          ],
+        ]),
+      );
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
+  it('reports every bad setting at once, each at its path', () => {
+    const bad = (): unknown =>
+      installAlerts({
+        alerts: [
+          { ...errorAlert(), threshold: -1 },
+          errorAlert([{ type: 'webhook', configuration: { url: 'ftp://example.com/x' } }]),
+          errorAlert([{ type: 'email', configuration: { to: ['a@example.com'] } } as never]),
+        ],
+        thresholds: { ...lenient, maxErrorRate: 120 },
+        signals: { summary: () => calm },
+        events$: { subscribe: () => ({ unsubscribe: () => {} }) },
+        options: {
+          windowMs: 0,
+          intervalMs: -5,
+          cooldownMs: Number.NaN,
+          delivery: { maxAttempts: 0 },
+          retries: 3,
+        } as AlertsOptions,
+      });
+    const error = (() => {
+      try {
+        return bad();
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(AgentryError.isInstance(error) && error.code).toBe('config_invalid');
+    const paths = ((error as AgentryError).details.issues as { path: string }[]).map(
+      (issue) => issue.path,
+    );
+    expect(paths).toEqual([
+      'alerts[0].threshold',
+      'alerts[1].channels[0].configuration.url',
+      'alerts[2].channels[0].configuration.from',
+      'alerts[2].channels[0].configuration.host',
+      'thresholds.maxErrorRate',
+      'options.windowMs',
+      'options.intervalMs',
+      'options.cooldownMs',
+      'options.delivery.maxAttempts',
+      'options',
+    ]);
+    expect((error as AgentryError).message).toContain(
+      'options.windowMs: windowMs must be a finite number of milliseconds, greater than 0.',
+    );
+  });
+});
