@@ -12,10 +12,10 @@ import {
 const traceparentPattern = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 
 /**
- * Creates the `ContextPropagator` (from `@agentry/core`) workflows use to carry a trace across steps and resumes,
- * in the W3C Trace Context format (`traceparent`, `tracestate`) read and written through
- * `@opentelemetry/api`'s span context, so a carrier stored in a journal means the same thing in
- * any process, whichever propagator the application registered globally.
+ * Creates the `ContextPropagator` (of `@agentry/core`) that workflows use to carry a trace across
+ * steps and resumes, in the W3C Trace Context format (`traceparent`, `tracestate`) read and
+ * written through `@opentelemetry/api`'s span context, so a carrier stored in a journal means the
+ * same thing in any process, whichever propagator the application registered globally.
  * `installTracing` provides it as `services.contextPropagator`.
  *
  * @throws AgentryError `validation_failed` from `run` when a carrier's `traceparent` is not a W3C
