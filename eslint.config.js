@@ -21,6 +21,7 @@ const boundaryRules = {
             '!@agentry/*/package.json',
             // Public subpath entries, listed in the packages' exports maps.
             '!@agentry/testing/vitest',
+            '!@agentry/monitoring/otel',
           ],
           message: 'Import Agentry packages only through their public entry point.',
         },

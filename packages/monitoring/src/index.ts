@@ -100,4 +100,9 @@ export {
   type LoggingInstallation,
 } from './logging/index.js';
 export { monitoring } from './monitoring.js';
+export {
+  genAiSemconvVersion,
+  telemetryAttributeClasses,
+  type TelemetryAttributeClass,
+} from './semconv/index.js';
 export { VERSION } from './version.js';

@@ -398,6 +398,8 @@ function addUsage(total: Usage, step: Usage): void {
   total.totalTokens += step.totalTokens;
   if (step.cachedInputTokens !== undefined)
     total.cachedInputTokens = (total.cachedInputTokens ?? 0) + step.cachedInputTokens;
+  if (step.cacheWriteInputTokens !== undefined)
+    total.cacheWriteInputTokens = (total.cacheWriteInputTokens ?? 0) + step.cacheWriteInputTokens;
   if (step.reasoningTokens !== undefined)
     total.reasoningTokens = (total.reasoningTokens ?? 0) + step.reasoningTokens;
 }

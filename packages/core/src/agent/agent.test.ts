@@ -37,6 +37,36 @@ describe('createAgent', () => {
       expect(agent.performance.requestsCompleted).toBe(1);
     });
 
+    it('sums prompt-cache reads and writes over the steps of a run, and leaves absent counts absent', async () => {
+      const echo = defineTool({
+        name: 'echo',
+        description: 'Says the text back.',
+        input: z.object({ text: z.string() }),
+        execute: ({ text }) => text,
+      });
+      const cached = { cachedInputTokens: 3, cacheWriteInputTokens: 2 };
+      const model = scriptedModel([
+        {
+          ...toolTurn([{ id: 'a', name: 'echo', input: '{"text":"hi"}' }]),
+          usage: { inputTokens: 5, outputTokens: 5, totalTokens: 10, ...cached },
+        },
+        {
+          ...textTurn('Done.'),
+          usage: { inputTokens: 4, outputTokens: 1, totalTokens: 5, cacheWriteInputTokens: 4 },
+        },
+      ]);
+      const result = await createAgent({ model, tools: [echo] }).send('Echo hi');
+      expect(result.usage).toEqual({
+        inputTokens: 9,
+        outputTokens: 6,
+        totalTokens: 15,
+        cachedInputTokens: 3,
+        cacheWriteInputTokens: 6,
+      });
+      const plain = await createAgent({ model: scriptedModel([textTurn('Hi')]) }).send('Hi');
+      expect('cacheWriteInputTokens' in plain.usage).toBe(false);
+    });
+
     it('runs tool calls in parallel and sends the results back, refusing malformed arguments', async () => {
       const calls: string[] = [];
       const weather = defineTool({

@@ -38,6 +38,11 @@ export interface Usage {
   totalTokens: number;
   /** Input tokens served from the provider's prompt cache. */
   cachedInputTokens?: number;
+  /**
+   * Input tokens written to the provider's prompt cache by this call (Anthropic's
+   * `cache_creation_input_tokens`); counted in `inputTokens` too.
+   */
+  cacheWriteInputTokens?: number;
   /** Output tokens spent on reasoning. */
   reasoningTokens?: number;
 }

@@ -63,6 +63,27 @@ describe('createAnthropicLanguageModel', () => {
       });
     });
 
+    it('reports prompt-cache reads and writes apart, each counted in inputTokens, streamed or not', async () => {
+      const usage = {
+        inputTokens: 5000,
+        outputTokens: 4,
+        cachedInputTokens: 1000,
+        cacheWriteInputTokens: 3000,
+      };
+      kit.emulator.enqueue({ text: 'Hi!', usage });
+      const response = await kit.model().generate(userRequest('Hello'));
+      expect(response.usage).toEqual({ ...usage, totalTokens: 5004 });
+
+      kit.emulator.enqueue({ text: 'Hi!', usage: { ...usage, cachedInputTokens: 0 } });
+      const end = (await collect(kit.model().stream(userRequest('Hello')))).at(-1);
+      expect(end).toMatchObject({
+        type: 'response-end',
+        usage: { inputTokens: 5000, cacheWriteInputTokens: 3000, totalTokens: 5004 },
+      });
+      // No cache read: the field is absent, not zero.
+      expect(end?.type === 'response-end' && 'cachedInputTokens' in end.usage).toBe(false);
+    });
+
     it('rejects with aborted when the signal aborts during the call, and closes the socket', async () => {
       kit.emulator.enqueue({ text: 'Late.', delayMs: 2000 });
       const controller = new AbortController();

@@ -58,14 +58,15 @@ export type AnthropicUsageCounts = Partial<
 /**
  * Normalises the API's usage: the API counts uncached prompt tokens (`input_tokens`), cache reads
  * and cache writes apart, and the contract's `inputTokens` is all three; `cachedInputTokens` is the
- * cache reads (when there are any) and `reasoningTokens` the thinking tokens (when reported).
+ * cache reads and `cacheWriteInputTokens` the cache writes (each when there are any), and
+ * `reasoningTokens` the thinking tokens (when reported).
  *
  * @internal
  */
 export function toUsage(usage: AnthropicUsageCounts): Usage {
   const cacheRead = usage.cache_read_input_tokens ?? 0;
-  const inputTokens =
-    (usage.input_tokens ?? 0) + cacheRead + (usage.cache_creation_input_tokens ?? 0);
+  const cacheWrite = usage.cache_creation_input_tokens ?? 0;
+  const inputTokens = (usage.input_tokens ?? 0) + cacheRead + cacheWrite;
   const outputTokens = usage.output_tokens ?? 0;
   const reasoningTokens = usage.output_tokens_details?.thinking_tokens;
   return {
@@ -73,6 +74,7 @@ export function toUsage(usage: AnthropicUsageCounts): Usage {
     outputTokens,
     totalTokens: inputTokens + outputTokens,
     ...(cacheRead > 0 ? { cachedInputTokens: cacheRead } : {}),
+    ...(cacheWrite > 0 ? { cacheWriteInputTokens: cacheWrite } : {}),
     ...(reasoningTokens !== undefined && reasoningTokens > 0 ? { reasoningTokens } : {}),
   };
 }

@@ -33,6 +33,11 @@ export interface EmulatorUsage {
   outputTokens?: number;
   /** Prompt tokens served from the vendor's cache. */
   cachedInputTokens?: number;
+  /**
+   * Prompt tokens written to the vendor's cache (part of `inputTokens`); only Anthropic's wire
+   * reports them (`cache_creation_input_tokens`).
+   */
+  cacheWriteInputTokens?: number;
   /** Tokens spent reasoning. */
   reasoningTokens?: number;
 }

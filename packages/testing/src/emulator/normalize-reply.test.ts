@@ -71,16 +71,26 @@ describe('normalizeReply', () => {
       inputTokens: Math.ceil(JSON.stringify(request.body).length / 4),
       outputTokens: 3,
       cachedInputTokens: 0,
+      cacheWriteInputTokens: 0,
       reasoningTokens: 1,
     });
     const given = normalizeReply(
-      { usage: { inputTokens: 7, outputTokens: 8, cachedInputTokens: 2, reasoningTokens: 1 } },
+      {
+        usage: {
+          inputTokens: 7,
+          outputTokens: 8,
+          cachedInputTokens: 2,
+          cacheWriteInputTokens: 3,
+          reasoningTokens: 1,
+        },
+      },
       request,
     );
     expect(given.usage).toEqual({
       inputTokens: 7,
       outputTokens: 8,
       cachedInputTokens: 2,
+      cacheWriteInputTokens: 3,
       reasoningTokens: 1,
     });
   });

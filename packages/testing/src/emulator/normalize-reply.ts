@@ -65,6 +65,7 @@ export function normalizeReply(
       inputTokens: reply.usage?.inputTokens ?? estimateTokens(jsonText(request.body)),
       outputTokens: reply.usage?.outputTokens ?? estimateTokens(spoken),
       cachedInputTokens: reply.usage?.cachedInputTokens ?? 0,
+      cacheWriteInputTokens: reply.usage?.cacheWriteInputTokens ?? 0,
       reasoningTokens: reply.usage?.reasoningTokens ?? estimateTokens(reasoning),
     },
     id: generateId(''),

@@ -15,6 +15,7 @@ const usageFields = [
   'outputTokens',
   'totalTokens',
   'cachedInputTokens',
+  'cacheWriteInputTokens',
   'reasoningTokens',
 ] as const;
 

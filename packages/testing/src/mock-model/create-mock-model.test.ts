@@ -190,6 +190,7 @@ describe('createMockModel', () => {
               inputTokens: 100,
               outputTokens: 20,
               cachedInputTokens: 80,
+              cacheWriteInputTokens: 15,
               reasoningTokens: 5,
             },
           }),
@@ -203,6 +204,7 @@ describe('createMockModel', () => {
         outputTokens: 20,
         totalTokens: 120,
         cachedInputTokens: 80,
+        cacheWriteInputTokens: 15,
         reasoningTokens: 5,
       });
       expect((await model.generate(request)).usage.totalTokens).toBe(99);

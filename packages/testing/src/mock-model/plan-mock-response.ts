@@ -151,6 +151,9 @@ function computeUsage(
     totalTokens: given.totalTokens ?? inputTokens + outputTokens,
   };
   if (given.cachedInputTokens !== undefined) usage.cachedInputTokens = given.cachedInputTokens;
+  if (given.cacheWriteInputTokens !== undefined) {
+    usage.cacheWriteInputTokens = given.cacheWriteInputTokens;
+  }
   const reasoningTokens =
     given.reasoningTokens ?? (reasoning === undefined ? undefined : estimateTokens(reasoning));
   if (reasoningTokens !== undefined) usage.reasoningTokens = reasoningTokens;

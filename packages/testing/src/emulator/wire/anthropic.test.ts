@@ -181,7 +181,13 @@ describe('anthropicWire', () => {
     it('reports cached prompt tokens apart from the uncached ones', () => {
       const body = anthropicWire.replyBody(
         reply({
-          usage: { inputTokens: 1000, outputTokens: 5, cachedInputTokens: 800, reasoningTokens: 0 },
+          usage: {
+            inputTokens: 1000,
+            outputTokens: 5,
+            cachedInputTokens: 800,
+            cacheWriteInputTokens: 0,
+            reasoningTokens: 0,
+          },
         }),
         request(),
       );
@@ -395,7 +401,13 @@ describe('anthropicWire', () => {
           reply({
             text: 'Hi',
             textChunks: ['Hi'],
-            usage: { inputTokens: 50, outputTokens: 7, cachedInputTokens: 40, reasoningTokens: 0 },
+            usage: {
+              inputTokens: 50,
+              outputTokens: 7,
+              cachedInputTokens: 40,
+              cacheWriteInputTokens: 0,
+              reasoningTokens: 0,
+            },
           }),
           request({ stream: true }),
         ),

@@ -45,7 +45,9 @@ type Failure = EmulatorFailure & { error: EmulatorErrorType; message: string };
  *
  * Usage: the emulator's `inputTokens` counts every prompt token, cached ones included, as the
  * model contract does; the Messages API reports the uncached part as `input_tokens` and the cached
- * part as `cache_read_input_tokens`, so `input_tokens` here is `inputTokens - cachedInputTokens`.
+ * part as `cache_read_input_tokens` and the part written to the cache as
+ * `cache_creation_input_tokens`, so `input_tokens` here is `inputTokens - cachedInputTokens -
+ * cacheWriteInputTokens`.
  *
  * A tool call's arguments that are not valid JSON cannot appear in a complete (non-streamed)
  * message, whose `input` is always an object on the real API; the emulator then sends the raw text
@@ -228,9 +230,10 @@ function inputOf(argumentsText: string): unknown {
 
 function inputUsage(reply: NormalizedReply): Record<string, number> {
   const cached = Math.min(reply.usage.cachedInputTokens, reply.usage.inputTokens);
+  const written = Math.min(reply.usage.cacheWriteInputTokens, reply.usage.inputTokens - cached);
   return {
-    input_tokens: reply.usage.inputTokens - cached,
-    cache_creation_input_tokens: 0,
+    input_tokens: reply.usage.inputTokens - cached - written,
+    cache_creation_input_tokens: written,
     cache_read_input_tokens: cached,
   };
 }

@@ -28,7 +28,13 @@ function request(overrides: Partial<EmulatorRequest> = {}): EmulatorRequest {
 
 const reply = (overrides: Partial<NormalizedReply> = {}): NormalizedReply =>
   normalizedReply({
-    usage: { inputTokens: 9, outputTokens: 30, cachedInputTokens: 0, reasoningTokens: 0 },
+    usage: {
+      inputTokens: 9,
+      outputTokens: 30,
+      cachedInputTokens: 0,
+      cacheWriteInputTokens: 0,
+      reasoningTokens: 0,
+    },
     id: 'bH6LaZW8Fp',
     ...overrides,
   });
@@ -115,7 +121,13 @@ describe('googleWire', () => {
       const body = googleWire.replyBody(
         reply({
           text: 'There are 3 rs.',
-          usage: { inputTokens: 9, outputTokens: 272, cachedInputTokens: 0, reasoningTokens: 244 },
+          usage: {
+            inputTokens: 9,
+            outputTokens: 272,
+            cachedInputTokens: 0,
+            cacheWriteInputTokens: 0,
+            reasoningTokens: 244,
+          },
         }),
         request(),
       );
@@ -140,7 +152,13 @@ describe('googleWire', () => {
             },
           ],
           finishReason: 'tool-calls',
-          usage: { inputTokens: 29, outputTokens: 908, cachedInputTokens: 0, reasoningTokens: 893 },
+          usage: {
+            inputTokens: 29,
+            outputTokens: 908,
+            cachedInputTokens: 0,
+            cacheWriteInputTokens: 0,
+            reasoningTokens: 893,
+          },
         }),
         request(),
       );
@@ -210,6 +228,7 @@ describe('googleWire', () => {
             inputTokens: 1200,
             outputTokens: 50,
             cachedInputTokens: 1000,
+            cacheWriteInputTokens: 0,
             reasoningTokens: 20,
           },
         }),
@@ -277,6 +296,7 @@ describe('googleWire', () => {
               inputTokens: 9,
               outputTokens: 208,
               cachedInputTokens: 0,
+              cacheWriteInputTokens: 0,
               reasoningTokens: 185,
             },
           }),
@@ -309,7 +329,13 @@ describe('googleWire', () => {
               },
             ],
             finishReason: 'tool-calls',
-            usage: { inputTokens: 29, outputTokens: 60, cachedInputTokens: 0, reasoningTokens: 45 },
+            usage: {
+              inputTokens: 29,
+              outputTokens: 60,
+              cachedInputTokens: 0,
+              cacheWriteInputTokens: 0,
+              reasoningTokens: 45,
+            },
           }),
           request({ stream: true }),
         ),
@@ -416,7 +442,13 @@ describe('googleWire', () => {
             reasoningChunks: ['Let me ', 'think.'],
             text: 'Done.',
             textChunks: ['Done.'],
-            usage: { inputTokens: 9, outputTokens: 40, cachedInputTokens: 0, reasoningTokens: 20 },
+            usage: {
+              inputTokens: 9,
+              outputTokens: 40,
+              cachedInputTokens: 0,
+              cacheWriteInputTokens: 0,
+              reasoningTokens: 20,
+            },
           }),
           request({ stream: true }),
         ),

@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import { AgentryError } from '@agentry/core';
+import { metrics, trace } from '@opentelemetry/api';
+import { InMemoryMetricExporter, AggregationTemporality } from '@opentelemetry/sdk-metrics';
+import { BasicTracerProvider, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startOtel, VERSION, type OtelSdk, type StartOtelOptions } from './index.js';
+
+const packageJson = JSON.parse(
+  readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+) as {
+  version: string;
+  dependencies: Record<string, string>;
+  peerDependencies: Record<string, string>;
+};
+
+const started: OtelSdk[] = [];
+afterEach(async () => {
+  for (const otel of started.splice(0)) await otel.shutdown();
+  trace.disable();
+  metrics.disable();
+});
+
+const start = (options: StartOtelOptions) => {
+  const otel = startOtel(options);
+  started.push(otel);
+  return otel;
+};
+
+const failure = (options: unknown): AgentryError => {
+  try {
+    start(options as StartOtelOptions);
+  } catch (error) {
+    if (AgentryError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error('startOtel accepted the options');
+};
+
+describe('startOtel', () => {
+  it('pins the Node 20 SDK line: 2.12 and 0.223, never 3.x', () => {
+    expect(VERSION).toBe(packageJson.version);
+    for (const [name, range] of Object.entries(packageJson.dependencies)) {
+      expect(range, name).toMatch(/^\^(2\.12\.\d+|0\.223\.\d+)$/);
+    }
+    expect(packageJson.peerDependencies['@opentelemetry/api']).toBe('>=1.9.0 <1.10.0');
+  });
+
+  it('exports spans and metrics through the exporters given, under the service’s resource', async () => {
+    const spans = new InMemorySpanExporter();
+    const points = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+    const otel = start({
+      serviceName: 'svc',
+      resourceAttributes: { 'deployment.environment.name': 'test' },
+      traceExporter: spans,
+      metricExporter: points,
+      registerGlobal: false,
+    });
+    otel.tracerProvider.getTracer('t').startSpan('work').end();
+    otel.meterProvider.getMeter('m').createCounter('jobs').add(2);
+    await otel.forceFlush();
+    expect(spans.getFinishedSpans().map((span) => [span.name, span.resource.attributes])).toEqual([
+      [
+        'work',
+        expect.objectContaining({ 'service.name': 'svc', 'deployment.environment.name': 'test' }),
+      ],
+    ]);
+    expect(points.getMetrics()[0]?.scopeMetrics[0]?.metrics[0]?.descriptor.name).toBe('jobs');
+  });
+
+  it('registers the globals by default and removes them at shutdown', async () => {
+    const exporter = new InMemorySpanExporter();
+    const otel = start({ serviceName: 'svc', traceExporter: exporter });
+    trace.getTracer('t').startSpan('through the global').end();
+    await otel.forceFlush();
+    expect(exporter.getFinishedSpans().map((span) => span.name)).toEqual(['through the global']);
+    await otel.shutdown();
+    expect(trace.getTracer('t').startSpan('after').isRecording()).toBe(false);
+    await expect(otel.shutdown()).resolves.toBeUndefined();
+  });
+
+  it('refuses to register over another global provider, and undoes what it did', () => {
+    trace.setGlobalTracerProvider(new BasicTracerProvider());
+    const error = failure({ serviceName: 'svc' });
+    expect(error.code).toBe('validation_failed');
+    expect(error.details).toMatchObject({ path: 'registerGlobal', provider: 'tracer' });
+    expect(metrics.getMeterProvider().constructor.name).toBe('NoopMeterProvider');
+  });
+
+  it('refuses bad options, naming each', () => {
+    const error = failure({
+      serviceName: '',
+      endpoint: 'ftp://collector',
+      metricExportIntervalMs: 0,
+      registerGlobl: true,
+    });
+    expect(error.details).toMatchObject({
+      problems: [
+        { path: 'registerGlobl', message: 'unknown option registerGlobl' },
+        { path: 'serviceName', message: 'serviceName must be a non-empty string' },
+        { path: 'endpoint', message: 'endpoint "ftp://collector" is not an http(s) URL' },
+        {
+          path: 'metricExportIntervalMs',
+          message: 'metricExportIntervalMs must be a positive integer, got 0',
+        },
+      ],
+    });
+    expect(failure(undefined).message).toContain('the options must be an object');
+  });
+});

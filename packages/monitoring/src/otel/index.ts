@@ -1,0 +1,6 @@
+export {
+  installTracing,
+  type InstallTracingOptions,
+  type TracingInstallation,
+} from './install-tracing.js';
+export { createOtelContextPropagator } from './otel-context-propagator.js';

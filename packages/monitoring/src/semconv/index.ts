@@ -1,0 +1,5 @@
+export {
+  genAiSemconvVersion,
+  telemetryAttributeClasses,
+  type TelemetryAttributeClass,
+} from './gen-ai.js';
