@@ -99,7 +99,13 @@ export {
   type LoggingHost,
   type LoggingInstallation,
 } from './logging/index.js';
-export { monitoring } from './monitoring.js';
+export {
+  DEFAULT_PROMETHEUS_PORT,
+  monitoring,
+  type MonitoringHandle,
+  type MonitoringOptions,
+  type MonitoringPlugin,
+} from './monitoring.js';
 export {
   genAiSemconvVersion,
   telemetryAttributeClasses,

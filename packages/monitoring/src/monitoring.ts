@@ -19,11 +19,8 @@ import {
 import { monitoringConfigSchema, type MonitoringConfig } from './config/index.js';
 import { installLogging, type InstallLoggingOptions } from './logging/index.js';
 import { installMetrics, type MetricsHandle, type MetricsOptions } from './metrics/index.js';
-import {
-  installTracing,
-  type InstallTracingOptions,
-  type TracingInstallation,
-} from './otel/index.js';
+import type * as TracingModuleNamespace from './otel/index.js';
+import type { InstallTracingOptions, TracingInstallation } from './otel/index.js';
 import { VERSION } from './version.js';
 
 /** The port the Prometheus exporter listens on when no other is given (the port registered for it). */
@@ -255,9 +252,10 @@ async function start(
             },
     });
     stops.push(() => compliance.stop());
+    // Loaded only when asked for: the OpenTelemetry API is an optional peer dependency.
     const tracing =
       section.metrics.enabled && formats.has('otlp')
-        ? installTracing(host, options.tracing)
+        ? (await loadTracing()).installTracing(host, options.tracing)
         : undefined;
     const alerts = installAlerts({
       alerts: section.alerts,
@@ -278,6 +276,27 @@ async function start(
   } catch (error) {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     throw error;
+  }
+}
+
+type TracingModule = typeof TracingModuleNamespace;
+
+async function loadTracing(): Promise<TracingModule> {
+  try {
+    return await import('./otel/index.js');
+  } catch (error) {
+    throw new AgentryError({
+      code: 'config_invalid',
+      message:
+        'monitoring.metrics.exportFormats lists "otlp", but @opentelemetry/api cannot be loaded: ' +
+        (error instanceof Error ? error.message : String(error)),
+      details: { path: 'monitoring.metrics.exportFormats' },
+      suggestions: [
+        'Install @opentelemetry/api (npm install @opentelemetry/api), and an SDK such as @agentry/monitoring-otel.',
+        'Or remove "otlp" from monitoring.metrics.exportFormats.',
+      ],
+      cause: error,
+    });
   }
 }
 

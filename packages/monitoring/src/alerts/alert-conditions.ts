@@ -59,7 +59,7 @@ export interface AlertCondition {
 const severityRank = { low: 0, medium: 1, high: 2, critical: 3 } as const;
 
 const rated =
-  (read: (summary: SignalSummary) => number) =>
+  (read: (summary: SignalSummary) => number | undefined) =>
   (measurements: Measurements): number | undefined =>
     measurements.summary.requests < measurements.minRequests || measurements.summary.requests === 0
       ? undefined

@@ -26,18 +26,18 @@ export interface SignalSummary {
   /** Response times in the window, in milliseconds. */
   readonly latencyMs: {
     /** The 95th percentile. */
-    readonly p95: number;
+    readonly p95: number | undefined;
     /** The mean. */
-    readonly mean: number;
+    readonly mean: number | undefined;
     /** The slowest. */
-    readonly max: number;
+    readonly max: number | undefined;
     /** The median. */
-    readonly p50: number;
+    readonly p50: number | undefined;
   };
   /** Requests per second over the window. */
   readonly throughputPerSecond: number;
   /** Process memory in use, as a percentage of the memory available, from 0 to 100. */
-  readonly memoryPercent: number;
+  readonly memoryPercent: number | undefined;
 }
 
 /**
