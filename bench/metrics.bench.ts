@@ -8,7 +8,8 @@
  *
  * Method: the compiled benchmark runs on the built packages under plain `node --expose-gc`.
  * (1) Three Agentry instances on the same instant in-process model (it streams one text part and
- * ends): one with a plug-in calling `installMetrics` (prometheus format), one without, and as the
+ * ends): one with `monitoring()` installed as a user would (metrics on, the Prometheus exporter
+ * serving on a port, logging at warn, no alerts), one without, and as the
  * floor one whose plug-in subscribes a no-op to `events$` (what any subscriber makes agents pay
  * core for delivering their events); batches of 200 turns rotate between them (agents renewed
  * every 20 turns), each batch records the mean per turn, and the figures are medians over batches
@@ -29,7 +30,13 @@ import {
   type InstanceEvent,
   type PluginHost,
 } from '@agentry/core';
-import { createMetricsRegistry, installMetrics, renderPrometheusText } from '@agentry/monitoring';
+import {
+  createMetricsRegistry,
+  installMetrics,
+  monitoring,
+  renderPrometheusText,
+  type MonitoringConfig,
+} from '@agentry/monitoring';
 import { createMockProvider, providerConfiguration } from '@agentry/testing';
 import { heapAfterGc, instantModel, median } from './instant-model.js';
 
@@ -40,24 +47,36 @@ async function instance(side: 'bare' | 'listener' | 'metrics'): Promise<Agentry>
     version: '1.0.0',
     setup: (host) => void host.events$.subscribe(() => undefined),
   });
-  const metrics = definePlugin({
-    name: 'bench-metrics',
-    version: '1.0.0',
-    setup: async (host) => {
-      await installMetrics(host, {
-        enabled: true,
-        collectionInterval: 10_000,
-        retentionPeriod: 24,
-        exportFormats: ['prometheus'],
-      });
+  // The whole plug-in as a user installs it: metrics on with the Prometheus exporter serving,
+  // logging (at warn: nothing per turn), alerts evaluated on their timer, no audit trail.
+  const section: MonitoringConfig = {
+    metrics: {
+      enabled: true,
+      collectionInterval: 10_000,
+      retentionPeriod: 24,
+      exportFormats: ['prometheus'],
     },
+    logging: {
+      level: 'warn',
+      format: 'json',
+      structured: true,
+      compliance: { soc2: false, gdpr: false, auditTrail: false, dataRetention: 30 },
+    },
+    alerts: [],
+    performanceThresholds: {
+      maxResponseTime: 5_000,
+      maxErrorRate: 5,
+      minThroughput: 0,
+      maxMemoryUsage: 90,
+    },
+  };
+  const config = providerConfiguration({
+    type: 'openai',
+    model: 'instant',
+    authentication: { type: 'api_key', configuration: { apiKey: '${env:BENCH_KEY}' } },
   });
   return createAgentry({
-    config: providerConfiguration({
-      type: 'openai',
-      model: 'instant',
-      authentication: { type: 'api_key', configuration: { apiKey: '${env:BENCH_KEY}' } },
-    }),
+    config: side === 'metrics' ? { ...config, monitoring: section } : config,
     env: { BENCH_KEY: ['mock', 'bench', 'key', String(process.pid)].join('-') },
     plugins: [
       {
@@ -65,7 +84,11 @@ async function instance(side: 'bare' | 'listener' | 'metrics'): Promise<Agentry>
         version: '1.0.0',
         providers: [createMockProvider({ model: instantModel })],
       },
-      ...(side === 'metrics' ? [metrics] : side === 'listener' ? [listener] : []),
+      ...(side === 'metrics'
+        ? [monitoring({ metrics: { prometheus: { port: 0 } }, retention: false })]
+        : side === 'listener'
+          ? [listener]
+          : []),
     ],
   });
 }

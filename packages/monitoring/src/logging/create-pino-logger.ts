@@ -24,6 +24,8 @@ export interface PinoLoggerHandle {
   readonly logger: Logger;
   /** Lines withheld because the masker threw on them. */
   readonly withheldLines: () => number;
+  /** Whether lines of a level are written (the configured level is fixed). */
+  readonly isLevelEnabled: (level: Level) => boolean;
   /** Writes what is buffered and closes a file destination (a stream given is left open). */
   close(): Promise<void>;
 }
@@ -92,7 +94,12 @@ export async function createPinoLogger(options: PinoLoggerOptions): Promise<Pino
     child: (more) => make({ ...bindings, ...more }),
   });
 
-  return { logger: make({}), withheldLines: () => withheld, close };
+  return {
+    logger: make({}),
+    withheldLines: () => withheld,
+    isLevelEnabled: (level) => root.isLevelEnabled(level),
+    close,
+  };
 }
 
 function maskContextOf(

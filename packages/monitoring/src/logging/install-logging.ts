@@ -112,7 +112,9 @@ export async function installLogging(
     await handle.close();
     throw error;
   }
-  const subscription = host.events$.subscribe(createEventLogger(handle.logger));
+  const subscription = host.events$.subscribe(
+    createEventLogger(handle.logger, handle.isLevelEnabled),
+  );
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {

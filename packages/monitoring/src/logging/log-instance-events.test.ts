@@ -105,6 +105,42 @@ describe('createEventLogger', () => {
     });
   });
 
+  it('at warn, still tells a fallback, and builds no line for the info and debug events', () => {
+    const { logger, lines } = recordingLogger();
+    const calls: string[] = [];
+    const counting = {
+      ...logger,
+      info: (...args: Parameters<typeof logger.info>) => {
+        calls.push('info');
+        logger.info(...args);
+      },
+      debug: (...args: Parameters<typeof logger.debug>) => {
+        calls.push('debug');
+        logger.debug(...args);
+      },
+    };
+    const log = createEventLogger(counting, (level) => level === 'warn' || level === 'error');
+    const request = (model: string, attempt: number) =>
+      log(fromAgent({ type: 'model-request', runId: 'r-1', step: 1, model, attempt }));
+    log(fromAgent({ type: 'run-start', runId: 'r-1', message: undefined }));
+    request('openai:gpt-4o', 1);
+    request('openai:gpt-4o', 2);
+    request('openai:gpt-4o-mini', 3);
+    log(fromAgent({ type: 'text-delta', runId: 'r-1', step: 1, delta: 'Hi' }));
+    log(
+      fromAgent({
+        type: 'run-end',
+        runId: 'r-1',
+        text: 'Hi',
+        usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 },
+        stepCount: 1,
+        steps: 1,
+      }),
+    );
+    expect(lines.map((line) => [line.level, line.msg])).toEqual([['warn', 'model fallback']]);
+    expect(calls).toEqual([]);
+  });
+
   it('writes nothing for text deltas and for sources it does not know', () => {
     const { logger, lines } = recordingLogger();
     const log = createEventLogger(logger);

@@ -22,14 +22,30 @@ type Level = 'debug' | 'info' | 'warn' | 'error';
  * @returns the subscriber to give to `events$.subscribe`
  * @internal
  */
-export function createEventLogger(logger: Logger): (tagged: InstanceEvent) => void {
+export function createEventLogger(
+  logger: Logger,
+  levelEnabled: (level: Level) => boolean = () => true,
+): (tagged: InstanceEvent) => void {
   const lastModel = new Map<string, string>();
+  // The level is fixed for the logger's life, so which agent events can write a line is decided
+  // once: an event that cannot is dropped before any field object is built (the hot path of a
+  // turn at the usual info or warn level).
+  const processed = new Set<string>();
+  for (const [type, level] of Object.entries(agentEventLevel))
+    if (level !== undefined && levelEnabled(level)) processed.add(type);
+  const enabled: Record<Level, boolean> = {
+    debug: levelEnabled('debug'),
+    info: levelEnabled('info'),
+    warn: levelEnabled('warn'),
+    error: levelEnabled('error'),
+  };
   return (tagged) => {
     const { source } = tagged;
     switch (source.kind) {
       case 'agent': {
         const event = tagged.event as AgentEvent;
-        logAgentEvent(logger, lastModel, { agentId: source.agentId }, event);
+        if (!processed.has(event.type)) return;
+        logAgentEvent(logger, lastModel, { agentId: source.agentId }, event, enabled);
         return;
       }
       case 'workflow-run': {
@@ -63,11 +79,37 @@ export function createEventLogger(logger: Logger): (tagged: InstanceEvent) => vo
   };
 }
 
+/**
+ * For each agent event, the level from which it must be processed: the most severe line it can
+ * write, and for run ends the level of the fallback warnings whose per-run state they clear.
+ * `undefined`: never a line of its own.
+ */
+const agentEventLevel: Readonly<Record<AgentEvent['type'], Level | undefined>> = {
+  'run-start': 'info',
+  'run-end': 'warn',
+  'run-error': 'warn',
+  'step-start': 'debug',
+  'step-end': 'debug',
+  'model-request': 'warn',
+  'model-error': 'warn',
+  'model-warning': 'warn',
+  'tool-call-end': 'debug',
+  'tool-response': 'debug',
+  'realtime-error': 'warn',
+  'text-delta': undefined,
+  'reasoning-delta': undefined,
+  'tool-call-start': undefined,
+  'tool-call-delta': undefined,
+  'status-delta': undefined,
+  'metrics-delta': undefined,
+};
+
 function logAgentEvent(
   logger: Logger,
   lastModel: Map<string, string>,
   ids: { agentId: string },
   event: AgentEvent,
+  enabled: Readonly<Record<Level, boolean>>,
 ): void {
   switch (event.type) {
     case 'run-start':
@@ -75,6 +117,7 @@ function logAgentEvent(
       return;
     case 'run-end':
       lastModel.delete(event.runId);
+      if (!enabled.info) return;
       logger.info(
         {
           ...ids,
@@ -109,6 +152,11 @@ function logAgentEvent(
       );
       return;
     case 'model-request': {
+      const previous = lastModel.get(event.runId);
+      lastModel.set(event.runId, event.model);
+      const fallback = previous !== undefined && previous !== event.model;
+      const level = fallback ? 'warn' : event.attempt > 1 ? 'info' : 'debug';
+      if (!enabled[level]) return;
       const at = {
         ...ids,
         runId: event.runId,
@@ -116,15 +164,9 @@ function logAgentEvent(
         model: event.model,
         attempt: event.attempt,
       };
-      const previous = lastModel.get(event.runId);
-      lastModel.set(event.runId, event.model);
-      if (previous !== undefined && previous !== event.model) {
-        logger.warn({ ...at, fallbackFrom: previous }, 'model fallback');
-      } else if (event.attempt > 1) {
-        logger.info(at, 'model call retried');
-      } else {
-        logger.debug(at, 'model request');
-      }
+      if (fallback) logger.warn({ ...at, fallbackFrom: previous }, 'model fallback');
+      else if (level === 'info') logger.info(at, 'model call retried');
+      else logger.debug(at, 'model request');
       return;
     }
     case 'model-error':
