@@ -57,6 +57,31 @@ describe('installAlerts', () => {
     }
   });
 
+  it('close() waits for the audit entries of its notices and failed deliveries', async () => {
+    const dead = await startLoopbackReceiver();
+    await dead.close();
+    // A slow audit sink (a file being synced, say): close() must not return before it has written.
+    const written: string[] = [];
+    const quiet = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
+    const alerts = installAlerts({
+      alerts: [errorAlert([{ type: 'webhook', configuration: { url: dead.url } }])],
+      thresholds: lenient,
+      signals: { summary: () => ({ ...calm, errorRatePercent: 50 }) },
+      events$: { subscribe: () => ({ unsubscribe: () => {} }) },
+      logger: quiet,
+      audit: {
+        append: (entry) =>
+          new Promise<void>((resolve) =>
+            setTimeout(() => resolve(void written.push(entry.action)), 50),
+          ),
+      },
+      options: { clock, delivery: { maxAttempts: 1 } },
+    });
+    await alerts.evaluate();
+    await alerts.close();
+    expect(written).toEqual(['alert.fired', 'alert.delivery-failed']);
+  });
+
   it('reports every bad setting at once, each at its path', () => {
     const bad = (): unknown =>
       installAlerts({

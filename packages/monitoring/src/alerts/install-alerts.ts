@@ -230,17 +230,27 @@ export function installAlerts(input: InstallAlertsInput): AlertsHandle {
     else if (level !== 'info')
       process.emitWarning(`${message}: ${JSON.stringify(fields)}`, 'AgentryAlertsWarning');
   };
+  // Evaluations, deliveries and audit appends in flight: close() waits for all of them, so that
+  // no audit entry is still being written when the sink behind it shuts down.
+  const pending = new Set<Promise<unknown>>();
+  const track = (work: Promise<unknown>) => {
+    pending.add(work);
+    const settled = () => pending.delete(work);
+    work.then(settled, settled);
+  };
   const record = (entry: Omit<AuditEntry, 'at'>) => {
     if (!audit) return;
-    audit
-      .append({ at: new Date().toISOString(), ...entry })
-      .catch((error: unknown) =>
-        report(
-          'error',
-          { action: entry.action, error: error instanceof Error ? error.message : String(error) },
-          'audit append failed',
+    track(
+      audit
+        .append({ at: new Date().toISOString(), ...entry })
+        .catch((error: unknown) =>
+          report(
+            'error',
+            { action: entry.action, error: error instanceof Error ? error.message : String(error) },
+            'audit append failed',
+          ),
         ),
-      );
+    );
   };
 
   const conditions = buildConditions(alerts, thresholds);
@@ -276,7 +286,6 @@ export function installAlerts(input: InstallAlertsInput): AlertsHandle {
   });
 
   const startedAt = options.clock.now();
-  const pending = new Set<Promise<unknown>>();
   let closed = false;
   let timer: unknown;
 
@@ -324,13 +333,9 @@ export function installAlerts(input: InstallAlertsInput): AlertsHandle {
         delivery.deliver(notification, condition.channelIds),
       ),
     );
-    pending.add(work);
-    try {
-      const failures = (await work).flat();
-      return { at: now, notifications: decided.map(({ notification }) => notification), failures };
-    } finally {
-      pending.delete(work);
-    }
+    track(work);
+    const failures = (await work).flat();
+    return { at: now, notifications: decided.map(({ notification }) => notification), failures };
   };
 
   const schedule = () => {
@@ -360,7 +365,8 @@ export function installAlerts(input: InstallAlertsInput): AlertsHandle {
       closed = true;
       options.clock.clearTimeout(timer);
       subscription.unsubscribe();
-      await Promise.allSettled([...pending]);
+      // A delivery that settles may append an audit entry of its own: wait until none is left.
+      while (pending.size > 0) await Promise.allSettled([...pending]);
       await Promise.allSettled([...channels.values()].map((channel) => channel.close()));
     },
   };
