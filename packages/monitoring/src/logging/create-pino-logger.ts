@@ -45,13 +45,11 @@ export interface PinoLoggerHandle {
 export async function createPinoLogger(options: PinoLoggerOptions): Promise<PinoLoggerHandle> {
   const { config, lookup, readTraceIds } = options;
   const { stream, close } = await openDestination(options.destination);
-  const root = pino(
-    {
-      level: config.level,
-      ...(config.structured ? { mixin: () => readTraceIds() ?? {} } : { base: null }),
-    },
-    config.format === 'text' ? createTextLineStream(stream) : stream,
-  );
+  const pinoOptions = {
+    level: config.level,
+    ...(config.structured ? { mixin: () => readTraceIds() ?? {} } : { base: null }),
+  };
+  let root = pino(pinoOptions, config.format === 'text' ? createTextLineStream(stream) : stream);
   let withheld = 0;
 
   const write = (
@@ -98,7 +96,12 @@ export async function createPinoLogger(options: PinoLoggerOptions): Promise<Pino
     logger: make({}),
     withheldLines: () => withheld,
     isLevelEnabled: (level) => root.isLevelEnabled(level),
-    close,
+    close: async () => {
+      await close();
+      // A line written after shutdown (a late callback, a report of a failure while closing)
+      // goes to standard error, synchronously, rather than to the closed destination or nowhere.
+      root = pino(pinoOptions, pino.destination({ fd: 2, sync: true }));
+    },
   };
 }
 

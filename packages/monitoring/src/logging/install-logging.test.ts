@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +25,7 @@ import {
   type MockTurn,
 } from '@agentry/testing';
 import { Subject } from 'rxjs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import type { LoggingConfig } from '../config/index.js';
 import {
@@ -382,6 +383,26 @@ describe('installLogging', () => {
     expect(lines).toEqual([
       expect.objectContaining({ level: 40, orderId: 'o-1', msg: 'order held' }),
     ]);
+  });
+
+  it('writes a line logged after shutdown to standard error instead of the closed file', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'agentry-logging-'));
+    open.push({ close: () => rm(directory, { recursive: true, force: true }) });
+    const file = join(directory, 'agentry.log');
+    const { agentry, installation } = await setup({ options: { destination: file } });
+    await agentry.shutdown();
+    const written: string[] = [];
+    const spy = vi.spyOn(fs, 'writeSync').mockImplementation((fd, data) => {
+      if (fd === 2) written.push(String(data));
+      return String(data).length;
+    });
+    try {
+      expect(() => installation.logger.error({ orderId: 'o-2' }, 'late failure')).not.toThrow();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(written.join('')).toContain('"msg":"late failure"');
+    expect(await readFile(file, 'utf8')).toBe('');
   });
 
   it('refuses a destination that is neither a stream nor a path, naming it', async () => {
