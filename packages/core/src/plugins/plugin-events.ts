@@ -1,4 +1,4 @@
-import { Observable, Subscriber, type Observer, type Subscription } from 'rxjs';
+import { Observable, Subscriber, Subscription, type Observer } from 'rxjs';
 import type { AgentEvent } from '../agent/agent-events.js';
 import type { Agent } from '../agent/agent-interface.js';
 import { AgentryError } from '../errors/index.js';
@@ -142,6 +142,8 @@ export type InstanceEvent =
  */
 export type AttachRunEvents = (events$: Observable<WorkflowRunEvent>) => () => void;
 
+type Listener = (tagged: InstanceEvent) => void;
+
 interface Source {
   readonly events$: Observable<AgentEvent> | Observable<WorkflowRunEvent>;
   readonly tag: (event: never) => InstanceEvent;
@@ -178,12 +180,14 @@ export function createInstanceEventBus(
   liveAgents: () => Iterable<Agent>,
 ): InstanceEventBus {
   const sources = new Set<Source>();
-  const listeners = new Set<Subscriber<InstanceEvent>>();
+  // Plain functions rather than rxjs subscribers: an event reaches a subscriber's own function in
+  // one call, with one try/catch per subscriber here (bench/metrics.bench.ts: events$ delivery).
+  const listeners = new Set<Listener>();
 
   const deliver = (tagged: InstanceEvent) => {
     for (const listener of listeners) {
       try {
-        listener.next(tagged);
+        listener(tagged);
       } catch (error) {
         report(error, tagged);
       }
@@ -231,22 +235,21 @@ export function createInstanceEventBus(
     open(source);
   };
 
-  const events$ = new InstanceEventStream((subscriber) => {
-    listeners.add(subscriber);
+  const events$ = new InstanceEventStream((listener) => {
+    listeners.add(listener);
     if (listeners.size === 1) {
       for (const source of sources) open(source);
       for (const agent of liveAgents()) if (agent.lifecycle !== 'shut-down') openAgent(agent);
     }
     return () => {
-      listeners.delete(subscriber);
-      if (listeners.size > 0) return;
+      if (!listeners.delete(listener) || listeners.size > 0) return;
       for (const source of sources) {
         source.subscription?.unsubscribe();
         source.subscription = undefined;
         if (source.agent) sources.delete(source);
       }
     };
-  }, report);
+  });
 
   return {
     events$,
@@ -293,40 +296,33 @@ export function createInstanceEventBus(
  * (`events$.pipe(...)`) is rxjs's own and follows rxjs's rules.
  */
 class InstanceEventStream extends Observable<InstanceEvent> {
-  readonly #report: (error: unknown, tagged: InstanceEvent) => void;
+  readonly #listen: (listener: Listener) => () => void;
 
-  constructor(
-    subscribe: (subscriber: Subscriber<InstanceEvent>) => () => void,
-    report: (error: unknown, tagged: InstanceEvent) => void,
-  ) {
-    super(subscribe);
-    this.#report = report;
+  constructor(listen: (listener: Listener) => () => void) {
+    super();
+    this.#listen = listen;
   }
 
   override subscribe(
     observerOrNext?: Partial<Observer<InstanceEvent>> | ((value: InstanceEvent) => void) | null,
   ): Subscription {
-    if (
-      observerOrNext instanceof Subscriber ||
-      observerOrNext === null ||
-      observerOrNext === undefined
-    ) {
-      return super.subscribe(observerOrNext ?? undefined);
+    // An operator chain (pipe) subscribes with its Subscriber, which routes its own errors; the
+    // bus reports what a plain subscriber's function throws and delivers to the others.
+    let listener: Listener;
+    if (observerOrNext instanceof Subscriber) {
+      const subscriber = observerOrNext;
+      listener = (tagged) => subscriber.next(tagged);
+    } else if (typeof observerOrNext === 'function') {
+      listener = observerOrNext;
+    } else if (typeof observerOrNext?.next === 'function') {
+      const observer = observerOrNext;
+      const next = observer.next as (value: InstanceEvent) => void;
+      listener = (tagged) => next.call(observer, tagged);
+    } else {
+      listener = () => undefined;
     }
-    const observer: Partial<Observer<InstanceEvent>> =
-      typeof observerOrNext === 'function' ? { next: observerOrNext } : observerOrNext;
-    const next = observer.next;
-    const report = this.#report;
-    return super.subscribe({
-      next: (tagged) => {
-        try {
-          next?.call(observer, tagged);
-        } catch (error) {
-          report(error, tagged);
-        }
-      },
-      error: (error: unknown) => observer.error?.call(observer, error),
-      complete: () => observer.complete?.call(observer),
-    });
+    const subscription = new Subscription(this.#listen(listener));
+    if (observerOrNext instanceof Subscriber) observerOrNext.add(subscription);
+    return subscription;
   }
 }

@@ -1,4 +1,4 @@
-import { Subject } from 'rxjs';
+import { Subject, filter, map } from 'rxjs';
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { testEnv, validConfig } from '../../test/fixtures.js';
@@ -166,6 +166,33 @@ describe('host.events$', () => {
       },
     ]);
     expect(runs.observed).toBe(false);
+    await agentry.shutdown();
+  });
+
+  it('serves operator chains and observer objects, and a chain unsubscribed stops listening', async () => {
+    const agentry = await make([]);
+    const agent = agentry.createAgent({ tools: [echo] });
+    const ends: string[] = [];
+    const chain = agentry.events$
+      .pipe(
+        filter((tagged) => tagged.event.type === 'run-end'),
+        map((tagged) => (tagged.source.kind === 'agent' ? tagged.source.agentId : '')),
+      )
+      .subscribe((agentId) => ends.push(agentId));
+    const observer = {
+      seen: 0,
+      next(this: { seen: number }) {
+        this.seen += 1;
+      },
+    };
+    const direct = agentry.events$.subscribe(observer);
+    await agent.send('hello');
+    expect(ends).toEqual([agent.id]);
+    expect(observer.seen).toBeGreaterThan(1);
+    chain.unsubscribe();
+    direct.unsubscribe();
+    await agent.send('again');
+    expect(ends).toEqual([agent.id]);
     await agentry.shutdown();
   });
 
