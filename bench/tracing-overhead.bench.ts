@@ -13,52 +13,11 @@
  * over batches. Agents are renewed every 20 turns so the conversation stays short.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  createAgentry,
-  definePlugin,
-  type Agentry,
-  type AgentryPlugin,
-  type LanguageModel,
-  type ModelStreamPart,
-} from '@agentry/core';
+import { createAgentry, definePlugin, type Agentry, type AgentryPlugin } from '@agentry/core';
 import { installTracing } from '@agentry/monitoring/otel';
 import { startOtel, type StartOtelOptions } from '@agentry/monitoring-otel';
 import { createMockProvider, providerConfiguration } from '@agentry/testing';
-
-const parts: ModelStreamPart[] = [
-  { type: 'text-start', id: 't' },
-  { type: 'text-delta', id: 't', delta: 'ok' },
-  { type: 'text-end', id: 't' },
-  {
-    type: 'response-end',
-    finishReason: 'stop',
-    usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 },
-  },
-];
-
-const model: LanguageModel = {
-  specificationVersion: 'v1',
-  provider: 'openai',
-  modelId: 'instant',
-  capabilities: {
-    maxTokens: 1000,
-    supportsStreaming: true,
-    supportsFunctions: true,
-    supportsVision: false,
-    maxConcurrency: 1000,
-  },
-  generate: () =>
-    Promise.resolve({
-      content: [{ type: 'text', text: 'ok' }],
-      finishReason: 'stop',
-      usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 },
-    }),
-  // An instant model: its stream yields without waiting on anything.
-  // eslint-disable-next-line @typescript-eslint/require-await
-  async *stream() {
-    for (const part of parts) yield part;
-  },
-};
+import { instantModel, median } from './instant-model.js';
 
 const noopSpans: NonNullable<StartOtelOptions['traceExporter']> = {
   export: (_spans, done) => done({ code: 0 }),
@@ -86,7 +45,11 @@ function instance(plugins: AgentryPlugin[]): Promise<Agentry> {
     }),
     env: { BENCH_KEY: ['mock', randomUUID()].join('-') },
     plugins: [
-      { name: 'bench-model', version: '1.0.0', providers: [createMockProvider({ model })] },
+      {
+        name: 'bench-model',
+        version: '1.0.0',
+        providers: [createMockProvider({ model: instantModel })],
+      },
       ...plugins,
     ],
   });
@@ -107,11 +70,6 @@ const tracing = (withMetrics: boolean) =>
 // Spans only (the target), and spans with the GenAI client metrics on the SDK's meter provider.
 const traced = await instance([tracing(false)]);
 const tracedWithMetrics = await instance([tracing(true)]);
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-};
 
 /** Wall-clock and CPU microseconds per turn (CPU time is the steadier on a shared machine). */
 async function turns(agentry: Agentry, calls: number): Promise<{ wall: number; cpu: number }> {
