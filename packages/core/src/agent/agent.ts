@@ -51,6 +51,17 @@ export function createAgent(options: AgentOptions): Agent {
   return new AgentImpl(options);
 }
 
+/**
+ * The subject behind an agent's `events$` when core made the agent, for core's instance event
+ * bus: subscribing to it directly saves the `asObservable()` layer on every event of every turn
+ * (bench/metrics.bench.ts: events$ delivery). Other `Agent` implementations get `undefined`.
+ *
+ * @internal
+ */
+export function agentEventSubject(agent: Agent): Subject<AgentEvent> | undefined {
+  return agent instanceof AgentImpl ? agent.eventSubject() : undefined;
+}
+
 class AgentImpl implements Agent {
   readonly id: string;
   readonly createdAt: Date;
@@ -243,8 +254,12 @@ class AgentImpl implements Agent {
     return this.#queue.length;
   }
   get events$(): Observable<AgentEvent> {
-    this.#events ??= new Subject<AgentEvent>();
-    return this.#events.asObservable();
+    return this.eventSubject().asObservable();
+  }
+
+  /** @internal The subject behind `events$`, for core's instance event bus. */
+  eventSubject(): Subject<AgentEvent> {
+    return (this.#events ??= new Subject<AgentEvent>());
   }
 
   /**

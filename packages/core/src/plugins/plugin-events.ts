@@ -1,6 +1,7 @@
 import { Observable, Subscriber, Subscription, type Observer } from 'rxjs';
 import type { AgentEvent } from '../agent/agent-events.js';
 import type { Agent } from '../agent/agent-interface.js';
+import { agentEventSubject } from '../agent/agent.js';
 import { AgentryError } from '../errors/index.js';
 import { checkPluginEvent, type PluginEvent, type PluginEventSource } from './plugin-event.js';
 
@@ -226,7 +227,7 @@ export function createInstanceEventBus(
       sessionId: agent.context.sessionId,
     };
     const source: Source = {
-      events$: agent.events$,
+      events$: agentEventSubject(agent) ?? agent.events$,
       tag: (event: AgentEvent) => ({ source: tag, event }),
       agent: true,
       subscription: undefined,

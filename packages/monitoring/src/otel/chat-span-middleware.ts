@@ -170,6 +170,9 @@ function observeStream(
         firstChunkMs ??= performance.now() - started;
         if (part.type === 'response-end') {
           outcome = output ? { end: part, firstChunkMs, output } : { end: part, firstChunkMs };
+          // The response is whole: the span ends here, before the agent acts on it (ends its
+          // step or run), so a chat span never outlives its invoke_agent parent.
+          settle();
         } else if (part.type === 'error') outcome = { error: part.error, firstChunkMs };
         else output?.add(part);
         return result;
