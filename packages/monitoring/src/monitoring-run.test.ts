@@ -18,7 +18,7 @@ import {
   InMemorySpanExporter,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   startLoopbackReceiver,
   type LoopbackReceiver,
@@ -227,6 +227,15 @@ describe('monitoring() in a running instance', () => {
     ].join('\n');
     expect(everything).toContain('weather'); // the argument beside it did get through
     expect(everything).not.toContain(leaked);
+  });
+
+  it('runs the first retention purge once the instance is whole, and audits it', async () => {
+    const run = await monitored({}, { retention: {} });
+    await vi.waitFor(() =>
+      expect(readFileSync(run.auditFile, 'utf8')).toContain('"action":"data.purge"'),
+    );
+    expect(run.plugin.handle.compliance.failedPurges()).toBe(0);
+    expect(run.lines.join('\n')).not.toContain('retention purge failed');
   });
 
   it('does nothing at run time without a monitoring section, and says so when the handle is read', async () => {

@@ -56,6 +56,7 @@ export interface MonitoringOptions {
    * lines go to `agentry-metrics.jsonl` in the working directory unless `json` says otherwise.
    */
   readonly metrics?: Omit<MetricsOptions, 'prometheus'> & {
+    /** The Prometheus exporter's own server (`{ port, host, path }`), or `false` for none. */
     readonly prometheus?: MetricsOptions['prometheus'] | false;
   };
   /**

@@ -86,6 +86,60 @@ describe('createAgentry', () => {
     expect(events).toEqual(['good closed']);
   });
 
+  it('starts ready hooks once every plug-in is set up, when purging works, and reports their failures', async () => {
+    const events: string[] = [];
+    const reported: AgentryError[] = [];
+    const early = definePlugin({
+      name: 'early',
+      version: '1.0.0',
+      setup(host) {
+        host.onReady(async () => {
+          const report = await host.purgeExpired({ before: new Date(0) });
+          events.push(`early ready: purged ${report.stores.length} stores`);
+        });
+        host.onReady(() => {
+          throw new Error('warm-up failed');
+        });
+        events.push('early setup');
+      },
+    });
+    const late = definePlugin({
+      name: 'late',
+      version: '1.0.0',
+      setup(host) {
+        host.provideStore('late-store', createMemoryStore());
+        host.onReady(() => Promise.reject(new Error('cache unreachable')));
+        events.push('late setup');
+      },
+    });
+    const agentry = await createAgentry({
+      ...base(),
+      plugins: [testProvider, early, late],
+      onPluginError: (error) => reported.push(error),
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(events).toEqual(['early setup', 'late setup', 'early ready: purged 1 stores']);
+    expect(reported.map((error) => [error.code, error.details['plugin'], error.message])).toEqual([
+      ['plugin_setup_failed', 'early', 'The ready hook of plug-in early failed: warm-up failed'],
+      ['plugin_setup_failed', 'late', 'The ready hook of plug-in late failed: cache unreachable'],
+    ]);
+    await agentry.shutdown();
+  });
+
+  it('refuses a ready hook that is not a function', async () => {
+    const wrong = definePlugin({
+      name: 'wrong',
+      version: '1.0.0',
+      setup: (host) => host.onReady('soon' as never),
+    });
+    await expect(
+      createAgentry({ ...base(), plugins: [testProvider, wrong] }),
+    ).rejects.toMatchObject({
+      code: 'plugin_setup_failed',
+      cause: { code: 'validation_failed', message: expect.stringContaining('host.onReady') },
+    });
+  });
+
   it('describes the configuration with secrets masked', async () => {
     const agentry = await createAgentry(base());
     expect(JSON.stringify(agentry.describeConfiguration())).not.toContain(testKey());

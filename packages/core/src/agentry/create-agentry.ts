@@ -91,6 +91,7 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
       ],
     });
   };
+  const readyHooks: { plugin: string; hook: () => void | Promise<void> }[] = [];
   for (const plugin of registry.plugins) {
     if (!plugin.setup) continue;
     try {
@@ -100,6 +101,17 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
         coreVersion: VERSION,
         ...hooks.hostMethods(plugin.name),
         onShutdown: (hook) => shutdownHooks.push(hook),
+        onReady: (hook) => {
+          if (typeof hook !== 'function') {
+            throw new AgentryError({
+              code: 'validation_failed',
+              message: `Plug-in ${plugin.name} passed ${hook === null ? 'null' : typeof hook} to host.onReady; expected a function.`,
+              details: { plugin: plugin.name, method: 'onReady' },
+              suggestions: ['Pass a function to host.onReady.'],
+            });
+          }
+          readyHooks.push({ plugin: plugin.name, hook });
+        },
         erase: async (request) => dataLifecycle('erase').erase(request, plugin.name),
         purgeExpired: async (request) =>
           dataLifecycle('purgeExpired').purgeExpired(request, plugin.name),
@@ -288,7 +300,7 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
     },
     audit,
   });
-  return {
+  const agentry: Agentry = {
     breakers,
     store,
     erase: (request) => dataLifecycle('erase').erase(request),
@@ -344,6 +356,33 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
     describeConfiguration: () => validated.masked(),
     shutdown,
   };
+  startReadyHooks(readyHooks, reportPluginError);
+  return agentry;
+}
+
+/** Starts each plug-in's ready hook, in installation order; a failure is reported, not thrown. */
+function startReadyHooks(
+  hooks: readonly { plugin: string; hook: () => void | Promise<void> }[],
+  report: (error: AgentryError) => void,
+): void {
+  const failed = (plugin: string) => (error: unknown) =>
+    report(
+      new AgentryError({
+        code: 'plugin_setup_failed',
+        message: `The ready hook of plug-in ${plugin} failed: ${error instanceof Error ? error.message : String(error)}`,
+        details: { plugin },
+        suggestions: [`Check ${plugin}'s configuration section and its README.`],
+        cause: error,
+      }),
+    );
+  for (const { plugin, hook } of hooks) {
+    try {
+      const started = hook();
+      if (started instanceof Promise) started.catch(failed(plugin));
+    } catch (error) {
+      failed(plugin)(error);
+    }
+  }
 }
 
 /** A string field of a stored agent's data (`id`, or `context.userId`), or `undefined`. */

@@ -161,6 +161,13 @@ export interface PluginHost<TSection = unknown> {
    */
   onShutdown(hook: () => void | Promise<void>): void;
   /**
+   * Registers work to start once every plug-in is set up and the instance is whole (its stores
+   * offered, `erase` and `purgeExpired` usable), just before `createAgentry` resolves: a first
+   * purge, a warm-up. Hooks run in installation order and are not awaited; what one throws or
+   * rejects with is reported through `createAgentry`'s `onPluginError`.
+   */
+  onReady(hook: () => void | Promise<void>): void;
+  /**
    * Offers a state store under a name, such as `sqlite`, so that configuration can name it (the
    * `workflows` section's `defaults.store`, for example) and `agentry.store(name)` returns it. The
    * plug-in still owns the store: close it in an `onShutdown` hook.

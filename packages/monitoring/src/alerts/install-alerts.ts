@@ -93,7 +93,11 @@ export interface InstallAlertsInput {
   readonly signals: AlertSignals;
   /** The instance's events (`host.events$`): security events are counted from it. */
   readonly events$: {
-    subscribe(next: (tagged: InstanceEvent) => void): { unsubscribe(): void };
+    /** Starts delivering every event to `next`; `host.events$` has this method. */
+    subscribe(next: (tagged: InstanceEvent) => void): {
+      /** Stops the delivery. */
+      unsubscribe(): void;
+    };
   };
   /** Where notices and delivery failures are logged; without one, failures become process warnings. */
   readonly logger?: Logger;

@@ -4,4 +4,7 @@ import type { PluginHost } from '@agentry/core';
 export type LoggingHost = Pick<PluginHost, 'events$' | 'lookup' | 'provide' | 'onShutdown'>;
 
 /** The parts of the plug-in host that the compliance runtime uses. @internal */
-export type ComplianceHost = Pick<PluginHost, 'lookup' | 'provide' | 'onShutdown' | 'purgeExpired'>;
+export type ComplianceHost = Pick<
+  PluginHost,
+  'lookup' | 'provide' | 'onShutdown' | 'onReady' | 'purgeExpired'
+>;

@@ -38,6 +38,7 @@ function testHost(): { host: PluginHost; shutdown(): Promise<void>; hooks: numbe
       handleRecords: unused('handleRecords'),
       erase: unused('erase'),
       purgeExpired: unused('purgeExpired'),
+      onReady: unused('onReady'),
       useModelMiddleware: unused('useModelMiddleware'),
       useToolMiddleware: unused('useToolMiddleware'),
       wrapStore: unused('wrapStore'),

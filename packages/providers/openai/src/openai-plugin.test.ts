@@ -50,6 +50,7 @@ describe('openaiPlugin', () => {
       handleRecords: unused('handleRecords'),
       erase: unused('erase'),
       purgeExpired: unused('purgeExpired'),
+      onReady: unused('onReady'),
       useModelMiddleware: unused('useModelMiddleware'),
       useToolMiddleware: unused('useToolMiddleware'),
       wrapStore: unused('wrapStore'),

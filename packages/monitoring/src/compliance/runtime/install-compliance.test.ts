@@ -25,6 +25,8 @@ function fakeHost(
     provide: <T>(key: ServiceKey<T>, service: T) => void provided.set(key.id, service),
     lookup: <T>(key: ServiceKey<T>) => provided.get(key.id) as T | undefined,
     onShutdown: (hook) => void shutdownHooks.push(hook),
+    // As createAgentry does: ready hooks start once set-up is over (here, on the next timer tick).
+    onReady: (hook) => void setTimeout(() => void hook(), 0),
     purgeExpired,
   };
   const shutdown = async () => {

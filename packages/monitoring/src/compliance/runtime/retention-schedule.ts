@@ -75,7 +75,7 @@ export interface RetentionSchedule {
 
 /** @internal */
 export interface CreateRetentionScheduleOptions extends RetentionScheduleOptions {
-  readonly host: Pick<ComplianceHost, 'purgeExpired'>;
+  readonly host: Pick<ComplianceHost, 'purgeExpired' | 'onReady'>;
   /** The `dataRetention` setting, in days. */
   readonly days: number;
   readonly logger: Logger;
@@ -169,18 +169,21 @@ export function createRetentionSchedule(
     return running;
   };
   // Failures are logged, audited and counted in purge(); the schedule goes on.
-  const tick = () => void purgeNow().catch(() => undefined);
+  let stopped = false;
+  const tick = () => {
+    if (!stopped) void purgeNow().catch(() => undefined);
+  };
   const timer = setInterval(tick, intervalMs);
   timer.unref();
-  const start = options.runAtStart === false ? undefined : setTimeout(tick, 0);
-  start?.unref();
+  // The first purge once the instance is whole: during set-up not every store is offered yet.
+  if (options.runAtStart !== false) host.onReady(tick);
 
   return {
     purgeNow,
     failedPurges: () => failures,
     async stop() {
+      stopped = true;
       clearInterval(timer);
-      if (start !== undefined) clearTimeout(start);
       await running?.catch(() => undefined);
     },
   };
