@@ -166,7 +166,7 @@ export interface AlertsHandle {
  *
  * - an `error` alert: the error rate over the window, in percent;
  * - a `performance` alert: the 95th-percentile response time, in milliseconds;
- * - a `security` alert: the number of {@link SecurityEvent}s in the window (plug-in events of type
+ * - a `security` alert: the number of `SecurityEvent`s (from `@agentry/core`) in the window (plug-in events of type
  *   `security` on `events$`, by their own time), whatever their severity;
  * - `maxResponseTime` (p95, ms), `maxErrorRate` (%), `minThroughput` (requests per second) and
  *   `maxMemoryUsage` (%): each its own condition (`performanceThresholds.maxErrorRate`…), sent to

@@ -3,7 +3,7 @@ import { type InstanceEvent, type SecurityEvent } from '@agentry/core';
 const severities: ReadonlySet<string> = new Set(['low', 'medium', 'high', 'critical']);
 
 /**
- * Whether a plug-in event is a well-formed {@link SecurityEvent}: `type` `security`, a category,
+ * Whether a plug-in event is a well-formed `SecurityEvent`: `type` `security`, a category,
  * a known severity and a finite time.
  *
  * @internal

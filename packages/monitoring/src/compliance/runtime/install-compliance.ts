@@ -36,7 +36,8 @@ export interface ComplianceRuntimePlan {
  *
  * @example
  * ```ts
- * import type { InstallComplianceOptions, Logger } from '@agentry/monitoring';
+ * import type { Logger } from '@agentry/core';
+ * import type { InstallComplianceOptions } from '@agentry/monitoring';
  *
  * declare const logger: Logger;
  * const options: InstallComplianceOptions = { logger, auditTrail: { file: 'audit.jsonl' } };
@@ -93,8 +94,8 @@ export interface ComplianceInstallation {
  * @throws AgentryError `plugin_duplicate` when another plug-in already provides the audit sink
  * @example
  * ```ts
- * import { definePlugin } from '@agentry/core';
- * import { installCompliance, type ComplianceHost, type Logger } from '@agentry/monitoring';
+ * import { definePlugin, type Logger } from '@agentry/core';
+ * import { installCompliance, type ComplianceHost } from '@agentry/monitoring';
  *
  * declare const logger: Logger;
  * export const compliance = () =>
