@@ -116,25 +116,7 @@ function invokeTask(
         suggestions: ['Pass the handler in createWorkflowRunner({ handlers }).'],
       });
     }
-    // The logger's child is made only when the handler reads it: most handlers never log.
-    let logger: Logger | undefined;
-    const taskContext: TaskContext = {
-      signal,
-      idempotencyKey: attempt.idempotencyKey,
-      attempt: attempt.attempt,
-      runId: ctx.runId,
-      stepId: step.id,
-      workflowId: ctx.workflowId,
-      get logger() {
-        logger ??= core.logger.child({
-          workflowId: ctx.workflowId,
-          runId: ctx.runId,
-          stepId: step.id,
-          attempt: attempt.attempt,
-        });
-        return logger;
-      },
-    };
+    const taskContext = new StepTaskContext(signal, attempt, ctx, step.id, core.logger);
     return typeof handler === 'function'
       ? handler(input, taskContext)
       : invokeTaskHandler(handler, configuration.handler, input, taskContext);
@@ -235,4 +217,43 @@ function mapOutput(output: unknown, mapping: Record<string, string> | undefined)
     mapped[key] = current ?? null;
   }
   return mapped;
+}
+
+/**
+ * A task handler's context. A class rather than an object literal with a getter: its logger is
+ * made only when the handler reads it (most handlers never log), and instances of a class with a
+ * prototype getter are as cheap to make as plain objects, where a literal with a getter is not
+ * (bench/workflow-overhead.bench.ts: per step).
+ */
+class StepTaskContext implements TaskContext {
+  readonly idempotencyKey: string;
+  readonly attempt: number;
+  readonly runId: string;
+  readonly workflowId: string;
+  #logger: Logger | undefined;
+  readonly #parent: Logger;
+
+  constructor(
+    readonly signal: AbortSignal,
+    attempt: StepAttempt,
+    ctx: RunContext,
+    readonly stepId: string,
+    parent: Logger,
+  ) {
+    this.idempotencyKey = attempt.idempotencyKey;
+    this.attempt = attempt.attempt;
+    this.runId = ctx.runId;
+    this.workflowId = ctx.workflowId;
+    this.#parent = parent;
+  }
+
+  get logger(): Logger {
+    this.#logger ??= this.#parent.child({
+      workflowId: this.workflowId,
+      runId: this.runId,
+      stepId: this.stepId,
+      attempt: this.attempt,
+    });
+    return this.#logger;
+  }
 }
