@@ -1,4 +1,4 @@
-import type { Attributes, Meter } from '@opentelemetry/api';
+import { createNoopMeter, type Attributes, type Meter } from '@opentelemetry/api';
 import type { Usage } from '@agentry/core';
 import {
   attributes,
@@ -40,6 +40,10 @@ export interface GenAiMetrics {
 
 /** @internal */
 export function createGenAiMetrics(meter: Meter, set: GenAiMetricSet): GenAiMetrics {
+  // The API's no-op meter (no meter provider given, none registered globally) records nothing,
+  // and one obtained from it stays a no-op (the metrics API has no proxy provider): building the
+  // attribute sets of each call for it would be work for nothing (bench/tracing-overhead.bench.ts).
+  if (meter.constructor === createNoopMeter().constructor) return { recordModelCall: () => {} };
   const seconds = (name: string, description: string) =>
     meter.createHistogram(name, {
       description,
