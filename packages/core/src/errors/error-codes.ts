@@ -119,6 +119,11 @@ const errorCodeTable = {
     httpStatus: 409,
     summary: 'Another process took over the work this lease guarded.',
   },
+  signature_invalid: {
+    recoverable: false,
+    httpStatus: 401,
+    summary: 'A signed request (a webhook) has a missing, malformed, expired or wrong signature.',
+  },
   data_corrupted: {
     recoverable: false,
     httpStatus: 500,
