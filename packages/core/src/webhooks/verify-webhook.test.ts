@@ -61,7 +61,11 @@ describe('verifyWebhook', () => {
   it.each<[string, () => VerifyWebhookOptions, WebhookSignatureFailure]>([
     ['a missing header', () => ({ secret, body, header: undefined, now }), 'missing'],
     ['a blank header', () => ({ secret, body, header: '  ', now }), 'missing'],
-    ['a header that is not key=value', () => ({ secret, body, header: 'garbage', now }), 'malformed'],
+    [
+      'a header that is not key=value',
+      () => ({ secret, body, header: 'garbage', now }),
+      'malformed',
+    ],
     ['a header without a signature', () => ({ secret, body, header: `t=${t}`, now }), 'malformed'],
     [
       'a header without a time',
@@ -73,11 +77,7 @@ describe('verifyWebhook', () => {
       () => ({ secret, body, header: `t=-5,v1=${v1Of(signed())}`, now }),
       'malformed',
     ],
-    [
-      'two times',
-      () => ({ secret, body, header: `t=${t},${signed()}`, now }),
-      'malformed',
-    ],
+    ['two times', () => ({ secret, body, header: `t=${t},${signed()}`, now }), 'malformed'],
     [
       'a v1 that is not 64 hex digits',
       () => ({ secret, body, header: `t=${t},v1=abc`, now }),
@@ -116,7 +116,11 @@ describe('verifyWebhook', () => {
     ],
   ])('refuses %s as signature_invalid, reason %s', (_name, options, reason) => {
     const error = refusal(options());
-    expect(error).toMatchObject({ code: 'signature_invalid', httpStatus: 401, details: { reason } });
+    expect(error).toMatchObject({
+      code: 'signature_invalid',
+      httpStatus: 401,
+      details: { reason },
+    });
     expect(error.suggestions.length).toBeGreaterThan(0);
   });
 
@@ -124,7 +128,11 @@ describe('verifyWebhook', () => {
     const header = signed(t - 400);
     const error = refusal({ secret, body, header, now });
     expect(error.message).toContain('400 s ago');
-    expect(error.details).toMatchObject({ timestamp: t - 400, ageSeconds: 400, toleranceSeconds: 300 });
+    expect(error.details).toMatchObject({
+      timestamp: t - 400,
+      ageSeconds: 400,
+      toleranceSeconds: 300,
+    });
     const mismatch = refusal({ secret: otherSecret, body, header: signed(), now });
     for (const text of [error, mismatch].map((e) => JSON.stringify(e.toJSON()))) {
       expect(text).not.toContain(secret);
@@ -139,9 +147,10 @@ describe('verifyWebhook', () => {
       code: 'validation_failed',
       details: { path: 'secret' },
     });
-    expect(
-      refusal({ secret, body, header: signed(), now, toleranceSeconds: -1 }),
-    ).toMatchObject({ code: 'validation_failed', details: { path: 'toleranceSeconds' } });
+    expect(refusal({ secret, body, header: signed(), now, toleranceSeconds: -1 })).toMatchObject({
+      code: 'validation_failed',
+      details: { path: 'toleranceSeconds' },
+    });
   });
 
   describe('with legacy (the deprecated sha256= format)', () => {
@@ -149,13 +158,13 @@ describe('verifyWebhook', () => {
     const legacyHeader = signLegacyWebhook({ secret, body, timestamp });
 
     it('accepts a sha256= signature over "<timestamp>.<body>" with the timestamp header', () => {
-      expect(verifyWebhook({ secret, body, header: legacyHeader, now, legacy: { timestamp } })).toEqual(
-        { timestamp: t, format: 'legacy' },
-      );
+      expect(
+        verifyWebhook({ secret, body, header: legacyHeader, now, legacy: { timestamp } }),
+      ).toEqual({ timestamp: t, format: 'legacy' });
       const rotated = `${signLegacyWebhook({ secret: otherSecret, body, timestamp })}, ${legacyHeader}`;
-      expect(verifyWebhook({ secret, body, header: rotated, now, legacy: { timestamp } }).format).toBe(
-        'legacy',
-      );
+      expect(
+        verifyWebhook({ secret, body, header: rotated, now, legacy: { timestamp } }).format,
+      ).toBe('legacy');
     });
 
     it('still prefers the v1 format when the header carries it', () => {
@@ -170,7 +179,13 @@ describe('verifyWebhook', () => {
         'malformed',
       );
       expect(
-        verifyWebhook({ secret, body, header: untimed, now, legacy: { allowMissingTimestamp: true } }),
+        verifyWebhook({
+          secret,
+          body,
+          header: untimed,
+          now,
+          legacy: { allowMissingTimestamp: true },
+        }),
       ).toEqual({ timestamp: undefined, format: 'legacy' });
     });
 

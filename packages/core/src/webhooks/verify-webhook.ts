@@ -239,9 +239,7 @@ function matchOne(expected: Buffer, candidates: readonly Buffer[]): void {
 }
 
 const suggestionsByReason: Record<WebhookSignatureFailure, string[]> = {
-  missing: [
-    'Send the value of signWebhook({ secret, body }) in the x-agentry-signature header.',
-  ],
+  missing: ['Send the value of signWebhook({ secret, body }) in the x-agentry-signature header.'],
   malformed: [
     'Send the header as signWebhook makes it: t=<unix seconds>,v1=<64 hex digits>.',
     'A sender still on the sha256= format: upgrade it, or pass `legacy` to accept that format while it moves.',

@@ -46,6 +46,8 @@ export function requireUnixSeconds(value: number, path: string): number {
     code: 'validation_failed',
     message: `${path} must be a whole number of seconds since 1970 (received ${String(value)}).`,
     details: { path, received: value },
-    suggestions: ['Pass Math.floor(Date.now() / 1000), or leave it out to sign with the current time.'],
+    suggestions: [
+      'Pass Math.floor(Date.now() / 1000), or leave it out to sign with the current time.',
+    ],
   });
 }

@@ -173,7 +173,8 @@ export async function handleDelivery(
       });
     } catch (error) {
       // Every refusal answers the same 401, which tells a forger nothing about what was wrong.
-      if (AgentryError.isInstance(error) && error.code === 'signature_invalid') return unauthorized();
+      if (AgentryError.isInstance(error) && error.code === 'signature_invalid')
+        return unauthorized();
       throw error;
     }
 
