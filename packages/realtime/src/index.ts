@@ -1,0 +1,7 @@
+/**
+ * `@agentry/realtime`: every run's events as a durable, offset-addressed log per channel, served
+ * over WebSocket, SSE and long polling.
+ *
+ * @packageDocumentation
+ */
+export { VERSION } from './version.js';
