@@ -5,3 +5,4 @@
  * @packageDocumentation
  */
 export { VERSION } from './version.js';
+export { createBatcher, type Batcher, type BatcherOptions } from './batching/batcher.js';
