@@ -6,3 +6,4 @@
  */
 export { VERSION } from './version.js';
 export { createBatcher, type Batcher, type BatcherOptions } from './batching/batcher.js';
+export type { CommunicationConfig } from './config/communication-config.js';
