@@ -115,7 +115,10 @@ describe('startOtel', () => {
     expect(error.details).toMatchObject({
       path: 'protocol',
       problems: [
-        { path: 'protocol', message: 'protocol must be "http/protobuf" or "http/json", got "grpc"' },
+        {
+          path: 'protocol',
+          message: 'protocol must be "http/protobuf" or "http/json", got "grpc"',
+        },
         { path: 'metricExportIntervalMs' },
       ],
     });

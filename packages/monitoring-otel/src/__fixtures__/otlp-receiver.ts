@@ -21,9 +21,14 @@ interface GeneratedRoot {
   opentelemetry: {
     proto: {
       collector: {
-        trace: { v1: Record<'ExportTraceServiceRequest' | 'ExportTraceServiceResponse', GeneratedMessage> };
+        trace: {
+          v1: Record<'ExportTraceServiceRequest' | 'ExportTraceServiceResponse', GeneratedMessage>;
+        };
         metrics: {
-          v1: Record<'ExportMetricsServiceRequest' | 'ExportMetricsServiceResponse', GeneratedMessage>;
+          v1: Record<
+            'ExportMetricsServiceRequest' | 'ExportMetricsServiceResponse',
+            GeneratedMessage
+          >;
         };
       };
     };
