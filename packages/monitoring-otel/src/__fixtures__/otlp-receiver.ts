@@ -131,6 +131,8 @@ export interface ReceivedRequest {
   readonly path: string;
   readonly contentType: string;
   readonly status: number;
+  /** The size of the body as sent. */
+  readonly bytes: number;
 }
 
 /** A loopback OTLP/HTTP receiver, closed after the test. */
@@ -181,7 +183,7 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
       const path = request.url ?? '';
       const contentType = request.headers['content-type'] ?? '';
       const answer = (status: number, headers: Record<string, string> = {}, reply?: Uint8Array) => {
-        requests.push({ path, contentType, status });
+        requests.push({ path, contentType, status, bytes: body.length });
         response.writeHead(status, headers).end(reply);
       };
       const encoding =
