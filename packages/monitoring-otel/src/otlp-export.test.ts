@@ -202,40 +202,13 @@ describe('startOtel exporting to an OTLP/HTTP receiver', () => {
 
   it('retries an unreachable endpoint with backoff, then rejects forceFlush and shutdown without crashing', async () => {
     clearProtocolEnv();
-    // A port that was just free: connections to it are refused.
-    const port = await new Promise<number>((resolve) => {
-      const probe = createServer().listen(0, '127.0.0.1', () => {
-        const { port: free } = probe.address() as AddressInfo;
-        probe.close(() => resolve(free));
-      });
-    });
-    const logged: string[] = [];
-    const record = (message: string) => void logged.push(message);
-    const logger: DiagLogger = {
-      error: record,
-      warn: record,
-      info: record,
-      debug: () => undefined,
-      verbose: record,
-    };
-    diag.setLogger(logger, { logLevel: DiagLogLevel.VERBOSE, suppressOverrideMessage: true });
+    const port = await refusedPort();
+    const logged = captureDiag();
     // Fake only the timers the exporter's backoff and deadline use; sockets stay real.
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const otel = startOtel({ serviceName: 'otlp-test', endpoint: `http://127.0.0.1:${port}` });
     trace.getTracer('app').startSpan('lost').end();
 
-    const settle = async (promise: Promise<void>) => {
-      let outcome: { error: unknown } | undefined;
-      void promise.then(
-        () => (outcome = { error: undefined }),
-        (error: unknown) => (outcome = { error }),
-      );
-      while (outcome === undefined) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        await vi.advanceTimersByTimeAsync(100);
-      }
-      return outcome.error;
-    };
     const flushed = await settle(otel.forceFlush());
     expect(AgentryError.isInstance(flushed)).toBe(true);
     expect(flushed).toMatchObject({
@@ -256,4 +229,70 @@ describe('startOtel exporting to an OTLP/HTTP receiver', () => {
     expect((stopped as AgentryError).message).toContain('could not export at shutdown');
     expect(trace.getTracer('app').startSpan('after').isRecording()).toBe(false);
   });
+
+  it('reports a scheduled export that fails for good through diag, and the application goes on', async () => {
+    clearProtocolEnv();
+    const port = await refusedPort();
+    const logged = captureDiag();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const otel = startOtel({
+      serviceName: 'otlp-test',
+      endpoint: `http://127.0.0.1:${port}`,
+      registerGlobal: false,
+    });
+    otel.tracerProvider.getTracer('app').startSpan('scheduled').end();
+
+    // The batch processor exports after 5 s on its own; nobody awaits that export.
+    const failed = () => logged.some((line) => line.includes('ECONNREFUSED'));
+    for (let step = 0; step < 1000 && !failed(); step += 1) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    expect(failed()).toBe(true);
+    expect(logged.some((line) => line.startsWith('Scheduling export retry in'))).toBe(true);
+    // The provider still works: a later span is recorded.
+    expect(otel.tracerProvider.getTracer('app').startSpan('later').isRecording()).toBe(true);
+    vi.useRealTimers();
+    await otel.shutdown(); // the buffer is empty: nothing left to fail
+  });
 });
+
+/** A port that was just free: connections to it are refused. */
+function refusedPort(): Promise<number> {
+  return new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Routes OpenTelemetry's diag logger into an array, from `verbose` up. */
+function captureDiag(): string[] {
+  const logged: string[] = [];
+  const record = (message: string, ...args: unknown[]) =>
+    void logged.push([message, ...args.map(String)].join(' '));
+  const logger: DiagLogger = {
+    error: record,
+    warn: record,
+    info: record,
+    debug: () => undefined,
+    verbose: record,
+  };
+  diag.setLogger(logger, { logLevel: DiagLogLevel.VERBOSE, suppressOverrideMessage: true });
+  return logged;
+}
+
+/** Drives fake timers and real sockets until the promise settles; returns its error, if any. */
+async function settle(promise: Promise<void>): Promise<unknown> {
+  let outcome: { error: unknown } | undefined;
+  void promise.then(
+    () => (outcome = { error: undefined }),
+    (error: unknown) => (outcome = { error }),
+  );
+  while (outcome === undefined) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    await vi.advanceTimersByTimeAsync(100);
+  }
+  return outcome.error;
+}
