@@ -11,10 +11,11 @@
  * ends): one with `monitoring()` installed as a user would (metrics on, the Prometheus exporter
  * serving on a port, logging at warn, no alerts), one without, and as the
  * floor one whose plug-in subscribes a no-op to `events$` (what any subscriber makes agents pay
- * core for delivering their events); batches of 200 turns rotate between them (agents renewed
- * every 20 turns), each batch records the mean per turn, and the figures are medians over batches
- * of the differences. (2) A registry holding
- * 5,000 counter series and 5,000 histogram series (14 buckets each) is rendered 30 times.
+ * core for delivering their events); batches of 200 turns (20 on each of 10 agents made before
+ * the clock starts) rotate between them, each batch records the mean per turn, and the figures
+ * are medians over batches of the differences. What an agent's life adds beyond its turns (its
+ * series are made on its first events) is measured apart, on agents each made, sent one turn and
+ * shut down, and reported per agent. (2) A registry holding 5,000 counter series and 5,000 histogram series (14 buckets each) is rendered 30 times.
  * (3) The collector is fed a simulated day: 100 agents, each taking one turn per minute on one of
  * its 5 models in turn (every (agent, model) pair is used), the clock advanced through 8,640
  * intervals, the events exactly those of an agent turn; the figure is the growth of the heap plus
@@ -93,41 +94,65 @@ async function instance(side: 'bare' | 'listener' | 'metrics'): Promise<Agentry>
   });
 }
 
+/**
+ * Microseconds per turn over `count` turns, 20 on each agent (so histories stay short). The agents
+ * are made before the clock starts and shut down after it stops, so the figure is the turns' cost
+ * alone; what an agent's set-up costs is measured by `setUps`.
+ */
 async function turns(agentry: Agentry, count: number): Promise<number> {
-  let agent = agentry.createAgent({});
+  const agents = Array.from({ length: Math.ceil(count / 20) }, () => agentry.createAgent({}));
   const started = process.hrtime.bigint();
   for (let index = 0; index < count; index += 1) {
-    if (index % 20 === 19) {
-      await agent.shutdown();
-      agent = agentry.createAgent({});
-    }
-    const result = await agent.send('hi');
+    const result = await agents[Math.floor(index / 20)]!.send('hi');
     if (result.text !== 'ok') throw new Error('unexpected answer');
   }
   const perTurn = Number(process.hrtime.bigint() - started) / 1000 / count;
-  await agent.shutdown();
+  await Promise.all(agents.map((agent) => agent.shutdown()));
   return perTurn;
+}
+
+/**
+ * Microseconds per agent for `count` agents each made, sent one turn and shut down: what an
+ * agent's life costs beyond its turns (monitoring makes the agent's series on its first events).
+ */
+async function setUps(agentry: Agentry, count: number): Promise<number> {
+  const started = process.hrtime.bigint();
+  for (let index = 0; index < count; index += 1) {
+    const agent = agentry.createAgent({});
+    const result = await agent.send('hi');
+    if (result.text !== 'ok') throw new Error('unexpected answer');
+    await agent.shutdown();
+  }
+  return Number(process.hrtime.bigint() - started) / 1000 / count;
 }
 
 async function turnOverhead() {
   const sides = [await instance('bare'), await instance('listener'), await instance('metrics')];
   for (let warm = 0; warm < 40; warm += 1) for (const side of sides) await turns(side, 200);
   const times: number[][] = [[], [], []];
+  const lives: number[][] = [[], [], []];
   for (let batch = 0; batch < 40; batch += 1) {
     // Which side goes first rotates, so none always runs on a warmer machine.
     for (let offset = 0; offset < 3; offset += 1) {
       const index = (batch + offset) % 3;
       times[index]!.push(await turns(sides[index]!, 200));
+      lives[index]!.push(await setUps(sides[index]!, 20));
     }
   }
   for (const side of sides) await side.shutdown();
   const [bare, listener, measured] = times as [number[], number[], number[]];
+  const [bareLife, , measuredLife] = lives as [number[], number[], number[]];
   return {
     bare: median(bare),
     measured: median(measured),
     overhead: median(measured.map((time, index) => time - bare[index]!)),
     listenerOverhead: median(listener.map((time, index) => time - bare[index]!)),
     collector: median(measured.map((time, index) => time - listener[index]!)),
+    // An agent's life (made, one turn, shut down) with metrics, less the same without and less
+    // one turn's overhead: what monitoring adds per agent, mostly the agent's series.
+    perAgent:
+      median(measuredLife.map((time, index) => time - bareLife[index]!)) -
+      median(measured.map((time, index) => time - bare[index]!)),
   };
 }
 
@@ -250,6 +275,7 @@ const rows = [
   ['  of which the metrics collector (µs)', turn.collector.toFixed(2), '', true],
   ['  turn without metrics (median, µs)', turn.bare.toFixed(2), '', true],
   ['  turn with metrics (median, µs)', turn.measured.toFixed(2), '', true],
+  ['  per agent made, beyond its turns (µs)', turn.perAgent.toFixed(1), '', true],
   [
     `scrape of ${scraped.series} series (median, ms)`,
     scraped.median.toFixed(2),

@@ -27,7 +27,7 @@ export async function startWebhookReceiver(
       try {
         verifyWebhook({ body, header: typeof header === 'string' ? header : undefined, secret });
       } catch (error) {
-        // signature_invalid answers 401 with its reason: missing, malformed, expired or mismatch.
+        // unauthenticated answers 401 with its reason: missing, malformed, expired or mismatch.
         if (!AgentryError.isInstance(error)) return void response.writeHead(500).end();
         const reason = error.details.reason;
         return void response

@@ -12,6 +12,7 @@ export * from './errors/index.js';
 export * from './model/index.js';
 export * from './plugins/index.js';
 export * from './providers/index.js';
+export * from './realtime/index.js';
 export * from './resilience/index.js';
 export * from './schemas/index.js';
 export * from './stores/index.js';

@@ -1,9 +1,10 @@
 /**
  * `@agentry/monitoring-otel`: an OpenTelemetry JS SDK set-up for Agentry applications on Node 20
- * or later. It pins the SDK 2.12 line and exports traces and metrics over OTLP/HTTP; hand its
+ * or later. It pins the SDK 2.12 line and exports traces and metrics over OTLP/HTTP
+ * (protobuf by default, or JSON); hand its
  * providers to `installTracing` from `@agentry/monitoring`.
  *
  * @packageDocumentation
  */
-export { startOtel, type OtelSdk, type StartOtelOptions } from './start-otel.js';
+export { startOtel, type OtelSdk, type OtlpProtocol, type StartOtelOptions } from './start-otel.js';
 export { VERSION } from './version.js';

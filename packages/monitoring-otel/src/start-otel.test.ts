@@ -3,7 +3,7 @@ import { AgentryError } from '@agentry/core';
 import { metrics, trace } from '@opentelemetry/api';
 import { InMemoryMetricExporter, AggregationTemporality } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startOtel, VERSION, type OtelSdk, type StartOtelOptions } from './index.js';
 
 const packageJson = JSON.parse(
@@ -19,6 +19,7 @@ afterEach(async () => {
   for (const otel of started.splice(0)) await otel.shutdown();
   trace.disable();
   metrics.disable();
+  vi.unstubAllEnvs();
 });
 
 const start = (options: StartOtelOptions) => {
@@ -106,5 +107,56 @@ describe('startOtel', () => {
       ],
     });
     expect(failure(undefined).message).toContain('the options must be an object');
+  });
+
+  it('refuses a protocol option other than http/protobuf or http/json, with the other options', () => {
+    const error = failure({ serviceName: 'svc', protocol: 'grpc', metricExportIntervalMs: -1 });
+    expect(error.code).toBe('validation_failed');
+    expect(error.details).toMatchObject({
+      path: 'protocol',
+      problems: [
+        {
+          path: 'protocol',
+          message: 'protocol must be "http/protobuf" or "http/json", got "grpc"',
+        },
+        { path: 'metricExportIntervalMs' },
+      ],
+    });
+  });
+
+  it('refuses an OTEL_EXPORTER_OTLP_*PROTOCOL value it cannot send, naming the variable and value', () => {
+    vi.stubEnv('OTEL_EXPORTER_OTLP_PROTOCOL', '');
+    vi.stubEnv('OTEL_EXPORTER_OTLP_METRICS_PROTOCOL', '');
+    vi.stubEnv('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'grpc');
+    const error = failure({ serviceName: 'svc', registerGlobal: false });
+    expect(error.code).toBe('config_invalid');
+    expect(error.message).toContain('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL is "grpc"');
+    expect(error.details).toMatchObject({
+      path: 'env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL',
+      value: 'grpc',
+      allowed: ['http/protobuf', 'http/json'],
+    });
+    expect(error.suggestions.join(' ')).toContain('gRPC is not supported');
+
+    vi.stubEnv('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', '');
+    vi.stubEnv('OTEL_EXPORTER_OTLP_PROTOCOL', 'http/xml');
+    const general = failure({ serviceName: 'svc', registerGlobal: false });
+    expect(general.code).toBe('config_invalid');
+    expect(general.details).toMatchObject({
+      path: 'env.OTEL_EXPORTER_OTLP_PROTOCOL',
+      value: 'http/xml',
+    });
+  });
+
+  it('reads no protocol for a signal whose exporter is given, and defaults to http/protobuf', () => {
+    vi.stubEnv('OTEL_EXPORTER_OTLP_PROTOCOL', '');
+    vi.stubEnv('OTEL_EXPORTER_OTLP_METRICS_PROTOCOL', '');
+    vi.stubEnv('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'grpc');
+    const otel = start({
+      serviceName: 'svc',
+      traceExporter: new InMemorySpanExporter(),
+      registerGlobal: false,
+    });
+    expect(otel.protocols).toEqual({ traces: undefined, metrics: 'http/protobuf' });
   });
 });

@@ -13,8 +13,10 @@ import {
   W3CBaggagePropagator,
   W3CTraceContextPropagator,
 } from '@opentelemetry/core';
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPMetricExporter as JsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { OTLPMetricExporter as ProtobufMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as ProtobufTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   MeterProvider,
@@ -26,7 +28,10 @@ import {
   BatchSpanProcessor,
   type SpanExporter,
 } from '@opentelemetry/sdk-trace-base';
+import { resolveOtlpProtocol, type OtlpProtocol } from './otlp-protocol.js';
 import { validateStartOtelOptions } from './validate-start-otel-options.js';
+
+export type { OtlpProtocol } from './otlp-protocol.js';
 
 /**
  * Options of {@link startOtel}.
@@ -45,10 +50,18 @@ export interface StartOtelOptions {
   /** `service.version` of the resource. */
   readonly serviceVersion?: string;
   /**
-   * The OTLP/HTTP base URL; traces go to `{endpoint}/v1/traces`, metrics to `{endpoint}/v1/metrics`
-   * (OTLP/JSON). Default `http://localhost:4318`.
+   * The OTLP/HTTP base URL; traces go to `{endpoint}/v1/traces`, metrics to `{endpoint}/v1/metrics`.
+   * Default `http://localhost:4318`.
    */
   readonly endpoint?: string;
+  /**
+   * The OTLP/HTTP encoding: `http/protobuf` (binary protobuf, `application/x-protobuf`) or
+   * `http/json` (OTLP/JSON, `application/json`). When not given, the standard environment
+   * variables decide, per signal: `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL` /
+   * `OTEL_EXPORTER_OTLP_METRICS_PROTOCOL`, then `OTEL_EXPORTER_OTLP_PROTOCOL`; when none is set,
+   * `http/protobuf`, the OTLP specification's default. `grpc` is not supported.
+   */
+  readonly protocol?: OtlpProtocol;
   /** Headers sent with every export, such as a backend's API key. */
   readonly headers?: Readonly<Record<string, string>>;
   /** More resource attributes (`deployment.environment.name` …). */
@@ -82,11 +95,21 @@ export interface OtelSdk {
   readonly tracerProvider: ApiTracerProvider;
   /** The meter provider. */
   readonly meterProvider: ApiMeterProvider;
-  /** Exports everything buffered now. */
+  /** The OTLP/HTTP encoding of each signal exported over OTLP (`undefined` for an exporter given). */
+  readonly protocols: {
+    readonly traces: OtlpProtocol | undefined;
+    readonly metrics: OtlpProtocol | undefined;
+  };
+  /**
+   * Exports everything buffered now. Rejects with an `AgentryError` `network` (the exporter's error
+   * as `cause`) when an export still fails after the exporter's retries; the data of that export
+   * is dropped.
+   */
   forceFlush(): Promise<void>;
   /**
-   * Exports what is buffered, stops both providers and removes the globals this call registered.
-   * Calling it again returns the same promise.
+   * Exports what is buffered, stops both providers and removes the globals this call registered,
+   * even when the last export fails; it then rejects as {@link OtelSdk.forceFlush} does. Calling it
+   * again returns the same promise.
    */
   shutdown(): Promise<void>;
 }
@@ -94,16 +117,27 @@ export interface OtelSdk {
 /**
  * Starts the OpenTelemetry JS SDK for an Agentry application on Node 20 or later: a tracer
  * provider with a batch span processor (up to 2048 spans buffered; past that, new spans are
- * dropped and counted by the SDK) and a meter provider with a periodic reader, both exporting
- * OTLP/JSON over HTTP; a resource with `service.name`; an `AsyncLocalStorage` context manager when
+ * dropped and counted by the SDK) and a meter provider with a periodic reader, both exporting over
+ * OTLP/HTTP, as protobuf by default or as JSON (see {@link StartOtelOptions.protocol}); a resource
+ * with `service.name`; an `AsyncLocalStorage` context manager when
  * none is registered yet (without one, spans cannot find their parents across `await`); and, by
  * default, the providers and W3C trace-context and baggage propagators as the global ones.
  *
  * It pins the SDK 2.12 line, the last to run on Node 20; see the package README for SDK 3.
  *
+ * An export that cannot reach the endpoint (connection refused or reset, a timeout, HTTP 429, 502,
+ * 503 or 504) is retried by the exporter with exponential backoff (from 1 s, up to 5 retries, within
+ * its 10 s export timeout, honouring `Retry-After`); when it still fails, that batch is dropped and
+ * the failure is reported: scheduled exports through OpenTelemetry's `diag` logger and error
+ * handler, {@link OtelSdk.forceFlush} and {@link OtelSdk.shutdown} by rejecting. Nothing throws into
+ * the application's code paths.
+ *
  * @throws AgentryError `validation_failed` when an option is missing, unknown or invalid (the
  *   option is named in `details.path`), or when `registerGlobal` is on and another tracer or meter
  *   provider is already registered globally
+ * @throws AgentryError `config_invalid` when `protocol` is not given and an
+ *   `OTEL_EXPORTER_OTLP_*PROTOCOL` environment variable holds a value other than `http/protobuf` or
+ *   `http/json` (the variable and its value are named)
  * @example
  * ```ts
  * import { createAgentry, definePlugin, loadConfiguration } from '@agentry/core';
@@ -135,14 +169,30 @@ export function startOtel(options: StartOtelOptions): OtelSdk {
     'service.name': options.serviceName,
     ...(options.serviceVersion !== undefined ? { 'service.version': options.serviceVersion } : {}),
   });
+  const protocols = {
+    traces:
+      options.traceExporter === undefined
+        ? resolveOtlpProtocol('traces', options.protocol)
+        : undefined,
+    metrics:
+      options.metricExporter === undefined
+        ? resolveOtlpProtocol('metrics', options.protocol)
+        : undefined,
+  };
   const traceExporter =
-    options.traceExporter ?? new OTLPTraceExporter({ url: `${endpoint}/v1/traces`, headers });
+    options.traceExporter ??
+    (protocols.traces === 'http/json'
+      ? new JsonTraceExporter({ url: `${endpoint}/v1/traces`, headers })
+      : new ProtobufTraceExporter({ url: `${endpoint}/v1/traces`, headers }));
   const tracerProvider = new BasicTracerProvider({
     resource,
     spanProcessors: [new BatchSpanProcessor(traceExporter)],
   });
   const metricExporter =
-    options.metricExporter ?? new OTLPMetricExporter({ url: `${endpoint}/v1/metrics`, headers });
+    options.metricExporter ??
+    (protocols.metrics === 'http/json'
+      ? new JsonMetricExporter({ url: `${endpoint}/v1/metrics`, headers })
+      : new ProtobufMetricExporter({ url: `${endpoint}/v1/metrics`, headers }));
   const meterProvider = new MeterProvider({
     resource,
     readers: [
@@ -159,18 +209,65 @@ export function startOtel(options: StartOtelOptions): OtelSdk {
   }
   if (options.registerGlobal ?? true) registerGlobals(tracerProvider, meterProvider, undo);
 
+  const target = { endpoint: redactUrl(endpoint), protocols };
   let stopped: Promise<void> | undefined;
   return {
     tracerProvider,
     meterProvider,
-    forceFlush: async () => {
-      await Promise.all([tracerProvider.forceFlush(), meterProvider.forceFlush()]);
-    },
+    protocols,
+    forceFlush: () =>
+      settle([tracerProvider.forceFlush(), meterProvider.forceFlush()], 'export', target),
     shutdown: () =>
-      (stopped ??= Promise.all([tracerProvider.shutdown(), meterProvider.shutdown()]).then(() => {
+      (stopped ??= settle(
+        [tracerProvider.shutdown(), meterProvider.shutdown()],
+        'export at shutdown',
+        target,
+      ).finally(() => {
         for (const step of undo.reverse()) step();
       })),
   };
+}
+
+/** Waits for every step; rejects with one `network` error naming the first failure. */
+async function settle(
+  steps: Promise<void>[],
+  what: string,
+  target: { endpoint: string; protocols: OtelSdk['protocols'] },
+): Promise<void> {
+  const results = await Promise.allSettled(steps);
+  const failure = results.find((result) => result.status === 'rejected');
+  if (failure === undefined) return;
+  const cause: unknown = failure.reason;
+  if (AgentryError.isInstance(cause)) throw cause;
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  throw new AgentryError({
+    code: 'network',
+    message: `startOtel could not ${what} the buffered telemetry ${destination(target)}: ${reason}. The data of that export is dropped.`,
+    details: { endpoint: target.endpoint, protocols: target.protocols },
+    suggestions: [
+      'Check that an OTLP/HTTP receiver (an OpenTelemetry Collector, say) listens at the endpoint.',
+      'Check that the receiver accepts the protocol in use (set protocol or OTEL_EXPORTER_OTLP_PROTOCOL).',
+    ],
+    cause,
+  });
+}
+
+function destination(target: { endpoint: string; protocols: OtelSdk['protocols'] }): string {
+  const { traces, metrics } = target.protocols;
+  if (traces === undefined && metrics === undefined) return 'through the exporters given';
+  return `to ${target.endpoint} (traces: ${traces ?? 'exporter given'}, metrics: ${metrics ?? 'exporter given'})`;
+}
+
+/** The URL without user name or password, for messages. */
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString().replace(/\/+$/, '');
+  } catch {
+    return url;
+  }
 }
 
 function registerGlobals(

@@ -1,10 +1,12 @@
 import { AgentryError } from '@agentry/core';
+import { isOtlpProtocol } from './otlp-protocol.js';
 import type { StartOtelOptions } from './start-otel.js';
 
 const optionKeys = new Set([
   'serviceName',
   'serviceVersion',
   'endpoint',
+  'protocol',
   'headers',
   'resourceAttributes',
   'metricExportIntervalMs',
@@ -31,6 +33,12 @@ export function validateStartOtelOptions(options: StartOtelOptions): void {
     }
     if (options.endpoint !== undefined && !isHttpUrl(options.endpoint)) {
       problem('endpoint', `endpoint ${JSON.stringify(options.endpoint)} is not an http(s) URL`);
+    }
+    if (options.protocol !== undefined && !isOtlpProtocol(options.protocol)) {
+      problem(
+        'protocol',
+        `protocol must be "http/protobuf" or "http/json", got ${JSON.stringify(options.protocol)}`,
+      );
     }
     const interval = options.metricExportIntervalMs;
     if (interval !== undefined && !(Number.isInteger(interval) && interval > 0)) {

@@ -52,14 +52,26 @@ export function createAgent(options: AgentOptions): Agent {
 }
 
 /**
- * The subject behind an agent's `events$` when core made the agent, for core's instance event
- * bus: subscribing to it directly saves the `asObservable()` layer on every event of every turn
- * (bench/metrics.bench.ts: events$ delivery). Other `Agent` implementations get `undefined`.
+ * A direct listener on an agent's events, for core's instance event bus.
  *
  * @internal
  */
-export function agentEventSubject(agent: Agent): Subject<AgentEvent> | undefined {
-  return agent instanceof AgentImpl ? agent.eventSubject() : undefined;
+export interface AgentEventTap {
+  next(event: AgentEvent): void;
+  complete(): void;
+}
+
+/**
+ * Taps the events of an agent core made, for core's instance event bus: the tap is called straight
+ * from the agent's `emit`, with no rxjs subscriber chain on each event of each turn
+ * (bench/metrics.bench.ts: events$ delivery). An agent takes one tap (it belongs to one instance);
+ * returns the function that removes it, or `undefined` for another `Agent` implementation or an
+ * agent already tapped, which the caller then follows through `events$`.
+ *
+ * @internal
+ */
+export function tapAgentEvents(agent: Agent, tap: AgentEventTap): (() => void) | undefined {
+  return agent instanceof AgentImpl ? agent.tap(tap) : undefined;
 }
 
 class AgentImpl implements Agent {
@@ -99,6 +111,8 @@ class AgentImpl implements Agent {
   #state: AgentState;
   #lastActivity: number;
   #events: Subject<AgentEvent> | undefined;
+  /** The instance event bus's listener, called before `#events`' subscribers; see `tap`. */
+  #tap: AgentEventTap | undefined;
   #emitting = false;
   #backlog: AgentEvent[] | undefined;
   /** `events$` completes once the events before its completion are delivered. */
@@ -257,9 +271,22 @@ class AgentImpl implements Agent {
     return this.eventSubject().asObservable();
   }
 
-  /** @internal The subject behind `events$`, for core's instance event bus. */
   eventSubject(): Subject<AgentEvent> {
     return (this.#events ??= new Subject<AgentEvent>());
+  }
+
+  /** @internal See {@link tapAgentEvents}. */
+  tap(tap: AgentEventTap): (() => void) | undefined {
+    if (this.#tap !== undefined || this.#lifecycle === 'shut-down') return undefined;
+    this.#tap = tap;
+    return () => {
+      if (this.#tap === tap) this.#tap = undefined;
+    };
+  }
+
+  /** Whether anyone hears the agent's events: an event nobody hears is not even built. */
+  #heard(): boolean {
+    return this.#tap !== undefined || this.#events?.observed === true;
   }
 
   /**
@@ -268,7 +295,7 @@ class AgentImpl implements Agent {
    */
   #noticeDeprecation(model: LanguageModel): void {
     const deprecation = model.deprecation;
-    if (deprecation === undefined || !this.#events?.observed) return;
+    if (deprecation === undefined || !this.#heard()) return;
     const name = `${model.provider}:${model.modelId}`;
     const warned = (this.#warnedModels ??= new Set());
     if (warned.has(name)) return;
@@ -283,8 +310,7 @@ class AgentImpl implements Agent {
   }
 
   /** @internal */ emit(event: AgentEvent): void {
-    const events = this.#events;
-    if (!events?.observed) return;
+    if (!this.#heard()) return;
     // A listener that changes the agent emits from inside this call: its events wait until every
     // subscriber has this one, so that no subscriber hears of a change before the one it followed.
     if (this.#emitting) {
@@ -293,15 +319,28 @@ class AgentImpl implements Agent {
     }
     this.#emitting = true;
     try {
-      events.next(event);
+      this.#deliver(event);
       const backlog = this.#backlog;
       if (backlog)
-        for (let index = 0; index < backlog.length; index += 1) events.next(backlog[index]!);
-      if (this.#completing) events.complete();
+        for (let index = 0; index < backlog.length; index += 1) this.#deliver(backlog[index]!);
+      if (this.#completing) this.#complete();
     } finally {
       this.#emitting = false;
       this.#backlog = undefined;
     }
+  }
+
+  #deliver(event: AgentEvent): void {
+    this.#tap?.next(event);
+    const events = this.#events;
+    if (events?.observed) events.next(event);
+  }
+
+  #complete(): void {
+    const tap = this.#tap;
+    this.#tap = undefined;
+    tap?.complete();
+    this.#events?.complete();
   }
 
   /** @internal */ transition(event: AgentLifecycleEvent): void {
@@ -311,7 +350,7 @@ class AgentImpl implements Agent {
       change.to === 'created' || change.to === 'shut-down' ? undefined : change.to;
     if (status) this.#state.status = status;
     this.#lastActivity = this.#clock.now();
-    if (this.#events?.observed) this.emit({ type: 'status-delta', ...change });
+    if (this.#heard()) this.emit({ type: 'status-delta', ...change });
   }
 
   start(): void {
@@ -473,7 +512,7 @@ class AgentImpl implements Agent {
       this.transition('shutdown');
       draining.resolve();
       if (this.#emitting) this.#completing = true;
-      else this.#events?.complete();
+      else this.#complete();
     }
   }
 
@@ -523,8 +562,7 @@ class AgentImpl implements Agent {
       // Unless a listener has already moved on, an aborted turn is given up at once.
       if (aborted && this.#lifecycle === 'error' && this.#failed === undefined) this.#giveUp();
     }
-    if (this.#events?.observed)
-      this.emit({ type: 'metrics-delta', metrics: this.#metrics.snapshot() });
+    if (this.#heard()) this.emit({ type: 'metrics-delta', metrics: this.#metrics.snapshot() });
     this.#pump();
   }
 

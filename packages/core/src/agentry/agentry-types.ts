@@ -17,6 +17,33 @@ import type { Logger } from '../plugins/logger.js';
 import type { ErasureReport, PurgeReport } from '../plugins/record-handler.js';
 
 /**
+ * Members plug-ins add to an Agentry instance with `host.extend`, such as `agentry.realtime` from
+ * `@agentry/realtime`. Empty in core: a plug-in package declares its member by augmenting this
+ * interface, so that importing the package types the member.
+ *
+ * @example
+ * ```ts
+ * import { definePlugin } from '@agentry/core';
+ *
+ * interface Greeter { greet(name: string): string }
+ * declare module '@agentry/core' {
+ *   interface AgentryExtensions {
+ *     // Added by the greeter plug-in.
+ *     greeter: Greeter;
+ *   }
+ * }
+ * export const greeter = () =>
+ *   definePlugin({
+ *     name: 'agentry-plugin-greeter',
+ *     version: '1.0.0',
+ *     setup: (host) => host.extend('greeter', { greet: (name: string) => `Hello, ${name}` }),
+ *   });
+ * ```
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- augmented by plug-in packages
+export interface AgentryExtensions {}
+
+/**
  * Options of {@link createAgentry}.
  *
  * @example
@@ -111,7 +138,7 @@ export interface AgentryAgentOptions extends Omit<AgentOptions, 'model' | 'store
  * await agentry.shutdown(); // shuts the agent down too
  * ```
  */
-export interface Agentry {
+export interface Agentry extends AgentryExtensions {
   /** The validated configuration, secrets resolved, deeply frozen. */
   readonly config: Readonly<SDKConfiguration>;
   /** The installed plug-ins. */

@@ -19,7 +19,7 @@ import { auditStart, createAuditTrail } from './audit-trail.js';
 import { createDataLifecycle, type DataLifecycle } from './data-lifecycle.js';
 import { createPluginHooks } from './plugin-hooks.js';
 import { runHooks } from './run-hooks.js';
-import type { Agentry, CreateAgentryOptions } from './agentry-types.js';
+import type { Agentry, AgentryExtensions, CreateAgentryOptions } from './agentry-types.js';
 
 /**
  * Assembles Agentry: checks the plug-ins, validates the configuration composed from core's
@@ -92,6 +92,7 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
     });
   };
   const readyHooks: { plugin: string; hook: () => void | Promise<void> }[] = [];
+  const extensions = new Map<string, { plugin: string; value: unknown }>();
   for (const plugin of registry.plugins) {
     if (!plugin.setup) continue;
     try {
@@ -112,6 +113,7 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
           }
           readyHooks.push({ plugin: plugin.name, hook });
         },
+        extend: (name, value) => addExtension(extensions, plugin.name, name, value),
         erase: async (request) => dataLifecycle('erase').erase(request, plugin.name),
         purgeExpired: async (request) =>
           dataLifecycle('purgeExpired').purgeExpired(request, plugin.name),
@@ -300,7 +302,8 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
     },
     audit,
   });
-  const agentry: Agentry = {
+  // Plug-ins' members (`host.extend`) are added below.
+  const agentry: Omit<Agentry, keyof AgentryExtensions> = {
     breakers,
     store,
     erase: (request) => dataLifecycle('erase').erase(request),
@@ -356,8 +359,64 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
     describeConfiguration: () => validated.masked(),
     shutdown,
   };
+  for (const [name, { value }] of extensions) {
+    Object.defineProperty(agentry, name, { value, enumerable: true, writable: false });
+  }
   startReadyHooks(readyHooks, reportPluginError);
-  return agentry;
+  return agentry as Agentry;
+}
+
+/** Core's own members of an instance, which no plug-in may add. */
+const coreMembers: ReadonlySet<string> = new Set([
+  'breakers',
+  'store',
+  'erase',
+  'purgeExpired',
+  'events$',
+  'logger',
+  'attachRunEvents',
+  'services',
+  'createAgent',
+  'config',
+  'registry',
+  'compliance',
+  'agents',
+  'sourceVersion',
+  'describeConfiguration',
+  'shutdown',
+]);
+
+/** Records a member a plug-in adds with `host.extend`, refusing a taken or reserved name. */
+function addExtension(
+  extensions: Map<string, { plugin: string; value: unknown }>,
+  plugin: string,
+  name: unknown,
+  value: unknown,
+): void {
+  if (typeof name !== 'string' || !/^[A-Za-z_$][\w$]*$/.test(name) || coreMembers.has(name)) {
+    throw new AgentryError({
+      code: 'validation_failed',
+      message: `Plug-in ${plugin} called host.extend with ${JSON.stringify(name) ?? String(name)}: ${
+        typeof name === 'string' && coreMembers.has(name)
+          ? 'that is a member of core'
+          : 'a member name must be an identifier'
+      }.`,
+      details: { plugin, name: typeof name === 'string' ? name : String(name) },
+      suggestions: [
+        'Pick an identifier that is not a member of Agentry, such as the package name.',
+      ],
+    });
+  }
+  const taken = extensions.get(name);
+  if (taken !== undefined) {
+    throw new AgentryError({
+      code: 'plugin_duplicate',
+      message: `Plug-in ${plugin} adds agentry.${name}, but ${taken.plugin} already does.`,
+      details: { plugin, name, owner: taken.plugin },
+      suggestions: ['Install only one of the two plug-ins, or give one member another name.'],
+    });
+  }
+  extensions.set(name, { plugin, value });
 }
 
 /** Starts each plug-in's ready hook, in installation order; a failure is reported, not thrown. */

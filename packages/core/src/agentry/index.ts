@@ -1,4 +1,9 @@
 export type { AgentDirectory } from './agent-directory.js';
 export { createAgentry } from './create-agentry.js';
-export type { Agentry, AgentryAgentOptions, CreateAgentryOptions } from './agentry-types.js';
+export type {
+  Agentry,
+  AgentryAgentOptions,
+  AgentryExtensions,
+  CreateAgentryOptions,
+} from './agentry-types.js';
 export { resolveModelId } from './resolve-model-id.js';

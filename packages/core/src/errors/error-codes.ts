@@ -119,10 +119,16 @@ const errorCodeTable = {
     httpStatus: 409,
     summary: 'Another process took over the work this lease guarded.',
   },
-  signature_invalid: {
+  offset_gone: {
+    recoverable: true,
+    httpStatus: 410,
+    summary:
+      'An offset fell out of retention or belongs to an earlier epoch of the log; rebuild from a snapshot.',
+  },
+  unauthenticated: {
     recoverable: false,
     httpStatus: 401,
-    summary: 'A signed request (a webhook) has a missing, malformed, expired or wrong signature.',
+    summary: 'The caller presented no credential, or an expired or forged one.',
   },
   data_corrupted: {
     recoverable: false,

@@ -1,7 +1,7 @@
 import { Observable, Subscriber, Subscription, type Observer } from 'rxjs';
 import type { AgentEvent } from '../agent/agent-events.js';
 import type { Agent } from '../agent/agent-interface.js';
-import { agentEventSubject } from '../agent/agent.js';
+import { tapAgentEvents } from '../agent/agent.js';
 import { AgentryError } from '../errors/index.js';
 import { checkPluginEvent, type PluginEvent, type PluginEventSource } from './plugin-event.js';
 
@@ -150,7 +150,7 @@ interface Source {
   readonly tag: (event: never) => InstanceEvent;
   /** An agent's source is dropped when nobody listens; the instance still holds the agent. */
   readonly agent: boolean;
-  subscription: Subscription | undefined;
+  subscription: Pick<Subscription, 'unsubscribe'> | undefined;
 }
 
 /** @internal The instance's event stream and its sources. */
@@ -227,13 +227,19 @@ export function createInstanceEventBus(
       sessionId: agent.context.sessionId,
     };
     const source: Source = {
-      events$: agentEventSubject(agent) ?? agent.events$,
+      events$: agent.events$,
       tag: (event: AgentEvent) => ({ source: tag, event }),
       agent: true,
       subscription: undefined,
     };
     sources.add(source);
-    open(source);
+    // Straight from the agent's emit when core made it; through `events$` otherwise.
+    const untap = tapAgentEvents(agent, {
+      next: (event) => deliver({ source: tag, event }),
+      complete: () => sources.delete(source),
+    });
+    if (untap === undefined) open(source);
+    else source.subscription = { unsubscribe: untap };
   };
 
   const events$ = new InstanceEventStream((listener) => {

@@ -402,3 +402,46 @@ describe('services', () => {
     });
   });
 });
+
+declare module '../index.js' {
+  interface AgentryExtensions {
+    /** Added by the tests' greeter plug-in. */
+    greeter: { greet(name: string): string };
+  }
+}
+
+describe('host.extend', () => {
+  const greeter = plugin('agentry-greeter', (host) =>
+    host.extend('greeter', { greet: (name) => `Hello, ${name}` }),
+  );
+
+  it('adds a member to the instance, read-only', async () => {
+    const agentry = await make([greeter]);
+    expect(agentry.greeter.greet('Ada')).toBe('Hello, Ada');
+    expect(() => {
+      (agentry as { greeter: unknown }).greeter = {};
+    }).toThrow(TypeError);
+    await agentry.shutdown();
+  });
+
+  it('refuses a member another plug-in added', async () => {
+    const second = plugin('agentry-greeter-2', (host) =>
+      host.extend('greeter', { greet: () => 'hi' }),
+    );
+    const error = await make([greeter, second]).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(AgentryError);
+    expect((error as AgentryError).code).toBe('plugin_setup_failed');
+    expect((error as AgentryError).message).toMatch(/agentry\.greeter.*agentry-greeter already/);
+  });
+
+  it("refuses core's own members and names that are not identifiers", async () => {
+    for (const name of ['store', 'shutdown', 'not a name', '']) {
+      const bad = plugin('agentry-bad', (host) =>
+        (host.extend as (name: string, value: unknown) => void)(name, {}),
+      );
+      const error = await make([bad]).catch((caught: unknown) => caught);
+      expect((error as AgentryError).code).toBe('plugin_setup_failed');
+      expect((error as AgentryError).message).toContain(JSON.stringify(name));
+    }
+  });
+});

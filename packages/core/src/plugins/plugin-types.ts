@@ -9,6 +9,7 @@ import type { PluginEvent } from './plugin-event.js';
 import type { ErasureReport, PurgeReport, RecordHandler } from './record-handler.js';
 import type { ServiceKey, ServiceLookup } from './plugin-services.js';
 import type { Logger } from './logger.js';
+import type { AgentryExtensions } from '../agentry/agentry-types.js';
 
 /**
  * A decorator of state stores, given to `host.wrapStore`: it takes a store and returns the store
@@ -167,6 +168,15 @@ export interface PluginHost<TSection = unknown> {
    * rejects with is reported through `createAgentry`'s `onPluginError`.
    */
   onReady(hook: () => void | Promise<void>): void;
+  /**
+   * Adds a member to the Agentry instance, such as `agentry.realtime`, typed by augmenting
+   * `AgentryExtensions` (see its example). The member is set before `createAgentry` resolves and
+   * cannot be replaced afterwards.
+   *
+   * @throws AgentryError `plugin_duplicate` when another plug-in already added a member by that
+   *   name; `validation_failed` when the name is one of core's own members or not an identifier
+   */
+  extend<TName extends keyof AgentryExtensions>(name: TName, value: AgentryExtensions[TName]): void;
   /**
    * Offers a state store under a name, such as `sqlite`, so that configuration can name it (the
    * `workflows` section's `defaults.store`, for example) and `agentry.store(name)` returns it. The

@@ -114,10 +114,10 @@ describe('verifyWebhook', () => {
       () => ({ secret, body, header: signed(t + 61), now, toleranceSeconds: 60 }),
       'expired',
     ],
-  ])('refuses %s as signature_invalid, reason %s', (_name, options, reason) => {
+  ])('refuses %s as unauthenticated, reason %s', (_name, options, reason) => {
     const error = refusal(options());
     expect(error).toMatchObject({
-      code: 'signature_invalid',
+      code: 'unauthenticated',
       httpStatus: 401,
       details: { reason },
     });
@@ -223,7 +223,7 @@ describe('verifyWebhook', () => {
         'mismatch',
       ],
     ])('refuses %s, reason %s', (_name, options, reason) => {
-      expect(refusal(options())).toMatchObject({ code: 'signature_invalid', details: { reason } });
+      expect(refusal(options())).toMatchObject({ code: 'unauthenticated', details: { reason } });
     });
   });
 });

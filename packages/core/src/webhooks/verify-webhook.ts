@@ -97,7 +97,7 @@ export interface VerifiedWebhook {
 }
 
 /**
- * Why {@link verifyWebhook} refused a request, in `details.reason` of its `signature_invalid`
+ * Why {@link verifyWebhook} refused a request, in `details.reason` of its `unauthenticated`
  * error: no header, a header it cannot read, a time outside the tolerance (a replay or a wrong
  * clock), or no signature that matches the body and the secret.
  *
@@ -106,7 +106,7 @@ export interface VerifiedWebhook {
  * import { AgentryError, type WebhookSignatureFailure } from '@agentry/core';
  *
  * const reasonOf = (error: unknown): WebhookSignatureFailure | undefined =>
- *   AgentryError.isInstance(error) && error.code === 'signature_invalid'
+ *   AgentryError.isInstance(error) && error.code === 'unauthenticated'
  *     ? (error.details.reason as WebhookSignatureFailure)
  *     : undefined;
  * console.log(reasonOf(new Error('other'))); // undefined
@@ -127,7 +127,7 @@ export type WebhookSignatureFailure = 'missing' | 'malformed' | 'expired' | 'mis
  * deprecated `sha256=<hex>` format is accepted too.
  *
  * @returns when the request was signed and in which format
- * @throws AgentryError `signature_invalid` (401) when the request must be refused, with
+ * @throws AgentryError `unauthenticated` (401) when the request must be refused, with
  *   `details.reason` `missing`, `malformed`, `expired` or `mismatch` ({@link WebhookSignatureFailure});
  *   `validation_failed` when the secret is empty or `toleranceSeconds` is negative. Messages never
  *   hold the secret or the signatures.
@@ -266,7 +266,7 @@ function refusal(
     mismatch: 'No signature in the webhook signature header matches the body and the secret.',
   };
   return new AgentryError({
-    code: 'signature_invalid',
+    code: 'unauthenticated',
     message: messages[reason],
     details: { reason, ...extra },
     suggestions: suggestionsByReason[reason],

@@ -173,8 +173,7 @@ export async function handleDelivery(
       });
     } catch (error) {
       // Every refusal answers the same 401, which tells a forger nothing about what was wrong.
-      if (AgentryError.isInstance(error) && error.code === 'signature_invalid')
-        return unauthorized();
+      if (AgentryError.isInstance(error) && error.code === 'unauthenticated') return unauthorized();
       throw error;
     }
 

@@ -1,0 +1,16 @@
+/**
+ * `@agentry/realtime/client`: follows channels of an Agentry realtime server from a browser or
+ * Node, over WebSocket with fallback to SSE and long polling. Browser-safe: no Node built-ins.
+ *
+ * @packageDocumentation
+ */
+export {
+  DEFAULT_REALTIME_BASE_PATH,
+  REALTIME_SUBPROTOCOL,
+  realtimeCloseCodes,
+  realtimeHeaders,
+  type RealtimeClientMessage,
+  type RealtimeServerMessage,
+  type RealtimeTransport,
+  type RealtimeWireEvent,
+} from './protocol.js';

@@ -1,0 +1,16 @@
+/**
+ * `@agentry/realtime/server`: serves realtime logs over HTTP (Durable Streams compatible), SSE,
+ * long polling and WebSocket, attached to an existing `node:http` or `node:https` server.
+ *
+ * @packageDocumentation
+ */
+export {
+  DEFAULT_REALTIME_BASE_PATH,
+  REALTIME_SUBPROTOCOL,
+  realtimeCloseCodes,
+  realtimeHeaders,
+  type RealtimeClientMessage,
+  type RealtimeServerMessage,
+  type RealtimeTransport,
+  type RealtimeWireEvent,
+} from './protocol.js';
