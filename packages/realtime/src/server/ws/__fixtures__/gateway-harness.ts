@@ -9,7 +9,7 @@ import type { RealtimeServerMessage } from '../../../protocol.js';
 import { REALTIME_SUBPROTOCOL } from '../../../protocol.js';
 import { createWebSocketGateway, type WebSocketGateway } from '../websocket-gateway.js';
 import type { RealtimeGatewayAuth, WebSocketGatewayOptions } from '../websocket-gateway-options.js';
-import { createTestRealtimeLog } from './test-realtime-log.js';
+import { createMemoryRealtimeLog } from '../../../log/index.js';
 
 export function testConfig(overrides: {
   batching?: Partial<CommunicationConfig['batching']>;
@@ -144,7 +144,7 @@ export async function startHarness(
   options: Partial<WebSocketGatewayOptions> & { configOverrides?: Parameters<typeof testConfig>[0] } = {},
 ): Promise<Harness> {
   const lines: LogLine[] = [];
-  const log = options.log ?? createTestRealtimeLog();
+  const log = options.log ?? createMemoryRealtimeLog();
   const gateway = createWebSocketGateway({
     log,
     auth: testAuth,
