@@ -3,6 +3,9 @@ import { request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 
+import type { RealtimeLog } from '@agentry/core';
+
+import { createMemoryRealtimeLog } from '../../log/index.js';
 import { REALTIME_SUBPROTOCOL, realtimeCloseCodes } from '../../protocol.js';
 import { appendNumbers, startHarness, type Harness } from './__fixtures__/gateway-harness.js';
 
@@ -147,6 +150,39 @@ describe('createWebSocketGateway', () => {
         await client.until(() => client.offsets('public/race').length >= 300, 'all 300 events');
         expect(client.offsets('public/race')).toEqual(appended);
       }
+    });
+
+    it('reads again when live events went out while its catch-up read was in flight', async () => {
+      const inner = createMemoryRealtimeLog();
+      let duringRead: (() => Promise<void>) | undefined;
+      const log: RealtimeLog = {
+        ...inner,
+        async read(channel, after, options) {
+          const page = await inner.read(channel, after, options);
+          const hook = duringRead;
+          duringRead = undefined;
+          await hook?.();
+          return page;
+        },
+      };
+      harness = await startHarness({ log, configOverrides: { batching: { enabled: false } } });
+      await log.create('public/window');
+      const first = await appendNumbers(log, 'public/window', 0, 2);
+      const watcher = await harness.connect({ user: 'watcher' });
+      watcher.send({ type: 'subscribe', channel: 'public/window' });
+      await watcher.until(() => watcher.offsets('public/window').length === 2);
+      // The next subscriber's first read returns a page that is stale by the time it is used:
+      // two entries were appended and sent live (batching off) before the read resolved.
+      let during: string[] = [];
+      duringRead = async () => {
+        during = await appendNumbers(log, 'public/window', 2, 2);
+      };
+      const late = await harness.connect({ user: 'late' });
+      late.send({ type: 'subscribe', channel: 'public/window' });
+      await late.until((messages) => messages.some((m) => m.type === 'events' && m.upToDate), 'upToDate');
+      const after = await appendNumbers(log, 'public/window', 4, 1);
+      await late.until(() => late.offsets('public/window').includes(after[0]!), 'the last event');
+      expect(late.offsets('public/window')).toEqual([...first, ...during, ...after]);
     });
 
     it('starts at the tail for now', async () => {
