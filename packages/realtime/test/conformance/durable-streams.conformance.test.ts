@@ -2,8 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { runConformanceTests, type ConformanceTestOptions } from '@durable-streams/server-conformance-tests';
 import { afterAll, beforeAll, beforeEach, type TestContext } from 'vitest';
+import { createMemoryRealtimeLog } from '../../src/index.js';
 import { createRealtimeServer, type RealtimeServer } from '../../src/server.js';
-import { createFixtureLog } from '../../src/server/__fixtures__/fixture-log.js';
 import { excludedConformanceTests } from './excluded-tests.js';
 
 // The published Durable Streams conformance suite against our HTTP routes, over loopback, with
@@ -15,7 +15,7 @@ let realtime: RealtimeServer;
 
 beforeAll(async () => {
   realtime = createRealtimeServer({
-    log: createFixtureLog(),
+    log: createMemoryRealtimeLog(),
     auth: 'none',
     longPollTimeout: 2_000,
     maxBodyBytes: 1024 * 1024,

@@ -230,13 +230,28 @@ async function handleAppend(context: StreamsContext, principal: RealtimePrincipa
       suggestions: ['Create a new channel for more data.'],
     });
   }
-  const result = await context.holdWrite(
-    context.log.append(channel, entries, {
-      ...(close ? { close } : {}),
-      ...(producer ? { producer } : {}),
-      ...(writerSeq !== undefined ? { writerSeq } : {}),
-    }),
-  );
+  const result = await context
+    .holdWrite(
+      context.log.append(channel, entries, {
+        ...(close ? { close } : {}),
+        ...(producer ? { producer } : {}),
+        ...(writerSeq !== undefined ? { writerSeq } : {}),
+      }),
+    )
+    .catch((error: unknown) => {
+      // A new producer or a new epoch must start at sequence 0: Durable Streams calls any other
+      // start a bad request (400), not a gap to fill (409).
+      if (producer && producer.seq !== 0 && AgentryError.isInstance(error) && error.code === 'conflict' && error.details.expected === 0) {
+        throw new AgentryError({
+          code: 'validation_failed',
+          message: `Producer ${JSON.stringify(producer.id)} starts epoch ${producer.epoch} at sequence ${producer.seq}; a new producer or epoch starts at 0.`,
+          details: { channel, producer: producer.id, epoch: producer.epoch, received: producer.seq },
+          suggestions: ['Send Producer-Seq: 0 with the first append of a new epoch.'],
+          cause: error,
+        });
+      }
+      throw error;
+    });
   const responseHeaders: Record<string, string> = metadataHeaders(info, result.tailOffset, result.closed);
   if (producer) {
     responseHeaders['Producer-Epoch'] = String(producer.epoch);
@@ -256,9 +271,12 @@ async function errorHeaders(context: StreamsContext, channel: string, error: unk
     if (epoch !== undefined) result['Producer-Epoch'] = String(epoch as number);
   }
   if (error.code === 'conflict') {
-    if (details.expectedSeq !== undefined) result['Producer-Expected-Seq'] = String(details.expectedSeq as number);
+    const expected = details.expected ?? details.expectedSeq;
     const received = singleHeader(request, headers.producerSeq);
-    if (details.expectedSeq !== undefined && received !== undefined) result['Producer-Received-Seq'] = received;
+    if (expected !== undefined && received !== undefined) {
+      result['Producer-Expected-Seq'] = String(expected as number);
+      result['Producer-Received-Seq'] = received;
+    }
     const info = await context.log.info(channel).catch(() => undefined);
     if (info?.closed) {
       result[realtimeHeaders.closed] = 'true';
