@@ -273,6 +273,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     compression: (transport) => compressed.has(transport) || compressed.has('http'),
     now,
     holdLive: (end) => {
+      // Admitted just before close(): end at once rather than wait out a timeout.
+      if (closing) queueMicrotask(end);
       live.add(end);
       return () => live.delete(end);
     },
