@@ -9,6 +9,7 @@ import type { RealtimePrincipal, RealtimeTicketRequest } from './auth/realtime-t
 import { handleCancel } from './http/cancel-handler.js';
 import { securityHeaders, sendError } from './http/http-io.js';
 import { handleStreams, type StreamsContext } from './http/streams-handler.js';
+import { createWebSocketGateway, type WebSocketGatewayLimits } from './ws/index.js';
 
 /**
  * What serves WebSocket upgrades for the realtime server (see `createWebSocketGateway`).
@@ -107,7 +108,9 @@ export interface RealtimeServerOptions {
   readonly sseReconnectAfter?: number;
   /** The largest append body accepted (default 4 MiB); larger gets 413. */
   readonly maxBodyBytes?: number;
-  /** Makes the WebSocket gateway; without one, upgrades are refused with 501. */
+  /** Per-connection WebSocket bounds (message size, subscriptions, send buffer, compression threshold). */
+  readonly webSocketLimits?: WebSocketGatewayLimits;
+  /** Makes the WebSocket gateway instead of `createWebSocketGateway` (to wrap or replace it). */
   readonly webSocketGateway?: (dependencies: RealtimeGatewayDependencies) => RealtimeWebSocketGateway;
   /**
    * Origins whose pages may call the routes from a browser (CORS), or `'*'` for any. Credentials
@@ -286,7 +289,11 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     },
   };
 
-  const gateway = options.webSocketGateway?.({
+  const makeGateway =
+    options.webSocketGateway ??
+    ((dependencies: RealtimeGatewayDependencies) =>
+      createWebSocketGateway({ ...dependencies, now, ...(options.webSocketLimits ? { limits: options.webSocketLimits } : {}) }));
+  const gateway: RealtimeWebSocketGateway = makeGateway({
     log: options.log,
     auth,
     config,
@@ -391,7 +398,6 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       socket.destroy();
     };
     if (refuseInsecure(request)) refuse(403, 'Forbidden');
-    else if (gateway === undefined) refuse(501, 'Not Implemented');
     else if (closing) refuse(503, 'Service Unavailable');
     else gateway.handleUpgrade(request, socket, head);
     return true;
@@ -455,7 +461,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       closing = true;
       for (const end of [...live]) end();
       await Promise.allSettled([...writes]);
-      await gateway?.close();
+      await gateway.close();
     },
   };
 }
