@@ -19,7 +19,9 @@ afterEach(async () => {
 
 const nonLoopback = Object.values(networkInterfaces())
   .flat()
-  .find((address) => address !== undefined && address.family === 'IPv4' && !address.internal)?.address;
+  .find(
+    (address) => address !== undefined && address.family === 'IPv4' && !address.internal,
+  )?.address;
 
 function waitFor(condition: () => boolean): Promise<void> {
   return new Promise((resolve) => {
@@ -37,7 +39,9 @@ describe('createRealtimeServer', () => {
       const unknown = await fetch(`${current.url}/realtime/nothing-here`);
       expect(unknown.status).toBe(404);
       expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('not_found');
-      expect((await fetch(`${current.url}/realtime/streams/run/x`, { method: 'PUT' })).status).toBe(201);
+      expect((await fetch(`${current.url}/realtime/streams/run/x`, { method: 'PUT' })).status).toBe(
+        201,
+      );
     });
 
     it("refuses auth: 'none' on a non-loopback address with config_invalid", async () => {
@@ -46,15 +50,21 @@ describe('createRealtimeServer', () => {
       const server = createServer();
       await new Promise<void>((resolve) => server.listen(0, nonLoopback, resolve));
       cleanups.push(() => new Promise((resolve) => server.close(() => resolve())));
-      expect(() => realtime.attach(server)).toThrow(expect.objectContaining({ code: 'config_invalid' }));
+      expect(() => realtime.attach(server)).toThrow(
+        expect.objectContaining({ code: 'config_invalid' }),
+      );
     });
 
     it('refuses plain HTTP on a non-loopback address when encryption is required, and allows loopback', async () => {
-      const config = { protocols: [{ name: 'sse', version: '1', encryption: true, compression: false }] };
+      const config = {
+        protocols: [{ name: 'sse', version: '1', encryption: true, compression: false }],
+      };
       const loopback = createServer();
       await new Promise<void>((resolve) => loopback.listen(0, '127.0.0.1', resolve));
       cleanups.push(() => new Promise((resolve) => loopback.close(() => resolve())));
-      expect(() => createRealtimeServer({ log: createMemoryRealtimeLog(), config }).attach(loopback)).not.toThrow();
+      expect(() =>
+        createRealtimeServer({ log: createMemoryRealtimeLog(), config }).attach(loopback),
+      ).not.toThrow();
       if (nonLoopback === undefined) return;
       const exposed = createServer();
       await new Promise<void>((resolve) => exposed.listen(0, nonLoopback, resolve));
@@ -67,13 +77,23 @@ describe('createRealtimeServer', () => {
       }
       expect(AgentryError.isInstance(thrown) && thrown.code).toBe('config_invalid');
       expect((thrown as Error).message).toContain('encryption');
-      expect(() => createRealtimeServer({ log: createMemoryRealtimeLog(), config, allowInsecure: true }).attach(exposed)).not.toThrow();
+      expect(() =>
+        createRealtimeServer({
+          log: createMemoryRealtimeLog(),
+          config,
+          allowInsecure: true,
+        }).attach(exposed),
+      ).not.toThrow();
     });
   });
 
   describe('middleware', () => {
     it('calls next() outside the base path, as Express and Connect expect', async () => {
-      const realtime = createRealtimeServer({ log: createMemoryRealtimeLog(), auth: 'none', basePath: '/live' });
+      const realtime = createRealtimeServer({
+        log: createMemoryRealtimeLog(),
+        auth: 'none',
+        basePath: '/live',
+      });
       const server = createServer((request: IncomingMessage, response: ServerResponse) =>
         realtime.middleware(request, response, () => {
           response.end('next called');
@@ -106,9 +126,14 @@ describe('createRealtimeServer', () => {
       const refused = await fetch(`${url}/realtime/streams/run/held?offset=-1`);
       expect(refused.status).toBe(503);
       expect(refused.headers.get('retry-after')).toBe('1');
-      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('limit_exceeded');
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe(
+        'limit_exceeded',
+      );
 
-      const socket = new WebSocket(`${url.replace('http', 'ws')}/realtime/ws`, REALTIME_SUBPROTOCOL);
+      const socket = new WebSocket(
+        `${url.replace('http', 'ws')}/realtime/ws`,
+        REALTIME_SUBPROTOCOL,
+      );
       const status = await new Promise<number | undefined>((resolve) => {
         socket.on('unexpected-response', (_request, response) => resolve(response.statusCode));
         socket.on('open', () => resolve(101));
@@ -123,7 +148,10 @@ describe('createRealtimeServer', () => {
     });
 
     it('asks a kept-alive client to reconnect after maxReuseCount requests', async () => {
-      current = await startTestServer({ auth: 'none', config: { connectionPool: { maxConnections: 10, idleTimeout: 60_000, maxReuseCount: 2 } } });
+      current = await startTestServer({
+        auth: 'none',
+        config: { connectionPool: { maxConnections: 10, idleTimeout: 60_000, maxReuseCount: 2 } },
+      });
       await current.log.create('run/reuse');
       const agent = new Agent({ keepAlive: true, maxSockets: 1 });
       cleanups.push(() => agent.destroy());
@@ -157,17 +185,29 @@ describe('createRealtimeServer', () => {
       });
       expect(anonymousStatus).toBe(401);
 
-      const ticket = current.realtime.issueTicket({ userId: 'u-1', channels: ['run/ws'], ttl: 60_000 });
+      const ticket = current.realtime.issueTicket({
+        userId: 'u-1',
+        channels: ['run/ws'],
+        ttl: 60_000,
+      });
       const socket = new WebSocket(`${wsUrl}?ticket=${ticket}`, REALTIME_SUBPROTOCOL);
       cleanups.push(() => socket.terminate());
       const messages: RealtimeServerMessage[] = [];
-      socket.on('message', (data: Buffer) => messages.push(JSON.parse(data.toString('utf8')) as RealtimeServerMessage));
+      socket.on('message', (data: Buffer) =>
+        messages.push(JSON.parse(data.toString('utf8')) as RealtimeServerMessage),
+      );
       await new Promise((resolve) => socket.once('open', resolve));
       socket.send(JSON.stringify({ type: 'subscribe', channel: 'run/ws', offset: '-1' }));
       socket.send(JSON.stringify({ type: 'subscribe', channel: 'run/other', offset: '-1' }));
-      await waitFor(() => messages.some((message) => message.type === 'events') && messages.some((message) => message.type === 'error'));
+      await waitFor(
+        () =>
+          messages.some((message) => message.type === 'events') &&
+          messages.some((message) => message.type === 'error'),
+      );
       const events = messages.find((message) => message.type === 'events');
-      expect(events?.type === 'events' && events.events.map((event) => event.data)).toEqual([{ type: 'RUN_STARTED' }]);
+      expect(events?.type === 'events' && events.events.map((event) => event.data)).toEqual([
+        { type: 'RUN_STARTED' },
+      ]);
       const error = messages.find((message) => message.type === 'error');
       expect(error?.type === 'error' && error.error.code).toBe('permission_denied');
     });
@@ -175,7 +215,13 @@ describe('createRealtimeServer', () => {
     it('leaves upgrades outside {base}/ws untouched', async () => {
       current = await startTestServer({ auth: 'none' });
       const realtime = current.realtime;
-      const socket = { destroyed: false, end() {}, destroy() { this.destroyed = true; } };
+      const socket = {
+        destroyed: false,
+        end() {},
+        destroy() {
+          this.destroyed = true;
+        },
+      };
       const request = { url: '/elsewhere', headers: {} } as IncomingMessage;
       expect(realtime.handleUpgrade(request, socket as never, Buffer.alloc(0))).toBe(false);
       expect(socket.destroyed).toBe(false);
@@ -186,18 +232,31 @@ describe('createRealtimeServer', () => {
     it('calls onCancel for an authorized POST {base}/cancel/{channel} and refuses others with 403', async () => {
       const cancelled: [string, string, string | undefined][] = [];
       current = await startTestServer({
-        onCancel: async (channel, principal, reason) => {
+        onCancel: (channel, principal, reason) => {
           cancelled.push([channel, principal.id, reason]);
+          return Promise.resolve();
         },
       });
       await current.log.create('run/c-1');
-      const ticket = current.realtime.issueTicket({ userId: 'u-1', channels: ['run/c-1'], ttl: 60_000 });
-      const accepted = await fetch(`${current.url}/realtime/cancel/run/c-1?ticket=${ticket}`, { method: 'POST', body: JSON.stringify({ reason: 'user pressed stop' }) });
+      const ticket = current.realtime.issueTicket({
+        userId: 'u-1',
+        channels: ['run/c-1'],
+        ttl: 60_000,
+      });
+      const accepted = await fetch(`${current.url}/realtime/cancel/run/c-1?ticket=${ticket}`, {
+        method: 'POST',
+        body: JSON.stringify({ reason: 'user pressed stop' }),
+      });
       expect(accepted.status).toBe(202);
       expect(cancelled).toEqual([['run/c-1', 'u-1', 'user pressed stop']]);
-      const denied = await fetch(`${current.url}/realtime/cancel/run/c-2?ticket=${ticket}`, { method: 'POST' });
+      const denied = await fetch(`${current.url}/realtime/cancel/run/c-2?ticket=${ticket}`, {
+        method: 'POST',
+      });
       expect(denied.status).toBe(403);
-      const bad = await fetch(`${current.url}/realtime/cancel/run/c-1?ticket=${ticket}`, { method: 'POST', body: '{"reason":5}' });
+      const bad = await fetch(`${current.url}/realtime/cancel/run/c-1?ticket=${ticket}`, {
+        method: 'POST',
+        body: '{"reason":5}',
+      });
       expect(bad.status).toBe(400);
       expect(cancelled).toHaveLength(1);
     });
@@ -207,14 +266,18 @@ describe('createRealtimeServer', () => {
     it('ends SSE streams and refuses new requests with 503', async () => {
       current = await startTestServer({ auth: 'none' });
       await current.log.create('run/sse-close');
-      const response = await fetch(`${current.url}/realtime/streams/run/sse-close?offset=now&live=sse`);
+      const response = await fetch(
+        `${current.url}/realtime/streams/run/sse-close?offset=now&live=sse`,
+      );
       const reader = response.body!.getReader();
       await reader.read();
       await current.realtime.close();
       let done = false;
       while (!done) done = (await reader.read()).done;
       expect(done).toBe(true);
-      expect((await fetch(`${current.url}/realtime/streams/run/sse-close?offset=-1`)).status).toBe(503);
+      expect((await fetch(`${current.url}/realtime/streams/run/sse-close?offset=-1`)).status).toBe(
+        503,
+      );
     });
   });
 });

@@ -1,8 +1,17 @@
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type Server,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RealtimeLog } from '@agentry/core';
 import { createMemoryRealtimeLog } from '../../log/index.js';
-import { createRealtimeServer, type RealtimeServer, type RealtimeServerOptions } from '../realtime-server.js';
+import {
+  createRealtimeServer,
+  type RealtimeServer,
+  type RealtimeServerOptions,
+} from '../realtime-server.js';
 
 /** A realtime server attached to a real node:http server on 127.0.0.1, and how to stop it. */
 export interface TestServer {
@@ -13,7 +22,9 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(options: Partial<RealtimeServerOptions> = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: Partial<RealtimeServerOptions> = {},
+): Promise<TestServer> {
   const log = options.log ?? createMemoryRealtimeLog();
   const realtime = createRealtimeServer({ ...options, log });
   const server = createServer((_request, response) => {
@@ -38,12 +49,21 @@ export async function startTestServer(options: Partial<RealtimeServerOptions> = 
 }
 
 /** A raw GET (no automatic decompression), for checking bytes on the wire. */
-export function rawGet(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+export function rawGet(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const request = httpRequest(url, { headers }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+      response.on('end', () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          body: Buffer.concat(chunks),
+        }),
+      );
       response.on('error', reject);
     });
     request.on('error', reject);
@@ -77,7 +97,8 @@ export async function readSse(
         else if (line.startsWith('id:')) id = line.slice(3).trim();
         else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
       }
-      if (data.length > 0) events.push({ event, ...(id !== undefined ? { id } : {}), data: data.join('\n') });
+      if (data.length > 0)
+        events.push({ event, ...(id !== undefined ? { id } : {}), data: data.join('\n') });
     }
     if (stop(events)) {
       await reader.cancel();

@@ -34,16 +34,22 @@ describe('createRealtimeAuth', () => {
 
   describe('tickets', () => {
     it('refuses a secret shorter than 32 bytes with config_invalid', () => {
-      expect(() => createRealtimeAuth({ log: createMemoryRealtimeLog(), ticketSecret: randomBytes(16) })).toThrow(
-        expect.objectContaining({ code: 'config_invalid' }),
-      );
+      expect(() =>
+        createRealtimeAuth({ log: createMemoryRealtimeLog(), ticketSecret: randomBytes(16) }),
+      ).toThrow(expect.objectContaining({ code: 'config_invalid' }));
     });
 
     it('refuses bad ticket requests with validation_failed', () => {
       const auth = createRealtimeAuth({ log: createMemoryRealtimeLog() });
-      expect(() => auth.issueTicket({ userId: '', channels: [], ttl: 1000 })).toThrow(expect.objectContaining({ code: 'validation_failed' }));
-      expect(() => auth.issueTicket({ userId: 'u', channels: ['run//x'], ttl: 1000 })).toThrow(expect.objectContaining({ code: 'validation_failed' }));
-      expect(() => auth.issueTicket({ userId: 'u', channels: [], ttl: 0 })).toThrow(expect.objectContaining({ code: 'validation_failed' }));
+      expect(() => auth.issueTicket({ userId: '', channels: [], ttl: 1000 })).toThrow(
+        expect.objectContaining({ code: 'validation_failed' }),
+      );
+      expect(() => auth.issueTicket({ userId: 'u', channels: ['run//x'], ttl: 1000 })).toThrow(
+        expect.objectContaining({ code: 'validation_failed' }),
+      );
+      expect(() => auth.issueTicket({ userId: 'u', channels: [], ttl: 0 })).toThrow(
+        expect.objectContaining({ code: 'validation_failed' }),
+      );
     });
   });
 });
@@ -61,85 +67,157 @@ describe('realtime server authentication and authorization', () => {
     const secret = randomBytes(32);
     current = await startTestServer({ ticketSecret: secret, now: () => now });
     await current.log.create('run/r-1');
-    const ticket = current.realtime.issueTicket({ userId: 'u-1', channels: ['run/r-1'], ttl: 60_000 });
+    const ticket = current.realtime.issueTicket({
+      userId: 'u-1',
+      channels: ['run/r-1'],
+      ttl: 60_000,
+    });
     const ok = await fetch(`${current.url}/realtime/streams/run/r-1?offset=-1&ticket=${ticket}`);
     expect(ok.status).toBe(200);
 
-    const other = createRealtimeAuth({ log: current.log, ticketSecret: randomBytes(32), now: () => now }).issueTicket({ userId: 'u-1', channels: ['run/r-1'], ttl: 60_000 });
-    const forged = await fetch(`${current.url}/realtime/streams/run/r-1?offset=-1`, { headers: { authorization: `Bearer ${other}` } });
+    const other = createRealtimeAuth({
+      log: current.log,
+      ticketSecret: randomBytes(32),
+      now: () => now,
+    }).issueTicket({ userId: 'u-1', channels: ['run/r-1'], ttl: 60_000 });
+    const forged = await fetch(`${current.url}/realtime/streams/run/r-1?offset=-1`, {
+      headers: { authorization: `Bearer ${other}` },
+    });
     expect(forged.status).toBe(401);
     const forgedError = await errorOf(forged);
     expect(forgedError.message).toContain('signature');
 
     const [prefix, payload] = ticket.split('.');
-    const widened = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), c: ['run/**'] })).toString('base64url');
-    const altered = await fetch(`${current.url}/realtime/streams/run/r-1?offset=-1&ticket=${prefix}.${widened}.${ticket.split('.')[2]}`);
+    const widened = Buffer.from(
+      JSON.stringify({
+        ...JSON.parse(Buffer.from(payload!, 'base64url').toString()),
+        c: ['run/**'],
+      }),
+    ).toString('base64url');
+    const altered = await fetch(
+      `${current.url}/realtime/streams/run/r-1?offset=-1&ticket=${prefix}.${widened}.${ticket.split('.')[2]}`,
+    );
     expect(altered.status).toBe(401);
 
-    const malformed = await fetch(`${current.url}/realtime/streams/run/r-1?offset=-1&ticket=rtk1.garbage`);
+    const malformed = await fetch(
+      `${current.url}/realtime/streams/run/r-1?offset=-1&ticket=rtk1.garbage`,
+    );
     expect(malformed.status).toBe(401);
     expect((await errorOf(malformed)).message).toContain('malformed');
 
     now += 60_001;
-    const expired = await fetch(`${current.url}/realtime/streams/run/r-1?offset=-1&ticket=${ticket}`);
+    const expired = await fetch(
+      `${current.url}/realtime/streams/run/r-1?offset=-1&ticket=${ticket}`,
+    );
     expect(expired.status).toBe(401);
     const expiredError = await errorOf(expired);
     expect(expiredError.message).toContain('expired');
-    const secretText = [secret.toString('hex'), secret.toString('base64'), secret.toString('base64url')];
-    for (const text of [JSON.stringify(forgedError), JSON.stringify(expiredError)]) for (const form of secretText) expect(text).not.toContain(form);
+    const secretText = [
+      secret.toString('hex'),
+      secret.toString('base64'),
+      secret.toString('base64url'),
+    ];
+    for (const text of [JSON.stringify(forgedError), JSON.stringify(expiredError)])
+      for (const form of secretText) expect(text).not.toContain(form);
   });
 
   it('answers 403 for a ticket for channel A reading channel B', async () => {
     current = await startTestServer();
     await current.log.create('run/a');
     await current.log.create('run/b');
-    const ticket = current.realtime.issueTicket({ userId: 'u-1', channels: ['run/a'], ttl: 60_000 });
-    expect((await fetch(`${current.url}/realtime/streams/run/a?offset=-1&ticket=${ticket}`)).status).toBe(200);
+    const ticket = current.realtime.issueTicket({
+      userId: 'u-1',
+      channels: ['run/a'],
+      ttl: 60_000,
+    });
+    expect(
+      (await fetch(`${current.url}/realtime/streams/run/a?offset=-1&ticket=${ticket}`)).status,
+    ).toBe(200);
     const denied = await fetch(`${current.url}/realtime/streams/run/b?offset=-1&ticket=${ticket}`);
     expect(denied.status).toBe(403);
     expect((await errorOf(denied)).code).toBe('permission_denied');
-    const write = await fetch(`${current.url}/realtime/streams/run/b`, { method: 'POST', headers: { authorization: `Bearer ${ticket}`, 'content-type': 'application/json' }, body: '1' });
+    const write = await fetch(`${current.url}/realtime/streams/run/b`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ticket}`, 'content-type': 'application/json' },
+      body: '1',
+    });
     expect(write.status).toBe(403);
   });
 
   it("answers 403 for another user's channel even when the credential lists it", async () => {
-    current = await startTestServer({ verifyToken: async (token) => (token === 'token-of-u1' ? { id: 'u-1', channels: ['user/**'] } : undefined) });
+    current = await startTestServer({
+      verifyToken: (token) =>
+        Promise.resolve(token === 'token-of-u1' ? { id: 'u-1', channels: ['user/**'] } : undefined),
+    });
     await current.log.create('user/u-2/inbox', { labels: { userId: 'u-2' } });
     await current.log.create('user/u-1/inbox', { labels: { userId: 'u-1' } });
     const headers = { authorization: 'Bearer token-of-u1' };
-    expect((await fetch(`${current.url}/realtime/streams/user/u-1/inbox?offset=-1`, { headers })).status).toBe(200);
-    const denied = await fetch(`${current.url}/realtime/streams/user/u-2/inbox?offset=-1`, { headers });
+    expect(
+      (await fetch(`${current.url}/realtime/streams/user/u-1/inbox?offset=-1`, { headers })).status,
+    ).toBe(200);
+    const denied = await fetch(`${current.url}/realtime/streams/user/u-2/inbox?offset=-1`, {
+      headers,
+    });
     expect(denied.status).toBe(403);
     expect((await errorOf(denied)).message).toContain('another user');
-    expect((await fetch(`${current.url}/realtime/streams/user/u-1/inbox?offset=-1`, { headers: { authorization: 'Bearer nope' } })).status).toBe(401);
+    expect(
+      (
+        await fetch(`${current.url}/realtime/streams/user/u-1/inbox?offset=-1`, {
+          headers: { authorization: 'Bearer nope' },
+        })
+      ).status,
+    ).toBe(401);
   });
 
   it('asks the Authorizer when one is installed, with the action and the channel labels, and follows its decision', async () => {
     const asked: AuthorizationRequest[] = [];
     const authorizer: Authorizer = {
-      authorize: async (request) => {
+      authorize: (request) => {
         asked.push(request);
-        return request.action === 'channel.read' && request.resource.attributes?.tenant === 'acme'
-          ? { decision: 'allow', reasons: ['tenant reader'], policyIds: ['p1'] }
-          : { decision: 'deny', reasons: ['no rule allows it'], policyIds: ['p1'] };
+        return Promise.resolve(
+          request.action === 'channel.read' && request.resource.attributes?.tenant === 'acme'
+            ? { decision: 'allow', reasons: ['tenant reader'], policyIds: ['p1'] }
+            : { decision: 'deny', reasons: ['no rule allows it'], policyIds: ['p1'] },
+        );
       },
     };
     current = await startTestServer({ authorizer: () => authorizer });
     await current.log.create('run/acme', { labels: { tenant: 'acme', userId: 'someone-else' } });
     await current.log.create('run/other', { labels: { tenant: 'other' } });
     // The ticket lists neither channel: the Authorizer decides, not the ticket.
-    const ticket = current.realtime.issueTicket({ userId: 'u-1', channels: [], ttl: 60_000, roles: ['viewer'] });
-    expect((await fetch(`${current.url}/realtime/streams/run/acme?offset=-1&ticket=${ticket}`)).status).toBe(200);
-    const denied = await fetch(`${current.url}/realtime/streams/run/other?offset=-1&ticket=${ticket}`);
+    const ticket = current.realtime.issueTicket({
+      userId: 'u-1',
+      channels: [],
+      ttl: 60_000,
+      roles: ['viewer'],
+    });
+    expect(
+      (await fetch(`${current.url}/realtime/streams/run/acme?offset=-1&ticket=${ticket}`)).status,
+    ).toBe(200);
+    const denied = await fetch(
+      `${current.url}/realtime/streams/run/other?offset=-1&ticket=${ticket}`,
+    );
     expect(denied.status).toBe(403);
     expect((await errorOf(denied)).message).toContain('no rule allows it');
-    const append = await fetch(`${current.url}/realtime/streams/run/acme?ticket=${ticket}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '1' });
+    const append = await fetch(`${current.url}/realtime/streams/run/acme?ticket=${ticket}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '1',
+    });
     expect(append.status).toBe(403);
     expect(asked[0]).toEqual({
       principal: { id: 'u-1', roles: ['viewer'] },
       action: 'channel.read',
-      resource: { type: 'channel', id: 'run/acme', attributes: { tenant: 'acme', userId: 'someone-else' } },
+      resource: {
+        type: 'channel',
+        id: 'run/acme',
+        attributes: { tenant: 'acme', userId: 'someone-else' },
+      },
     });
-    expect(asked.map((request) => request.action)).toEqual(['channel.read', 'channel.read', 'channel.append']);
+    expect(asked.map((request) => request.action)).toEqual([
+      'channel.read',
+      'channel.read',
+      'channel.append',
+    ]);
   });
 });

@@ -1,6 +1,11 @@
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestServer, rawGet, readSse, type TestServer } from '../__fixtures__/realtime-test-server.js';
+import {
+  startTestServer,
+  rawGet,
+  readSse,
+  type TestServer,
+} from '../__fixtures__/realtime-test-server.js';
 
 let current: TestServer | undefined;
 afterEach(async () => {
@@ -14,7 +19,10 @@ async function start(options: Parameters<typeof startTestServer>[0] = {}): Promi
 }
 
 async function createJsonChannel(url: string, channel: string, values: unknown[]): Promise<void> {
-  const created = await fetch(`${url}/realtime/streams/${channel}`, { method: 'PUT', headers: { 'content-type': 'application/json' } });
+  const created = await fetch(`${url}/realtime/streams/${channel}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+  });
   expect(created.status).toBe(201);
   if (values.length > 0) {
     const appended = await fetch(`${url}/realtime/streams/${channel}`, {
@@ -70,7 +78,9 @@ describe('streams routes', () => {
       await log.append('run/r-2', ['2', '3', '4']);
       const response = await fetch(`${url}/realtime/streams/run/r-2?offset=${dropped}`);
       expect(response.status).toBe(410);
-      const body = (await response.json()) as { error: { code: string; details: { retainedAfter: string } } };
+      const body = (await response.json()) as {
+        error: { code: string; details: { retainedAfter: string } };
+      };
       expect(body.error.code).toBe('offset_gone');
       expect(body.error.details.retainedAfter > dropped).toBe(true);
     });
@@ -83,7 +93,9 @@ describe('streams routes', () => {
       await createJsonChannel(url, 'run/r-3', [3]);
       const response = await fetch(`${url}/realtime/streams/run/r-3?offset=${old}`);
       expect(response.status).toBe(410);
-      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('offset_gone');
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+        'offset_gone',
+      );
     });
 
     it('answers 404 for a missing channel and 413 for a body over maxBodyBytes', async () => {
@@ -96,15 +108,23 @@ describe('streams routes', () => {
         body: JSON.stringify({ text: 'x'.repeat(4096) }),
       });
       expect(response.status).toBe(413);
-      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('limit_exceeded');
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+        'limit_exceeded',
+      );
     });
 
     it('answers 400 for a JSON body that does not parse', async () => {
       const { url } = await start();
       await createJsonChannel(url, 'run/json', []);
-      const response = await fetch(`${url}/realtime/streams/run/json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{oops' });
+      const response = await fetch(`${url}/realtime/streams/run/json`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{oops',
+      });
       expect(response.status).toBe(400);
-      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('validation_failed');
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+        'validation_failed',
+      );
     });
   });
 
@@ -118,7 +138,9 @@ describe('streams routes', () => {
       const response = await waiting;
       expect(response.status).toBe(200);
       expect(await response.json()).toEqual([{ n: 2 }]);
-      expect(response.headers.get('stream-next-offset')).toBe((await log.info('run/lp'))!.tailOffset);
+      expect(response.headers.get('stream-next-offset')).toBe(
+        (await log.info('run/lp'))!.tailOffset,
+      );
       expect(response.headers.get('stream-cursor')).toMatch(/^\d+$/);
     });
 
@@ -126,7 +148,9 @@ describe('streams routes', () => {
       const { url, log } = await start({ longPollTimeout: 20 });
       await createJsonChannel(url, 'run/idle', [1]);
       const tail = (await log.info('run/idle'))!.tailOffset;
-      const response = await fetch(`${url}/realtime/streams/run/idle?offset=${tail}&live=long-poll`);
+      const response = await fetch(
+        `${url}/realtime/streams/run/idle?offset=${tail}&live=long-poll`,
+      );
       expect(response.status).toBe(204);
       expect(response.headers.get('stream-up-to-date')).toBe('true');
       expect(response.headers.get('stream-next-offset')).toBe(tail);
@@ -136,7 +160,8 @@ describe('streams routes', () => {
       const server = await start({ longPollTimeout: 600_000 });
       await createJsonChannel(server.url, 'run/closing', []);
       const waiting = fetch(`${server.url}/realtime/streams/run/closing?offset=now&live=long-poll`);
-      while (server.realtime.connections === 0) await new Promise((resolve) => setImmediate(resolve));
+      while (server.realtime.connections === 0)
+        await new Promise((resolve) => setImmediate(resolve));
       await server.realtime.close();
       const response = await waiting;
       expect(response.status).toBe(204);
@@ -149,14 +174,21 @@ describe('streams routes', () => {
       await createJsonChannel(url, 'run/sse', [{ n: 1 }, { n: 2 }]);
       const first = await fetch(`${url}/realtime/streams/run/sse?offset=-1&live=sse`);
       expect(first.headers.get('content-type')).toBe('text/event-stream');
-      const events = await readSse(first, (seen) => seen.some((event) => event.event === 'control' && event.data.includes('upToDate')));
+      const events = await readSse(first, (seen) =>
+        seen.some((event) => event.event === 'control' && event.data.includes('upToDate')),
+      );
       const data = events.filter((event) => event.event === 'data');
-      expect(data.flatMap((event) => JSON.parse(event.data) as unknown[])).toEqual([{ n: 1 }, { n: 2 }]);
+      expect(data.flatMap((event) => JSON.parse(event.data) as unknown[])).toEqual([
+        { n: 1 },
+        { n: 2 },
+      ]);
       const lastId = data[data.length - 1]!.id!;
       expect(lastId).toBe((await log.info('run/sse'))!.tailOffset);
 
       await log.append('run/sse', [JSON.stringify({ n: 3 })]);
-      const resumed = await fetch(`${url}/realtime/streams/run/sse?offset=-1&live=sse`, { headers: { 'last-event-id': lastId } });
+      const resumed = await fetch(`${url}/realtime/streams/run/sse?offset=-1&live=sse`, {
+        headers: { 'last-event-id': lastId },
+      });
       const more = await readSse(resumed, (seen) => seen.some((event) => event.event === 'data'));
       expect(JSON.parse(more.find((event) => event.event === 'data')!.data)).toEqual([{ n: 3 }]);
     });
@@ -171,18 +203,27 @@ describe('streams routes', () => {
       })();
       const events = await readSse(response, () => false);
       await appended;
-      expect(events.filter((event) => event.event === 'data').flatMap((event) => JSON.parse(event.data) as unknown[])).toEqual(['a', 'b']);
+      expect(
+        events
+          .filter((event) => event.event === 'data')
+          .flatMap((event) => JSON.parse(event.data) as unknown[]),
+      ).toEqual(['a', 'b']);
       const last = JSON.parse(events[events.length - 1]!.data) as { streamClosed?: boolean };
       expect(last.streamClosed).toBe(true);
     });
 
     it('sends heartbeat comments every heartbeatInterval', async () => {
-      const { url } = await start({ config: { realtime: { protocol: 'sse', maxLatency: 100, bufferSize: 100, heartbeatInterval: 5 } } });
+      const { url } = await start({
+        config: {
+          realtime: { protocol: 'sse', maxLatency: 100, bufferSize: 100, heartbeatInterval: 5 },
+        },
+      });
       await createJsonChannel(url, 'run/beat', []);
       const response = await fetch(`${url}/realtime/streams/run/beat?offset=now&live=sse`);
       const reader = response.body!.getReader();
       let text = '';
-      while (!text.includes(': keep-alive')) text += new TextDecoder().decode((await reader.read()).value);
+      while (!text.includes(': keep-alive'))
+        text += new TextDecoder().decode((await reader.read()).value);
       await reader.cancel();
       expect(text).toContain(': keep-alive\n\n');
     });
@@ -190,25 +231,39 @@ describe('streams routes', () => {
 
   describe('compression', () => {
     it('gzips catch-up and SSE when compression is on and the client accepts gzip', async () => {
-      const { url } = await start({ config: { protocols: [{ name: 'http', version: '1.1', encryption: false, compression: true }] } });
+      const { url } = await start({
+        config: {
+          protocols: [{ name: 'http', version: '1.1', encryption: false, compression: true }],
+        },
+      });
       await createJsonChannel(url, 'run/zip', [{ text: 'hello '.repeat(50) }]);
-      const zipped = await rawGet(`${url}/realtime/streams/run/zip?offset=-1`, { 'accept-encoding': 'gzip' });
+      const zipped = await rawGet(`${url}/realtime/streams/run/zip?offset=-1`, {
+        'accept-encoding': 'gzip',
+      });
       expect(zipped.headers['content-encoding']).toBe('gzip');
-      expect(JSON.parse(gunzipSync(zipped.body).toString('utf8'))).toEqual([{ text: 'hello '.repeat(50) }]);
+      expect(JSON.parse(gunzipSync(zipped.body).toString('utf8'))).toEqual([
+        { text: 'hello '.repeat(50) },
+      ]);
       const plain = await rawGet(`${url}/realtime/streams/run/zip?offset=-1`);
       expect(plain.headers['content-encoding']).toBeUndefined();
       expect(JSON.parse(plain.body.toString('utf8'))).toEqual([{ text: 'hello '.repeat(50) }]);
 
-      const sse = await fetch(`${url}/realtime/streams/run/zip?offset=-1&live=sse`, { headers: { 'accept-encoding': 'gzip' } });
+      const sse = await fetch(`${url}/realtime/streams/run/zip?offset=-1&live=sse`, {
+        headers: { 'accept-encoding': 'gzip' },
+      });
       expect(sse.headers.get('content-encoding')).toBe('gzip');
       const events = await readSse(sse, (seen) => seen.some((event) => event.event === 'control'));
-      expect(JSON.parse(events.find((event) => event.event === 'data')!.data)).toEqual([{ text: 'hello '.repeat(50) }]);
+      expect(JSON.parse(events.find((event) => event.event === 'data')!.data)).toEqual([
+        { text: 'hello '.repeat(50) },
+      ]);
     });
 
     it('does not gzip when compression is off', async () => {
       const { url } = await start();
       await createJsonChannel(url, 'run/nozip', [{ text: 'hello '.repeat(50) }]);
-      const response = await rawGet(`${url}/realtime/streams/run/nozip?offset=-1`, { 'accept-encoding': 'gzip' });
+      const response = await rawGet(`${url}/realtime/streams/run/nozip?offset=-1`, {
+        'accept-encoding': 'gzip',
+      });
       expect(response.headers['content-encoding']).toBeUndefined();
     });
   });
