@@ -78,7 +78,7 @@ export interface RealtimeGatewayDependencies {
  *   basePath: '/realtime',
  * };
  * const server = createRealtimeServer(options);
- * await server.close();
+ * void server.close();
  * ```
  */
 export interface RealtimeServerOptions {
