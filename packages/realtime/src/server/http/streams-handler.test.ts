@@ -212,6 +212,14 @@ describe('streams routes', () => {
       expect(last.streamClosed).toBe(true);
     });
 
+    it('ends the response after sseReconnectAfter, so the client reconnects from its offset', async () => {
+      const { url } = await start({ sseReconnectAfter: 20 });
+      await createJsonChannel(url, 'run/rotate', [1]);
+      const response = await fetch(`${url}/realtime/streams/run/rotate?offset=-1&live=sse`);
+      const events = await readSse(response, () => false);
+      expect(events.map((event) => event.event)).toEqual(['data', 'control']);
+    });
+
     it('sends heartbeat comments every heartbeatInterval', async () => {
       const { url } = await start({
         config: {
