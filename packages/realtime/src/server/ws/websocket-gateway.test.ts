@@ -617,7 +617,7 @@ describe('createWebSocketGateway', () => {
       (slow.ws as unknown as { _socket: { pause(): void } })._socket.pause();
       const payload = 'x'.repeat(4_000);
       const appended: string[] = [];
-      for (let batch = 0; batch < 100; batch++) {
+      for (let batch = 0; batch < 150; batch++) {
         const entries = Array.from({ length: 20 }, (_, index) =>
           JSON.stringify({ n: batch * 20 + index, payload }),
         );
