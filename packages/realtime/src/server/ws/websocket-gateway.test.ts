@@ -384,9 +384,24 @@ describe('createWebSocketGateway', () => {
       client.send({ type: 'subscribe', channel: 'user/alice/x', offset: '42' });
       client.send({ type: 'subscribe', channel: 'user//alice', offset: '-1' });
       client.send({ type: 'subscribe', channel: 'user/alice/missing', offset: '-1' });
-      await client.until((messages) => messages.filter((m) => m.type === 'error').length === 3);
+      // An offset past the tail (of the channel's own epoch) is not one the server sent.
+      const { epoch } = await harness.log.create('user/alice/short');
+      client.send({
+        type: 'subscribe',
+        channel: 'user/alice/short',
+        offset: `${epoch}_0000000000000009`,
+      });
+      await client.until((messages) => messages.filter((m) => m.type === 'error').length === 4);
       const codes = client.messages.flatMap((m) => (m.type === 'error' ? [m.error.code] : []));
-      expect(codes.sort()).toEqual(['not_found', 'validation_failed', 'validation_failed']);
+      expect(codes.sort()).toEqual([
+        'not_found',
+        'validation_failed',
+        'validation_failed',
+        'validation_failed',
+      ]);
+      expect(
+        client.messages.find((m) => m.type === 'error' && m.channel === 'user/alice/short'),
+      ).toBeDefined();
       expect(client.ws.readyState).toBe(WebSocket.OPEN);
     });
 
