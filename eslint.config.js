@@ -22,6 +22,8 @@ const boundaryRules = {
             // Public subpath entries, listed in the packages' exports maps.
             '!@agentry/testing/vitest',
             '!@agentry/monitoring/otel',
+            '!@agentry/realtime/server',
+            '!@agentry/realtime/client',
           ],
           message: 'Import Agentry packages only through their public entry point.',
         },
