@@ -337,7 +337,9 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
 
   /** Serves a request under the base path; false when the path is not ours. */
   function serve(request: IncomingMessage, response: ServerResponse): boolean {
-    const url = request.url ?? '/';
+    // Express rewrites request.url under a mount path; originalUrl keeps the full one.
+    const url =
+      (request as IncomingMessage & { originalUrl?: string }).originalUrl ?? request.url ?? '/';
     const queryAt = url.indexOf('?');
     const path = queryAt >= 0 ? url.slice(0, queryAt) : url;
     if (path !== basePath && !path.startsWith(`${basePath}/`)) return false;

@@ -74,6 +74,19 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
       payloadTooLarge.add(error);
       return error;
     };
+    if (request.readableEnded) {
+      // A framework's body parser (Express, Connect) read it already: use what it kept.
+      const parsed = (request as IncomingMessage & { body?: unknown }).body;
+      const bytes =
+        parsed === undefined
+          ? Buffer.alloc(0)
+          : Buffer.isBuffer(parsed)
+            ? parsed
+            : Buffer.from(typeof parsed === 'string' ? parsed : JSON.stringify(parsed));
+      if (bytes.length > limit) reject(tooLarge());
+      else resolve(bytes);
+      return;
+    }
     if (declared > limit) {
       request.resume();
       reject(tooLarge());
