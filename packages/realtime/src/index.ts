@@ -7,3 +7,17 @@
 export { VERSION } from './version.js';
 export { createBatcher, type Batcher, type BatcherOptions } from './batching/batcher.js';
 export type { CommunicationConfig } from './config/communication-config.js';
+export {
+  createAgUiMapper,
+  type AgUiEvent,
+  type AgUiEventBase,
+  type AgUiEventOf,
+  type AgUiEventType,
+  type AgUiInterrupt,
+  type AgUiJsonPatchOperation,
+  type AgUiMapper,
+  type AgUiMapperOptions,
+  type AgUiMessage,
+  type AgUiTokenUsage,
+  type AgUiToolCall,
+} from './payloads/index.js';
