@@ -20,4 +20,6 @@ export {
   type AgUiMessage,
   type AgUiTokenUsage,
   type AgUiToolCall,
+  createRunSnapshot,
+  type RunSnapshot,
 } from './payloads/index.js';

@@ -10,3 +10,4 @@ export type {
   AgUiTokenUsage,
   AgUiToolCall,
 } from './ag-ui-types.js';
+export { createRunSnapshot, type RunSnapshot } from './run-snapshot.js';
