@@ -22,4 +22,5 @@ export {
   type AgUiToolCall,
   createRunSnapshot,
   type RunSnapshot,
+  coalesceAgUiEvents,
 } from './payloads/index.js';

@@ -11,3 +11,4 @@ export type {
   AgUiToolCall,
 } from './ag-ui-types.js';
 export { createRunSnapshot, type RunSnapshot } from './run-snapshot.js';
+export { coalesceAgUiEvents } from './coalesce-ag-ui-events.js';
