@@ -4,16 +4,10 @@ import type { AgUiEvent } from './ag-ui-types.js';
 const joinKey = (event: AgUiEvent): string | undefined => {
   // Metadata belongs to one event: an event carrying it is kept as it is.
   if (event.metadata !== undefined) return undefined;
-  switch (event.type) {
-    case 'TEXT_MESSAGE_CONTENT':
-      return `text\u0000${event.messageId}`;
-    case 'REASONING_MESSAGE_CONTENT':
-      return `reasoning\u0000${event.messageId}`;
-    case 'TOOL_CALL_ARGS':
-      return `args\u0000${event.toolCallId}`;
-    default:
-      return undefined;
-  }
+  if (event.type === 'TEXT_MESSAGE_CONTENT') return `text\u0000${event.messageId}`;
+  if (event.type === 'REASONING_MESSAGE_CONTENT') return `reasoning\u0000${event.messageId}`;
+  if (event.type === 'TOOL_CALL_ARGS') return `args\u0000${event.toolCallId}`;
+  return undefined;
 };
 
 /**
