@@ -23,4 +23,12 @@ export {
   createRunSnapshot,
   type RunSnapshot,
   coalesceAgUiEvents,
+  createUiMessageStreamEncoder,
+  encodeUiMessageStream,
+  UI_MESSAGE_STREAM_HEADER,
+  UI_MESSAGE_STREAM_HEADERS,
+  type AgentryProviderMetadata,
+  type UiMessageChunk,
+  type UiMessageStreamEncoder,
+  type UiMessageStreamEncoderOptions,
 } from './payloads/index.js';
