@@ -9,6 +9,7 @@ import type { RealtimePrincipal, RealtimeTicketRequest } from './auth/realtime-t
 import { handleCancel } from './http/cancel-handler.js';
 import { securityHeaders, sendError } from './http/http-io.js';
 import { handleStreams, type StreamsContext } from './http/streams-handler.js';
+import { handleUiStream } from './http/ui-stream-handler.js';
 import { createWebSocketGateway, type WebSocketGatewayLimits } from './ws/index.js';
 
 /**
@@ -227,7 +228,8 @@ function isTls(server: Server): boolean {
  * server's `upgrade` event).
  *
  * Routes under the base path: `streams/{channel}` (Durable Streams: `PUT`, `POST`, `HEAD`,
- * `DELETE`, `GET ?offset=` with `live=long-poll|sse`), `cancel/{channel}` (`POST`), `ws`.
+ * `DELETE`, `GET ?offset=` with `live=long-poll|sse`), `ui-stream/{channel}` (a run as the AI SDK
+ * UI message stream, resumable by `Last-Event-ID`), `cancel/{channel}` (`POST`), `ws`.
  *
  * @throws AgentryError `config_invalid` for a bad `basePath`, `ticketSecret` or `auth`
  *
@@ -397,6 +399,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     response.once('close', release);
     if (rest.startsWith('streams/')) {
       void handleStreams(context, rest.slice('streams/'.length), request, response, query);
+    } else if (rest.startsWith('ui-stream/')) {
+      void handleUiStream(context, rest.slice('ui-stream/'.length), request, response);
     } else if (rest.startsWith('cancel/')) {
       void handleCancel(context, options.onCancel, rest.slice('cancel/'.length), request, response);
     } else {
