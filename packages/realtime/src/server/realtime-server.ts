@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { AgentryError, type Authorizer, type Logger, type RealtimeLog } from '@agentry/core';
 import type { CommunicationConfig } from '../config/communication-config.js';
-import { DEFAULT_REALTIME_BASE_PATH } from '../protocol.js';
+import { DEFAULT_REALTIME_BASE_PATH, realtimeHeaders } from '../protocol.js';
 import { createRealtimeAuth, isLoopbackAddress, type RealtimeAuth } from './auth/realtime-auth.js';
 import type { RealtimePrincipal, RealtimeTicketRequest } from './auth/realtime-ticket.js';
 import { handleCancel } from './http/cancel-handler.js';
@@ -203,7 +203,7 @@ export const defaultCommunicationConfig: CommunicationConfig = Object.freeze<Com
 const allowedHeaders =
   'authorization, content-type, if-none-match, last-event-id, producer-id, producer-epoch, producer-seq, stream-seq, stream-closed, stream-ttl, stream-expires-at';
 const exposedHeaders =
-  'stream-next-offset, stream-up-to-date, stream-closed, stream-cursor, stream-ttl, stream-expires-at, agentry-stream-epoch, producer-epoch, producer-seq, producer-expected-seq, producer-received-seq, etag, location, retry-after';
+  'stream-next-offset, stream-up-to-date, stream-closed, stream-cursor, stream-ttl, stream-expires-at, agentry-stream-epoch, agentry-realtime-transport, producer-epoch, producer-seq, producer-expected-seq, producer-received-seq, etag, location, retry-after';
 
 function normalizeBasePath(basePath: string): string {
   const trimmed = basePath.replace(/\/+$/, '');
@@ -353,6 +353,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       sendError(response, insecure, logger);
       return true;
     }
+    // Every answer says which transport clients should prefer (`realtime.protocol`).
+    response.setHeader(realtimeHeaders.transport, config.realtime.protocol);
     const origin = request.headers.origin;
     if (
       origin !== undefined &&
