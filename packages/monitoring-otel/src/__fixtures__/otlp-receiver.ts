@@ -143,6 +143,13 @@ export interface OtlpReceiver {
   readonly metricNames: Set<string>;
   /** Every request, answered or refused, in order. */
   readonly requests: ReceivedRequest[];
+  /**
+   * While `true`, every request is answered 503 with `Retry-After: 0` and what it carried is not
+   * kept, as a collector that is down behind a load balancer answers.
+   */
+  unavailable: boolean;
+  /** The most requests the receiver held open at once. */
+  readonly maxInFlight: number;
 }
 
 /** How the receiver answers. */
@@ -178,7 +185,23 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
   const metricNames = new Set<string>();
   const requests: ReceivedRequest[] = [];
   const unavailable = new Map<string, number>();
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const receiver: OtlpReceiver = {
+    url: '',
+    spans,
+    metrics,
+    metricNames,
+    requests,
+    unavailable: false,
+    get maxInFlight() {
+      return maxInFlight;
+    },
+  };
   const server = createServer((request, response) => {
+    inFlight += 1;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    response.on('close', () => (inFlight -= 1));
     void readBody(request).then((body) => {
       const path = request.url ?? '';
       const contentType = request.headers['content-type'] ?? '';
@@ -195,6 +218,7 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
       if (request.method !== 'POST' || encoding === undefined) return answer(415);
       if (path !== '/v1/traces' && path !== '/v1/metrics') return answer(404);
       const refused = unavailable.get(path) ?? 0;
+      if (receiver.unavailable) return answer(503, { 'retry-after': '0' });
       if (refused < (options.unavailableFirst ?? 0)) {
         unavailable.set(path, refused + 1);
         return answer(503, { 'retry-after': '0' });
@@ -235,7 +259,7 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
   open.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, spans, metrics, metricNames, requests };
+  return Object.assign(receiver, { url: `http://127.0.0.1:${port}` });
 }
 
 function fromProtobuf(type: GeneratedMessage, bytes: Uint8Array): unknown {
