@@ -85,7 +85,7 @@ function checkRetryBuffer(
 ): void {
   if (value === undefined || value === false) return;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    problem('retryBuffer', `retryBuffer must be false or { maxSpans }, got ${String(value)}`);
+    problem('retryBuffer', `retryBuffer must be false or { maxSpans }, got ${JSON.stringify(value)}`);
     return;
   }
   for (const key of Object.keys(value)) {
@@ -95,7 +95,7 @@ function checkRetryBuffer(
   if (maxSpans !== undefined && !(Number.isSafeInteger(maxSpans) && (maxSpans as number) > 0)) {
     problem(
       'retryBuffer.maxSpans',
-      `retryBuffer.maxSpans must be a positive integer, got ${String(maxSpans)}`,
+      `retryBuffer.maxSpans must be a positive integer, got ${JSON.stringify(maxSpans)}`,
     );
   }
 }

@@ -148,8 +148,6 @@ export interface OtlpReceiver {
    * kept, as a collector that is down behind a load balancer answers.
    */
   unavailable: boolean;
-  /** The most requests the receiver held open at once. */
-  readonly maxInFlight: number;
 }
 
 /** How the receiver answers. */
@@ -185,8 +183,6 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
   const metricNames = new Set<string>();
   const requests: ReceivedRequest[] = [];
   const unavailable = new Map<string, number>();
-  let inFlight = 0;
-  let maxInFlight = 0;
   const receiver: OtlpReceiver = {
     url: '',
     spans,
@@ -194,14 +190,8 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
     metricNames,
     requests,
     unavailable: false,
-    get maxInFlight() {
-      return maxInFlight;
-    },
   };
   const server = createServer((request, response) => {
-    inFlight += 1;
-    maxInFlight = Math.max(maxInFlight, inFlight);
-    response.on('close', () => (inFlight -= 1));
     void readBody(request).then((body) => {
       const path = request.url ?? '';
       const contentType = request.headers['content-type'] ?? '';
