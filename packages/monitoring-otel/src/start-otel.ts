@@ -228,8 +228,7 @@ export function startOtel(options: StartOtelOptions): OtelSdk {
     (protocols.traces === 'http/json'
       ? new JsonTraceExporter({ url: `${endpoint}/v1/traces`, headers })
       : new ProtobufTraceExporter({ url: `${endpoint}/v1/traces`, headers }));
-  const retryBuffer =
-    options.retryBuffer ?? (options.traceExporter === undefined ? {} : false);
+  const retryBuffer = options.retryBuffer ?? (options.traceExporter === undefined ? {} : false);
   const retrying =
     retryBuffer === false
       ? undefined

@@ -79,13 +79,13 @@ export function validateStartOtelOptions(options: StartOtelOptions): void {
   });
 }
 
-function checkRetryBuffer(
-  value: unknown,
-  problem: (path: string, message: string) => void,
-): void {
+function checkRetryBuffer(value: unknown, problem: (path: string, message: string) => void): void {
   if (value === undefined || value === false) return;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    problem('retryBuffer', `retryBuffer must be false or { maxSpans }, got ${JSON.stringify(value)}`);
+    problem(
+      'retryBuffer',
+      `retryBuffer must be false or { maxSpans }, got ${JSON.stringify(value)}`,
+    );
     return;
   }
   for (const key of Object.keys(value)) {
