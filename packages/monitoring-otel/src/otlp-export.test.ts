@@ -236,6 +236,36 @@ describe('startOtel exporting to an OTLP/HTTP receiver', () => {
     expect(trace.getTracer('app').startSpan('after').isRecording()).toBe(false);
   });
 
+  it('keeps the spans while no receiver listens and delivers each once when one starts there', async () => {
+    clearProtocolEnv();
+    const port = await refusedPort();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const otel = startOtel({
+      serviceName: 'otlp-test',
+      endpoint: `http://127.0.0.1:${port}`,
+      registerGlobal: false,
+    });
+    const tracer = otel.tracerProvider.getTracer('app');
+    const ended = (name: string) => {
+      const span = tracer.startSpan(name);
+      span.end();
+      return span.spanContext().spanId;
+    };
+    const early = [ended('before the receiver 1'), ended('before the receiver 2')];
+    expect(await settle(otel.forceFlush())).toMatchObject({
+      code: 'network',
+      details: { unsentSpans: 2 },
+    });
+
+    const receiver = await startOtlpReceiver({ port });
+    const late = ended('with the receiver');
+    expect(await settle(otel.forceFlush())).toBeUndefined();
+    expect(receiver.spans.map((span) => span.spanId)).toEqual([...early, late]);
+    expect(otel.unsentSpans).toBe(0);
+    vi.useRealTimers();
+    await otel.shutdown();
+  });
+
   it('reports a scheduled export that fails for good through diag, and the application goes on', async () => {
     clearProtocolEnv();
     const port = await refusedPort();

@@ -8,6 +8,12 @@ export const defaultRetryBufferSpans = 8192;
 /** The most spans sent in one request while the buffer drains (the batch processor's default). */
 const chunkSpans = 512;
 
+/**
+ * How long one call of the wrapped exporter may take: the batch processor's own export timeout.
+ * The OTLP exporters answer within their 10 s deadline, retries included.
+ */
+const exportTimeoutMillis = 30_000;
+
 const success: ExportResult = { code: ExportResultCode.SUCCESS };
 
 /**
@@ -167,12 +173,28 @@ export class RetryingSpanExporter implements SpanExporter {
   }
 }
 
+/**
+ * One call of the wrapped exporter. An exporter that never calls back would hold every later
+ * export behind it, so past `exportTimeoutMillis` the call counts as failed (its spans are kept;
+ * should it deliver them after all, they arrive twice).
+ */
 function exportOnce(exporter: SpanExporter, spans: ReadableSpan[]): Promise<ExportResult> {
   return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      resolve({
+        code: ExportResultCode.FAILED,
+        error: new Error(`the span exporter did not answer within ${exportTimeoutMillis} ms`),
+      });
+    }, exportTimeoutMillis);
+    timer.unref();
+    const done = (result: ExportResult) => {
+      clearTimeout(timer);
+      resolve(result);
+    };
     try {
-      exporter.export(spans, resolve);
+      exporter.export(spans, done);
     } catch (error) {
-      resolve({ code: ExportResultCode.FAILED, error: toError(error) });
+      done({ code: ExportResultCode.FAILED, error: toError(error) });
     }
   });
 }

@@ -25,6 +25,7 @@ afterEach(async () => {
   trace.disable();
   metrics.disable();
   vi.unstubAllEnvs();
+  vi.useRealTimers();
 });
 
 const start = (options: StartOtelOptions) => {
@@ -163,6 +164,38 @@ describe('startOtel', () => {
     plain.tracerProvider.getTracer('t').startSpan('dropped').end();
     await expect(plain.forceFlush()).rejects.toMatchObject({ code: 'network' });
     expect(plain.unsentSpans).toBe(0);
+  });
+
+  it('does not let an exporter that never answers hold back later exports', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const delivered = new InMemorySpanExporter();
+    let calls = 0;
+    const hanging: SpanExporter = {
+      export: (spans, done) => {
+        calls += 1;
+        if (calls > 1) delivered.export(spans, done); // the first call never answers
+      },
+      shutdown: () => delivered.shutdown(),
+    };
+    const otel = start({
+      serviceName: 'svc',
+      traceExporter: hanging,
+      retryBuffer: {},
+      registerGlobal: false,
+    });
+    otel.tracerProvider.getTracer('t').startSpan('first').end();
+    let first: unknown;
+    void otel.forceFlush().catch((error: unknown) => (first = error));
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(first).toMatchObject({ code: 'network' });
+    expect(otel.unsentSpans).toBe(1);
+
+    // The in-memory exporter answers on a timer: real ones from here on.
+    vi.useRealTimers();
+    otel.tracerProvider.getTracer('t').startSpan('second').end();
+    await otel.forceFlush();
+    expect(delivered.getFinishedSpans().map((span) => span.name)).toEqual(['first', 'second']);
+    expect(calls).toBe(2);
   });
 
   it('refuses a protocol option other than http/protobuf or http/json, with the other options', () => {

@@ -157,6 +157,8 @@ export interface OtlpReceiverOptions {
    * without keeping what they carried, as a collector that is briefly overloaded does.
    */
   readonly unavailableFirst?: number;
+  /** The port to listen on (default: any free one), to start a receiver late at a known address. */
+  readonly port?: number;
 }
 
 const open: Server[] = [];
@@ -247,7 +249,7 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
     });
   });
   open.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return Object.assign(receiver, { url: `http://127.0.0.1:${port}` });
 }
