@@ -148,7 +148,7 @@ describe('startOtel’s span retry buffer', () => {
       const [, , b3] = endSpans(otel, 'b1', 'b2', 'b3');
       const b = await flushError(otel);
       expect(b.details).toMatchObject({ unsentSpans: 4, droppedSpans: 2 });
-      expect(b.message).toContain('2 older spans were dropped because the retry buffer was full');
+      expect(b.message).toContain('2 spans were given up on so far (the retry buffer was full');
       const c = endSpans(otel, 'c1', 'c2', 'c3');
       expect((await flushError(otel)).details).toMatchObject({ unsentSpans: 4, droppedSpans: 5 });
       expect(otel.droppedSpans).toBe(5);
@@ -165,6 +165,39 @@ describe('startOtel’s span retry buffer', () => {
       endSpans(otel, 'd1', 'd2', 'd3', 'd4', 'd5');
       expect((await flushError(otel)).details).toMatchObject({ unsentSpans: 4, droppedSpans: 6 });
       expect(full()).toHaveLength(2);
+    });
+
+    it('does not keep spans the receiver refused with a status OTLP does not retry, and counts them', async () => {
+      const receiver = await startOtlpReceiver();
+      const logged = captureDiag();
+      receiver.unavailable = true;
+      const otel = start(receiver);
+      endSpans(otel, 'kept during the outage');
+      await flushError(otel);
+
+      // The receiver is back but refuses what it gets (a wrong key, say): both the kept span and
+      // the new one are given up on, each request once, and the flush says so.
+      receiver.unavailable = false;
+      receiver.refuseWith = 401;
+      endSpans(otel, 'refused');
+      const before = tracesRequests(receiver).length;
+      const error = await flushError(otel);
+      expect(
+        tracesRequests(receiver)
+          .slice(before)
+          .map((request) => request.status),
+      ).toEqual([401]);
+      expect(error.message).toContain('Unauthorized');
+      expect(error.details).toMatchObject({ unsentSpans: 0, droppedSpans: 2 });
+      expect(logged).toContainEqual(
+        expect.stringContaining('refused 2 spans with HTTP 401 (Unauthorized); they are dropped'),
+      );
+
+      receiver.refuseWith = undefined;
+      endSpans(otel, 'accepted');
+      await otel.forceFlush();
+      expect(receiver.spans.map((span) => span.name)).toEqual(['accepted']);
+      expect(otel.droppedSpans).toBe(2);
     });
 
     it('drops a failed batch when the retry buffer is off', async () => {

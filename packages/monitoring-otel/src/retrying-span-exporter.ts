@@ -19,7 +19,8 @@ const success: ExportResult = { code: ExportResultCode.SUCCESS };
 /**
  * @internal A span exporter that keeps the spans of a failed export, up to `maxSpans`, and sends
  * them again, oldest first, ahead of the next export. Past the bound the oldest spans are dropped,
- * counted in `droppedSpans` and reported once per outage through `diag`. One export is in flight at
+ * counted in `droppedSpans` and reported once per outage through `diag`; spans the receiver refuses
+ * with a status OTLP does not retry (400, 401, 413 …) are dropped and counted at once. One export is in flight at
  * a time: spans handed over while one runs join the buffer, and every caller waiting when an export
  * fails is answered with that failure (its spans stay buffered). The wrapped exporter keeps its own
  * retries; this adds none of its own, it only keeps what they could not deliver.
@@ -43,7 +44,10 @@ export class RetryingSpanExporter implements SpanExporter {
     this.#maxSpans = maxSpans;
   }
 
-  /** Spans dropped since start because the buffer was full (or handed over after shutdown). */
+  /**
+   * Spans given up on since start: dropped because the buffer was full, refused by the receiver
+   * with a status that must not be retried, or handed over after shutdown.
+   */
   get droppedSpans(): number {
     return this.#dropped;
   }
@@ -59,7 +63,7 @@ export class RetryingSpanExporter implements SpanExporter {
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
     if (this.#closed) {
-      this.#drop(spans.length);
+      this.#dropped += spans.length;
       resultCallback({
         code: ExportResultCode.FAILED,
         error: new Error(`the span exporter is shut down; ${spans.length} spans were dropped`),
@@ -115,24 +119,39 @@ export class RetryingSpanExporter implements SpanExporter {
 
   async #send(): Promise<ExportResult> {
     let result = success;
+    let rejected: ExportResult | undefined;
     while (this.#buffer.length > 0) {
       this.#inFlight = this.#buffer.splice(0, Math.min(chunkSpans, this.#maxSpans));
       result = await exportOnce(this.#inner, this.#inFlight);
       const sent = this.#inFlight;
       this.#inFlight = [];
-      if (result.code !== ExportResultCode.SUCCESS) {
-        this.#buffer.unshift(...sent);
-        this.#fail(result);
-        this.#trim();
-        break;
+      if (result.code === ExportResultCode.SUCCESS) continue;
+      const status = rejectionStatus(result.error);
+      if (status !== undefined) {
+        // The receiver answered and refused these spans: OTLP forbids sending them again.
+        this.#reject(sent.length, status, result.error);
+        rejected = result;
+        continue;
       }
+      this.#buffer.unshift(...sent);
+      this.#fail(result);
+      this.#trim();
+      break;
     }
     // Settled in the same synchronous step that saw the buffer empty (or the failure), so no span
     // handed over in between is answered without having been sent.
     if (result.code === ExportResultCode.SUCCESS) this.#recover();
     this.#run = undefined;
-    for (const callback of this.#waiting.splice(0)) callback(result);
-    return result;
+    const answer = result.code === ExportResultCode.SUCCESS && rejected ? rejected : result;
+    for (const callback of this.#waiting.splice(0)) callback(answer);
+    return answer;
+  }
+
+  #reject(count: number, status: number, error: Error | undefined): void {
+    this.#dropped += count;
+    diag.warn(
+      `@agentry/monitoring-otel: the span endpoint refused ${count} spans with HTTP ${status} (${describe(error)}); they are dropped, not sent again (counted in droppedSpans, ${this.#dropped} so far).`,
+    );
   }
 
   /** Drops the oldest buffered spans past the bound. Spans in flight are not dropped. */
@@ -197,6 +216,19 @@ function exportOnce(exporter: SpanExporter, spans: ReadableSpan[]): Promise<Expo
       done({ code: ExportResultCode.FAILED, error: toError(error) });
     }
   });
+}
+
+/**
+ * The HTTP status of an answer that must not be retried (OTLP retries only 429, 502, 503 and 504),
+ * as the OTLP exporters report it (`OTLPExporterError.code`); `undefined` for anything else: a
+ * network error, a timeout, retryable answers the exporter gave up on.
+ */
+function rejectionStatus(error: Error | undefined): number | undefined {
+  const code: unknown = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code !== 'number' || !Number.isInteger(code) || code < 400 || code > 599) {
+    return undefined;
+  }
+  return [429, 502, 503, 504].includes(code) ? undefined : code;
 }
 
 function failure(result: ExportResult): Error {

@@ -136,7 +136,8 @@ export interface OtelSdk {
    */
   readonly unsentSpans: number;
   /**
-   * Spans the retry buffer dropped since start because it was full (the oldest go first). Spans
+   * Spans the retry buffer gave up on since start: dropped because it was full (the oldest go
+   * first) or refused by the receiver with a status OTLP does not retry (400, 401, 413 …). Spans
    * the batch processor drops when its own queue of 2048 is full are not counted here.
    */
   readonly droppedSpans: number;
@@ -346,7 +347,7 @@ function consequence(
   const dropped =
     retrying.droppedSpans === 0
       ? ''
-      : ` ${retrying.droppedSpans} older spans were dropped because the retry buffer was full.`;
+      : ` ${retrying.droppedSpans} spans were given up on so far (the retry buffer was full, or the receiver refused them).`;
   if (when === 'shutdown') {
     return `${retrying.unsentSpans} spans were left unsent and are lost.${dropped}`;
   }

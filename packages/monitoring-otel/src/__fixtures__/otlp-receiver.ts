@@ -148,6 +148,11 @@ export interface OtlpReceiver {
    * kept, as a collector that is down behind a load balancer answers.
    */
   unavailable: boolean;
+  /**
+   * While set, every request is answered with this status and no `Retry-After`, as a receiver
+   * that refuses the data (400 for a body it cannot read, 401 for a wrong key).
+   */
+  refuseWith: number | undefined;
 }
 
 /** How the receiver answers. */
@@ -192,6 +197,7 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
     metricNames,
     requests,
     unavailable: false,
+    refuseWith: undefined,
   };
   const server = createServer((request, response) => {
     void readBody(request).then((body) => {
@@ -211,6 +217,7 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
       if (path !== '/v1/traces' && path !== '/v1/metrics') return answer(404);
       const refused = unavailable.get(path) ?? 0;
       if (receiver.unavailable) return answer(503, { 'retry-after': '0' });
+      if (receiver.refuseWith !== undefined) return answer(receiver.refuseWith);
       if (refused < (options.unavailableFirst ?? 0)) {
         unavailable.set(path, refused + 1);
         return answer(503, { 'retry-after': '0' });
