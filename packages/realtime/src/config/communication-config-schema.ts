@@ -47,7 +47,7 @@ const protocolSchema = z.strictObject({
  * The `communication` section of the Agentry configuration (the spec's `CommunicationConfig`):
  * what the realtime plug-in, its server and its batching run by. Every field is required when the
  * section is present; without the section `realtime()` runs on
- * {@link DEFAULT_COMMUNICATION_CONFIG}. Unknown keys are errors, so a misspelt setting is reported
+ * {@link defaultCommunicationConfig}. Unknown keys are errors, so a misspelt setting is reported
  * instead of ignored, and `createAgentry` reports every problem at once as `config_invalid`, each
  * at its path (`communication.batching.maxWaitTime`).
  *
@@ -119,17 +119,17 @@ export const communicationConfigSchema: z.ZodType<CommunicationConfig> = z
  *
  * @example
  * ```ts
- * import { DEFAULT_COMMUNICATION_CONFIG, type CommunicationConfig } from '@agentry/realtime';
+ * import { defaultCommunicationConfig, type CommunicationConfig } from '@agentry/realtime';
  *
  * // The defaults with a tighter latency bound, for a configuration file to start from.
  * const communication: CommunicationConfig = {
- *   ...DEFAULT_COMMUNICATION_CONFIG,
- *   realtime: { ...DEFAULT_COMMUNICATION_CONFIG.realtime, maxLatency: 50 },
+ *   ...defaultCommunicationConfig,
+ *   realtime: { ...defaultCommunicationConfig.realtime, maxLatency: 50 },
  * };
  * console.log(JSON.stringify({ communication }, null, 2));
  * ```
  */
-export const DEFAULT_COMMUNICATION_CONFIG: CommunicationConfig = Object.freeze({
+export const defaultCommunicationConfig: CommunicationConfig = Object.freeze({
   realtime: Object.freeze({
     protocol: 'websocket',
     maxLatency: 100,

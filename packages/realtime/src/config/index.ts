@@ -1,5 +1,5 @@
 export type { CommunicationConfig } from './communication-config.js';
 export {
   communicationConfigSchema,
-  DEFAULT_COMMUNICATION_CONFIG,
+  defaultCommunicationConfig,
 } from './communication-config-schema.js';
