@@ -20,3 +20,4 @@ export {
   type RealtimeOptions,
   type RealtimePlugin,
 } from './plugin/index.js';
+export { createMemoryRealtimeLog, type MemoryRealtimeLogOptions } from './log/index.js';
