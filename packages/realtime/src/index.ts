@@ -21,3 +21,17 @@ export {
   type RealtimePlugin,
 } from './plugin/index.js';
 export { createMemoryRealtimeLog, type MemoryRealtimeLogOptions } from './log/index.js';
+export {
+  createAgUiMapper,
+  type AgUiEvent,
+  type AgUiEventBase,
+  type AgUiEventOf,
+  type AgUiEventType,
+  type AgUiInterrupt,
+  type AgUiJsonPatchOperation,
+  type AgUiMapper,
+  type AgUiMapperOptions,
+  type AgUiMessage,
+  type AgUiTokenUsage,
+  type AgUiToolCall,
+} from './payloads/index.js';
