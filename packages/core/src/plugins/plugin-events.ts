@@ -297,7 +297,9 @@ export function createInstanceEventBus(
       const runs = new Set<string>();
       const source: Source = {
         events$: runEvents$,
-        ...(control === undefined ? {} : { control: { cancel: (runId: string) => control.cancel(runId), runs } }),
+        ...(control === undefined
+          ? {}
+          : { control: { cancel: (runId: string) => control.cancel(runId), runs } }),
         tag: (event: WorkflowRunEvent) => {
           if (control !== undefined) {
             if (runEnds.has(event.type)) runs.delete(event.runId);

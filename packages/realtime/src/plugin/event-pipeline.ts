@@ -7,13 +7,7 @@ import {
 } from '@agentry/core';
 import { createBatcher, type Batcher } from '../batching/batcher.js';
 import type { CommunicationConfig } from '../config/index.js';
-import {
-  coalesceAgUiEvents,
-  createAgUiMapper,
-  createRunSnapshot,
-  type AgUiEvent,
-  type RunSnapshot,
-} from '../payloads/index.js';
+import { createAgUiMapper, type AgUiEvent } from '../payloads/index.js';
 import { realtimeChannels } from './channel-names.js';
 import { createChannelWriter, type ChannelWriter } from './channel-writer.js';
 import { createRunIndex, type RunIndex } from './run-index.js';
@@ -21,8 +15,23 @@ import { createRunIndex, type RunIndex } from './run-index.js';
 /** The kinds of channels the plug-in writes from the instance's events. */
 export type RealtimeChannelKind = 'run' | 'agent' | 'session' | 'workflow-run';
 
+/** @internal A run's snapshot accumulator: the AG-UI events that rebuild the run so far. */
+export interface RunSnapshot {
+  apply(event: AgUiEvent): void;
+  snapshot(): readonly AgUiEvent[];
+}
+
+/** @internal The payload functions the pipeline uses (the payloads module's). */
+export interface PipelinePayloads {
+  /** Merges adjacent deltas of one message or tool call; identity when coalescing is off. */
+  readonly coalesce: (events: readonly AgUiEvent[]) => readonly AgUiEvent[];
+  /** Makes a run's snapshot accumulator; without it no snapshots are stored. */
+  readonly createSnapshot?: () => RunSnapshot;
+}
+
 /** @internal */
 export interface EventPipelineOptions {
+  readonly payloads: PipelinePayloads;
   readonly log: RealtimeLog;
   readonly config: CommunicationConfig;
   readonly kinds: ReadonlySet<RealtimeChannelKind>;
@@ -89,6 +98,7 @@ const reservedPrefixes = ['run/', 'agent/', 'session/', 'workflow-run/', '_realt
  */
 export function createEventPipeline(options: EventPipelineOptions): EventPipeline {
   const { log, config, kinds } = options;
+  const { coalesce, createSnapshot } = options.payloads;
   const mapper = createAgUiMapper();
   const channels = new Map<string, ChannelState>();
   /** Live run channels, by name, with the run they follow. */
@@ -124,7 +134,7 @@ export function createEventPipeline(options: EventPipelineOptions): EventPipelin
   ): ChannelState => {
     const known = channels.get(channel);
     if (known !== undefined) return known;
-    const snapshot = run === undefined ? undefined : createRunSnapshot();
+    const snapshot = run === undefined ? undefined : createSnapshot?.();
     const state: ChannelState = {
       snapshot,
       sinceSnapshot: 0,
@@ -140,27 +150,28 @@ export function createEventPipeline(options: EventPipelineOptions): EventPipelin
           : {
               // Recorded as open before its first entry, so a restart can end it (see run-index).
               prepare: () => index.opened(channel, run.followed, run.also),
-              restart: (lost) => [...snapshot!.snapshot(), gapNotice(lost)],
+              restart: (lost) => [...(snapshot?.snapshot() ?? []), gapNotice(lost)],
               lost: (events) => {
-                for (const event of events) snapshot!.apply(event as AgUiEvent);
+                for (const event of events) snapshot?.apply(event as AgUiEvent);
               },
               durable: async (events, offset, closed) => {
-                for (const event of events) snapshot!.apply(event as AgUiEvent);
+                if (closed) await index.ended(channel);
+                if (snapshot === undefined) return;
+                for (const event of events) snapshot.apply(event as AgUiEvent);
                 state.sinceSnapshot += events.length;
                 if (state.sinceSnapshot >= options.snapshotEvery || closed) {
                   state.sinceSnapshot = 0;
                   await log.putSnapshot(channel, {
                     offset,
-                    data: JSON.stringify(snapshot!.snapshot()),
+                    data: JSON.stringify(snapshot.snapshot()),
                   });
                 }
-                if (closed) await index.ended(channel);
               },
             }),
       }),
       batcher: createBatcher<AgUiEvent>(
         { ...config.batching, maxLatency: config.realtime.maxLatency },
-        (batch) => void state.writer.write(coalesceAgUiEvents(batch)),
+        (batch) => void state.writer.write(coalesce(batch)),
         (error) => options.report(toInternal(error, channel)),
       ),
     };
@@ -176,7 +187,7 @@ export function createEventPipeline(options: EventPipelineOptions): EventPipelin
       return;
     }
     state.batcher.close();
-    void state.writer.write(coalesceAgUiEvents([...events]), true);
+    void state.writer.write(coalesce(events), true);
     const settled = state.writer.settled();
     ending.add(settled);
     void settled.then(() => ending.delete(settled));

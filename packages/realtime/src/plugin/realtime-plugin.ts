@@ -157,13 +157,21 @@ async function start(
   const report = (error: AgentryError) => {
     host.logger.error({ code: error.code, details: error.details }, error.message);
     try {
-      host.emit({ type: 'realtime-error', at: Date.now(), code: error.code, message: error.message });
+      host.emit({
+        type: 'realtime-error',
+        at: Date.now(),
+        code: error.code,
+        message: error.message,
+      });
       options.onError?.(error);
     } catch (reporting) {
       host.logger.error({ error: String(reporting) }, 'The realtime error handler threw.');
     }
   };
   const pipeline = createEventPipeline({
+    // Coalescing and snapshots come from the payloads module (coalesceAgUiEvents,
+    // createRunSnapshot) once it has them; until then events are appended as mapped.
+    payloads: { coalesce: (events) => events },
     log,
     config,
     kinds: new Set(options.channels ?? allKinds),
@@ -184,7 +192,9 @@ async function start(
       code: 'invalid_request',
       message: `Channel ${channel} follows no single run, so there is nothing to cancel.`,
       details: { channel },
-      suggestions: ['Cancel through the run/<runId>, workflow-run/<runId> or agent/<agentId> channel.'],
+      suggestions: [
+        'Cancel through the run/<runId>, workflow-run/<runId> or agent/<agentId> channel.',
+      ],
     });
   };
 
@@ -274,7 +284,8 @@ function checkOptions(options: RealtimeOptions): void {
   };
   positive('retentionMs', options.retentionMs, false);
   positive('snapshotEvery', options.snapshotEvery, true);
-  if (options.sweepIntervalMs !== false) positive('sweepIntervalMs', options.sweepIntervalMs, false);
+  if (options.sweepIntervalMs !== false)
+    positive('sweepIntervalMs', options.sweepIntervalMs, false);
   options.appendRetryDelays?.forEach((delay, index) => {
     if (!(typeof delay === 'number' && delay >= 0 && Number.isFinite(delay))) {
       problems.push({
