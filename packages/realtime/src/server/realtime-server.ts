@@ -53,11 +53,7 @@ export interface RealtimeGatewayDependencies {
   /** Where to log. */
   readonly logger?: Logger;
   /** Cancels the run a channel follows (already authorized as `run.cancel`). */
-  readonly onCancel?: (
-    channel: string,
-    principal: RealtimePrincipal,
-    reason: string | undefined,
-  ) => Promise<void>;
+  readonly onCancel?: (channel: string, principal: RealtimePrincipal, reason: string | undefined) => Promise<void>;
   /** Takes one place of `connectionPool.maxConnections`: a release function, or `undefined` when full. */
   readonly admit: () => (() => void) | undefined;
 }
@@ -100,11 +96,7 @@ export interface RealtimeServerOptions {
   /** The installed `Authorizer`, asked on every decision when it returns one. */
   readonly authorizer?: () => Authorizer | undefined;
   /** Cancels the run a channel follows; `POST {base}/cancel/{channel}` calls it after authorizing `run.cancel`. */
-  readonly onCancel?: (
-    channel: string,
-    principal: RealtimePrincipal,
-    reason: string | undefined,
-  ) => Promise<void>;
+  readonly onCancel?: (channel: string, principal: RealtimePrincipal, reason: string | undefined) => Promise<void>;
   /** Where to log. */
   readonly logger?: Logger;
   /** Serve plain HTTP on a non-loopback address even when `encryption` is required (behind a TLS-terminating proxy). */
@@ -116,9 +108,7 @@ export interface RealtimeServerOptions {
   /** The largest append body accepted (default 4 MiB); larger gets 413. */
   readonly maxBodyBytes?: number;
   /** Makes the WebSocket gateway; without one, upgrades are refused with 501. */
-  readonly webSocketGateway?: (
-    dependencies: RealtimeGatewayDependencies,
-  ) => RealtimeWebSocketGateway;
+  readonly webSocketGateway?: (dependencies: RealtimeGatewayDependencies) => RealtimeWebSocketGateway;
   /** The clock (milliseconds since the epoch). */
   readonly now?: () => number;
 }
@@ -142,11 +132,7 @@ export interface RealtimeServer {
   /** A `node:http` request listener: answers under the base path, 404 elsewhere. */
   readonly handler: (request: IncomingMessage, response: ServerResponse) => void;
   /** Connect/Express middleware: answers under the base path, calls `next()` elsewhere. */
-  readonly middleware: (
-    request: IncomingMessage,
-    response: ServerResponse,
-    next: (error?: unknown) => void,
-  ) => void;
+  readonly middleware: (request: IncomingMessage, response: ServerResponse, next: (error?: unknown) => void) => void;
   /** Handles an `upgrade` under `{base}/ws`; returns false (socket untouched) for other paths. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   /**
@@ -178,12 +164,7 @@ export interface RealtimeServer {
  * ```
  */
 export const defaultCommunicationConfig: CommunicationConfig = Object.freeze<CommunicationConfig>({
-  realtime: {
-    protocol: 'websocket',
-    maxLatency: 100,
-    bufferSize: 10_000,
-    heartbeatInterval: 30_000,
-  },
+  realtime: { protocol: 'websocket', maxLatency: 100, bufferSize: 10_000, heartbeatInterval: 30_000 },
   batching: { enabled: true, maxBatchSize: 64, maxWaitTime: 20, flushInterval: 50 },
   connectionPool: { maxConnections: 10_000, idleTimeout: 300_000, maxReuseCount: 1_000 },
   protocols: [],
@@ -245,11 +226,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   });
   const logger = options.logger;
   const { maxConnections, idleTimeout, maxReuseCount } = config.connectionPool;
-  const encryptionRequired =
-    config.protocols.some((protocol) => protocol.encryption) && options.allowInsecure !== true;
-  const compressed = new Set(
-    config.protocols.filter((protocol) => protocol.compression).map((protocol) => protocol.name),
-  );
+  const encryptionRequired = config.protocols.some((protocol) => protocol.encryption) && options.allowInsecure !== true;
+  const compressed = new Set(config.protocols.filter((protocol) => protocol.compression).map((protocol) => protocol.name));
 
   // Connection budget over every transport: `held` counts HTTP requests in progress under the
   // base path and open WebSockets; each holder gets one release function that frees its place once.
@@ -333,9 +311,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         new AgentryError({
           code: 'limit_exceeded',
           recoverable: true,
-          message: closing
-            ? 'The realtime server is shutting down.'
-            : `The realtime server holds its maximum of ${maxConnections} connections.`,
+          message: closing ? 'The realtime server is shutting down.' : `The realtime server holds its maximum of ${maxConnections} connections.`,
           details: { maxConnections },
           suggestions: ['Retry after the Retry-After delay, with backoff.'],
         }),
@@ -358,9 +334,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
           code: 'not_found',
           message: `No realtime route ${JSON.stringify(path.slice(0, 200))}.`,
           details: { path: path.slice(0, 200) },
-          suggestions: [
-            `Use ${basePath}/streams/{channel}, ${basePath}/cancel/{channel} or ${basePath}/ws.`,
-          ],
+          suggestions: [`Use ${basePath}/streams/{channel}, ${basePath}/cancel/{channel} or ${basePath}/ws.`],
         }),
         logger,
       );
@@ -374,11 +348,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       response.end('Not found');
     }
   };
-  const middleware = (
-    request: IncomingMessage,
-    response: ServerResponse,
-    next: (error?: unknown) => void,
-  ) => {
+  const middleware = (request: IncomingMessage, response: ServerResponse, next: (error?: unknown) => void) => {
     if (!serve(request, response)) next();
   };
 
@@ -411,10 +381,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
             code: 'config_invalid',
             message: `auth: 'none' serves loopback only, and this server listens on ${host}.`,
             details: { path: 'auth', address: host },
-            suggestions: [
-              "Remove auth: 'none' and configure verifyToken or tickets.",
-              'Listen on 127.0.0.1 for local development.',
-            ],
+            suggestions: ["Remove auth: 'none' and configure verifyToken or tickets.", 'Listen on 127.0.0.1 for local development.'],
           });
         }
         return undefined;
@@ -431,19 +398,13 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
           }
         });
       }
-      if (
-        maxReuseCount > 0 &&
-        (server.maxRequestsPerSocket === null || server.maxRequestsPerSocket === 0)
-      ) {
+      if (maxReuseCount > 0 && (server.maxRequestsPerSocket === null || server.maxRequestsPerSocket === 0)) {
         server.maxRequestsPerSocket = maxReuseCount;
       }
       if (server.keepAliveTimeout > idleTimeout) server.keepAliveTimeout = idleTimeout;
       // The app's own request listeners keep every path outside the base path (as ws and socket.io
       // do): attach after adding them.
-      const appListeners = server.listeners('request') as ((
-        request: IncomingMessage,
-        response: ServerResponse,
-      ) => void)[];
+      const appListeners = server.listeners('request') as ((request: IncomingMessage, response: ServerResponse) => void)[];
       server.removeAllListeners('request');
       server.on('request', (request: IncomingMessage, response: ServerResponse) => {
         if (serve(request, response)) return;
@@ -451,8 +412,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         for (const listener of appListeners) listener.call(server, request, response);
       });
       server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-        if (!handleUpgrade(request, socket, head) && server.listenerCount('upgrade') === 1)
-          socket.destroy();
+        if (!handleUpgrade(request, socket, head) && server.listenerCount('upgrade') === 1) socket.destroy();
       });
     },
     issueTicket: (request) => auth.issueTicket(request),

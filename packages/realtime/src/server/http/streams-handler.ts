@@ -58,17 +58,8 @@ export interface StreamsContext {
   readonly holdWrite: <T>(work: Promise<T>) => Promise<T>;
 }
 
-function badRequest(
-  message: string,
-  details: Record<string, unknown>,
-  suggestion: string,
-): AgentryError {
-  return new AgentryError({
-    code: 'validation_failed',
-    message,
-    details,
-    suggestions: [suggestion],
-  });
+function badRequest(message: string, details: Record<string, unknown>, suggestion: string): AgentryError {
+  return new AgentryError({ code: 'validation_failed', message, details, suggestions: [suggestion] });
 }
 
 function notFound(channel: string): AgentryError {
@@ -81,10 +72,7 @@ function notFound(channel: string): AgentryError {
 }
 
 /** The channel's info, or `undefined` when it is missing or past its expiry (then deleted). */
-async function liveInfo(
-  context: StreamsContext,
-  channel: string,
-): Promise<RealtimeChannelInfo | undefined> {
+async function liveInfo(context: StreamsContext, channel: string): Promise<RealtimeChannelInfo | undefined> {
   const info = await context.log.info(channel);
   if (info?.options.expiresAt !== undefined && info.options.expiresAt <= context.now()) {
     await context.log.delete(channel);
@@ -93,11 +81,7 @@ async function liveInfo(
   return info;
 }
 
-function metadataHeaders(
-  info: RealtimeChannelInfo,
-  nextOffset: string,
-  closed: boolean,
-): Record<string, string> {
+function metadataHeaders(info: RealtimeChannelInfo, nextOffset: string, closed: boolean): Record<string, string> {
   const result: Record<string, string> = {
     ...securityHeaders,
     'content-type': info.contentType,
@@ -107,16 +91,14 @@ function metadataHeaders(
   if (closed) result[realtimeHeaders.closed] = 'true';
   const ttl = info.options.labels[ttlLabel];
   if (ttl !== undefined) result['Stream-TTL'] = ttl;
-  else if (info.options.expiresAt !== undefined)
-    result['Stream-Expires-At'] = new Date(info.options.expiresAt).toISOString();
+  else if (info.options.expiresAt !== undefined) result['Stream-Expires-At'] = new Date(info.options.expiresAt).toISOString();
   return result;
 }
 
 /** A Durable Streams cursor: the current 20-second bucket, moved past the client's own so a CDN never serves a stale long-poll twice. */
 function nextCursor(now: number, clientCursor: string | null): string {
   const bucket = Math.floor(now / cursorIntervalMs);
-  const client =
-    clientCursor !== null && integerPattern.test(clientCursor) ? Number(clientCursor) : -1;
+  const client = clientCursor !== null && integerPattern.test(clientCursor) ? Number(clientCursor) : -1;
   return String(client >= bucket ? client + 1 + Math.floor(Math.random() * 3) : bucket);
 }
 
@@ -130,30 +112,18 @@ function parseExpiry(request: IncomingMessage, now: number): { expiresAt?: numbe
   const ttl = singleHeader(request, headers.ttl);
   const expires = singleHeader(request, headers.expiresAt);
   if (ttl !== undefined && expires !== undefined) {
-    throw badRequest(
-      'Stream-TTL and Stream-Expires-At were both given; use one.',
-      { ttl, expiresAt: expires },
-      'Send Stream-TTL (seconds) or Stream-Expires-At (an ISO 8601 time), not both.',
-    );
+    throw badRequest('Stream-TTL and Stream-Expires-At were both given; use one.', { ttl, expiresAt: expires }, 'Send Stream-TTL (seconds) or Stream-Expires-At (an ISO 8601 time), not both.');
   }
   if (ttl !== undefined) {
     if (!integerPattern.test(ttl) || !Number.isSafeInteger(Number(ttl))) {
-      throw badRequest(
-        `Stream-TTL ${JSON.stringify(ttl)} is not a whole number of seconds.`,
-        { ttl },
-        'Send Stream-TTL as digits without sign, leading zeros or exponent, such as 3600.',
-      );
+      throw badRequest(`Stream-TTL ${JSON.stringify(ttl)} is not a whole number of seconds.`, { ttl }, 'Send Stream-TTL as digits without sign, leading zeros or exponent, such as 3600.');
     }
     return { ttl, expiresAt: now + Number(ttl) * 1000 };
   }
   if (expires !== undefined) {
     const at = /^\d{4}-\d{2}-\d{2}T/.test(expires) ? Date.parse(expires) : Number.NaN;
     if (Number.isNaN(at)) {
-      throw badRequest(
-        `Stream-Expires-At ${JSON.stringify(expires)} is not an ISO 8601 time.`,
-        { expiresAt: expires },
-        'Send a time such as 2030-01-01T00:00:00Z.',
-      );
+      throw badRequest(`Stream-Expires-At ${JSON.stringify(expires)} is not an ISO 8601 time.`, { expiresAt: expires }, 'Send a time such as 2030-01-01T00:00:00Z.');
     }
     return { expiresAt: at };
   }
@@ -164,14 +134,7 @@ function isTrue(request: IncomingMessage, name: string): boolean {
   return singleHeader(request, name)?.toLowerCase() === 'true';
 }
 
-async function handleCreate(
-  context: StreamsContext,
-  principal: RealtimePrincipal,
-  channel: string,
-  request: IncomingMessage,
-  response: ServerResponse,
-  location: string,
-): Promise<void> {
+async function handleCreate(context: StreamsContext, principal: RealtimePrincipal, channel: string, request: IncomingMessage, response: ServerResponse, location: string): Promise<void> {
   await context.auth.authorize(principal, 'channel.create', channel);
   const contentType = singleHeader(request, 'content-type') ?? 'application/octet-stream';
   const expiry = parseExpiry(request, context.now());
@@ -219,34 +182,15 @@ function producerOf(request: IncomingMessage): RealtimeAppendOptions['producer']
   const seq = singleHeader(request, headers.producerSeq);
   if (id === undefined && epoch === undefined && seq === undefined) return undefined;
   if (id === undefined || epoch === undefined || seq === undefined || id.length === 0) {
-    throw badRequest(
-      'Producer-Id, Producer-Epoch and Producer-Seq go together, and Producer-Id is not empty.',
-      { producerId: id, producerEpoch: epoch, producerSeq: seq },
-      'Send all three producer headers, or none.',
-    );
+    throw badRequest('Producer-Id, Producer-Epoch and Producer-Seq go together, and Producer-Id is not empty.', { producerId: id, producerEpoch: epoch, producerSeq: seq }, 'Send all three producer headers, or none.');
   }
-  if (
-    !integerPattern.test(epoch) ||
-    !integerPattern.test(seq) ||
-    !Number.isSafeInteger(Number(epoch)) ||
-    !Number.isSafeInteger(Number(seq))
-  ) {
-    throw badRequest(
-      `Producer-Epoch ${JSON.stringify(epoch)} and Producer-Seq ${JSON.stringify(seq)} must be non-negative integers.`,
-      { producerEpoch: epoch, producerSeq: seq },
-      'Send decimal digits without sign or leading zeros.',
-    );
+  if (!integerPattern.test(epoch) || !integerPattern.test(seq) || !Number.isSafeInteger(Number(epoch)) || !Number.isSafeInteger(Number(seq))) {
+    throw badRequest(`Producer-Epoch ${JSON.stringify(epoch)} and Producer-Seq ${JSON.stringify(seq)} must be non-negative integers.`, { producerEpoch: epoch, producerSeq: seq }, 'Send decimal digits without sign or leading zeros.');
   }
   return { id, epoch: Number(epoch), seq: Number(seq) };
 }
 
-async function handleAppend(
-  context: StreamsContext,
-  principal: RealtimePrincipal,
-  channel: string,
-  request: IncomingMessage,
-  response: ServerResponse,
-): Promise<void> {
+async function handleAppend(context: StreamsContext, principal: RealtimePrincipal, channel: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
   await context.auth.authorize(principal, 'channel.append', channel);
   const producer = producerOf(request);
   const close = isTrue(request, realtimeHeaders.closed.toLowerCase());
@@ -258,18 +202,10 @@ async function handleAppend(
   const closeOnly = close && body.length === 0;
   if (!closeOnly) {
     if (body.length === 0) {
-      throw badRequest(
-        'An append needs a body (or Stream-Closed: true with none, to close).',
-        { channel },
-        'Send the data to append.',
-      );
+      throw badRequest('An append needs a body (or Stream-Closed: true with none, to close).', { channel }, 'Send the data to append.');
     }
     if (contentType === undefined) {
-      throw badRequest(
-        'An append needs a Content-Type.',
-        { channel },
-        `Send Content-Type: ${info.contentType}.`,
-      );
+      throw badRequest('An append needs a Content-Type.', { channel }, `Send Content-Type: ${info.contentType}.`);
     }
     if (mediaType(contentType) !== mediaType(info.contentType)) {
       throw new AgentryError({
@@ -301,11 +237,7 @@ async function handleAppend(
       ...(writerSeq !== undefined ? { writerSeq } : {}),
     }),
   );
-  const responseHeaders: Record<string, string> = metadataHeaders(
-    info,
-    result.tailOffset,
-    result.closed,
-  );
+  const responseHeaders: Record<string, string> = metadataHeaders(info, result.tailOffset, result.closed);
   if (producer) {
     responseHeaders['Producer-Epoch'] = String(producer.epoch);
     responseHeaders['Producer-Seq'] = String(producer.seq);
@@ -315,12 +247,7 @@ async function handleAppend(
 }
 
 /** Headers for the errors Durable Streams gives extra headers to (fencing, sequence gaps, closed streams). */
-async function errorHeaders(
-  context: StreamsContext,
-  channel: string,
-  error: unknown,
-  request: IncomingMessage,
-): Promise<Record<string, string>> {
+async function errorHeaders(context: StreamsContext, channel: string, error: unknown, request: IncomingMessage): Promise<Record<string, string>> {
   if (!AgentryError.isInstance(error)) return {};
   const details = error.details;
   const result: Record<string, string> = {};
@@ -329,11 +256,9 @@ async function errorHeaders(
     if (epoch !== undefined) result['Producer-Epoch'] = String(epoch as number);
   }
   if (error.code === 'conflict') {
-    if (details.expectedSeq !== undefined)
-      result['Producer-Expected-Seq'] = String(details.expectedSeq as number);
+    if (details.expectedSeq !== undefined) result['Producer-Expected-Seq'] = String(details.expectedSeq as number);
     const received = singleHeader(request, headers.producerSeq);
-    if (details.expectedSeq !== undefined && received !== undefined)
-      result['Producer-Received-Seq'] = received;
+    if (details.expectedSeq !== undefined && received !== undefined) result['Producer-Received-Seq'] = received;
     const info = await context.log.info(channel).catch(() => undefined);
     if (info?.closed) {
       result[realtimeHeaders.closed] = 'true';
@@ -347,12 +272,7 @@ function parseOffsetQuery(query: URLSearchParams): string | undefined {
   const offsets = query.getAll('offset');
   if (offsets.length === 0) return undefined;
   const offset = offsets[0]!;
-  if (
-    offsets.length > 1 ||
-    (offset !== REALTIME_START &&
-      offset !== REALTIME_NOW &&
-      parseRealtimeOffset(offset) === undefined)
-  ) {
+  if (offsets.length > 1 || (offset !== REALTIME_START && offset !== REALTIME_NOW && parseRealtimeOffset(offset) === undefined)) {
     throw badRequest(
       `offset ${JSON.stringify(offsets.length > 1 ? offsets : offset).slice(0, 120)} is not an offset: use -1, now, or a Stream-Next-Offset this server returned.`,
       { offset: offsets.slice(0, 3).map((value) => value.slice(0, 64)) },
@@ -366,75 +286,37 @@ function parseOffsetQuery(query: URLSearchParams): string | undefined {
  * Reads a page. When nothing follows a sentinel (`-1`, `now`), the next offset is the tail seen
  * just before the read: never past an entry the reader has not had (at worst one it gets again).
  */
-export async function readAfter(
-  context: Pick<StreamsContext, 'log'>,
-  channel: string,
-  offset: string,
-): Promise<RealtimeReadResult> {
-  const before =
-    offset === REALTIME_START || offset === REALTIME_NOW
-      ? await context.log.info(channel)
-      : undefined;
+export async function readAfter(context: Pick<StreamsContext, 'log'>, channel: string, offset: string): Promise<RealtimeReadResult> {
+  const before = offset === REALTIME_START || offset === REALTIME_NOW ? await context.log.info(channel) : undefined;
   const page = await context.log.read(channel, offset, { limit: pageSize });
-  if (
-    before !== undefined &&
-    page.entries.length === 0 &&
-    parseRealtimeOffset(page.nextOffset) === undefined
-  ) {
+  if (before !== undefined && page.entries.length === 0 && parseRealtimeOffset(page.nextOffset) === undefined) {
     return { ...page, nextOffset: before.tailOffset };
   }
   return page;
 }
 
-async function handleRead(
-  context: StreamsContext,
-  principal: RealtimePrincipal,
-  channel: string,
-  request: IncomingMessage,
-  response: ServerResponse,
-  query: URLSearchParams,
-  head: boolean,
-): Promise<void> {
+async function handleRead(context: StreamsContext, principal: RealtimePrincipal, channel: string, request: IncomingMessage, response: ServerResponse, query: URLSearchParams, head: boolean): Promise<void> {
   await context.auth.authorize(principal, 'channel.read', channel);
   const info = await liveInfo(context, channel);
   if (info === undefined) throw notFound(channel);
   if (head) {
-    response.writeHead(200, {
-      ...metadataHeaders(info, info.tailOffset, info.closed),
-      'cache-control': 'no-store',
-    });
+    response.writeHead(200, { ...metadataHeaders(info, info.tailOffset, info.closed), 'cache-control': 'no-store' });
     response.end();
     return;
   }
   const live = query.get('live');
   let offset = parseOffsetQuery(query);
   const lastEventId = singleHeader(request, 'last-event-id');
-  if (live === 'sse' && lastEventId !== undefined && parseRealtimeOffset(lastEventId) !== undefined)
-    offset = lastEventId;
+  if (live === 'sse' && lastEventId !== undefined && parseRealtimeOffset(lastEventId) !== undefined) offset = lastEventId;
   if (live !== null && live !== 'long-poll' && live !== 'sse') {
-    throw badRequest(
-      `live=${JSON.stringify(live)} is not a live mode.`,
-      { live },
-      'Use live=long-poll or live=sse, or leave live out to catch up.',
-    );
+    throw badRequest(`live=${JSON.stringify(live)} is not a live mode.`, { live }, 'Use live=long-poll or live=sse, or leave live out to catch up.');
   }
   if (live !== null && offset === undefined) {
-    throw badRequest(
-      `live=${live} needs an offset.`,
-      { live },
-      'Pass offset=-1 to start, now for new data only, or the last offset you read.',
-    );
+    throw badRequest(`live=${live} needs an offset.`, { live }, 'Pass offset=-1 to start, now for new data only, or the last offset you read.');
   }
   const from = offset ?? REALTIME_START;
   if (live === 'sse') {
-    await serveSse(context, {
-      channel,
-      info,
-      from,
-      request,
-      response,
-      cursor: () => nextCursor(context.now(), query.get('cursor')),
-    });
+    await serveSse(context, { channel, info, from, request, response, cursor: () => nextCursor(context.now(), query.get('cursor')) });
     return;
   }
   let page = await readAfter(context, channel, from);
@@ -443,8 +325,7 @@ async function handleRead(
   }
   const headersOut: Record<string, string> = metadataHeaders(info, page.nextOffset, page.closed);
   if (page.upToDate) headersOut[realtimeHeaders.upToDate] = 'true';
-  if (live === 'long-poll')
-    headersOut[headers.cursor] = nextCursor(context.now(), query.get('cursor'));
+  if (live === 'long-poll') headersOut[headers.cursor] = nextCursor(context.now(), query.get('cursor'));
   if (live === 'long-poll' && page.entries.length === 0) {
     response.writeHead(204, { ...headersOut, 'cache-control': 'no-store' });
     response.end();
@@ -453,9 +334,7 @@ async function handleRead(
   const body = encodeEntries(info, page.entries);
   const etag = `"${page.entries[0]?.offset ?? from}:${page.nextOffset}${page.closed ? ':c' : ''}"`;
   headersOut.etag = etag;
-  headersOut['cache-control'] = page.upToDate
-    ? 'no-store'
-    : `${context.auth.mode === 'none' ? 'public' : 'private'}, max-age=60, stale-while-revalidate=300`;
+  headersOut['cache-control'] = page.upToDate ? 'no-store' : `${context.auth.mode === 'none' ? 'public' : 'private'}, max-age=60, stale-while-revalidate=300`;
   if (singleHeader(request, 'if-none-match') === etag) {
     response.writeHead(304, headersOut);
     response.end();
@@ -463,22 +342,12 @@ async function handleRead(
   }
   const transport = live === 'long-poll' ? 'long_polling' : 'http';
   const gzip = context.compression(transport) && acceptsGzip(request) && body.length > 0;
-  const writer = startBody(
-    response,
-    200,
-    gzip ? headersOut : { ...headersOut, 'content-length': String(body.length) },
-    gzip,
-  );
+  const writer = startBody(response, 200, gzip ? headersOut : { ...headersOut, 'content-length': String(body.length) }, gzip);
   writer.end(body);
 }
 
 /** Waits for entries after `page.nextOffset`, the channel's close, the long-poll timeout, the client leaving or the server closing. */
-function waitForEntries(
-  context: StreamsContext,
-  channel: string,
-  page: RealtimeReadResult,
-  request: IncomingMessage,
-): Promise<RealtimeReadResult> {
+function waitForEntries(context: StreamsContext, channel: string, page: RealtimeReadResult, request: IncomingMessage): Promise<RealtimeReadResult> {
   return new Promise<RealtimeReadResult>((resolve, reject) => {
     let settled = false;
     const finish = (read: boolean) => {
@@ -541,29 +410,14 @@ export async function handleStreams(
     const principal = await context.auth.authenticate(request);
     switch (request.method) {
       case 'PUT':
-        await handleCreate(
-          context,
-          principal,
-          channel,
-          request,
-          response,
-          request.url?.split('?')[0] ?? '',
-        );
+        await handleCreate(context, principal, channel, request, response, request.url?.split('?')[0] ?? '');
         return;
       case 'POST':
         await handleAppend(context, principal, channel, request, response);
         return;
       case 'GET':
       case 'HEAD':
-        await handleRead(
-          context,
-          principal,
-          channel,
-          request,
-          response,
-          query,
-          request.method === 'HEAD',
-        );
+        await handleRead(context, principal, channel, request, response, query, request.method === 'HEAD');
         return;
       case 'DELETE': {
         await context.auth.authorize(principal, 'channel.delete', channel);
@@ -579,12 +433,7 @@ export async function handleStreams(
     }
   } catch (error) {
     if (!request.complete) request.resume();
-    sendError(
-      response,
-      error,
-      context.logger,
-      await errorHeaders(context, channel, error, request),
-    );
+    sendError(response, error, context.logger, await errorHeaders(context, channel, error, request));
   }
 }
 
