@@ -84,7 +84,14 @@ export const communicationConfigSchema: z.ZodType<CommunicationConfig> = z
   })
   .check((context) => {
     const { realtime, batching, protocols } = context.value;
-    if (batching.enabled && batching.maxWaitTime > realtime.maxLatency) {
+    // Compared only when both are valid, so a bad maxLatency is reported once, at its own path.
+    const bound = realtime.maxLatency;
+    if (
+      batching.enabled &&
+      Number.isSafeInteger(bound) &&
+      bound > 0 &&
+      batching.maxWaitTime > bound
+    ) {
       context.issues.push({
         code: 'custom',
         input: batching.maxWaitTime,
