@@ -12,6 +12,7 @@ import {
   type CommunicationConfig,
 } from '../config/index.js';
 import { createMemoryRealtimeLog } from '../log/index.js';
+import { coalesceAgUiEvents, createRunSnapshot } from '../payloads/index.js';
 import type { RealtimeServerOptions } from '../server/realtime-server.js';
 import { VERSION } from '../version.js';
 import { createEventPipeline, type RealtimeChannelKind } from './event-pipeline.js';
@@ -169,9 +170,7 @@ async function start(
     }
   };
   const pipeline = createEventPipeline({
-    // Coalescing and snapshots come from the payloads module (coalesceAgUiEvents,
-    // createRunSnapshot) once it has them; until then events are appended as mapped.
-    payloads: { coalesce: (events) => events },
+    payloads: { coalesce: coalesceAgUiEvents, createSnapshot: createRunSnapshot },
     log,
     config,
     kinds: new Set(options.channels ?? allKinds),
