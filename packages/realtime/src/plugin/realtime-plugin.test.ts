@@ -122,14 +122,14 @@ describe('realtime()', () => {
         for (const event of JSON.parse(snapshot!.data as string) as AgUiEvent[])
           rebuilt.apply(event);
         for (const event of await readAll(log, channel, snapshot!.offset)) {
-          rebuilt.apply(event as AgUiEvent);
+          rebuilt.apply(event as unknown as AgUiEvent);
         }
         return { rebuilt, offset: snapshot!.offset };
       };
       /** What a reader that read everything from the start has. */
       const fromStart = async () => {
         const replayed = createRunSnapshot();
-        for (const event of await readAll(log, channel)) replayed.apply(event as AgUiEvent);
+        for (const event of await readAll(log, channel)) replayed.apply(event as unknown as AgUiEvent);
         return replayed;
       };
       await vi.waitFor(async () => expect(await log.getSnapshot(channel)).toBeDefined());
