@@ -129,7 +129,8 @@ describe('realtime()', () => {
       /** What a reader that read everything from the start has. */
       const fromStart = async () => {
         const replayed = createRunSnapshot();
-        for (const event of await readAll(log, channel)) replayed.apply(event as unknown as AgUiEvent);
+        for (const event of await readAll(log, channel))
+          replayed.apply(event as unknown as AgUiEvent);
         return replayed;
       };
       await vi.waitFor(async () => expect(await log.getSnapshot(channel)).toBeDefined());
