@@ -206,7 +206,13 @@ async function start(
     config,
     authorizer: () => host.lookup(services.authorizer),
     onCancel: async (channel, _principal, reason) => {
-      await cancel(channel, reason);
+      if (await cancel(channel, reason)) return;
+      throw new AgentryError({
+        code: 'not_found',
+        message: `Channel ${channel} follows no run in progress here: it ended, or runs elsewhere.`,
+        details: { channel },
+        suggestions: ['Read the channel to its end: the run is over.'],
+      });
     },
     logger: host.logger,
   });
