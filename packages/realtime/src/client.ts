@@ -14,3 +14,4 @@ export {
   type RealtimeTransport,
   type RealtimeWireEvent,
 } from './protocol.js';
+export { encodeChannelSegment, realtimeChannels } from './plugin/channel-names.js';
