@@ -205,7 +205,6 @@ const parseEventId = (id: string): { offset: string; sent: number | undefined } 
  * @example
  * ```ts
  * import { createServer } from 'node:http';
- * import type { RealtimeLog } from '@agentry/core';
  * import { createUiMessageStreamEncoder, UI_MESSAGE_STREAM_HEADERS, type AgUiEvent } from '@agentry/realtime';
  *
  * declare const events: { event: AgUiEvent; offset: string }[]; // a run's events, read from its log
