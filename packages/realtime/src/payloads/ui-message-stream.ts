@@ -1,5 +1,5 @@
 import { AgentryError } from '@agentry/core';
-import type { AgUiEvent } from './ag-ui-types.js';
+import type { AgUiEvent, AgUiMessage } from './ag-ui-types.js';
 import { applyJsonPatch } from './json-patch.js';
 
 /**
@@ -144,6 +144,16 @@ export interface UiMessageStreamEncoder {
    * @throws AgentryError `invalid_request` for an offset not after the previous one
    */
   encode(event: AgUiEvent, offset: string): string;
+  /**
+   * The SSE text for a run snapshot (`RunSnapshot.snapshot()`, stored as of `offset`), to start
+   * a client that joins late, or to build the encoder's state before the entries after `offset`
+   * when the log no longer holds the run's start. Its `MESSAGES_SNAPSHOT` becomes the answer so
+   * far (the messages after the last user message), each part whole; the events that re-open
+   * what is still streaming follow as usual.
+   *
+   * @throws AgentryError `invalid_request` for an offset not after the previous one
+   */
+  encodeSnapshot(events: readonly AgUiEvent[], offset: string): string;
   /** The chunks for one event, without SSE framing (what `encode` frames). */
   chunks(event: AgUiEvent, offset: string): UiMessageChunk[];
   /** Whether the run has ended (`finish` or `abort` was written): the stream can be closed. */
@@ -194,7 +204,8 @@ const parseEventId = (id: string): { offset: string; sent: number | undefined } 
  * metrics transient); `RUN_FINISHED` → `finish` (`stop`; `other` after a
  * `data-agentry.interrupt` part for a run waiting for a person) or `abort` when cancelled;
  * `RUN_ERROR` → `error` then `finish` (`error`). User messages are not written (the client
- * holds them).
+ * holds them). A run snapshot's `MESSAGES_SNAPSHOT` becomes the answer so far
+ * (`encodeSnapshot`), for a client that joins after the log dropped the run's start.
  *
  * Each SSE event carries an `id:` built from the event's offset (the last chunk of an event gets
  * the offset itself, earlier ones `<offset>#<n>`), so a client reconnecting with
@@ -236,6 +247,57 @@ export function createUiMessageStreamEncoder(
   let live = resume === undefined;
   // Set when the resume point is passed: the parts open there are re-opened with the next event.
   let reopenPending = false;
+
+  /**
+   * A run snapshot's messages as the answer's parts: what came after the last user message (the
+   * answer so far), each part whole. Tool calls without a result stay known, for their result.
+   */
+  const fromMessages = (messages: readonly AgUiMessage[]): UiMessageChunk[] => {
+    const out: UiMessageChunk[] = [];
+    const lastUser = messages.findLastIndex((message) => message.role === 'user');
+    for (const message of messages.slice(lastUser + 1)) {
+      const providerMetadata = { agentry: { messageId: message.id } };
+      if (message.role === 'assistant') {
+        if (message.content !== undefined && message.content !== '') {
+          out.push(
+            { type: 'text-start', id: message.id, providerMetadata },
+            { type: 'text-delta', id: message.id, delta: message.content },
+            { type: 'text-end', id: message.id },
+          );
+        }
+        for (const call of message.toolCalls ?? []) {
+          calls.set(call.id, { name: call.function.name, args: call.function.arguments });
+          out.push({
+            type: 'tool-input-available',
+            toolCallId: call.id,
+            toolName: call.function.name,
+            input: parseJson(call.function.arguments),
+          });
+        }
+      } else if (message.role === 'reasoning' && message.content !== '') {
+        out.push(
+          { type: 'reasoning-start', id: message.id, providerMetadata },
+          { type: 'reasoning-delta', id: message.id, delta: message.content },
+          { type: 'reasoning-end', id: message.id },
+        );
+      } else if (message.role === 'tool' && calls.delete(message.toolCallId)) {
+        out.push(
+          message.error === undefined
+            ? {
+                type: 'tool-output-available',
+                toolCallId: message.toolCallId,
+                output: parseJson(message.content),
+              }
+            : {
+                type: 'tool-output-error',
+                toolCallId: message.toolCallId,
+                errorText: message.error,
+              },
+        );
+      }
+    }
+    return out;
+  };
 
   const translate = (event: AgUiEvent): UiMessageChunk[] => {
     switch (event.type) {
@@ -341,8 +403,7 @@ export function createUiMessageStreamEncoder(
         }
         return [{ type: 'data-agentry.state', id: 'state', data: state }];
       case 'MESSAGES_SNAPSHOT':
-        // A UI message stream tells one answer from its start; a snapshot is for AG-UI joiners.
-        return [];
+        return fromMessages(event.messages);
       case 'CUSTOM': {
         const transient = event.name === 'agentry.status' || event.name === 'agentry.metrics';
         if (event.name === 'agentry.model-error') {
@@ -407,7 +468,7 @@ export function createUiMessageStreamEncoder(
    * event's own chunks from the `first` (0-based) on.
    */
   const step = (
-    event: AgUiEvent,
+    events: readonly AgUiEvent[],
     offset: string,
   ): { reopened: UiMessageChunk[]; own: UiMessageChunk[]; first: number } => {
     if (lastOffset !== undefined && offset <= lastOffset) {
@@ -428,10 +489,10 @@ export function createUiMessageStreamEncoder(
       // Parts open at the resume point continue under new ids, before anything else is sent.
       const reopened = reopenPending ? reopen(offset) : [];
       reopenPending = false;
-      return { reopened, own: translate(event), first: 0 };
+      return { reopened, own: events.flatMap(translate), first: 0 };
     }
     // Up to the resume point the state is kept and nothing is written.
-    const all = translate(event);
+    const all = events.flatMap(translate);
     if (resume === undefined || offset < resume.offset) return { reopened: [], own: [], first: 0 };
     // The resume point's own event: the chunks the client did not get. (An event of several
     // chunks never opens or closes a part, so what is open now is what the client has open.)
@@ -444,25 +505,34 @@ export function createUiMessageStreamEncoder(
     return { reopened: reopen(`${offset}#${first}`), own: all.slice(first), first };
   };
 
+  const frame = (
+    { reopened, own, first }: { reopened: UiMessageChunk[]; own: UiMessageChunk[]; first: number },
+    offset: string,
+  ): string => {
+    const count = first + own.length;
+    let out = '';
+    for (const chunk of reopened) out += sse(chunk, undefined);
+    own.forEach((chunk, index) => {
+      const sent = first + index + 1;
+      // An AI SDK client keeps a step-start part only once a later chunk updates the message:
+      // with no id of its own, a client cut off right after it is sent it again on resume.
+      const id =
+        chunk.type === 'start-step' ? undefined : sent === count ? offset : `${offset}#${sent}`;
+      out += sse(chunk, id);
+    });
+    return out;
+  };
+
   return {
     chunks(event, offset) {
-      const { reopened, own } = step(event, offset);
+      const { reopened, own } = step([event], offset);
       return [...reopened, ...own];
     },
     encode(event, offset) {
-      const { reopened, own, first } = step(event, offset);
-      const count = first + own.length;
-      let out = '';
-      for (const chunk of reopened) out += sse(chunk, undefined);
-      own.forEach((chunk, index) => {
-        const sent = first + index + 1;
-        // An AI SDK client keeps a step-start part only once a later chunk updates the message:
-        // with no id of its own, a client cut off right after it is sent it again on resume.
-        const id =
-          chunk.type === 'start-step' ? undefined : sent === count ? offset : `${offset}#${sent}`;
-        out += sse(chunk, id);
-      });
-      return out;
+      return frame(step([event], offset), offset);
+    },
+    encodeSnapshot(events, offset) {
+      return frame(step(events, offset), offset);
     },
     get done() {
       return done;
