@@ -1,4 +1,5 @@
-import type { AgUiEvent, AgUiEventOf, AgUiMessage, AgUiToolCall } from './ag-ui-types.js';
+import type { AgUiEvent, AgUiEventOf } from './ag-ui-types.js';
+import type { AgUiMessage, AgUiToolCall } from './ag-ui-parts.js';
 import { applyJsonPatch } from './json-patch.js';
 
 /**
