@@ -115,7 +115,7 @@ export function createRunSnapshot(): RunSnapshot {
   };
   /** Adds a content delta; a message never started (a producer that skipped START) is made. */
   const append = (id: string, delta: string, role: 'assistant' | 'reasoning') => {
-    const message = byId.get(id) ?? add({ id, role, content: '' } as Writable<AgUiMessage>);
+    const message = byId.get(id) ?? add({ id, role, content: '' });
     if (message.role === 'assistant') message.content = (message.content ?? '') + delta;
     else if ('content' in message && typeof message.content === 'string') message.content += delta;
   };
