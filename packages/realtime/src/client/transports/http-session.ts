@@ -93,8 +93,14 @@ export function openHttpSession(
         return false;
       }
       await response.body?.cancel().catch(() => undefined);
-      // The server answered: the transport works, the server is busy or failing; back off.
-      down({ opened: true, reason: `HTTP ${String(response.status)} reading ${channel}` });
+      const reason = `HTTP ${String(response.status)} reading ${channel}`;
+      if (response.status === 429 || response.status === 503) {
+        // The server is busy: the transport works; back off without falling back.
+        down({ opened: true, reason });
+      } else {
+        // Anything else (a proxy's 502, a 500) counts as a failure to connect over this transport.
+        down({ reason });
+      }
       return false;
     },
   });
