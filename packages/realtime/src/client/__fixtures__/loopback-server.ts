@@ -36,6 +36,8 @@ export interface LoopbackServerOptions {
   forbidden?: Set<string>;
   /** Most entries per HTTP response / WS `events` message. */
   batchSize?: number;
+  /** Entries at or before the offset asked for that each read sends again (at-least-once delivery). */
+  replayOverlap?: number;
   /** How long a long poll waits before 204. */
   longPollMs?: number;
 }
@@ -118,7 +120,10 @@ export async function startLoopbackServer(
         };
       }
     }
-    return { entries: channel.entries.filter((entry) => offset === '-1' || entry.offset > offset) };
+    const first = channel.entries.findIndex((entry) => offset === '-1' || entry.offset > offset);
+    if (first === -1) return { entries: [] };
+    // At-least-once delivery, as a server may do it: resend a few entries the client has seen.
+    return { entries: channel.entries.slice(Math.max(0, first - (options.replayOverlap ?? 0))) };
   };
 
   const authorized = (request: IncomingMessage, url: URL): boolean => {
