@@ -7,3 +7,4 @@
 export { VERSION } from './version.js';
 export { createBatcher, type Batcher, type BatcherOptions } from './batching/batcher.js';
 export type { CommunicationConfig } from './config/communication-config.js';
+export { createMemoryRealtimeLog, type MemoryRealtimeLogOptions } from './log/index.js';

@@ -14,3 +14,11 @@ export {
   type RealtimeTransport,
   type RealtimeWireEvent,
 } from './protocol.js';
+export {
+  createWebSocketGateway,
+  type RealtimeGatewayAuth,
+  type RealtimeGatewayPrincipal,
+  type WebSocketGateway,
+  type WebSocketGatewayLimits,
+  type WebSocketGatewayOptions,
+} from './server/ws/index.js';
