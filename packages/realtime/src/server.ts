@@ -22,3 +22,18 @@ export {
   type WebSocketGatewayLimits,
   type WebSocketGatewayOptions,
 } from './server/ws/index.js';
+export {
+  createRealtimeAuth,
+  type RealtimeAction,
+  type RealtimeAuth,
+  type RealtimeAuthOptions,
+} from './server/auth/realtime-auth.js';
+export type { RealtimePrincipal, RealtimeTicketRequest } from './server/auth/realtime-ticket.js';
+export {
+  createRealtimeServer,
+  defaultCommunicationConfig,
+  type RealtimeGatewayDependencies,
+  type RealtimeServer,
+  type RealtimeServerOptions,
+  type RealtimeWebSocketGateway,
+} from './server/realtime-server.js';

@@ -1,6 +1,13 @@
 import type { RealtimeChannelEvent } from './channel-event.js';
 import type { StartFollowing } from './channel-sink.js';
 
+declare global {
+  interface SymbolConstructor {
+    /** The Observable interop symbol (declared as rxjs declares it; defined at run time by polyfills). */
+    readonly observable: symbol;
+  }
+}
+
 /**
  * What receives an observable's values: the Observable contract's observer (TC39 proposal, rxjs).
  *
@@ -67,6 +74,8 @@ export interface RealtimeObservable<T> {
   /** Starts following; values go to the observer (or the `next` function). */
   subscribe(observer?: RealtimeObserver<T> | ((value: T) => void)): RealtimeSubscription;
   /** Observable interop: returns this observable. */
+  [Symbol.observable](): RealtimeObservable<T>;
+  /** Observable interop where `Symbol.observable` is not defined: returns this observable. */
   ['@@observable'](): RealtimeObservable<T>;
 }
 
@@ -74,8 +83,11 @@ export interface RealtimeObservable<T> {
 export function createRealtimeObservable(
   start: StartFollowing,
 ): RealtimeObservable<RealtimeChannelEvent> {
-  const observable: RealtimeObservable<RealtimeChannelEvent> = {
-    subscribe(observerOrNext) {
+  const observable = {
+    subscribe(
+      observerOrNext?:
+        RealtimeObserver<RealtimeChannelEvent> | ((value: RealtimeChannelEvent) => void),
+    ): RealtimeSubscription {
       const observer: RealtimeObserver<RealtimeChannelEvent> =
         typeof observerOrNext === 'function' ? { next: observerOrNext } : (observerOrNext ?? {});
       let closed = false;
@@ -87,7 +99,7 @@ export function createRealtimeObservable(
         else stop();
       };
       stop = start({
-        event(event) {
+        event(event: RealtimeChannelEvent) {
           if (closed) return;
           observer.next?.(event);
           if (event.type === 'closed' && !closed) {
@@ -95,7 +107,7 @@ export function createRealtimeObservable(
             observer.complete?.();
           }
         },
-        fail(error) {
+        fail(error: unknown) {
           if (closed) return;
           finish();
           observer.error?.(error);
@@ -120,8 +132,9 @@ export function createRealtimeObservable(
     ['@@observable']() {
       return observable;
     },
-  };
-  const symbol = (Symbol as unknown as { observable?: symbol }).observable;
+  } as RealtimeObservable<RealtimeChannelEvent>;
+  // Only where a polyfill defined Symbol.observable; rxjs falls back to '@@observable'.
+  const symbol = (Symbol as { observable?: symbol }).observable;
   if (typeof symbol === 'symbol') {
     Object.defineProperty(observable, symbol, { value: () => observable });
   }
