@@ -105,7 +105,16 @@ export function readGap(body: unknown): {
   ];
   const find = (key: string): unknown =>
     places.map((place) => pick(place, key)).find((value) => value !== undefined);
-  const reason = find('reason') === 'epoch' ? 'epoch' : 'retention';
+  // Agentry's server says `epoch` in `details` (the channel's epoch now) next to the offset asked
+  // for; another epoch than the offset's means the history was reset, not trimmed.
+  const asked = find('offset');
+  const askedEpoch = typeof asked === 'string' ? parseRealtimeOffset(asked)?.epoch : undefined;
+  const epoch = find('epoch');
+  const reason =
+    find('reason') === 'epoch' ||
+    (askedEpoch !== undefined && typeof epoch === 'string' && askedEpoch !== epoch)
+      ? 'epoch'
+      : 'retention';
   const retainedAfter = find('retainedAfter');
   const snapshot = find('snapshot');
   const snapshotOffset = pick(snapshot, 'offset');
