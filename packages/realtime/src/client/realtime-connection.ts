@@ -41,7 +41,7 @@ import { openWebSocketSession } from './transports/websocket-transport.js';
  * import { createRealtimeClient, type RealtimeCredential } from '@agentry/realtime/client';
  *
  * const ticket: RealtimeCredential = async () => {
- *   const response = await fetch('/api/realtime-ticket', { method: 'POST' });
+ *   const response = await fetch('https://example.com/api/realtime-ticket', { method: 'POST' });
  *   return ((await response.json()) as { ticket: string }).ticket;
  * };
  * const client = createRealtimeClient({ url: 'https://example.com/realtime', ticket });
