@@ -4,11 +4,9 @@ import { defaultBackoff, type RealtimeBackoffOptions } from './backoff.js';
 import type { RealtimeChannelEvent } from './channel-event.js';
 import { createChannelIterator } from './channel-iterator.js';
 import type { StartFollowing } from './channel-sink.js';
-import {
-  createRealtimeConnection,
-  type RealtimeClientLogger,
-  type RealtimeCredential,
-} from './realtime-connection.js';
+import type { RealtimeClientLogger } from './realtime-client-logger.js';
+import { createRealtimeConnection } from './realtime-connection.js';
+import type { RealtimeCredential } from './realtime-credential.js';
 import { createRealtimeObservable, type RealtimeObservable } from './realtime-observable.js';
 import type { RealtimeWebSocketConstructor } from './transports/transport.js';
 
