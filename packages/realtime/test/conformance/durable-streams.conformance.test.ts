@@ -5,8 +5,8 @@ import {
   type ConformanceTestOptions,
 } from '@durable-streams/server-conformance-tests';
 import { afterAll, beforeAll, beforeEach, type TestContext } from 'vitest';
+import { createMemoryRealtimeLog } from '../../src/index.js';
 import { createRealtimeServer, type RealtimeServer } from '../../src/server.js';
-import { createFixtureLog } from '../../src/server/__fixtures__/fixture-log.js';
 import { excludedConformanceTests } from './excluded-tests.js';
 
 // The published Durable Streams conformance suite against our HTTP routes, over loopback, with
@@ -18,7 +18,7 @@ let realtime: RealtimeServer;
 
 beforeAll(async () => {
   realtime = createRealtimeServer({
-    log: createFixtureLog(),
+    log: createMemoryRealtimeLog(),
     auth: 'none',
     longPollTimeout: 2_000,
     maxBodyBytes: 1024 * 1024,

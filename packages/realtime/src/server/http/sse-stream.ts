@@ -45,7 +45,11 @@ export async function serveSse(context: StreamsContext, sse: SseRequest): Promis
       return;
     }
     if (catchingUp) queued.push(...entries);
-    else send(entries.filter((entry) => entry.offset > lastOffset), false);
+    else
+      send(
+        entries.filter((entry) => entry.offset > lastOffset),
+        false,
+      );
   });
 
   let writer: ReturnType<typeof startBody> | undefined;
@@ -66,7 +70,11 @@ export async function serveSse(context: StreamsContext, sse: SseRequest): Promis
   const control = (nextOffset: string, upToDate: boolean, closed: boolean) => {
     const body = closed
       ? { streamNextOffset: nextOffset, streamClosed: true, upToDate: true }
-      : { streamNextOffset: nextOffset, streamCursor: sse.cursor(), ...(upToDate ? { upToDate: true } : {}) };
+      : {
+          streamNextOffset: nextOffset,
+          streamCursor: sse.cursor(),
+          ...(upToDate ? { upToDate: true } : {}),
+        };
     return `event: control\n${sseDataLines(JSON.stringify(body))}\n`;
   };
   const dataEvent = (entries: readonly RealtimeEntry[]) => {
@@ -135,7 +143,10 @@ export async function serveSse(context: StreamsContext, sse: SseRequest): Promis
     }
     if (!first.upToDate) await pump();
     catchingUp = false;
-    send(queued.filter((entry) => entry.offset > lastOffset), false);
+    send(
+      queued.filter((entry) => entry.offset > lastOffset),
+      false,
+    );
     queued.length = 0;
     // A close that came while catching up shows on a last read.
     if (!ended) await pump();

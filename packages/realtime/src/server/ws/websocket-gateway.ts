@@ -3,13 +3,20 @@ import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 
 import { AgentryError, errorCodes, toAgentryError, type Logger } from '@agentry/core';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
 
 import type { BatcherOptions } from '../../batching/batcher.js';
 import { REALTIME_SUBPROTOCOL, realtimeCloseCodes } from '../../protocol.js';
 import { ChannelFanout } from './channel-fanout.js';
-import { WebSocketConnection, type ConnectionContext } from './websocket-connection.js';
-import type { RealtimeGatewayPrincipal, WebSocketGatewayOptions } from './websocket-gateway-options.js';
+import {
+  GatewaySocket,
+  WebSocketConnection,
+  type ConnectionContext,
+} from './websocket-connection.js';
+import type {
+  RealtimeGatewayPrincipal,
+  WebSocketGatewayOptions,
+} from './websocket-gateway-options.js';
 
 /**
  * The WebSocket side of the realtime server; see {@link createWebSocketGateway}.
@@ -48,7 +55,11 @@ const silentLogger: Logger = {
   },
 };
 
-function refuseUpgrade(socket: Duplex, error: AgentryError, status = errorCodes[error.code].httpStatus): void {
+function refuseUpgrade(
+  socket: Duplex,
+  error: AgentryError,
+  status = errorCodes[error.code].httpStatus,
+): void {
   const body = JSON.stringify({ error: error.toJSON() });
   if (!socket.writable) {
     socket.destroy();
@@ -128,7 +139,7 @@ function offersSubprotocol(request: IncomingMessage): boolean {
 export function createWebSocketGateway<TPrincipal extends RealtimeGatewayPrincipal>(
   options: WebSocketGatewayOptions<TPrincipal>,
 ): WebSocketGateway {
-  const { log, auth, config } = options;
+  const { log, auth, config, onCancel } = options;
   const logger = options.logger ?? silentLogger;
   const now = options.now ?? Date.now;
   const limits = options.limits ?? {};
@@ -165,9 +176,11 @@ export function createWebSocketGateway<TPrincipal extends RealtimeGatewayPrincip
 
   const server = new WebSocketServer({
     noServer: true,
+    WebSocket: GatewaySocket,
     clientTracking: false,
     maxPayload: maxMessageBytes,
-    handleProtocols: (protocols) => (protocols.has(REALTIME_SUBPROTOCOL) ? REALTIME_SUBPROTOCOL : false),
+    handleProtocols: (protocols) =>
+      protocols.has(REALTIME_SUBPROTOCOL) ? REALTIME_SUBPROTOCOL : false,
     perMessageDeflate: compression
       ? {
           threshold: numbers['limits.compressionThreshold'],
@@ -187,9 +200,13 @@ export function createWebSocketGateway<TPrincipal extends RealtimeGatewayPrincip
 
   const context: ConnectionContext = {
     log,
-    auth: auth as unknown as ConnectionContext['auth'],
+    auth,
     logger,
-    onCancel: options.onCancel as ConnectionContext['onCancel'],
+    // Every principal a connection holds came from this auth's authenticate: it is a TPrincipal.
+    onCancel:
+      onCancel === undefined
+        ? undefined
+        : (channel, principal, reason) => onCancel(channel, principal as TPrincipal, reason),
     maxSubscriptions: numbers['limits.maxSubscriptions'],
     maxReuseCount: numbers['connectionPool.maxReuseCount'],
     sendBufferBytes,
@@ -217,14 +234,20 @@ export function createWebSocketGateway<TPrincipal extends RealtimeGatewayPrincip
     for (const connection of connections) {
       if (connection.closing) continue;
       if (!connection.alive) {
-        logger.info({ connectionId: connection.id }, 'realtime WebSocket missed a pong: terminated');
+        logger.info(
+          { connectionId: connection.id },
+          'realtime WebSocket missed a pong: terminated',
+        );
         connection.terminate();
         continue;
       }
       const expiresAt = connection.principal.expiresAt;
       if (expiresAt !== undefined && expiresAt <= at) {
         logger.info({ connectionId: connection.id }, 'realtime WebSocket credential expired');
-        connection.close(realtimeCloseCodes.credentialExpired, 'unauthenticated: credential expired; reconnect with a new one');
+        connection.close(
+          realtimeCloseCodes.credentialExpired,
+          'unauthenticated: credential expired; reconnect with a new one',
+        );
         continue;
       }
       connection.alive = false;
@@ -248,14 +271,25 @@ export function createWebSocketGateway<TPrincipal extends RealtimeGatewayPrincip
   );
   idleSweep.unref();
 
-  const accept = (request: IncomingMessage, socket: Duplex, head: Buffer, principal: TPrincipal) => {
-    server.handleUpgrade(request, socket, head, (ws: WebSocket) => {
+  const accept = (
+    request: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    principal: TPrincipal,
+    release: (() => void) | undefined,
+    ignore: () => void,
+  ) => {
+    server.handleUpgrade(request, socket, head, (ws: GatewaySocket) => {
+      // From here ws handles the socket's errors, and the connection gives the budget back.
+      socket.off('error', ignore);
+      if (release !== undefined) socket.off('close', release);
       const id = `ws-${idPrefix}-${(nextId++).toString(36)}`;
       if (closed) {
+        release?.();
         ws.close(realtimeCloseCodes.goingAway, 'server shutting down');
         return;
       }
-      const connection = new WebSocketConnection(id, ws, socket, principal, context);
+      const connection = new WebSocketConnection(id, ws, socket, principal, context, release);
       connections.add(connection);
       logger.debug({ connectionId: id, principal: principal.id }, 'realtime WebSocket connected');
     });
@@ -279,7 +313,8 @@ export function createWebSocketGateway<TPrincipal extends RealtimeGatewayPrincip
         logger.warn({ url: request.url }, 'realtime WebSocket refused: connection limit reached');
         const error = new AgentryError({
           code: 'limit_exceeded',
-          message: 'The realtime server holds as many connections as it may (connectionPool.maxConnections).',
+          message:
+            'The realtime server holds as many connections as it may (connectionPool.maxConnections).',
           suggestions: ['Reconnect later, with backoff.'],
         });
         // limit_exceeded is 429 in the table; a full connection pool is the server's state: 503.
@@ -305,14 +340,20 @@ export function createWebSocketGateway<TPrincipal extends RealtimeGatewayPrincip
       auth.authenticate(request).then(
         (principal) => {
           if (socket.destroyed) return;
-          accept(request, socket, head, principal);
+          accept(request, socket, head, principal, release, ignore);
         },
         (error: unknown) => {
           const agentryError = toAgentryError(error);
           if (agentryError.code === 'internal') {
-            logger.error({ url: request.url, error: agentryError.message }, 'realtime WebSocket authentication failed');
+            logger.error(
+              { url: request.url, error: agentryError.message },
+              'realtime WebSocket authentication failed',
+            );
           } else {
-            logger.info({ code: agentryError.code, error: agentryError.message }, 'realtime WebSocket upgrade refused');
+            logger.info(
+              { code: agentryError.code, error: agentryError.message },
+              'realtime WebSocket upgrade refused',
+            );
           }
           refuseUpgrade(socket, agentryError);
         },
@@ -333,7 +374,10 @@ export function createWebSocketGateway<TPrincipal extends RealtimeGatewayPrincip
             new Promise<void>((resolve) => {
               if (connection.ws.readyState === connection.ws.CLOSED) return resolve();
               connection.ws.once('close', () => resolve());
-              connection.close(realtimeCloseCodes.goingAway, 'server shutting down: reconnect and resume');
+              connection.close(
+                realtimeCloseCodes.goingAway,
+                'server shutting down: reconnect and resume',
+              );
             }),
         ),
       );
