@@ -8,3 +8,28 @@ export { VERSION } from './version.js';
 export { createBatcher, type Batcher, type BatcherOptions } from './batching/batcher.js';
 export type { CommunicationConfig } from './config/communication-config.js';
 export { createMemoryRealtimeLog, type MemoryRealtimeLogOptions } from './log/index.js';
+export {
+  createAgUiMapper,
+  type AgUiEvent,
+  type AgUiEventBase,
+  type AgUiEventOf,
+  type AgUiEventType,
+  type AgUiInterrupt,
+  type AgUiJsonPatchOperation,
+  type AgUiMapper,
+  type AgUiMapperOptions,
+  type AgUiMessage,
+  type AgUiTokenUsage,
+  type AgUiToolCall,
+  createRunSnapshot,
+  type RunSnapshot,
+  coalesceAgUiEvents,
+  createUiMessageStreamEncoder,
+  encodeUiMessageStream,
+  UI_MESSAGE_STREAM_HEADER,
+  UI_MESSAGE_STREAM_HEADERS,
+  type AgentryProviderMetadata,
+  type UiMessageChunk,
+  type UiMessageStreamEncoder,
+  type UiMessageStreamEncoderOptions,
+} from './payloads/index.js';

@@ -109,6 +109,49 @@ describe('createRealtimeServer', () => {
       expect(await (await fetch(`${url}/other`)).text()).toBe('next called');
       expect((await fetch(`${url}/live/streams/run/m`, { method: 'PUT' })).status).toBe(201);
     });
+
+    it('takes a body a framework already parsed, and the full URL under a mount path (Express req.originalUrl)', async () => {
+      const realtime = createRealtimeServer({ log: createMemoryRealtimeLog(), auth: 'none' });
+      const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+        // What express.json() and app.use('/realtime', ...) leave behind.
+        const chunks: Buffer[] = [];
+        request.on('data', (chunk: Buffer) => chunks.push(chunk));
+        request.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          Object.assign(request, {
+            body: text.length > 0 ? (JSON.parse(text) as unknown) : undefined,
+            originalUrl: request.url,
+          });
+          request.url = request.url!.slice('/realtime'.length) || '/';
+          realtime.middleware(request, response, () => response.end('next called'));
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      cleanups.push(async () => {
+        await realtime.close();
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      });
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      expect(
+        (
+          await fetch(`${url}/realtime/streams/run/e`, {
+            method: 'PUT',
+            headers: { 'content-type': 'application/json' },
+          })
+        ).status,
+      ).toBe(201);
+      const appended = await fetch(`${url}/realtime/streams/run/e`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '[{"a":1},{"b":2}]',
+      });
+      expect(appended.status).toBe(204);
+      expect(await (await fetch(`${url}/realtime/streams/run/e?offset=-1`)).json()).toEqual([
+        { a: 1 },
+        { b: 2 },
+      ]);
+    });
   });
 
   describe('connection budget', () => {
@@ -263,6 +306,43 @@ describe('createRealtimeServer', () => {
   });
 
   describe('close', () => {
+    it('waits for appends in flight', async () => {
+      const log = createMemoryRealtimeLog();
+      let releaseAppend!: () => void;
+      const gate = new Promise<void>((resolve) => (releaseAppend = resolve));
+      let appendStarted = false;
+      const slowLog = {
+        ...log,
+        create: log.create.bind(log),
+        info: log.info.bind(log),
+        read: log.read.bind(log),
+        watch: log.watch.bind(log),
+        delete: log.delete.bind(log),
+        close: log.close.bind(log),
+        append: async (...args: Parameters<typeof log.append>) => {
+          appendStarted = true;
+          await gate;
+          return log.append(...args);
+        },
+      };
+      current = await startTestServer({ auth: 'none', log: slowLog });
+      await log.create('run/slow');
+      const posting = fetch(`${current.url}/realtime/streams/run/slow`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '1',
+      });
+      await waitFor(() => appendStarted);
+      let closed = false;
+      const closing = current.realtime.close().then(() => (closed = true));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(closed).toBe(false);
+      releaseAppend();
+      await closing;
+      expect((await posting).status).toBe(204);
+      expect((await log.read('run/slow', '-1')).entries).toHaveLength(1);
+    });
+
     it('ends SSE streams and refuses new requests with 503', async () => {
       current = await startTestServer({ auth: 'none' });
       await current.log.create('run/sse-close');

@@ -41,7 +41,7 @@ export async function serveSse(context: StreamsContext, sse: SseRequest): Promis
     if (ended) return;
     if (entries.length === 0) {
       // Closed or deleted: read to learn which, once caught up.
-      if (!catchingUp) void pump();
+      if (!catchingUp) pump().catch(fail);
       return;
     }
     if (catchingUp) queued.push(...entries);
@@ -63,6 +63,15 @@ export async function serveSse(context: StreamsContext, sse: SseRequest): Promis
     writer?.end();
   };
   const release = context.holdLive(end);
+  // A read that fails once the stream is open (the channel deleted, the log closed) ends the
+  // stream; the client reconnects and gets the error as an HTTP status.
+  const fail = (error: unknown) => {
+    context.logger?.debug(
+      { channel, error: error instanceof Error ? error.message : String(error) },
+      'SSE stream ended by a failed read',
+    );
+    end();
+  };
   const heartbeat = setInterval(() => writer?.write(': keep-alive\n\n'), context.heartbeatInterval);
   const reconnect = setTimeout(end, context.sseReconnectAfter);
   request.once('close', end);

@@ -220,6 +220,17 @@ describe('streams routes', () => {
       expect(events.map((event) => event.event)).toEqual(['data', 'control']);
     });
 
+    it('ends the stream when the channel is deleted while a reader follows it', async () => {
+      const { url, log } = await start();
+      await createJsonChannel(url, 'run/gone', []);
+      const response = await fetch(`${url}/realtime/streams/run/gone?offset=now&live=sse`);
+      const reading = readSse(response, () => false);
+      await fetch(`${url}/realtime/streams/run/gone`, { method: 'DELETE' });
+      const events = await reading;
+      expect(events.map((event) => event.event)).toEqual(['control']);
+      expect(await log.info('run/gone')).toBeUndefined();
+    });
+
     it('sends heartbeat comments every heartbeatInterval', async () => {
       const { url } = await start({
         config: {

@@ -1,0 +1,24 @@
+export { createAgUiMapper, type AgUiMapper, type AgUiMapperOptions } from './ag-ui-mapper.js';
+export type {
+  AgUiEvent,
+  AgUiEventBase,
+  AgUiEventOf,
+  AgUiEventType,
+  AgUiInterrupt,
+  AgUiJsonPatchOperation,
+  AgUiMessage,
+  AgUiTokenUsage,
+  AgUiToolCall,
+} from './ag-ui-types.js';
+export { createRunSnapshot, type RunSnapshot } from './run-snapshot.js';
+export { coalesceAgUiEvents } from './coalesce-ag-ui-events.js';
+export {
+  createUiMessageStreamEncoder,
+  encodeUiMessageStream,
+  UI_MESSAGE_STREAM_HEADER,
+  UI_MESSAGE_STREAM_HEADERS,
+  type AgentryProviderMetadata,
+  type UiMessageChunk,
+  type UiMessageStreamEncoder,
+  type UiMessageStreamEncoderOptions,
+} from './ui-message-stream.js';
