@@ -46,7 +46,7 @@ describe('createRealtimeClient', () => {
     it('falls back at once, without waiting, when the transport is blocked', async () => {
       const urls: string[] = [];
       const fetch = vi.fn<typeof globalThis.fetch>((input) => {
-        urls.push(String(input));
+        urls.push(input as string);
         return Promise.reject(new TypeError('fetch failed'));
       });
       // A WebSocket constructor that throws (a policy forbids it) counts as blocked.
