@@ -71,7 +71,12 @@ export const REALTIME_LOG_DEFAULTS: RealtimeLogDefaults = {
  * console.log(REALTIME_READ_LIMIT.default, REALTIME_READ_LIMIT.max); // 1000 100000
  * ```
  */
-export const REALTIME_READ_LIMIT = { default: 1_000, max: 100_000 } as const;
+export const REALTIME_READ_LIMIT = {
+  /** The limit a read without one gets. */
+  default: 1_000,
+  /** The largest limit a read may ask for. */
+  max: 100_000,
+} as const;
 
 function invalid(message: string, details: Record<string, unknown>, suggestion: string): never {
   throw new AgentryError({
@@ -500,7 +505,14 @@ export function resolveRealtimeReadStart(
   channel: string,
   after: string,
   position: RealtimeChannelPosition,
-): { readonly afterSeq: number; readonly truncated: boolean; readonly offset: string } {
+): {
+  /** The sequence to read after: the read returns the entries from the next one on. */
+  readonly afterSeq: number;
+  /** `true` when a read from `-1` starts after entries retention dropped. */
+  readonly truncated: boolean;
+  /** The offset to report as the next one when the read returns no entries. */
+  readonly offset: string;
+} {
   const { epoch, tailSeq, retainedAfterSeq } = position;
   if (after === REALTIME_START)
     return {
