@@ -22,9 +22,8 @@ export async function usableSnapshot(
  */
 function snapshotValue(contentType: string, snapshot: RealtimeSnapshot): unknown {
   const kind = streamKind(contentType);
-  const record = { offset: snapshot.offset, data: snapshot.data };
-  if (kind === 'binary') return Buffer.from(entryBytes(record)).toString('base64');
-  const text = entryText(record);
+  if (kind === 'binary') return Buffer.from(entryBytes(snapshot)).toString('base64');
+  const text = entryText(snapshot);
   if (kind === 'text') return text;
   try {
     return JSON.parse(text) as unknown;
