@@ -229,6 +229,31 @@ describe('streams routes', () => {
       expect(JSON.parse(more.find((event) => event.event === 'data')!.data)).toEqual([{ n: 3 }]);
     });
 
+    it('lists each entry’s offset in the control event after a JSON data event (agentryOffsets)', async () => {
+      const { url, log } = await start();
+      await createJsonChannel(url, 'run/offsets', [{ n: 1 }, { n: 2 }, { n: 3 }]);
+      const response = await fetch(`${url}/realtime/streams/run/offsets?offset=-1&live=sse`);
+      const appended = (async () => {
+        await log.append('run/offsets', [JSON.stringify({ n: 4 }), JSON.stringify({ n: 5 })], {
+          close: true,
+        });
+      })();
+      const events = await readSse(response, () => false);
+      await appended;
+      const listed: string[] = [];
+      events.forEach((event, index) => {
+        if (event.event !== 'data') return;
+        const control = events[index + 1]!;
+        expect(control.event).toBe('control');
+        const offsets = (JSON.parse(control.data) as { agentryOffsets: string[] }).agentryOffsets;
+        expect(offsets).toHaveLength((JSON.parse(event.data) as unknown[]).length);
+        expect(offsets.at(-1)).toBe(event.id);
+        listed.push(...offsets);
+      });
+      const stored = await log.read('run/offsets', '-1');
+      expect(listed).toEqual(stored.entries.map((entry) => entry.offset));
+    });
+
     it('delivers entries appended while connected, then ends on close with streamClosed', async () => {
       const { url, log } = await start();
       await createJsonChannel(url, 'run/live', []);
