@@ -334,8 +334,9 @@ async function handleAppend(
     result.closed,
   );
   if (producer) {
+    // A duplicate answers with the highest sequence accepted, which may be past the retried one.
     responseHeaders['Producer-Epoch'] = String(producer.epoch);
-    responseHeaders['Producer-Seq'] = String(producer.seq);
+    responseHeaders['Producer-Seq'] = String(result.producerSeq ?? producer.seq);
   }
   response.writeHead(
     producer && !result.duplicate && entries.length > 0 ? 200 : 204,
