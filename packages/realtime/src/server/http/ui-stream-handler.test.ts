@@ -152,6 +152,50 @@ describe('ui-stream route', () => {
     expect(textOf(message)).toBe('Hello, world');
   });
 
+  it('resumes from the snapshot after Last-Event-ID without repeating, and refuses a resume from before it', async () => {
+    current = await startTestServer({ auth: 'none' });
+    const events = [
+      ...run.slice(0, 3),
+      { type: 'TEXT_MESSAGE_CONTENT', messageId: 'm-1', delta: 'lo' },
+      { type: 'TEXT_MESSAGE_CONTENT', messageId: 'm-1', delta: ', world' },
+      { type: 'TEXT_MESSAGE_END', messageId: 'm-1' },
+      finished,
+    ] as AgUiEvent[];
+    await current.log.create('run/r-7', { maxEntries: 4 });
+    const { offsets } = await current.log.append(
+      'run/r-7',
+      events.map((event) => JSON.stringify(event)),
+    );
+    // Kept: offsets[3..6]; the snapshot is as of 'Hel' (offsets[2]).
+    const snapshot = createRunSnapshot();
+    for (const event of events.slice(0, 3)) snapshot.apply(event);
+    await current.log.putSnapshot('run/r-7', {
+      offset: offsets[2]!,
+      data: JSON.stringify(snapshot.snapshot()),
+    });
+    // A client that had everything up to 'lo' (a one-chunk event's id is its offset).
+    const resumed = await fetch(`${current.url}/realtime/ui-stream/run/r-7`, {
+      headers: { 'last-event-id': offsets[3]! },
+    });
+    expect(resumed.status).toBe(200);
+    const chunks = chunksOf(await resumed.text());
+    const parsed = chunks
+      .slice(0, -1)
+      .map((chunk) => JSON.parse(chunk.data) as { type: string; delta?: string });
+    expect(
+      parsed.filter((chunk) => chunk.type === 'text-delta').map((chunk) => chunk.delta),
+    ).toEqual([', world']);
+    expect(parsed.at(-1)!.type).toBe('finish');
+    expect(chunks.at(-1)!.data).toBe('[DONE]');
+
+    // One that stopped at offsets[1] lacks 'Hel', which only the whole snapshot holds.
+    const tooOld = await fetch(`${current.url}/realtime/ui-stream/run/r-7`, {
+      headers: { 'last-event-id': offsets[1]! },
+    });
+    expect(tooOld.status).toBe(410);
+    expect(((await tooOld.json()) as { error: { code: string } }).error.code).toBe('offset_gone');
+  });
+
   it('answers 410 offset_gone when the run’s start is dropped and no snapshot reaches the kept entries', async () => {
     current = await startTestServer({ auth: 'none' });
     await current.log.create('run/r-6', { maxEntries: 2 });

@@ -16,8 +16,10 @@ import { readAfter, type StreamsContext } from './streams-handler.js';
  *
  * A channel whose first entries retention already dropped is encoded from its snapshot (the run
  * plug-in stores one as a JSON array of AG-UI events): the answer so far, then the entries after
- * the snapshot's offset. Without a snapshot that reaches the retained entries it is answered `410`
- * (`offset_gone`), never a message with a silent hole.
+ * the snapshot's offset; a client resuming with `Last-Event-ID` at or after the snapshot's offset
+ * gets only what follows. Without a snapshot that reaches the retained entries, or for a resume from
+ * before the snapshot (the client would get text twice), it is answered `410` (`offset_gone`),
+ * never a message with a silent hole.
  *
  * @internal
  */
@@ -120,6 +122,28 @@ export async function handleUiStream(
           suggestions: [
             'Load the finished conversation from the application store.',
             'Keep more of each run (a larger retention) or snapshot more often (the plug-in’s snapshot interval).',
+          ],
+        });
+      }
+      // A client that resumes from before the snapshot lacks what lies between its last event
+      // and the snapshot; the snapshot holds whole messages, so it would get text twice.
+      const resumedAt =
+        typeof lastEventId === 'string' && lastEventId.length > 0
+          ? lastEventId.split('#', 1)[0]!
+          : undefined;
+      if (resumedAt !== undefined && resumedAt < start.offset) {
+        throw new AgentryError({
+          code: 'offset_gone',
+          message: `Run channel ${JSON.stringify(channel)} no longer keeps what follows Last-Event-ID ${JSON.stringify(lastEventId)}: its snapshot is as of ${start.offset}, later than that.`,
+          details: {
+            channel,
+            lastEventId,
+            snapshot: start.offset,
+            retainedAfter,
+            epoch: info.epoch,
+          },
+          suggestions: [
+            'Read the run again without Last-Event-ID (a new message from its snapshot), or load the finished conversation from the application store.',
           ],
         });
       }
