@@ -66,6 +66,16 @@ export const realtimeHeaders = {
 } as const;
 
 /**
+ * The field of an SSE `event: control` (Agentry's own, next to Durable Streams' `streamNextOffset`)
+ * that lists the offset of every entry of the `event: data` before it, in order, on JSON
+ * channels. Durable Streams clients ignore it; Agentry's client uses it instead of deriving the
+ * earlier entries' offsets from the last one.
+ *
+ * @internal
+ */
+export const REALTIME_SSE_OFFSETS_FIELD = 'agentryOffsets';
+
+/**
  * A transport a client can use.
  *
  * @example

@@ -1,5 +1,6 @@
 import { AgentryError } from '../errors/index.js';
 import type {
+  RealtimeAppendResult,
   RealtimeChannelInfo,
   RealtimeChannelOptions,
   RealtimeProducer,
@@ -405,6 +406,27 @@ export function checkRealtimeProducer(
       `Resend the appends from sequence ${expected}; a new epoch starts at sequence 0.`,
     ],
   });
+}
+
+/**
+ * What {@link RealtimeLog.append} answers for a producer's retried append (a `duplicate` from
+ * {@link checkRealtimeProducer}): nothing appended, the channel's tail and closed state, and the
+ * producer's highest accepted sequence in its epoch (`producerSeq`, from `last`).
+ *
+ * @example
+ * ```ts
+ * import { realtimeDuplicateAppendResult } from '@agentry/core';
+ *
+ * const result = realtimeDuplicateAppendResult('0193a1b2c3d4_0000000000000003', false, { epoch: 0, seq: 2 });
+ * console.log(result.duplicate, result.producerSeq); // true 2
+ * ```
+ */
+export function realtimeDuplicateAppendResult(
+  tailOffset: string,
+  closed: boolean,
+  last: RealtimeProducerState,
+): RealtimeAppendResult {
+  return { offsets: [], tailOffset, duplicate: true, closed, producerSeq: last.seq };
 }
 
 /**
