@@ -237,8 +237,11 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
     return factory.createModel(id.slice(separator + 1), settings);
   };
   // An agent's shutdown settles whatever state its turns leave (a failed turn is given up), so
-  // every agent is shut down, those in `error` included.
-  shutdownHooks.unshift(async () => {
+  // every agent is shut down, those in `error` included. Registered after every plug-in's set-up,
+  // so it runs before their hooks (hooks run in reverse): a turn in progress finishes, and its last
+  // events and state reach plug-ins (realtime's log, monitoring's metrics, a plug-in's store)
+  // before they close.
+  shutdownHooks.push(async () => {
     await Promise.all([...live.values()].map((agent) => agent.shutdown()));
   });
 
@@ -373,6 +376,10 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
     Object.defineProperty(agentry, name, { value, enumerable: true, writable: false });
   }
   startReadyHooks(readyHooks, reportPluginError);
+  // Whole now: the members plug-ins declare in `AgentryExtensions` were added just above. In core
+  // alone that interface is empty and the assertion looks unnecessary; where a plug-in package
+  // augments it (compiled from source with core), it is needed.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
   return agentry as Agentry;
 }
 

@@ -450,3 +450,22 @@ describe('host.extend', () => {
     }
   });
 });
+
+describe('shutdown order', () => {
+  it("shuts the instance's agents down before plug-ins' shutdown hooks run, so their last events reach the plug-ins", async () => {
+    const seen: string[] = [];
+    const listener = plugin('agentry-shutdown-listener', (host) => {
+      const subscription = host.events$.subscribe(({ event }) => {
+        if (event.type === 'status-delta' && event.to === 'shut-down') seen.push('agent shut down');
+      });
+      host.onShutdown(() => {
+        seen.push('plug-in hook');
+        subscription.unsubscribe();
+      });
+    });
+    const agentry = await make([listener]);
+    agentry.createAgent({});
+    await agentry.shutdown();
+    expect(seen).toEqual(['agent shut down', 'plug-in hook']);
+  });
+});
