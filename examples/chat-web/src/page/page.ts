@@ -1,0 +1,197 @@
+/**
+ * The chat page's script, bundled for the browser by esbuild when the server starts. It asks the
+ * server to start a run, follows the run's channel with `@agentry/realtime/client` and renders
+ * the answer token by token, with the transport in use, gaps, and the end of the run.
+ *
+ * What it applied is kept on `window.chatWeb` so that the example's browser tests can compare
+ * it with the log.
+ */
+import {
+  createRealtimeClient,
+  type RealtimeChannelEvent,
+  type RealtimeClient,
+} from '@agentry/realtime/client';
+import {
+  answerText,
+  applyChatEvent,
+  applyChatGap,
+  emptyChatView,
+  type ChatView,
+} from './chat-view.js';
+
+/** What the page has done, for people (the page) and for the tests (`window.chatWeb`). */
+interface PageState {
+  channel: string | undefined;
+  /** Every event applied, in order: offset and data. */
+  readonly applied: { offset: string; data: unknown }[];
+  /** The transports used, in order of first use. */
+  readonly transports: string[];
+  view: ChatView;
+  /** The channel was closed by the server: nothing more will come. */
+  closed: boolean;
+  /** The follow loop failed (an error the client could not recover from). */
+  failure: string | undefined;
+}
+
+declare global {
+  interface Window {
+    chatWeb: { readonly state: PageState };
+  }
+}
+
+const state: PageState = {
+  channel: undefined,
+  applied: [],
+  transports: [],
+  view: emptyChatView,
+  closed: false,
+  failure: undefined,
+};
+window.chatWeb = { state };
+
+const element = <T extends HTMLElement>(id: string): T => {
+  const found = document.getElementById(id);
+  if (found === null) throw new Error(`The page has no #${id}.`);
+  return found as T;
+};
+const form = element<HTMLFormElement>('ask');
+const input = element<HTMLInputElement>('question');
+const send = element<HTMLButtonElement>('send');
+const question = element('user-message');
+const answer = element('answer');
+const status = element('status');
+const transport = element('transport');
+const notices = element('notices');
+const offsets = element('offset');
+
+let client: RealtimeClient | undefined;
+/** How many of the view's notices are on the page already. */
+let noticesShown = 0;
+
+const statusText: Record<ChatView['status'], string> = {
+  waiting: 'Waiting for the run to start…',
+  running: 'Streaming…',
+  finished: 'Finished.',
+  failed: 'The run ended with an error.',
+};
+
+function notice(kind: 'gap' | 'error' | 'info', text: string): void {
+  const item = document.createElement('li');
+  item.className = `notice notice-${kind}`;
+  item.textContent = text;
+  notices.append(item);
+}
+
+function showTransport(): void {
+  const now = client?.transport;
+  if (now !== undefined && state.transports.at(-1) !== now) state.transports.push(now);
+  transport.textContent = now ?? 'reconnecting';
+  transport.dataset.transport = now ?? '';
+}
+
+function render(): void {
+  const { view } = state;
+  answer.textContent = answerText(view);
+  status.textContent = view.error
+    ? `${statusText.failed} ${view.error.code ?? 'error'}: ${view.error.message}`
+    : statusText[view.status];
+  status.dataset.status = view.status;
+  offsets.textContent = `${state.applied.length} events applied, last offset ${state.applied.at(-1)?.offset ?? 'none'}`;
+  showTransport();
+}
+
+function apply(event: RealtimeChannelEvent): void {
+  switch (event.type) {
+    case 'event':
+      state.applied.push({ offset: event.offset, data: event.data });
+      state.view = applyChatEvent(state.view, event.data);
+      for (const text of state.view.notices.slice(noticesShown)) notice('gap', text);
+      noticesShown = state.view.notices.length;
+      break;
+    case 'gap':
+      state.view = applyChatGap(state.view, event);
+      notice(
+        'gap',
+        event.snapshot === undefined
+          ? `Gap (${event.reason}): events this page missed are no longer kept, and the server has no snapshot to rebuild from.`
+          : `Gap (${event.reason}): events this page missed are no longer kept; the answer was rebuilt from the snapshot at ${event.snapshot.offset}.`,
+      );
+      break;
+    case 'closed':
+      state.closed = true;
+      break;
+  }
+  render();
+}
+
+async function ticketFor(channel: string): Promise<string> {
+  const response = await fetch('/api/ticket', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ channel }),
+  });
+  if (!response.ok) throw new Error(`The server refused a ticket: ${response.status}.`);
+  return ((await response.json()) as { ticket: string }).ticket;
+}
+
+async function follow(channel: string): Promise<void> {
+  state.channel = channel;
+  state.applied.length = 0;
+  state.transports.length = 0;
+  state.view = emptyChatView;
+  state.closed = false;
+  state.failure = undefined;
+  noticesShown = 0;
+  client = createRealtimeClient({
+    url: new URL('/realtime', location.href).toString(),
+    ticket: () => ticketFor(channel),
+    // Reconnect soon after a restart; the default backoff suits a public service better.
+    backoff: { initialMs: 100, maxMs: 2_000 },
+    logger: { warn: (message) => notice('info', message) },
+  });
+  const timer = setInterval(showTransport, 200);
+  try {
+    for await (const event of client.channel(channel)) apply(event);
+  } catch (error) {
+    state.failure = error instanceof Error ? error.message : String(error);
+    notice('error', `Following the run failed: ${state.failure}`);
+  } finally {
+    clearInterval(timer);
+    client.close();
+    client = undefined;
+    render();
+    transport.textContent = 'closed';
+    send.disabled = false;
+  }
+}
+
+form.addEventListener('submit', (submitted) => {
+  submitted.preventDefault();
+  const message = input.value.trim();
+  if (message === '' || client !== undefined) return;
+  send.disabled = true;
+  question.textContent = message;
+  void (async () => {
+    const response = await fetch('/api/chat', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ message }),
+    });
+    if (!response.ok) {
+      notice('error', `The server refused the message: ${response.status} ${await response.text()}`);
+      send.disabled = false;
+      return;
+    }
+    const { channel } = (await response.json()) as { channel: string };
+    history.replaceState(null, '', `#${encodeURIComponent(channel)}`);
+    await follow(channel);
+  })();
+});
+
+// A reloaded page follows the run in its address again, from the start of what the log keeps.
+if (location.hash.length > 1) {
+  send.disabled = true;
+  question.textContent = '(the run in this page’s address)';
+  void follow(decodeURIComponent(location.hash.slice(1)));
+}
+render();
