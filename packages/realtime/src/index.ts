@@ -6,4 +6,32 @@
  */
 export { VERSION } from './version.js';
 export { createBatcher, type Batcher, type BatcherOptions } from './batching/batcher.js';
-export type { CommunicationConfig } from './config/communication-config.js';
+export {
+  communicationConfigSchema,
+  defaultCommunicationConfig,
+  type CommunicationConfig,
+} from './config/index.js';
+export {
+  encodeChannelSegment,
+  realtime,
+  realtimeChannels,
+  type RealtimeChannelKind,
+  type RealtimeHandle,
+  type RealtimeOptions,
+  type RealtimePlugin,
+} from './plugin/index.js';
+export { createMemoryRealtimeLog, type MemoryRealtimeLogOptions } from './log/index.js';
+export {
+  createAgUiMapper,
+  type AgUiEvent,
+  type AgUiEventBase,
+  type AgUiEventOf,
+  type AgUiEventType,
+  type AgUiInterrupt,
+  type AgUiJsonPatchOperation,
+  type AgUiMapper,
+  type AgUiMapperOptions,
+  type AgUiMessage,
+  type AgUiTokenUsage,
+  type AgUiToolCall,
+} from './payloads/index.js';

@@ -14,3 +14,18 @@ export {
   type RealtimeTransport,
   type RealtimeWireEvent,
 } from './protocol.js';
+export {
+  createRealtimeAuth,
+  type RealtimeAction,
+  type RealtimeAuth,
+  type RealtimeAuthOptions,
+} from './server/auth/realtime-auth.js';
+export type { RealtimePrincipal, RealtimeTicketRequest } from './server/auth/realtime-ticket.js';
+export {
+  createRealtimeServer,
+  defaultCommunicationConfig,
+  type RealtimeGatewayDependencies,
+  type RealtimeServer,
+  type RealtimeServerOptions,
+  type RealtimeWebSocketGateway,
+} from './server/realtime-server.js';

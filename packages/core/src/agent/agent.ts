@@ -74,6 +74,17 @@ export function tapAgentEvents(agent: Agent, tap: AgentEventTap): (() => void) |
   return agent instanceof AgentImpl ? agent.tap(tap) : undefined;
 }
 
+/**
+ * The run with this id among an agent's current and queued turns, when core made the agent, for
+ * `host.abortRun`: a run that ended, or was never this agent's, is `undefined`. Other `Agent`
+ * implementations give `undefined`.
+ *
+ * @internal
+ */
+export function agentRunById(agent: Agent, runId: string): AgentRun<unknown> | undefined {
+  return agent instanceof AgentImpl ? agent.runById(runId) : undefined;
+}
+
 class AgentImpl implements Agent {
   readonly id: string;
   readonly createdAt: Date;
@@ -443,6 +454,12 @@ class AgentImpl implements Agent {
     this.transition('retry');
     void this.#execute(turn);
     return controller.run;
+  }
+
+  /** @internal The current or a queued turn's run, by id. */
+  runById(runId: string): AgentRun<unknown> | undefined {
+    if (this.#current?.controller.run.id === runId) return this.#current.controller.run;
+    return this.#queue.find((turn) => turn.controller.run.id === runId)?.controller.run;
   }
 
   abort(reason = 'The agent was told to abort.'): void {

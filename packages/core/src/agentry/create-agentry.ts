@@ -8,7 +8,7 @@ import type { RecordHandler } from '../plugins/record-handler.js';
 import { VERSION } from '../version.js';
 import type { Agent } from '../agent/agent-interface.js';
 import type { AgentOptions } from '../agent/agent-options.js';
-import { createAgent } from '../agent/agent.js';
+import { agentRunById, createAgent } from '../agent/agent.js';
 import { createCircuitBreakerRegistry, createModelRouter } from '../agent/create-model-router.js';
 import type { ModelRouter } from '../agent/model-router-types.js';
 import type { LanguageModel, ModelSettings } from '../model/index.js';
@@ -91,6 +91,15 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
       ],
     });
   };
+  const abortRun = async (runId: string, reason?: string): Promise<boolean> => {
+    for (const agent of live.values()) {
+      const run = agentRunById(agent, runId);
+      if (run === undefined) continue;
+      run.abort(reason ?? 'The run was aborted by a command.');
+      return true;
+    }
+    return hooks.bus.cancelRun(runId);
+  };
   const readyHooks: { plugin: string; hook: () => void | Promise<void> }[] = [];
   const extensions = new Map<string, { plugin: string; value: unknown }>();
   for (const plugin of registry.plugins) {
@@ -114,6 +123,7 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
           readyHooks.push({ plugin: plugin.name, hook });
         },
         extend: (name, value) => addExtension(extensions, plugin.name, name, value),
+        abortRun,
         erase: async (request) => dataLifecycle('erase').erase(request, plugin.name),
         purgeExpired: async (request) =>
           dataLifecycle('purgeExpired').purgeExpired(request, plugin.name),

@@ -15,6 +15,7 @@ export type { PluginEvent, PluginEventSource, SecurityEvent } from './plugin-eve
 export type {
   AgentEventSource,
   AttachRunEvents,
+  RunEventsControl,
   InstanceEvent,
   WorkflowRunEvent,
   WorkflowRunEventSource,

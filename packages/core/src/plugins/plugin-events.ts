@@ -141,7 +141,33 @@ export type InstanceEvent =
  * detach();
  * ```
  */
-export type AttachRunEvents = (events$: Observable<WorkflowRunEvent>) => () => void;
+export type AttachRunEvents = (
+  events$: Observable<WorkflowRunEvent>,
+  control?: RunEventsControl,
+) => () => void;
+
+/**
+ * What a workflow runner lets an Agentry instance do to the runs whose events it attaches with
+ * `agentry.attachRunEvents`: cancel one, for `host.abortRun` (the realtime plug-in's cancel
+ * command, for example). `createConfiguredWorkflowRunner` passes its runner's `cancel`.
+ *
+ * @example
+ * ```ts
+ * import type { Agentry, RunEventsControl } from '@agentry/core';
+ * import { Subject } from 'rxjs';
+ *
+ * declare const agentry: Agentry;
+ * declare const runner: { cancel(runId: string): Promise<unknown> };
+ * const runEvents = new Subject<{ type: string; runId: string; workflowId: string; at: number }>();
+ * const control: RunEventsControl = { cancel: (runId) => runner.cancel(runId) };
+ * const detach = agentry.attachRunEvents(runEvents, control);
+ * detach();
+ * ```
+ */
+export interface RunEventsControl {
+  /** Cancels the run; resolves once the cancellation is recorded. */
+  cancel(runId: string): Promise<unknown>;
+}
 
 type Listener = (tagged: InstanceEvent) => void;
 
@@ -151,7 +177,12 @@ interface Source {
   /** An agent's source is dropped when nobody listens; the instance still holds the agent. */
   readonly agent: boolean;
   subscription: Pick<Subscription, 'unsubscribe'> | undefined;
+  /** A runner's control, and the runs it started that have not ended, as its events tell. */
+  readonly control?: { readonly cancel: RunEventsControl['cancel']; readonly runs: Set<string> };
 }
+
+/** The workflow run events after which a run is over and cannot be cancelled. */
+const runEnds: ReadonlySet<string> = new Set(['run-end', 'run-error']);
 
 /** @internal The instance's event stream and its sources. */
 export interface InstanceEventBus {
@@ -166,6 +197,11 @@ export interface InstanceEventBus {
    * @throws AgentryError `validation_failed` for an event without a non-empty `type` or a finite `at`
    */
   emit(plugin: string, event: PluginEvent): void;
+  /**
+   * Cancels a workflow run through the control of the runner whose events showed it unfinished;
+   * resolves `false` when no attached runner has shown the run (it ended, or nobody listened).
+   */
+  cancelRun(runId: string): Promise<boolean>;
 }
 
 /**
@@ -263,21 +299,20 @@ export function createInstanceEventBus(
     attachAgent(agent) {
       if (listeners.size > 0) openAgent(agent);
     },
-    attachRuns(runEvents$) {
+    attachRuns(runEvents$, control) {
+      const runs = new Set<string>();
       const source: Source = {
         events$: runEvents$,
-        tag: (event: WorkflowRunEvent) => ({
-          source:
-            event.userId === undefined
-              ? { kind: 'workflow-run', runId: event.runId, workflowId: event.workflowId }
-              : {
-                  kind: 'workflow-run',
-                  runId: event.runId,
-                  workflowId: event.workflowId,
-                  userId: event.userId,
-                },
-          event,
-        }),
+        ...(control === undefined
+          ? {}
+          : { control: { cancel: (runId: string) => control.cancel(runId), runs } }),
+        tag: (event: WorkflowRunEvent) => {
+          if (control !== undefined) {
+            if (runEnds.has(event.type)) runs.delete(event.runId);
+            else runs.add(event.runId);
+          }
+          return tagRun(event);
+        },
         agent: false,
         subscription: undefined,
       };
@@ -288,11 +323,35 @@ export function createInstanceEventBus(
         sources.delete(source);
       };
     },
+    async cancelRun(runId) {
+      for (const source of sources) {
+        if (source.control?.runs.has(runId) !== true) continue;
+        await source.control.cancel(runId);
+        source.control.runs.delete(runId);
+        return true;
+      }
+      return false;
+    },
     emit(plugin, event) {
       checkPluginEvent(plugin, event);
       if (listeners.size === 0) return;
       deliver({ source: { kind: 'plugin', plugin }, event });
     },
+  };
+}
+
+function tagRun(event: WorkflowRunEvent): InstanceEvent {
+  return {
+    source:
+      event.userId === undefined
+        ? { kind: 'workflow-run', runId: event.runId, workflowId: event.workflowId }
+        : {
+            kind: 'workflow-run',
+            runId: event.runId,
+            workflowId: event.workflowId,
+            userId: event.userId,
+          },
+    event,
   };
 }
 

@@ -178,6 +178,17 @@ export interface PluginHost<TSection = unknown> {
    */
   extend<TName extends keyof AgentryExtensions>(name: TName, value: AgentryExtensions[TName]): void;
   /**
+   * Aborts a run the instance is running, by its id: an agent run of an agent made by
+   * `agentry.createAgent` (the current turn fails with `aborted`; a queued one never starts), or a
+   * workflow run of a runner attached with a control (`createConfiguredWorkflowRunner` attaches
+   * its `cancel`), whose events have shown it unfinished. Resolves `true` once it is aborted, or
+   * `false` when no such run is in progress here (it ended, is unknown, or belongs to a runner
+   * attached without a control). It is a command: nothing else (a reader going away) aborts a run.
+   *
+   * @throws AgentryError what the runner's `cancel` rejects with, for a workflow run
+   */
+  abortRun(runId: string, reason?: string): Promise<boolean>;
+  /**
    * Offers a state store under a name, such as `sqlite`, so that configuration can name it (the
    * `workflows` section's `defaults.store`, for example) and `agentry.store(name)` returns it. The
    * plug-in still owns the store: close it in an `onShutdown` hook.

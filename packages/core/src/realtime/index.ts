@@ -19,3 +19,22 @@ export {
   parseRealtimeOffset,
   type RealtimeOffset,
 } from './realtime-offset.js';
+export {
+  REALTIME_LOG_DEFAULTS,
+  REALTIME_READ_LIMIT,
+  assertRealtimeEntries,
+  checkRealtimeProducer,
+  checkRealtimeWriterSeq,
+  isJsonContentType,
+  realtimeChannelNotFound,
+  realtimeChannelOptionsKey,
+  realtimeLogClosed,
+  realtimeOptionsConflict,
+  resolveRealtimeChannelOptions,
+  resolveRealtimeReadLimit,
+  resolveRealtimeReadStart,
+  type RealtimeChannelPosition,
+  type RealtimeLogDefaults,
+  type RealtimeProducerState,
+  type ResolvedRealtimeChannelOptions,
+} from './realtime-log-rules.js';

@@ -96,9 +96,12 @@ export function createConfiguredWorkflowRunner(
         ...(agentOptions === undefined ? {} : { agentOptions }),
       }),
   });
-  // Plug-ins see the runs on the instance's events$ (subscribed only while someone listens);
-  // closing the runner detaches them.
-  const detach = agentry.attachRunEvents(runner.events$);
+  // Plug-ins see the runs on the instance's events$ (subscribed only while someone listens), and
+  // may cancel one through host.abortRun (the realtime plug-in's cancel command); closing the
+  // runner detaches them.
+  const detach = agentry.attachRunEvents(runner.events$, {
+    cancel: (runId) => runner.cancel(runId),
+  });
   return {
     ...runner,
     async close() {

@@ -1,0 +1,1 @@
+export { createMemoryRealtimeLog, type MemoryRealtimeLogOptions } from './memory-realtime-log.js';
