@@ -14,3 +14,19 @@ export {
   type RealtimeTransport,
   type RealtimeWireEvent,
 } from './protocol.js';
+export {
+  createRealtimeClient,
+  type RealtimeBackoffOptions,
+  type RealtimeChannel,
+  type RealtimeChannelEvent,
+  type RealtimeChannelOptions,
+  type RealtimeClient,
+  type RealtimeClientLogger,
+  type RealtimeClientOptions,
+  type RealtimeCredential,
+  type RealtimeObservable,
+  type RealtimeObserver,
+  type RealtimeSubscription,
+  type RealtimeWebSocketConstructor,
+  type RealtimeWebSocketLike,
+} from './client/index.js';

@@ -188,6 +188,8 @@ export const realtimeCloseCodes = {
   goingAway: 1001,
   /** A frame was not valid UTF-8 or not JSON: fix the client. */
   invalidPayload: 1007,
+  /** A binary frame: the protocol takes JSON text frames only; fix the client. */
+  unsupportedData: 1003,
   /** An unknown message type, or too many subscriptions: fix the client. */
   policyViolation: 1008,
   /** A frame or message larger than the server accepts. */

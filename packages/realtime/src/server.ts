@@ -15,6 +15,14 @@ export {
   type RealtimeWireEvent,
 } from './protocol.js';
 export {
+  createWebSocketGateway,
+  type RealtimeGatewayAuth,
+  type RealtimeGatewayPrincipal,
+  type WebSocketGateway,
+  type WebSocketGatewayLimits,
+  type WebSocketGatewayOptions,
+} from './server/ws/index.js';
+export {
   createRealtimeAuth,
   type RealtimeAction,
   type RealtimeAuth,

@@ -109,6 +109,12 @@ export interface RealtimeServerOptions {
   readonly maxBodyBytes?: number;
   /** Makes the WebSocket gateway; without one, upgrades are refused with 501. */
   readonly webSocketGateway?: (dependencies: RealtimeGatewayDependencies) => RealtimeWebSocketGateway;
+  /**
+   * Origins whose pages may call the routes from a browser (CORS), or `'*'` for any. Credentials
+   * travel as bearer tokens or tickets, never cookies, so no `Allow-Credentials` is sent. Default:
+   * none (same-origin pages only).
+   */
+  readonly corsOrigins?: readonly string[] | '*';
   /** The clock (milliseconds since the epoch). */
   readonly now?: () => number;
 }
@@ -170,6 +176,12 @@ export const defaultCommunicationConfig: CommunicationConfig = Object.freeze<Com
   protocols: [],
 });
 
+/** What a browser may send and read across origins (CORS). */
+const allowedHeaders =
+  'authorization, content-type, if-none-match, last-event-id, producer-id, producer-epoch, producer-seq, stream-seq, stream-closed, stream-ttl, stream-expires-at';
+const exposedHeaders =
+  'stream-next-offset, stream-up-to-date, stream-closed, stream-cursor, stream-ttl, stream-expires-at, agentry-stream-epoch, producer-epoch, producer-seq, producer-expected-seq, producer-received-seq, etag, location, retry-after';
+
 function normalizeBasePath(basePath: string): string {
   const trimmed = basePath.replace(/\/+$/, '');
   if (!trimmed.startsWith('/') || /[?#]/.test(trimmed)) {
@@ -225,6 +237,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     now,
   });
   const logger = options.logger;
+  const corsOrigins = options.corsOrigins;
   const { maxConnections, idleTimeout, maxReuseCount } = config.connectionPool;
   const encryptionRequired = config.protocols.some((protocol) => protocol.encryption) && options.allowInsecure !== true;
   const compressed = new Set(config.protocols.filter((protocol) => protocol.compression).map((protocol) => protocol.name));
@@ -299,6 +312,22 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     const insecure = refuseInsecure(request);
     if (insecure) {
       sendError(response, insecure, logger);
+      return true;
+    }
+    const origin = request.headers.origin;
+    if (origin !== undefined && corsOrigins !== undefined && (corsOrigins === '*' || corsOrigins.includes(origin))) {
+      response.setHeader('access-control-allow-origin', corsOrigins === '*' ? '*' : origin);
+      response.setHeader('access-control-expose-headers', exposedHeaders);
+      if (corsOrigins !== '*') response.setHeader('vary', 'origin');
+    }
+    if (request.method === 'OPTIONS') {
+      response.writeHead(204, {
+        ...securityHeaders,
+        'access-control-allow-methods': 'GET, HEAD, PUT, POST, DELETE, OPTIONS',
+        'access-control-allow-headers': allowedHeaders,
+        'access-control-max-age': '600',
+      });
+      response.end();
       return true;
     }
     const count = (served.get(request.socket) ?? 0) + 1;

@@ -11,6 +11,9 @@ export const securityHeaders: Readonly<Record<string, string>> = {
   'cross-origin-resource-policy': 'cross-origin',
 };
 
+/** Errors that answer 413 rather than their code's status: a body over the limit. */
+const payloadTooLarge = new WeakSet<object>();
+
 /** Writes an `AgentryError` as its JSON body with its HTTP status. @internal */
 export function sendError(
   response: ServerResponse,
@@ -27,7 +30,7 @@ export function sendError(
     return;
   }
   const body = JSON.stringify({ error: agentryError.toJSON() });
-  response.writeHead(status ?? agentryError.httpStatus, {
+  response.writeHead(status ?? (payloadTooLarge.has(agentryError) ? 413 : agentryError.httpStatus), {
     ...securityHeaders,
     'content-type': 'application/json; charset=utf-8',
     'cache-control': 'no-store',
@@ -47,13 +50,16 @@ export function sendError(
 export function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(request.headers['content-length'] ?? '0');
-    const tooLarge = () =>
-      new AgentryError({
+    const tooLarge = () => {
+      const error = new AgentryError({
         code: 'limit_exceeded',
         message: `The request body is larger than the ${limit} bytes this server accepts.`,
         details: { limit, received: Number.isFinite(declared) && declared > 0 ? declared : undefined },
         suggestions: ['Split the data into several appends.', 'Raise maxBodyBytes in createRealtimeServer options.'],
       });
+      payloadTooLarge.add(error);
+      return error;
+    };
     if (declared > limit) {
       request.resume();
       reject(tooLarge());

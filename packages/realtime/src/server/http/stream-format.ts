@@ -69,10 +69,16 @@ export function decodeAppendBody(contentType: string, body: Buffer, allowEmptyAr
   return value.map((element) => JSON.stringify(element));
 }
 
-/** Writes `text` as SSE `data:` lines: every line break in it starts a new `data:` line, so a payload can never end an event or inject a field. @internal */
+/**
+ * Writes `text` as SSE `data:` lines: every line break in it starts a new `data:` line, so a
+ * payload can never end an event or inject a field. A parser drops one space after `data:`, so a
+ * line that starts with a space gets one more.
+ *
+ * @internal
+ */
 export function sseDataLines(text: string): string {
   return text
     .split(/\r\n|\r|\n/)
-    .map((line) => `data: ${line}\n`)
+    .map((line) => (line.startsWith(' ') ? `data: ${line}\n` : `data:${line}\n`))
     .join('');
 }

@@ -222,7 +222,7 @@ async function handleAppend(context: StreamsContext, principal: RealtimePrincipa
     response.end();
     return;
   }
-  if (info.closed) {
+  if (info.closed && producer === undefined) {
     throw new AgentryError({
       code: 'conflict',
       message: `Channel ${JSON.stringify(channel)} is closed: nothing more can be appended.`,
@@ -242,7 +242,7 @@ async function handleAppend(context: StreamsContext, principal: RealtimePrincipa
     responseHeaders['Producer-Epoch'] = String(producer.epoch);
     responseHeaders['Producer-Seq'] = String(producer.seq);
   }
-  response.writeHead(producer && !result.duplicate ? 200 : 204, responseHeaders);
+  response.writeHead(producer && !result.duplicate && entries.length > 0 ? 200 : 204, responseHeaders);
   response.end();
 }
 
@@ -392,6 +392,13 @@ function waitForEntries(context: StreamsContext, channel: string, page: Realtime
   });
 }
 
+/** The request's URL without its query, absolute (for `Location`). */
+function absoluteUrl(request: IncomingMessage): string {
+  const encrypted = (request.socket as { encrypted?: boolean }).encrypted === true;
+  const host = request.headers.host ?? `${request.socket.localAddress ?? 'localhost'}:${request.socket.localPort ?? ''}`;
+  return `${encrypted ? 'https' : 'http'}://${host}${request.url?.split('?')[0] ?? '/'}`;
+}
+
 /**
  * Serves `{base}/streams/{channel}`: the Durable Streams protocol subset (`PUT`, `POST`, `HEAD`,
  * `DELETE`, `GET` catch-up, long-poll and SSE).
@@ -410,7 +417,7 @@ export async function handleStreams(
     const principal = await context.auth.authenticate(request);
     switch (request.method) {
       case 'PUT':
-        await handleCreate(context, principal, channel, request, response, request.url?.split('?')[0] ?? '');
+        await handleCreate(context, principal, channel, request, response, absoluteUrl(request));
         return;
       case 'POST':
         await handleAppend(context, principal, channel, request, response);
@@ -433,7 +440,9 @@ export async function handleStreams(
     }
   } catch (error) {
     if (!request.complete) request.resume();
-    sendError(response, error, context.logger, await errorHeaders(context, channel, error, request));
+    // Durable Streams answers a fenced (stale-epoch) producer with 403.
+    const status = AgentryError.isInstance(error) && error.code === 'lease_lost' ? 403 : undefined;
+    sendError(response, error, context.logger, await errorHeaders(context, channel, error, request), status);
   }
 }
 

@@ -1,0 +1,5 @@
+export {
+  describeRealtimeLogConformance,
+  type RealtimeLogConformanceContext,
+  type RealtimeLogConformanceOptions,
+} from './realtime-log-conformance.js';
