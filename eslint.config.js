@@ -22,6 +22,7 @@ const boundaryRules = {
             // Public subpath entries, listed in the packages' exports maps.
             '!@agentry/testing/vitest',
             '!@agentry/monitoring/otel',
+            '!@agentry/core/browser',
           ],
           message: 'Import Agentry packages only through their public entry point.',
         },

@@ -1,4 +1,4 @@
-import type { AgentryError } from '@agentry/core';
+import type { AgentryError } from '@agentry/core/browser';
 import type { RealtimeChannelEvent } from './channel-event.js';
 import type { StartFollowing } from './channel-sink.js';
 

@@ -1,4 +1,4 @@
-import { AgentryError, assertChannelName } from '@agentry/core';
+import { AgentryError, assertChannelName } from '@agentry/core/browser';
 import type { RealtimeTransport } from '../protocol.js';
 import { defaultBackoff, type RealtimeBackoffOptions } from './backoff.js';
 import type { RealtimeChannelEvent } from './channel-event.js';

@@ -12,7 +12,7 @@
  * Invariants: a follower's `lastApplied` only moves forward, except to the offset a gap names;
  * an event reaches a sink only when its offset is after `lastApplied`, which is updated first.
  */
-import { AgentryError } from '@agentry/core';
+import { AgentryError } from '@agentry/core/browser';
 import type { RealtimeTransport, RealtimeWireEvent } from '../protocol.js';
 import { backoffDelay, type RealtimeBackoffOptions } from './backoff.js';
 import type { ChannelSink } from './channel-sink.js';

@@ -3,7 +3,7 @@ import {
   formatRealtimeOffset,
   parseRealtimeOffset,
   type ErrorCode,
-} from '@agentry/core';
+} from '@agentry/core/browser';
 import { realtimeHeaders, type RealtimeTransport, type RealtimeWireEvent } from '../../protocol.js';
 import type { TransportContext } from './transport.js';
 

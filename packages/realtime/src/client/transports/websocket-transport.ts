@@ -1,4 +1,4 @@
-import { AgentryError, type ErrorCode } from '@agentry/core';
+import { AgentryError, type ErrorCode } from '@agentry/core/browser';
 import {
   REALTIME_SUBPROTOCOL,
   realtimeCloseCodes,
