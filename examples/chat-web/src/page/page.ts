@@ -160,7 +160,7 @@ async function follow(channel: string): Promise<void> {
     client.close();
     client = undefined;
     render();
-    transport.textContent = 'closed';
+    transport.textContent = `${state.transports.at(-1) ?? 'none'}, closed`;
     send.disabled = false;
   }
 }

@@ -1,0 +1,99 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RealtimeLog } from '@agentry/core';
+import { createSqliteRealtimeLog } from '@agentry/store-sqlite';
+import { startEmulator, type Emulator } from '@agentry/testing';
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { chatAnswer, chatReply } from '../src/chat-answer.js';
+import { openChatPage, type ChatPage, type PageState } from './chat-page.js';
+import { chromiumPath, hasChromium, launchChromium } from './chromium.js';
+import { startServerProcess, type ServerProcess } from './server-process.js';
+
+/** Milliseconds between the emulator's words: a run lasts a few seconds (about 150 words). */
+const wordDelay = 40;
+
+let browser: Browser;
+let emulator: Emulator;
+let directory: string;
+let databasePath: string;
+const cleanups: (() => Promise<unknown>)[] = [];
+
+beforeAll(async () => {
+  if (!hasChromium) {
+    throw new Error(`Chromium is missing at ${chromiumPath}: install it with apt-get install -y chromium.`);
+  }
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+beforeEach(async () => {
+  directory = mkdtempSync(join(tmpdir(), 'agentry-chat-web-test-'));
+  databasePath = join(directory, 'realtime.db');
+  emulator = await startEmulator({ defaultTurn: chatReply(wordDelay) });
+  cleanups.push(() => emulator.close());
+});
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
+  rmSync(directory, { recursive: true, force: true });
+});
+
+async function server(options: { port?: number; bufferSize?: number; snapshotEvery?: number } = {}) {
+  const started: ServerProcess = await startServerProcess({
+    databasePath,
+    modelUrl: emulator.baseURL('openai-responses'),
+    ...options,
+  });
+  cleanups.push(() => started.kill());
+  return started;
+}
+
+async function page(url: string, prepare?: Parameters<typeof openChatPage>[2]): Promise<ChatPage> {
+  const opened = await openChatPage(browser, url, prepare);
+  cleanups.push(() => opened.context.close());
+  return opened;
+}
+
+/** The channel's entries, read directly from the SQLite file after the server is gone. */
+async function logEntries(channel: string): Promise<{ offset: string; data: unknown }[]> {
+  const log: RealtimeLog = createSqliteRealtimeLog({ path: databasePath });
+  try {
+    const read = await log.read(channel, '-1', { limit: 100_000 });
+    return read.entries.map((entry) => ({
+      offset: entry.offset,
+      data: JSON.parse(typeof entry.data === 'string' ? entry.data : new TextDecoder().decode(entry.data)),
+    }));
+  } finally {
+    await log.close();
+  }
+}
+
+/** The event types, in order, of what the page applied. */
+const typesOf = (state: PageState): string[] =>
+  state.applied.map((event) => String((event.data as { type?: unknown }).type));
+
+describe('examples/chat-web in Chromium', () => {
+  it('streams a run into the page: the answer shown is the emulator’s, token by token, over WebSocket', async () => {
+    const running = await server();
+    const chat = await page(running.url);
+    const channel = await chat.ask('How does a durable stream survive a restart?');
+    expect(channel).toMatch(/^run\//);
+
+    const state = await chat.ended();
+    expect(state.failure).toBeUndefined();
+    expect(state.view.status).toBe('finished');
+    expect(await chat.answer()).toBe(chatAnswer);
+    expect(await chat.status()).toBe('Finished.');
+    // Streamed, not delivered whole: many content events, each a piece of the answer.
+    const contents = typesOf(state).filter((type) => type === 'TEXT_MESSAGE_CONTENT');
+    expect(contents.length).toBeGreaterThan(20);
+    expect(state.transports).toEqual(['websocket']);
+    expect(await chat.transport()).toBe('websocket, closed');
+
+    await running.stop();
+    const entries = await logEntries(channel);
+    expect(state.applied).toEqual(entries);
+  });
+});
