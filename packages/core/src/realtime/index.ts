@@ -38,3 +38,4 @@ export {
   type RealtimeProducerState,
   type ResolvedRealtimeChannelOptions,
 } from './realtime-log-rules.js';
+export { createRealtimeWatchers, type RealtimeWatchers } from './realtime-watchers.js';

@@ -3,6 +3,7 @@ import {
   REALTIME_LOG_DEFAULTS,
   assertChannelName,
   assertRealtimeEntries,
+  createRealtimeWatchers,
   checkRealtimeProducer,
   checkRealtimeWriterSeq,
   formatRealtimeOffset,
@@ -124,7 +125,9 @@ export function createMemoryRealtimeLog(options: MemoryRealtimeLogOptions = {}):
   /** The last epoch of each deleted channel, so a channel made again starts a greater one. */
   const tombstones = new Map<string, string>();
   /** Listeners by channel name; they outlive a channel's deletion and see its next incarnation. */
-  const watchers = new Map<string, Set<Listener>>();
+  const watchers = createRealtimeWatchers(onListenerError);
+  const notify = (channel: string, entries: readonly RealtimeEntry[]): void =>
+    watchers.notify(channel, entries);
   let closed = false;
 
   function open(): void {
@@ -139,22 +142,6 @@ export function createMemoryRealtimeLog(options: MemoryRealtimeLogOptions = {}):
       throw realtimeChannelNotFound(channel);
     }
     return state;
-  }
-
-  function notify(channel: string, entries: readonly RealtimeEntry[]): void {
-    const listeners = watchers.get(channel);
-    if (listeners === undefined) return;
-    for (const listener of listeners) {
-      try {
-        listener(entries);
-      } catch (error) {
-        try {
-          onListenerError(error, channel);
-        } catch {
-          // A failing error reporter must not break the append either.
-        }
-      }
-    }
   }
 
   function infoOf(state: ChannelState): RealtimeChannelInfo {
@@ -317,20 +304,7 @@ export function createMemoryRealtimeLog(options: MemoryRealtimeLogOptions = {}):
     watch(channel: string, listener: Listener): () => void {
       if (closed) return () => undefined;
       assertChannelName(channel);
-      let listeners = watchers.get(channel);
-      if (listeners === undefined) {
-        listeners = new Set();
-        watchers.set(channel, listeners);
-      }
-      // Wrapped so the same function can watch twice and each stop removes its own registration.
-      const registration: Listener = (entries) => listener(entries);
-      listeners.add(registration);
-      return () => {
-        const current = watchers.get(channel);
-        if (current === undefined) return;
-        current.delete(registration);
-        if (current.size === 0) watchers.delete(channel);
-      };
+      return watchers.watch(channel, listener);
     },
 
     putSnapshot(channel: string, snapshot: RealtimeSnapshot): void {

@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import {
   AgentryError,
   assertExpectedRevision,
@@ -15,15 +13,11 @@ import {
   type StorePutOptions,
   type StorePutValue,
 } from '@agentry/core';
-import type {
-  SqliteConnection,
-  SqliteDriverChoice,
-  SqliteStatement,
-} from './drivers/sqlite-connection.js';
-import { loadSqliteDriver } from './drivers/load-sqlite-driver.js';
+import type { SqliteStatement } from './drivers/sqlite-connection.js';
 import { entryChecksum, toEnvelope, toWrittenEnvelope, type EntryRow } from './entry-row.js';
 import { createGroupCommit } from './group-commit.js';
 import { entriesTable, migrateSchema } from './migrate-schema.js';
+import { openSqliteDatabase } from './open-sqlite-database.js';
 import { prefixUpperBound } from './prefix-upper-bound.js';
 import { resolveSqliteStoreOptions, type SqliteStoreOptions } from './sqlite-store-options.js';
 import { toStoreError } from './to-store-error.js';
@@ -94,20 +88,8 @@ export function createSqliteStore(options: SqliteStoreOptions): StateStore {
     options,
     systemClock,
   );
-  checkLocation(path, readonly);
-  const database = openDatabase(path, { readonly, busyTimeoutMs, driver });
+  const database = openSqliteDatabase({ path, readonly, busyTimeoutMs, driver, synchronous });
   try {
-    if (path !== ':memory:' && !readonly) {
-      const mode = database.pragma('journal_mode = WAL') as string;
-      if (mode !== 'wal')
-        throw new AgentryError({
-          code: 'permission_denied',
-          message: `Cannot switch the SQLite store ${JSON.stringify(path)} to WAL mode (it stays in ${mode} mode); the file system may not support the shared memory WAL needs.`,
-          details: { path, journalMode: mode },
-          suggestions: ['Place the database on a local file system, not a network share.'],
-        });
-    }
-    database.pragma(`synchronous = ${synchronous.toUpperCase()}`);
     migrateSchema(database, { path, readonly });
   } catch (error) {
     database.close();
@@ -307,37 +289,4 @@ export function createSqliteStore(options: SqliteStoreOptions): StateStore {
       return Promise.resolve();
     },
   };
-}
-
-/** Refuses a path whose directory (or, read-only, whose file) is missing, before any driver runs. */
-function checkLocation(path: string, readonly: boolean): void {
-  if (path !== ':memory:') {
-    const target = readonly ? path : dirname(resolve(path));
-    if (!existsSync(target))
-      throw new AgentryError({
-        code: 'not_found',
-        message: readonly
-          ? `Cannot open the SQLite store ${JSON.stringify(path)} read-only: the file does not exist.`
-          : `Cannot create the SQLite store ${JSON.stringify(path)}: the directory ${JSON.stringify(target)} does not exist.`,
-        details: { path, missing: target },
-        suggestions: readonly
-          ? ['Check the path, or create the store once without readonly.']
-          : [
-              'Create the directory first, for example with mkdir(dirname(path), { recursive: true }).',
-            ],
-      });
-  }
-}
-
-function openDatabase(
-  path: string,
-  options: { readonly: boolean; busyTimeoutMs: number; driver: SqliteDriverChoice },
-): SqliteConnection {
-  const { readonly, busyTimeoutMs } = options;
-  const driver = loadSqliteDriver(options.driver);
-  try {
-    return driver.open(path, { readonly, busyTimeoutMs });
-  } catch (error) {
-    throw toStoreError(error, { path, operation: 'open' });
-  }
 }
