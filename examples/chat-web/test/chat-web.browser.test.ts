@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { chatAnswer, chatReply } from '../src/chat-answer.js';
 import { openChatPage, type ChatPage, type PageState } from './chat-page.js';
 import { chromiumPath, hasChromium, launchChromium } from './chromium.js';
+import { startNetworkProxy, type NetworkProxy } from './network-proxy.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 
 /** Milliseconds between the emulator's words: a run lasts a few seconds (about 150 words). */
@@ -47,6 +48,12 @@ async function server(options: { port?: number; bufferSize?: number; snapshotEve
     ...options,
   });
   cleanups.push(() => started.kill());
+  return started;
+}
+
+async function proxy(port: number): Promise<NetworkProxy> {
+  const started = await startNetworkProxy(port);
+  cleanups.push(() => started.close());
   return started;
 }
 
@@ -95,5 +102,68 @@ describe('examples/chat-web in Chromium', () => {
     await running.stop();
     const entries = await logEntries(channel);
     expect(state.applied).toEqual(entries);
+  });
+
+  it('carries on across a SIGKILL of the server mid-run: exactly the log’s sequence, then the interrupted run’s visible end', async () => {
+    const first = await server();
+    const chat = await page(first.url);
+    const channel = await chat.ask('How does a durable stream survive a restart?');
+    await chat.applied(25);
+    await first.kill();
+    const killedAt = (await chat.state()).applied.length;
+    expect((await chat.state()).closed).toBe(false);
+
+    // A new process on the same SQLite file and port: it ends the run the killed one left open.
+    const second = await server({ port: first.port });
+    const state = await chat.ended();
+    expect(state.failure).toBeUndefined();
+    expect(state.view.status).toBe('failed');
+    expect(state.view.error?.code).toBe('aborted');
+    expect(typesOf(state).at(-1)).toBe('RUN_ERROR');
+    expect(await chat.status()).toMatch(/^The run ended with an error\. aborted: /);
+    const answer = await chat.answer();
+    expect(answer.length).toBeGreaterThan(0);
+    expect(answer.length).toBeLessThan(chatAnswer.length);
+    expect(chatAnswer.startsWith(answer)).toBe(true);
+
+    await second.stop();
+    const entries = await logEntries(channel);
+    // No loss, no duplicate: the page applied the log's entries, each once, in order.
+    expect(state.applied).toEqual(entries);
+    expect(new Set(state.applied.map((event) => event.offset)).size).toBe(state.applied.length);
+    expect(entries.length).toBeGreaterThan(killedAt);
+  });
+
+  it('falls back to SSE when WebSocket is blocked, then to long polling when SSE is blocked too, with the same sequence', async () => {
+    const running = await server();
+    const network = await proxy(running.port);
+    const chat = await page(network.url, async (opened) => {
+      // As a proxy that refuses WebSocket would: every socket the page opens fails to connect.
+      await opened.addInitScript(() => {
+        const Original = globalThis.WebSocket;
+        globalThis.WebSocket = class extends Original {
+          constructor(_url: string | URL, protocols?: string | string[]) {
+            super('ws://127.0.0.1:9/blocked', protocols);
+          }
+        };
+      });
+    });
+    await chat.ask('How does a durable stream survive a restart?');
+    await chat.applied(25);
+    expect(await chat.transport()).toBe('sse');
+
+    // Now SSE is refused as well, and the network drops, which ends the open stream.
+    await chat.page.route(/[?&]live=sse/, (route) => route.abort('blockedbyclient'));
+    network.drop();
+
+    const state = await chat.ended();
+    expect(state.failure).toBeUndefined();
+    expect(state.view.status).toBe('finished');
+    expect(await chat.answer()).toBe(chatAnswer);
+    expect(state.transports).toEqual(['sse', 'long_polling']);
+    expect(await chat.transport()).toBe('long_polling, closed');
+
+    await running.stop();
+    expect(state.applied).toEqual(await logEntries(state.channel!));
   });
 });
