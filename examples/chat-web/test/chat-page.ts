@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 /** What the page keeps on `window.chatWeb.state` (see src/page/page.ts). */
 export interface PageState {
   readonly channel: string | undefined;
+  readonly position: string;
   readonly applied: readonly { readonly offset: string; readonly data: unknown }[];
   readonly transports: readonly string[];
   readonly view: {

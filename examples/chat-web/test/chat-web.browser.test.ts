@@ -77,6 +77,24 @@ async function logEntries(channel: string): Promise<{ offset: string; data: unkn
   }
 }
 
+/**
+ * Waits until the log (read directly from the SQLite file) no longer holds the entry after
+ * `offset`: a reader resuming from `offset` meets a gap.
+ */
+async function untilRetentionPasses(channel: string, offset: string): Promise<void> {
+  const log = createSqliteRealtimeLog({ path: databasePath });
+  try {
+    for (;;) {
+      const info = await log.info(channel);
+      if (info !== undefined && info.retainedAfter > offset) return;
+      if (info?.closed === true) throw new Error('The run ended before retention passed the page.');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    await log.close();
+  }
+}
+
 /** The event types, in order, of what the page applied. */
 const typesOf = (state: PageState): string[] =>
   state.applied.map((event) => String((event.data as { type?: unknown }).type));
@@ -165,5 +183,48 @@ describe('examples/chat-web in Chromium', () => {
 
     await running.stop();
     expect(state.applied).toEqual(await logEntries(state.channel!));
+  });
+
+  it('shows a gap after the tab slept past retention, and rebuilds the answer from the snapshot', async () => {
+    // Ten entries kept per channel, a snapshot every five: a short sleep outlasts retention.
+    const running = await server({ bufferSize: 10, snapshotEvery: 5 });
+    const chat = await page(running.url);
+    const channel = await chat.ask('How does a durable stream survive a restart?');
+    await chat.applied(5);
+
+    // The tab sleeps. Chrome tells a page it freezes with `freeze` and wakes it with `resume`;
+    // a headless page is never frozen, so the test sends the same events. The page closes its
+    // client on freeze (no connection held while asleep) and follows again on resume.
+    await chat.page.evaluate(() => document.dispatchEvent(new Event('freeze')));
+    await chat.page.waitForFunction(() => document.getElementById('transport')?.textContent === 'asleep');
+    const slept = (await chat.state()).position;
+    await untilRetentionPasses(channel, slept);
+    expect((await chat.state()).position).toBe(slept);
+    await chat.page.evaluate(() => document.dispatchEvent(new Event('resume')));
+
+    const state = await chat.ended();
+    expect(state.failure).toBeUndefined();
+    expect(state.view.status).toBe('finished');
+    // The gap is shown, with the snapshot it was rebuilt from: never a silent skip.
+    expect(state.view.gaps).toHaveLength(1);
+    const [gap] = state.view.gaps;
+    expect(gap!.reason).toBe('retention');
+    console.log('DEBUG', slept, JSON.stringify(gap), state.applied.map((e) => e.offset).join(' '));
+    expect(gap!.snapshotOffset! > slept).toBe(true);
+    const notices = await chat.notices('gap');
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toContain(`rebuilt from the snapshot at ${gap!.snapshotOffset!}`);
+    // Rebuilt from the snapshot plus what followed it: the whole answer, no word lost or repeated.
+    expect(await chat.answer()).toBe(chatAnswer);
+
+    await running.stop();
+    const offsets = state.applied.map((event) => event.offset);
+    const before = offsets.filter((offset) => offset <= slept);
+    const after = offsets.filter((offset) => offset > slept);
+    expect([...before, ...after]).toEqual(offsets);
+    // After the gap, only events after the snapshot, and every one the log still holds.
+    expect(after.every((offset) => offset > gap!.snapshotOffset!)).toBe(true);
+    const retained = await logEntries(channel);
+    expect(state.applied.slice(-retained.length)).toEqual(retained);
   });
 });

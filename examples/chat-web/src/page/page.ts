@@ -22,6 +22,8 @@ import {
 /** What the page has done, for people (the page) and for the tests (`window.chatWeb`). */
 interface PageState {
   channel: string | undefined;
+  /** The last offset applied (or the snapshot's, after a gap): where following resumes. */
+  position: string;
   /** Every event applied, in order: offset and data. */
   readonly applied: { offset: string; data: unknown }[];
   /** The transports used, in order of first use. */
@@ -41,6 +43,7 @@ declare global {
 
 const state: PageState = {
   channel: undefined,
+  position: '-1',
   applied: [],
   transports: [],
   view: emptyChatView,
@@ -65,6 +68,8 @@ const notices = element('notices');
 const offsets = element('offset');
 
 let client: RealtimeClient | undefined;
+/** The page is frozen: its client was closed on purpose, to follow again on resume. */
+let sleeping = false;
 /** How many of the view's notices are on the page already. */
 let noticesShown = 0;
 
@@ -103,12 +108,14 @@ function render(): void {
 function apply(event: RealtimeChannelEvent): void {
   switch (event.type) {
     case 'event':
+      state.position = event.offset;
       state.applied.push({ offset: event.offset, data: event.data });
       state.view = applyChatEvent(state.view, event.data);
       for (const text of state.view.notices.slice(noticesShown)) notice('gap', text);
       noticesShown = state.view.notices.length;
       break;
     case 'gap':
+      if (event.snapshot !== undefined) state.position = event.snapshot.offset;
       state.view = applyChatGap(state.view, event);
       notice(
         'gap',
@@ -134,36 +141,64 @@ async function ticketFor(channel: string): Promise<string> {
   return ((await response.json()) as { ticket: string }).ticket;
 }
 
-async function follow(channel: string): Promise<void> {
+/** Starts following a new run's channel from its start. */
+function start(channel: string): Promise<void> {
   state.channel = channel;
+  state.position = '-1';
   state.applied.length = 0;
   state.transports.length = 0;
   state.view = emptyChatView;
   state.closed = false;
   state.failure = undefined;
   noticesShown = 0;
-  client = createRealtimeClient({
+  return follow(channel);
+}
+
+/** Follows the channel from `state.position` until it closes, fails, or the page sleeps. */
+async function follow(channel: string): Promise<void> {
+  const current = createRealtimeClient({
     url: new URL('/realtime', location.href).toString(),
     ticket: () => ticketFor(channel),
     // Reconnect soon after a restart; the default backoff suits a public service better.
     backoff: { initialMs: 100, maxMs: 2_000 },
     logger: { warn: (message) => notice('info', message) },
   });
+  client = current;
   const timer = setInterval(showTransport, 200);
   try {
-    for await (const event of client.channel(channel)) apply(event);
+    for await (const event of current.channel(channel, { offset: state.position })) apply(event);
   } catch (error) {
-    state.failure = error instanceof Error ? error.message : String(error);
-    notice('error', `Following the run failed: ${state.failure}`);
+    if (!sleeping) {
+      state.failure = error instanceof Error ? error.message : String(error);
+      notice('error', `Following the run failed: ${state.failure}`);
+    }
   } finally {
     clearInterval(timer);
-    client.close();
-    client = undefined;
+    current.close();
+    if (client === current) client = undefined;
     render();
-    transport.textContent = `${state.transports.at(-1) ?? 'none'}, closed`;
-    send.disabled = false;
+    if (sleeping) {
+      transport.textContent = 'asleep';
+    } else {
+      transport.textContent = `${state.transports.at(-1) ?? 'none'}, closed`;
+      send.disabled = false;
+    }
   }
 }
+
+// A frozen tab should hold no connection (the Page Lifecycle API's advice): the page lets go of
+// its client when Chrome freezes it, and on resume follows again from the last offset it applied.
+// Whatever fell out of retention meanwhile comes back as a gap with the run's snapshot.
+document.addEventListener('freeze', () => {
+  if (client === undefined) return;
+  sleeping = true;
+  client.close();
+});
+document.addEventListener('resume', () => {
+  if (!sleeping) return;
+  sleeping = false;
+  if (state.channel !== undefined && !state.closed) void follow(state.channel);
+});
 
 form.addEventListener('submit', (submitted) => {
   submitted.preventDefault();
@@ -184,7 +219,7 @@ form.addEventListener('submit', (submitted) => {
     }
     const { channel } = (await response.json()) as { channel: string };
     history.replaceState(null, '', `#${encodeURIComponent(channel)}`);
-    await follow(channel);
+    await start(channel);
   })();
 });
 
@@ -192,6 +227,6 @@ form.addEventListener('submit', (submitted) => {
 if (location.hash.length > 1) {
   send.disabled = true;
   question.textContent = '(the run in this page’s address)';
-  void follow(decodeURIComponent(location.hash.slice(1)));
+  void start(decodeURIComponent(location.hash.slice(1)));
 }
 render();
