@@ -90,13 +90,14 @@ const data = (entries: readonly RealtimeEntry[]): unknown[] =>
  * @param options - cleanup after each test
  * @example
  * ```ts
- * // memory-realtime-log.conformance.test.ts
- * import { createMemoryRealtimeLog } from '@agentry/realtime';
+ * // my-log.conformance.test.ts
+ * import type { RealtimeLog } from '@agentry/core';
  * import { describeRealtimeLogConformance } from '@agentry/testing/vitest';
  *
- * describeRealtimeLogConformance('createMemoryRealtimeLog', ({ clock }) =>
- *   createMemoryRealtimeLog({ clock, onListenerError: (error) => { throw error; } }),
- * );
+ * // Your backend's factory; @agentry/realtime's createMemoryRealtimeLog takes the same clock.
+ * declare function createMyLog(options: { clock: () => number }): RealtimeLog;
+ *
+ * describeRealtimeLogConformance('createMyLog', ({ clock }) => createMyLog({ clock }));
  * ```
  */
 export function describeRealtimeLogConformance(
