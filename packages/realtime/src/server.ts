@@ -15,14 +15,6 @@ export {
   type RealtimeWireEvent,
 } from './protocol.js';
 export {
-  createWebSocketGateway,
-  type RealtimeGatewayAuth,
-  type RealtimeGatewayPrincipal,
-  type WebSocketGateway,
-  type WebSocketGatewayLimits,
-  type WebSocketGatewayOptions,
-} from './server/ws/index.js';
-export {
   createRealtimeAuth,
   type RealtimeAction,
   type RealtimeAuth,
@@ -37,3 +29,11 @@ export {
   type RealtimeServerOptions,
   type RealtimeWebSocketGateway,
 } from './server/realtime-server.js';
+export {
+  createWebSocketGateway,
+  type RealtimeGatewayAuth,
+  type RealtimeGatewayPrincipal,
+  type WebSocketGateway,
+  type WebSocketGatewayLimits,
+  type WebSocketGatewayOptions,
+} from './server/ws/index.js';

@@ -9,6 +9,7 @@ import type { RealtimePrincipal, RealtimeTicketRequest } from './auth/realtime-t
 import { handleCancel } from './http/cancel-handler.js';
 import { securityHeaders, sendError } from './http/http-io.js';
 import { handleStreams, type StreamsContext } from './http/streams-handler.js';
+import { createWebSocketGateway, type WebSocketGatewayLimits } from './ws/index.js';
 
 /**
  * What serves WebSocket upgrades for the realtime server (see `createWebSocketGateway`).
@@ -53,7 +54,11 @@ export interface RealtimeGatewayDependencies {
   /** Where to log. */
   readonly logger?: Logger;
   /** Cancels the run a channel follows (already authorized as `run.cancel`). */
-  readonly onCancel?: (channel: string, principal: RealtimePrincipal, reason: string | undefined) => Promise<void>;
+  readonly onCancel?: (
+    channel: string,
+    principal: RealtimePrincipal,
+    reason: string | undefined,
+  ) => Promise<void>;
   /** Takes one place of `connectionPool.maxConnections`: a release function, or `undefined` when full. */
   readonly admit: () => (() => void) | undefined;
 }
@@ -73,7 +78,7 @@ export interface RealtimeGatewayDependencies {
  *   basePath: '/realtime',
  * };
  * const server = createRealtimeServer(options);
- * await server.close();
+ * void server.close();
  * ```
  */
 export interface RealtimeServerOptions {
@@ -96,7 +101,11 @@ export interface RealtimeServerOptions {
   /** The installed `Authorizer`, asked on every decision when it returns one. */
   readonly authorizer?: () => Authorizer | undefined;
   /** Cancels the run a channel follows; `POST {base}/cancel/{channel}` calls it after authorizing `run.cancel`. */
-  readonly onCancel?: (channel: string, principal: RealtimePrincipal, reason: string | undefined) => Promise<void>;
+  readonly onCancel?: (
+    channel: string,
+    principal: RealtimePrincipal,
+    reason: string | undefined,
+  ) => Promise<void>;
   /** Where to log. */
   readonly logger?: Logger;
   /** Serve plain HTTP on a non-loopback address even when `encryption` is required (behind a TLS-terminating proxy). */
@@ -107,8 +116,12 @@ export interface RealtimeServerOptions {
   readonly sseReconnectAfter?: number;
   /** The largest append body accepted (default 4 MiB); larger gets 413. */
   readonly maxBodyBytes?: number;
-  /** Makes the WebSocket gateway; without one, upgrades are refused with 501. */
-  readonly webSocketGateway?: (dependencies: RealtimeGatewayDependencies) => RealtimeWebSocketGateway;
+  /** Per-connection WebSocket bounds (message size, subscriptions, send buffer, compression threshold). */
+  readonly webSocketLimits?: WebSocketGatewayLimits;
+  /** Makes the WebSocket gateway instead of `createWebSocketGateway` (to wrap or replace it). */
+  readonly webSocketGateway?: (
+    dependencies: RealtimeGatewayDependencies,
+  ) => RealtimeWebSocketGateway;
   /**
    * Origins whose pages may call the routes from a browser (CORS), or `'*'` for any. Credentials
    * travel as bearer tokens or tickets, never cookies, so no `Allow-Credentials` is sent. Default:
@@ -138,7 +151,11 @@ export interface RealtimeServer {
   /** A `node:http` request listener: answers under the base path, 404 elsewhere. */
   readonly handler: (request: IncomingMessage, response: ServerResponse) => void;
   /** Connect/Express middleware: answers under the base path, calls `next()` elsewhere. */
-  readonly middleware: (request: IncomingMessage, response: ServerResponse, next: (error?: unknown) => void) => void;
+  readonly middleware: (
+    request: IncomingMessage,
+    response: ServerResponse,
+    next: (error?: unknown) => void,
+  ) => void;
   /** Handles an `upgrade` under `{base}/ws`; returns false (socket untouched) for other paths. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   /**
@@ -170,7 +187,12 @@ export interface RealtimeServer {
  * ```
  */
 export const defaultCommunicationConfig: CommunicationConfig = Object.freeze<CommunicationConfig>({
-  realtime: { protocol: 'websocket', maxLatency: 100, bufferSize: 10_000, heartbeatInterval: 30_000 },
+  realtime: {
+    protocol: 'websocket',
+    maxLatency: 100,
+    bufferSize: 10_000,
+    heartbeatInterval: 30_000,
+  },
   batching: { enabled: true, maxBatchSize: 64, maxWaitTime: 20, flushInterval: 50 },
   connectionPool: { maxConnections: 10_000, idleTimeout: 300_000, maxReuseCount: 1_000 },
   protocols: [],
@@ -239,8 +261,11 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   const logger = options.logger;
   const corsOrigins = options.corsOrigins;
   const { maxConnections, idleTimeout, maxReuseCount } = config.connectionPool;
-  const encryptionRequired = config.protocols.some((protocol) => protocol.encryption) && options.allowInsecure !== true;
-  const compressed = new Set(config.protocols.filter((protocol) => protocol.compression).map((protocol) => protocol.name));
+  const encryptionRequired =
+    config.protocols.some((protocol) => protocol.encryption) && options.allowInsecure !== true;
+  const compressed = new Set(
+    config.protocols.filter((protocol) => protocol.compression).map((protocol) => protocol.name),
+  );
 
   // Connection budget over every transport: `held` counts HTTP requests in progress under the
   // base path and open WebSockets; each holder gets one release function that frees its place once.
@@ -273,6 +298,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     compression: (transport) => compressed.has(transport) || compressed.has('http'),
     now,
     holdLive: (end) => {
+      // Admitted just before close(): end at once rather than wait out a timeout.
+      if (closing) queueMicrotask(end);
       live.add(end);
       return () => live.delete(end);
     },
@@ -284,7 +311,15 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     },
   };
 
-  const gateway = options.webSocketGateway?.({
+  const makeGateway =
+    options.webSocketGateway ??
+    ((dependencies: RealtimeGatewayDependencies) =>
+      createWebSocketGateway({
+        ...dependencies,
+        now,
+        ...(options.webSocketLimits ? { limits: options.webSocketLimits } : {}),
+      }));
+  const gateway: RealtimeWebSocketGateway = makeGateway({
     log: options.log,
     auth,
     config,
@@ -302,7 +337,9 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
 
   /** Serves a request under the base path; false when the path is not ours. */
   function serve(request: IncomingMessage, response: ServerResponse): boolean {
-    const url = request.url ?? '/';
+    // Express rewrites request.url under a mount path; originalUrl keeps the full one.
+    const url =
+      (request as IncomingMessage & { originalUrl?: string }).originalUrl ?? request.url ?? '/';
     const queryAt = url.indexOf('?');
     const path = queryAt >= 0 ? url.slice(0, queryAt) : url;
     if (path !== basePath && !path.startsWith(`${basePath}/`)) return false;
@@ -315,7 +352,11 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       return true;
     }
     const origin = request.headers.origin;
-    if (origin !== undefined && corsOrigins !== undefined && (corsOrigins === '*' || corsOrigins.includes(origin))) {
+    if (
+      origin !== undefined &&
+      corsOrigins !== undefined &&
+      (corsOrigins === '*' || corsOrigins.includes(origin))
+    ) {
       response.setHeader('access-control-allow-origin', corsOrigins === '*' ? '*' : origin);
       response.setHeader('access-control-expose-headers', exposedHeaders);
       if (corsOrigins !== '*') response.setHeader('vary', 'origin');
@@ -340,7 +381,9 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         new AgentryError({
           code: 'limit_exceeded',
           recoverable: true,
-          message: closing ? 'The realtime server is shutting down.' : `The realtime server holds its maximum of ${maxConnections} connections.`,
+          message: closing
+            ? 'The realtime server is shutting down.'
+            : `The realtime server holds its maximum of ${maxConnections} connections.`,
           details: { maxConnections },
           suggestions: ['Retry after the Retry-After delay, with backoff.'],
         }),
@@ -363,7 +406,9 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
           code: 'not_found',
           message: `No realtime route ${JSON.stringify(path.slice(0, 200))}.`,
           details: { path: path.slice(0, 200) },
-          suggestions: [`Use ${basePath}/streams/{channel}, ${basePath}/cancel/{channel} or ${basePath}/ws.`],
+          suggestions: [
+            `Use ${basePath}/streams/{channel}, ${basePath}/cancel/{channel} or ${basePath}/ws.`,
+          ],
         }),
         logger,
       );
@@ -377,7 +422,11 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       response.end('Not found');
     }
   };
-  const middleware = (request: IncomingMessage, response: ServerResponse, next: (error?: unknown) => void) => {
+  const middleware = (
+    request: IncomingMessage,
+    response: ServerResponse,
+    next: (error?: unknown) => void,
+  ) => {
     if (!serve(request, response)) next();
   };
 
@@ -389,7 +438,6 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       socket.destroy();
     };
     if (refuseInsecure(request)) refuse(403, 'Forbidden');
-    else if (gateway === undefined) refuse(501, 'Not Implemented');
     else if (closing) refuse(503, 'Service Unavailable');
     else gateway.handleUpgrade(request, socket, head);
     return true;
@@ -410,7 +458,10 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
             code: 'config_invalid',
             message: `auth: 'none' serves loopback only, and this server listens on ${host}.`,
             details: { path: 'auth', address: host },
-            suggestions: ["Remove auth: 'none' and configure verifyToken or tickets.", 'Listen on 127.0.0.1 for local development.'],
+            suggestions: [
+              "Remove auth: 'none' and configure verifyToken or tickets.",
+              'Listen on 127.0.0.1 for local development.',
+            ],
           });
         }
         return undefined;
@@ -427,13 +478,19 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
           }
         });
       }
-      if (maxReuseCount > 0 && (server.maxRequestsPerSocket === null || server.maxRequestsPerSocket === 0)) {
+      if (
+        maxReuseCount > 0 &&
+        (server.maxRequestsPerSocket === null || server.maxRequestsPerSocket === 0)
+      ) {
         server.maxRequestsPerSocket = maxReuseCount;
       }
       if (server.keepAliveTimeout > idleTimeout) server.keepAliveTimeout = idleTimeout;
       // The app's own request listeners keep every path outside the base path (as ws and socket.io
       // do): attach after adding them.
-      const appListeners = server.listeners('request') as ((request: IncomingMessage, response: ServerResponse) => void)[];
+      const appListeners = server.listeners('request') as ((
+        request: IncomingMessage,
+        response: ServerResponse,
+      ) => void)[];
       server.removeAllListeners('request');
       server.on('request', (request: IncomingMessage, response: ServerResponse) => {
         if (serve(request, response)) return;
@@ -441,7 +498,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         for (const listener of appListeners) listener.call(server, request, response);
       });
       server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-        if (!handleUpgrade(request, socket, head) && server.listenerCount('upgrade') === 1) socket.destroy();
+        if (!handleUpgrade(request, socket, head) && server.listenerCount('upgrade') === 1)
+          socket.destroy();
       });
     },
     issueTicket: (request) => auth.issueTicket(request),
@@ -453,7 +511,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       closing = true;
       for (const end of [...live]) end();
       await Promise.allSettled([...writes]);
-      await gateway?.close();
+      await gateway.close();
     },
   };
 }

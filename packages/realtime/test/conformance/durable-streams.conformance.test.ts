@@ -1,9 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { runConformanceTests, type ConformanceTestOptions } from '@durable-streams/server-conformance-tests';
+import {
+  runConformanceTests,
+  type ConformanceTestOptions,
+} from '@durable-streams/server-conformance-tests';
 import { afterAll, beforeAll, beforeEach, type TestContext } from 'vitest';
+import { createMemoryRealtimeLog } from '../../src/index.js';
 import { createRealtimeServer, type RealtimeServer } from '../../src/server.js';
-import { createFixtureLog } from '../../src/server/__fixtures__/fixture-log.js';
 import { excludedConformanceTests } from './excluded-tests.js';
 
 // The published Durable Streams conformance suite against our HTTP routes, over loopback, with
@@ -15,11 +18,13 @@ let realtime: RealtimeServer;
 
 beforeAll(async () => {
   realtime = createRealtimeServer({
-    log: createFixtureLog(),
+    log: createMemoryRealtimeLog(),
     auth: 'none',
     longPollTimeout: 2_000,
     maxBodyBytes: 1024 * 1024,
-    config: { realtime: { protocol: 'sse', maxLatency: 100, bufferSize: 10_000, heartbeatInterval: 15_000 } },
+    config: {
+      realtime: { protocol: 'sse', maxLatency: 100, bufferSize: 10_000, heartbeatInterval: 15_000 },
+    },
   });
   server = createServer();
   realtime.attach(server);
@@ -36,7 +41,8 @@ afterAll(async () => {
 
 function suitesOf(context: TestContext): string[] {
   const names: string[] = [];
-  for (let suite = context.task.suite; suite !== undefined; suite = suite.suite) names.push(suite.name);
+  for (let suite = context.task.suite; suite !== undefined; suite = suite.suite)
+    names.push(suite.name);
   return names;
 }
 

@@ -15,7 +15,8 @@ export const excludedConformanceTests: readonly {
   },
   {
     test: 'should extend TTL on write (sliding window)',
-    reason: 'Stream-TTL is a fixed expiry here (now + TTL at creation); RealtimeLog has no sliding expiry.',
+    reason:
+      'Stream-TTL is a fixed expiry here (now + TTL at creation); RealtimeLog has no sliding expiry.',
   },
   {
     test: 'should extend TTL on GET ?offset=now (sliding window)',

@@ -22,7 +22,8 @@ import {
  * console.log(action);
  * ```
  */
-export type RealtimeAction = 'channel.read' | 'channel.append' | 'channel.create' | 'channel.delete' | 'run.cancel';
+export type RealtimeAction =
+  'channel.read' | 'channel.append' | 'channel.create' | 'channel.delete' | 'run.cancel';
 
 /**
  * Options of {@link createRealtimeAuth}.
@@ -103,7 +104,12 @@ const anonymous: RealtimePrincipal = Object.freeze({ id: 'anonymous' });
  */
 export function isLoopbackAddress(address: string | undefined): boolean {
   if (address === undefined) return false;
-  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.') || address === 'localhost';
+  return (
+    address === '::1' ||
+    address.startsWith('127.') ||
+    address.startsWith('::ffff:127.') ||
+    address === 'localhost'
+  );
 }
 
 function credentialOf(request: IncomingMessage): string | undefined {
@@ -120,12 +126,19 @@ function credentialOf(request: IncomingMessage): string | undefined {
   return undefined;
 }
 
-function denied(principal: RealtimePrincipal, action: RealtimeAction, channel: string, reasons: readonly string[]): AgentryError {
+function denied(
+  principal: RealtimePrincipal,
+  action: RealtimeAction,
+  channel: string,
+  reasons: readonly string[],
+): AgentryError {
   return new AgentryError({
     code: 'permission_denied',
     message: `${principal.id} may not ${action} on channel ${JSON.stringify(channel)}${reasons.length > 0 ? `: ${reasons.join('; ')}` : ''}.`,
     details: { action, channel, principal: principal.id, reasons: [...reasons] },
-    suggestions: ['Issue a ticket that lists this channel, or grant the action in the authorization policy.'],
+    suggestions: [
+      'Issue a ticket that lists this channel, or grant the action in the authorization policy.',
+    ],
   });
 }
 
@@ -167,9 +180,12 @@ export function createRealtimeAuth(options: RealtimeAuthOptions): RealtimeAuth {
         if (!isLoopbackAddress(request.socket.remoteAddress)) {
           throw new AgentryError({
             code: 'unauthenticated',
-            message: "This realtime server runs with auth: 'none', which only serves loopback clients.",
+            message:
+              "This realtime server runs with auth: 'none', which only serves loopback clients.",
             details: { reason: 'not_loopback' },
-            suggestions: ["Configure verifyToken or tickets and leave auth at 'required' for remote clients."],
+            suggestions: [
+              "Configure verifyToken or tickets and leave auth at 'required' for remote clients.",
+            ],
           });
         }
         return anonymous;
@@ -178,9 +194,12 @@ export function createRealtimeAuth(options: RealtimeAuthOptions): RealtimeAuth {
       if (credential === undefined) {
         throw new AgentryError({
           code: 'unauthenticated',
-          message: 'No credential: send Authorization: Bearer <token>, or ?ticket=<ticket> where headers cannot be set.',
+          message:
+            'No credential: send Authorization: Bearer <token>, or ?ticket=<ticket> where headers cannot be set.',
           details: { reason: 'missing' },
-          suggestions: ['Get a ticket from the application (server.issueTicket) and pass it as ?ticket=.'],
+          suggestions: [
+            'Get a ticket from the application (server.issueTicket) and pass it as ?ticket=.',
+          ],
         });
       }
       if (isTicket(credential)) return verifyTicket(secret, credential, now());
@@ -208,12 +227,13 @@ export function createRealtimeAuth(options: RealtimeAuthOptions): RealtimeAuth {
           action,
           resource: { type: 'channel', id: channel, attributes: { ...labels } },
         });
-        if (decision.decision !== 'allow') throw denied(principal, action, channel, decision.reasons);
+        if (decision.decision !== 'allow')
+          throw denied(principal, action, channel, decision.reasons);
         return;
       }
       const owner = labels.userId;
       if (owner !== undefined && owner !== principal.id) {
-        throw denied(principal, action, channel, ["the channel belongs to another user"]);
+        throw denied(principal, action, channel, ['the channel belongs to another user']);
       }
       if (!channelMatches(principal.channels, channel)) {
         throw denied(principal, action, channel, ['the credential does not list this channel']);

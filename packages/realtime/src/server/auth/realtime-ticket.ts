@@ -100,7 +100,11 @@ export function resolveTicketSecret(secret: Uint8Array | undefined): Uint8Array 
 
 /** Checks a channel pattern of a ticket: a channel name, or one ending in `/*` or `/**`. @internal */
 export function assertChannelPattern(pattern: string, path: string): void {
-  const base = pattern.endsWith('/**') ? pattern.slice(0, -3) : pattern.endsWith('/*') ? pattern.slice(0, -2) : pattern;
+  const base = pattern.endsWith('/**')
+    ? pattern.slice(0, -3)
+    : pattern.endsWith('/*')
+      ? pattern.slice(0, -2)
+      : pattern;
   try {
     assertChannelName(base);
   } catch (error) {
@@ -108,7 +112,9 @@ export function assertChannelPattern(pattern: string, path: string): void {
       code: 'validation_failed',
       message: `${path} ${JSON.stringify(pattern)} is not a channel name, nor one followed by /* or /**.`,
       details: { path, value: pattern },
-      suggestions: ['Grant exact channels (run/r-1), one level under a prefix (run/*) or any depth (user/u-1/**).'],
+      suggestions: [
+        'Grant exact channels (run/r-1), one level under a prefix (run/*) or any depth (user/u-1/**).',
+      ],
       cause: error,
     });
   }
@@ -129,7 +135,12 @@ export function channelMatches(patterns: readonly string[] | undefined, channel:
       if (channel.startsWith(prefix) && channel.length > prefix.length) return true;
     } else if (pattern.endsWith('/*')) {
       const prefix = pattern.slice(0, -1);
-      if (channel.startsWith(prefix) && channel.length > prefix.length && !channel.slice(prefix.length).includes('/')) return true;
+      if (
+        channel.startsWith(prefix) &&
+        channel.length > prefix.length &&
+        !channel.slice(prefix.length).includes('/')
+      )
+        return true;
     }
   }
   return false;
@@ -144,8 +155,16 @@ function sign(secret: Uint8Array, text: string): Buffer {
  *
  * @internal
  */
-export function signTicket(secret: Uint8Array, request: RealtimeTicketRequest, now: number): string {
-  if (typeof request.userId !== 'string' || request.userId.length === 0 || request.userId.length > 256) {
+export function signTicket(
+  secret: Uint8Array,
+  request: RealtimeTicketRequest,
+  now: number,
+): string {
+  if (
+    typeof request.userId !== 'string' ||
+    request.userId.length === 0 ||
+    request.userId.length > 256
+  ) {
     throw new AgentryError({
       code: 'validation_failed',
       message: `issueTicket: userId must be a non-empty string of at most 256 characters.`,
@@ -161,6 +180,7 @@ export function signTicket(secret: Uint8Array, request: RealtimeTicketRequest, n
       suggestions: ['Issue short-lived tickets (a minute or so) and issue a new one to reconnect.'],
     });
   }
+  const channels: readonly string[] = request.channels;
   if (!Array.isArray(request.channels)) {
     throw new AgentryError({
       code: 'validation_failed',
@@ -169,10 +189,12 @@ export function signTicket(secret: Uint8Array, request: RealtimeTicketRequest, n
       suggestions: ["Pass the channels the user may follow, such as ['run/r-1']."],
     });
   }
-  request.channels.forEach((pattern, index) => assertChannelPattern(pattern, `issueTicket: channels[${index}]`));
+  channels.forEach((pattern, index) =>
+    assertChannelPattern(pattern, `issueTicket: channels[${index}]`),
+  );
   const payload: TicketPayload = {
     u: request.userId,
-    c: [...request.channels],
+    c: [...channels],
     e: now + request.ttl,
     ...(request.roles && request.roles.length > 0 ? { r: [...request.roles] } : {}),
   };
@@ -195,25 +217,47 @@ export function isTicket(credential: string): boolean {
 export function verifyTicket(secret: Uint8Array, ticket: string, now: number): RealtimePrincipal {
   const dot = ticket.lastIndexOf('.');
   if (!isTicket(ticket) || dot <= ticketPrefix.length) {
-    throw unauthenticated('The realtime ticket is malformed: it is not rtk1.<payload>.<signature>.', 'malformed');
+    throw unauthenticated(
+      'The realtime ticket is malformed: it is not rtk1.<payload>.<signature>.',
+      'malformed',
+    );
   }
   const body = ticket.slice(0, dot);
   const given = Buffer.from(ticket.slice(dot + 1), 'base64url');
   const expected = sign(secret, body);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    throw unauthenticated('The realtime ticket signature does not match: it was not issued by this server, or was altered.', 'forged');
+    throw unauthenticated(
+      'The realtime ticket signature does not match: it was not issued by this server, or was altered.',
+      'forged',
+    );
   }
   let payload: TicketPayload;
   try {
-    payload = JSON.parse(Buffer.from(body.slice(ticketPrefix.length), 'base64url').toString('utf8')) as TicketPayload;
+    payload = JSON.parse(
+      Buffer.from(body.slice(ticketPrefix.length), 'base64url').toString('utf8'),
+    ) as TicketPayload;
   } catch {
-    throw unauthenticated('The realtime ticket is malformed: its payload is not JSON.', 'malformed');
+    throw unauthenticated(
+      'The realtime ticket is malformed: its payload is not JSON.',
+      'malformed',
+    );
   }
   if (typeof payload.u !== 'string' || !Array.isArray(payload.c) || typeof payload.e !== 'number') {
-    throw unauthenticated('The realtime ticket is malformed: its payload lacks a user, channels or an expiry.', 'malformed');
+    throw unauthenticated(
+      'The realtime ticket is malformed: its payload lacks a user, channels or an expiry.',
+      'malformed',
+    );
   }
   if (payload.e <= now) {
-    throw unauthenticated(`The realtime ticket expired at ${new Date(payload.e).toISOString()}.`, 'expired');
+    throw unauthenticated(
+      `The realtime ticket expired at ${new Date(payload.e).toISOString()}.`,
+      'expired',
+    );
   }
-  return { id: payload.u, channels: payload.c, expiresAt: payload.e, ...(payload.r ? { roles: payload.r } : {}) };
+  return {
+    id: payload.u,
+    channels: payload.c,
+    expiresAt: payload.e,
+    ...(payload.r ? { roles: payload.r } : {}),
+  };
 }

@@ -12,7 +12,9 @@ import type { StreamsContext } from './streams-handler.js';
  */
 export async function handleCancel(
   context: StreamsContext,
-  onCancel: ((channel: string, principal: RealtimePrincipal, reason: string | undefined) => Promise<void>) | undefined,
+  onCancel:
+    | ((channel: string, principal: RealtimePrincipal, reason: string | undefined) => Promise<void>)
+    | undefined,
   channel: string,
   request: IncomingMessage,
   response: ServerResponse,

@@ -23,20 +23,28 @@ export function sendError(
   status?: number,
 ): void {
   const agentryError = AgentryError.isInstance(error) ? error : toAgentryError(error);
-  if (agentryError.httpStatus >= 500) logger?.error({ err: agentryError.toJSON() }, 'realtime request failed');
-  else logger?.debug({ code: agentryError.code, status: agentryError.httpStatus }, agentryError.message);
+  if (agentryError.httpStatus >= 500)
+    logger?.error({ err: agentryError.toJSON() }, 'realtime request failed');
+  else
+    logger?.debug(
+      { code: agentryError.code, status: agentryError.httpStatus },
+      agentryError.message,
+    );
   if (response.headersSent) {
     response.destroy();
     return;
   }
   const body = JSON.stringify({ error: agentryError.toJSON() });
-  response.writeHead(status ?? (payloadTooLarge.has(agentryError) ? 413 : agentryError.httpStatus), {
-    ...securityHeaders,
-    'content-type': 'application/json; charset=utf-8',
-    'cache-control': 'no-store',
-    'content-length': Buffer.byteLength(body),
-    ...extraHeaders,
-  });
+  response.writeHead(
+    status ?? (payloadTooLarge.has(agentryError) ? 413 : agentryError.httpStatus),
+    {
+      ...securityHeaders,
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      'content-length': Buffer.byteLength(body),
+      ...extraHeaders,
+    },
+  );
   response.end(body);
 }
 
@@ -54,12 +62,31 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
       const error = new AgentryError({
         code: 'limit_exceeded',
         message: `The request body is larger than the ${limit} bytes this server accepts.`,
-        details: { limit, received: Number.isFinite(declared) && declared > 0 ? declared : undefined },
-        suggestions: ['Split the data into several appends.', 'Raise maxBodyBytes in createRealtimeServer options.'],
+        details: {
+          limit,
+          received: Number.isFinite(declared) && declared > 0 ? declared : undefined,
+        },
+        suggestions: [
+          'Split the data into several appends.',
+          'Raise maxBodyBytes in createRealtimeServer options.',
+        ],
       });
       payloadTooLarge.add(error);
       return error;
     };
+    if (request.readableEnded) {
+      // A framework's body parser (Express, Connect) read it already: use what it kept.
+      const parsed = (request as IncomingMessage & { body?: unknown }).body;
+      const bytes =
+        parsed === undefined
+          ? Buffer.alloc(0)
+          : Buffer.isBuffer(parsed)
+            ? parsed
+            : Buffer.from(typeof parsed === 'string' ? parsed : JSON.stringify(parsed));
+      if (bytes.length > limit) reject(tooLarge());
+      else resolve(bytes);
+      return;
+    }
     if (declared > limit) {
       request.resume();
       reject(tooLarge());
@@ -118,7 +145,10 @@ export function startBody(
 ): BodyWriter {
   if (!gzip) {
     response.writeHead(status, headers);
-    return { write: (chunk) => void response.write(chunk), end: (chunk) => void (chunk === undefined ? response.end() : response.end(chunk)) };
+    return {
+      write: (chunk) => void response.write(chunk),
+      end: (chunk) => void (chunk === undefined ? response.end() : response.end(chunk)),
+    };
   }
   response.writeHead(status, { ...headers, 'content-encoding': 'gzip', vary: 'accept-encoding' });
   const zip: Gzip = createGzip({ flush: zlibConstants.Z_SYNC_FLUSH });

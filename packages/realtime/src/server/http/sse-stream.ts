@@ -41,11 +41,15 @@ export async function serveSse(context: StreamsContext, sse: SseRequest): Promis
     if (ended) return;
     if (entries.length === 0) {
       // Closed or deleted: read to learn which, once caught up.
-      if (!catchingUp) void pump();
+      if (!catchingUp) pump().catch(fail);
       return;
     }
     if (catchingUp) queued.push(...entries);
-    else send(entries.filter((entry) => entry.offset > lastOffset), false);
+    else
+      send(
+        entries.filter((entry) => entry.offset > lastOffset),
+        false,
+      );
   });
 
   let writer: ReturnType<typeof startBody> | undefined;
@@ -59,6 +63,15 @@ export async function serveSse(context: StreamsContext, sse: SseRequest): Promis
     writer?.end();
   };
   const release = context.holdLive(end);
+  // A read that fails once the stream is open (the channel deleted, the log closed) ends the
+  // stream; the client reconnects and gets the error as an HTTP status.
+  const fail = (error: unknown) => {
+    context.logger?.debug(
+      { channel, error: error instanceof Error ? error.message : String(error) },
+      'SSE stream ended by a failed read',
+    );
+    end();
+  };
   const heartbeat = setInterval(() => writer?.write(': keep-alive\n\n'), context.heartbeatInterval);
   const reconnect = setTimeout(end, context.sseReconnectAfter);
   request.once('close', end);
@@ -66,7 +79,11 @@ export async function serveSse(context: StreamsContext, sse: SseRequest): Promis
   const control = (nextOffset: string, upToDate: boolean, closed: boolean) => {
     const body = closed
       ? { streamNextOffset: nextOffset, streamClosed: true, upToDate: true }
-      : { streamNextOffset: nextOffset, streamCursor: sse.cursor(), ...(upToDate ? { upToDate: true } : {}) };
+      : {
+          streamNextOffset: nextOffset,
+          streamCursor: sse.cursor(),
+          ...(upToDate ? { upToDate: true } : {}),
+        };
     return `event: control\n${sseDataLines(JSON.stringify(body))}\n`;
   };
   const dataEvent = (entries: readonly RealtimeEntry[]) => {
@@ -135,7 +152,10 @@ export async function serveSse(context: StreamsContext, sse: SseRequest): Promis
     }
     if (!first.upToDate) await pump();
     catchingUp = false;
-    send(queued.filter((entry) => entry.offset > lastOffset), false);
+    send(
+      queued.filter((entry) => entry.offset > lastOffset),
+      false,
+    );
     queued.length = 0;
     // A close that came while catching up shows on a last read.
     if (!ended) await pump();

@@ -29,8 +29,12 @@ export function entryText(entry: RealtimeEntry): string {
 }
 
 /** A catch-up body: a JSON array of the entries on JSON channels, their bytes concatenated on others. @internal */
-export function encodeEntries(info: Pick<RealtimeChannelInfo, 'contentType'>, entries: readonly RealtimeEntry[]): Buffer {
-  if (streamKind(info.contentType) === 'json') return Buffer.from(`[${entries.map(entryText).join(',')}]`);
+export function encodeEntries(
+  info: Pick<RealtimeChannelInfo, 'contentType'>,
+  entries: readonly RealtimeEntry[],
+): Buffer {
+  if (streamKind(info.contentType) === 'json')
+    return Buffer.from(`[${entries.map(entryText).join(',')}]`);
   return Buffer.concat(entries.map((entry) => entryBytes(entry)));
 }
 
@@ -42,7 +46,11 @@ export function encodeEntries(info: Pick<RealtimeChannelInfo, 'contentType'>, en
  *   an empty array where entries are required
  * @internal
  */
-export function decodeAppendBody(contentType: string, body: Buffer, allowEmptyArray: boolean): (string | Uint8Array)[] {
+export function decodeAppendBody(
+  contentType: string,
+  body: Buffer,
+  allowEmptyArray: boolean,
+): (string | Uint8Array)[] {
   if (streamKind(contentType) !== 'json') return body.length === 0 ? [] : [new Uint8Array(body)];
   if (body.length === 0) return [];
   let value: unknown;
@@ -63,7 +71,9 @@ export function decodeAppendBody(contentType: string, body: Buffer, allowEmptyAr
       code: 'validation_failed',
       message: 'An empty JSON array appends nothing; it is refused.',
       details: { contentType },
-      suggestions: ['Send at least one value, or Stream-Closed: true with no body to close the channel.'],
+      suggestions: [
+        'Send at least one value, or Stream-Closed: true with no body to close the channel.',
+      ],
     });
   }
   return value.map((element) => JSON.stringify(element));

@@ -58,8 +58,17 @@ export interface StreamsContext {
   readonly holdWrite: <T>(work: Promise<T>) => Promise<T>;
 }
 
-function badRequest(message: string, details: Record<string, unknown>, suggestion: string): AgentryError {
-  return new AgentryError({ code: 'validation_failed', message, details, suggestions: [suggestion] });
+function badRequest(
+  message: string,
+  details: Record<string, unknown>,
+  suggestion: string,
+): AgentryError {
+  return new AgentryError({
+    code: 'validation_failed',
+    message,
+    details,
+    suggestions: [suggestion],
+  });
 }
 
 function notFound(channel: string): AgentryError {
@@ -72,7 +81,10 @@ function notFound(channel: string): AgentryError {
 }
 
 /** The channel's info, or `undefined` when it is missing or past its expiry (then deleted). */
-async function liveInfo(context: StreamsContext, channel: string): Promise<RealtimeChannelInfo | undefined> {
+async function liveInfo(
+  context: StreamsContext,
+  channel: string,
+): Promise<RealtimeChannelInfo | undefined> {
   const info = await context.log.info(channel);
   if (info?.options.expiresAt !== undefined && info.options.expiresAt <= context.now()) {
     await context.log.delete(channel);
@@ -81,7 +93,11 @@ async function liveInfo(context: StreamsContext, channel: string): Promise<Realt
   return info;
 }
 
-function metadataHeaders(info: RealtimeChannelInfo, nextOffset: string, closed: boolean): Record<string, string> {
+function metadataHeaders(
+  info: RealtimeChannelInfo,
+  nextOffset: string,
+  closed: boolean,
+): Record<string, string> {
   const result: Record<string, string> = {
     ...securityHeaders,
     'content-type': info.contentType,
@@ -91,14 +107,16 @@ function metadataHeaders(info: RealtimeChannelInfo, nextOffset: string, closed: 
   if (closed) result[realtimeHeaders.closed] = 'true';
   const ttl = info.options.labels[ttlLabel];
   if (ttl !== undefined) result['Stream-TTL'] = ttl;
-  else if (info.options.expiresAt !== undefined) result['Stream-Expires-At'] = new Date(info.options.expiresAt).toISOString();
+  else if (info.options.expiresAt !== undefined)
+    result['Stream-Expires-At'] = new Date(info.options.expiresAt).toISOString();
   return result;
 }
 
 /** A Durable Streams cursor: the current 20-second bucket, moved past the client's own so a CDN never serves a stale long-poll twice. */
 function nextCursor(now: number, clientCursor: string | null): string {
   const bucket = Math.floor(now / cursorIntervalMs);
-  const client = clientCursor !== null && integerPattern.test(clientCursor) ? Number(clientCursor) : -1;
+  const client =
+    clientCursor !== null && integerPattern.test(clientCursor) ? Number(clientCursor) : -1;
   return String(client >= bucket ? client + 1 + Math.floor(Math.random() * 3) : bucket);
 }
 
@@ -112,18 +130,30 @@ function parseExpiry(request: IncomingMessage, now: number): { expiresAt?: numbe
   const ttl = singleHeader(request, headers.ttl);
   const expires = singleHeader(request, headers.expiresAt);
   if (ttl !== undefined && expires !== undefined) {
-    throw badRequest('Stream-TTL and Stream-Expires-At were both given; use one.', { ttl, expiresAt: expires }, 'Send Stream-TTL (seconds) or Stream-Expires-At (an ISO 8601 time), not both.');
+    throw badRequest(
+      'Stream-TTL and Stream-Expires-At were both given; use one.',
+      { ttl, expiresAt: expires },
+      'Send Stream-TTL (seconds) or Stream-Expires-At (an ISO 8601 time), not both.',
+    );
   }
   if (ttl !== undefined) {
     if (!integerPattern.test(ttl) || !Number.isSafeInteger(Number(ttl))) {
-      throw badRequest(`Stream-TTL ${JSON.stringify(ttl)} is not a whole number of seconds.`, { ttl }, 'Send Stream-TTL as digits without sign, leading zeros or exponent, such as 3600.');
+      throw badRequest(
+        `Stream-TTL ${JSON.stringify(ttl)} is not a whole number of seconds.`,
+        { ttl },
+        'Send Stream-TTL as digits without sign, leading zeros or exponent, such as 3600.',
+      );
     }
     return { ttl, expiresAt: now + Number(ttl) * 1000 };
   }
   if (expires !== undefined) {
     const at = /^\d{4}-\d{2}-\d{2}T/.test(expires) ? Date.parse(expires) : Number.NaN;
     if (Number.isNaN(at)) {
-      throw badRequest(`Stream-Expires-At ${JSON.stringify(expires)} is not an ISO 8601 time.`, { expiresAt: expires }, 'Send a time such as 2030-01-01T00:00:00Z.');
+      throw badRequest(
+        `Stream-Expires-At ${JSON.stringify(expires)} is not an ISO 8601 time.`,
+        { expiresAt: expires },
+        'Send a time such as 2030-01-01T00:00:00Z.',
+      );
     }
     return { expiresAt: at };
   }
@@ -134,7 +164,14 @@ function isTrue(request: IncomingMessage, name: string): boolean {
   return singleHeader(request, name)?.toLowerCase() === 'true';
 }
 
-async function handleCreate(context: StreamsContext, principal: RealtimePrincipal, channel: string, request: IncomingMessage, response: ServerResponse, location: string): Promise<void> {
+async function handleCreate(
+  context: StreamsContext,
+  principal: RealtimePrincipal,
+  channel: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+  location: string,
+): Promise<void> {
   await context.auth.authorize(principal, 'channel.create', channel);
   const contentType = singleHeader(request, 'content-type') ?? 'application/octet-stream';
   const expiry = parseExpiry(request, context.now());
@@ -182,15 +219,34 @@ function producerOf(request: IncomingMessage): RealtimeAppendOptions['producer']
   const seq = singleHeader(request, headers.producerSeq);
   if (id === undefined && epoch === undefined && seq === undefined) return undefined;
   if (id === undefined || epoch === undefined || seq === undefined || id.length === 0) {
-    throw badRequest('Producer-Id, Producer-Epoch and Producer-Seq go together, and Producer-Id is not empty.', { producerId: id, producerEpoch: epoch, producerSeq: seq }, 'Send all three producer headers, or none.');
+    throw badRequest(
+      'Producer-Id, Producer-Epoch and Producer-Seq go together, and Producer-Id is not empty.',
+      { producerId: id, producerEpoch: epoch, producerSeq: seq },
+      'Send all three producer headers, or none.',
+    );
   }
-  if (!integerPattern.test(epoch) || !integerPattern.test(seq) || !Number.isSafeInteger(Number(epoch)) || !Number.isSafeInteger(Number(seq))) {
-    throw badRequest(`Producer-Epoch ${JSON.stringify(epoch)} and Producer-Seq ${JSON.stringify(seq)} must be non-negative integers.`, { producerEpoch: epoch, producerSeq: seq }, 'Send decimal digits without sign or leading zeros.');
+  if (
+    !integerPattern.test(epoch) ||
+    !integerPattern.test(seq) ||
+    !Number.isSafeInteger(Number(epoch)) ||
+    !Number.isSafeInteger(Number(seq))
+  ) {
+    throw badRequest(
+      `Producer-Epoch ${JSON.stringify(epoch)} and Producer-Seq ${JSON.stringify(seq)} must be non-negative integers.`,
+      { producerEpoch: epoch, producerSeq: seq },
+      'Send decimal digits without sign or leading zeros.',
+    );
   }
   return { id, epoch: Number(epoch), seq: Number(seq) };
 }
 
-async function handleAppend(context: StreamsContext, principal: RealtimePrincipal, channel: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function handleAppend(
+  context: StreamsContext,
+  principal: RealtimePrincipal,
+  channel: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   await context.auth.authorize(principal, 'channel.append', channel);
   const producer = producerOf(request);
   const close = isTrue(request, realtimeHeaders.closed.toLowerCase());
@@ -202,10 +258,18 @@ async function handleAppend(context: StreamsContext, principal: RealtimePrincipa
   const closeOnly = close && body.length === 0;
   if (!closeOnly) {
     if (body.length === 0) {
-      throw badRequest('An append needs a body (or Stream-Closed: true with none, to close).', { channel }, 'Send the data to append.');
+      throw badRequest(
+        'An append needs a body (or Stream-Closed: true with none, to close).',
+        { channel },
+        'Send the data to append.',
+      );
     }
     if (contentType === undefined) {
-      throw badRequest('An append needs a Content-Type.', { channel }, `Send Content-Type: ${info.contentType}.`);
+      throw badRequest(
+        'An append needs a Content-Type.',
+        { channel },
+        `Send Content-Type: ${info.contentType}.`,
+      );
     }
     if (mediaType(contentType) !== mediaType(info.contentType)) {
       throw new AgentryError({
@@ -230,35 +294,76 @@ async function handleAppend(context: StreamsContext, principal: RealtimePrincipa
       suggestions: ['Create a new channel for more data.'],
     });
   }
-  const result = await context.holdWrite(
-    context.log.append(channel, entries, {
-      ...(close ? { close } : {}),
-      ...(producer ? { producer } : {}),
-      ...(writerSeq !== undefined ? { writerSeq } : {}),
-    }),
+  const result = await context
+    .holdWrite(
+      context.log.append(channel, entries, {
+        ...(close ? { close } : {}),
+        ...(producer ? { producer } : {}),
+        ...(writerSeq !== undefined ? { writerSeq } : {}),
+      }),
+    )
+    .catch((error: unknown) => {
+      // A new producer or a new epoch must start at sequence 0: Durable Streams calls any other
+      // start a bad request (400), not a gap to fill (409).
+      if (
+        producer &&
+        producer.seq !== 0 &&
+        AgentryError.isInstance(error) &&
+        error.code === 'conflict' &&
+        error.details.expected === 0
+      ) {
+        throw new AgentryError({
+          code: 'validation_failed',
+          message: `Producer ${JSON.stringify(producer.id)} starts epoch ${producer.epoch} at sequence ${producer.seq}; a new producer or epoch starts at 0.`,
+          details: {
+            channel,
+            producer: producer.id,
+            epoch: producer.epoch,
+            received: producer.seq,
+          },
+          suggestions: ['Send Producer-Seq: 0 with the first append of a new epoch.'],
+          cause: error,
+        });
+      }
+      throw error;
+    });
+  const responseHeaders: Record<string, string> = metadataHeaders(
+    info,
+    result.tailOffset,
+    result.closed,
   );
-  const responseHeaders: Record<string, string> = metadataHeaders(info, result.tailOffset, result.closed);
   if (producer) {
     responseHeaders['Producer-Epoch'] = String(producer.epoch);
     responseHeaders['Producer-Seq'] = String(producer.seq);
   }
-  response.writeHead(producer && !result.duplicate && entries.length > 0 ? 200 : 204, responseHeaders);
+  response.writeHead(
+    producer && !result.duplicate && entries.length > 0 ? 200 : 204,
+    responseHeaders,
+  );
   response.end();
 }
 
 /** Headers for the errors Durable Streams gives extra headers to (fencing, sequence gaps, closed streams). */
-async function errorHeaders(context: StreamsContext, channel: string, error: unknown, request: IncomingMessage): Promise<Record<string, string>> {
+async function errorHeaders(
+  context: StreamsContext,
+  channel: string,
+  error: unknown,
+  request: IncomingMessage,
+): Promise<Record<string, string>> {
   if (!AgentryError.isInstance(error)) return {};
   const details = error.details;
   const result: Record<string, string> = {};
   if (error.code === 'lease_lost') {
     const epoch = details.currentEpoch ?? details.epoch;
-    if (epoch !== undefined) result['Producer-Epoch'] = String(epoch as number);
+    if (typeof epoch === 'number') result['Producer-Epoch'] = String(epoch);
   }
   if (error.code === 'conflict') {
-    if (details.expectedSeq !== undefined) result['Producer-Expected-Seq'] = String(details.expectedSeq as number);
+    const expected = details.expected ?? details.expectedSeq;
     const received = singleHeader(request, headers.producerSeq);
-    if (details.expectedSeq !== undefined && received !== undefined) result['Producer-Received-Seq'] = received;
+    if (typeof expected === 'number' && received !== undefined) {
+      result['Producer-Expected-Seq'] = String(expected);
+      result['Producer-Received-Seq'] = received;
+    }
     const info = await context.log.info(channel).catch(() => undefined);
     if (info?.closed) {
       result[realtimeHeaders.closed] = 'true';
@@ -272,7 +377,12 @@ function parseOffsetQuery(query: URLSearchParams): string | undefined {
   const offsets = query.getAll('offset');
   if (offsets.length === 0) return undefined;
   const offset = offsets[0]!;
-  if (offsets.length > 1 || (offset !== REALTIME_START && offset !== REALTIME_NOW && parseRealtimeOffset(offset) === undefined)) {
+  if (
+    offsets.length > 1 ||
+    (offset !== REALTIME_START &&
+      offset !== REALTIME_NOW &&
+      parseRealtimeOffset(offset) === undefined)
+  ) {
     throw badRequest(
       `offset ${JSON.stringify(offsets.length > 1 ? offsets : offset).slice(0, 120)} is not an offset: use -1, now, or a Stream-Next-Offset this server returned.`,
       { offset: offsets.slice(0, 3).map((value) => value.slice(0, 64)) },
@@ -286,37 +396,75 @@ function parseOffsetQuery(query: URLSearchParams): string | undefined {
  * Reads a page. When nothing follows a sentinel (`-1`, `now`), the next offset is the tail seen
  * just before the read: never past an entry the reader has not had (at worst one it gets again).
  */
-export async function readAfter(context: Pick<StreamsContext, 'log'>, channel: string, offset: string): Promise<RealtimeReadResult> {
-  const before = offset === REALTIME_START || offset === REALTIME_NOW ? await context.log.info(channel) : undefined;
+export async function readAfter(
+  context: Pick<StreamsContext, 'log'>,
+  channel: string,
+  offset: string,
+): Promise<RealtimeReadResult> {
+  const before =
+    offset === REALTIME_START || offset === REALTIME_NOW
+      ? await context.log.info(channel)
+      : undefined;
   const page = await context.log.read(channel, offset, { limit: pageSize });
-  if (before !== undefined && page.entries.length === 0 && parseRealtimeOffset(page.nextOffset) === undefined) {
+  if (
+    before !== undefined &&
+    page.entries.length === 0 &&
+    parseRealtimeOffset(page.nextOffset) === undefined
+  ) {
     return { ...page, nextOffset: before.tailOffset };
   }
   return page;
 }
 
-async function handleRead(context: StreamsContext, principal: RealtimePrincipal, channel: string, request: IncomingMessage, response: ServerResponse, query: URLSearchParams, head: boolean): Promise<void> {
+async function handleRead(
+  context: StreamsContext,
+  principal: RealtimePrincipal,
+  channel: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+  query: URLSearchParams,
+  head: boolean,
+): Promise<void> {
   await context.auth.authorize(principal, 'channel.read', channel);
   const info = await liveInfo(context, channel);
   if (info === undefined) throw notFound(channel);
   if (head) {
-    response.writeHead(200, { ...metadataHeaders(info, info.tailOffset, info.closed), 'cache-control': 'no-store' });
+    response.writeHead(200, {
+      ...metadataHeaders(info, info.tailOffset, info.closed),
+      'cache-control': 'no-store',
+    });
     response.end();
     return;
   }
   const live = query.get('live');
   let offset = parseOffsetQuery(query);
   const lastEventId = singleHeader(request, 'last-event-id');
-  if (live === 'sse' && lastEventId !== undefined && parseRealtimeOffset(lastEventId) !== undefined) offset = lastEventId;
+  if (live === 'sse' && lastEventId !== undefined && parseRealtimeOffset(lastEventId) !== undefined)
+    offset = lastEventId;
   if (live !== null && live !== 'long-poll' && live !== 'sse') {
-    throw badRequest(`live=${JSON.stringify(live)} is not a live mode.`, { live }, 'Use live=long-poll or live=sse, or leave live out to catch up.');
+    throw badRequest(
+      `live=${JSON.stringify(live)} is not a live mode.`,
+      { live },
+      'Use live=long-poll or live=sse, or leave live out to catch up.',
+    );
   }
   if (live !== null && offset === undefined) {
-    throw badRequest(`live=${live} needs an offset.`, { live }, 'Pass offset=-1 to start, now for new data only, or the last offset you read.');
+    throw badRequest(
+      `live=${live} needs an offset.`,
+      { live },
+      'Pass offset=-1 to start, now for new data only, or the last offset you read.',
+    );
   }
   const from = offset ?? REALTIME_START;
   if (live === 'sse') {
-    await serveSse(context, { channel, info, from, request, response, cursor: () => nextCursor(context.now(), query.get('cursor')) });
+    await serveSse(context, {
+      channel,
+      info,
+      from,
+      request,
+      response,
+      cursor: () => nextCursor(context.now(), query.get('cursor')),
+    });
     return;
   }
   let page = await readAfter(context, channel, from);
@@ -325,7 +473,8 @@ async function handleRead(context: StreamsContext, principal: RealtimePrincipal,
   }
   const headersOut: Record<string, string> = metadataHeaders(info, page.nextOffset, page.closed);
   if (page.upToDate) headersOut[realtimeHeaders.upToDate] = 'true';
-  if (live === 'long-poll') headersOut[headers.cursor] = nextCursor(context.now(), query.get('cursor'));
+  if (live === 'long-poll')
+    headersOut[headers.cursor] = nextCursor(context.now(), query.get('cursor'));
   if (live === 'long-poll' && page.entries.length === 0) {
     response.writeHead(204, { ...headersOut, 'cache-control': 'no-store' });
     response.end();
@@ -334,7 +483,9 @@ async function handleRead(context: StreamsContext, principal: RealtimePrincipal,
   const body = encodeEntries(info, page.entries);
   const etag = `"${page.entries[0]?.offset ?? from}:${page.nextOffset}${page.closed ? ':c' : ''}"`;
   headersOut.etag = etag;
-  headersOut['cache-control'] = page.upToDate ? 'no-store' : `${context.auth.mode === 'none' ? 'public' : 'private'}, max-age=60, stale-while-revalidate=300`;
+  headersOut['cache-control'] = page.upToDate
+    ? 'no-store'
+    : `${context.auth.mode === 'none' ? 'public' : 'private'}, max-age=60, stale-while-revalidate=300`;
   if (singleHeader(request, 'if-none-match') === etag) {
     response.writeHead(304, headersOut);
     response.end();
@@ -342,12 +493,22 @@ async function handleRead(context: StreamsContext, principal: RealtimePrincipal,
   }
   const transport = live === 'long-poll' ? 'long_polling' : 'http';
   const gzip = context.compression(transport) && acceptsGzip(request) && body.length > 0;
-  const writer = startBody(response, 200, gzip ? headersOut : { ...headersOut, 'content-length': String(body.length) }, gzip);
+  const writer = startBody(
+    response,
+    200,
+    gzip ? headersOut : { ...headersOut, 'content-length': String(body.length) },
+    gzip,
+  );
   writer.end(body);
 }
 
 /** Waits for entries after `page.nextOffset`, the channel's close, the long-poll timeout, the client leaving or the server closing. */
-function waitForEntries(context: StreamsContext, channel: string, page: RealtimeReadResult, request: IncomingMessage): Promise<RealtimeReadResult> {
+function waitForEntries(
+  context: StreamsContext,
+  channel: string,
+  page: RealtimeReadResult,
+  request: IncomingMessage,
+): Promise<RealtimeReadResult> {
   return new Promise<RealtimeReadResult>((resolve, reject) => {
     let settled = false;
     const finish = (read: boolean) => {
@@ -386,7 +547,7 @@ function waitForEntries(context: StreamsContext, channel: string, page: Realtime
         clearTimeout(timer);
         stopWatching();
         release();
-        reject(error);
+        reject(error instanceof Error ? error : new Error(String(error)));
       },
     );
   });
@@ -395,7 +556,9 @@ function waitForEntries(context: StreamsContext, channel: string, page: Realtime
 /** The request's URL without its query, absolute (for `Location`). */
 function absoluteUrl(request: IncomingMessage): string {
   const encrypted = (request.socket as { encrypted?: boolean }).encrypted === true;
-  const host = request.headers.host ?? `${request.socket.localAddress ?? 'localhost'}:${request.socket.localPort ?? ''}`;
+  const host =
+    request.headers.host ??
+    `${request.socket.localAddress ?? 'localhost'}:${request.socket.localPort ?? ''}`;
   return `${encrypted ? 'https' : 'http'}://${host}${request.url?.split('?')[0] ?? '/'}`;
 }
 
@@ -424,7 +587,15 @@ export async function handleStreams(
         return;
       case 'GET':
       case 'HEAD':
-        await handleRead(context, principal, channel, request, response, query, request.method === 'HEAD');
+        await handleRead(
+          context,
+          principal,
+          channel,
+          request,
+          response,
+          query,
+          request.method === 'HEAD',
+        );
         return;
       case 'DELETE': {
         await context.auth.authorize(principal, 'channel.delete', channel);
@@ -434,6 +605,7 @@ export async function handleStreams(
         response.end();
         return;
       }
+      case undefined:
       default:
         response.writeHead(405, { ...securityHeaders, allow: 'GET, HEAD, PUT, POST, DELETE' });
         response.end();
@@ -442,7 +614,13 @@ export async function handleStreams(
     if (!request.complete) request.resume();
     // Durable Streams answers a fenced (stale-epoch) producer with 403.
     const status = AgentryError.isInstance(error) && error.code === 'lease_lost' ? 403 : undefined;
-    sendError(response, error, context.logger, await errorHeaders(context, channel, error, request), status);
+    sendError(
+      response,
+      error,
+      context.logger,
+      await errorHeaders(context, channel, error, request),
+      status,
+    );
   }
 }
 

@@ -323,8 +323,9 @@ export class WebSocketConnection {
         page = await log.read(channel, after, { limit: this.context.catchUpPageSize });
       } catch (error) {
         if (!AgentryError.isInstance(error) || error.code !== 'offset_gone' || subscription.ended) throw error;
-        const retainedAfter = String(error.details.retainedAfter ?? info.retainedAfter);
-        const epoch = String(error.details.epoch ?? info.epoch);
+        const retainedAfter =
+          typeof error.details.retainedAfter === 'string' ? error.details.retainedAfter : info.retainedAfter;
+        const epoch = typeof error.details.epoch === 'string' ? error.details.epoch : info.epoch;
         const reason = parseRealtimeOffset(after)?.epoch === epoch ? 'retention' : 'epoch';
         after = await this.sendGap(subscription, fanout.json, reason, retainedAfter);
         continue;

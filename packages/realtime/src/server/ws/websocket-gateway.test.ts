@@ -133,7 +133,7 @@ describe('createWebSocketGateway', () => {
       const appended: string[] = [];
       const writer = (async () => {
         for (let n = 0; n < 300; n++) {
-          const result = await harness!.log.append('public/race', [JSON.stringify({ n })]);
+          const result = await harness.log.append('public/race', [JSON.stringify({ n })]);
           appended.push(...result.offsets);
           if (n % 10 === 0) await new Promise((resolve) => setImmediate(resolve));
         }
@@ -453,8 +453,8 @@ describe('createWebSocketGateway', () => {
       harness = await startHarness({
         configOverrides: { realtime: { heartbeatInterval: 1_000 } },
         auth: {
-          authenticate: async () => ({ id: 'alice', expiresAt: Date.now() + 1_500 }),
-          authorize: async () => {},
+          authenticate: () => Promise.resolve({ id: 'alice', expiresAt: Date.now() + 1_500 }),
+          authorize: () => Promise.resolve(),
         },
       });
       const client = await harness.connect();

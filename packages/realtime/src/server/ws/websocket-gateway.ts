@@ -128,7 +128,7 @@ function offersSubprotocol(request: IncomingMessage): boolean {
 export function createWebSocketGateway<TPrincipal extends RealtimeGatewayPrincipal>(
   options: WebSocketGatewayOptions<TPrincipal>,
 ): WebSocketGateway {
-  const { log, auth, config } = options;
+  const { log, auth, config, onCancel } = options;
   const logger = options.logger ?? silentLogger;
   const now = options.now ?? Date.now;
   const limits = options.limits ?? {};
@@ -187,9 +187,13 @@ export function createWebSocketGateway<TPrincipal extends RealtimeGatewayPrincip
 
   const context: ConnectionContext = {
     log,
-    auth: auth as unknown as ConnectionContext['auth'],
+    auth,
     logger,
-    onCancel: options.onCancel as ConnectionContext['onCancel'],
+    // Every principal a connection holds came from this auth's authenticate: it is a TPrincipal.
+    onCancel:
+      onCancel === undefined
+        ? undefined
+        : (channel, principal, reason) => onCancel(channel, principal as TPrincipal, reason),
     maxSubscriptions: numbers['limits.maxSubscriptions'],
     maxReuseCount: numbers['connectionPool.maxReuseCount'],
     sendBufferBytes,

@@ -27,26 +27,25 @@ export function testConfig(overrides: {
 
 /** Bearer `user:<id>` authenticates `<id>`; it reads `user/<id>/…` and `public/…`, and cancels its own. */
 export const testAuth: RealtimeGatewayAuth = {
-  async authenticate(request) {
+  authenticate(request) {
     const header = request.headers.authorization;
     const ticket = new URL(request.url ?? '/', 'http://localhost').searchParams.get('ticket');
     const token = header?.startsWith('Bearer ') === true ? header.slice(7) : ticket;
     if (token === null || !token.startsWith('user:')) {
-      throw new AgentryError({
+      return Promise.reject(new AgentryError({
         code: 'unauthenticated',
         message: 'No valid credential on the upgrade request.',
         suggestions: ['Send Authorization: Bearer <token> or ?ticket=.'],
-      });
+      }));
     }
-    return { id: token.slice(5) };
+    return Promise.resolve({ id: token.slice(5) });
   },
-  async authorize(principal, action, channel) {
+  authorize(principal, action, channel) {
     const own = channel.startsWith(`user/${principal.id}/`);
-    if (own || (action === 'channel.read' && channel.startsWith('public/'))) return;
-    throw new AgentryError({
-      code: 'permission_denied',
-      message: `${principal.id} may not ${action} on ${channel}.`,
-    });
+    if (own || (action === 'channel.read' && channel.startsWith('public/'))) return Promise.resolve();
+    return Promise.reject(
+      new AgentryError({ code: 'permission_denied', message: `${principal.id} may not ${action} on ${channel}.` }),
+    );
   },
 };
 
