@@ -23,6 +23,8 @@ const boundaryRules = {
             '!@agentry/testing/vitest',
             '!@agentry/monitoring/otel',
             '!@agentry/core/browser',
+            '!@agentry/realtime/server',
+            '!@agentry/realtime/client',
           ],
           message: 'Import Agentry packages only through their public entry point.',
         },

@@ -7,7 +7,8 @@ import type { RealtimeLog } from '@agentry/core';
 
 import { createMemoryRealtimeLog } from '../../log/index.js';
 import { REALTIME_SUBPROTOCOL, realtimeCloseCodes } from '../../protocol.js';
-import { appendNumbers, startHarness, type Harness } from './__fixtures__/gateway-harness.js';
+import { createRealtimeAuth } from '../auth/realtime-auth.js';
+import { TestClient, appendNumbers, startHarness, type Harness } from './__fixtures__/gateway-harness.js';
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -64,6 +65,38 @@ describe('createWebSocketGateway', () => {
       });
       expect(ws.protocol).toBe(REALTIME_SUBPROTOCOL);
       ws.terminate();
+    });
+
+    it('works with the realtime auth: a ticket for one channel reads it, is denied another, and a forged or expired one gets 401', async () => {
+      let now = Date.now();
+      const log = createMemoryRealtimeLog();
+      const auth = createRealtimeAuth({ log, now: () => now });
+      harness = await startHarness({ log, auth });
+      await log.create('run/r-1', { labels: { userId: 'carol' } });
+      await log.create('run/r-2', { labels: { userId: 'carol' } });
+      const ticket = auth.issueTicket({ userId: 'carol', channels: ['run/r-1'], ttl: 60_000 });
+      const ws = new WebSocket(`${harness.url}?ticket=${encodeURIComponent(ticket)}`, REALTIME_SUBPROTOCOL);
+      const client = new TestClient(ws);
+      await new Promise((resolve, reject) => {
+        ws.once('open', resolve);
+        ws.once('error', reject);
+      });
+      client.send({ type: 'subscribe', channel: 'run/r-1' });
+      client.send({ type: 'subscribe', channel: 'run/r-2' });
+      await client.until((messages) => messages.some((m) => m.type === 'error') && messages.some((m) => m.type === 'events'));
+      expect(client.messages.find((m) => m.type === 'error')).toMatchObject({ channel: 'run/r-2', error: { code: 'permission_denied' } });
+      ws.terminate();
+      const forged = `${ticket.slice(0, -2)}${ticket.endsWith('A') ? 'B' : 'A'}A`;
+      const forgedResponse = await upgradeResponse(`${harness.url}?ticket=${encodeURIComponent(forged)}`, {
+        'sec-websocket-protocol': REALTIME_SUBPROTOCOL,
+      });
+      expect(forgedResponse.status).toBe(401);
+      now += 120_000;
+      const expired = await upgradeResponse(`${harness.url}?ticket=${encodeURIComponent(ticket)}`, {
+        'sec-websocket-protocol': REALTIME_SUBPROTOCOL,
+      });
+      expect(expired.status).toBe(401);
+      expect((JSON.parse(expired.body) as { error: { code: string } }).error.code).toBe('unauthenticated');
     });
 
     it('refuses an upgrade without the subprotocol with 400', async () => {

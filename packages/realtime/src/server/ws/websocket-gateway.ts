@@ -3,12 +3,12 @@ import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 
 import { AgentryError, errorCodes, toAgentryError, type Logger } from '@agentry/core';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
 
 import type { BatcherOptions } from '../../batching/batcher.js';
 import { REALTIME_SUBPROTOCOL, realtimeCloseCodes } from '../../protocol.js';
 import { ChannelFanout } from './channel-fanout.js';
-import { WebSocketConnection, type ConnectionContext } from './websocket-connection.js';
+import { GatewaySocket, WebSocketConnection, type ConnectionContext } from './websocket-connection.js';
 import type { RealtimeGatewayPrincipal, WebSocketGatewayOptions } from './websocket-gateway-options.js';
 
 /**
@@ -165,6 +165,7 @@ export function createWebSocketGateway<TPrincipal extends RealtimeGatewayPrincip
 
   const server = new WebSocketServer({
     noServer: true,
+    WebSocket: GatewaySocket,
     clientTracking: false,
     maxPayload: maxMessageBytes,
     handleProtocols: (protocols) => (protocols.has(REALTIME_SUBPROTOCOL) ? REALTIME_SUBPROTOCOL : false),
@@ -252,14 +253,25 @@ export function createWebSocketGateway<TPrincipal extends RealtimeGatewayPrincip
   );
   idleSweep.unref();
 
-  const accept = (request: IncomingMessage, socket: Duplex, head: Buffer, principal: TPrincipal) => {
-    server.handleUpgrade(request, socket, head, (ws: WebSocket) => {
+  const accept = (
+    request: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    principal: TPrincipal,
+    release: (() => void) | undefined,
+    ignore: () => void,
+  ) => {
+    server.handleUpgrade(request, socket, head, (ws: GatewaySocket) => {
+      // From here ws handles the socket's errors, and the connection gives the budget back.
+      socket.off('error', ignore);
+      if (release !== undefined) socket.off('close', release);
       const id = `ws-${idPrefix}-${(nextId++).toString(36)}`;
       if (closed) {
+        release?.();
         ws.close(realtimeCloseCodes.goingAway, 'server shutting down');
         return;
       }
-      const connection = new WebSocketConnection(id, ws, socket, principal, context);
+      const connection = new WebSocketConnection(id, ws, socket, principal, context, release);
       connections.add(connection);
       logger.debug({ connectionId: id, principal: principal.id }, 'realtime WebSocket connected');
     });
@@ -309,7 +321,7 @@ export function createWebSocketGateway<TPrincipal extends RealtimeGatewayPrincip
       auth.authenticate(request).then(
         (principal) => {
           if (socket.destroyed) return;
-          accept(request, socket, head, principal);
+          accept(request, socket, head, principal, release, ignore);
         },
         (error: unknown) => {
           const agentryError = toAgentryError(error);
