@@ -91,14 +91,14 @@ export function createRealtimeObservable(
       const observer: RealtimeObserver<RealtimeChannelEvent> =
         typeof observerOrNext === 'function' ? { next: observerOrNext } : (observerOrNext ?? {});
       let closed = false;
-      let stop: (() => void) | undefined;
-      let stopAtOnce = false;
+      // `start` may deliver (and so finish) before it returns its stop function.
+      const following: { stop?: () => void; stopAtOnce: boolean } = { stopAtOnce: false };
       const finish = (): void => {
         closed = true;
-        if (stop === undefined) stopAtOnce = true;
-        else stop();
+        if (following.stop === undefined) following.stopAtOnce = true;
+        else following.stop();
       };
-      stop = start({
+      following.stop = start({
         event(event: RealtimeChannelEvent) {
           if (closed) return;
           observer.next?.(event);
@@ -118,7 +118,7 @@ export function createRealtimeObservable(
           observer.complete?.();
         },
       });
-      if (stopAtOnce) stop();
+      if (following.stopAtOnce) following.stop();
       return {
         unsubscribe() {
           if (closed) return;

@@ -7,6 +7,8 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 const entry = fileURLToPath(new URL('../../src/client.ts', import.meta.url));
+/** The repository root: input paths in the metafile are relative to it. */
+const root = fileURLToPath(new URL('../../../../', import.meta.url));
 
 export interface ClientBundle {
   /** The bundled module's text. */
@@ -15,7 +17,7 @@ export interface ClientBundle {
   readonly bytes: number;
   /** Its size in bytes, minified and gzipped. */
   readonly gzipBytes: number;
-  /** Every module that went into it. */
+  /** Every module that went into it, relative to the repository root. */
   readonly inputs: readonly string[];
 }
 
@@ -31,6 +33,7 @@ export async function bundleClient(): Promise<ClientBundle> {
     metafile: true,
     conditions: ['@agentry/source'],
     logLevel: 'silent',
+    absWorkingDir: root,
   });
   const code = result.outputFiles[0]!.text;
   return {

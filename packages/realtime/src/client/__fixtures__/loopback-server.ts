@@ -313,7 +313,7 @@ export async function startLoopbackServer(
       for (const stop of subscriptions.values()) stop();
     });
     webSocket.on('message', (raw) => {
-      const message = JSON.parse(String(raw)) as RealtimeClientMessage;
+      const message = JSON.parse((raw as Buffer).toString('utf8')) as RealtimeClientMessage;
       if (message.type === 'cancel') {
         cancels.push({
           channel: message.channel,

@@ -3,7 +3,7 @@
  * loopback port, behind a tiny pass-through that can play a hostile proxy: refuse WebSocket
  * upgrades, answer SSE or long polls with 502, or cut every connection.
  */
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { RealtimeLog } from '@agentry/core';
 import { createMemoryRealtimeLog } from '../../log/index.js';
@@ -24,8 +24,14 @@ export interface RealServer {
   close(): Promise<void>;
 }
 
+export interface RealServerExtras {
+  /** Serves a request before the realtime routes (a page, a script); true when it answered. */
+  readonly serve?: (request: IncomingMessage, response: ServerResponse) => boolean;
+}
+
 export async function startRealServer(
   options: Partial<RealtimeServerOptions> = {},
+  extras: RealServerExtras = {},
 ): Promise<RealServer> {
   const log = options.log ?? createMemoryRealtimeLog();
   const cancels: string[] = [];
@@ -43,6 +49,7 @@ export async function startRealServer(
   const block = { websocket: false, sse: false, long_polling: false };
   const sockets = new Set<Socket>();
   const server = createServer((request, response) => {
+    if (extras.serve?.(request, response) === true) return;
     const live = new URL(request.url ?? '/', 'http://127.0.0.1').searchParams.get('live');
     if ((live === 'sse' && block.sse) || (live === 'long-poll' && block.long_polling)) {
       response.writeHead(502, { 'content-type': 'text/html' }).end('<h1>Bad gateway</h1>');

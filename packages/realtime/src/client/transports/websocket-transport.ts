@@ -42,9 +42,7 @@ export function openWebSocketSession(context: TransportContext): TransportSessio
   let opened = false;
   let done = false;
 
-  const finish = (info: Parameters<typeof handlers.down>[0]): void => {
-    if (done) return;
-    done = true;
+  const rejectCancels = (): void => {
     for (const waiters of cancels.values()) {
       for (const waiter of waiters) {
         waiter.reject(
@@ -57,6 +55,12 @@ export function openWebSocketSession(context: TransportContext): TransportSessio
       }
     }
     cancels.clear();
+  };
+
+  const finish = (info: Parameters<typeof handlers.down>[0]): void => {
+    if (done) return;
+    done = true;
+    rejectCancels();
     handlers.down(info);
   };
 
@@ -208,6 +212,7 @@ export function openWebSocketSession(context: TransportContext): TransportSessio
     close() {
       if (done) return;
       done = true;
+      rejectCancels();
       socket.onopen = socket.onmessage = socket.onclose = null;
       socket.close(1000);
     },
