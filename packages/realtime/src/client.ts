@@ -30,3 +30,4 @@ export {
   type RealtimeWebSocketConstructor,
   type RealtimeWebSocketLike,
 } from './client/index.js';
+export { encodeChannelSegment, realtimeChannels } from './plugin/channel-names.js';

@@ -110,7 +110,7 @@ describe('host.abortRun', () => {
   it('cancels an unfinished workflow run through the control its runner attached, and not an ended one', async () => {
     const { agentry, host } = await withHost();
     const runs = new Subject<{ type: string; runId: string; workflowId: string; at: number }>();
-    const cancel = vi.fn(async () => undefined);
+    const cancel = vi.fn(() => Promise.resolve(undefined));
     agentry.attachRunEvents(runs, { cancel });
     const unControlled = new Subject<{
       type: string;

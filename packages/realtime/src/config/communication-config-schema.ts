@@ -149,5 +149,5 @@ export const defaultCommunicationConfig: CommunicationConfig = Object.freeze({
     idleTimeout: 300_000,
     maxReuseCount: 1_000,
   }),
-  protocols: Object.freeze([]) as unknown as CommunicationConfig['protocols'],
+  protocols: Object.freeze([]),
 });

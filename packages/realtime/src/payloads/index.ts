@@ -10,3 +10,15 @@ export type {
   AgUiTokenUsage,
   AgUiToolCall,
 } from './ag-ui-types.js';
+export { createRunSnapshot, type RunSnapshot } from './run-snapshot.js';
+export { coalesceAgUiEvents } from './coalesce-ag-ui-events.js';
+export {
+  createUiMessageStreamEncoder,
+  encodeUiMessageStream,
+  UI_MESSAGE_STREAM_HEADER,
+  UI_MESSAGE_STREAM_HEADERS,
+  type AgentryProviderMetadata,
+  type UiMessageChunk,
+  type UiMessageStreamEncoder,
+  type UiMessageStreamEncoderOptions,
+} from './ui-message-stream.js';

@@ -278,7 +278,7 @@ function checkOptions(options: RealtimeOptions): void {
     if (!ok) {
       problems.push({
         path,
-        message: `${path} is ${String(value)}; it must be a positive ${integer ? 'integer' : 'number'}.`,
+        message: `${path} is ${String(JSON.stringify(value))}; it must be a positive ${integer ? 'integer' : 'number'}.`,
       });
     }
   };

@@ -154,7 +154,7 @@ export function createRunIndex(options: {
           }
           return { closed, left };
         },
-        { closed: [], left: [] } as InterruptedRuns,
+        { closed: [], left: [] },
       ),
     drain: async () => {
       await chain;

@@ -10,6 +10,7 @@ import {
   type AgentryPlugin,
   type InstanceEvent,
   type Logger,
+  type PluginHost,
 } from '@agentry/core';
 import { sqliteStore } from '@agentry/store-sqlite';
 import {
@@ -18,7 +19,7 @@ import {
   mockText,
   providerConfiguration,
 } from '@agentry/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { workflows } from '../workflows-plugin.js';
 import { createConfiguredWorkflowRunner } from './create-configured-workflow-runner.js';
 
@@ -135,6 +136,41 @@ describe('createConfiguredWorkflowRunner', () => {
     expect(seen.slice(before).filter((tagged) => tagged.source.kind === 'workflow-run')).toEqual(
       [],
     );
+  });
+
+  it('lets the instance cancel its runs: host.abortRun cancels an unfinished run', async () => {
+    let host: PluginHost | undefined;
+    const capture = definePlugin({
+      name: 'capture-host',
+      version: '1.0.0',
+      setup: (given) => {
+        host = given;
+      },
+    });
+    const agentry = await agentryWith(
+      { workflows: { greet }, defaults: { store: 'sqlite', stepTimeout: 60_000 } },
+      true,
+      [capture],
+    );
+    let waiting = false;
+    const runner = createConfiguredWorkflowRunner({
+      agentry,
+      handlers: {
+        shout: (_input, context) =>
+          new Promise((_resolve, reject) => {
+            waiting = true;
+            context.signal.addEventListener('abort', () => reject(new Error('aborted')));
+          }),
+      },
+    });
+    open.push(runner);
+    // The instance learns of runs from their events, which flow while someone listens.
+    agentry.events$.subscribe(() => undefined);
+    const { runId } = await runner.start('greet', { name: 'Ada' });
+    await vi.waitFor(() => expect(waiting).toBe(true));
+    expect(await host!.abortRun(runId)).toBe(true);
+    expect(await runner.wait(runId)).toMatchObject({ status: 'cancelled' });
+    expect(await host!.abortRun(runId)).toBe(false);
   });
 
   it('refuses an instance without a workflows section, and a store no plug-in offers', async () => {
