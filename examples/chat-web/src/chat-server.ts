@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import { AgentryError, createAgentry, toAgentryError, type Agentry } from '@agentry/core';
 import { openaiModels, openaiPlugin } from '@agentry/openai';
 import { realtime, realtimeChannels } from '@agentry/realtime';
-import { createWebSocketGateway } from '@agentry/realtime/server';
 import { createSqliteRealtimeLog } from '@agentry/store-sqlite';
 import { providerConfiguration } from '@agentry/testing';
 import { bundlePage, type PageBundle } from './page-bundle.js';
@@ -103,11 +102,7 @@ export async function startChatServer(options: ChatServerOptions): Promise<ChatS
       },
       plugins: [
         openaiPlugin(),
-        realtime({
-          log,
-          snapshotEvery: options.snapshotEvery ?? 100,
-          server: { webSocketGateway: (dependencies) => createWebSocketGateway(dependencies) },
-        }),
+        realtime({ log, snapshotEvery: options.snapshotEvery ?? 100 }),
       ],
     });
   } catch (error) {
