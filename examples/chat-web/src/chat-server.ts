@@ -100,10 +100,7 @@ export async function startChatServer(options: ChatServerOptions): Promise<ChatS
       env: {
         OPENAI_API_KEY: options.apiKey ?? `sk-proj-${randomBytes(32).toString('hex')}`,
       },
-      plugins: [
-        openaiPlugin(),
-        realtime({ log, snapshotEvery: options.snapshotEvery ?? 100 }),
-      ],
+      plugins: [openaiPlugin(), realtime({ log, snapshotEvery: options.snapshotEvery ?? 100 })],
     });
   } catch (error) {
     await log.close();
@@ -150,13 +147,18 @@ async function route(
     response.writeHead(200, {
       'content-type': 'text/html; charset=utf-8',
       'cache-control': 'no-store',
-      ...(cookie === undefined ? {} : { 'set-cookie': `${cookie}; Path=/; HttpOnly; SameSite=Strict` }),
+      ...(cookie === undefined
+        ? {}
+        : { 'set-cookie': `${cookie}; Path=/; HttpOnly; SameSite=Strict` }),
     });
     response.end(page.html);
     return;
   }
   if (route === 'GET /page.js') {
-    response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
+    response.writeHead(200, {
+      'content-type': 'text/javascript; charset=utf-8',
+      'cache-control': 'no-store',
+    });
     response.end(page.script);
     return;
   }
@@ -172,7 +174,8 @@ async function route(
       });
     }
     const agent = agentry.createAgent({
-      instructions: 'You explain how Agentry streams answers to web pages. Answer in one paragraph.',
+      instructions:
+        'You explain how Agentry streams answers to web pages. Answer in one paragraph.',
       context: { userId },
     });
     const run = agent.send(message);

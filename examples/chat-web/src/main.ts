@@ -51,7 +51,9 @@ try {
   const realKey = process.env.OPENAI_API_KEY;
   let modelUrl = values['model-url'];
   if (modelUrl === undefined && realKey === undefined) {
-    emulator = await startEmulator({ defaultTurn: chatReply(integer('word-delay', values['word-delay']) ?? 150) });
+    emulator = await startEmulator({
+      defaultTurn: chatReply(integer('word-delay', values['word-delay']) ?? 150),
+    });
     modelUrl = emulator.baseURL('openai-responses');
   }
   mkdirSync(dirname(values.database), { recursive: true });
@@ -67,8 +69,12 @@ try {
   });
   console.log(`chat-web listening on ${server.url}`);
   console.log(`  realtime log: ${values.database}`);
-  console.log(`  model: ${emulator ? 'the local emulator' : modelUrl ? modelUrl : 'the OpenAI API'}`);
-  console.log('  Ask something, stop this server (Ctrl-C) mid-answer, start it again: the page carries on.');
+  console.log(
+    `  model: ${emulator ? 'the local emulator' : modelUrl ? modelUrl : 'the OpenAI API'}`,
+  );
+  console.log(
+    '  Ask something, stop this server (Ctrl-C) mid-answer, start it again: the page carries on.',
+  );
 } catch (error) {
   await emulator?.close();
   if (!AgentryError.isInstance(error)) throw error;

@@ -9,7 +9,10 @@ export interface PageState {
   readonly view: {
     readonly status: 'waiting' | 'running' | 'finished' | 'failed';
     readonly error: { readonly message: string; readonly code: string | undefined } | undefined;
-    readonly gaps: readonly { readonly reason: string; readonly snapshotOffset: string | undefined }[];
+    readonly gaps: readonly {
+      readonly reason: string;
+      readonly snapshotOffset: string | undefined;
+    }[];
   };
   readonly closed: boolean;
   readonly failure: string | undefined;
@@ -52,8 +55,7 @@ export async function openChatPage(
   const page = await context.newPage();
   await prepare?.(page);
   await page.goto(url);
-  const state = () =>
-    page.evaluate(() => (globalThis as unknown as StateWindow).chatWeb.state);
+  const state = () => page.evaluate(() => (globalThis as unknown as StateWindow).chatWeb.state);
   return {
     page,
     context,
@@ -68,7 +70,8 @@ export async function openChatPage(
     state,
     async applied(count) {
       await page.waitForFunction(
-        (expected) => (globalThis as unknown as StateWindow).chatWeb.state.applied.length >= expected,
+        (expected) =>
+          (globalThis as unknown as StateWindow).chatWeb.state.applied.length >= expected,
         count,
         { timeout: 30_000 },
       );

@@ -23,7 +23,9 @@ const cleanups: (() => Promise<unknown>)[] = [];
 
 beforeAll(async () => {
   if (!hasChromium) {
-    throw new Error(`Chromium is missing at ${chromiumPath}: install it with apt-get install -y chromium.`);
+    throw new Error(
+      `Chromium is missing at ${chromiumPath}: install it with apt-get install -y chromium.`,
+    );
   }
   browser = await launchChromium();
 });
@@ -41,7 +43,9 @@ afterEach(async () => {
   rmSync(directory, { recursive: true, force: true });
 });
 
-async function server(options: { port?: number; bufferSize?: number; snapshotEvery?: number } = {}) {
+async function server(
+  options: { port?: number; bufferSize?: number; snapshotEvery?: number } = {},
+) {
   const started: ServerProcess = await startServerProcess({
     databasePath,
     modelUrl: emulator.baseURL('openai-responses'),
@@ -70,7 +74,9 @@ async function logEntries(channel: string): Promise<{ offset: string; data: unkn
     const read = await log.read(channel, '-1', { limit: 100_000 });
     return read.entries.map((entry) => ({
       offset: entry.offset,
-      data: JSON.parse(typeof entry.data === 'string' ? entry.data : new TextDecoder().decode(entry.data)),
+      data: JSON.parse(
+        typeof entry.data === 'string' ? entry.data : new TextDecoder().decode(entry.data),
+      ),
     }));
   } finally {
     await log.close();
@@ -157,13 +163,13 @@ describe('examples/chat-web in Chromium', () => {
     const network = await proxy(running.port);
     const chat = await page(network.url, async (opened) => {
       // As a proxy that refuses WebSocket would: every socket the page opens fails to connect.
-      await opened.addInitScript(() => {
-        const Original = globalThis.WebSocket;
-        globalThis.WebSocket = class extends Original {
-          constructor(_url: string | URL, protocols?: string | string[]) {
-            super('ws://127.0.0.1:9/blocked', protocols);
-          }
-        };
+      await opened.addInitScript({
+        content: `{
+          const Original = globalThis.WebSocket;
+          globalThis.WebSocket = class extends Original {
+            constructor(_url, protocols) { super('ws://127.0.0.1:9/blocked', protocols); }
+          };
+        }`,
       });
     });
     await chat.ask('How does a durable stream survive a restart?');
@@ -195,12 +201,14 @@ describe('examples/chat-web in Chromium', () => {
     // The tab sleeps. Chrome tells a page it freezes with `freeze` and wakes it with `resume`;
     // a headless page is never frozen, so the test sends the same events. The page closes its
     // client on freeze (no connection held while asleep) and follows again on resume.
-    await chat.page.evaluate(() => document.dispatchEvent(new Event('freeze')));
-    await chat.page.waitForFunction(() => document.getElementById('transport')?.textContent === 'asleep');
+    await chat.page.evaluate("document.dispatchEvent(new Event('freeze'))");
+    await chat.page.waitForFunction(
+      "document.getElementById('transport').textContent === 'asleep'",
+    );
     const slept = (await chat.state()).position;
     await untilRetentionPasses(channel, slept);
     expect((await chat.state()).position).toBe(slept);
-    await chat.page.evaluate(() => document.dispatchEvent(new Event('resume')));
+    await chat.page.evaluate("document.dispatchEvent(new Event('resume'))");
 
     const state = await chat.ended();
     expect(state.failure).toBeUndefined();
@@ -209,7 +217,6 @@ describe('examples/chat-web in Chromium', () => {
     expect(state.view.gaps).toHaveLength(1);
     const [gap] = state.view.gaps;
     expect(gap!.reason).toBe('retention');
-    console.log('DEBUG', slept, JSON.stringify(gap), state.applied.map((e) => e.offset).join(' '));
     expect(gap!.snapshotOffset! > slept).toBe(true);
     const notices = await chat.notices('gap');
     expect(notices).toHaveLength(1);

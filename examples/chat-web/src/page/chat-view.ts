@@ -97,11 +97,24 @@ export function applyChatEvent(view: ChatView, data: unknown): ChatView {
         const message = item as Fields;
         const id = text(message.id);
         if (id === undefined) continue;
-        messages.push({ id, role: text(message.role) ?? 'assistant', text: text(message.content) ?? '' });
+        messages.push({
+          id,
+          role: text(message.role) ?? 'assistant',
+          text: text(message.content) ?? '',
+        });
       }
       return { ...view, messages };
     }
     case 'CUSTOM': {
+      if (event.name === 'agentry.model-error') {
+        // A failed model attempt: what it streamed is not part of the answer (it is retried).
+        const value = (event.value ?? {}) as Fields;
+        const discarded = Array.isArray(value.discardedMessageIds)
+          ? (value.discardedMessageIds as unknown[])
+          : [];
+        const messages = view.messages.filter((message) => !discarded.includes(message.id));
+        return { ...view, messages };
+      }
       if (event.name !== 'agentry.gap') return view;
       const value = (event.value ?? {}) as Fields;
       const notice = text(value.message) ?? 'Some events of this run could not be kept.';
@@ -119,7 +132,10 @@ export function applyChatEvent(view: ChatView, data: unknown): ChatView {
  */
 export function applyChatGap(
   view: ChatView,
-  gap: { readonly reason: string; readonly snapshot?: { readonly offset: string; readonly data: unknown } },
+  gap: {
+    readonly reason: string;
+    readonly snapshot?: { readonly offset: string; readonly data: unknown };
+  },
 ): ChatView {
   const recorded: ChatGap = { reason: gap.reason, snapshotOffset: gap.snapshot?.offset };
   if (gap.snapshot === undefined) return { ...view, gaps: [...view.gaps, recorded] };

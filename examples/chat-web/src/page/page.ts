@@ -213,7 +213,10 @@ form.addEventListener('submit', (submitted) => {
       body: JSON.stringify({ message }),
     });
     if (!response.ok) {
-      notice('error', `The server refused the message: ${response.status} ${await response.text()}`);
+      notice(
+        'error',
+        `The server refused the message: ${response.status} ${await response.text()}`,
+      );
       send.disabled = false;
       return;
     }
