@@ -81,8 +81,18 @@ const statusText: Record<ChatView['status'], string> = {
 };
 
 function notice(kind: 'gap' | 'error' | 'info', text: string): void {
+  // A notice repeated (reconnect attempts while the server is down) is counted, not listed again.
+  const last = notices.lastElementChild as HTMLElement | null;
+  if (last?.dataset.text === text && last.dataset.kind === kind) {
+    const count = Number(last.dataset.count ?? '1') + 1;
+    last.dataset.count = String(count);
+    last.textContent = `${text} (×${count})`;
+    return;
+  }
   const item = document.createElement('li');
   item.className = `notice notice-${kind}`;
+  item.dataset.kind = kind;
+  item.dataset.text = text;
   item.textContent = text;
   notices.append(item);
 }
