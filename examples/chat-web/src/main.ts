@@ -83,15 +83,20 @@ try {
   process.exit(1);
 }
 
+/** How long a stop waits for runs in progress to end; the next start ends those still going. */
+const stopGraceMs = 2_000;
 let stopping = false;
 const stop = () => {
   if (stopping) process.exit(130);
   stopping = true;
-  void (async () => {
-    await server?.close();
-    await emulator?.close();
+  console.log(
+    `Stopping: runs still going after ${stopGraceMs / 1000} s are ended by the next start.`,
+  );
+  const grace = new Promise((resolve) => setTimeout(resolve, stopGraceMs).unref());
+  void Promise.race([server?.close(), grace]).finally(() => {
+    void emulator?.close();
     process.exit(0);
-  })();
+  });
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
