@@ -12,7 +12,20 @@ import { realtimeChannels } from './channel-names.js';
 import { createChannelWriter, type ChannelWriter } from './channel-writer.js';
 import { createRunIndex, type RunIndex } from './run-index.js';
 
-/** The kinds of channels the plug-in writes from the instance's events. */
+/**
+ * The kinds of channels the realtime plug-in writes from the instance's events: `run` (one per
+ * agent run), `agent` (one per agent), `session` (one per session), `workflow-run` (one per
+ * workflow run).
+ *
+ * @example
+ * ```ts
+ * import { realtime, type RealtimeChannelKind } from '@agentry/realtime';
+ *
+ * // Only what a chat UI follows: each run, and each conversation.
+ * const channels: RealtimeChannelKind[] = ['run', 'session'];
+ * export const plugin = realtime({ channels });
+ * ```
+ */
 export type RealtimeChannelKind = 'run' | 'agent' | 'session' | 'workflow-run';
 
 /** @internal A run's snapshot accumulator: the AG-UI events that rebuild the run so far. */

@@ -2,12 +2,24 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AgentryError, type Agentry, type InstanceEvent } from '@agentry/core';
 import { mockText, mockToolCall } from '@agentry/testing';
 import { createMemoryRealtimeLog } from '../log/index.js';
-import { createAgUiMapper } from '../payloads/index.js';
+import {
+  coalesceAgUiEvents,
+  createAgUiMapper,
+  createRunSnapshot,
+  type AgUiEvent,
+} from '../payloads/index.js';
 import { realtimeChannels } from './channel-names.js';
 import { createGate, lookup, readAll, realtimeInstance } from './__fixtures__/realtime-instance.js';
 import { realtime } from './realtime-plugin.js';
 
 const open: Agentry[] = [];
+
+/**
+ * Events as a reader rebuilds them: adjacent deltas merged, so that how batches happened to be cut
+ * does not matter, and as JSON (what the log holds).
+ */
+const merged = (events: readonly unknown[]) =>
+  JSON.parse(JSON.stringify(coalesceAgUiEvents(events as AgUiEvent[]))) as unknown[];
 afterEach(async () => {
   for (const agentry of open.splice(0)) await agentry.shutdown();
 });
@@ -38,7 +50,7 @@ describe('realtime()', () => {
         .filter((tagged) => 'runId' in tagged.event && tagged.event.runId === run.id)
         .flatMap((tagged) => mapper.map(tagged));
       const entries = await readAll(log, channel);
-      expect(entries).toEqual(JSON.parse(JSON.stringify(expected)));
+      expect(merged(entries)).toEqual(merged(expected));
       expect(entries[0]).toMatchObject({ type: 'RUN_STARTED', runId: run.id });
       expect(entries.at(-1)).toMatchObject({ type: 'RUN_FINISHED', runId: run.id });
       const answer = entries.find(
@@ -76,19 +88,65 @@ describe('realtime()', () => {
       await agentry.realtime.close();
       // Every event of the agent, its runs' and its own (status, metrics), in order.
       const mapper = createAgUiMapper();
-      const expected = JSON.parse(JSON.stringify(seen.flatMap((tagged) => mapper.map(tagged))));
+      const expected = merged(seen.flatMap((tagged) => mapper.map(tagged)));
       const agentChannel = realtimeChannels.agent(agent.id);
       const sessionChannel = realtimeChannels.session('chat 42');
       expect(sessionChannel).toBe('session/chat~2042');
-      expect(await readAll(log, agentChannel)).toEqual(expected);
-      expect(await readAll(log, sessionChannel)).toEqual(expected);
+      expect(merged(await readAll(log, agentChannel))).toEqual(expected);
+      expect(merged(await readAll(log, sessionChannel))).toEqual(expected);
       const runEntries = await readAll(log, realtimeChannels.run(run.id));
       expect(runEntries.length).toBeGreaterThan(0);
-      expect(expected).toEqual(expect.arrayContaining(runEntries));
+      expect(expected).toEqual(expect.arrayContaining(merged(runEntries)));
       expect((await log.info(agentChannel))?.closed).toBe(false);
       expect((await log.info(sessionChannel))?.options.labels).toEqual({
         userId: 'user-1',
         sessionId: 'chat 42',
+      });
+    });
+
+    it('gives a late joiner a snapshot plus the tail that rebuild the run, mid-run and at its end', async () => {
+      const gate = createGate();
+      const { agentry, log } = await instance({
+        realtime: { snapshotEvery: 2 },
+        script: [mockToolCall('wait', {}), mockText(['Done', ' waiting.'])],
+      });
+      const agent = agentry.createAgent({ tools: [gate.tool] });
+      const run = agent.send('Wait, then say so.');
+      const channel = realtimeChannels.run(run.id);
+      await vi.waitFor(() => expect(gate.waiting).toBe(1));
+      /** What a late joiner rebuilds from the stored snapshot and the entries after it. */
+      const lateJoiner = async () => {
+        const snapshot = await log.getSnapshot(channel);
+        expect(snapshot).toBeDefined();
+        const rebuilt = createRunSnapshot();
+        for (const event of JSON.parse(snapshot!.data as string) as AgUiEvent[])
+          rebuilt.apply(event);
+        for (const event of await readAll(log, channel, snapshot!.offset)) {
+          rebuilt.apply(event as unknown as AgUiEvent);
+        }
+        return { rebuilt, offset: snapshot!.offset };
+      };
+      /** What a reader that read everything from the start has. */
+      const fromStart = async () => {
+        const replayed = createRunSnapshot();
+        for (const event of await readAll(log, channel))
+          replayed.apply(event as unknown as AgUiEvent);
+        return replayed;
+      };
+      await vi.waitFor(async () => expect(await log.getSnapshot(channel)).toBeDefined());
+      const middle = await lateJoiner();
+      expect(middle.offset <= (await log.info(channel))!.tailOffset).toBe(true);
+      expect(middle.rebuilt.messages).toEqual((await fromStart()).messages);
+
+      gate.release();
+      await run;
+      await agentry.realtime.close();
+      const end = await lateJoiner();
+      expect(end.offset).toBe((await log.info(channel))!.tailOffset);
+      expect(end.rebuilt.messages).toEqual((await fromStart()).messages);
+      expect(end.rebuilt.messages.at(-1)).toMatchObject({
+        role: 'assistant',
+        content: 'Done waiting.',
       });
     });
 
@@ -183,9 +241,7 @@ describe('realtime()', () => {
       const expected = seen
         .filter((tagged) => 'runId' in tagged.event && tagged.event.runId === run.id)
         .flatMap((tagged) => mapper.map(tagged));
-      expect(await readAll(log, realtimeChannels.run(run.id))).toEqual(
-        JSON.parse(JSON.stringify(expected)),
-      );
+      expect(merged(await readAll(log, realtimeChannels.run(run.id)))).toEqual(merged(expected));
       expect(failures).toBe(0);
       expect(errors).toEqual([]);
     });

@@ -12,6 +12,7 @@ import {
   type CommunicationConfig,
 } from '../config/index.js';
 import { createMemoryRealtimeLog } from '../log/index.js';
+import { coalesceAgUiEvents, createRunSnapshot } from '../payloads/index.js';
 import type { RealtimeServerOptions } from '../server/realtime-server.js';
 import { VERSION } from '../version.js';
 import { createEventPipeline, type RealtimeChannelKind } from './event-pipeline.js';
@@ -169,9 +170,7 @@ async function start(
     }
   };
   const pipeline = createEventPipeline({
-    // Coalescing and snapshots come from the payloads module (coalesceAgUiEvents,
-    // createRunSnapshot) once it has them; until then events are appended as mapped.
-    payloads: { coalesce: (events) => events },
+    payloads: { coalesce: coalesceAgUiEvents, createSnapshot: createRunSnapshot },
     log,
     config,
     kinds: new Set(options.channels ?? allKinds),
@@ -207,7 +206,13 @@ async function start(
     config,
     authorizer: () => host.lookup(services.authorizer),
     onCancel: async (channel, _principal, reason) => {
-      await cancel(channel, reason);
+      if (await cancel(channel, reason)) return;
+      throw new AgentryError({
+        code: 'not_found',
+        message: `Channel ${channel} follows no run in progress here: it ended, or runs elsewhere.`,
+        details: { channel },
+        suggestions: ['Read the channel to its end: the run is over.'],
+      });
     },
     logger: host.logger,
   });
