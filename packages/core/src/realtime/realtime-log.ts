@@ -183,7 +183,11 @@ export interface RealtimeAppendResult {
 export interface RealtimeReadResult {
   /** The entries after the offset asked for, oldest first, at most `limit`. */
   readonly entries: readonly RealtimeEntry[];
-  /** Where to read next: the last entry's offset, or the offset asked for when there was none. */
+  /**
+   * Where to read next: the last entry's offset, or the offset asked for when there was none
+   * (for `-1` and `now`, the real offset they stood for: the start of the retained history, or the
+   * tail), so it can always be sent as `Stream-Next-Offset`.
+   */
   readonly nextOffset: string;
   /** True when `entries` reach the channel's tail (nothing more for now). */
   readonly upToDate: boolean;

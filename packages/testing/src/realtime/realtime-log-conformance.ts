@@ -217,11 +217,13 @@ export function describeRealtimeLogConformance(
     });
 
     describe('read', () => {
-      it('returns exactly the entries after any offset, paged by any limit (seeded property test)', async () => {
-        for (const seed of [1, 2, 3, 4, 5]) {
+      it('returns exactly the entries after any kept offset and offset_gone before them, paged by any limit (seeded property test)', async () => {
+        for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
           const random = seeded(seed);
           const channel = `prop/s-${seed}`;
-          await log.create(channel);
+          // Odd seeds keep everything; even ones keep a random, small number of entries.
+          const maxEntries = seed % 2 === 1 ? undefined : 5 + Math.floor(random() * 40);
+          await log.create(channel, maxEntries === undefined ? {} : { maxEntries });
           const offsets: string[] = [];
           const values: number[] = [];
           const batches = 5 + Math.floor(random() * 20);
@@ -234,26 +236,36 @@ export function describeRealtimeLogConformance(
             offsets.push(...result.offsets);
             values.push(...batchValues);
           }
+          // Entries up to index `dropped - 1` were dropped; reading after offsets[dropped - 1] is fine.
+          const dropped = Math.max(0, offsets.length - (maxEntries ?? offsets.length));
           for (let position = -1; position < offsets.length; position += 1) {
             const after = position === -1 ? '-1' : offsets[position]!;
+            const context = `seed ${seed} (maxEntries ${String(maxEntries)}) after ${after}`;
+            if (position !== -1 && position < dropped - 1) {
+              const gone = await expectCode(log.read(channel, after), 'offset_gone');
+              expect(gone.details, context).toMatchObject({ retainedAfter: offsets[dropped - 1] });
+              continue;
+            }
+            const from = position === -1 ? dropped : position + 1;
             const limit = 1 + Math.floor(random() * 10);
             const collected: RealtimeEntry[] = [];
             let cursor = after;
             for (let pages = 0; pages < 1_000; pages += 1) {
               const page = await log.read(channel, cursor, { limit });
               expect(page.entries.length).toBeLessThanOrEqual(limit);
+              if (pages === 0) expect(page.truncated, context).toBe(position === -1 && dropped > 0);
               collected.push(...page.entries);
               cursor = page.nextOffset;
               if (page.upToDate) break;
-              expect(page.entries.length, `seed ${seed}: a page short of the tail is full`).toBe(
+              expect(page.entries.length, `${context}: a page short of the tail is full`).toBe(
                 limit,
               );
             }
             expect(
               collected.map((entry) => entry.offset),
-              `seed ${seed} after ${after}`,
-            ).toEqual(offsets.slice(position + 1));
-            expect(data(collected)).toEqual(values.slice(position + 1));
+              context,
+            ).toEqual(offsets.slice(from));
+            expect(data(collected)).toEqual(values.slice(from));
             expect(cursor).toBe(offsets.at(-1));
           }
         }
