@@ -306,6 +306,43 @@ describe('createRealtimeServer', () => {
   });
 
   describe('close', () => {
+    it('waits for appends in flight', async () => {
+      const log = createMemoryRealtimeLog();
+      let releaseAppend!: () => void;
+      const gate = new Promise<void>((resolve) => (releaseAppend = resolve));
+      let appendStarted = false;
+      const slowLog = {
+        ...log,
+        create: log.create.bind(log),
+        info: log.info.bind(log),
+        read: log.read.bind(log),
+        watch: log.watch.bind(log),
+        delete: log.delete.bind(log),
+        close: log.close.bind(log),
+        append: async (...args: Parameters<typeof log.append>) => {
+          appendStarted = true;
+          await gate;
+          return log.append(...args);
+        },
+      };
+      current = await startTestServer({ auth: 'none', log: slowLog });
+      await log.create('run/slow');
+      const posting = fetch(`${current.url}/realtime/streams/run/slow`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '1',
+      });
+      await waitFor(() => appendStarted);
+      let closed = false;
+      const closing = current.realtime.close().then(() => (closed = true));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(closed).toBe(false);
+      releaseAppend();
+      await closing;
+      expect((await posting).status).toBe(204);
+      expect((await log.read('run/slow', '-1')).entries).toHaveLength(1);
+    });
+
     it('ends SSE streams and refuses new requests with 503', async () => {
       current = await startTestServer({ auth: 'none' });
       await current.log.create('run/sse-close');

@@ -3,12 +3,13 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { AgentryError, type Authorizer, type Logger, type RealtimeLog } from '@agentry/core';
 import type { CommunicationConfig } from '../config/communication-config.js';
-import { DEFAULT_REALTIME_BASE_PATH } from '../protocol.js';
+import { DEFAULT_REALTIME_BASE_PATH, realtimeHeaders } from '../protocol.js';
 import { createRealtimeAuth, isLoopbackAddress, type RealtimeAuth } from './auth/realtime-auth.js';
 import type { RealtimePrincipal, RealtimeTicketRequest } from './auth/realtime-ticket.js';
 import { handleCancel } from './http/cancel-handler.js';
 import { securityHeaders, sendError } from './http/http-io.js';
 import { handleStreams, type StreamsContext } from './http/streams-handler.js';
+import { handleUiStream } from './http/ui-stream-handler.js';
 import { createWebSocketGateway, type WebSocketGatewayLimits } from './ws/index.js';
 
 /**
@@ -202,7 +203,7 @@ export const defaultCommunicationConfig: CommunicationConfig = Object.freeze<Com
 const allowedHeaders =
   'authorization, content-type, if-none-match, last-event-id, producer-id, producer-epoch, producer-seq, stream-seq, stream-closed, stream-ttl, stream-expires-at';
 const exposedHeaders =
-  'stream-next-offset, stream-up-to-date, stream-closed, stream-cursor, stream-ttl, stream-expires-at, agentry-stream-epoch, producer-epoch, producer-seq, producer-expected-seq, producer-received-seq, etag, location, retry-after';
+  'stream-next-offset, stream-up-to-date, stream-closed, stream-cursor, stream-ttl, stream-expires-at, agentry-stream-epoch, agentry-realtime-transport, producer-epoch, producer-seq, producer-expected-seq, producer-received-seq, etag, location, retry-after';
 
 function normalizeBasePath(basePath: string): string {
   const trimmed = basePath.replace(/\/+$/, '');
@@ -227,7 +228,8 @@ function isTls(server: Server): boolean {
  * server's `upgrade` event).
  *
  * Routes under the base path: `streams/{channel}` (Durable Streams: `PUT`, `POST`, `HEAD`,
- * `DELETE`, `GET ?offset=` with `live=long-poll|sse`), `cancel/{channel}` (`POST`), `ws`.
+ * `DELETE`, `GET ?offset=` with `live=long-poll|sse`), `ui-stream/{channel}` (a run as the AI SDK
+ * UI message stream, resumable by `Last-Event-ID`), `cancel/{channel}` (`POST`), `ws`.
  *
  * @throws AgentryError `config_invalid` for a bad `basePath`, `ticketSecret` or `auth`
  *
@@ -351,6 +353,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       sendError(response, insecure, logger);
       return true;
     }
+    // Every answer says which transport clients should prefer (`realtime.protocol`).
+    response.setHeader(realtimeHeaders.transport, config.realtime.protocol);
     const origin = request.headers.origin;
     if (
       origin !== undefined &&
@@ -397,6 +401,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     response.once('close', release);
     if (rest.startsWith('streams/')) {
       void handleStreams(context, rest.slice('streams/'.length), request, response, query);
+    } else if (rest.startsWith('ui-stream/')) {
+      void handleUiStream(context, rest.slice('ui-stream/'.length), request, response);
     } else if (rest.startsWith('cancel/')) {
       void handleCancel(context, options.onCancel, rest.slice('cancel/'.length), request, response);
     } else {

@@ -4,7 +4,7 @@ import {
   runConformanceTests,
   type ConformanceTestOptions,
 } from '@durable-streams/server-conformance-tests';
-import { afterAll, beforeAll, beforeEach, type TestContext } from 'vitest';
+import { afterAll, beforeAll, beforeEach, vi, type TestContext } from 'vitest';
 import { createMemoryRealtimeLog } from '../../src/index.js';
 import { createRealtimeServer, type RealtimeServer } from '../../src/server.js';
 import { excludedConformanceTests } from './excluded-tests.js';
@@ -12,6 +12,9 @@ import { excludedConformanceTests } from './excluded-tests.js';
 // The published Durable Streams conformance suite against our HTTP routes, over loopback, with
 // auth: 'none' (the suite sends no credentials). Excluded tests and why: README, "Durable Streams
 // compatibility", and ./excluded-tests.ts.
+// Some tests check 100 KiB byte by byte; give them room on a busy machine.
+vi.setConfig({ testTimeout: 30_000 });
+
 const options: ConformanceTestOptions = { baseUrl: '', longPollTimeoutMs: 2_000 };
 let server: Server;
 let realtime: RealtimeServer;

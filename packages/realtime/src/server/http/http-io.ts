@@ -87,27 +87,36 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
       else resolve(bytes);
       return;
     }
-    if (declared > limit) {
+    // A body over the limit is read and dropped to its end before the 413 goes out (answering
+    // while the client still sends makes many clients see a reset instead of the status), unless
+    // it is much larger: past `discardLimit` bytes the 413 goes out at once.
+    const discardLimit = Math.max(limit * 4, 16 * 1024 * 1024);
+    if (declared > discardLimit) {
       request.resume();
       reject(tooLarge());
       return;
     }
     const chunks: Buffer[] = [];
     let size = 0;
-    let over = false;
+    let over = declared > limit;
+    let settled = false;
     request.on('data', (chunk: Buffer) => {
-      if (over) return;
       size += chunk.length;
-      if (size > limit) {
+      if (!over && size > limit) {
         over = true;
         chunks.length = 0;
-        reject(tooLarge());
-        return;
       }
-      chunks.push(chunk);
+      if (!over) chunks.push(chunk);
+      else if (size > discardLimit && !settled) {
+        settled = true;
+        reject(tooLarge());
+      }
     });
     request.on('end', () => {
-      if (!over) resolve(Buffer.concat(chunks));
+      if (settled) return;
+      settled = true;
+      if (over) reject(tooLarge());
+      else resolve(Buffer.concat(chunks));
     });
     request.on('error', reject);
   });
