@@ -51,15 +51,28 @@ async function run(mode: Mode): Promise<number> {
     const log = createMemoryRealtimeLog();
     await log.create(channel);
     const config: CommunicationConfig = {
-      realtime: { protocol: 'websocket', maxLatency: 100, bufferSize: 100_000, heartbeatInterval: 30_000 },
-      batching: { enabled: mode === 'agentry-batched', maxBatchSize: 64, maxWaitTime: 20, flushInterval: 50 },
+      realtime: {
+        protocol: 'websocket',
+        maxLatency: 100,
+        bufferSize: 100_000,
+        heartbeatInterval: 30_000,
+      },
+      batching: {
+        enabled: mode === 'agentry-batched',
+        maxBatchSize: 64,
+        maxWaitTime: 20,
+        flushInterval: 50,
+      },
       connectionPool: { maxConnections: 1_000, idleTimeout: 300_000, maxReuseCount: 1_000 },
       protocols: [{ name: 'websocket', version: '13', encryption: false, compression: false }],
     };
     const gateway = createWebSocketGateway({
       log,
       config,
-      auth: { authenticate: () => Promise.resolve({ id: 'bench' }), authorize: () => Promise.resolve() },
+      auth: {
+        authenticate: () => Promise.resolve({ id: 'bench' }),
+        authorize: () => Promise.resolve(),
+      },
       limits: { sendBufferBytes: 256 * 1024 * 1024 },
     });
     server.on('upgrade', (request, socket, head) => gateway.handleUpgrade(request, socket, head));
@@ -84,7 +97,8 @@ async function run(mode: Mode): Promise<number> {
             const frame = JSON.stringify({ offset: n, data: event(n) });
             for (const ws of sockets) ws.send(frame);
           }
-          for (const ws of sockets) (ws as unknown as { _socket: { uncork(): void } })._socket.uncork();
+          for (const ws of sockets)
+            (ws as unknown as { _socket: { uncork(): void } })._socket.uncork();
         } else {
           for (let n = start; n < start + 100; n++) {
             for (const ws of sockets) ws.send(JSON.stringify({ offset: n, data: event(n) }));
@@ -101,7 +115,13 @@ async function run(mode: Mode): Promise<number> {
   const url = await listen(server);
   const child = spawn(
     process.execPath,
-    [fileURLToPath(new URL('./realtime-broadcast-clients.js', import.meta.url)), url, mode.startsWith('agentry') ? 'agentry' : 'bare', String(events), String(clients)],
+    [
+      fileURLToPath(new URL('./realtime-broadcast-clients.js', import.meta.url)),
+      url,
+      mode.startsWith('agentry') ? 'agentry' : 'bare',
+      String(events),
+      String(clients),
+    ],
     { stdio: ['pipe', 'pipe', 'inherit'] },
   );
   const lines: string[] = [];
@@ -127,10 +147,16 @@ async function run(mode: Mode): Promise<number> {
   return (events * clients) / (elapsed / 1000);
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function main(): Promise<void> {
-  const all: Mode[] = ['bare-once-corked', 'bare-per-client', 'agentry-batched', 'agentry-unbatched'];
+  const all: Mode[] = [
+    'bare-once-corked',
+    'bare-per-client',
+    'agentry-batched',
+    'agentry-unbatched',
+  ];
   const only = process.argv.slice(2) as Mode[];
   const modes = only.length > 0 ? all.filter((mode) => only.includes(mode)) : all;
   const results = new Map<Mode, number[]>(modes.map((mode) => [mode, []]));
@@ -139,13 +165,22 @@ async function main(): Promise<void> {
   }
   const figure = (mode: Mode) => median(results.get(mode)!);
   for (const mode of modes) {
-    console.log(`${mode}: ${Math.round(figure(mode)).toLocaleString('en')} events/s delivered (runs: ${results.get(mode)!.map((value) => Math.round(value)).join(', ')})`);
+    console.log(
+      `${mode}: ${Math.round(figure(mode)).toLocaleString('en')} events/s delivered (runs: ${results
+        .get(mode)!
+        .map((value) => Math.round(value))
+        .join(', ')})`,
+    );
   }
-  for (const mode of (['agentry-batched', 'agentry-unbatched'] as const).filter((each) => modes.includes(each))) {
+  for (const mode of (['agentry-batched', 'agentry-unbatched'] as const).filter((each) =>
+    modes.includes(each),
+  )) {
     if (!modes.includes('bare-once-corked') || !modes.includes('bare-per-client')) break;
     const once = figure(mode) / figure('bare-once-corked');
     const perClient = figure(mode) / figure('bare-per-client');
-    console.log(`${mode}: ${once.toFixed(2)}x bare serialize-once-and-cork (target >= 0.75), ${perClient.toFixed(2)}x bare serialize-per-client (target >= 3)`);
+    console.log(
+      `${mode}: ${once.toFixed(2)}x bare serialize-once-and-cork (target >= 0.75), ${perClient.toFixed(2)}x bare serialize-per-client (target >= 3)`,
+    );
   }
 }
 

@@ -22,7 +22,12 @@ import { createMemoryRealtimeLog, type CommunicationConfig } from '@agentry/real
 import { createWebSocketGateway } from '@agentry/realtime/server';
 
 const config: CommunicationConfig = {
-  realtime: { protocol: 'websocket', maxLatency: 100, bufferSize: 10_000, heartbeatInterval: 30_000 },
+  realtime: {
+    protocol: 'websocket',
+    maxLatency: 100,
+    bufferSize: 10_000,
+    heartbeatInterval: 30_000,
+  },
   batching: { enabled: true, maxBatchSize: 64, maxWaitTime: 20, flushInterval: 50 },
   connectionPool: { maxConnections: 20_000, idleTimeout: 300_000, maxReuseCount: 1_000 },
   protocols: [{ name: 'websocket', version: '13', encryption: false, compression: false }],
@@ -46,16 +51,25 @@ async function measure(count: number) {
   });
   const server = createServer();
   server.on('upgrade', (request, socket, head) => gateway.handleUpgrade(request, socket, head));
-  await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, resolve));
+  await new Promise<void>((resolve) =>
+    server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, resolve),
+  );
   const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/realtime/ws`;
   await new Promise((resolve) => setTimeout(resolve, 200));
   const before = memory();
-  const child = spawn(process.execPath, [fileURLToPath(new URL('./realtime-ws-clients.js', import.meta.url)), url, String(count)], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const line = await new Promise<string>((resolve) => child.stdout.once('data', (data: Buffer) => resolve(data.toString().trim())));
+  const child = spawn(
+    process.execPath,
+    [fileURLToPath(new URL('./realtime-ws-clients.js', import.meta.url)), url, String(count)],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
+  const line = await new Promise<string>((resolve) =>
+    child.stdout.once('data', (data: Buffer) => resolve(data.toString().trim())),
+  );
   // Let the last upgrades settle before the heap is read.
-  for (let wait = 0; wait < 50 && gateway.connections < count; wait++) await new Promise((resolve) => setTimeout(resolve, 100));
+  for (let wait = 0; wait < 50 && gateway.connections < count; wait++)
+    await new Promise((resolve) => setTimeout(resolve, 100));
   await new Promise((resolve) => setTimeout(resolve, 500));
   const after = memory();
   const held = gateway.connections;

@@ -17,14 +17,28 @@ function subscriber(position: string, live = true) {
   return value;
 }
 
-const batching = { enabled: true, maxBatchSize: 3, maxWaitTime: 60_000, flushInterval: 60_000, maxLatency: 60_000 };
+const batching = {
+  enabled: true,
+  maxBatchSize: 3,
+  maxWaitTime: 60_000,
+  flushInterval: 60_000,
+  maxLatency: 60_000,
+};
 
 describe('ChannelFanout', () => {
   describe('flush', () => {
     it('builds one frame per batch and sends the same buffer to every live subscriber', async () => {
       const log = createMemoryRealtimeLog();
       const info = await log.create('run/r1');
-      const fanout = new ChannelFanout('run/r1', '"run/r1"', true, log, batching, createConsoleLogger({ write() {} }), () => {});
+      const fanout = new ChannelFanout(
+        'run/r1',
+        '"run/r1"',
+        true,
+        log,
+        batching,
+        createConsoleLogger({ write() {} }),
+        () => {},
+      );
       const subscribers = Array.from({ length: 10 }, () => subscriber(info.tailOffset));
       const catchingUp = subscriber(info.tailOffset, false);
       for (const each of [...subscribers, catchingUp]) fanout.add(each);
@@ -50,7 +64,15 @@ describe('ChannelFanout', () => {
     it('sends a subscriber that already read part of a batch only the rest', async () => {
       const log = createMemoryRealtimeLog();
       const info = await log.create('run/r2');
-      const fanout = new ChannelFanout('run/r2', '"run/r2"', true, log, batching, createConsoleLogger({ write() {} }), () => {});
+      const fanout = new ChannelFanout(
+        'run/r2',
+        '"run/r2"',
+        true,
+        log,
+        batching,
+        createConsoleLogger({ write() {} }),
+        () => {},
+      );
       const fresh = subscriber(info.tailOffset);
       const ahead = subscriber(info.tailOffset);
       fanout.add(fresh);
@@ -58,7 +80,8 @@ describe('ChannelFanout', () => {
       const [first] = (await log.append('run/r2', ['{"n":0}'])).offsets;
       ahead.position = first!;
       const { offsets } = await log.append('run/r2', ['{"n":1}', '{"n":2}']);
-      const aheadEvents = (JSON.parse(String(ahead.frames[0])) as { events: { offset: string }[] }).events;
+      const aheadEvents = (JSON.parse(String(ahead.frames[0])) as { events: { offset: string }[] })
+        .events;
       expect(aheadEvents.map((event) => event.offset)).toEqual(offsets);
       expect((JSON.parse(String(fresh.frames[0])) as { events: unknown[] }).events).toHaveLength(3);
       fanout.stop();

@@ -58,7 +58,8 @@ export class ChannelFanout {
     this.batcher = createBatcher<RealtimeEntry>(
       batching,
       (batch) => this.flush(batch),
-      (error) => this.logger.error({ channel, error: String(error) }, 'realtime fan-out flush failed'),
+      (error) =>
+        this.logger.error({ channel, error: String(error) }, 'realtime fan-out flush failed'),
     );
     this.stopWatch = log.watch(channel, (entries) => this.onEntries(entries));
   }
@@ -109,7 +110,10 @@ export class ChannelFanout {
         }
       },
       (error: unknown) =>
-        this.logger.error({ channel: this.channel, error: String(error) }, 'realtime channel info failed'),
+        this.logger.error(
+          { channel: this.channel, error: String(error) },
+          'realtime channel info failed',
+        ),
     );
   }
 

@@ -96,12 +96,17 @@ export function parseClientMessage(text: string): ParsedClientMessage {
       const offset = record.offset ?? REALTIME_START;
       if (
         typeof offset !== 'string' ||
-        (offset !== REALTIME_START && offset !== REALTIME_NOW && parseRealtimeOffset(offset) === undefined)
+        (offset !== REALTIME_START &&
+          offset !== REALTIME_NOW &&
+          parseRealtimeOffset(offset) === undefined)
       ) {
         return refuse(
           channel,
           `Subscribe to ${channel}: offset ${JSON.stringify(offset)?.slice(0, 60) ?? 'undefined'} is not an offset (<12 hex digits>_<16 digits>, -1 or now).`,
-          { path: 'offset', value: typeof offset === 'string' ? offset.slice(0, 60) : typeof offset },
+          {
+            path: 'offset',
+            value: typeof offset === 'string' ? offset.slice(0, 60) : typeof offset,
+          },
         );
       }
       return { kind: 'message', message: { type, channel, offset } };
@@ -111,9 +116,13 @@ export function parseClientMessage(text: string): ParsedClientMessage {
     case 'cancel': {
       const reason = record.reason;
       if (reason !== undefined && (typeof reason !== 'string' || reason.length > maxReasonLength)) {
-        return refuse(channel, `Cancel ${channel}: reason must be a string of at most ${maxReasonLength} characters.`, {
-          path: 'reason',
-        });
+        return refuse(
+          channel,
+          `Cancel ${channel}: reason must be a string of at most ${maxReasonLength} characters.`,
+          {
+            path: 'reason',
+          },
+        );
       }
       return {
         kind: 'message',

@@ -18,7 +18,9 @@ export function isJsonContentType(contentType: string): boolean {
 /** An entry's data as a JSON value's text: spliced when JSON, else a string (bytes as base64). */
 function dataText(data: string | Uint8Array, json: boolean): string {
   if (typeof data === 'string') return json ? data : JSON.stringify(data);
-  return JSON.stringify(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64'));
+  return JSON.stringify(
+    Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64'),
+  );
 }
 
 /** `{"type":"events","channel":…,"events":[{"offset":…,"data":…},…],"upToDate":…}`. */
@@ -68,14 +70,20 @@ export function gapFrame(
     JSON.stringify(retainedAfter);
   if (snapshot !== undefined) {
     frame +=
-      ',"snapshot":{"offset":"' + snapshot.offset + '","data":' + dataText(snapshot.data, json) + '}';
+      ',"snapshot":{"offset":"' +
+      snapshot.offset +
+      '","data":' +
+      dataText(snapshot.data, json) +
+      '}';
   }
   return frame + '}';
 }
 
 /** `{"type":"closed",…}`. */
 export function closedFrame(quotedChannel: string, offset: string): string {
-  return '{"type":"closed","channel":' + quotedChannel + ',"offset":' + JSON.stringify(offset) + '}';
+  return (
+    '{"type":"closed","channel":' + quotedChannel + ',"offset":' + JSON.stringify(offset) + '}'
+  );
 }
 
 /** `{"type":"cancelled",…}`. */

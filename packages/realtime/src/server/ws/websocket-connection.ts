@@ -35,7 +35,11 @@ export interface ConnectionContext {
   readonly auth: RealtimeGatewayAuth;
   readonly logger: Logger;
   readonly onCancel:
-    | ((channel: string, principal: RealtimeGatewayPrincipal, reason: string | undefined) => Promise<void>)
+    | ((
+        channel: string,
+        principal: RealtimeGatewayPrincipal,
+        reason: string | undefined,
+      ) => Promise<void>)
     | undefined;
   readonly maxSubscriptions: number;
   readonly maxReuseCount: number;
@@ -180,10 +184,17 @@ export class WebSocketConnection {
     this.ws.send(frame, textFrame);
     if (this.ws.bufferedAmount > this.context.sendBufferBytes) {
       this.context.logger.warn(
-        { connectionId: this.id, bufferedBytes: this.ws.bufferedAmount, limit: this.context.sendBufferBytes },
+        {
+          connectionId: this.id,
+          bufferedBytes: this.ws.bufferedAmount,
+          limit: this.context.sendBufferBytes,
+        },
         'realtime slow consumer closed',
       );
-      this.close(realtimeCloseCodes.slowConsumer, 'slow consumer: reconnect and resume from your offsets');
+      this.close(
+        realtimeCloseCodes.slowConsumer,
+        'slow consumer: reconnect and resume from your offsets',
+      );
     }
   }
 
@@ -279,14 +290,20 @@ export class WebSocketConnection {
           code: 'limit_exceeded',
           message: `Subscribe to ${channel}: this connection already follows ${this.subscriptions.size} channels, the most one connection may.`,
           details: { limit: this.context.maxSubscriptions, channel },
-          suggestions: ['Unsubscribe from channels you no longer need, or open another connection.'],
+          suggestions: [
+            'Unsubscribe from channels you no longer need, or open another connection.',
+          ],
         }),
       );
     }
     this.subscribeCount++;
     if (this.subscribeCount > this.context.maxReuseCount) {
       this.context.logger.info(
-        { connectionId: this.id, subscribes: this.subscribeCount - 1, limit: this.context.maxReuseCount },
+        {
+          connectionId: this.id,
+          subscribes: this.subscribeCount - 1,
+          limit: this.context.maxReuseCount,
+        },
         'realtime WebSocket reached its reuse limit',
       );
       return this.close(
@@ -357,9 +374,12 @@ export class WebSocketConnection {
       try {
         page = await log.read(channel, after, { limit: this.context.catchUpPageSize });
       } catch (error) {
-        if (!AgentryError.isInstance(error) || error.code !== 'offset_gone' || subscription.ended) throw error;
+        if (!AgentryError.isInstance(error) || error.code !== 'offset_gone' || subscription.ended)
+          throw error;
         const retainedAfter =
-          typeof error.details.retainedAfter === 'string' ? error.details.retainedAfter : info.retainedAfter;
+          typeof error.details.retainedAfter === 'string'
+            ? error.details.retainedAfter
+            : info.retainedAfter;
         const epoch = typeof error.details.epoch === 'string' ? error.details.epoch : info.epoch;
         const reason = parseRealtimeOffset(after)?.epoch === epoch ? 'retention' : 'epoch';
         after = await this.sendGap(subscription, fanout.json, reason, retainedAfter);
@@ -369,11 +389,17 @@ export class WebSocketConnection {
       if (page.truncated && after === '-1') {
         const current = await log.info(channel);
         if (subscription.ended) return;
-        after = await this.sendGap(subscription, fanout.json, 'retention', current?.retainedAfter ?? info.retainedAfter);
+        after = await this.sendGap(
+          subscription,
+          fanout.json,
+          'retention',
+          current?.retainedAfter ?? info.retainedAfter,
+        );
         continue;
       }
       let from = 0;
-      while (from < page.entries.length && page.entries[from]!.offset <= subscription.position) from++;
+      while (from < page.entries.length && page.entries[from]!.offset <= subscription.position)
+        from++;
       if (from < page.entries.length) {
         subscription.position = page.entries[page.entries.length - 1]!.offset;
         this.send(eventsFrame(subscription.quoted, page.entries, from, fanout.json, page.upToDate));
@@ -410,10 +436,17 @@ export class WebSocketConnection {
   ): Promise<string> {
     const snapshot = await this.context.log.getSnapshot(subscription.channel);
     // A snapshot older than what is retained would leave a hole after it: it is not offered.
-    const usable = snapshot !== undefined && snapshot.offset >= retainedAfter ? snapshot : undefined;
+    const usable =
+      snapshot !== undefined && snapshot.offset >= retainedAfter ? snapshot : undefined;
     if (subscription.ended) return retainedAfter;
     this.context.logger.info(
-      { connectionId: this.id, channel: subscription.channel, reason, retainedAfter, snapshot: usable?.offset },
+      {
+        connectionId: this.id,
+        channel: subscription.channel,
+        reason,
+        retainedAfter,
+        snapshot: usable?.offset,
+      },
       'realtime subscription resumed after a gap',
     );
     this.send(gapFrame(subscription.quoted, reason, retainedAfter, usable, json));
@@ -454,7 +487,10 @@ export class WebSocketConnection {
         });
       }
       await this.context.onCancel(channel, this.principal, reason);
-      this.context.logger.info({ connectionId: this.id, channel, principal: this.principal.id }, 'realtime run cancelled');
+      this.context.logger.info(
+        { connectionId: this.id, channel, principal: this.principal.id },
+        'realtime run cancelled',
+      );
       this.send(cancelledFrame(channel));
     } catch (error) {
       this.refuse(channel, toAgentryError(error));

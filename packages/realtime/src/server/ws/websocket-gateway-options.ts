@@ -54,7 +54,9 @@ export interface RealtimeGatewayPrincipal {
  * console.log(typeof auth.authorize);
  * ```
  */
-export interface RealtimeGatewayAuth<TPrincipal extends RealtimeGatewayPrincipal = RealtimeGatewayPrincipal> {
+export interface RealtimeGatewayAuth<
+  TPrincipal extends RealtimeGatewayPrincipal = RealtimeGatewayPrincipal,
+> {
   /**
    * Establishes who an upgrade request acts for (a bearer token in `Authorization`, or a ticket in
    * `?ticket=`).
@@ -115,7 +117,9 @@ export interface WebSocketGatewayLimits {
  * console.log(options.limits?.maxSubscriptions);
  * ```
  */
-export interface WebSocketGatewayOptions<TPrincipal extends RealtimeGatewayPrincipal = RealtimeGatewayPrincipal> {
+export interface WebSocketGatewayOptions<
+  TPrincipal extends RealtimeGatewayPrincipal = RealtimeGatewayPrincipal,
+> {
   /** The log the channels are read from. */
   readonly log: RealtimeLog;
   /** Authentication of upgrades and authorization of subscribes and cancels. */
@@ -129,7 +133,11 @@ export interface WebSocketGatewayOptions<TPrincipal extends RealtimeGatewayPrinc
   /** Where protocol violations, refusals and slow consumers are logged, with the connection id. */
   readonly logger?: Logger;
   /** Cancels the run a channel follows; called for an authorized `cancel`, never on a disconnect. */
-  readonly onCancel?: (channel: string, principal: TPrincipal, reason: string | undefined) => Promise<void>;
+  readonly onCancel?: (
+    channel: string,
+    principal: TPrincipal,
+    reason: string | undefined,
+  ) => Promise<void>;
   /**
    * The shared connection budget: returns a release function for an admitted connection, or
    * `undefined` to refuse it with HTTP 503 before the upgrade. Default: no limit here.

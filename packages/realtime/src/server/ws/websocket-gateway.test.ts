@@ -8,7 +8,12 @@ import type { RealtimeLog } from '@agentry/core';
 import { createMemoryRealtimeLog } from '../../log/index.js';
 import { REALTIME_SUBPROTOCOL, realtimeCloseCodes } from '../../protocol.js';
 import { createRealtimeAuth } from '../auth/realtime-auth.js';
-import { TestClient, appendNumbers, startHarness, type Harness } from './__fixtures__/gateway-harness.js';
+import {
+  TestClient,
+  appendNumbers,
+  startHarness,
+  type Harness,
+} from './__fixtures__/gateway-harness.js';
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -19,37 +24,41 @@ afterEach(async () => {
 
 async function upgradeResponse(url: string, headers: Record<string, string>) {
   const { hostname, port, pathname, search } = new URL(url);
-  return new Promise<{ status: number; body: string; socketDestroyed: boolean }>((resolve, reject) => {
-    const request = httpRequest({
-      hostname,
-      port,
-      path: pathname + search,
-      headers: {
-        connection: 'Upgrade',
-        upgrade: 'websocket',
-        'sec-websocket-version': '13',
-        'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
-        ...headers,
-      },
-    });
-    request.on('response', (response) => {
-      let body = '';
-      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      response.on('end', () =>
-        resolve({ status: response.statusCode ?? 0, body, socketDestroyed: true }),
-      );
-    });
-    request.on('upgrade', () => reject(new Error('upgraded')));
-    request.on('error', reject);
-    request.end();
-  });
+  return new Promise<{ status: number; body: string; socketDestroyed: boolean }>(
+    (resolve, reject) => {
+      const request = httpRequest({
+        hostname,
+        port,
+        path: pathname + search,
+        headers: {
+          connection: 'Upgrade',
+          upgrade: 'websocket',
+          'sec-websocket-version': '13',
+          'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+          ...headers,
+        },
+      });
+      request.on('response', (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, body, socketDestroyed: true }),
+        );
+      });
+      request.on('upgrade', () => reject(new Error('upgraded')));
+      request.on('error', reject);
+      request.end();
+    },
+  );
 }
 
 describe('createWebSocketGateway', () => {
   describe('handleUpgrade', () => {
     it('refuses an upgrade without a credential with 401 and an AgentryError body', async () => {
       harness = await startHarness();
-      const response = await upgradeResponse(harness.url, { 'sec-websocket-protocol': REALTIME_SUBPROTOCOL });
+      const response = await upgradeResponse(harness.url, {
+        'sec-websocket-protocol': REALTIME_SUBPROTOCOL,
+      });
       expect(response.status).toBe(401);
       const body = JSON.parse(response.body) as { error: { code: string; message: string } };
       expect(body.error.code).toBe('unauthenticated');
@@ -75,7 +84,10 @@ describe('createWebSocketGateway', () => {
       await log.create('run/r-1', { labels: { userId: 'carol' } });
       await log.create('run/r-2', { labels: { userId: 'carol' } });
       const ticket = auth.issueTicket({ userId: 'carol', channels: ['run/r-1'], ttl: 60_000 });
-      const ws = new WebSocket(`${harness.url}?ticket=${encodeURIComponent(ticket)}`, REALTIME_SUBPROTOCOL);
+      const ws = new WebSocket(
+        `${harness.url}?ticket=${encodeURIComponent(ticket)}`,
+        REALTIME_SUBPROTOCOL,
+      );
       const client = new TestClient(ws);
       await new Promise((resolve, reject) => {
         ws.once('open', resolve);
@@ -83,27 +95,40 @@ describe('createWebSocketGateway', () => {
       });
       client.send({ type: 'subscribe', channel: 'run/r-1' });
       client.send({ type: 'subscribe', channel: 'run/r-2' });
-      await client.until((messages) => messages.some((m) => m.type === 'error') && messages.some((m) => m.type === 'events'));
-      expect(client.messages.find((m) => m.type === 'error')).toMatchObject({ channel: 'run/r-2', error: { code: 'permission_denied' } });
+      await client.until(
+        (messages) =>
+          messages.some((m) => m.type === 'error') && messages.some((m) => m.type === 'events'),
+      );
+      expect(client.messages.find((m) => m.type === 'error')).toMatchObject({
+        channel: 'run/r-2',
+        error: { code: 'permission_denied' },
+      });
       ws.terminate();
       const forged = `${ticket.slice(0, -2)}${ticket.endsWith('A') ? 'B' : 'A'}A`;
-      const forgedResponse = await upgradeResponse(`${harness.url}?ticket=${encodeURIComponent(forged)}`, {
-        'sec-websocket-protocol': REALTIME_SUBPROTOCOL,
-      });
+      const forgedResponse = await upgradeResponse(
+        `${harness.url}?ticket=${encodeURIComponent(forged)}`,
+        {
+          'sec-websocket-protocol': REALTIME_SUBPROTOCOL,
+        },
+      );
       expect(forgedResponse.status).toBe(401);
       now += 120_000;
       const expired = await upgradeResponse(`${harness.url}?ticket=${encodeURIComponent(ticket)}`, {
         'sec-websocket-protocol': REALTIME_SUBPROTOCOL,
       });
       expect(expired.status).toBe(401);
-      expect((JSON.parse(expired.body) as { error: { code: string } }).error.code).toBe('unauthenticated');
+      expect((JSON.parse(expired.body) as { error: { code: string } }).error.code).toBe(
+        'unauthenticated',
+      );
     });
 
     it('refuses an upgrade without the subprotocol with 400', async () => {
       harness = await startHarness();
       const response = await upgradeResponse(harness.url, { authorization: 'Bearer user:alice' });
       expect(response.status).toBe(400);
-      expect((JSON.parse(response.body) as { error: { code: string } }).error.code).toBe('invalid_request');
+      expect((JSON.parse(response.body) as { error: { code: string } }).error.code).toBe(
+        'invalid_request',
+      );
     });
 
     it('refuses with 503 when admit says no, and releases an admitted slot when the socket closes', async () => {
@@ -122,7 +147,9 @@ describe('createWebSocketGateway', () => {
         'sec-websocket-protocol': REALTIME_SUBPROTOCOL,
       });
       expect(refused.status).toBe(503);
-      expect((JSON.parse(refused.body) as { error: { code: string } }).error.code).toBe('limit_exceeded');
+      expect((JSON.parse(refused.body) as { error: { code: string } }).error.code).toBe(
+        'limit_exceeded',
+      );
       first.ws.close();
       await first.closed;
       await vi.waitFor(() => expect(slots).toBe(1));
@@ -141,8 +168,15 @@ describe('createWebSocketGateway', () => {
       const before = await appendNumbers(harness.log, 'user/alice/run-1', 0, 3);
       const client = await harness.connect();
       client.send({ type: 'subscribe', channel: 'user/alice/run-1', offset: '-1' });
-      await client.until((messages) => messages.some((m) => m.type === 'events' && m.upToDate), 'upToDate');
-      expect(client.messages[0]).toMatchObject({ type: 'subscribed', channel: 'user/alice/run-1', offset: '-1' });
+      await client.until(
+        (messages) => messages.some((m) => m.type === 'events' && m.upToDate),
+        'upToDate',
+      );
+      expect(client.messages[0]).toMatchObject({
+        type: 'subscribed',
+        channel: 'user/alice/run-1',
+        offset: '-1',
+      });
       const after = await appendNumbers(harness.log, 'user/alice/run-1', 3, 4);
       await client.until(() => client.offsets('user/alice/run-1').length === 7, 'live events');
       expect(client.offsets('user/alice/run-1')).toEqual([...before, ...after]);
@@ -157,7 +191,9 @@ describe('createWebSocketGateway', () => {
       const client = await harness.connect();
       client.send({ type: 'subscribe', channel: 'user/alice/raw' });
       await client.until(() => client.offsets('user/alice/raw').length === 1);
-      expect(client.rawFrames.find((frame) => frame.includes('"events"'))).toContain('"data":{ "b" : 1,  "a" : [ 2 ] }');
+      expect(client.rawFrames.find((frame) => frame.includes('"events"'))).toContain(
+        '"data":{ "b" : 1,  "a" : [ 2 ] }',
+      );
     });
 
     it('loses and repeats nothing when appends race with subscribes', async () => {
@@ -212,7 +248,10 @@ describe('createWebSocketGateway', () => {
       };
       const late = await harness.connect({ user: 'late' });
       late.send({ type: 'subscribe', channel: 'public/window' });
-      await late.until((messages) => messages.some((m) => m.type === 'events' && m.upToDate), 'upToDate');
+      await late.until(
+        (messages) => messages.some((m) => m.type === 'events' && m.upToDate),
+        'upToDate',
+      );
       const after = await appendNumbers(log, 'public/window', 4, 1);
       await late.until(() => late.offsets('public/window').includes(after[0]!), 'the last event');
       expect(late.offsets('public/window')).toEqual([...first, ...during, ...after]);
@@ -244,10 +283,16 @@ describe('createWebSocketGateway', () => {
       harness = await startHarness();
       await harness.log.create('user/alice/gap', { maxEntries: 3 });
       const offsets = await appendNumbers(harness.log, 'user/alice/gap', 0, 10);
-      await harness.log.putSnapshot('user/alice/gap', { offset: offsets[7]!, data: '{"type":"MESSAGES_SNAPSHOT","messages":[]}' });
+      await harness.log.putSnapshot('user/alice/gap', {
+        offset: offsets[7]!,
+        data: '{"type":"MESSAGES_SNAPSHOT","messages":[]}',
+      });
       const client = await harness.connect();
       client.send({ type: 'subscribe', channel: 'user/alice/gap', offset: offsets[1] });
-      await client.until(() => client.offsets('user/alice/gap').length === 2, 'the tail after the snapshot');
+      await client.until(
+        () => client.offsets('user/alice/gap').length === 2,
+        'the tail after the snapshot',
+      );
       const gap = client.messages.find((message) => message.type === 'gap');
       expect(gap).toEqual({
         type: 'gap',
@@ -264,10 +309,18 @@ describe('createWebSocketGateway', () => {
       await harness.log.create('user/alice/epoch');
       const offsets = await appendNumbers(harness.log, 'user/alice/epoch', 0, 2);
       const client = await harness.connect();
-      client.send({ type: 'subscribe', channel: 'user/alice/epoch', offset: '000000000001_0000000000000005' });
+      client.send({
+        type: 'subscribe',
+        channel: 'user/alice/epoch',
+        offset: '000000000001_0000000000000005',
+      });
       await client.until(() => client.offsets('user/alice/epoch').length === 2);
-      expect(client.messages.find((message) => message.type === 'gap')).toMatchObject({ reason: 'epoch' });
-      expect(client.messages.find((message) => message.type === 'gap')).not.toHaveProperty('snapshot');
+      expect(client.messages.find((message) => message.type === 'gap')).toMatchObject({
+        reason: 'epoch',
+      });
+      expect(client.messages.find((message) => message.type === 'gap')).not.toHaveProperty(
+        'snapshot',
+      );
       expect(client.offsets('user/alice/epoch')).toEqual(offsets);
     });
 
@@ -279,11 +332,19 @@ describe('createWebSocketGateway', () => {
       const client = await harness.connect();
       client.send({ type: 'subscribe', channel: 'user/alice/done' });
       client.send({ type: 'subscribe', channel: 'user/alice/live' });
-      await client.until((messages) => messages.some((m) => m.type === 'closed' && m.channel === 'user/alice/done'));
-      await client.until((messages) => messages.some((m) => m.type === 'events' && m.channel === 'user/alice/live'));
+      await client.until((messages) =>
+        messages.some((m) => m.type === 'closed' && m.channel === 'user/alice/done'),
+      );
+      await client.until((messages) =>
+        messages.some((m) => m.type === 'events' && m.channel === 'user/alice/live'),
+      );
       const { offsets } = await harness.log.append('user/alice/live', ['{"n":1}'], { close: true });
-      await client.until((messages) => messages.some((m) => m.type === 'closed' && m.channel === 'user/alice/live'));
-      expect(client.messages.find((m) => m.type === 'closed' && m.channel === 'user/alice/live')).toEqual({
+      await client.until((messages) =>
+        messages.some((m) => m.type === 'closed' && m.channel === 'user/alice/live'),
+      );
+      expect(
+        client.messages.find((m) => m.type === 'closed' && m.channel === 'user/alice/live'),
+      ).toEqual({
         type: 'closed',
         channel: 'user/alice/live',
         offset: offsets[0],
@@ -308,7 +369,13 @@ describe('createWebSocketGateway', () => {
       await client.until(() => client.offsets('user/alice/mine').length === 1);
       expect(client.offsets('user/alice/mine')).toEqual(mine);
       expect(client.rawFrames.join('')).not.toContain('secret":true');
-      expect(harness.lines.some((line) => line.fields.code === 'permission_denied' && typeof line.fields.connectionId === 'string')).toBe(true);
+      expect(
+        harness.lines.some(
+          (line) =>
+            line.fields.code === 'permission_denied' &&
+            typeof line.fields.connectionId === 'string',
+        ),
+      ).toBe(true);
     });
 
     it('answers a malformed offset or channel with validation_failed, and a missing channel with not_found', async () => {
@@ -317,9 +384,24 @@ describe('createWebSocketGateway', () => {
       client.send({ type: 'subscribe', channel: 'user/alice/x', offset: '42' });
       client.send({ type: 'subscribe', channel: 'user//alice', offset: '-1' });
       client.send({ type: 'subscribe', channel: 'user/alice/missing', offset: '-1' });
-      await client.until((messages) => messages.filter((m) => m.type === 'error').length === 3);
+      // An offset past the tail (of the channel's own epoch) is not one the server sent.
+      const { epoch } = await harness.log.create('user/alice/short');
+      client.send({
+        type: 'subscribe',
+        channel: 'user/alice/short',
+        offset: `${epoch}_0000000000000009`,
+      });
+      await client.until((messages) => messages.filter((m) => m.type === 'error').length === 4);
       const codes = client.messages.flatMap((m) => (m.type === 'error' ? [m.error.code] : []));
-      expect(codes.sort()).toEqual(['not_found', 'validation_failed', 'validation_failed']);
+      expect(codes.sort()).toEqual([
+        'not_found',
+        'validation_failed',
+        'validation_failed',
+        'validation_failed',
+      ]);
+      expect(
+        client.messages.find((m) => m.type === 'error' && m.channel === 'user/alice/short'),
+      ).toBeDefined();
       expect(client.ws.readyState).toBe(WebSocket.OPEN);
     });
 
@@ -332,7 +414,9 @@ describe('createWebSocketGateway', () => {
       await client.until((messages) => messages.some((m) => m.type === 'events'));
       client.send({ type: 'unsubscribe', channel: 'user/alice/u' });
       client.send({ type: 'subscribe', channel: 'user/alice/v' });
-      await client.until((messages) => messages.some((m) => m.type === 'events' && m.channel === 'user/alice/v'));
+      await client.until((messages) =>
+        messages.some((m) => m.type === 'events' && m.channel === 'user/alice/v'),
+      );
       await appendNumbers(harness.log, 'user/alice/u', 0, 2);
       const v = await appendNumbers(harness.log, 'user/alice/v', 0, 1);
       await client.until(() => client.offsets('user/alice/v').length === 1);
@@ -344,7 +428,10 @@ describe('createWebSocketGateway', () => {
   describe('batching', () => {
     it('coalesces live events into one frame at maxBatchSize', async () => {
       harness = await startHarness({
-        configOverrides: { batching: { maxBatchSize: 3, maxWaitTime: 60_000, flushInterval: 60_000 }, realtime: { maxLatency: 60_000 } },
+        configOverrides: {
+          batching: { maxBatchSize: 3, maxWaitTime: 60_000, flushInterval: 60_000 },
+          realtime: { maxLatency: 60_000 },
+        },
       });
       await harness.log.create('user/alice/b');
       const client = await harness.connect();
@@ -364,13 +451,18 @@ describe('createWebSocketGateway', () => {
       await client.until((messages) => messages.some((m) => m.type === 'events'));
       await harness.log.append('user/alice/b', ['{"n":0}', '{"n":1}', '{"n":2}']);
       await client.until(() => client.offsets('user/alice/b').length === 3);
-      expect(client.messages.filter((m) => m.type === 'events' && m.events.length > 0)).toHaveLength(3);
+      expect(
+        client.messages.filter((m) => m.type === 'events' && m.events.length > 0),
+      ).toHaveLength(3);
     });
 
     it('holds a lone event no longer than maxLatency (fake timers)', async () => {
       vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
       harness = await startHarness({
-        configOverrides: { batching: { maxBatchSize: 100, maxWaitTime: 60_000, flushInterval: 60_000 }, realtime: { maxLatency: 50 } },
+        configOverrides: {
+          batching: { maxBatchSize: 100, maxWaitTime: 60_000, flushInterval: 60_000 },
+          realtime: { maxLatency: 50 },
+        },
       });
       await harness.log.create('user/alice/l');
       const client = await harness.connect();
@@ -402,11 +494,18 @@ describe('createWebSocketGateway', () => {
       await bystander.until(() => bystander.offsets('public/bystander').length === 2);
       expect(bystander.offsets('public/bystander')).toEqual(offsets);
       expect(bystander.ws.readyState).toBe(WebSocket.OPEN);
-      expect(harness.lines.some((line) => line.level === 'warn' && typeof line.fields.connectionId === 'string')).toBe(true);
+      expect(
+        harness.lines.some(
+          (line) => line.level === 'warn' && typeof line.fields.connectionId === 'string',
+        ),
+      ).toBe(true);
     }
 
     it('closes with 1007 on invalid UTF-8', async () => {
-      await expectClose((ws) => ws.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false }), 1007);
+      await expectClose(
+        (ws) => ws.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false }),
+        1007,
+      );
     });
 
     it('closes with 1007 on text that is not JSON', async () => {
@@ -414,24 +513,38 @@ describe('createWebSocketGateway', () => {
     });
 
     it('closes with 1008 on an unknown message type', async () => {
-      await expectClose((ws) => ws.send('{"type":"publish","channel":"public/x"}'), realtimeCloseCodes.policyViolation);
+      await expectClose(
+        (ws) => ws.send('{"type":"publish","channel":"public/x"}'),
+        realtimeCloseCodes.policyViolation,
+      );
     });
 
     it('closes with 1003 on a binary frame', async () => {
-      await expectClose((ws) => ws.send(Buffer.from('{}'), { binary: true }), realtimeCloseCodes.unsupportedData);
+      await expectClose(
+        (ws) => ws.send(Buffer.from('{}'), { binary: true }),
+        realtimeCloseCodes.unsupportedData,
+      );
     });
 
     it('closes with 1009 on a message over the limit', async () => {
-      await expectClose((ws) => ws.send('x'.repeat(2_000)), realtimeCloseCodes.messageTooBig, { maxMessageBytes: 1_024 });
+      await expectClose((ws) => ws.send('x'.repeat(2_000)), realtimeCloseCodes.messageTooBig, {
+        maxMessageBytes: 1_024,
+      });
     });
 
     it('closes with 1008 once thousands of subscribes pass the limit', async () => {
-      await expectClose((ws) => {
-        for (let index = 0; index < 3_000; index++) {
-          ws.send(JSON.stringify({ type: 'subscribe', channel: `user/alice/c${index}` }));
-        }
-      }, realtimeCloseCodes.policyViolation, { maxSubscriptions: 50 });
-      expect(harness!.lines.filter((line) => line.fields.code === 'limit_exceeded')).toHaveLength(1);
+      await expectClose(
+        (ws) => {
+          for (let index = 0; index < 3_000; index++) {
+            ws.send(JSON.stringify({ type: 'subscribe', channel: `user/alice/c${index}` }));
+          }
+        },
+        realtimeCloseCodes.policyViolation,
+        { maxSubscriptions: 50 },
+      );
+      expect(harness!.lines.filter((line) => line.fields.code === 'limit_exceeded')).toHaveLength(
+        1,
+      );
     });
 
     it('closes with 4003 after maxReuseCount subscriptions', async () => {
@@ -465,12 +578,16 @@ describe('createWebSocketGateway', () => {
       expect(closed.code).toBe(1006);
       expect(live.ws.readyState).toBe(WebSocket.OPEN);
       await vi.waitFor(() => expect(harness!.gateway.connections).toBe(1));
-      expect(harness.lines.some((line) => line.message?.includes('missed a pong') === true)).toBe(true);
+      expect(harness.lines.some((line) => line.message?.includes('missed a pong') === true)).toBe(
+        true,
+      );
     });
 
     it('closes a connection with no subscription and no message for idleTimeout with 4002 (fake timers)', async () => {
       vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
-      harness = await startHarness({ configOverrides: { connectionPool: { idleTimeout: 10_000 } } });
+      harness = await startHarness({
+        configOverrides: { connectionPool: { idleTimeout: 10_000 } },
+      });
       await harness.log.create('user/alice/busy');
       const idle = await harness.connect();
       const busy = await harness.connect();
@@ -505,24 +622,34 @@ describe('createWebSocketGateway', () => {
       await harness.log.create('public/firehose');
       const slow = await harness.connect({ user: 'slow' });
       const fast = [];
-      for (let index = 0; index < 5; index++) fast.push(await harness.connect({ user: `fast${index}` }));
-      for (const client of [slow, ...fast]) client.send({ type: 'subscribe', channel: 'public/firehose' });
-      for (const client of [slow, ...fast]) await client.until((messages) => messages.some((m) => m.type === 'events'));
+      for (let index = 0; index < 5; index++)
+        fast.push(await harness.connect({ user: `fast${index}` }));
+      for (const client of [slow, ...fast])
+        client.send({ type: 'subscribe', channel: 'public/firehose' });
+      for (const client of [slow, ...fast])
+        await client.until((messages) => messages.some((m) => m.type === 'events'));
       // The slow client stops reading: its kernel buffers fill, then the server's.
       (slow.ws as unknown as { _socket: { pause(): void } })._socket.pause();
       const payload = 'x'.repeat(4_000);
       const appended: string[] = [];
-      for (let batch = 0; batch < 100; batch++) {
-        const entries = Array.from({ length: 20 }, (_, index) => JSON.stringify({ n: batch * 20 + index, payload }));
+      for (let batch = 0; batch < 150; batch++) {
+        const entries = Array.from({ length: 20 }, (_, index) =>
+          JSON.stringify({ n: batch * 20 + index, payload }),
+        );
         appended.push(...(await harness.log.append('public/firehose', entries)).offsets);
         await new Promise((resolve) => setImmediate(resolve));
       }
       for (const client of fast) {
-        await client.until(() => client.offsets('public/firehose').length === appended.length, 'every event');
+        await client.until(
+          () => client.offsets('public/firehose').length === appended.length,
+          'every event',
+        );
         expect(client.offsets('public/firehose')).toEqual(appended);
       }
       await vi.waitFor(() => expect(harness!.gateway.connections).toBe(5), { timeout: 3_000 });
-      const warning = harness.lines.find((line) => line.message === 'realtime slow consumer closed');
+      const warning = harness.lines.find(
+        (line) => line.message === 'realtime slow consumer closed',
+      );
       expect(warning?.fields.limit).toBe(256 * 1024);
     });
   });
@@ -534,10 +661,16 @@ describe('createWebSocketGateway', () => {
       const client = await harness.connect();
       client.send({ type: 'cancel', channel: 'user/alice/run-9', reason: 'user pressed stop' });
       await client.until((messages) => messages.some((m) => m.type === 'cancelled'));
-      expect(onCancel).toHaveBeenCalledWith('user/alice/run-9', { id: 'alice' }, 'user pressed stop');
+      expect(onCancel).toHaveBeenCalledWith(
+        'user/alice/run-9',
+        { id: 'alice' },
+        'user pressed stop',
+      );
       client.send({ type: 'cancel', channel: 'public/run-1' });
       await client.until((messages) => messages.some((m) => m.type === 'error'));
-      expect(client.messages.find((m) => m.type === 'error')).toMatchObject({ error: { code: 'permission_denied' } });
+      expect(client.messages.find((m) => m.type === 'error')).toMatchObject({
+        error: { code: 'permission_denied' },
+      });
       await harness.log.create('user/alice/run-10');
       client.send({ type: 'subscribe', channel: 'user/alice/run-10' });
       await client.until((messages) => messages.some((m) => m.type === 'events'));
@@ -552,7 +685,9 @@ describe('createWebSocketGateway', () => {
     it('negotiates permessage-deflate when compression is on, and not otherwise', async () => {
       harness = await startHarness({ configOverrides: { compression: true } });
       await harness.log.create('user/alice/big');
-      await harness.log.append('user/alice/big', [JSON.stringify({ text: 'token '.repeat(1_000) })]);
+      await harness.log.append('user/alice/big', [
+        JSON.stringify({ text: 'token '.repeat(1_000) }),
+      ]);
       const client = await harness.connect({ perMessageDeflate: true });
       expect(client.ws.extensions).toContain('permessage-deflate');
       client.send({ type: 'subscribe', channel: 'user/alice/big' });

@@ -8,8 +8,15 @@ import { WebSocketServer } from 'ws';
 import type { BatcherOptions } from '../../batching/batcher.js';
 import { REALTIME_SUBPROTOCOL, realtimeCloseCodes } from '../../protocol.js';
 import { ChannelFanout } from './channel-fanout.js';
-import { GatewaySocket, WebSocketConnection, type ConnectionContext } from './websocket-connection.js';
-import type { RealtimeGatewayPrincipal, WebSocketGatewayOptions } from './websocket-gateway-options.js';
+import {
+  GatewaySocket,
+  WebSocketConnection,
+  type ConnectionContext,
+} from './websocket-connection.js';
+import type {
+  RealtimeGatewayPrincipal,
+  WebSocketGatewayOptions,
+} from './websocket-gateway-options.js';
 
 /**
  * The WebSocket side of the realtime server; see {@link createWebSocketGateway}.
@@ -48,7 +55,11 @@ const silentLogger: Logger = {
   },
 };
 
-function refuseUpgrade(socket: Duplex, error: AgentryError, status = errorCodes[error.code].httpStatus): void {
+function refuseUpgrade(
+  socket: Duplex,
+  error: AgentryError,
+  status = errorCodes[error.code].httpStatus,
+): void {
   const body = JSON.stringify({ error: error.toJSON() });
   if (!socket.writable) {
     socket.destroy();
@@ -168,7 +179,8 @@ export function createWebSocketGateway<TPrincipal extends RealtimeGatewayPrincip
     WebSocket: GatewaySocket,
     clientTracking: false,
     maxPayload: maxMessageBytes,
-    handleProtocols: (protocols) => (protocols.has(REALTIME_SUBPROTOCOL) ? REALTIME_SUBPROTOCOL : false),
+    handleProtocols: (protocols) =>
+      protocols.has(REALTIME_SUBPROTOCOL) ? REALTIME_SUBPROTOCOL : false,
     perMessageDeflate: compression
       ? {
           threshold: numbers['limits.compressionThreshold'],
@@ -222,14 +234,20 @@ export function createWebSocketGateway<TPrincipal extends RealtimeGatewayPrincip
     for (const connection of connections) {
       if (connection.closing) continue;
       if (!connection.alive) {
-        logger.info({ connectionId: connection.id }, 'realtime WebSocket missed a pong: terminated');
+        logger.info(
+          { connectionId: connection.id },
+          'realtime WebSocket missed a pong: terminated',
+        );
         connection.terminate();
         continue;
       }
       const expiresAt = connection.principal.expiresAt;
       if (expiresAt !== undefined && expiresAt <= at) {
         logger.info({ connectionId: connection.id }, 'realtime WebSocket credential expired');
-        connection.close(realtimeCloseCodes.credentialExpired, 'unauthenticated: credential expired; reconnect with a new one');
+        connection.close(
+          realtimeCloseCodes.credentialExpired,
+          'unauthenticated: credential expired; reconnect with a new one',
+        );
         continue;
       }
       connection.alive = false;
@@ -295,7 +313,8 @@ export function createWebSocketGateway<TPrincipal extends RealtimeGatewayPrincip
         logger.warn({ url: request.url }, 'realtime WebSocket refused: connection limit reached');
         const error = new AgentryError({
           code: 'limit_exceeded',
-          message: 'The realtime server holds as many connections as it may (connectionPool.maxConnections).',
+          message:
+            'The realtime server holds as many connections as it may (connectionPool.maxConnections).',
           suggestions: ['Reconnect later, with backoff.'],
         });
         // limit_exceeded is 429 in the table; a full connection pool is the server's state: 503.
@@ -326,9 +345,15 @@ export function createWebSocketGateway<TPrincipal extends RealtimeGatewayPrincip
         (error: unknown) => {
           const agentryError = toAgentryError(error);
           if (agentryError.code === 'internal') {
-            logger.error({ url: request.url, error: agentryError.message }, 'realtime WebSocket authentication failed');
+            logger.error(
+              { url: request.url, error: agentryError.message },
+              'realtime WebSocket authentication failed',
+            );
           } else {
-            logger.info({ code: agentryError.code, error: agentryError.message }, 'realtime WebSocket upgrade refused');
+            logger.info(
+              { code: agentryError.code, error: agentryError.message },
+              'realtime WebSocket upgrade refused',
+            );
           }
           refuseUpgrade(socket, agentryError);
         },
@@ -349,7 +374,10 @@ export function createWebSocketGateway<TPrincipal extends RealtimeGatewayPrincip
             new Promise<void>((resolve) => {
               if (connection.ws.readyState === connection.ws.CLOSED) return resolve();
               connection.ws.once('close', () => resolve());
-              connection.close(realtimeCloseCodes.goingAway, 'server shutting down: reconnect and resume');
+              connection.close(
+                realtimeCloseCodes.goingAway,
+                'server shutting down: reconnect and resume',
+              );
             }),
         ),
       );

@@ -11,17 +11,43 @@ import { createWebSocketGateway, type WebSocketGateway } from '../websocket-gate
 import type { RealtimeGatewayAuth, WebSocketGatewayOptions } from '../websocket-gateway-options.js';
 import { createMemoryRealtimeLog } from '../../../log/index.js';
 
-export function testConfig(overrides: {
-  batching?: Partial<CommunicationConfig['batching']>;
-  realtime?: Partial<CommunicationConfig['realtime']>;
-  connectionPool?: Partial<CommunicationConfig['connectionPool']>;
-  compression?: boolean;
-} = {}): CommunicationConfig {
+export function testConfig(
+  overrides: {
+    batching?: Partial<CommunicationConfig['batching']>;
+    realtime?: Partial<CommunicationConfig['realtime']>;
+    connectionPool?: Partial<CommunicationConfig['connectionPool']>;
+    compression?: boolean;
+  } = {},
+): CommunicationConfig {
   return {
-    realtime: { protocol: 'websocket', maxLatency: 20, bufferSize: 10_000, heartbeatInterval: 30_000, ...overrides.realtime },
-    batching: { enabled: true, maxBatchSize: 64, maxWaitTime: 5, flushInterval: 10, ...overrides.batching },
-    connectionPool: { maxConnections: 10_000, idleTimeout: 300_000, maxReuseCount: 1_000, ...overrides.connectionPool },
-    protocols: [{ name: 'websocket', version: '13', encryption: false, compression: overrides.compression ?? false }],
+    realtime: {
+      protocol: 'websocket',
+      maxLatency: 20,
+      bufferSize: 10_000,
+      heartbeatInterval: 30_000,
+      ...overrides.realtime,
+    },
+    batching: {
+      enabled: true,
+      maxBatchSize: 64,
+      maxWaitTime: 5,
+      flushInterval: 10,
+      ...overrides.batching,
+    },
+    connectionPool: {
+      maxConnections: 10_000,
+      idleTimeout: 300_000,
+      maxReuseCount: 1_000,
+      ...overrides.connectionPool,
+    },
+    protocols: [
+      {
+        name: 'websocket',
+        version: '13',
+        encryption: false,
+        compression: overrides.compression ?? false,
+      },
+    ],
   };
 }
 
@@ -32,19 +58,25 @@ export const testAuth: RealtimeGatewayAuth = {
     const ticket = new URL(request.url ?? '/', 'http://localhost').searchParams.get('ticket');
     const token = header?.startsWith('Bearer ') === true ? header.slice(7) : ticket;
     if (token === null || !token.startsWith('user:')) {
-      return Promise.reject(new AgentryError({
-        code: 'unauthenticated',
-        message: 'No valid credential on the upgrade request.',
-        suggestions: ['Send Authorization: Bearer <token> or ?ticket=.'],
-      }));
+      return Promise.reject(
+        new AgentryError({
+          code: 'unauthenticated',
+          message: 'No valid credential on the upgrade request.',
+          suggestions: ['Send Authorization: Bearer <token> or ?ticket=.'],
+        }),
+      );
     }
     return Promise.resolve({ id: token.slice(5) });
   },
   authorize(principal, action, channel) {
     const own = channel.startsWith(`user/${principal.id}/`);
-    if (own || (action === 'channel.read' && channel.startsWith('public/'))) return Promise.resolve();
+    if (own || (action === 'channel.read' && channel.startsWith('public/')))
+      return Promise.resolve();
     return Promise.reject(
-      new AgentryError({ code: 'permission_denied', message: `${principal.id} may not ${action} on ${channel}.` }),
+      new AgentryError({
+        code: 'permission_denied',
+        message: `${principal.id} may not ${action} on ${channel}.`,
+      }),
     );
   },
 };
@@ -57,7 +89,11 @@ export interface LogLine {
 
 export function recordingLogger(lines: LogLine[]): Logger {
   const write = (level: string) => (fields: Record<string, unknown> | string, message?: string) => {
-    lines.push(typeof fields === 'string' ? { level, fields: {}, message: fields } : { level, fields, message });
+    lines.push(
+      typeof fields === 'string'
+        ? { level, fields: {}, message: fields }
+        : { level, fields, message },
+    );
   };
   const logger: Logger = {
     debug: write('debug'),
@@ -113,11 +149,15 @@ export class TestClient {
   }
 
   /** Resolves when `predicate` holds over the messages received so far. */
-  async until(predicate: (messages: RealtimeServerMessage[]) => boolean, what = 'a message'): Promise<void> {
+  async until(
+    predicate: (messages: RealtimeServerMessage[]) => boolean,
+    what = 'a message',
+  ): Promise<void> {
     const deadline = Date.now() + 5_000;
     while (!predicate(this.messages)) {
       if (this.ws.readyState === WebSocket.CLOSED) throw new Error(`closed before ${what}`);
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(this.messages)}`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for ${what}: ${JSON.stringify(this.messages)}`);
       await new Promise<void>((resolve) => {
         this.waiters.push(resolve);
         setTimeout(resolve, 100);
@@ -128,19 +168,25 @@ export class TestClient {
   /** Offsets received on a channel, in order, over events frames. */
   offsets(channel: string): string[] {
     return this.messages.flatMap((message) =>
-      message.type === 'events' && message.channel === channel ? message.events.map((event) => event.offset) : [],
+      message.type === 'events' && message.channel === channel
+        ? message.events.map((event) => event.offset)
+        : [],
     );
   }
 
   data(channel: string): unknown[] {
     return this.messages.flatMap((message) =>
-      message.type === 'events' && message.channel === channel ? message.events.map((event) => event.data) : [],
+      message.type === 'events' && message.channel === channel
+        ? message.events.map((event) => event.data)
+        : [],
     );
   }
 }
 
 export async function startHarness(
-  options: Partial<WebSocketGatewayOptions> & { configOverrides?: Parameters<typeof testConfig>[0] } = {},
+  options: Partial<WebSocketGatewayOptions> & {
+    configOverrides?: Parameters<typeof testConfig>[0];
+  } = {},
 ): Promise<Harness> {
   const lines: LogLine[] = [];
   const log = options.log ?? createMemoryRealtimeLog();
@@ -188,7 +234,12 @@ export async function startHarness(
 }
 
 /** Appends `count` JSON events `{ "n": i }` one by one, from `start`. */
-export async function appendNumbers(log: RealtimeLog, channel: string, start: number, count: number): Promise<string[]> {
+export async function appendNumbers(
+  log: RealtimeLog,
+  channel: string,
+  start: number,
+  count: number,
+): Promise<string[]> {
   const offsets: string[] = [];
   for (let n = start; n < start + count; n++) {
     const result = await log.append(channel, [JSON.stringify({ n })]);
