@@ -7,7 +7,8 @@ export {
   type RealtimeClient,
   type RealtimeClientOptions,
 } from './realtime-client.js';
-export type { RealtimeClientLogger, RealtimeCredential } from './realtime-connection.js';
+export type { RealtimeClientLogger } from './realtime-client-logger.js';
+export type { RealtimeCredential } from './realtime-credential.js';
 export type {
   RealtimeObservable,
   RealtimeObserver,

@@ -4,11 +4,9 @@ import { defaultBackoff, type RealtimeBackoffOptions } from './backoff.js';
 import type { RealtimeChannelEvent } from './channel-event.js';
 import { createChannelIterator } from './channel-iterator.js';
 import type { StartFollowing } from './channel-sink.js';
-import {
-  createRealtimeConnection,
-  type RealtimeClientLogger,
-  type RealtimeCredential,
-} from './realtime-connection.js';
+import type { RealtimeClientLogger } from './realtime-client-logger.js';
+import { createRealtimeConnection } from './realtime-connection.js';
+import type { RealtimeCredential } from './realtime-credential.js';
 import { createRealtimeObservable, type RealtimeObservable } from './realtime-observable.js';
 import type { RealtimeWebSocketConstructor } from './transports/transport.js';
 
@@ -21,7 +19,7 @@ import type { RealtimeWebSocketConstructor } from './transports/transport.js';
  *
  * const options: RealtimeClientOptions = {
  *   url: 'https://example.com/realtime',
- *   ticket: async () => (await (await fetch('/api/realtime-ticket')).json()) as string,
+ *   ticket: async () => (await fetch('https://example.com/api/realtime-ticket')).text(),
  *   transports: ['websocket', 'sse', 'long_polling'],
  * };
  * const client = createRealtimeClient(options);
@@ -89,7 +87,8 @@ export interface RealtimeChannel extends AsyncIterable<RealtimeChannelEvent> {
  * ```ts
  * import { createRealtimeClient, type RealtimeChannelOptions } from '@agentry/realtime/client';
  *
- * const options: RealtimeChannelOptions = { offset: localStorage.getItem('run/r-1') ?? '-1' };
+ * declare const savedOffset: string | undefined; // the last offset the app stored
+ * const options: RealtimeChannelOptions = { offset: savedOffset ?? '-1' };
  * const client = createRealtimeClient({ url: 'http://127.0.0.1:8080/realtime' });
  * const channel = client.channel('run/r-1', options);
  * console.log(channel.name);

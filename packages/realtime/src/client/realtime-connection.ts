@@ -15,6 +15,8 @@
 import { AgentryError } from '@agentry/core/browser';
 import type { RealtimeTransport, RealtimeWireEvent } from '../protocol.js';
 import { backoffDelay, type RealtimeBackoffOptions } from './backoff.js';
+import type { RealtimeClientLogger } from './realtime-client-logger.js';
+import { createCredentialSource, type RealtimeCredential } from './realtime-credential.js';
 import type { ChannelSink } from './channel-sink.js';
 import {
   authorizationHeaders,
@@ -31,44 +33,6 @@ import type {
   TransportSession,
 } from './transports/transport.js';
 import { openWebSocketSession } from './transports/websocket-transport.js';
-
-/**
- * A credential, or an async function that returns a fresh one (called for each new connection and
- * after the server says the previous one expired).
- *
- * @example
- * ```ts
- * import { createRealtimeClient, type RealtimeCredential } from '@agentry/realtime/client';
- *
- * const ticket: RealtimeCredential = async () => {
- *   const response = await fetch('/api/realtime-ticket', { method: 'POST' });
- *   return ((await response.json()) as { ticket: string }).ticket;
- * };
- * const client = createRealtimeClient({ url: 'https://example.com/realtime', ticket });
- * client.close();
- * ```
- */
-export type RealtimeCredential = string | (() => Promise<string>);
-
-/**
- * Where the client reports what it does (connections, fallbacks, failures). Every method is
- * optional; `console` fits.
- *
- * @example
- * ```ts
- * import { createRealtimeClient, type RealtimeClientLogger } from '@agentry/realtime/client';
- *
- * const logger: RealtimeClientLogger = { warn: (message, fields) => console.warn(message, fields) };
- * const client = createRealtimeClient({ url: 'http://127.0.0.1:8080/realtime', logger });
- * client.close();
- * ```
- */
-export interface RealtimeClientLogger {
-  /** Routine facts: connected, subscribed. */
-  debug?(message: string, fields?: Record<string, unknown>): void;
-  /** Worth knowing: a transport failed, a fallback, a reconnect. */
-  warn?(message: string, fields?: Record<string, unknown>): void;
-}
 
 /** @internal */
 export interface RealtimeConnectionOptions {
@@ -131,28 +95,9 @@ export function createRealtimeConnection(options: RealtimeConnectionOptions): Re
   let probeTimer: ReturnType<typeof setTimeout> | undefined;
   let probeFailures = 0;
   let probeReturnIndex: number | undefined;
-  let credentials: { token?: string; ticket?: string } | undefined;
   const { logger } = options;
 
-  const resolve = async (
-    credential: RealtimeCredential | undefined,
-  ): Promise<string | undefined> =>
-    typeof credential === 'function' ? await credential() : credential;
-
-  const freshCredentials = async (): Promise<{ token?: string; ticket?: string }> => {
-    const needsCall =
-      credentials === undefined ||
-      typeof options.token === 'function' ||
-      typeof options.ticket === 'function';
-    if (needsCall) {
-      const [token, ticket] = await Promise.all([resolve(options.token), resolve(options.ticket)]);
-      credentials = {
-        ...(token === undefined ? {} : { token }),
-        ...(ticket === undefined ? {} : { ticket }),
-      };
-    }
-    return credentials ?? {};
-  };
+  const credentialSource = createCredentialSource(options.token, options.ticket);
 
   const failAll = (error: AgentryError): void => {
     const sinks = [...followers.values()].map((follower) => follower.sink);
@@ -343,9 +288,7 @@ export function createRealtimeConnection(options: RealtimeConnectionOptions): Re
     });
     if (info.credentialExpired === true) {
       credentialFailures++;
-      const refreshable =
-        typeof options.token === 'function' || typeof options.ticket === 'function';
-      if (!refreshable || credentialFailures > 2) {
+      if (!credentialSource.refreshable || credentialFailures > 2) {
         failAll(
           new AgentryError({
             code: 'unauthenticated',
@@ -359,7 +302,7 @@ export function createRealtimeConnection(options: RealtimeConnectionOptions): Re
         );
         return;
       }
-      credentials = undefined;
+      credentialSource.invalidate();
       schedule(0);
       return;
     }
@@ -393,7 +336,7 @@ export function createRealtimeConnection(options: RealtimeConnectionOptions): Re
     const id = ++sessionId;
     let current: { token?: string; ticket?: string };
     try {
-      current = await freshCredentials();
+      current = await credentialSource.fresh();
     } catch (error) {
       if (id !== sessionId) return;
       connecting = false;
@@ -466,7 +409,7 @@ export function createRealtimeConnection(options: RealtimeConnectionOptions): Re
         await session.cancel(channel, reason);
         return;
       }
-      const current = await freshCredentials();
+      const current = await credentialSource.fresh();
       const http = openLongPollSession({
         baseUrl: options.baseUrl,
         ...current,

@@ -11,7 +11,7 @@ export const pageHtml = `<!doctype html>
       import { createRealtimeClient } from '/client.js';
       window.received = [];
       window.transportsUsed = [];
-      window.follow = async ({ channel, blockWebSocket }) => {
+      window.follow = async ({ channel, blockWebSocket, offset, transports }) => {
         if (blockWebSocket) {
           // What a page sees when a policy or an extension forbids WebSocket.
           window.WebSocket = function () {
@@ -22,6 +22,7 @@ export const pageHtml = `<!doctype html>
           url: location.origin + '/realtime',
           backoff: { initialMs: 10, maxMs: 100, factor: 2 },
           maxConnectFailures: 1,
+          ...(transports ? { transports } : {}),
           logger: {
             debug: (message, fields) => {
               if (message === 'realtime: connected') window.transportsUsed.push(fields.transport);
@@ -29,7 +30,7 @@ export const pageHtml = `<!doctype html>
           },
         });
         try {
-          for await (const event of client.channel(channel)) {
+          for await (const event of client.channel(channel, offset ? { offset } : {})) {
             window.received.push(event);
             document.getElementById('log').textContent += JSON.stringify(event) + '\\n';
           }

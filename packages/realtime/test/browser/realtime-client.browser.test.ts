@@ -78,7 +78,7 @@ interface PageResult {
 
 function follow(
   page: Page,
-  options: { channel: string; blockWebSocket?: boolean },
+  options: { channel: string; blockWebSocket?: boolean; offset?: string; transports?: string[] },
 ): Promise<PageResult> {
   return page.evaluate(
     (argument) =>
@@ -163,5 +163,39 @@ describe('@agentry/realtime/client in Chromium', () => {
       log.data,
     );
     expect(transportsUsed).toEqual(['sse']);
+  }, 60_000);
+
+  it('shows a gap with the snapshot to rebuild from when the tab comes back after retention, over each transport', async () => {
+    const real = await serve();
+    for (const transport of ['websocket', 'sse', 'long_polling']) {
+      const channel = `run/asleep-${transport}`;
+      await real.log.create(channel, { maxEntries: 5 });
+      const first = await real.log.append(channel, json(range(3)));
+      const later = await real.log.append(channel, json(range(7, 3)));
+      await real.log.putSnapshot(channel, {
+        offset: later.offsets[1]!,
+        data: JSON.stringify({ messages: range(5) }),
+      });
+      await real.log.append(channel, [], { close: true });
+      const page = await open(real);
+      const { received } = await follow(page, {
+        channel,
+        offset: first.offsets[0]!,
+        transports: [transport],
+      });
+      expect(received[0]).toMatchObject({ type: 'gap', reason: 'retention' });
+      if (transport === 'websocket') {
+        // The gateway sends the snapshot with the gap: rebuild from it, then the events after it.
+        expect(received[0]).toEqual({
+          type: 'gap',
+          reason: 'retention',
+          snapshot: { offset: later.offsets[1], data: { messages: range(5) } },
+        });
+      }
+      expect(received.filter((event) => event.type === 'event').map((event) => event.data)).toEqual(
+        [5, 6, 7, 8, 9],
+      );
+      expect(received.at(-1)?.type).toBe('closed');
+    }
   }, 60_000);
 });

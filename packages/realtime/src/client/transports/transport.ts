@@ -85,9 +85,10 @@ export interface TransportContext {
  *
  * @example
  * ```ts
+ * import WebSocket from 'ws';
  * import { createRealtimeClient, type RealtimeWebSocketConstructor } from '@agentry/realtime/client';
  *
- * const WebSocketImplementation = globalThis.WebSocket as unknown as RealtimeWebSocketConstructor;
+ * const WebSocketImplementation = WebSocket as unknown as RealtimeWebSocketConstructor;
  * const client = createRealtimeClient({ url: 'http://127.0.0.1:8080/realtime', WebSocket: WebSocketImplementation });
  * client.close();
  * ```
