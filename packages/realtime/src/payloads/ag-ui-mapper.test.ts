@@ -1,8 +1,9 @@
+import { AgentryError, type InstanceEvent } from '@agentry/core';
 import { describe, expect, it } from 'vitest';
 import { schemaFailures, verifySequence } from './__fixtures__/ag-ui-check.js';
 import { byRun, scriptedRun } from './__fixtures__/scripted-run.js';
 import type { AgUiEvent } from './ag-ui-types.js';
-import { createAgUiMapper } from './index.js';
+import { createAgUiMapper, createRunSnapshot } from './index.js';
 
 describe('createAgUiMapper', () => {
   describe('map', () => {
@@ -117,6 +118,125 @@ describe('createAgUiMapper', () => {
       const mapped = events.flatMap((event) => first.map(event));
       expect(mapped.length).toBeGreaterThan(20);
       expect(events.flatMap((event) => second.map(event))).toEqual(mapped);
+    });
+  });
+});
+
+describe('createAgUiMapper (edges)', () => {
+  const source = { kind: 'agent', agentId: 'agent-1' } as const;
+  const agent = (event: Record<string, unknown>) => ({ source, event }) as unknown as InstanceEvent;
+
+  it('refuses a maxRuns that is not a positive integer', () => {
+    expect(() => createAgUiMapper({ maxRuns: 0 })).toThrow(
+      expect.objectContaining({
+        code: 'validation_failed',
+        details: { path: 'maxRuns', value: 0 },
+      }),
+    );
+  });
+
+  it('follows at most maxRuns runs, dropping the oldest', () => {
+    const mapper = createAgUiMapper({ maxRuns: 2 });
+    for (const runId of ['r-1', 'r-2', 'r-3'])
+      mapper.map(agent({ type: 'run-start', runId, message: undefined }));
+    expect(mapper.activeRuns).toBe(2);
+    mapper.map(
+      agent({
+        type: 'run-end',
+        runId: 'r-3',
+        text: '',
+        usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
+        stepCount: 0,
+        steps: 0,
+      }),
+    );
+    expect(mapper.activeRuns).toBe(1);
+  });
+
+  it('opens a run first seen mid-way, with the agent id as thread when there is no session', async () => {
+    const mapper = createAgUiMapper();
+    const mapped = [
+      ...mapper.map(agent({ type: 'text-delta', runId: 'r-1', step: 2, delta: 'late' })),
+      ...mapper.map(
+        agent({
+          type: 'run-error',
+          runId: 'r-1',
+          error: new AgentryError({ code: 'aborted', message: 'Stopped by the user.' }),
+        }),
+      ),
+    ];
+    expect(mapped.map((event) => event.type)).toEqual([
+      'RUN_STARTED',
+      'TEXT_MESSAGE_START',
+      'TEXT_MESSAGE_CONTENT',
+      'TEXT_MESSAGE_END',
+      'RUN_FINISHED',
+    ]);
+    expect(mapped[0]).toMatchObject({ threadId: 'agent-1', runId: 'r-1' });
+    // An abort is a cancel, not a failure.
+    expect(mapped.at(-1)).toMatchObject({
+      outcome: { type: 'cancelled' },
+      metadata: { agentry: { reason: 'Stopped by the user.' } },
+    });
+    expect(schemaFailures(mapped)).toEqual([]);
+    await verifySequence(mapped);
+  });
+
+  it('maps plug-in events to nothing, and a workflow breaker change outside a run to a CUSTOM event alone', () => {
+    const mapper = createAgUiMapper();
+    expect(
+      mapper.map({
+        source: { kind: 'plugin', plugin: 'security' },
+        event: { type: 'denied', at: 1 },
+      }),
+    ).toEqual([]);
+    const breaker = mapper.map({
+      source: { kind: 'workflow-run', runId: 'w-1', workflowId: 'flow' },
+      event: {
+        type: 'breaker-state',
+        runId: 'w-1',
+        workflowId: 'flow',
+        stepId: 's',
+        at: 5,
+        breaker: { name: 'flow:s', from: 'closed', to: 'open' },
+      } as never,
+    });
+    expect(breaker).toEqual([
+      {
+        type: 'CUSTOM',
+        name: 'agentry.workflow.breaker-state',
+        value: {
+          runId: 'w-1',
+          workflowId: 'flow',
+          stepId: 's',
+          name: 'flow:s',
+          from: 'closed',
+          to: 'open',
+        },
+        timestamp: 5,
+      },
+    ]);
+    expect(mapper.activeRuns).toBe(0);
+  });
+
+  it('escapes step ids in state paths (RFC 6901), so the state holds the id as it is', () => {
+    const mapper = createAgUiMapper();
+    const wf = (event: Record<string, unknown>) =>
+      mapper.map({
+        source: { kind: 'workflow-run', runId: 'w-1', workflowId: 'flow' },
+        event: { runId: 'w-1', workflowId: 'flow', at: 1, ...event } as never,
+      });
+    const mapped = [...wf({ type: 'run-start' }), ...wf({ type: 'step-start', stepId: 'a/b~c' })];
+    expect(mapped.at(-1)).toMatchObject({
+      type: 'STATE_DELTA',
+      delta: [{ op: 'add', path: '/steps/a~1b~0c', value: 'running' }],
+    });
+    const snapshot = createRunSnapshot();
+    for (const event of mapped) snapshot.apply(event);
+    expect(snapshot.state).toEqual({
+      workflowId: 'flow',
+      status: 'running',
+      steps: { 'a/b~c': 'running' },
     });
   });
 });

@@ -13,12 +13,14 @@ export type {
 export { createRunSnapshot, type RunSnapshot } from './run-snapshot.js';
 export { coalesceAgUiEvents } from './coalesce-ag-ui-events.js';
 export {
-  createUiMessageStreamEncoder,
-  encodeUiMessageStream,
   UI_MESSAGE_STREAM_HEADER,
   UI_MESSAGE_STREAM_HEADERS,
   type AgentryProviderMetadata,
   type UiMessageChunk,
+} from './ui-message-chunk.js';
+export {
+  createUiMessageStreamEncoder,
+  encodeUiMessageStream,
   type UiMessageStreamEncoder,
   type UiMessageStreamEncoderOptions,
 } from './ui-message-stream.js';

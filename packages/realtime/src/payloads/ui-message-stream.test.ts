@@ -12,6 +12,7 @@ import { byRun, scriptedRun } from './__fixtures__/scripted-run.js';
 import type { AgUiEvent } from './ag-ui-types.js';
 import {
   createAgUiMapper,
+  createRunSnapshot,
   createUiMessageStreamEncoder,
   encodeUiMessageStream,
   UI_MESSAGE_STREAM_HEADERS,
@@ -168,6 +169,41 @@ describe('createUiMessageStreamEncoder', () => {
       '',
       'Half',
     ]);
+  });
+
+  it('starts a late joiner from a run snapshot at any cut, with the answer a reader from the start sees', async () => {
+    const entries = await scriptedEntries();
+    const discarded = new Set(
+      entries.flatMap(({ event }) =>
+        event.type === 'CUSTOM' && event.name === 'agentry.model-error'
+          ? (event.value as { discardedMessageIds: string[] }).discardedMessageIds
+          : [],
+      ),
+    );
+    // What a person sees of the answer: text, reasoning and tools, the failed attempt hidden.
+    const answer = (message: UIMessage | undefined) =>
+      visible({
+        ...(message as UIMessage),
+        parts: (message?.parts ?? []).filter(
+          (part) =>
+            (part.type === 'text' || part.type === 'reasoning' || part.type.startsWith('tool-')) &&
+            !discarded.has(
+              (part as { providerMetadata?: { agentry?: { messageId?: string } } }).providerMetadata
+                ?.agentry?.messageId ?? '',
+            ),
+        ),
+      });
+    const whole = answer(await read(encodeUiMessageStream(entries)));
+    expect(whole.parts.length).toBeGreaterThan(2);
+    for (let cut = 1; cut <= entries.length; cut++) {
+      const snapshot = createRunSnapshot();
+      for (const { event } of entries.slice(0, cut)) snapshot.apply(event);
+      const encoder = createUiMessageStreamEncoder();
+      let body = encoder.encodeSnapshot(snapshot.snapshot(), entries[cut - 1]!.offset);
+      for (const { event, offset } of entries.slice(cut)) body += encoder.encode(event, offset);
+      expect(encoder.done).toBe(true);
+      expect(answer(await read(body + encoder.end())), `snapshot at ${cut}`).toEqual(whole);
+    }
   });
 
   it('refuses offsets out of order and ids it could not have sent', () => {

@@ -1,102 +1,7 @@
 import { AgentryError } from '@agentry/core';
 import type { AgUiEvent } from './ag-ui-types.js';
-import { applyJsonPatch } from './json-patch.js';
-
-/**
- * The header (name and value) that tells an AI SDK client (`useChat`, `DefaultChatTransport`) a
- * response is a UI message stream, version 1.
- *
- * @example
- * ```ts
- * import { UI_MESSAGE_STREAM_HEADER } from '@agentry/realtime';
- *
- * console.log(`${UI_MESSAGE_STREAM_HEADER.name}: ${UI_MESSAGE_STREAM_HEADER.value}`); // x-vercel-ai-ui-message-stream: v1
- * ```
- */
-export const UI_MESSAGE_STREAM_HEADER = {
-  name: 'x-vercel-ai-ui-message-stream',
-  value: 'v1',
-} as const;
-
-/**
- * The response headers of a UI message stream served over SSE.
- *
- * @example
- * ```ts
- * import { createServer } from 'node:http';
- * import { UI_MESSAGE_STREAM_HEADERS } from '@agentry/realtime';
- *
- * createServer((request, response) => {
- *   response.writeHead(200, UI_MESSAGE_STREAM_HEADERS);
- *   response.end('data: [DONE]\n\n');
- * });
- * ```
- */
-export const UI_MESSAGE_STREAM_HEADERS: Readonly<Record<string, string>> = {
-  'content-type': 'text/event-stream',
-  'cache-control': 'no-cache',
-  connection: 'keep-alive',
-  'x-accel-buffering': 'no',
-  [UI_MESSAGE_STREAM_HEADER.name]: UI_MESSAGE_STREAM_HEADER.value,
-};
-
-/**
- * One chunk of an AI SDK UI message stream (v1), as the encoder writes it: the subset of the AI
- * SDK's `UIMessageChunk` that Agentry produces.
- *
- * @example
- * ```ts
- * import type { UiMessageChunk } from '@agentry/realtime';
- *
- * const chunks: UiMessageChunk[] = [
- *   { type: 'start', messageId: 'run-1' },
- *   { type: 'text-start', id: 'run-1:1.1:0' },
- *   { type: 'text-delta', id: 'run-1:1.1:0', delta: 'Hello' },
- *   { type: 'text-end', id: 'run-1:1.1:0' },
- *   { type: 'finish', finishReason: 'stop' },
- * ];
- * console.log(chunks.length);
- * ```
- */
-export type UiMessageChunk =
-  | { type: 'start'; messageId?: string }
-  | { type: 'finish'; finishReason?: 'stop' | 'error' | 'other' }
-  | { type: 'abort'; reason?: string }
-  | { type: 'error'; errorText: string }
-  | { type: 'start-step' }
-  | { type: 'finish-step' }
-  | { type: 'text-start'; id: string; providerMetadata?: AgentryProviderMetadata }
-  | { type: 'text-delta'; id: string; delta: string }
-  | { type: 'text-end'; id: string }
-  | { type: 'reasoning-start'; id: string; providerMetadata?: AgentryProviderMetadata }
-  | { type: 'reasoning-delta'; id: string; delta: string }
-  | { type: 'reasoning-end'; id: string }
-  | { type: 'tool-input-start'; toolCallId: string; toolName: string }
-  | { type: 'tool-input-delta'; toolCallId: string; inputTextDelta: string }
-  | { type: 'tool-input-available'; toolCallId: string; toolName: string; input: unknown }
-  | { type: 'tool-output-available'; toolCallId: string; output: unknown }
-  | { type: 'tool-output-error'; toolCallId: string; errorText: string }
-  | { type: `data-${string}`; id?: string; data: unknown; transient?: boolean };
-
-/**
- * The provider metadata Agentry puts on text and reasoning parts: the AG-UI message id, so a UI
- * can hide the parts a failed model attempt streamed (`data-agentry.model-error` names them).
- *
- * @example
- * ```ts
- * import type { AgentryProviderMetadata } from '@agentry/realtime';
- *
- * const metadata: AgentryProviderMetadata = { agentry: { messageId: 'run-1:2.1:0' } };
- * console.log(metadata.agentry.messageId);
- * ```
- */
-export interface AgentryProviderMetadata {
-  /** Agentry's keys. */
-  agentry: {
-    /** The AG-UI message the part streams. */
-    messageId: string;
-  };
-}
+import type { UiMessageChunk } from './ui-message-chunk.js';
+import { createUiMessageTranslation } from './ui-message-translation.js';
 
 /**
  * Options of {@link createUiMessageStreamEncoder}.
@@ -144,6 +49,16 @@ export interface UiMessageStreamEncoder {
    * @throws AgentryError `invalid_request` for an offset not after the previous one
    */
   encode(event: AgUiEvent, offset: string): string;
+  /**
+   * The SSE text for a run snapshot (`RunSnapshot.snapshot()`, stored as of `offset`), to start
+   * a client that joins late, or to build the encoder's state before the entries after `offset`
+   * when the log no longer holds the run's start. Its `MESSAGES_SNAPSHOT` becomes the answer so
+   * far (the messages after the last user message), each part whole; the events that re-open
+   * what is still streaming follow as usual.
+   *
+   * @throws AgentryError `invalid_request` for an offset not after the previous one
+   */
+  encodeSnapshot(events: readonly AgUiEvent[], offset: string): string;
   /** The chunks for one event, without SSE framing (what `encode` frames). */
   chunks(event: AgUiEvent, offset: string): UiMessageChunk[];
   /** Whether the run has ended (`finish` or `abort` was written): the stream can be closed. */
@@ -154,15 +69,6 @@ export interface UiMessageStreamEncoder {
 
 const sse = (chunk: UiMessageChunk, id: string | undefined): string =>
   `${id === undefined ? '' : `id: ${id}\n`}data: ${JSON.stringify(chunk)}\n\n`;
-
-const parseJson = (text: string): unknown => {
-  if (text.trim() === '') return {};
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-};
 
 /** `<offset>` or `<offset>#<chunks already sent of that event>`. */
 const parseEventId = (id: string): { offset: string; sent: number | undefined } => {
@@ -194,7 +100,8 @@ const parseEventId = (id: string): { offset: string; sent: number | undefined } 
  * metrics transient); `RUN_FINISHED` → `finish` (`stop`; `other` after a
  * `data-agentry.interrupt` part for a run waiting for a person) or `abort` when cancelled;
  * `RUN_ERROR` → `error` then `finish` (`error`). User messages are not written (the client
- * holds them).
+ * holds them). A run snapshot's `MESSAGES_SNAPSHOT` becomes the answer so far
+ * (`encodeSnapshot`), for a client that joins after the log dropped the run's start.
  *
  * Each SSE event carries an `id:` built from the event's offset (the last chunk of an event gets
  * the offset itself, earlier ones `<offset>#<n>`), so a client reconnecting with
@@ -205,7 +112,6 @@ const parseEventId = (id: string): { offset: string; sent: number | undefined } 
  * @example
  * ```ts
  * import { createServer } from 'node:http';
- * import type { RealtimeLog } from '@agentry/core';
  * import { createUiMessageStreamEncoder, UI_MESSAGE_STREAM_HEADERS, type AgUiEvent } from '@agentry/realtime';
  *
  * declare const events: { event: AgUiEvent; offset: string }[]; // a run's events, read from its log
@@ -222,193 +128,19 @@ export function createUiMessageStreamEncoder(
   options: UiMessageStreamEncoderOptions = {},
 ): UiMessageStreamEncoder {
   const resume = options.lastEventId === undefined ? undefined : parseEventId(options.lastEventId);
-  // What the client's message holds so far. `text` and `reasoning`: open parts, AG-UI message id →
-  // the part id the client knows (the message id, or a new id for a part continued after a
-  // resume). `calls`: tool calls seen, id → name and arguments so far, dropped at their result.
-  const text = new Map<string, string>();
-  const reasoning = new Map<string, string>();
-  const calls = new Map<string, { name: string; args: string }>();
-  const errors = new Set<string>();
-  let started = false;
-  let state: unknown;
-  let done = false;
+  const translation = createUiMessageTranslation();
   let lastOffset: string | undefined;
   // Whether chunks are written yet: false until the resume point is passed.
   let live = resume === undefined;
   // Set when the resume point is passed: the parts open there are re-opened with the next event.
   let reopenPending = false;
 
-  const translate = (event: AgUiEvent): UiMessageChunk[] => {
-    switch (event.type) {
-      case 'RUN_STARTED':
-        done = false;
-        if (started) return [];
-        started = true;
-        return [{ type: 'start', messageId: event.runId }];
-      case 'STEP_STARTED':
-        return [{ type: 'start-step' }];
-      case 'STEP_FINISHED':
-        return [{ type: 'finish-step' }];
-      case 'TEXT_MESSAGE_START':
-        if (event.role !== 'assistant') return [];
-        text.set(event.messageId, event.messageId);
-        return [
-          {
-            type: 'text-start',
-            id: event.messageId,
-            providerMetadata: { agentry: { messageId: event.messageId } },
-          },
-        ];
-      case 'TEXT_MESSAGE_CONTENT': {
-        const id = text.get(event.messageId);
-        return id === undefined ? [] : [{ type: 'text-delta', id, delta: event.delta }];
-      }
-      case 'TEXT_MESSAGE_END': {
-        const id = text.get(event.messageId);
-        text.delete(event.messageId);
-        return id === undefined ? [] : [{ type: 'text-end', id }];
-      }
-      case 'REASONING_MESSAGE_START':
-        reasoning.set(event.messageId, event.messageId);
-        return [
-          {
-            type: 'reasoning-start',
-            id: event.messageId,
-            providerMetadata: { agentry: { messageId: event.messageId } },
-          },
-        ];
-      case 'REASONING_MESSAGE_CONTENT': {
-        const id = reasoning.get(event.messageId);
-        return id === undefined ? [] : [{ type: 'reasoning-delta', id, delta: event.delta }];
-      }
-      case 'REASONING_MESSAGE_END': {
-        const id = reasoning.get(event.messageId);
-        reasoning.delete(event.messageId);
-        return id === undefined ? [] : [{ type: 'reasoning-end', id }];
-      }
-      case 'REASONING_START':
-      case 'REASONING_END':
-        return [];
-      case 'TOOL_CALL_START':
-        calls.set(event.toolCallId, { name: event.toolCallName, args: '' });
-        return [
-          { type: 'tool-input-start', toolCallId: event.toolCallId, toolName: event.toolCallName },
-        ];
-      case 'TOOL_CALL_ARGS': {
-        const call = calls.get(event.toolCallId);
-        if (call === undefined) return [];
-        call.args += event.delta;
-        return [
-          { type: 'tool-input-delta', toolCallId: event.toolCallId, inputTextDelta: event.delta },
-        ];
-      }
-      case 'TOOL_CALL_END': {
-        const call = calls.get(event.toolCallId);
-        if (call === undefined) return [];
-        return [
-          {
-            type: 'tool-input-available',
-            toolCallId: event.toolCallId,
-            toolName: call.name,
-            input: parseJson(call.args),
-          },
-        ];
-      }
-      case 'TOOL_CALL_RESULT': {
-        if (!calls.delete(event.toolCallId)) return [];
-        const agentry = event.metadata?.agentry as { isError?: unknown } | undefined;
-        if (agentry?.isError === true) {
-          return [
-            { type: 'tool-output-error', toolCallId: event.toolCallId, errorText: event.content },
-          ];
-        }
-        return [
-          {
-            type: 'tool-output-available',
-            toolCallId: event.toolCallId,
-            output: parseJson(event.content),
-          },
-        ];
-      }
-      case 'STATE_SNAPSHOT':
-        state = structuredClone(event.snapshot);
-        return [{ type: 'data-agentry.state', id: 'state', data: state }];
-      case 'STATE_DELTA':
-        try {
-          state = applyJsonPatch(state, event.delta);
-        } catch {
-          // A delta that does not apply leaves the state as it was; the stream goes on.
-          return [];
-        }
-        return [{ type: 'data-agentry.state', id: 'state', data: state }];
-      case 'MESSAGES_SNAPSHOT':
-        // A UI message stream tells one answer from its start; a snapshot is for AG-UI joiners.
-        return [];
-      case 'CUSTOM': {
-        const transient = event.name === 'agentry.status' || event.name === 'agentry.metrics';
-        if (event.name === 'agentry.model-error') {
-          const ids = (event.value as { discardedMessageIds?: unknown } | null)
-            ?.discardedMessageIds;
-          if (Array.isArray(ids)) for (const id of ids) if (typeof id === 'string') errors.add(id);
-        }
-        return [
-          {
-            type: `data-${event.name}`,
-            data: event.value ?? null,
-            ...(transient ? { transient } : {}),
-          },
-        ];
-      }
-      case 'RUN_FINISHED': {
-        done = true;
-        const outcome = event.outcome;
-        if (outcome?.type === 'cancelled') {
-          const reason = (event.metadata?.agentry as { reason?: unknown } | undefined)?.reason;
-          return [{ type: 'abort', ...(typeof reason === 'string' ? { reason } : {}) }];
-        }
-        if (outcome?.type === 'interrupt') {
-          return [
-            {
-              type: 'data-agentry.interrupt',
-              id: event.runId,
-              data: { interrupts: outcome.interrupts },
-            },
-            { type: 'finish', finishReason: 'other' },
-          ];
-        }
-        return [{ type: 'finish', finishReason: 'stop' }];
-      }
-      case 'RUN_ERROR':
-        done = true;
-        return [
-          { type: 'error', errorText: event.message },
-          { type: 'finish', finishReason: 'error' },
-        ];
-    }
-  };
-
-  /** The parts the client still has open at the resume point continue under new ids. */
-  const reopen = (offset: string): UiMessageChunk[] => {
-    const out: UiMessageChunk[] = [];
-    for (const [messageId] of text) {
-      const id = `${messageId}@${offset}`;
-      text.set(messageId, id);
-      out.push({ type: 'text-start', id, providerMetadata: { agentry: { messageId } } });
-    }
-    for (const [messageId] of reasoning) {
-      const id = `${messageId}@${offset}`;
-      reasoning.set(messageId, id);
-      out.push({ type: 'reasoning-start', id, providerMetadata: { agentry: { messageId } } });
-    }
-    return out;
-  };
-
   /**
    * One event's chunks: `reopened` (parts continued after a resume, sent without an id) and the
    * event's own chunks from the `first` (0-based) on.
    */
   const step = (
-    event: AgUiEvent,
+    events: readonly AgUiEvent[],
     offset: string,
   ): { reopened: UiMessageChunk[]; own: UiMessageChunk[]; first: number } => {
     if (lastOffset !== undefined && offset <= lastOffset) {
@@ -427,12 +159,12 @@ export function createUiMessageStreamEncoder(
     }
     if (live) {
       // Parts open at the resume point continue under new ids, before anything else is sent.
-      const reopened = reopenPending ? reopen(offset) : [];
+      const reopened = reopenPending ? translation.reopen(offset) : [];
       reopenPending = false;
-      return { reopened, own: translate(event), first: 0 };
+      return { reopened, own: events.flatMap((event) => translation.translate(event)), first: 0 };
     }
     // Up to the resume point the state is kept and nothing is written.
-    const all = translate(event);
+    const all = events.flatMap((event) => translation.translate(event));
     if (resume === undefined || offset < resume.offset) return { reopened: [], own: [], first: 0 };
     // The resume point's own event: the chunks the client did not get. (An event of several
     // chunks never opens or closes a part, so what is open now is what the client has open.)
@@ -442,31 +174,40 @@ export function createUiMessageStreamEncoder(
       reopenPending = true;
       return { reopened: [], own: [], first: 0 };
     }
-    return { reopened: reopen(`${offset}#${first}`), own: all.slice(first), first };
+    return { reopened: translation.reopen(`${offset}#${first}`), own: all.slice(first), first };
+  };
+
+  const frame = (
+    { reopened, own, first }: { reopened: UiMessageChunk[]; own: UiMessageChunk[]; first: number },
+    offset: string,
+  ): string => {
+    const count = first + own.length;
+    let out = '';
+    for (const chunk of reopened) out += sse(chunk, undefined);
+    own.forEach((chunk, index) => {
+      const sent = first + index + 1;
+      // An AI SDK client keeps a step-start part only once a later chunk updates the message:
+      // with no id of its own, a client cut off right after it is sent it again on resume.
+      const id =
+        chunk.type === 'start-step' ? undefined : sent === count ? offset : `${offset}#${sent}`;
+      out += sse(chunk, id);
+    });
+    return out;
   };
 
   return {
     chunks(event, offset) {
-      const { reopened, own } = step(event, offset);
+      const { reopened, own } = step([event], offset);
       return [...reopened, ...own];
     },
     encode(event, offset) {
-      const { reopened, own, first } = step(event, offset);
-      const count = first + own.length;
-      let out = '';
-      for (const chunk of reopened) out += sse(chunk, undefined);
-      own.forEach((chunk, index) => {
-        const sent = first + index + 1;
-        // An AI SDK client keeps a step-start part only once a later chunk updates the message:
-        // with no id of its own, a client cut off right after it is sent it again on resume.
-        const id =
-          chunk.type === 'start-step' ? undefined : sent === count ? offset : `${offset}#${sent}`;
-        out += sse(chunk, id);
-      });
-      return out;
+      return frame(step([event], offset), offset);
+    },
+    encodeSnapshot(events, offset) {
+      return frame(step(events, offset), offset);
     },
     get done() {
-      return done;
+      return translation.done;
     },
     end() {
       return 'data: [DONE]\n\n';
