@@ -128,6 +128,27 @@ describe('examples/chat-web in Chromium', () => {
     expect(state.applied).toEqual(entries);
   });
 
+  it('survives a network drop mid-run: the whole answer, each event once, back on WebSocket', async () => {
+    const running = await server();
+    const network = await proxy(running.port);
+    const chat = await page(network.url);
+    const channel = await chat.ask('How does a durable stream survive a restart?');
+    await chat.applied(25);
+    const before = network.accepted;
+    network.drop();
+
+    const state = await chat.ended();
+    expect(state.failure).toBeUndefined();
+    expect(state.view.status).toBe('finished');
+    expect(await chat.answer()).toBe(chatAnswer);
+    expect(state.transports).toEqual(['websocket']);
+    // The page connected again after the drop (its ticket request, then its socket).
+    expect(network.accepted).toBeGreaterThan(before);
+
+    await running.stop();
+    expect(state.applied).toEqual(await logEntries(channel));
+  });
+
   it('carries on across a SIGKILL of the server mid-run: exactly the log’s sequence, then the interrupted run’s visible end', async () => {
     const first = await server();
     const chat = await page(first.url);

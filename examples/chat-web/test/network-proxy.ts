@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 export interface NetworkProxy {
   /** The proxy's address: `http://127.0.0.1:<port>/`. */
   readonly url: string;
+  /** How many connections it has accepted so far. */
+  readonly accepted: number;
   /** Cuts every open connection, as a network drop does; new ones go through. */
   drop(): void;
   /** While down, every connection is cut as soon as it opens (and open ones are cut now). */
@@ -16,7 +18,9 @@ export interface NetworkProxy {
 export async function startNetworkProxy(targetPort: number): Promise<NetworkProxy> {
   const open = new Set<Socket>();
   let down = false;
+  let accepted = 0;
   const server = createServer((client) => {
+    accepted += 1;
     if (down) {
       client.destroy();
       return;
@@ -40,6 +44,9 @@ export async function startNetworkProxy(targetPort: number): Promise<NetworkProx
   };
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    get accepted() {
+      return accepted;
+    },
     drop,
     setDown(value) {
       down = value;
