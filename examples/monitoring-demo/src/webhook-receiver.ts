@@ -1,11 +1,18 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { verifyWebhookSignature, type AlertNotification } from '@agentry/monitoring';
+import {
+  AgentryError,
+  verifyWebhook,
+  webhookDeliveryHeader,
+  webhookSignatureHeader,
+} from '@agentry/core';
+import type { AlertNotification } from '@agentry/monitoring';
 
 /**
  * A local alert webhook on 127.0.0.1 (a free port). A delivery whose `X-Agentry-Signature` is
- * valid for `secret` is answered 204 and handed to `onAlert`; any other is answered 401 with the
- * reason (and the sender counts a failed delivery).
+ * valid for `secret` (core's `verifyWebhook`: the HMAC matches and its time is within 5 minutes)
+ * is answered 204 and handed to `onAlert`; any other is answered 401 with the reason (and the
+ * sender counts a failed delivery).
  */
 export async function startWebhookReceiver(
   secret: string,
@@ -16,16 +23,20 @@ export async function startWebhookReceiver(
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const body = Buffer.concat(chunks);
-      const header = request.headers['x-agentry-signature'];
-      const result = verifyWebhookSignature({
-        body,
-        header: typeof header === 'string' ? header : undefined,
-        secret,
-      });
-      if (!result.valid) return void response.writeHead(401).end(result.reason);
+      const header = request.headers[webhookSignatureHeader];
+      try {
+        verifyWebhook({ body, header: typeof header === 'string' ? header : undefined, secret });
+      } catch (error) {
+        // unauthenticated answers 401 with its reason: missing, malformed, expired or mismatch.
+        if (!AgentryError.isInstance(error)) return void response.writeHead(500).end();
+        const reason = error.details.reason;
+        return void response
+          .writeHead(error.httpStatus)
+          .end(typeof reason === 'string' ? reason : '');
+      }
       onAlert(
         JSON.parse(body.toString('utf8')) as AlertNotification,
-        String(request.headers['x-agentry-delivery']),
+        String(request.headers[webhookDeliveryHeader]),
       );
       response.writeHead(204).end();
     });

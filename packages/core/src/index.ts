@@ -17,4 +17,5 @@ export * from './resilience/index.js';
 export * from './schemas/index.js';
 export * from './stores/index.js';
 export * from './versioning/index.js';
+export * from './webhooks/index.js';
 export { VERSION } from './version.js';

@@ -6,5 +6,11 @@
  *
  * @packageDocumentation
  */
-export { startOtel, type OtelSdk, type OtlpProtocol, type StartOtelOptions } from './start-otel.js';
+export {
+  startOtel,
+  type OtelSdk,
+  type OtlpProtocol,
+  type RetryBufferOptions,
+  type StartOtelOptions,
+} from './start-otel.js';
 export { VERSION } from './version.js';

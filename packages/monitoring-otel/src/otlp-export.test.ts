@@ -219,6 +219,9 @@ describe('startOtel exporting to an OTLP/HTTP receiver', () => {
       },
     });
     expect((flushed as AgentryError).message).toContain('ECONNREFUSED');
+    expect((flushed as AgentryError).message).toContain('1 spans are kept (at most 8192)');
+    expect(flushed).toMatchObject({ details: { unsentSpans: 1, droppedSpans: 0 } });
+    expect(otel.unsentSpans).toBe(1);
     const retries = logged.filter((line) => line.startsWith('Scheduling export retry in'));
     expect(retries.length).toBeGreaterThanOrEqual(2);
 
@@ -227,7 +230,40 @@ describe('startOtel exporting to an OTLP/HTTP receiver', () => {
     const stopped = await settle(otel.shutdown());
     expect(stopped).toMatchObject({ code: 'network' });
     expect((stopped as AgentryError).message).toContain('could not export at shutdown');
+    // Both spans, the one kept since the flush and the new one, are reported unsent.
+    expect((stopped as AgentryError).message).toContain('2 spans were left unsent');
+    expect(stopped).toMatchObject({ details: { unsentSpans: 2, droppedSpans: 0 } });
     expect(trace.getTracer('app').startSpan('after').isRecording()).toBe(false);
+  });
+
+  it('keeps the spans while no receiver listens and delivers each once when one starts there', async () => {
+    clearProtocolEnv();
+    const port = await refusedPort();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const otel = startOtel({
+      serviceName: 'otlp-test',
+      endpoint: `http://127.0.0.1:${port}`,
+      registerGlobal: false,
+    });
+    const tracer = otel.tracerProvider.getTracer('app');
+    const ended = (name: string) => {
+      const span = tracer.startSpan(name);
+      span.end();
+      return span.spanContext().spanId;
+    };
+    const early = [ended('before the receiver 1'), ended('before the receiver 2')];
+    expect(await settle(otel.forceFlush())).toMatchObject({
+      code: 'network',
+      details: { unsentSpans: 2 },
+    });
+
+    const receiver = await startOtlpReceiver({ port });
+    const late = ended('with the receiver');
+    expect(await settle(otel.forceFlush())).toBeUndefined();
+    expect(receiver.spans.map((span) => span.spanId)).toEqual([...early, late]);
+    expect(otel.unsentSpans).toBe(0);
+    vi.useRealTimers();
+    await otel.shutdown();
   });
 
   it('reports a scheduled export that fails for good through diag, and the application goes on', async () => {
@@ -252,8 +288,12 @@ describe('startOtel exporting to an OTLP/HTTP receiver', () => {
     expect(logged.some((line) => line.startsWith('Scheduling export retry in'))).toBe(true);
     // The provider still works: a later span is recorded.
     expect(otel.tracerProvider.getTracer('app').startSpan('later').isRecording()).toBe(true);
-    vi.useRealTimers();
-    await otel.shutdown(); // the buffer is empty: nothing left to fail
+    // The failed span is kept for the next export; at shutdown, with the endpoint still down, it
+    // is reported as unsent.
+    expect(otel.unsentSpans).toBe(1);
+    expect(logged.some((line) => line.includes('1 spans are kept (at most 8192)'))).toBe(true);
+    const stopped = await settle(otel.shutdown());
+    expect(stopped).toMatchObject({ code: 'network', details: { unsentSpans: 1 } });
   });
 });
 

@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import { AgentryError } from '@agentry/core';
 import { metrics, trace } from '@opentelemetry/api';
 import { InMemoryMetricExporter, AggregationTemporality } from '@opentelemetry/sdk-metrics';
-import { BasicTracerProvider, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { ExportResultCode } from '@opentelemetry/core';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startOtel, VERSION, type OtelSdk, type StartOtelOptions } from './index.js';
 
@@ -20,6 +25,7 @@ afterEach(async () => {
   trace.disable();
   metrics.disable();
   vi.unstubAllEnvs();
+  vi.useRealTimers();
 });
 
 const start = (options: StartOtelOptions) => {
@@ -107,6 +113,89 @@ describe('startOtel', () => {
       ],
     });
     expect(failure(undefined).message).toContain('the options must be an object');
+  });
+
+  it('refuses a retry buffer that is not false or { maxSpans: positive integer }', () => {
+    expect(failure({ serviceName: 'svc', retryBuffer: { maxSpans: 0, size: 3 } }).details).toEqual({
+      path: 'retryBuffer.size',
+      problems: [
+        { path: 'retryBuffer.size', message: 'unknown option retryBuffer.size' },
+        {
+          path: 'retryBuffer.maxSpans',
+          message: 'retryBuffer.maxSpans must be a positive integer, got 0',
+        },
+      ],
+    });
+    expect(failure({ serviceName: 'svc', retryBuffer: true }).details).toMatchObject({
+      path: 'retryBuffer',
+    });
+    expect(failure({ serviceName: 'svc', retryBuffer: { maxSpans: 1.5 } }).message).toContain(
+      'retryBuffer.maxSpans must be a positive integer, got 1.5',
+    );
+  });
+
+  it('gives an exporter passed in a retry buffer only when asked', async () => {
+    const delivered = new InMemorySpanExporter();
+    let refusals = 1;
+    const flaky: SpanExporter = {
+      export: (spans, done) => {
+        if (refusals-- > 0) done({ code: ExportResultCode.FAILED, error: new Error('refused') });
+        else delivered.export(spans, done);
+      },
+      shutdown: () => delivered.shutdown(),
+    };
+    const otel = start({
+      serviceName: 'svc',
+      traceExporter: flaky,
+      retryBuffer: {},
+      registerGlobal: false,
+    });
+    otel.tracerProvider.getTracer('t').startSpan('first').end();
+    await expect(otel.forceFlush()).rejects.toMatchObject({
+      code: 'network',
+      details: { unsentSpans: 1 },
+    });
+    otel.tracerProvider.getTracer('t').startSpan('second').end();
+    await otel.forceFlush();
+    expect(delivered.getFinishedSpans().map((span) => span.name)).toEqual(['first', 'second']);
+
+    refusals = 1;
+    const plain = start({ serviceName: 'svc', traceExporter: flaky, registerGlobal: false });
+    plain.tracerProvider.getTracer('t').startSpan('dropped').end();
+    await expect(plain.forceFlush()).rejects.toMatchObject({ code: 'network' });
+    expect(plain.unsentSpans).toBe(0);
+  });
+
+  it('does not let an exporter that never answers hold back later exports', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const delivered = new InMemorySpanExporter();
+    let calls = 0;
+    const hanging: SpanExporter = {
+      export: (spans, done) => {
+        calls += 1;
+        if (calls > 1) delivered.export(spans, done); // the first call never answers
+      },
+      shutdown: () => delivered.shutdown(),
+    };
+    const otel = start({
+      serviceName: 'svc',
+      traceExporter: hanging,
+      retryBuffer: {},
+      registerGlobal: false,
+    });
+    otel.tracerProvider.getTracer('t').startSpan('first').end();
+    let first: unknown;
+    void otel.forceFlush().catch((error: unknown) => (first = error));
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(first).toMatchObject({ code: 'network' });
+    expect(otel.unsentSpans).toBe(1);
+
+    // The in-memory exporter answers on a timer: real ones from here on.
+    vi.useRealTimers();
+    otel.tracerProvider.getTracer('t').startSpan('second').end();
+    await otel.forceFlush();
+    expect(delivered.getFinishedSpans().map((span) => span.name)).toEqual(['first', 'second']);
+    expect(calls).toBe(2);
   });
 
   it('refuses a protocol option other than http/protobuf or http/json, with the other options', () => {

@@ -29,6 +29,7 @@ import {
   type SpanExporter,
 } from '@opentelemetry/sdk-trace-base';
 import { resolveOtlpProtocol, type OtlpProtocol } from './otlp-protocol.js';
+import { defaultRetryBufferSpans, RetryingSpanExporter } from './retrying-span-exporter.js';
 import { validateStartOtelOptions } from './validate-start-otel-options.js';
 
 export type { OtlpProtocol } from './otlp-protocol.js';
@@ -68,8 +69,20 @@ export interface StartOtelOptions {
   readonly resourceAttributes?: Readonly<Record<string, string | number | boolean>>;
   /** How often metrics are exported, in milliseconds (default 60 000). */
   readonly metricExportIntervalMs?: number;
-  /** A span exporter to use instead of OTLP/HTTP (a console or no-op one, say). */
+  /**
+   * A span exporter to use instead of OTLP/HTTP (a console or no-op one, say). It gets no retry
+   * buffer unless {@link StartOtelOptions.retryBuffer} is given.
+   */
   readonly traceExporter?: SpanExporter;
+  /**
+   * Keep the spans of an export that failed after the exporter's own retries, and send them again,
+   * oldest first, with the next export. `maxSpans` (default 8192) bounds what is kept: past it the
+   * oldest spans are dropped, counted in {@link OtelSdk.droppedSpans} and reported once per outage
+   * through OpenTelemetry's `diag` logger. `false` turns the buffer off (a failed batch is then
+   * dropped). On by default for the OTLP/HTTP exporter; a `traceExporter` given gets one only
+   * when this option is given.
+   */
+  readonly retryBuffer?: RetryBufferOptions | false;
   /** A metric exporter to use instead of OTLP/HTTP. */
   readonly metricExporter?: PushMetricExporter;
   /**
@@ -77,6 +90,23 @@ export interface StartOtelOptions {
    * `true`), so instrumentation that uses the globals, `installTracing` among it, finds them.
    */
   readonly registerGlobal?: boolean;
+}
+
+/**
+ * The bound of {@link StartOtelOptions.retryBuffer}.
+ *
+ * @example
+ * ```ts
+ * import { startOtel, type RetryBufferOptions } from '@agentry/monitoring-otel';
+ *
+ * const retryBuffer: RetryBufferOptions = { maxSpans: 20_000 };
+ * const otel = startOtel({ serviceName: 'support-bot', retryBuffer });
+ * await otel.shutdown();
+ * ```
+ */
+export interface RetryBufferOptions {
+  /** The most spans kept for another attempt, a positive integer (default 8192). */
+  readonly maxSpans?: number;
 }
 
 /**
@@ -101,15 +131,28 @@ export interface OtelSdk {
     readonly metrics: OtlpProtocol | undefined;
   };
   /**
-   * Exports everything buffered now. Rejects with an `AgentryError` `network` (the exporter's error
-   * as `cause`) when an export still fails after the exporter's retries; the data of that export
-   * is dropped.
+   * Spans whose export failed and that wait in the retry buffer to be sent again (0 without a
+   * retry buffer).
+   */
+  readonly unsentSpans: number;
+  /**
+   * Spans the retry buffer gave up on since start: dropped because it was full (the oldest go
+   * first) or refused by the receiver with a status OTLP does not retry (400, 401, 413 …). Spans
+   * the batch processor drops when its own queue of 2048 is full are not counted here.
+   */
+  readonly droppedSpans: number;
+  /**
+   * Exports everything buffered now, the retry buffer first. Rejects with an `AgentryError`
+   * `network` (the exporter's error as `cause`, `details.unsentSpans` the spans kept) when an export
+   * still fails after the exporter's retries; the spans stay in the retry buffer (without one,
+   * they are dropped), and metrics, being cumulative, are carried by the next export.
    */
   forceFlush(): Promise<void>;
   /**
-   * Exports what is buffered, stops both providers and removes the globals this call registered,
-   * even when the last export fails; it then rejects as {@link OtelSdk.forceFlush} does. Calling it
-   * again returns the same promise.
+   * Exports what is buffered, the retry buffer included, stops both providers and removes the
+   * globals this call registered, even when the last export fails; it then rejects with an
+   * `AgentryError` `network` whose message and `details.unsentSpans` give the spans left unsent.
+   * Calling it again returns the same promise.
    */
   shutdown(): Promise<void>;
 }
@@ -127,10 +170,12 @@ export interface OtelSdk {
  *
  * An export that cannot reach the endpoint (connection refused or reset, a timeout, HTTP 429, 502,
  * 503 or 504) is retried by the exporter with exponential backoff (from 1 s, up to 5 retries, within
- * its 10 s export timeout, honouring `Retry-After`); when it still fails, that batch is dropped and
- * the failure is reported: scheduled exports through OpenTelemetry's `diag` logger and error
- * handler, {@link OtelSdk.forceFlush} and {@link OtelSdk.shutdown} by rejecting. Nothing throws into
- * the application's code paths.
+ * its 10 s export timeout, honouring `Retry-After`); when it still fails, its spans are kept in a
+ * bounded retry buffer (8192 spans by default, see {@link StartOtelOptions.retryBuffer}) and sent
+ * again, oldest first, with the next export; past the bound the oldest are dropped and counted in
+ * {@link OtelSdk.droppedSpans}. Failures are reported: scheduled exports through OpenTelemetry's
+ * `diag` logger and error handler, {@link OtelSdk.forceFlush} and {@link OtelSdk.shutdown} by
+ * rejecting (with the spans left unsent). Nothing throws into the application's code paths.
  *
  * @throws AgentryError `validation_failed` when an option is missing, unknown or invalid (the
  *   option is named in `details.path`), or when `registerGlobal` is on and another tracer or meter
@@ -179,11 +224,17 @@ export function startOtel(options: StartOtelOptions): OtelSdk {
         ? resolveOtlpProtocol('metrics', options.protocol)
         : undefined,
   };
-  const traceExporter =
+  const spanExporter =
     options.traceExporter ??
     (protocols.traces === 'http/json'
       ? new JsonTraceExporter({ url: `${endpoint}/v1/traces`, headers })
       : new ProtobufTraceExporter({ url: `${endpoint}/v1/traces`, headers }));
+  const retryBuffer = options.retryBuffer ?? (options.traceExporter === undefined ? {} : false);
+  const retrying =
+    retryBuffer === false
+      ? undefined
+      : new RetryingSpanExporter(spanExporter, retryBuffer.maxSpans ?? defaultRetryBufferSpans);
+  const traceExporter = retrying ?? spanExporter;
   const tracerProvider = new BasicTracerProvider({
     resource,
     spanProcessors: [new BatchSpanProcessor(traceExporter)],
@@ -209,18 +260,39 @@ export function startOtel(options: StartOtelOptions): OtelSdk {
   }
   if (options.registerGlobal ?? true) registerGlobals(tracerProvider, meterProvider, undo);
 
-  const target = { endpoint: redactUrl(endpoint), protocols };
+  const target: Target = { endpoint: redactUrl(endpoint), protocols, retrying };
   let stopped: Promise<void> | undefined;
   return {
     tracerProvider,
     meterProvider,
     protocols,
+    get unsentSpans() {
+      return retrying?.unsentSpans ?? 0;
+    },
+    get droppedSpans() {
+      return retrying?.droppedSpans ?? 0;
+    },
+    // The batch processor neither flushes its exporter nor, when its last export fails, shuts it
+    // down: the retry buffer is drained after it, or closed without another attempt.
     forceFlush: () =>
-      settle([tracerProvider.forceFlush(), meterProvider.forceFlush()], 'export', target),
+      settle(
+        [
+          tracerProvider.forceFlush().then(() => retrying?.forceFlush()),
+          meterProvider.forceFlush(),
+        ],
+        'flush',
+        target,
+      ),
     shutdown: () =>
       (stopped ??= settle(
-        [tracerProvider.shutdown(), meterProvider.shutdown()],
-        'export at shutdown',
+        [
+          tracerProvider.shutdown().catch(async (error: unknown) => {
+            await retrying?.close().catch(() => undefined);
+            throw error;
+          }),
+          meterProvider.shutdown(),
+        ],
+        'shutdown',
         target,
       ).finally(() => {
         for (const step of undo.reverse()) step();
@@ -228,11 +300,17 @@ export function startOtel(options: StartOtelOptions): OtelSdk {
   };
 }
 
+interface Target {
+  readonly endpoint: string;
+  readonly protocols: OtelSdk['protocols'];
+  readonly retrying: RetryingSpanExporter | undefined;
+}
+
 /** Waits for every step; rejects with one `network` error naming the first failure. */
 async function settle(
-  steps: Promise<void>[],
-  what: string,
-  target: { endpoint: string; protocols: OtelSdk['protocols'] },
+  steps: Promise<unknown>[],
+  when: 'flush' | 'shutdown',
+  target: Target,
 ): Promise<void> {
   const results = await Promise.allSettled(steps);
   const failure = results.find((result) => result.status === 'rejected');
@@ -240,10 +318,18 @@ async function settle(
   const cause: unknown = failure.reason;
   if (AgentryError.isInstance(cause)) throw cause;
   const reason = cause instanceof Error ? cause.message : String(cause);
+  const what = when === 'flush' ? 'export' : 'export at shutdown';
+  const { retrying } = target;
   throw new AgentryError({
     code: 'network',
-    message: `startOtel could not ${what} the buffered telemetry ${destination(target)}: ${reason}. The data of that export is dropped.`,
-    details: { endpoint: target.endpoint, protocols: target.protocols },
+    message: `startOtel could not ${what} the buffered telemetry ${destination(target)}: ${reason}. ${consequence(when, retrying)}`,
+    details: {
+      endpoint: target.endpoint,
+      protocols: target.protocols,
+      ...(retrying === undefined
+        ? {}
+        : { unsentSpans: retrying.unsentSpans, droppedSpans: retrying.droppedSpans }),
+    },
     suggestions: [
       'Check that an OTLP/HTTP receiver (an OpenTelemetry Collector, say) listens at the endpoint.',
       'Check that the receiver accepts the protocol in use (set protocol or OTEL_EXPORTER_OTLP_PROTOCOL).',
@@ -252,7 +338,23 @@ async function settle(
   });
 }
 
-function destination(target: { endpoint: string; protocols: OtelSdk['protocols'] }): string {
+/** What became of the data, for the message. */
+function consequence(
+  when: 'flush' | 'shutdown',
+  retrying: RetryingSpanExporter | undefined,
+): string {
+  if (retrying === undefined) return 'The data of that export is dropped.';
+  const dropped =
+    retrying.droppedSpans === 0
+      ? ''
+      : ` ${retrying.droppedSpans} spans were given up on so far (the retry buffer was full, or the receiver refused them).`;
+  if (when === 'shutdown') {
+    return `${retrying.unsentSpans} spans were left unsent and are lost.${dropped}`;
+  }
+  return `${retrying.unsentSpans} spans are kept (at most ${retrying.maxSpans}) and sent again with the next export; metrics are cumulative, so the next export carries their totals.${dropped}`;
+}
+
+function destination(target: Target): string {
   const { traces, metrics } = target.protocols;
   if (traces === undefined && metrics === undefined) return 'through the exporters given';
   return `to ${target.endpoint} (traces: ${traces ?? 'exporter given'}, metrics: ${metrics ?? 'exporter given'})`;

@@ -13,6 +13,7 @@ const optionKeys = new Set([
   'traceExporter',
   'metricExporter',
   'registerGlobal',
+  'retryBuffer',
 ]);
 
 /**
@@ -67,6 +68,7 @@ export function validateStartOtelOptions(options: StartOtelOptions): void {
     if (options.registerGlobal !== undefined && typeof options.registerGlobal !== 'boolean') {
       problem('registerGlobal', 'registerGlobal must be a boolean');
     }
+    checkRetryBuffer(options.retryBuffer, problem);
   }
   if (problems.length === 0) return;
   throw new AgentryError({
@@ -75,6 +77,27 @@ export function validateStartOtelOptions(options: StartOtelOptions): void {
     details: { path: problems[0]?.path, problems },
     suggestions: ['Fix each option listed; see StartOtelOptions for what each one takes.'],
   });
+}
+
+function checkRetryBuffer(value: unknown, problem: (path: string, message: string) => void): void {
+  if (value === undefined || value === false) return;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    problem(
+      'retryBuffer',
+      `retryBuffer must be false or { maxSpans }, got ${JSON.stringify(value)}`,
+    );
+    return;
+  }
+  for (const key of Object.keys(value)) {
+    if (key !== 'maxSpans') problem(`retryBuffer.${key}`, `unknown option retryBuffer.${key}`);
+  }
+  const { maxSpans } = value as { maxSpans?: unknown };
+  if (maxSpans !== undefined && !(Number.isSafeInteger(maxSpans) && (maxSpans as number) > 0)) {
+    problem(
+      'retryBuffer.maxSpans',
+      `retryBuffer.maxSpans must be a positive integer, got ${JSON.stringify(maxSpans)}`,
+    );
+  }
 }
 
 function isHttpUrl(value: unknown): boolean {

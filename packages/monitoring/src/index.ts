@@ -6,7 +6,6 @@
  */
 export {
   installAlerts,
-  verifyWebhookSignature,
   type AlertConditionKind,
   type AlertEvaluation,
   type AlertNotification,
@@ -18,8 +17,6 @@ export {
   type DeliveryFailure,
   type InstallAlertsInput,
   type SignalSummary,
-  type VerifyWebhookSignatureOptions,
-  type WebhookVerification,
 } from './alerts/index.js';
 export {
   createMonitoringControls,

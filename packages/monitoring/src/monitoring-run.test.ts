@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { z } from 'zod';
-import { AgentryError, createAgentry, defineTool, type Agentry } from '@agentry/core';
+import {
+  AgentryError,
+  createAgentry,
+  defineTool,
+  verifyWebhook,
+  type Agentry,
+} from '@agentry/core';
 import {
   createMockModel,
   createMockProvider,
@@ -24,7 +30,7 @@ import {
   type LoopbackReceiver,
 } from './alerts/__fixtures__/loopback-receiver.js';
 import type { MonitoringConfig } from './config/index.js';
-import { monitoring, verifyWebhookSignature, type MonitoringOptions } from './index.js';
+import { monitoring, type MonitoringOptions } from './index.js';
 
 // monitoring() in a real instance, with no code but the configuration and the plug-in's options:
 // every part runs (logs, metrics, Prometheus, JSON lines, OpenTelemetry, alerts, audit trail) and
@@ -194,12 +200,12 @@ describe('monitoring() in a running instance', () => {
     expect(webhook.requests).toHaveLength(1);
     const delivered = webhook.requests[0]!;
     expect(
-      verifyWebhookSignature({
+      verifyWebhook({
         body: delivered.body,
         header: String(delivered.headers['x-agentry-signature']),
         secret: webhookSecret,
-      }).valid,
-    ).toBe(true);
+      }).format,
+    ).toBe('v1');
     expect((await alerts.evaluate()).notifications).toEqual([]);
 
     // GDPR erasure of the user is audited; the audit trail holds set-up, configuration and alert.

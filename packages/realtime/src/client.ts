@@ -14,6 +14,7 @@ export {
   type RealtimeTransport,
   type RealtimeWireEvent,
 } from './protocol.js';
+export { encodeChannelSegment, realtimeChannels } from './plugin/channel-names.js';
 export {
   createRealtimeClient,
   type RealtimeBackoffOptions,
@@ -30,4 +31,3 @@ export {
   type RealtimeWebSocketConstructor,
   type RealtimeWebSocketLike,
 } from './client/index.js';
-export { encodeChannelSegment, realtimeChannels } from './plugin/channel-names.js';

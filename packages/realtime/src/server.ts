@@ -23,7 +23,6 @@ export {
 export type { RealtimePrincipal, RealtimeTicketRequest } from './server/auth/realtime-ticket.js';
 export {
   createRealtimeServer,
-  defaultCommunicationConfig,
   type RealtimeGatewayDependencies,
   type RealtimeServer,
   type RealtimeServerOptions,
@@ -37,3 +36,4 @@ export {
   type WebSocketGatewayLimits,
   type WebSocketGatewayOptions,
 } from './server/ws/index.js';
+export { defaultCommunicationConfig } from './config/index.js';

@@ -403,21 +403,28 @@ describe('services', () => {
   });
 });
 
-declare module '../index.js' {
-  interface AgentryExtensions {
-    /** Added by the tests' greeter plug-in. */
-    greeter: { greet(name: string): string };
-  }
+/** What the tests' greeter plug-in adds. */
+interface Greeter {
+  greet(name: string): string;
 }
+
+/**
+ * `host.extend` typed for a member no package declares: a real plug-in augments
+ * `AgentryExtensions` instead (this test does not, so that the augmentation stays out of the
+ * published documentation).
+ */
+const extend = (host: PluginHost, name: string, value: unknown) =>
+  (host.extend as (name: string, value: unknown) => void)(name, value);
+const greeterOf = (agentry: object) => (agentry as { greeter: Greeter }).greeter;
 
 describe('host.extend', () => {
   const greeter = plugin('agentry-greeter', (host) =>
-    host.extend('greeter', { greet: (name) => `Hello, ${name}` }),
+    extend(host, 'greeter', { greet: (name: string) => `Hello, ${name}` } satisfies Greeter),
   );
 
   it('adds a member to the instance, read-only', async () => {
     const agentry = await make([greeter]);
-    expect(agentry.greeter.greet('Ada')).toBe('Hello, Ada');
+    expect(greeterOf(agentry).greet('Ada')).toBe('Hello, Ada');
     expect(() => {
       (agentry as { greeter: unknown }).greeter = {};
     }).toThrow(TypeError);
@@ -426,7 +433,7 @@ describe('host.extend', () => {
 
   it('refuses a member another plug-in added', async () => {
     const second = plugin('agentry-greeter-2', (host) =>
-      host.extend('greeter', { greet: () => 'hi' }),
+      extend(host, 'greeter', { greet: () => 'hi' }),
     );
     const error = await make([greeter, second]).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AgentryError);
@@ -436,9 +443,7 @@ describe('host.extend', () => {
 
   it("refuses core's own members and names that are not identifiers", async () => {
     for (const name of ['store', 'shutdown', 'not a name', '']) {
-      const bad = plugin('agentry-bad', (host) =>
-        (host.extend as (name: string, value: unknown) => void)(name, {}),
-      );
+      const bad = plugin('agentry-bad', (host) => extend(host, name, {}));
       const error = await make([bad]).catch((caught: unknown) => caught);
       expect((error as AgentryError).code).toBe('plugin_setup_failed');
       expect((error as AgentryError).message).toContain(JSON.stringify(name));

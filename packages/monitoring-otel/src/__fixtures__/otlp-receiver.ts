@@ -143,6 +143,16 @@ export interface OtlpReceiver {
   readonly metricNames: Set<string>;
   /** Every request, answered or refused, in order. */
   readonly requests: ReceivedRequest[];
+  /**
+   * While `true`, every request is answered 503 with `Retry-After: 0` and what it carried is not
+   * kept, as a collector that is down behind a load balancer answers.
+   */
+  unavailable: boolean;
+  /**
+   * While set, every request is answered with this status and no `Retry-After`, as a receiver
+   * that refuses the data (400 for a body it cannot read, 401 for a wrong key).
+   */
+  refuseWith: number | undefined;
 }
 
 /** How the receiver answers. */
@@ -152,6 +162,8 @@ export interface OtlpReceiverOptions {
    * without keeping what they carried, as a collector that is briefly overloaded does.
    */
   readonly unavailableFirst?: number;
+  /** The port to listen on (default: any free one), to start a receiver late at a known address. */
+  readonly port?: number;
 }
 
 const open: Server[] = [];
@@ -178,6 +190,15 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
   const metricNames = new Set<string>();
   const requests: ReceivedRequest[] = [];
   const unavailable = new Map<string, number>();
+  const receiver: OtlpReceiver = {
+    url: '',
+    spans,
+    metrics,
+    metricNames,
+    requests,
+    unavailable: false,
+    refuseWith: undefined,
+  };
   const server = createServer((request, response) => {
     void readBody(request).then((body) => {
       const path = request.url ?? '';
@@ -195,6 +216,8 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
       if (request.method !== 'POST' || encoding === undefined) return answer(415);
       if (path !== '/v1/traces' && path !== '/v1/metrics') return answer(404);
       const refused = unavailable.get(path) ?? 0;
+      if (receiver.unavailable) return answer(503, { 'retry-after': '0' });
+      if (receiver.refuseWith !== undefined) return answer(receiver.refuseWith);
       if (refused < (options.unavailableFirst ?? 0)) {
         unavailable.set(path, refused + 1);
         return answer(503, { 'retry-after': '0' });
@@ -233,9 +256,9 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
     });
   });
   open.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, spans, metrics, metricNames, requests };
+  return Object.assign(receiver, { url: `http://127.0.0.1:${port}` });
 }
 
 function fromProtobuf(type: GeneratedMessage, bytes: Uint8Array): unknown {

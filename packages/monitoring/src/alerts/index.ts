@@ -4,11 +4,6 @@ export type { AlertState } from './alert-evaluator.js';
 export type { AlertNotification } from './alert-notification.js';
 export type { AlertSignals, SignalSummary } from './alert-signals.js';
 export {
-  verifyWebhookSignature,
-  type VerifyWebhookSignatureOptions,
-  type WebhookVerification,
-} from './channels/webhook-signature.js';
-export {
   installAlerts,
   type AlertEvaluation,
   type AlertsHandle,

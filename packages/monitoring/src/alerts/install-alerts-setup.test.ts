@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { AgentryError } from '@agentry/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AlertConfig } from '../config/alert-config.js';
@@ -9,13 +10,14 @@ import {
 } from './__fixtures__/test-notification.js';
 import { installAlerts, type AlertsHandle, type AlertsOptions } from './install-alerts.js';
 
+const secret = ['whsec', randomUUID()].join('-');
 const handles: AlertsHandle[] = [];
 const clock = manualClock();
 afterEach(() => Promise.all(handles.splice(0).map((handle) => handle.close())));
 
 const webhookChannel = () => ({
   type: 'webhook' as const,
-  configuration: { url: 'https://alerts.example.com/agentry' },
+  configuration: { url: 'https://alerts.example.com/agentry', secret },
 });
 const errorAlert = (channels: AlertConfig['channels'] = [webhookChannel()]): AlertConfig => ({
   type: 'error',
@@ -33,7 +35,7 @@ describe('installAlerts', () => {
       const dead = await startLoopbackReceiver();
       await dead.close();
       const alerts = installAlerts({
-        alerts: [errorAlert([{ type: 'webhook', configuration: { url: dead.url } }])],
+        alerts: [errorAlert([{ type: 'webhook', configuration: { url: dead.url, secret } }])],
         thresholds: lenient,
         signals: { summary: () => ({ ...calm, errorRatePercent: 50 }) },
         events$: { subscribe: () => ({ unsubscribe: () => {} }) },
@@ -43,7 +45,6 @@ describe('installAlerts', () => {
       await alerts.evaluate();
       await vi.waitFor(() =>
         expect(warnings.map((warning) => [warning.name, warning.message])).toEqual([
-          ['AgentryAlertsWarning', expect.stringMatching(/^webhook channel has no secret/)],
           ['AgentryAlertsWarning', expect.stringMatching(/^no performance alert/)],
           ['AgentryAlertsWarning', expect.stringMatching(/^alert fired: Error rate 50 %/)],
           [
@@ -64,7 +65,7 @@ describe('installAlerts', () => {
     const written: string[] = [];
     const quiet = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
     const alerts = installAlerts({
-      alerts: [errorAlert([{ type: 'webhook', configuration: { url: dead.url } }])],
+      alerts: [errorAlert([{ type: 'webhook', configuration: { url: dead.url, secret } }])],
       thresholds: lenient,
       signals: { summary: () => ({ ...calm, errorRatePercent: 50 }) },
       events$: { subscribe: () => ({ unsubscribe: () => {} }) },
@@ -87,7 +88,7 @@ describe('installAlerts', () => {
       installAlerts({
         alerts: [
           { ...errorAlert(), threshold: -1 },
-          errorAlert([{ type: 'webhook', configuration: { url: 'ftp://example.com/x' } }]),
+          errorAlert([{ type: 'webhook', configuration: { url: 'ftp://example.com/x', secret } }]),
           errorAlert([{ type: 'email', configuration: { to: ['a@example.com'] } } as never]),
         ],
         thresholds: { ...lenient, maxErrorRate: 120 },

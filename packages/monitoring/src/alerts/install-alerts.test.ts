@@ -401,14 +401,21 @@ describe('installAlerts', () => {
     });
   });
 
-  it('warns when a webhook channel has no secret', () => {
-    install([errorAlert([{ type: 'webhook', configuration: { url: webhook.url } }])]);
-    expect(logs).toContainEqual(
+  it('refuses a webhook channel without a secret, as config_invalid at its path', () => {
+    const unsigned = { type: 'webhook', configuration: { url: webhook.url } } as never;
+    expect(() => install([errorAlert([unsigned])])).toThrow(
       expect.objectContaining({
-        level: 'warn',
-        fields: expect.objectContaining({ channel: 'alerts[0].channels[0]' }),
-        message: expect.stringMatching(/no secret/),
+        code: 'config_invalid',
+        details: {
+          issues: [
+            expect.objectContaining({
+              path: 'alerts[0].channels[0].configuration.secret',
+              message: expect.stringMatching(/^secret is required/),
+            }),
+          ],
+        },
       }),
     );
+    expect(webhook.requests).toEqual([]);
   });
 });

@@ -10,7 +10,7 @@ import {
 } from '@agentry/core';
 import type { AlertConfig } from '../config/alert-config.js';
 import type { PerformanceThresholds } from '../config/performance-thresholds.js';
-import { buildConditions, channelId } from './alert-conditions.js';
+import { buildConditions } from './alert-conditions.js';
 import {
   createAlertDelivery,
   type ChannelDeliveryStats,
@@ -380,16 +380,6 @@ function warnAboutSetup(
   alerts: readonly AlertConfig[],
   report: (level: 'warn', fields: Record<string, unknown>, message: string) => void,
 ): void {
-  alerts.forEach((alert, alertIndex) =>
-    alert.channels.forEach((channel, channelIndex) => {
-      if (channel.type === 'webhook' && channel.configuration.secret === undefined)
-        report(
-          'warn',
-          { channel: channelId(alertIndex, channelIndex) },
-          'webhook channel has no secret: its deliveries are unsigned and receivers cannot tell them from forgeries',
-        );
-    }),
-  );
   if (!alerts.some((alert) => alert.type === 'performance'))
     report(
       'warn',

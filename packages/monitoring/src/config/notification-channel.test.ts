@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { notificationChannelSchema } from './notification-channel.js';
 
 const smtp = { from: 'agentry@example.com', host: 'smtp.example.com' };
+const signingSecret = ['whsec', randomUUID()].join('-');
 const gateway = {
   from: '+14155550100',
   accountSid: 'AC0123456789abcdef',
@@ -57,15 +58,14 @@ describe('notificationChannelSchema', () => {
       ],
       [
         'a webhook over https',
-        { type: 'webhook', configuration: { url: 'https://example.com/a' } },
-      ],
-      [
-        'a signed webhook',
-        { type: 'webhook', configuration: { url: 'https://example.com/a', secret: randomUUID() } },
+        { type: 'webhook', configuration: { url: 'https://example.com/a', secret: signingSecret } },
       ],
       [
         'a webhook over http on a local port',
-        { type: 'webhook', configuration: { url: 'http://localhost:8080/alerts' } },
+        {
+          type: 'webhook',
+          configuration: { url: 'http://localhost:8080/alerts', secret: signingSecret },
+        },
       ],
       [
         'sms to E.164 numbers',
@@ -122,13 +122,13 @@ describe('notificationChannelSchema', () => {
       ],
       [
         'a webhook over ftp',
-        { type: 'webhook', configuration: { url: 'ftp://example.com/a' } },
+        { type: 'webhook', configuration: { url: 'ftp://example.com/a', secret: signingSecret } },
         ['configuration', 'url'],
         /http or https/,
       ],
       [
         'a webhook with no host',
-        { type: 'webhook', configuration: { url: 'https://' } },
+        { type: 'webhook', configuration: { url: 'https://', secret: signingSecret } },
         ['configuration', 'url'],
         /http or https/,
       ],
@@ -152,7 +152,10 @@ describe('notificationChannelSchema', () => {
       ],
       [
         'an unknown setting',
-        { type: 'webhook', configuration: { url: 'https://example.com', method: 'PUT' } },
+        {
+          type: 'webhook',
+          configuration: { url: 'https://example.com', secret: signingSecret, method: 'PUT' },
+        },
         ['configuration'],
         /Unrecognized key/,
       ],
@@ -193,6 +196,18 @@ describe('notificationChannelSchema', () => {
         { type: 'slack', configuration: { webhookUrl: 'http://example.com/127.0.0.1' } },
         ['configuration', 'webhookUrl'],
         /https URL/,
+      ],
+      [
+        'a webhook without a secret (it would send unsigned alerts)',
+        { type: 'webhook', configuration: { url: 'https://example.com/a' } },
+        ['configuration', 'secret'],
+        /secret is required.*\$\{env:ALERT_WEBHOOK_SECRET\}/,
+      ],
+      [
+        'a webhook with a secret that is not a string',
+        { type: 'webhook', configuration: { url: 'https://example.com/a', secret: 1234 } },
+        ['configuration', 'secret'],
+        /must be a string/,
       ],
       [
         'a webhook with a short secret',

@@ -102,15 +102,19 @@ const webhookChannelSchema = z.strictObject({
     /** The URL the alert is posted to; http or https. */
     url: httpUrl('url', 'https://alerts.example.com/agentry'),
     /**
-     * The shared secret that signs each delivery (`X-Agentry-Signature`, HMAC-SHA256), at least 16
-     * characters; write it as a `${env:…}` or `${secret:…}` reference. Optional so that a receiver
-     * on a closed network can do without, but without it deliveries are unsigned, a receiver
-     * cannot tell them from forgeries, and a warning is logged when alerts start.
+     * The shared secret that signs each delivery (`X-Agentry-Signature: t=…,v1=…`, HMAC-SHA256
+     * of `<t>.<body>`, made by core's `signWebhook`; receivers check it with `verifyWebhook`),
+     * at least 16 characters. Required: an unsigned alert cannot be told from a forgery. Write it
+     * as a `${env:…}` or `${secret:…}` reference, never as the secret itself.
      */
     secret: z
-      .string({ error: 'secret must be a string of at least 16 characters.' })
-      .min(16, { error: 'secret must be at least 16 characters long.' })
-      .optional(),
+      .string({
+        error: (issue) =>
+          issue.input === undefined
+            ? 'secret is required: every alert webhook is signed, so its receiver can refuse forgeries. Set it to a reference such as "${env:ALERT_WEBHOOK_SECRET}" holding 16 or more random characters.'
+            : 'secret must be a string of at least 16 characters.',
+      })
+      .min(16, { error: 'secret must be at least 16 characters long.' }),
   }),
 });
 
@@ -142,7 +146,7 @@ const smsChannelSchema = z.strictObject({
  * - `email`: `to` (at least one address), `from`, the SMTP `host` (with optional `port`,
  *   `secure`, `requireTLS`, `auth` and `ca`); STARTTLS is used whenever the server offers it;
  * - `slack`: `webhookUrl`, an https URL (http only to a loopback host), and an optional `linkUrl`;
- * - `webhook`: `url`, an http or https URL, and an optional signing `secret` (16+ characters);
+ * - `webhook`: `url`, an http or https URL, and the signing `secret` (16+ characters);
  * - `sms`: `to` and `from` in E.164 form (`+14155550123`), the gateway's `accountSid` and
  *   `authToken`, and an optional `baseUrl` (default `https://api.twilio.com`).
  *

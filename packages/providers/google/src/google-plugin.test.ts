@@ -39,6 +39,8 @@ function testHost(): { host: PluginHost; shutdown(): Promise<void>; hooks: numbe
       erase: unused('erase'),
       purgeExpired: unused('purgeExpired'),
       onReady: unused('onReady'),
+      extend: unused('extend'),
+      abortRun: unused('abortRun'),
       useModelMiddleware: unused('useModelMiddleware'),
       useToolMiddleware: unused('useToolMiddleware'),
       wrapStore: unused('wrapStore'),

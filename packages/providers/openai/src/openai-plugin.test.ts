@@ -51,6 +51,8 @@ describe('openaiPlugin', () => {
       erase: unused('erase'),
       purgeExpired: unused('purgeExpired'),
       onReady: unused('onReady'),
+      extend: unused('extend'),
+      abortRun: unused('abortRun'),
       useModelMiddleware: unused('useModelMiddleware'),
       useToolMiddleware: unused('useToolMiddleware'),
       wrapStore: unused('wrapStore'),

@@ -136,4 +136,49 @@ describe('createRealtimeClient against createRealtimeServer', () => {
     await client({ url: real.url, transports: ['sse'] }).cancel('run/r-4');
     expect(real.cancels).toEqual(['run/r-4', 'run/r-4']);
   });
+
+  it('starts on the transport the server is configured to prefer', async () => {
+    for (const protocol of ['sse', 'long_polling'] as const) {
+      const real = await server({
+        config: {
+          realtime: { protocol, maxLatency: 100, bufferSize: 10_000, heartbeatInterval: 30_000 },
+        },
+      });
+      await real.log.create('run/r-5');
+      await real.log.append('run/r-5', json(['a']));
+      const realtime = client({ url: real.url });
+      let transport: RealtimeTransport | undefined;
+      const events = await collect(realtime.channel('run/r-5'), (seen) => {
+        transport = realtime.transport;
+        return seen.length === 1;
+      });
+      expect(dataOf(events)).toEqual(['a']);
+      expect(transport).toBe(protocol);
+    }
+  });
+
+  it('authenticates with a bearer token over the WebSocket (ws sends headers) and over HTTP', async () => {
+    const token = `token-${String(Date.now())}`;
+    const real = await server({
+      auth: 'required',
+      verifyToken: (candidate) =>
+        Promise.resolve(
+          candidate === token ? { id: 'service-1', channels: ['run/**'] } : undefined,
+        ),
+    });
+    await real.log.create('run/r-6');
+    await real.log.append('run/r-6', json([1, 2]));
+    for (const transport of ['websocket', 'sse', 'long_polling'] as const) {
+      const realtime = client({ url: real.url, transports: [transport], token });
+      expect(
+        dataOf(await collect(realtime.channel('run/r-6'), (seen) => seen.length === 2)),
+      ).toEqual([1, 2]);
+    }
+    // A refused upgrade looks like any failed connection (browsers do not show its status): the
+    // client falls back, and HTTP's 401 settles it.
+    const refused = client({ url: real.url, token: 'not-the-token' });
+    await expect(collect(refused.channel('run/r-6'), () => false)).rejects.toSatisfy(
+      (error) => AgentryError.isInstance(error) && error.code === 'unauthenticated',
+    );
+  });
 });

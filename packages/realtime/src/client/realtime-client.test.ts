@@ -324,6 +324,24 @@ describe('createRealtimeClient', () => {
     });
   });
 
+  it('throws validation_failed when only websocket is allowed and there is no WebSocket', () => {
+    const hasGlobal = 'WebSocket' in globalThis;
+    if (!hasGlobal) {
+      expect(() =>
+        createRealtimeClient({ url: 'http://127.0.0.1:9/realtime', transports: ['websocket'] }),
+      ).toThrow(/no global WebSocket/);
+    }
+    expect(() =>
+      createRealtimeClient({ url: 'http://127.0.0.1:9/realtime', transports: [] }),
+    ).toThrow(expect.objectContaining({ code: 'validation_failed' }) as Error);
+    expect(() =>
+      createRealtimeClient({ url: 'http://127.0.0.1:9/realtime', maxConnectFailures: 0 }),
+    ).toThrow(/maxConnectFailures/);
+    expect(() =>
+      createRealtimeClient({ url: 'http://127.0.0.1:9/realtime', backoff: { initialMs: -1 } }),
+    ).toThrow(/backoff.initialMs/);
+  });
+
   it('throws validation_failed for a URL that is not http(s) or ws(s)', () => {
     expect(() => createRealtimeClient({ url: 'ftp://example.com/realtime' })).toThrow(
       expect.objectContaining({ code: 'validation_failed' }) as Error,

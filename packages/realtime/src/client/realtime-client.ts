@@ -212,6 +212,17 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
   }
   const WebSocketImplementation =
     options.WebSocket ?? (globalThis as { WebSocket?: RealtimeWebSocketConstructor }).WebSocket;
+  if (
+    WebSocketImplementation === undefined &&
+    options.transports !== undefined &&
+    options.transports.every((transport) => transport === 'websocket')
+  ) {
+    throw invalid(
+      'WebSocket',
+      'transports allows only websocket, and this runtime has no global WebSocket.',
+      "Pass options.WebSocket (in Node 20, the ws package's WebSocket), or allow sse and long_polling.",
+    );
+  }
 
   const connection = createRealtimeConnection({
     baseUrl,

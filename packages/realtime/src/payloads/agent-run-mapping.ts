@@ -1,5 +1,6 @@
 import type { AgentEvent, AgentEventSource, Usage } from '@agentry/core';
-import type { AgUiEvent, AgUiTokenUsage } from './ag-ui-types.js';
+import type { AgUiEvent } from './ag-ui-types.js';
+import type { AgUiTokenUsage } from './ag-ui-parts.js';
 
 /**
  * The state of one agent run while it is mapped. Owned by this module: `createAgentRunState`

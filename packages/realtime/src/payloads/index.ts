@@ -1,15 +1,12 @@
 export { createAgUiMapper, type AgUiMapper, type AgUiMapperOptions } from './ag-ui-mapper.js';
 export type {
-  AgUiEvent,
-  AgUiEventBase,
-  AgUiEventOf,
-  AgUiEventType,
   AgUiInterrupt,
   AgUiJsonPatchOperation,
   AgUiMessage,
   AgUiTokenUsage,
   AgUiToolCall,
-} from './ag-ui-types.js';
+} from './ag-ui-parts.js';
+export type { AgUiEvent, AgUiEventBase, AgUiEventOf, AgUiEventType } from './ag-ui-types.js';
 export { createRunSnapshot, type RunSnapshot } from './run-snapshot.js';
 export { coalesceAgUiEvents } from './coalesce-ag-ui-events.js';
 export {

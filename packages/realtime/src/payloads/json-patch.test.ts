@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AgUiJsonPatchOperation } from './ag-ui-types.js';
+import type { AgUiJsonPatchOperation } from './ag-ui-parts.js';
 import { applyJsonPatch } from './json-patch.js';
 
 describe('applyJsonPatch', () => {

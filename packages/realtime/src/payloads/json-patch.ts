@@ -1,5 +1,5 @@
 import { AgentryError } from '@agentry/core';
-import type { AgUiJsonPatchOperation } from './ag-ui-types.js';
+import type { AgUiJsonPatchOperation } from './ag-ui-parts.js';
 
 type Container = Record<string, unknown> | unknown[];
 

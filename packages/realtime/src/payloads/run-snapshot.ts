@@ -1,4 +1,5 @@
-import type { AgUiEvent, AgUiEventOf, AgUiMessage, AgUiToolCall } from './ag-ui-types.js';
+import type { AgUiEvent, AgUiEventOf } from './ag-ui-types.js';
+import type { AgUiMessage, AgUiToolCall } from './ag-ui-parts.js';
 import { applyJsonPatch } from './json-patch.js';
 
 /**
@@ -112,21 +113,20 @@ export function createRunSnapshot(): RunSnapshot {
     if (found?.role === 'assistant') return found;
     return add({ id, role: 'assistant' }) as AssistantMessage;
   };
+  /** Adds a content delta; a message never started (a producer that skipped START) is made. */
   const append = (id: string, delta: string, role: 'assistant' | 'reasoning') => {
-    const message =
-      byId.get(id) ??
-      add(role === 'assistant' ? { id, role, content: '' } : { id, role, content: '' });
-    if ('content' in message && typeof message.content === 'string') message.content += delta;
-    else if (message.role === 'assistant') message.content = delta;
+    const message = byId.get(id) ?? add({ id, role, content: '' });
+    if (message.role === 'assistant') message.content = (message.content ?? '') + delta;
+    else if ('content' in message && typeof message.content === 'string') message.content += delta;
   };
   const discard = (ids: readonly unknown[]) => {
     const gone = new Set(ids.filter((id): id is string => typeof id === 'string'));
     if (gone.size === 0) return;
     messages = messages.filter((message) => !gone.has(message.id));
     for (const id of gone) byId.delete(id);
+    // Whatever of them is still open goes too (a failed attempt's parts are normally closed).
     for (const [key, item] of open) {
-      if (gone.has(item.kind === 'tool' ? item.parentMessageId : item.id.replace(/:span$/, '')))
-        open.delete(key);
+      if (gone.has(item.kind === 'tool' ? item.parentMessageId : item.id)) open.delete(key);
     }
   };
 

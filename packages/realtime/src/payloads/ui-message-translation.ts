@@ -1,4 +1,5 @@
-import type { AgUiEvent, AgUiMessage } from './ag-ui-types.js';
+import type { AgUiEvent } from './ag-ui-types.js';
+import type { AgUiMessage } from './ag-ui-parts.js';
 import { applyJsonPatch } from './json-patch.js';
 import type { UiMessageChunk } from './ui-message-chunk.js';
 

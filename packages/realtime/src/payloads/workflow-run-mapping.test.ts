@@ -142,6 +142,17 @@ describe('createAgUiMapper', () => {
         status: 'completed',
         steps: { check: 'completed', 'after-1': 'completed' },
       });
+
+      // A dashboard joining at any point: the snapshot plus the rest verifies and ends in the same state.
+      for (let cut = 0; cut <= mapped.length; cut++) {
+        const early = createRunSnapshot();
+        for (const event of mapped.slice(0, cut)) early.apply(event);
+        const joined = [...early.snapshot(), ...mapped.slice(cut)];
+        await verifySequence(joined);
+        const late = createRunSnapshot();
+        for (const event of joined) late.apply(event);
+        expect(late.state, `cut at ${cut}`).toEqual(snapshot.state);
+      }
     });
 
     it('maps an aborted run to RUN_ERROR after the suspension', async () => {

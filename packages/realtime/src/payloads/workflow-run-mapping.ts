@@ -1,5 +1,6 @@
 import type { WorkflowRunEvent, WorkflowRunEventSource } from '@agentry/core';
-import type { AgUiEvent, AgUiInterrupt, AgUiJsonPatchOperation } from './ag-ui-types.js';
+import type { AgUiEvent } from './ag-ui-types.js';
+import type { AgUiInterrupt, AgUiJsonPatchOperation } from './ag-ui-parts.js';
 
 /**
  * The state of one workflow run segment while it is mapped (from its start or resume to its end,

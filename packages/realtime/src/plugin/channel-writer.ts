@@ -10,8 +10,13 @@ export interface ChannelWriterOptions {
   readonly log: RealtimeLog;
   readonly channel: string;
   readonly create: RealtimeChannelOptions;
-  /** The producer id of this writer's incarnation, so a retried append is never applied twice. */
+  /**
+   * The producer id of this writer, unique to it (its sequence starts at 0), so a retried append
+   * is never applied twice.
+   */
   readonly producerId: string;
+  /** Writes start once this settles: the previous writer of the channel, retired. */
+  readonly after?: Promise<void>;
   /** Milliseconds to wait before each retry of a failed append; its length is the retry count. */
   readonly retryDelays: readonly number[];
   /** What to put first on the channel after its history had to be reset (see `write`). */
@@ -61,7 +66,7 @@ const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resol
 export function createChannelWriter(options: ChannelWriterOptions): ChannelWriter {
   const { log, channel } = options;
   const sleep = options.sleep ?? sleepFor;
-  let tail: Promise<void> = Promise.resolve();
+  let tail: Promise<void> = options.after ?? Promise.resolve();
   let pending = 0;
   let created = false;
   let prepared = false;

@@ -84,8 +84,10 @@ export interface EventPipeline {
 /**
  * One channel being written: its writer, its batcher, and for a run channel the snapshot
  * accumulator. Owned by the pipeline's `channels` map: an entry is made at the channel's first
- * event and removed when its run ends (run channels) or its agent shuts down (agent channels);
- * session and user channels stay while the pipeline lives.
+ * event and removed when its run ends (run channels), its agent shuts down (agent channels) or
+ * the last agent of its session does (session channels); user channels stay while the pipeline
+ * lives. A channel written again after its state was removed gets a new writer that waits for
+ * the old one's last write (`retired`).
  */
 interface ChannelState {
   readonly writer: ChannelWriter;
@@ -118,6 +120,12 @@ export function createEventPipeline(options: EventPipelineOptions): EventPipelin
   const runs = new Map<string, FollowedRun>();
   /** Writes of channels already ended (no longer in `channels`) that have not settled yet. */
   const ending = new Set<Promise<void>>();
+  /** Writers made so far, numbering each one's producer id. */
+  let writers = 0;
+  /** The last writes of retired channels, until they settle: a new writer waits for them. */
+  const retired = new Map<string, Promise<void>>();
+  /** The agents seen in each session channel that have not shut down. */
+  const sessionAgents = new Map<string, Set<string>>();
   /** Each agent's current run id, from its run-start to its end. */
   const currentRuns = new Map<string, string>();
   const retention: RealtimeChannelOptions = {
@@ -155,7 +163,10 @@ export function createEventPipeline(options: EventPipelineOptions): EventPipelin
         log,
         channel,
         create: { ...retention, labels: definedLabels(labels) },
-        producerId: options.producerId,
+        // One producer per writer: a channel written again after its writer retired starts a new
+        // sequence, after everything the retired writer had queued.
+        producerId: `${options.producerId}/${(writers += 1)}`,
+        ...(retired.has(channel) ? { after: retired.get(channel)! } : {}),
         retryDelays: options.retryDelays,
         report: options.report,
         ...(run === undefined
@@ -241,18 +252,40 @@ export function createEventPipeline(options: EventPipelineOptions): EventPipelin
       const state = open(sessionChannel, { userId: source.userId, sessionId: source.sessionId });
       put(state, mapped, false);
     }
-    // A shut-down agent makes no more events: its channel's state goes (the channel stays open).
-    if (event.type === 'status-delta' && event.to === 'shut-down') {
-      const state = channels.get(agentChannel);
-      if (state !== undefined) {
-        state.batcher.close();
-        const settled = state.writer.settled();
-        ending.add(settled);
-        void settled.then(() => ending.delete(settled));
-      }
-      channels.delete(agentChannel);
-      currentRuns.delete(source.agentId);
+    if (sessionChannel !== undefined) {
+      let agents = sessionAgents.get(sessionChannel);
+      if (agents === undefined) sessionAgents.set(sessionChannel, (agents = new Set()));
+      agents.add(source.agentId);
     }
+    // A shut-down agent makes no more events: its channel's state goes, and its session's once no
+    // agent of the session is left (the channels stay open; a later agent writes on).
+    if (event.type === 'status-delta' && event.to === 'shut-down') {
+      retire(agentChannel);
+      currentRuns.delete(source.agentId);
+      if (sessionChannel !== undefined) {
+        const agents = sessionAgents.get(sessionChannel);
+        agents?.delete(source.agentId);
+        if (agents?.size === 0) {
+          sessionAgents.delete(sessionChannel);
+          retire(sessionChannel);
+        }
+      }
+    }
+  };
+
+  /** Drops an open channel's state: what is held is written first, and drain still waits for it. */
+  const retire = (channel: string) => {
+    const state = channels.get(channel);
+    if (state === undefined) return;
+    state.batcher.close();
+    const settled = state.writer.settled();
+    ending.add(settled);
+    retired.set(channel, settled);
+    void settled.then(() => {
+      ending.delete(settled);
+      if (retired.get(channel) === settled) retired.delete(channel);
+    });
+    channels.delete(channel);
   };
 
   const handleWorkflow = (tagged: Extract<InstanceEvent, { source: { kind: 'workflow-run' } }>) => {

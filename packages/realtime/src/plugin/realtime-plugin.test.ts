@@ -150,6 +150,25 @@ describe('realtime()', () => {
       });
     });
 
+    it('keeps writing a session channel when a new agent joins after the last one shut down', async () => {
+      const { agentry, log, errors } = await instance({
+        script: [mockText('First.'), mockText('Second.')],
+      });
+      const first = agentry.createAgent({ context: { sessionId: 's-9' } });
+      const one = first.send('1');
+      await one;
+      await first.shutdown();
+      const second = agentry.createAgent({ context: { sessionId: 's-9' } });
+      const two = second.send('2');
+      await two;
+      await agentry.realtime.close();
+      const started = (await readAll(log, realtimeChannels.session('s-9')))
+        .filter((entry) => entry.type === 'RUN_STARTED')
+        .map((entry) => entry.runId);
+      expect(started).toEqual([one.id, two.id]);
+      expect(errors).toEqual([]);
+    });
+
     it('writes only the channel kinds asked for', async () => {
       const { agentry, log } = await instance({ realtime: { channels: ['run'] } });
       const agent = agentry.createAgent({ tools: [lookup], context: { sessionId: 's-1' } });

@@ -1,3 +1,4 @@
+import { defaultCommunicationConfig } from '../config/index.js';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -176,28 +177,6 @@ export interface RealtimeServer {
   /** Ends SSE streams and long-polls, closes WebSockets, waits for appends in flight. */
   close(): Promise<void>;
 }
-
-/**
- * The configuration a server runs with when parts of `config` are missing.
- *
- * @example
- * ```ts
- * import { defaultCommunicationConfig } from '@agentry/realtime/server';
- *
- * console.log(defaultCommunicationConfig.connectionPool.maxConnections); // 10000
- * ```
- */
-export const defaultCommunicationConfig: CommunicationConfig = Object.freeze<CommunicationConfig>({
-  realtime: {
-    protocol: 'websocket',
-    maxLatency: 100,
-    bufferSize: 10_000,
-    heartbeatInterval: 30_000,
-  },
-  batching: { enabled: true, maxBatchSize: 64, maxWaitTime: 20, flushInterval: 50 },
-  connectionPool: { maxConnections: 10_000, idleTimeout: 300_000, maxReuseCount: 1_000 },
-  protocols: [],
-});
 
 /** What a browser may send and read across origins (CORS). */
 const allowedHeaders =

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { AgentryError } from '@agentry/core';
+import { AgentryError, verifyWebhook } from '@agentry/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startLoopbackReceiver, type LoopbackReceiver } from '../__fixtures__/loopback-receiver.js';
 import { testNotification, testPolicy } from '../__fixtures__/test-notification.js';
 import { createWebhookChannel } from './webhook-channel.js';
-import { verifyWebhookSignature } from './webhook-signature.js';
 
 const secret = ['whsec', randomUUID()].join('-');
 let receiver: LoopbackReceiver;
@@ -13,12 +12,15 @@ beforeEach(async () => {
   receiver = await startLoopbackReceiver();
   // The receiver refuses what a real one would: a bad signature or a body that is not a notice.
   receiver.check((request) => {
-    const result = verifyWebhookSignature({
-      body: request.body,
-      header: request.headers['x-agentry-signature'] as string | undefined,
-      secret,
-    });
-    if (!result.valid) return result.reason;
+    try {
+      verifyWebhook({
+        body: request.body,
+        header: request.headers['x-agentry-signature'] as string | undefined,
+        secret,
+      });
+    } catch (error) {
+      return AgentryError.isInstance(error) ? String(error.details.reason) : 'unverified';
+    }
     const notice = JSON.parse(request.body) as Record<string, unknown>;
     return typeof notice.id === 'string' && notice.status === 'fired' ? undefined : 'not a notice';
   });
@@ -26,7 +28,7 @@ beforeEach(async () => {
 afterEach(() => receiver.close());
 
 const deliver = (
-  configuration: { url: string; secret?: string },
+  configuration: { url: string; secret: string },
   policy = testPolicy(),
   notification = testNotification(),
 ) => {
@@ -134,11 +136,28 @@ describe('createWebhookChannel', () => {
       });
     });
 
-    it('sends no signature without a secret', async () => {
-      receiver.check(() => undefined);
-      const { done } = deliver({ url: receiver.url });
+    it('signs every attempt, retries included, in the one format core verifies', async () => {
+      receiver.script({ status: 503 });
+      const { done } = deliver({ url: receiver.url, secret });
       await done;
-      expect(receiver.requests[0]?.headers['x-agentry-signature']).toBeUndefined();
+      const headers = receiver.requests.map((request) =>
+        String(request.headers['x-agentry-signature']),
+      );
+      expect(headers).toHaveLength(2);
+      for (const header of headers) expect(header).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+      const [first, second] = receiver.requests;
+      const now = Date.now();
+      for (const request of [first, second]) {
+        expect(
+          verifyWebhook({
+            body: request?.body ?? '',
+            header: String(request?.headers['x-agentry-signature']),
+            secret,
+            now,
+            toleranceSeconds: 5,
+          }).format,
+        ).toBe('v1');
+      }
     });
   });
 });

@@ -1,13 +1,13 @@
+import { signWebhook, webhookDeliveryHeader, webhookSignatureHeader } from '@agentry/core';
 import type { ChannelConfiguration } from '../../config/notification-channel.js';
 import type { AlertChannel } from './alert-channel.js';
 import { deliverWithRetry, type DeliveryPolicy } from './deliver-with-retry.js';
 import { postHttp } from './post-http.js';
-import { signWebhookBody } from './webhook-signature.js';
 
 /**
  * A webhook channel: the notice as JSON, POSTed with `X-Agentry-Delivery` (the same on every
- * attempt) and, when the channel has a `secret`, `X-Agentry-Signature` (signed afresh on each
- * attempt, so a retry after a long wait is still within the receiver's tolerance).
+ * attempt) and `X-Agentry-Signature`, core's one webhook signature (`signWebhook`), made afresh on
+ * each attempt so a retry after a long wait is still within the receiver's tolerance.
  *
  * @internal
  */
@@ -30,16 +30,9 @@ export function createWebhookChannel(
               body,
               headers: {
                 'content-type': 'application/json',
-                'x-agentry-delivery': context.deliveryId,
-                ...(configuration.secret !== undefined
-                  ? {
-                      'x-agentry-signature': signWebhookBody(
-                        body,
-                        configuration.secret,
-                        Math.floor(Date.now() / 1000),
-                      ),
-                    }
-                  : {}),
+                [webhookDeliveryHeader]: context.deliveryId,
+                // Wall-clock time, whatever clock drives evaluation: the receiver compares with its own.
+                [webhookSignatureHeader]: signWebhook({ secret: configuration.secret, body }),
               },
             },
             policy,

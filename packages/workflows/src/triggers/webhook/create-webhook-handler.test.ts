@@ -1,4 +1,4 @@
-import type { AgentryError } from '@agentry/core';
+import { signLegacyWebhook, signWebhook, type AgentryError } from '@agentry/core';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,7 +6,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryStarter } from '../__fixtures__/memory-starter.js';
 import { workflowWith } from '../__fixtures__/workflow-with.js';
 import { createWebhookHandler } from './create-webhook-handler.js';
-import { signWebhookPayload } from './webhook-signature.js';
 import type { WebhookHandler, WebhookHandlerOptions } from './webhook-types.js';
 
 const orders = workflowWith('order-review', [
@@ -69,7 +68,7 @@ function signed(body: string, headers: Record<string, string> = {}): RequestInit
     body,
     headers: {
       'content-type': 'application/json',
-      'x-agentry-signature': signWebhookPayload(secret, body),
+      'x-agentry-signature': signWebhook({ secret, body }),
       ...headers,
     },
   };
@@ -130,7 +129,7 @@ describe('createWebhookHandler', () => {
       const bad = await fetch(`${url}/hooks/orders`, {
         method: 'POST',
         body,
-        headers: { 'x-agentry-signature': signWebhookPayload(otherSecret, body) },
+        headers: { 'x-agentry-signature': signWebhook({ secret: otherSecret, body }) },
       });
       const missing = await fetch(`${url}/hooks/orders`, { method: 'POST', body });
       const garbled = await fetch(`${url}/hooks/orders`, {
@@ -221,7 +220,74 @@ describe('createWebhookHandler', () => {
       expect(starter.calls).toBe(0);
     });
 
-    it('checks a signed timestamp against the tolerance', async () => {
+    it('refuses a signature whose signed time is outside the tolerance (a replay)', async () => {
+      const now = Date.parse('2026-05-01T12:00:00Z');
+      const { url } = await listen(
+        makeHandler({ clock: { now: () => now }, timestampToleranceSeconds: 120 }),
+      );
+      const body = JSON.stringify({ orderId: 'A-7' });
+      const at = (seconds: number) =>
+        fetch(`${url}/hooks/orders`, {
+          method: 'POST',
+          body,
+          headers: {
+            'x-agentry-signature': signWebhook({
+              secret,
+              body,
+              timestamp: Math.floor(now / 1000) + seconds,
+            }),
+          },
+        });
+      expect((await at(-30)).status).toBe(202);
+      expect((await at(-121)).status).toBe(401); // a replay from two minutes ago
+      expect((await at(121)).status).toBe(401);
+      const signature = signWebhook({ secret, body, timestamp: Math.floor(now / 1000) - 1000 });
+      const moved = await fetch(`${url}/hooks/orders`, {
+        method: 'POST',
+        body,
+        headers: {
+          // The old time, re-labelled as now: the signature no longer matches.
+          'x-agentry-signature': signature.replace(/^t=\d+/, `t=${Math.floor(now / 1000)}`),
+        },
+      });
+      expect(moved.status).toBe(401);
+      expect(starter.runs).toHaveLength(1);
+      expect(errors).toEqual([]);
+    });
+
+    it('still accepts the deprecated sha256= format of 0.1 senders, timed or not', async () => {
+      const { url } = await listen(makeHandler());
+      const body = JSON.stringify({ orderId: 'A-7' });
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const untimed = await fetch(`${url}/hooks/orders`, {
+        method: 'POST',
+        body,
+        headers: { 'x-agentry-signature': signLegacyWebhook({ secret, body }) },
+      });
+      const timed = await fetch(`${url}/hooks/orders`, {
+        method: 'POST',
+        body,
+        headers: {
+          'x-agentry-timestamp': timestamp,
+          'x-agentry-signature': signLegacyWebhook({ secret, body, timestamp }),
+        },
+      });
+      expect([untimed.status, timed.status]).toEqual([202, 202]);
+      const wrong = await fetch(`${url}/hooks/orders`, {
+        method: 'POST',
+        body,
+        headers: {
+          'x-agentry-signature': signLegacyWebhook({
+            secret: randomBytes(32).toString('hex'),
+            body,
+          }),
+        },
+      });
+      expect(wrong.status).toBe(401);
+      expect(starter.runs).toHaveLength(2);
+    });
+
+    it('checks the deprecated timestamp header against the tolerance, and requires it when told', async () => {
       const now = Date.parse('2026-05-01T12:00:00Z');
       const { url } = await listen(
         makeHandler({ requireTimestamp: true, clock: { now: () => now } }),
@@ -234,27 +300,40 @@ describe('createWebhookHandler', () => {
           body,
           headers: {
             'x-agentry-timestamp': timestamp,
-            'x-agentry-signature': signWebhookPayload(secret, body, { timestamp }),
+            'x-agentry-signature': signLegacyWebhook({ secret, body, timestamp }),
           },
         });
       };
       expect((await at(-30)).status).toBe(202);
       expect((await at(-301)).status).toBe(401); // a replay from six minutes ago
       expect((await at(400)).status).toBe(401);
-      const unsigned = await fetch(`${url}/hooks/orders`, signed(body)); // no timestamp
-      expect(unsigned.status).toBe(401);
+      const untimed = await fetch(`${url}/hooks/orders`, {
+        method: 'POST',
+        body,
+        headers: { 'x-agentry-signature': signLegacyWebhook({ secret, body }) },
+      });
+      expect(untimed.status).toBe(401);
       const moved = await fetch(`${url}/hooks/orders`, {
         method: 'POST',
         body,
         headers: {
           'x-agentry-timestamp': String(Math.floor(now / 1000)),
-          'x-agentry-signature': signWebhookPayload(secret, body, {
+          'x-agentry-signature': signLegacyWebhook({
+            secret,
+            body,
             timestamp: String(Math.floor(now / 1000) - 1000),
           }),
         },
       });
       expect(moved.status).toBe(401);
-      expect(starter.runs).toHaveLength(1);
+      // The current format always carries its time, so requireTimestamp does not refuse it.
+      const current = await fetch(`${url}/hooks/orders`, {
+        method: 'POST',
+        body,
+        headers: { 'x-agentry-signature': signWebhook({ secret, body, now }) },
+      });
+      expect(current.status).toBe(202);
+      expect(starter.runs).toHaveLength(2);
     });
 
     it('answers 500 without details when the secret cannot be resolved, and reports it', async () => {
@@ -374,7 +453,7 @@ describe('createWebhookHandler', () => {
         request('/hooks/orders', {
           method: 'POST',
           body: stream,
-          headers: { 'x-agentry-signature': signWebhookPayload(secret, '{}') },
+          headers: { 'x-agentry-signature': signWebhook({ secret, body: '{}' }) },
           duplex: 'half',
         }),
       );

@@ -20,11 +20,12 @@ import type {
  * 1. anything but `POST` answers 405;
  * 2. a body over the trigger's `maxBodyBytes` answers 413: at once when `content-length` says so,
  *    otherwise as soon as the cap is passed; nothing more is read and the connection is closed;
- * 3. the signature header (`x-agentry-signature: sha256=<hex>`, HMAC-SHA256 of the raw body with
- *    the secret named by the trigger's `secretName`) is checked in constant time; a timestamp
- *    header (`x-agentry-timestamp`, Unix seconds), when sent or required, must be within the
- *    tolerance (300 s) and is signed with the body as `<timestamp>.<body>`. Any failure answers
- *    401 with the same message, which tells nothing about what was wrong;
+ * 3. the signature header (`x-agentry-signature: t=<unix seconds>,v1=<hex>`, made by
+ *    `signWebhook` of `@agentry/core`: HMAC-SHA256 of `<t>.<raw body>` with the secret named by
+ *    the trigger's `secretName`) is checked with core's `verifyWebhook`, in constant time, and its
+ *    time must be within the tolerance (300 s). The deprecated 0.1 format, `sha256=<hex>` with an
+ *    optional `x-agentry-timestamp` header, is still accepted (see `requireTimestamp`). Any failure
+ *    answers 401 with the same message, which tells nothing about what was wrong;
  * 4. a body that is not JSON answers 400;
  * 5. the run starts with the body (or `mapInput`'s result) as input and, when the delivery header
  *    (`x-agentry-delivery`) is sent, the idempotency key `webhook:<delivery id>`: a new run answers

@@ -1,8 +1,14 @@
-import { AgentryError, systemClock, toAgentryError } from '@agentry/core';
+import {
+  AgentryError,
+  systemClock,
+  toAgentryError,
+  verifyWebhook,
+  webhookDeliveryHeader,
+  webhookSignatureHeader,
+} from '@agentry/core';
 import type { WorkflowDefinition } from '../../definitions/workflow-definition.js';
 import type { WebhookTrigger } from '../../definitions/workflow-trigger.js';
 import { listWorkflows } from '../workflow-source.js';
-import { verifyWebhookSignature } from './webhook-signature.js';
 import type { WebhookErrorContext, WebhookHandlerOptions } from './webhook-types.js';
 
 const defaultMaxBodyBytes = 1_048_576;
@@ -131,9 +137,7 @@ export async function handleDelivery(
     }
     if (body === 'too-large') return tooLarge();
 
-    const timestamp = request.header(options.timestampHeader ?? 'x-agentry-timestamp');
-    if (!timestampAccepted(options, timestamp)) return unauthorized();
-    const signature = request.header(options.signatureHeader ?? 'x-agentry-signature');
+    const signature = request.header(options.signatureHeader ?? webhookSignatureHeader);
     if (signature === undefined) return unauthorized();
     let secret: string;
     try {
@@ -154,13 +158,26 @@ export async function handleDelivery(
       );
       return failure(500, 'internal', 'The webhook is not configured correctly.');
     }
-    if (
-      !verifyWebhookSignature(secret, body, signature, timestamp === undefined ? {} : { timestamp })
-    ) {
-      return unauthorized();
+    try {
+      verifyWebhook({
+        secret,
+        body,
+        header: signature,
+        now: (options.clock ?? systemClock).now(),
+        toleranceSeconds: options.timestampToleranceSeconds ?? 300,
+        // The 0.1 format (`sha256=` with its own timestamp header) still verifies, deprecated.
+        legacy: {
+          timestamp: request.header(options.timestampHeader ?? 'x-agentry-timestamp'),
+          allowMissingTimestamp: options.requireTimestamp !== true,
+        },
+      });
+    } catch (error) {
+      // Every refusal answers the same 401, which tells a forger nothing about what was wrong.
+      if (AgentryError.isInstance(error) && error.code === 'unauthenticated') return unauthorized();
+      throw error;
     }
 
-    const deliveryId = request.header(options.deliveryHeader ?? 'x-agentry-delivery');
+    const deliveryId = request.header(options.deliveryHeader ?? webhookDeliveryHeader);
     if (deliveryId !== undefined && !/^[\x21-\x7e]{1,200}$/.test(deliveryId)) {
       return failure(
         400,
@@ -207,13 +224,6 @@ export async function handleDelivery(
     report(error);
     return failure(500, 'internal', 'The request could not be handled.');
   }
-}
-
-function timestampAccepted(options: WebhookHandlerOptions, timestamp: string | undefined): boolean {
-  if (timestamp === undefined) return options.requireTimestamp !== true;
-  if (!/^\d{1,12}$/.test(timestamp)) return false;
-  const now = (options.clock ?? systemClock).now() / 1000;
-  return Math.abs(now - Number(timestamp)) <= (options.timestampToleranceSeconds ?? 300);
 }
 
 /** The path with `basePath` removed, or `undefined` when it is outside it. @internal */

@@ -1,7 +1,9 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { signWebhook } from '@agentry/core';
 import { describe, expect, it } from 'vitest';
 import { signWebhookPayload, verifyWebhookSignature } from './webhook-signature.js';
 
+// These deprecated exports stay as 0.1 released them; the tests hold them to that contract.
 describe('signWebhookPayload', () => {
   it('writes the HMAC-SHA256 of the body, or of "<timestamp>.<body>"', () => {
     const secret = randomBytes(32).toString('hex');
@@ -28,6 +30,23 @@ describe('verifyWebhookSignature', () => {
     expect(verifyWebhookSignature(secret, '{"a":2}', good)).toBe(false);
     expect(verifyWebhookSignature(secret, body, good.replace('sha256=', 'sha1='))).toBe(false);
     expect(verifyWebhookSignature(secret, body, undefined)).toBe(false);
-    expect(verifyWebhookSignature('', body, signWebhookPayload('', body))).toBe(false);
+    expect(verifyWebhookSignature('', body, good)).toBe(false);
+  });
+
+  it('leaves the time to the caller, as 0.1 did, and accepts the current format too', () => {
+    const secret = randomBytes(32).toString('hex');
+    const body = '{"a":1}';
+    const timestamp = '1000'; // decades old: 0.1 did not judge it, and neither does this
+    expect(
+      verifyWebhookSignature(secret, body, signWebhookPayload(secret, body, { timestamp }), {
+        timestamp,
+      }),
+    ).toBe(true);
+    expect(
+      verifyWebhookSignature(secret, body, signWebhookPayload(secret, body, { timestamp }), {
+        timestamp: '1001',
+      }),
+    ).toBe(false);
+    expect(verifyWebhookSignature(secret, body, signWebhook({ secret, body }))).toBe(true);
   });
 });

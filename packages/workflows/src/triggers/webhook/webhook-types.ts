@@ -105,17 +105,26 @@ export interface WebhookHandlerOptions {
    * cache inside it if lookups are slow. Secrets are never logged, answered or put in errors.
    */
   secrets: (name: string) => string | Promise<string>;
-  /** The signature header; default `x-agentry-signature` (value `sha256=<hex>`). */
+  /**
+   * The signature header; default `x-agentry-signature`. Its value is
+   * `t=<unix seconds>,v1=<hex>`, made by `signWebhook` of `@agentry/core`; the deprecated 0.1
+   * value `sha256=<hex>` is still accepted.
+   */
   signatureHeader?: string;
-  /** The timestamp header (Unix seconds); default `x-agentry-timestamp`. */
+  /**
+   * The timestamp header of the deprecated `sha256=` format (Unix seconds); default
+   * `x-agentry-timestamp`. Not read for `t=…,v1=…` signatures, which carry their own time.
+   *
+   * @deprecated Only for senders still on the 0.1 format; see `docs/migrations/workflows-0.2.0.md`.
+   */
   timestampHeader?: string;
   /**
-   * Whether requests without a timestamp are refused; default false. Without a timestamp a
-   * captured request can be replayed (under a new delivery id), so require timestamps when the
-   * sender supports them.
+   * Whether a deprecated `sha256=` signature sent without a timestamp header is refused; default
+   * false. Such a request can be replayed (under a new delivery id), so set it once your senders
+   * send a time. Signatures in the current format always carry a time and are always checked.
    */
   requireTimestamp?: boolean;
-  /** How far a timestamp may be from now, in seconds, either way; default 300. */
+  /** How far a signature's time may be from now, in seconds, either way; default 300. */
   timestampToleranceSeconds?: number;
   /** The delivery id header, used as the idempotency key; default `x-agentry-delivery`. */
   deliveryHeader?: string;
