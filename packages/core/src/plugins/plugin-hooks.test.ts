@@ -426,7 +426,7 @@ describe('host.extend', () => {
     const agentry = await make([greeter]);
     expect(greeterOf(agentry).greet('Ada')).toBe('Hello, Ada');
     expect(() => {
-      (agentry as { greeter: unknown }).greeter = {};
+      (agentry as unknown as { greeter: unknown }).greeter = {};
     }).toThrow(TypeError);
     await agentry.shutdown();
   });
