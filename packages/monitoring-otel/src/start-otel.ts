@@ -127,7 +127,9 @@ export interface OtelSdk {
   readonly meterProvider: ApiMeterProvider;
   /** The OTLP/HTTP encoding of each signal exported over OTLP (`undefined` for an exporter given). */
   readonly protocols: {
+    /** The encoding spans are exported in (`undefined` with a `traceExporter` given). */
     readonly traces: OtlpProtocol | undefined;
+    /** The encoding metrics are exported in (`undefined` with a `metricExporter` given). */
     readonly metrics: OtlpProtocol | undefined;
   };
   /**

@@ -66,6 +66,16 @@ export const realtimeHeaders = {
 } as const;
 
 /**
+ * The field of an SSE `event: control` (Agentry's own, next to Durable Streams' `streamNextOffset`)
+ * that lists the offset of every entry of the `event: data` before it, in order, on JSON
+ * channels. Durable Streams clients ignore it; Agentry's client uses it instead of deriving the
+ * earlier entries' offsets from the last one.
+ *
+ * @internal
+ */
+export const REALTIME_SSE_OFFSETS_FIELD = 'agentryOffsets';
+
+/**
  * A transport a client can use.
  *
  * @example
@@ -97,12 +107,27 @@ export type RealtimeTransport = 'websocket' | 'sse' | 'long_polling';
  */
 export type RealtimeClientMessage =
   | {
+      /** Follow a channel. */
       readonly type: 'subscribe';
+      /** The channel to follow. */
       readonly channel: string;
+      /** The last offset the client applied (`-1`: the start; `now`: only what comes next). */
       readonly offset?: string;
     }
-  | { readonly type: 'unsubscribe'; readonly channel: string }
-  | { readonly type: 'cancel'; readonly channel: string; readonly reason?: string };
+  | {
+      /** Stop following a channel. */
+      readonly type: 'unsubscribe';
+      /** The channel to stop following. */
+      readonly channel: string;
+    }
+  | {
+      /** Cancel the run a channel follows. */
+      readonly type: 'cancel';
+      /** The run's channel. */
+      readonly channel: string;
+      /** Why the run is cancelled. */
+      readonly reason?: string;
+    };
 
 /**
  * One event as it travels: its offset and its data (an AG-UI event on run channels).
@@ -146,31 +171,64 @@ export interface RealtimeWireEvent {
  */
 export type RealtimeServerMessage =
   | {
+      /** A subscription started. */
       readonly type: 'subscribed';
+      /** The channel followed. */
       readonly channel: string;
+      /** The offset the subscription starts after. */
       readonly offset: string;
+      /** The channel's epoch. */
       readonly epoch: string;
     }
   | {
+      /** A batch of events. */
       readonly type: 'events';
+      /** The channel they belong to. */
       readonly channel: string;
+      /** The events, in increasing offset order. */
       readonly events: readonly RealtimeWireEvent[];
+      /** `true` when the batch reaches the channel's tail. */
       readonly upToDate: boolean;
     }
   | {
+      /** The offset asked for is gone. */
       readonly type: 'gap';
+      /** The channel followed. */
       readonly channel: string;
+      /** `retention`: the events were dropped; `epoch`: the channel's history was reset. */
       readonly reason: 'retention' | 'epoch';
+      /** The offset the oldest kept events follow. */
       readonly retainedAfter: string;
+      /** The snapshot to rebuild from, when there is one; events after its offset follow. */
       readonly snapshot?: RealtimeWireEvent;
     }
-  | { readonly type: 'closed'; readonly channel: string; readonly offset: string }
   | {
-      readonly type: 'error';
-      readonly channel?: string;
-      readonly error: { readonly code: string; readonly message: string };
+      /** The channel ended: nothing more, ever. */
+      readonly type: 'closed';
+      /** The channel that ended. */
+      readonly channel: string;
+      /** The channel's final offset. */
+      readonly offset: string;
     }
-  | { readonly type: 'cancelled'; readonly channel: string };
+  | {
+      /** A request failed; the connection and its other subscriptions go on. */
+      readonly type: 'error';
+      /** The channel the failed request named, if any. */
+      readonly channel?: string;
+      /** What went wrong. */
+      readonly error: {
+        /** The error code (`permission_denied`, `not_found`, `validation_failed`...). */
+        readonly code: string;
+        /** A readable description. */
+        readonly message: string;
+      };
+    }
+  | {
+      /** A cancel was accepted. */
+      readonly type: 'cancelled';
+      /** The channel whose run is being cancelled. */
+      readonly channel: string;
+    };
 
 /**
  * The WebSocket close codes the server uses, and what a client does on each.

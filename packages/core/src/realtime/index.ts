@@ -28,6 +28,7 @@ export {
   isJsonContentType,
   realtimeChannelNotFound,
   realtimeChannelOptionsKey,
+  realtimeDuplicateAppendResult,
   realtimeLogClosed,
   realtimeOptionsConflict,
   resolveRealtimeChannelOptions,

@@ -7,6 +7,7 @@ import {
   checkRealtimeWriterSeq,
   isJsonContentType,
   realtimeChannelOptionsKey,
+  realtimeDuplicateAppendResult,
   resolveRealtimeChannelOptions,
   resolveRealtimeReadLimit,
   resolveRealtimeReadStart,
@@ -56,6 +57,20 @@ describe('checkRealtimeProducer', () => {
       return undefined;
     })();
     expect(error?.details).toMatchObject({ expected: 2, received: 9, producer: 'p' });
+  });
+});
+
+describe('realtimeDuplicateAppendResult', () => {
+  it('appends nothing and reports the producer’s highest accepted sequence, not the retried one', () => {
+    expect(
+      realtimeDuplicateAppendResult('0193a1b2c3d4_0000000000000003', true, { epoch: 2, seq: 7 }),
+    ).toEqual({
+      offsets: [],
+      tailOffset: '0193a1b2c3d4_0000000000000003',
+      duplicate: true,
+      closed: true,
+      producerSeq: 7,
+    });
   });
 });
 

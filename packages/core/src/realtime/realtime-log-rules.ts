@@ -1,5 +1,6 @@
 import { AgentryError } from '../errors/index.js';
 import type {
+  RealtimeAppendResult,
   RealtimeChannelInfo,
   RealtimeChannelOptions,
   RealtimeProducer,
@@ -71,7 +72,12 @@ export const REALTIME_LOG_DEFAULTS: RealtimeLogDefaults = {
  * console.log(REALTIME_READ_LIMIT.default, REALTIME_READ_LIMIT.max); // 1000 100000
  * ```
  */
-export const REALTIME_READ_LIMIT = { default: 1_000, max: 100_000 } as const;
+export const REALTIME_READ_LIMIT = {
+  /** The limit a read without one gets. */
+  default: 1_000,
+  /** The largest limit a read may ask for. */
+  max: 100_000,
+} as const;
 
 function invalid(message: string, details: Record<string, unknown>, suggestion: string): never {
   throw new AgentryError({
@@ -403,6 +409,27 @@ export function checkRealtimeProducer(
 }
 
 /**
+ * What {@link RealtimeLog.append} answers for a producer's retried append (a `duplicate` from
+ * {@link checkRealtimeProducer}): nothing appended, the channel's tail and closed state, and the
+ * producer's highest accepted sequence in its epoch (`producerSeq`, from `last`).
+ *
+ * @example
+ * ```ts
+ * import { realtimeDuplicateAppendResult } from '@agentry/core';
+ *
+ * const result = realtimeDuplicateAppendResult('0193a1b2c3d4_0000000000000003', false, { epoch: 0, seq: 2 });
+ * console.log(result.duplicate, result.producerSeq); // true 2
+ * ```
+ */
+export function realtimeDuplicateAppendResult(
+  tailOffset: string,
+  closed: boolean,
+  last: RealtimeProducerState,
+): RealtimeAppendResult {
+  return { offsets: [], tailOffset, duplicate: true, closed, producerSeq: last.seq };
+}
+
+/**
  * Checks a `writerSeq` against the last one given on the channel: it must be greater as a string.
  *
  * @throws AgentryError `conflict` (details `{ last, received }`); `validation_failed` for an empty
@@ -500,7 +527,14 @@ export function resolveRealtimeReadStart(
   channel: string,
   after: string,
   position: RealtimeChannelPosition,
-): { readonly afterSeq: number; readonly truncated: boolean; readonly offset: string } {
+): {
+  /** The sequence to read after: the read returns the entries from the next one on. */
+  readonly afterSeq: number;
+  /** `true` when a read from `-1` starts after entries retention dropped. */
+  readonly truncated: boolean;
+  /** The offset to report as the next one when the read returns no entries. */
+  readonly offset: string;
+} {
   const { epoch, tailSeq, retainedAfterSeq } = position;
   if (after === REALTIME_START)
     return {

@@ -166,6 +166,13 @@ export interface RealtimeAppendResult {
   readonly duplicate: boolean;
   /** Whether the channel is closed now. */
   readonly closed: boolean;
+  /**
+   * For an append with a producer: the highest sequence the log has accepted from it in its
+   * epoch. On a duplicate it can be past the retried sequence (Durable Streams answers a duplicate
+   * with it in `Producer-Seq`); otherwise it is the append's own sequence. Absent without a
+   * producer, and from logs written before this field existed.
+   */
+  readonly producerSeq?: number;
 }
 
 /**

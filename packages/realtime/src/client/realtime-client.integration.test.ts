@@ -100,6 +100,38 @@ describe('createRealtimeClient against createRealtimeServer', () => {
     }
   });
 
+  it.each<RealtimeTransport>(['websocket', 'sse', 'long_polling'])(
+    'yields a gap with the channel’s snapshot over %s, then the events after the snapshot',
+    async (transport) => {
+      const real = await server();
+      await real.log.create('run/r-snap', { maxEntries: 4 });
+      const { offsets } = await real.log.append('run/r-snap', json(range(6)));
+      // Retained: 2..5 (after offsets[1]); the snapshot is as of 3, so 4 and 5 follow it.
+      await real.log.putSnapshot('run/r-snap', {
+        offset: offsets[3]!,
+        data: JSON.stringify({ upTo: 3 }),
+      });
+      const realtime = client({ url: real.url, transports: [transport] });
+      const reading = collect(
+        realtime.channel('run/r-snap', { offset: offsets[0] }),
+        (seen) => dataOf(seen).length === 3,
+      );
+      await until(() => realtime.transport === transport);
+      await real.log.append('run/r-snap', json([6]));
+      const events = await reading;
+      expect(events[0]).toEqual({
+        type: 'gap',
+        reason: 'retention',
+        snapshot: { offset: offsets[3], data: { upTo: 3 } },
+      });
+      expect(dataOf(events)).toEqual([4, 5, 6]);
+      const log = await real.log.read('run/r-snap', offsets[3]!);
+      expect(events.flatMap((event) => (event.type === 'event' ? [event.offset] : []))).toEqual(
+        log.entries.map((entry) => entry.offset),
+      );
+    },
+  );
+
   it('authenticates with a ticket from the server, and fails a channel the ticket does not cover', async () => {
     const real = await server({ auth: 'required' });
     await real.log.create('run/mine');

@@ -53,6 +53,21 @@ describe('createRealtimeClient', () => {
       },
     );
 
+    it('takes each SSE entry’s offset from the control event’s list, not from consecutive numbering', async () => {
+      const loopback = await server({ batchSize: 4, offsetStep: 3, sseOffsets: true });
+      loopback.append('run/r-1', ...numbers(10));
+      const realtime = client({ url: loopback.url, transports: ['sse'] });
+      const reading = collect(realtime.channel('run/r-1'), () => false);
+      await until(() => realtime.transport === 'sse');
+      loopback.append('run/r-1', ...numbers(5, 11));
+      loopback.closeChannel('run/r-1');
+      const events = await reading;
+      expect(dataOf(events)).toEqual(numbers(15));
+      expect(events.filter((event) => event.type === 'event').map((event) => event.offset)).toEqual(
+        loopback.entries('run/r-1').map((entry) => entry.offset),
+      );
+    });
+
     it('starts after a given offset and with now only yields what comes next', async () => {
       const loopback = await server();
       const offsets = loopback.append('run/r-1', ...numbers(10));

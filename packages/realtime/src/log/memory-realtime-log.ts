@@ -5,6 +5,7 @@ import {
   assertRealtimeEntries,
   createRealtimeWatchers,
   checkRealtimeProducer,
+  realtimeDuplicateAppendResult,
   checkRealtimeWriterSeq,
   formatRealtimeOffset,
   newRealtimeEpoch,
@@ -217,16 +218,16 @@ export function createMemoryRealtimeLog(options: MemoryRealtimeLogOptions = {}):
       const state = existing(channel);
       const producer = appendOptions?.producer;
       const close = appendOptions?.close === true;
-      if (
-        producer !== undefined &&
-        checkRealtimeProducer(channel, state.producers.get(producer.id), producer) === 'duplicate'
-      )
-        return {
-          offsets: [],
-          tailOffset: formatRealtimeOffset(state.epoch, state.tailSeq),
-          duplicate: true,
-          closed: state.closed,
-        };
+      if (producer !== undefined) {
+        const last = state.producers.get(producer.id);
+        // A duplicate is only possible against a producer already seen (`last` is defined).
+        if (checkRealtimeProducer(channel, last, producer) === 'duplicate' && last !== undefined)
+          return realtimeDuplicateAppendResult(
+            formatRealtimeOffset(state.epoch, state.tailSeq),
+            state.closed,
+            last,
+          );
+      }
       assertRealtimeEntries(channel, state.options.contentType, entries);
       if (entries.length === 0 && !close)
         throw new AgentryError({
@@ -280,6 +281,7 @@ export function createMemoryRealtimeLog(options: MemoryRealtimeLogOptions = {}):
         tailOffset: formatRealtimeOffset(state.epoch, state.tailSeq),
         duplicate: false,
         closed: state.closed,
+        ...(producer === undefined ? {} : { producerSeq: producer.seq }),
       };
     },
 

@@ -278,4 +278,10 @@ export type AgUiEventType = AgUiEvent['type'];
  * console.log(start.runId);
  * ```
  */
-export type AgUiEventOf<TType extends AgUiEventType> = Extract<AgUiEvent, { type: TType }>;
+export type AgUiEventOf<TType extends AgUiEventType> = Extract<
+  AgUiEvent,
+  {
+    /** The event type to select. */
+    type: TType;
+  }
+>;

@@ -10,7 +10,9 @@
  * ```
  */
 export const UI_MESSAGE_STREAM_HEADER = {
+  /** The header's name. */
   name: 'x-vercel-ai-ui-message-stream',
+  /** The stream protocol version. */
   value: 'v1',
 } as const;
 
@@ -55,24 +57,134 @@ export const UI_MESSAGE_STREAM_HEADERS: Readonly<Record<string, string>> = {
  * ```
  */
 export type UiMessageChunk =
-  | { type: 'start'; messageId?: string }
-  | { type: 'finish'; finishReason?: 'stop' | 'error' | 'other' }
-  | { type: 'abort'; reason?: string }
-  | { type: 'error'; errorText: string }
-  | { type: 'start-step' }
-  | { type: 'finish-step' }
-  | { type: 'text-start'; id: string; providerMetadata?: AgentryProviderMetadata }
-  | { type: 'text-delta'; id: string; delta: string }
-  | { type: 'text-end'; id: string }
-  | { type: 'reasoning-start'; id: string; providerMetadata?: AgentryProviderMetadata }
-  | { type: 'reasoning-delta'; id: string; delta: string }
-  | { type: 'reasoning-end'; id: string }
-  | { type: 'tool-input-start'; toolCallId: string; toolName: string }
-  | { type: 'tool-input-delta'; toolCallId: string; inputTextDelta: string }
-  | { type: 'tool-input-available'; toolCallId: string; toolName: string; input: unknown }
-  | { type: 'tool-output-available'; toolCallId: string; output: unknown }
-  | { type: 'tool-output-error'; toolCallId: string; errorText: string }
-  | { type: `data-${string}`; id?: string; data: unknown; transient?: boolean };
+  | {
+      /** The message starts. */
+      type: 'start';
+      /** The id of the assistant message the stream builds. */
+      messageId?: string;
+    }
+  | {
+      /** The message is complete. */
+      type: 'finish';
+      /** Why: `stop` (normally), `error` (the run failed), `other` (the run waits for a person). */
+      finishReason?: 'stop' | 'error' | 'other';
+    }
+  | {
+      /** The run was cancelled: the message ends here. */
+      type: 'abort';
+      /** Why it was cancelled. */
+      reason?: string;
+    }
+  | {
+      /** An error ended the stream. */
+      type: 'error';
+      /** The error's text, shown to the user. */
+      errorText: string;
+    }
+  | {
+      /** A step (one model call and its tool calls) starts. */
+      type: 'start-step';
+    }
+  | {
+      /** The current step ends. */
+      type: 'finish-step';
+    }
+  | {
+      /** A text part starts. */
+      type: 'text-start';
+      /** The text part's id; its deltas and end carry the same id. */
+      id: string;
+      /** Agentry's metadata for the part. */
+      providerMetadata?: AgentryProviderMetadata;
+    }
+  | {
+      /** More text for a text part. */
+      type: 'text-delta';
+      /** The text part's id. */
+      id: string;
+      /** The text to append. */
+      delta: string;
+    }
+  | {
+      /** A text part ends. */
+      type: 'text-end';
+      /** The text part's id. */
+      id: string;
+    }
+  | {
+      /** A reasoning part starts. */
+      type: 'reasoning-start';
+      /** The reasoning part's id; its deltas and end carry the same id. */
+      id: string;
+      /** Agentry's metadata for the part. */
+      providerMetadata?: AgentryProviderMetadata;
+    }
+  | {
+      /** More text for a reasoning part. */
+      type: 'reasoning-delta';
+      /** The reasoning part's id. */
+      id: string;
+      /** The reasoning text to append. */
+      delta: string;
+    }
+  | {
+      /** A reasoning part ends. */
+      type: 'reasoning-end';
+      /** The reasoning part's id. */
+      id: string;
+    }
+  | {
+      /** The model starts streaming a tool call's input. */
+      type: 'tool-input-start';
+      /** The tool call's id. */
+      toolCallId: string;
+      /** The name of the tool called. */
+      toolName: string;
+    }
+  | {
+      /** More of a tool call's input, as JSON text. */
+      type: 'tool-input-delta';
+      /** The tool call's id. */
+      toolCallId: string;
+      /** The input JSON text to append. */
+      inputTextDelta: string;
+    }
+  | {
+      /** A tool call's input is complete. */
+      type: 'tool-input-available';
+      /** The tool call's id. */
+      toolCallId: string;
+      /** The name of the tool called. */
+      toolName: string;
+      /** The parsed input. */
+      input: unknown;
+    }
+  | {
+      /** A tool call returned. */
+      type: 'tool-output-available';
+      /** The tool call's id. */
+      toolCallId: string;
+      /** The tool's output. */
+      output: unknown;
+    }
+  | {
+      /** A tool call failed. */
+      type: 'tool-output-error';
+      /** The tool call's id. */
+      toolCallId: string;
+      /** The error's text. */
+      errorText: string;
+    }
+  | {
+      /** A custom data part, `data-` followed by its name (e.g. `data-agentry.status`). */
+      type: `data-${string}`;
+      /** The part's id: a later part with the same type and id replaces it. */
+      id?: string;
+      /** The part's payload. */
+      data: unknown;
+      /** `true` when the part is delivered to `onData` only, never added to the message. */
+      transient?: boolean;
+    };
 
 /**
  * The provider metadata Agentry puts on text and reasoning parts: the AG-UI message id, so a UI

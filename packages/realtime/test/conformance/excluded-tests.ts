@@ -34,9 +34,4 @@ export const excludedConformanceTests: readonly {
     test: 'should extend TTL on read (sliding window)',
     reason: 'Stream-TTL is a fixed expiry here; reads do not extend it.',
   },
-  {
-    test: 'duplicate response should return highest accepted seq, not request seq',
-    reason:
-      "RealtimeLog.append reports a duplicate without the producer's highest accepted sequence, so a 204 echoes the request's Producer-Seq.",
-  },
 ];

@@ -397,6 +397,32 @@ export function describeRealtimeLogConformance(
         expect(data((await log.read('run/r-1', '-1')).entries)).toEqual(['a', 'b', 'x', 'd']);
       });
 
+      it('reports the producer’s highest accepted sequence (producerSeq), also on a duplicate of an older one', async () => {
+        await log.create('run/r-1');
+        for (const seq of [0, 1, 2]) {
+          const appended = await log.append('run/r-1', [json(seq)], {
+            producer: { id: 'p', epoch: 0, seq },
+          });
+          expect(appended).toMatchObject({ duplicate: false, producerSeq: seq });
+        }
+        const older = await log.append('run/r-1', [json(1)], {
+          producer: { id: 'p', epoch: 0, seq: 1 },
+        });
+        expect(older).toMatchObject({ duplicate: true, producerSeq: 2, offsets: [] });
+        const latest = await log.append('run/r-1', [json(2)], {
+          producer: { id: 'p', epoch: 0, seq: 2 },
+        });
+        expect(latest).toMatchObject({ duplicate: true, producerSeq: 2 });
+        // Each producer and epoch has its own: a new epoch starts again from 0.
+        await log.append('run/r-1', [json('q')], { producer: { id: 'q', epoch: 0, seq: 0 } });
+        await log.append('run/r-1', [json('p1')], { producer: { id: 'p', epoch: 1, seq: 0 } });
+        const retried = await log.append('run/r-1', [json('p1')], {
+          producer: { id: 'p', epoch: 1, seq: 0 },
+        });
+        expect(retried).toMatchObject({ duplicate: true, producerSeq: 0 });
+        expect((await log.append('run/r-1', [json('plain')])).producerSeq).toBeUndefined();
+      });
+
       it('does not advance a producer when its append is refused', async () => {
         await log.create('run/r-1');
         await expectCode(

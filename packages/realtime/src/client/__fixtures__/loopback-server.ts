@@ -9,6 +9,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { formatRealtimeOffset, parseRealtimeOffset } from '@agentry/core';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
+  REALTIME_SSE_OFFSETS_FIELD,
   REALTIME_SUBPROTOCOL,
   realtimeHeaders,
   type RealtimeClientMessage,
@@ -40,6 +41,10 @@ export interface LoopbackServerOptions {
   replayOverlap?: number;
   /** How long a long poll waits before 204. */
   longPollMs?: number;
+  /** How far apart consecutive offsets are (default 1); past 1, offsets are not consecutive. */
+  offsetStep?: number;
+  /** Whether SSE control events list each entry's offset (`agentryOffsets`), as Agentry's server does. */
+  sseOffsets?: boolean;
 }
 
 export interface LoopbackServer {
@@ -227,7 +232,7 @@ export async function startLoopbackServer(
             `event: data\ndata: ${JSON.stringify(batch.map((entry) => entry.data))}\n\n`,
           );
           response.write(
-            `event: control\ndata: ${JSON.stringify({ streamNextOffset: position, upToDate: start + batchSize >= pending.entries.length, streamClosed: channel.closed && position === tail(channel) })}\n\n`,
+            `event: control\ndata: ${JSON.stringify({ streamNextOffset: position, upToDate: start + batchSize >= pending.entries.length, streamClosed: channel.closed && position === tail(channel), ...(options.sseOffsets === true ? { [REALTIME_SSE_OFFSETS_FIELD]: batch.map((entry) => entry.offset) } : {}) })}\n\n`,
           );
         }
         if (channel.closed && pending.entries.length === 0) {
@@ -388,7 +393,7 @@ export async function startLoopbackServer(
     append(name, ...data) {
       const channel = channelOf(name);
       const offsets = data.map((item) => {
-        channel.seq++;
+        channel.seq += options.offsetStep ?? 1;
         const offset = formatRealtimeOffset(channel.epoch, channel.seq);
         channel.entries.push({ offset, data: item });
         return offset;

@@ -22,18 +22,19 @@ describe('readGap', () => {
     expect(readGap(body('0000000000a1_0000000000000009')).reason).toBe('epoch');
   });
 
-  it('takes the snapshot when the body has one, parsing JSON text', () => {
-    expect(
-      readGap({
-        reason: 'retention',
-        retainedAfter: 'x',
-        snapshot: { offset: 'o', data: '{"a":1}' },
-      }),
-    ).toEqual({
+  it('takes the snapshot from error.details, its data as sent (a string stays a string)', () => {
+    const gone = (data: unknown) => ({
+      error: {
+        code: 'offset_gone',
+        details: { retainedAfter: 'x', epoch: 'e', snapshot: { offset: 'o', data } },
+      },
+    });
+    expect(readGap(gone({ a: 1 }))).toEqual({
       reason: 'retention',
       retainedAfter: 'x',
       snapshot: { offset: 'o', data: { a: 1 } },
     });
+    expect(readGap(gone('42')).snapshot).toEqual({ offset: 'o', data: '42' });
     expect(readGap(undefined)).toEqual({ reason: 'retention', retainedAfter: '-1' });
   });
 });

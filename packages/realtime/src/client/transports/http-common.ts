@@ -88,7 +88,10 @@ export function pick(value: unknown, key: string): unknown {
 
 /**
  * What a `410 Gone` body says about the gap: the reason, where retained history starts, and the
- * snapshot, looked for at the top level, under `details` and under `error.details`.
+ * snapshot, looked for at the top level, under `details` and under `error.details`. The
+ * snapshot's `data` is taken as the server sends it, as in a WebSocket `gap` frame: the JSON value
+ * on a JSON channel, the text on a text channel (a string is never parsed again, so a JSON
+ * channel's snapshot that is a string stays one).
  *
  * @internal
  */
@@ -122,19 +125,9 @@ export function readGap(body: unknown): {
     reason,
     retainedAfter: typeof retainedAfter === 'string' ? retainedAfter : '-1',
     ...(typeof snapshotOffset === 'string'
-      ? { snapshot: { offset: snapshotOffset, data: decodeData(pick(snapshot, 'data')) } }
+      ? { snapshot: { offset: snapshotOffset, data: pick(snapshot, 'data') } }
       : {}),
   };
-}
-
-/** Snapshots travel as the log stores them: a JSON string is parsed when it parses. */
-function decodeData(data: unknown): unknown {
-  if (typeof data !== 'string') return data;
-  try {
-    return JSON.parse(data) as unknown;
-  } catch {
-    return data;
-  }
 }
 
 /**

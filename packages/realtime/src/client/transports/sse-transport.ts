@@ -1,3 +1,4 @@
+import { REALTIME_SSE_OFFSETS_FIELD } from '../../protocol.js';
 import { createServerSentEventParser, type ServerSentEvent } from '../sse-parser.js';
 import { entriesOf, offsetsForBatch, pick, streamUrl } from './http-common.js';
 import { openHttpSession, type HttpLoopTools } from './http-session.js';
@@ -6,8 +7,10 @@ import type { TransportContext, TransportSession } from './transport.js';
 /**
  * A session over Durable Streams SSE reads (`?offset=X&live=sse`), read with `fetch` and a stream
  * parser so that it runs in browsers and in Node alike, and can send the credential as a header.
- * Each `data` event is a JSON array of entries; its `id` (or the `control` event after it) names
- * the offset of its last entry. A server that ends the response (it rotates SSE connections) is
+ * Each `data` event is a JSON array of entries, handed over with the `control` event after it:
+ * each entry's offset is the one the control lists (`agentryOffsets`, Agentry's own field), else
+ * derived back from the last one, which the data event's `id` (or the control's
+ * `streamNextOffset`) names. A server that ends the response (it rotates SSE connections) is
  * read again from the last applied offset.
  *
  * @internal
@@ -55,9 +58,29 @@ async function readEvents(
   tools: HttpLoopTools,
 ): Promise<'closed' | 'ended' | 'failed'> {
   const { handlers } = tools.context;
+  // The entries of the data events not yet matched by a control event, and the last one's id.
   let pending: unknown[] = [];
+  let pendingId: string | undefined;
   let closed = false;
   let broken = false;
+  /** Hands the pending entries over: with the server's offsets when it listed them, else derived. */
+  const flush = (last: string | undefined, listed?: unknown): void => {
+    if (pending.length === 0 || last === undefined) return;
+    const offsets =
+      Array.isArray(listed) &&
+      listed.length === pending.length &&
+      listed.every((offset) => typeof offset === 'string' && offset !== '')
+        ? (listed as string[])
+        : undefined;
+    const events =
+      offsets === undefined
+        ? offsetsForBatch(pending, last)
+        : pending.map((data, index) => ({ offset: offsets[index]!, data }));
+    const position = offsets?.at(-1) ?? last;
+    pending = [];
+    pendingId = undefined;
+    handlers.events(channel, events, position);
+  };
   const onEvent = (event: ServerSentEvent): void => {
     if (closed || broken || tools.signal.aborted) return;
     if (event.event === 'control') {
@@ -72,10 +95,10 @@ async function readEvents(
       if (typeof next === 'string' && handlers.position(channel) === 'now') {
         handlers.subscribed(channel, next);
       }
-      if (pending.length > 0 && typeof next === 'string') {
-        handlers.events(channel, offsetsForBatch(pending, next), next);
-        pending = [];
-      }
+      flush(
+        pendingId ?? (typeof next === 'string' ? next : undefined),
+        pick(control, REALTIME_SSE_OFFSETS_FIELD),
+      );
       if (pick(control, 'streamClosed') === true) {
         closed = true;
         handlers.closed(channel, typeof next === 'string' ? next : handlers.position(channel));
@@ -90,12 +113,10 @@ async function readEvents(
       broken = true;
       return;
     }
-    if (event.id !== undefined && event.id !== '') {
-      handlers.events(channel, offsetsForBatch([...pending, ...items], event.id), event.id);
-      pending = [];
-    } else {
-      pending.push(...items);
-    }
+    // A data event with an id that no control event followed: its offsets are derived.
+    if (pendingId !== undefined) flush(pendingId);
+    pending.push(...items);
+    if (event.id !== undefined && event.id !== '') pendingId = event.id;
   };
   const parser = createServerSentEventParser(onEvent);
   const reader = (response.body as ReadableStream<Uint8Array>).getReader();
@@ -112,6 +133,8 @@ async function readEvents(
   } finally {
     await reader.cancel().catch(() => undefined);
   }
+  // The stream ended between a data event and its control: the id still names the last offset.
+  if (!closed && !tools.signal.aborted) flush(pendingId);
   if (closed) return 'closed';
   return broken ? 'failed' : 'ended';
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RealtimeChannelInfo, RealtimeEntry } from '@agentry/core';
-import { realtimeHeaders } from '../../protocol.js';
+import { REALTIME_SSE_OFFSETS_FIELD, realtimeHeaders } from '../../protocol.js';
 import { acceptsGzip, securityHeaders, startBody } from './http-io.js';
 import { entryBytes, entryText, sseDataLines, streamKind } from './stream-format.js';
 import { readAfter, type StreamsContext } from './streams-handler.js';
@@ -19,7 +19,10 @@ export interface SseRequest {
 /**
  * Serves a channel as Server-Sent Events, Durable Streams style: each batch of entries is an
  * `event: data` (with `id:` = its last offset, so `Last-Event-ID` resumes) followed by an
- * `event: control` carrying `streamNextOffset`, `streamCursor`, `upToDate` and `streamClosed`.
+ * `event: control` carrying `streamNextOffset`, `streamCursor`, `upToDate` and `streamClosed`;
+ * on a JSON channel the control also lists each entry's offset (`agentryOffsets`, which Durable
+ * Streams clients ignore), since Durable Streams pairs every data event with a control event and
+ * one entry per data event would double the events of a token stream.
  * A comment line is sent every heartbeat; the response ends after `sseReconnectAfter` (the client
  * reconnects from its last offset), when the channel closes, or when the server closes.
  *
@@ -76,13 +79,23 @@ export async function serveSse(context: StreamsContext, sse: SseRequest): Promis
   const reconnect = setTimeout(end, context.sseReconnectAfter);
   request.once('close', end);
 
-  const control = (nextOffset: string, upToDate: boolean, closed: boolean) => {
+  const control = (
+    nextOffset: string,
+    upToDate: boolean,
+    closed: boolean,
+    entries?: readonly RealtimeEntry[],
+  ) => {
+    const offsets =
+      kind === 'json' && entries !== undefined
+        ? { [REALTIME_SSE_OFFSETS_FIELD]: entries.map((entry) => entry.offset) }
+        : {};
     const body = closed
-      ? { streamNextOffset: nextOffset, streamClosed: true, upToDate: true }
+      ? { streamNextOffset: nextOffset, streamClosed: true, upToDate: true, ...offsets }
       : {
           streamNextOffset: nextOffset,
           streamCursor: sse.cursor(),
           ...(upToDate ? { upToDate: true } : {}),
+          ...offsets,
         };
     return `event: control\n${sseDataLines(JSON.stringify(body))}\n`;
   };
@@ -99,7 +112,7 @@ export async function serveSse(context: StreamsContext, sse: SseRequest): Promis
   function send(entries: readonly RealtimeEntry[], closed: boolean): void {
     if (ended || entries.length === 0) return;
     lastOffset = entries[entries.length - 1]!.offset;
-    writer?.write(dataEvent(entries) + control(lastOffset, true, closed));
+    writer?.write(dataEvent(entries) + control(lastOffset, true, closed, entries));
   }
 
   async function pump(): Promise<void> {
@@ -109,7 +122,7 @@ export async function serveSse(context: StreamsContext, sse: SseRequest): Promis
       const fresh = page.entries.filter((entry) => entry.offset > lastOffset);
       if (fresh.length > 0) {
         lastOffset = fresh[fresh.length - 1]!.offset;
-        writer?.write(dataEvent(fresh) + control(lastOffset, page.upToDate, page.closed));
+        writer?.write(dataEvent(fresh) + control(lastOffset, page.upToDate, page.closed, fresh));
       } else if (lastOffset === '') {
         lastOffset = page.nextOffset;
         writer?.write(control(page.nextOffset, page.upToDate, page.closed));
@@ -141,7 +154,9 @@ export async function serveSse(context: StreamsContext, sse: SseRequest): Promis
     response.flushHeaders();
     if (first.entries.length > 0) {
       lastOffset = first.entries[first.entries.length - 1]!.offset;
-      writer.write(dataEvent(first.entries) + control(lastOffset, first.upToDate, first.closed));
+      writer.write(
+        dataEvent(first.entries) + control(lastOffset, first.upToDate, first.closed, first.entries),
+      );
     } else {
       lastOffset = first.nextOffset;
       writer.write(control(first.nextOffset, first.upToDate, first.closed));

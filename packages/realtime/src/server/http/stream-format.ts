@@ -19,12 +19,12 @@ export function streamKind(contentType: string): StreamKind {
 const encoder = new TextEncoder();
 
 /** An entry's data as bytes. @internal */
-export function entryBytes(entry: RealtimeEntry): Uint8Array {
+export function entryBytes(entry: Pick<RealtimeEntry, 'data'>): Uint8Array {
   return typeof entry.data === 'string' ? encoder.encode(entry.data) : entry.data;
 }
 
 /** An entry's data as text (JSON channels store text; others bytes, decoded as UTF-8). @internal */
-export function entryText(entry: RealtimeEntry): string {
+export function entryText(entry: Pick<RealtimeEntry, 'data'>): string {
   return typeof entry.data === 'string' ? entry.data : Buffer.from(entry.data).toString('utf8');
 }
 

@@ -85,6 +85,42 @@ describe('streams routes', () => {
       expect(body.error.details.retainedAfter > dropped).toBe(true);
     });
 
+    it.each(['', '&live=long-poll', '&live=sse'])(
+      'carries the channel’s snapshot in the 410 body (query %s), as the JSON value',
+      async (live) => {
+        const { url, log } = await start();
+        await log.create('run/r-snap', { contentType: 'application/json', maxEntries: 2 });
+        const { offsets } = await log.append('run/r-snap', ['1', '2', '3']);
+        await log.putSnapshot('run/r-snap', { offset: offsets[1]!, data: '{"messages":[1,2]}' });
+        await log.append('run/r-snap', ['4']);
+        const response = await fetch(
+          `${url}/realtime/streams/run/r-snap?offset=${offsets[0]!}${live}`,
+        );
+        expect(response.status).toBe(410);
+        const body = (await response.json()) as {
+          error: { code: string; details: { retainedAfter: string; snapshot?: unknown } };
+        };
+        expect(body.error.code).toBe('offset_gone');
+        expect(body.error.details.retainedAfter).toBe(offsets[1]);
+        expect(body.error.details.snapshot).toEqual({
+          offset: offsets[1],
+          data: { messages: [1, 2] },
+        });
+      },
+    );
+
+    it('leaves out a snapshot older than the retained entries (it would leave a hole)', async () => {
+      const { url, log } = await start();
+      await log.create('run/r-old', { maxEntries: 2 });
+      const { offsets } = await log.append('run/r-old', ['1', '2', '3', '4']);
+      await log.putSnapshot('run/r-old', { offset: offsets[0]!, data: '{"messages":[1]}' });
+      const response = await fetch(`${url}/realtime/streams/run/r-old?offset=${offsets[0]!}`);
+      expect(response.status).toBe(410);
+      const body = (await response.json()) as { error: { details: Record<string, unknown> } };
+      expect(body.error.details.retainedAfter).toBe(offsets[1]);
+      expect(body.error.details).not.toHaveProperty('snapshot');
+    });
+
     it('answers 410 offset_gone for an offset of an older epoch', async () => {
       const { url, log } = await start();
       await createJsonChannel(url, 'run/r-3', [1, 2]);
@@ -191,6 +227,31 @@ describe('streams routes', () => {
       });
       const more = await readSse(resumed, (seen) => seen.some((event) => event.event === 'data'));
       expect(JSON.parse(more.find((event) => event.event === 'data')!.data)).toEqual([{ n: 3 }]);
+    });
+
+    it('lists each entry’s offset in the control event after a JSON data event (agentryOffsets)', async () => {
+      const { url, log } = await start();
+      await createJsonChannel(url, 'run/offsets', [{ n: 1 }, { n: 2 }, { n: 3 }]);
+      const response = await fetch(`${url}/realtime/streams/run/offsets?offset=-1&live=sse`);
+      const appended = (async () => {
+        await log.append('run/offsets', [JSON.stringify({ n: 4 }), JSON.stringify({ n: 5 })], {
+          close: true,
+        });
+      })();
+      const events = await readSse(response, () => false);
+      await appended;
+      const listed: string[] = [];
+      events.forEach((event, index) => {
+        if (event.event !== 'data') return;
+        const control = events[index + 1]!;
+        expect(control.event).toBe('control');
+        const offsets = (JSON.parse(control.data) as { agentryOffsets: string[] }).agentryOffsets;
+        expect(offsets).toHaveLength((JSON.parse(event.data) as unknown[]).length);
+        expect(offsets.at(-1)).toBe(event.id);
+        listed.push(...offsets);
+      });
+      const stored = await log.read('run/offsets', '-1');
+      expect(listed).toEqual(stored.entries.map((entry) => entry.offset));
     });
 
     it('delivers entries appended while connected, then ends on close with streamClosed', async () => {

@@ -16,6 +16,7 @@ import type { RealtimeAuth } from '../auth/realtime-auth.js';
 import type { RealtimePrincipal } from '../auth/realtime-ticket.js';
 import { acceptsGzip, readBody, securityHeaders, sendError, startBody } from './http-io.js';
 import { decodeAppendBody, encodeEntries, mediaType, streamKind } from './stream-format.js';
+import { withGapSnapshot } from './gap-snapshot.js';
 import { serveSse } from './sse-stream.js';
 
 /** Durable Streams' headers this handler reads or writes, beyond {@link realtimeHeaders}. */
@@ -333,8 +334,9 @@ async function handleAppend(
     result.closed,
   );
   if (producer) {
+    // A duplicate answers with the highest sequence accepted, which may be past the retried one.
     responseHeaders['Producer-Epoch'] = String(producer.epoch);
-    responseHeaders['Producer-Seq'] = String(producer.seq);
+    responseHeaders['Producer-Seq'] = String(result.producerSeq ?? producer.seq);
   }
   response.writeHead(
     producer && !result.duplicate && entries.length > 0 ? 200 : 204,
@@ -610,8 +612,11 @@ export async function handleStreams(
         response.writeHead(405, { ...securityHeaders, allow: 'GET, HEAD, PUT, POST, DELETE' });
         response.end();
     }
-  } catch (error) {
+  } catch (caught) {
     if (!request.complete) request.resume();
+    // A gone offset carries the channel's snapshot, as the WebSocket's gap frame does.
+    const error =
+      request.method === 'GET' ? await withGapSnapshot(context.log, channel, caught) : caught;
     // Durable Streams answers a fenced (stale-epoch) producer with 403.
     const status = AgentryError.isInstance(error) && error.code === 'lease_lost' ? 403 : undefined;
     sendError(

@@ -4,6 +4,7 @@ import {
   assertChannelName,
   assertRealtimeEntries,
   checkRealtimeProducer,
+  realtimeDuplicateAppendResult,
   checkRealtimeWriterSeq,
   createRealtimeWatchers,
   formatRealtimeOffset,
@@ -314,22 +315,30 @@ export function createSqliteRealtimeLog(options: SqliteRealtimeLogOptions): Real
     const row = channelRow(channel);
     const producer = appendOptions?.producer;
     const close = appendOptions?.close === true;
-    const unchanged = (duplicate: boolean): AppendOutcome => ({
+    const unchanged = (): AppendOutcome => ({
       result: {
         offsets: [],
         tailOffset: formatRealtimeOffset(row.epoch, row.tail_seq),
-        duplicate,
+        duplicate: false,
         closed: row.closed === 1,
       },
       appended: emptyBatch,
       closedNow: false,
     });
-    if (
-      producer !== undefined &&
-      checkRealtimeProducer(channel, statements.producer.get(channel, producer.id), producer) ===
-        'duplicate'
-    )
-      return unchanged(true);
+    if (producer !== undefined) {
+      const last = statements.producer.get(channel, producer.id);
+      // A duplicate is only possible against a producer already seen (`last` is defined).
+      if (checkRealtimeProducer(channel, last, producer) === 'duplicate' && last !== undefined)
+        return {
+          result: realtimeDuplicateAppendResult(
+            formatRealtimeOffset(row.epoch, row.tail_seq),
+            row.closed === 1,
+            last,
+          ),
+          appended: emptyBatch,
+          closedNow: false,
+        };
+    }
     assertRealtimeEntries(channel, row.content_type, data);
     if (data.length === 0 && !close)
       throw new AgentryError({
@@ -339,7 +348,7 @@ export function createSqliteRealtimeLog(options: SqliteRealtimeLogOptions): Real
         suggestions: ['Append at least one entry, or pass { close: true } to close the channel.'],
       });
     if (row.closed === 1) {
-      if (data.length === 0) return unchanged(false);
+      if (data.length === 0) return unchanged();
       throw new AgentryError({
         code: 'conflict',
         message: `Realtime channel ${JSON.stringify(channel)} is closed; nothing more can be appended.`,
@@ -379,6 +388,7 @@ export function createSqliteRealtimeLog(options: SqliteRealtimeLogOptions): Real
         tailOffset: formatRealtimeOffset(row.epoch, seq),
         duplicate: false,
         closed: close,
+        ...(producer === undefined ? {} : { producerSeq: producer.seq }),
       },
       appended,
       closedNow: close,
