@@ -16,6 +16,7 @@ import {
   definePlugin,
   defineTool,
   services,
+  type AgentEvent,
   type AgentryPlugin,
   type InstanceEvent,
   type Masker,
@@ -455,7 +456,9 @@ describe('shutdown order', () => {
   it("shuts the instance's agents down before plug-ins' shutdown hooks run, so their last events reach the plug-ins", async () => {
     const seen: string[] = [];
     const listener = plugin('agentry-shutdown-listener', (host) => {
-      const subscription = host.events$.subscribe(({ event }) => {
+      const subscription = host.events$.subscribe((tagged) => {
+        if (tagged.source.kind !== 'agent') return;
+        const event = tagged.event as AgentEvent;
         if (event.type === 'status-delta' && event.to === 'shut-down') seen.push('agent shut down');
       });
       host.onShutdown(() => {
