@@ -45,6 +45,7 @@ export function fullConfig(): Record<string, any> {
 export const fullEnv = (): Record<string, string> => ({
   OPENAI_TEST_KEY: providerKey(),
   AGENTRY_OAUTH_CLIENT_SECRET: 'quickstart-secret-abcdef',
+  ALERT_WEBHOOK_SECRET: 'quickstart-webhook-secret-abcdef',
 });
 
 /** A valid agent on a model the quickstart registers. */

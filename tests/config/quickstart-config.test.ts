@@ -13,7 +13,10 @@ describe('the quickstart configuration', () => {
     const agentry = await createAgentry({
       config: await loadConfiguration(file),
       plugins: [security(), monitoring()],
-      env: { AGENTRY_OAUTH_CLIENT_SECRET: 'quickstart-secret-abcdef' },
+      env: {
+        AGENTRY_OAUTH_CLIENT_SECRET: 'quickstart-secret-abcdef',
+        ALERT_WEBHOOK_SECRET: 'quickstart-webhook-secret-abcdef',
+      },
     });
     expect(agentry.compliance.frameworks.sort()).toEqual(['gdpr', 'soc2']);
     expect(agentry.compliance.controls.length).toBeGreaterThanOrEqual(15);
@@ -35,7 +38,10 @@ describe('PluginSections', () => {
     const agentry = await createAgentry({
       config: await loadConfiguration(file),
       plugins: [security(), monitoring()],
-      env: { AGENTRY_OAUTH_CLIENT_SECRET: 'quickstart-secret-abcdef' },
+      env: {
+        AGENTRY_OAUTH_CLIENT_SECRET: 'quickstart-secret-abcdef',
+        ALERT_WEBHOOK_SECRET: 'quickstart-webhook-secret-abcdef',
+      },
     });
     // These lines type-check only because the plug-ins merge their sections into PluginSections.
     const atRest: boolean | undefined = agentry.config.security?.encryption.atRest;

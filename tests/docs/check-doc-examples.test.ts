@@ -131,7 +131,7 @@ describe('check-doc-examples', () => {
     () => {
       const good =
         "```ts\nimport type { AlertConfig } from '@agentry/monitoring';\n\n" +
-        "const alert: AlertConfig = { type: 'error', threshold: 1, severity: 'low', channels: [{ type: 'webhook', configuration: { url: 'https://alerts.example.com/agentry' } }] };\n```";
+        "const alert: AlertConfig = { type: 'error', threshold: 1, severity: 'low', channels: [{ type: 'webhook', configuration: { url: 'https://alerts.example.com/agentry', secret: '${env:ALERT_WEBHOOK_SECRET}' } }] };\n```";
       const bad =
         "```ts\nimport type { MetricsConfig } from '@agentry/monitoring';\n\n" +
         "const metrics: MetricsConfig = { enabled: 'yes', collectionInterval: 1, retentionPeriod: 1, exportFormats: [] };\n```";

@@ -21,12 +21,13 @@ const heading = (text: string) => console.log(`\n\x1b[1m${text}\x1b[0m`);
 
 await showMinimalConfiguration(heading);
 
-// The OAuth2 client secret comes from the environment. Without one, this run makes a throwaway
-// value, says so, and never prints it.
+// The OAuth2 client secret and the alert webhook's signing secret come from the environment.
+// Without one, this run makes a throwaway value, says so, and never prints it.
 const env = { ...process.env };
-if (!env.AGENTRY_OAUTH_CLIENT_SECRET) {
-  env.AGENTRY_OAUTH_CLIENT_SECRET = randomBytes(24).toString('base64url');
-  console.log('AGENTRY_OAUTH_CLIENT_SECRET is not set: using a throwaway value made for this run.');
+for (const name of ['AGENTRY_OAUTH_CLIENT_SECRET', 'ALERT_WEBHOOK_SECRET']) {
+  if (env[name]) continue;
+  env[name] = randomBytes(24).toString('base64url');
+  console.log(`${name} is not set: using a throwaway value made for this run.`);
 }
 
 heading(`The full form: ${configFile}`);
