@@ -279,11 +279,7 @@ class AgentImpl implements Agent {
     return this.#queue.length;
   }
   get events$(): Observable<AgentEvent> {
-    return this.eventSubject().asObservable();
-  }
-
-  eventSubject(): Subject<AgentEvent> {
-    return (this.#events ??= new Subject<AgentEvent>());
+    return (this.#events ??= new Subject<AgentEvent>()).asObservable();
   }
 
   /** @internal See {@link tapAgentEvents}. */

@@ -263,7 +263,10 @@ export function createInstanceEventBus(
       sessionId: agent.context.sessionId,
     };
     const source: Source = {
-      events$: agent.events$,
+      // Read only when the agent cannot be tapped: the getter makes the agent's subject.
+      get events$() {
+        return agent.events$;
+      },
       tag: (event: AgentEvent) => ({ source: tag, event }),
       agent: true,
       subscription: undefined,
