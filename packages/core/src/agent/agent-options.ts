@@ -1,11 +1,12 @@
 import type { z } from 'zod';
 import type { LanguageModel, ModelParameters } from '../model/index.js';
+import type { Authorizer, AuthorizationPrincipal } from '../plugins/plugin-services.js';
 import type { Clock } from '../resilience/index.js';
 import type { AgentInstance } from '../schemas/agent-instance.js';
 import type { ResourceLimits } from '../schemas/resource-limits.js';
 import type { StateStore } from '../stores/index.js';
 import type { Tool } from './define-tool.js';
-import type { ModelMiddleware, ToolMiddleware } from './middleware.js';
+import type { ModelMiddleware, SendAdmission, ToolMiddleware } from './middleware.js';
 import type { ModelRouter } from './model-router-types.js';
 
 /** Resource limits an agent gets when its context names none (see {@link AgentOptions.context}). */
@@ -84,6 +85,20 @@ export interface AgentOptions {
    * is kept with the first 1,024 characters of its arguments.
    */
   maxToolInputBytes?: number;
+  /**
+   * The policy-decision point asked before each send and each tool call (before the tool's
+   * arguments are read); a denied send fails with `permission_denied`, a denied tool call goes
+   * back to the model as a refusal and is never run. `agentry.createAgent` passes the instance's
+   * `services.authorizer` (from `@agentry/security`) when one is provided. Without one, nothing
+   * is refused.
+   */
+  authorizer?: Authorizer;
+  /**
+   * Checks each sent turn passes before it joins the queue, in order, after the authorizer's
+   * check of the send (see {@link SendAdmission}). `agentry.createAgent` puts plug-ins' checks
+   * (`@agentry/security`'s rate limits) before these.
+   */
+  admission?: readonly SendAdmission[];
   /** Middleware around model calls and tool calls. */
   middleware?: {
     /** Around every model call, outermost first. */
@@ -168,6 +183,13 @@ export interface SendOptions<TOutput> {
   output?: z.ZodType<TOutput>;
   /** Aborts the turn. */
   signal?: AbortSignal;
+  /**
+   * The user (or service) this turn is sent on behalf of, when the agent serves several: the
+   * authorizer checks the send (`update` on `agents:<id>`) and every tool call of the turn for
+   * this principal, bounded by the agent's `context.permissions`. Defaults to a user principal for
+   * `context.userId`, or to the agent itself when it has no user.
+   */
+  principal?: AuthorizationPrincipal;
 }
 
 /**

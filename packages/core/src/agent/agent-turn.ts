@@ -23,6 +23,8 @@ import { jsonByteLength } from '../schemas/json-byte-length.js';
 import { toConversationParts, toModelMessages } from './conversation-mapping.js';
 import { toToolSpec, type Tool } from './define-tool.js';
 import type { ModelRouter } from './model-router-types.js';
+import type { AuthorizationPrincipal } from '../plugins/plugin-services.js';
+import { principalOf } from './authorize-agent.js';
 import { runModelStep } from './run-model-step.js';
 import { runToolCalls } from './run-tool-calls.js';
 import { createTurnDeadline } from './turn-deadline.js';
@@ -67,6 +69,8 @@ export interface TurnHost {
 /** @internal A turn as the agent queues it. */
 export interface TurnRecord {
   input: TurnInput;
+  /** The send's principal, when one was given. */
+  principal?: AuthorizationPrincipal;
   controller: AgentRunController<unknown>;
   output: z.ZodType | undefined;
   started: boolean;
@@ -102,6 +106,7 @@ export async function executeTurn(
   }
   const toolMap = toolIndex.byName;
   const toolSpecs = toolIndex.specs;
+  const principal = principalOf(turn.principal, host.agentId, host.context);
 
   const user = turn.started ? undefined : buildUserMessage(host, turn.input);
   let pending: Message[] = user ? [user.message] : [];
@@ -162,6 +167,8 @@ export async function executeTurn(
         step,
         permissions: host.context.permissions,
         userId: host.context.userId,
+        sessionId: host.context.sessionId,
+        principal,
         connections,
         push,
         noticeDeprecation: host.noticeDeprecation,
@@ -191,6 +198,10 @@ export async function executeTurn(
           agentId: host.agentId,
           runId,
           permissions: host.context.permissions,
+          principal,
+          userId: host.context.userId,
+          sessionId: host.context.sessionId,
+          authorizer: options.authorizer,
           signal: source.signal,
           defaultTimeout: options.toolTimeout ?? 30_000,
           middleware: options.middleware?.tool ?? noMiddleware,

@@ -23,6 +23,8 @@ import {
   type AgentLifecycleState,
 } from './agent-state-machine.js';
 import { executeTurn, type TurnHost, type TurnRecord as Turn } from './agent-turn.js';
+import { admitTurn, checkPrincipal, principalOf } from './authorize-agent.js';
+import type { SendAdmission } from './middleware.js';
 import { toModelMessages } from './conversation-mapping.js';
 import { createModelRouter } from './create-model-router.js';
 import type { ModelRouter } from './model-router-types.js';
@@ -129,6 +131,9 @@ class AgentImpl implements Agent {
   /** `events$` completes once the events before its completion are delivered. */
   #completing = false;
   readonly #queue: Turn[] = [];
+  /** Each principal's last turn still being admitted (authorized, rate limited); see `#admit`. */
+  readonly #admitting = new Map<string, Promise<void>>();
+  readonly #admission: readonly SendAdmission[];
   #current: Turn | undefined;
   #failed: Turn | undefined;
   #draining: { resolve: () => void; promise: Promise<void> } | undefined;
@@ -226,6 +231,7 @@ class AgentImpl implements Agent {
 
   constructor(options: AgentOptions) {
     this.#options = options;
+    this.#admission = options.admission ?? [];
     this.#clock = options.clock ?? systemClock;
     this.#generateId = options.generateId ?? randomUuid;
     this.#router = 'run' in options.model ? options.model : routerOf(options.model, options.clock);
@@ -394,6 +400,12 @@ class AgentImpl implements Agent {
       controller.reject(error);
       return run;
     }
+    const principalProblem = checkPrincipal(options.principal);
+    if (principalProblem) {
+      controller.reject(principalProblem);
+      return run;
+    }
+    if (options.principal !== undefined) turn.principal = options.principal;
     const signal = options.signal;
     if (signal) {
       const reason = () =>
@@ -407,9 +419,68 @@ class AgentImpl implements Agent {
       const remove = () => signal.removeEventListener('abort', onAbort);
       run.result.then(remove, remove);
     }
-    this.#queue.push(turn);
-    this.#pump();
+    if (this.#options.authorizer === undefined && this.#admission.length === 0) {
+      this.#queue.push(turn);
+      this.#pump();
+    } else this.#admit(turn);
     return run;
+  }
+
+  /**
+   * Passes `turn` through the authorizer and the admission checks, then queues it. One
+   * principal's turns are admitted in the order they were sent; a turn held by a check (a rate
+   * limit's queue) holds back only its principal's later turns.
+   */
+  #admit(turn: Turn): void {
+    const principal = principalOf(turn.principal, this.id, this.context);
+    const source = turn.controller.source;
+    const previous = this.#admitting.get(principal.id) ?? Promise.resolve();
+    const admitted = previous.then(async () => {
+      try {
+        if (source.aborted) throw toAgentryError(source.reason, 'aborted');
+        await admitTurn(
+          this.#options.authorizer,
+          this.#admission,
+          {
+            agentId: this.id,
+            runId: turn.controller.run.id,
+            principal,
+            userId: this.context.userId,
+            sessionId: this.context.sessionId,
+            model: this.#primaryModel(),
+            signal: source.signal,
+          },
+          this.context.permissions,
+        );
+        if (source.aborted) throw toAgentryError(source.reason, 'aborted');
+      } catch (error) {
+        // Refused before it was queued: the agent's state is untouched.
+        turn.controller.reject(toAgentryError(error));
+        return;
+      }
+      if (this.#draining || this.#lifecycle === 'shut-down') {
+        turn.controller.reject(
+          new AgentryError({
+            code: 'invalid_transition',
+            message: 'The agent shut down while the turn waited to be admitted; it was not run.',
+            details: { state: this.#lifecycle },
+            suggestions: ['Create a new agent.'],
+          }),
+        );
+        return;
+      }
+      this.#queue.push(turn);
+      this.#pump();
+    });
+    this.#admitting.set(principal.id, admitted);
+    void admitted.then(() => {
+      if (this.#admitting.get(principal.id) === admitted) this.#admitting.delete(principal.id);
+    });
+  }
+
+  #primaryModel(): string {
+    const primary = this.#router.models[0];
+    return primary ? `${primary.provider}:${primary.modelId}` : 'unknown';
   }
 
   pause(): void {

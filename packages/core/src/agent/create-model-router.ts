@@ -1,3 +1,4 @@
+import { isCallerRefusal } from './caller-refusal.js';
 import { AgentryError, toAgentryError } from '../errors/index.js';
 import type { LanguageModel } from '../model/index.js';
 import { checkDelay } from '../resilience/check-delay.js';
@@ -236,6 +237,11 @@ export function createModelRouter(options: ModelRouterOptions): ModelRouter {
               permit?.success();
               return value;
             } catch (caught) {
+              // The caller's own refusal (a model middleware's rate limit): not the model's fault.
+              if (isCallerRefusal(caught)) {
+                permit?.release();
+                throw caught;
+              }
               error = toAgentryError(caught);
               settleCircuitPermit(permit, error);
             }

@@ -1,6 +1,20 @@
 import { z } from 'zod';
 import { AgentryError } from '../errors/index.js';
 import type { ToolSpec } from '../model/index.js';
+import type { AuthorizationPrincipal, AuthorizationRequest } from '../plugins/plugin-services.js';
+
+/**
+ * The specification's access actions: what a permission grants and what an authorization asks.
+ *
+ * @example
+ * ```ts
+ * import type { AccessAction } from '@agentry/core';
+ *
+ * const action: AccessAction = 'read';
+ * console.log(action);
+ * ```
+ */
+export type AccessAction = 'create' | 'read' | 'update' | 'delete';
 
 /**
  * What a tool's `execute` receives besides its input.
@@ -14,8 +28,12 @@ import type { ToolSpec } from '../model/index.js';
  *   name: 'delete_file',
  *   description: 'Deletes a file in the workspace.',
  *   input: z.object({ path: z.string() }),
+ *   access: 'delete',
+ *   destructive: true,
  *   execute: async ({ path }, context: ToolExecutionContext) => {
- *     if (!context.permissions.includes('files:delete')) return { deleted: false, reason: 'not allowed' };
+ *     // The stored owner decides, not anything the model wrote.
+ *     const owner = await fetch(`https://files.example.com/${path}/owner`).then((r) => r.text());
+ *     await context.authorize('delete', { type: 'files', id: path, attributes: { owner } });
  *     await fetch(`https://files.example.com/${path}`, { method: 'DELETE', signal: context.signal });
  *     return { deleted: true, by: context.agentId, call: context.toolCallId };
  *   },
@@ -31,6 +49,20 @@ export interface ToolExecutionContext {
   toolCallId: string;
   /** The permissions of the agent's execution context. */
   permissions: readonly string[];
+  /**
+   * Who the agent acts for in this run: the `principal` of `send`, else a user principal for the
+   * context's `userId`, else the agent itself (`kind: 'agent'`).
+   */
+  principal: AuthorizationPrincipal;
+  /**
+   * Asks the instance's authorizer whether the principal, through this agent, may do `action` to
+   * `resource`, whose `attributes` must be the ones stored with it (its owner, tenant, labels),
+   * read by the tool, never taken from the model's arguments. Resolves when allowed, and also when
+   * no authorizer is installed (without `@agentry/security` nothing is refused).
+   *
+   * @throws AgentryError `permission_denied` naming the action and the resource when denied
+   */
+  authorize(action: AccessAction, resource: AuthorizationRequest['resource']): Promise<void>;
 }
 
 /**
@@ -62,11 +94,33 @@ export interface Tool<TInput = unknown, TOutput = unknown> {
   readonly timeout?: number;
   /** Permissions the agent's context must hold for the tool to run. */
   readonly permissions?: readonly string[];
+  /**
+   * The action a call of the tool performs, which an authorizer checks on `tools:<name>` before
+   * the arguments are read: `read` unless set, or `delete` when the tool is `destructive`.
+   */
+  readonly access?: AccessAction;
+  /**
+   * Whether a call cannot be undone (deleting, paying, sending). With `@agentry/security`
+   * installed, a call of a destructive tool waits for a person to approve it.
+   */
+  readonly destructive?: boolean;
   /** Runs the tool. Its result must be JSON-serializable; a thrown error goes back to the model. */
   execute(input: TInput, context: ToolExecutionContext): TOutput | Promise<TOutput>;
 }
 
 const toolNamePattern = /^[A-Za-z0-9_-]{1,64}$/;
+
+const accessActions: ReadonlySet<unknown> = new Set(['create', 'read', 'update', 'delete']);
+
+/**
+ * The action a call of `tool` performs: its `access`, else `delete` for a destructive tool, else
+ * `read`.
+ *
+ * @internal
+ */
+export function toolAccess(tool: Tool): AccessAction {
+  return tool.access ?? (tool.destructive === true ? 'delete' : 'read');
+}
 
 /**
  * Declares a tool with a zod input schema. The model receives the schema as JSON Schema; a call
@@ -99,6 +153,22 @@ export function defineTool<TInput, TOutput>(tool: Tool<TInput, TOutput>): Tool<T
       message: `Tool ${tool.name}: timeout must be a positive integer of milliseconds, received ${tool.timeout}.`,
       details: { name: tool.name, timeout: tool.timeout },
       suggestions: ['Give the timeout in whole milliseconds, such as 10000.'],
+    });
+  }
+  if (tool.access !== undefined && !accessActions.has(tool.access)) {
+    throw new AgentryError({
+      code: 'validation_failed',
+      message: `Tool ${tool.name}: access must be create, read, update or delete, received ${JSON.stringify(tool.access)}.`,
+      details: { name: tool.name, path: ['access'] },
+      suggestions: ["Say what a call does: access: 'read' for a lookup, 'delete' for a removal."],
+    });
+  }
+  if (tool.destructive !== undefined && typeof tool.destructive !== 'boolean') {
+    throw new AgentryError({
+      code: 'validation_failed',
+      message: `Tool ${tool.name}: destructive must be true or false, received ${typeof tool.destructive}.`,
+      details: { name: tool.name, path: ['destructive'] },
+      suggestions: ['Set destructive: true for a tool whose calls cannot be undone.'],
     });
   }
   toToolSpec(tool);

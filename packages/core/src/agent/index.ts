@@ -35,9 +35,17 @@ export {
   type CircuitBreakerRegistry,
   type ModelRouterOptions,
 } from './create-model-router.js';
-export { defineTool, toToolSpec, type Tool, type ToolExecutionContext } from './define-tool.js';
+export {
+  defineTool,
+  toToolSpec,
+  type AccessAction,
+  type Tool,
+  type ToolExecutionContext,
+} from './define-tool.js';
 export type {
   ModelCallContext,
+  SendAdmission,
+  SendAdmissionContext,
   ModelMiddleware,
   ToolCallContext,
   ToolMiddleware,

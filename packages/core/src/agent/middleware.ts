@@ -4,6 +4,8 @@ import type {
   ModelRequest,
   ModelStreamPart,
 } from '../model/index.js';
+import type { AuthorizationPrincipal } from '../plugins/plugin-services.js';
+import type { AccessAction } from './define-tool.js';
 
 /**
  * What model-call middleware sees and may change.
@@ -33,6 +35,13 @@ export interface ModelCallContext {
   readonly permissions: readonly string[];
   /** The user the agent serves, when known. */
   readonly userId: string | undefined;
+  /** The session of the agent's execution context. */
+  readonly sessionId: string;
+  /**
+   * Who the agent acts for in this run: the `principal` of `send`, else a user principal for the
+   * context's `userId`, else the agent itself (`kind: 'agent'`).
+   */
+  readonly principal: AuthorizationPrincipal;
   /** The request; middleware may replace it before calling `next`. */
   request: ModelRequest;
   /** The call options; middleware may replace them before calling `next`. */
@@ -96,6 +105,21 @@ export interface ToolCallContext {
   readonly toolCallId: string;
   /** The tool's name. */
   readonly toolName: string;
+  /** The action the call performs (the tool's `access`; see `Tool.access`). */
+  readonly access: AccessAction;
+  /** Whether the tool is marked destructive (its calls cannot be undone). */
+  readonly destructive: boolean;
+  /** Who the agent acts for in this run (see `ModelCallContext.principal`). */
+  readonly principal: AuthorizationPrincipal;
+  /** The user the agent serves, when known. */
+  readonly userId: string | undefined;
+  /** The session of the agent's execution context. */
+  readonly sessionId: string;
+  /**
+   * Aborted when the turn is aborted or the tool's timeout passes (the timeout covers the
+   * middleware too); a middleware that waits (for an approval) stops waiting then.
+   */
+  readonly signal: AbortSignal;
   /** The validated input; middleware may replace it before calling `next`. */
   input: unknown;
   /** The tool's output, set once `next` resolves; middleware may replace it. */
@@ -121,6 +145,56 @@ export interface ToolCallContext {
  * ```
  */
 export type ToolMiddleware = (context: ToolCallContext, next: () => Promise<void>) => Promise<void>;
+
+/**
+ * What a send admission check sees: one turn, before it joins the agent's queue.
+ *
+ * @example
+ * ```ts
+ * import type { SendAdmissionContext } from '@agentry/core';
+ *
+ * const describe = (context: SendAdmissionContext) =>
+ *   `${context.principal.id} → ${context.agentId} (${context.model}), run ${context.runId}`;
+ * console.log(describe);
+ * ```
+ */
+export interface SendAdmissionContext {
+  /** The agent the turn is sent to. */
+  readonly agentId: string;
+  /** The run the turn will be. */
+  readonly runId: string;
+  /** Who the turn is sent for (see `SendOptions.principal`). */
+  readonly principal: AuthorizationPrincipal;
+  /** The user the agent serves, when known. */
+  readonly userId: string | undefined;
+  /** The session of the agent's execution context. */
+  readonly sessionId: string;
+  /** The agent's primary model, as `provider:model`. */
+  readonly model: string;
+  /** Aborted when the caller aborts the run (its `signal`, or `run.abort()`); stop waiting then. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * A check a turn passes before it joins the agent's queue: resolve to admit it, wait to hold it
+ * (a rate limit's queue), throw to refuse it. A refused turn fails its run with the thrown error
+ * and leaves the agent as it was: no state change, no `error` status, no retry needed. Checks run
+ * in order after the authorizer's check of the send, and a turn is admitted only when all pass;
+ * turns of one agent are admitted in the order they were sent.
+ *
+ * @example
+ * ```ts
+ * import { AgentryError, createAgent, type LanguageModel, type SendAdmission } from '@agentry/core';
+ *
+ * declare const model: LanguageModel;
+ * const openHours: SendAdmission = () => {
+ *   const hour = new Date().getUTCHours();
+ *   if (hour < 6) throw new AgentryError({ code: 'permission_denied', message: 'The assistant is closed until 06:00 UTC.' });
+ * };
+ * const agent = createAgent({ model, admission: [openHours] });
+ * ```
+ */
+export type SendAdmission = (context: SendAdmissionContext) => void | Promise<void>;
 
 /**
  * Runs middleware around a handler, outermost first. Calling `next` twice is an error.

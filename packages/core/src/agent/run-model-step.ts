@@ -1,3 +1,4 @@
+import type { AuthorizationPrincipal } from '../plugins/plugin-services.js';
 import { AgentryError, toAgentryError } from '../errors/index.js';
 import type { AbortSource, Clock, Semaphore } from '../resilience/index.js';
 import type {
@@ -12,6 +13,7 @@ import type {
   Usage,
 } from '../model/index.js';
 import type { AgentRunPart } from './agent-events.js';
+import { markCallerRefusal } from './caller-refusal.js';
 import { composeMiddleware, type ModelCallContext, type ModelMiddleware } from './middleware.js';
 import type { ModelRouter, RouterAttempt, RouterDeadline } from './model-router-types.js';
 
@@ -42,6 +44,8 @@ export interface ModelStepOptions {
   step: number;
   permissions: readonly string[];
   userId: string | undefined;
+  sessionId: string;
+  principal: AuthorizationPrincipal;
   /** Model calls take a slot each (`maxConnections`). */
   connections: Semaphore;
   push: (part: AgentRunPart) => void;
@@ -211,14 +215,23 @@ async function callThroughMiddleware(
     step: options.step,
     permissions: options.permissions,
     userId: options.userId,
+    sessionId: options.sessionId,
+    principal: options.principal,
     request: options.request,
     options: callOptions,
   };
-  await composeMiddleware(options.middleware, (ctx) => {
-    ctx.model = model;
-    ctx.stream = model.stream(ctx.request, ctx.options);
-    return Promise.resolve();
-  })(context);
+  let reached = false;
+  try {
+    await composeMiddleware(options.middleware, (ctx) => {
+      reached = true;
+      ctx.model = model;
+      ctx.stream = model.stream(ctx.request, ctx.options);
+      return Promise.resolve();
+    })(context);
+  } catch (error) {
+    // Refused before the model was asked: the caller's limit, not the model's failure.
+    throw reached ? error : markCallerRefusal(error);
+  }
   if (!context.stream || !context.model)
     throw new AgentryError({
       code: 'internal',

@@ -3,7 +3,13 @@ import type { ToolCallPart, ToolResultPart } from '../model/index.js';
 import { withTimeout } from '../resilience/index.js';
 import { findSerializationProblem } from '../schemas/serializable.js';
 import { chargeToolCpu, type CpuBudget } from './charge-tool-cpu.js';
-import type { Tool } from './define-tool.js';
+import type {
+  AuthorizationPrincipal,
+  AuthorizationRequest,
+  Authorizer,
+} from '../plugins/plugin-services.js';
+import { authorizeOrThrow, toolCallRequest } from './authorize-agent.js';
+import { toolAccess, type AccessAction, type Tool } from './define-tool.js';
 import { composeMiddleware, type ToolCallContext, type ToolMiddleware } from './middleware.js';
 
 /** What running one step's tool calls needs. */
@@ -16,6 +22,14 @@ export interface ToolRunOptions {
   runId: string;
   /** The execution context's permissions. */
   permissions: readonly string[];
+  /** Who the agent acts for in the run. */
+  principal: AuthorizationPrincipal;
+  /** The user the agent serves, when known. */
+  userId: string | undefined;
+  /** The execution context's session. */
+  sessionId: string;
+  /** Asked before each call's arguments are read; none refuses nothing. */
+  authorizer: Authorizer | undefined;
   /** Aborts every tool of the step. */
   signal: AbortSignal;
   /** The timeout of a tool that sets none, in milliseconds. */
@@ -108,6 +122,26 @@ async function runOne(call: ToolCallPart, options: ToolRunOptions): Promise<Tool
       'permission_denied',
       `Tool ${tool.name} needs the permission(s) ${missing.join(', ')}, which this agent does not have.`,
     );
+  const access = toolAccess(tool);
+  const destructive = tool.destructive === true;
+  const agent = { id: options.agentId, permissions: options.permissions };
+  const authorizer = options.authorizer;
+  // Asked before the arguments are read: a refused call's arguments are never parsed.
+  if (authorizer !== undefined) {
+    try {
+      await authorizeOrThrow(
+        authorizer,
+        toolCallRequest(
+          options.principal,
+          agent,
+          { name: tool.name, action: access, destructive },
+          { runId: options.runId, toolCallId: call.toolCallId, sessionId: options.sessionId },
+        ),
+      );
+    } catch (error) {
+      return finish(errorOutput(toAgentryError(error)), true);
+    }
+  }
   if (options.cpuBudget.remainingMs <= 0)
     return refuse(
       'limit_exceeded',
@@ -134,14 +168,37 @@ async function runOne(call: ToolCallPart, options: ToolRunOptions): Promise<Tool
     );
   }
 
+  // The signal is the timeout's, set once withTimeout starts; until then the step's.
   const context: ToolCallContext = {
     agentId: options.agentId,
     runId: options.runId,
     permissions: options.permissions,
     toolCallId: call.toolCallId,
     toolName: tool.name,
+    access,
+    destructive,
+    principal: options.principal,
+    userId: options.userId,
+    sessionId: options.sessionId,
+    signal: options.signal,
     input: validated.data,
   };
+  const authorize = (action: AccessAction, resource: AuthorizationRequest['resource']) =>
+    authorizer === undefined
+      ? Promise.resolve()
+      : authorizeOrThrow(authorizer, {
+          principal: options.principal,
+          action,
+          resource,
+          agent,
+          context: {
+            operation: 'tool.resource',
+            tool: tool.name,
+            runId: options.runId,
+            toolCallId: call.toolCallId,
+            sessionId: options.sessionId,
+          },
+        });
   const timeout = tool.timeout ?? options.defaultTimeout;
   // The call's connection slot, given back when the call settles or its time is up, whichever
   // comes first: a tool that ignores its signal keeps running, but not in a slot.
@@ -149,8 +206,9 @@ async function runOne(call: ToolCallPart, options: ToolRunOptions): Promise<Tool
   try {
     // The timeout covers the middleware too, so a hanging middleware cannot hold the turn.
     await withTimeout(
-      (signal) =>
-        composeMiddleware(options.middleware, async (ctx) => {
+      (signal) => {
+        (context as { signal: AbortSignal }).signal = signal;
+        return composeMiddleware(options.middleware, async (ctx) => {
           const held = await options.acquireConnection(signal);
           if (signal.aborted) {
             held();
@@ -165,6 +223,8 @@ async function runOne(call: ToolCallPart, options: ToolRunOptions): Promise<Tool
                   agentId: options.agentId,
                   toolCallId: call.toolCallId,
                   permissions: options.permissions,
+                  principal: options.principal,
+                  authorize,
                 }),
               options.cpuBudget,
             );
@@ -172,7 +232,8 @@ async function runOne(call: ToolCallPart, options: ToolRunOptions): Promise<Tool
           } finally {
             held();
           }
-        })(context),
+        })(context);
+      },
       timeout,
       { signal: options.signal, message: `Tool ${tool.name} did not finish within ${timeout} ms.` },
     );

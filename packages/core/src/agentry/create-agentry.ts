@@ -339,10 +339,15 @@ export async function createAgentry(options: CreateAgentryOptions): Promise<Agen
         });
       }
       const router = routerFor(resolveModelId(requested, validated.config.models), rest.clock);
-      const { modelMiddleware, toolMiddleware } = hooks;
+      const { modelMiddleware, toolMiddleware, sendAdmission } = hooks;
+      const authorizer = rest.authorizer ?? hooks.services.lookup(serviceKeys.authorizer);
       const agent = createAgent({
         ...rest,
         model: router,
+        ...(authorizer ? { authorizer } : {}),
+        ...(sendAdmission.length > 0
+          ? { admission: [...sendAdmission, ...(rest.admission ?? [])] }
+          : {}),
         autoStart: false,
         ...(agentStore ? { store: agentStore } : {}),
         // Plug-ins' middleware outside the agent's own; nothing added when no plug-in has any.

@@ -1,5 +1,5 @@
 import type { Agent } from '../agent/agent-interface.js';
-import type { ModelMiddleware, ToolMiddleware } from '../agent/middleware.js';
+import type { ModelMiddleware, SendAdmission, ToolMiddleware } from '../agent/middleware.js';
 import { AgentryError } from '../errors/index.js';
 import { createInstanceEventBus, type InstanceEventBus } from '../plugins/plugin-events.js';
 import { createConsoleLogger, createDelegatingLogger, type Logger } from '../plugins/logger.js';
@@ -22,6 +22,8 @@ export interface PluginHooks {
   readonly modelMiddleware: readonly ModelMiddleware[];
   /** Plug-ins' tool middleware, installation order (outermost first). */
   readonly toolMiddleware: readonly ToolMiddleware[];
+  /** Plug-ins' send admission checks, installation order. */
+  readonly sendAdmission: readonly SendAdmission[];
   /** The record handlers plug-ins registered, by record kind, with the plug-in's name. */
   readonly recordHandlers: ReadonlyMap<string, { handler: RecordHandler; plugin: string }>;
   /** Wraps a store with every plug-in's wrapper, in installation order (the first innermost). */
@@ -36,6 +38,7 @@ export interface PluginHooks {
     | 'emit'
     | 'useModelMiddleware'
     | 'useToolMiddleware'
+    | 'useSendAdmission'
     | 'wrapStore'
     | 'handleRecords'
     | 'provide'
@@ -59,6 +62,7 @@ export function createPluginHooks(
   );
   const modelMiddleware: ModelMiddleware[] = [];
   const toolMiddleware: ToolMiddleware[] = [];
+  const sendAdmission: SendAdmission[] = [];
   const wrappers: StoreWrapper[] = [];
   // Plug-ins' handlers by record kind; core's own `agent` kind is handled in create-agentry.
   const recordHandlers = new Map<string, { handler: RecordHandler; plugin: string }>();
@@ -92,6 +96,7 @@ export function createPluginHooks(
     logger,
     modelMiddleware,
     toolMiddleware,
+    sendAdmission,
     recordHandlers,
     wrap(store, name) {
       let wrapped = store;
@@ -109,6 +114,10 @@ export function createPluginHooks(
       useToolMiddleware(middleware) {
         check(plugin, 'useToolMiddleware', middleware);
         toolMiddleware.push(middleware);
+      },
+      useSendAdmission(admission) {
+        check(plugin, 'useSendAdmission', admission);
+        sendAdmission.push(admission);
       },
       wrapStore(wrapper) {
         check(plugin, 'wrapStore', wrapper);

@@ -104,6 +104,16 @@ const errorCodeTable = {
     httpStatus: 403,
     summary: 'The caller lacks a permission.',
   },
+  approval_required: {
+    recoverable: false,
+    httpStatus: 403,
+    summary: 'The action needs a person to approve it, and no approval was given.',
+  },
+  queue_full: {
+    recoverable: true,
+    httpStatus: 429,
+    summary: 'A bounded wait queue is full; retry later.',
+  },
   not_found: {
     recoverable: false,
     httpStatus: 404,
@@ -141,7 +151,12 @@ const errorCodeTable = {
     summary: 'An unexpected failure inside Agentry.',
   },
   // Providers (shared by every provider plug-in)
-  rate_limited: { recoverable: true, httpStatus: 429, summary: 'The provider is rate limiting.' },
+  rate_limited: {
+    recoverable: true,
+    httpStatus: 429,
+    summary:
+      "A rate limit was reached (the provider's, or one Agentry enforces); retry after retryAfterMs.",
+  },
   auth_failed: {
     recoverable: false,
     httpStatus: 401,

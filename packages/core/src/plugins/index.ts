@@ -24,6 +24,7 @@ export {
   defineServiceKey,
   services,
   type AuthorizationDecision,
+  type AuthorizationPrincipal,
   type AuthorizationRequest,
   type Authorizer,
   type Masker,

@@ -47,6 +47,13 @@ export interface SecurityEvent {
   readonly reason?: string;
   /** The trace it happened in, when known. */
   readonly traceId?: string;
+  /**
+   * For an access decision (`category: 'access-decision'`), what the policy engine decided. A
+   * consumer reports exactly this and never infers a verdict from the severity.
+   */
+  readonly outcome?: 'allow' | 'deny';
+  /** For an access decision, the ids of the policies (rules) that decided, when the engine names them. */
+  readonly policyIds?: readonly string[];
 }
 
 /**
@@ -139,6 +146,28 @@ function describeProblem(
       field: 'severity',
       rule: 'must be low, medium, high or critical',
       value: candidate.severity,
+    };
+  }
+  if (
+    candidate.outcome !== undefined &&
+    candidate.outcome !== 'allow' &&
+    candidate.outcome !== 'deny'
+  ) {
+    return {
+      field: 'outcome',
+      rule: 'must be allow or deny when present',
+      value: candidate.outcome,
+    };
+  }
+  if (
+    candidate.policyIds !== undefined &&
+    (!Array.isArray(candidate.policyIds) ||
+      candidate.policyIds.some((id: unknown) => typeof id !== 'string'))
+  ) {
+    return {
+      field: 'policyIds',
+      rule: 'must be a list of strings when present',
+      value: candidate.policyIds,
     };
   }
   for (const field of optionalStrings) {

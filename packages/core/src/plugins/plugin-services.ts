@@ -85,7 +85,49 @@ export interface Masker {
 }
 
 /**
- * One question to an {@link Authorizer}.
+ * Who acts in an {@link AuthorizationRequest}: a user, a service account, or an agent acting on
+ * its own. Its id is what role assignments and ownership conditions compare against.
+ *
+ * @example
+ * ```ts
+ * import type { AuthorizationPrincipal } from '@agentry/core';
+ *
+ * const user: AuthorizationPrincipal = { id: 'user-42', kind: 'user', roles: ['analyst'] };
+ * console.log(user.id);
+ * ```
+ */
+export interface AuthorizationPrincipal {
+  /** The principal's id (a user id, a service account name, an agent id); compared exactly. */
+  readonly id: string;
+  /** What it is; `user` when left out. */
+  readonly kind?: 'user' | 'service' | 'agent';
+  /**
+   * Roles the caller vouches for (from a verified token, say), added to those an authorizer
+   * assigns itself. Roles an authorizer assigns are looked up at every decision, so revoking one
+   * takes effect at the next action; roles given here hold for the calls they are given to.
+   */
+  readonly roles?: readonly string[];
+  /** Its other attributes (a tenant, a department), for attribute-based rules. */
+  readonly attributes?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * One question to an {@link Authorizer}: may this principal do this action to this resource?
+ *
+ * Core and Agentry's packages ask with `action` one of the specification's actions (`create`,
+ * `read`, `update`, `delete`), `resource.type` one of the typed paths' types (`agents`, `tools`,
+ * `workflows`, `runs`, `channels`, `config`, `keys`) and `context.operation` naming the operation
+ * (`tool.call`, `agent.send`, `workflow.start`, `workflow.resume`, `channel.read`, ...):
+ *
+ * | Operation | Action | Resource |
+ * | --- | --- | --- |
+ * | `agent.send` | `update` | `agents:<agent id>` |
+ * | `tool.call` | the tool's `access` (`read` unless set; `delete` for a destructive tool) | `tools:<tool name>` |
+ * | `tool.approve` | the tool's action | `tools:<tool name>` |
+ * | `workflow.start` | `create` | `workflows:<workflow id>` |
+ * | `workflow.resume` | `update` | `runs:<run id>` |
+ * | `channel.read`, `channel.create`, `channel.append`, `channel.delete` | `read`, `create`, `update`, `delete` | `channels:<name>` |
+ * | `run.cancel` | `update` | `channels:<name>` |
  *
  * @example
  * ```ts
@@ -93,35 +135,45 @@ export interface Masker {
  *
  * const request: AuthorizationRequest = {
  *   principal: { id: 'user-42', roles: ['analyst'] },
- *   action: 'tool.call',
- *   resource: { type: 'tool', id: 'delete_order' },
- *   context: { agentId: 'a-1' },
+ *   action: 'delete',
+ *   resource: { type: 'tools', id: 'delete_order', attributes: { destructive: true } },
+ *   agent: { id: 'a-1', permissions: ['tools:*'] },
+ *   context: { operation: 'tool.call', runId: 'r-1' },
  * };
  * console.log(request.action);
  * ```
  */
 export interface AuthorizationRequest {
-  /** Who acts: a user, an agent or a service, with its attributes. */
-  readonly principal: {
-    /** The principal's id (a user id, an agent id, a service name). */
-    readonly id: string;
-    /** Its roles, for role-based rules. */
-    readonly roles?: readonly string[];
-    /** Its other attributes, for attribute-based rules. */
-    readonly attributes?: Readonly<Record<string, unknown>>;
-  };
-  /** What it does, such as `tool.call`, `workflow.start` or `channel.subscribe`. */
+  /** Who acts: a user, a service, or an agent on its own. */
+  readonly principal: AuthorizationPrincipal;
+  /** What it does: `create`, `read`, `update` or `delete` (see the table above). */
   readonly action: string;
   /** What it acts on, with its stored attributes. */
   readonly resource: {
-    /** The kind of resource, such as `tool`, `workflow` or `channel`. */
+    /** The kind of resource: `agents`, `tools`, `workflows`, `runs`, `channels`, `config`, `keys`, or an application's own. */
     readonly type: string;
     /** Which one, when the action is on one resource. */
     readonly id?: string;
-    /** Its stored attributes (owner, tenant, labels), for conditions. */
+    /**
+     * Its stored attributes (owner, tenant, labels), read from where the resource is kept, never
+     * from the request being authorized; conditions are evaluated on these.
+     */
     readonly attributes?: Readonly<Record<string, unknown>>;
   };
-  /** Anything else the policy may use (time, address, the agent or run). */
+  /**
+   * The agent acting for the principal, when an agent acts: its `ExecutionContext.permissions`
+   * bound what it may do for its user, on top of what the principal may do.
+   */
+  readonly agent?: {
+    /** The agent's id. */
+    readonly id: string;
+    /** The agent's execution-context permissions. */
+    readonly permissions: readonly string[];
+  };
+  /**
+   * Anything else the policy or the audit may use: `operation`, `runId`, `toolCallId`,
+   * `traceId`, the time.
+   */
   readonly context?: Readonly<Record<string, unknown>>;
 }
 
@@ -132,7 +184,7 @@ export interface AuthorizationRequest {
  * ```ts
  * import type { AuthorizationDecision } from '@agentry/core';
  *
- * const denied: AuthorizationDecision = { decision: 'deny', reasons: ['no rule allows tool.call'], policyIds: [] };
+ * const denied: AuthorizationDecision = { decision: 'deny', reasons: ['no rule allows delete on tools:drop_table'], policyIds: [] };
  * console.log(denied.decision);
  * ```
  */
@@ -147,7 +199,8 @@ export interface AuthorizationDecision {
 
 /**
  * A policy-decision point. Security provides it (`services.authorizer`); agents, workflows and
- * realtime call it at every action, and deny when it denies.
+ * realtime call it at every action (see {@link AuthorizationRequest} for what they ask), and deny
+ * when it denies or throws. Without one, nothing is asked and nothing is refused.
  *
  * @example
  * ```ts
@@ -208,7 +261,7 @@ export const services = Object.freeze({
  * const lookup: ServiceLookup = agentry.services;
  * const decision = await lookup
  *   .require(services.authorizer)
- *   .authorize({ principal: { id: 'user-42' }, action: 'workflow.start', resource: { type: 'workflow', id: 'order-review' } });
+ *   .authorize({ principal: { id: 'user-42' }, action: 'create', resource: { type: 'workflows', id: 'order-review' } });
  * console.log(decision.decision);
  * ```
  */

@@ -3,7 +3,7 @@ import type { ComplianceCheck, ComplianceFramework } from '../compliance/complia
 import type { StateStore } from '../stores/state-store.js';
 import type { ProviderFactory } from '../model/language-model.js';
 import type { Observable } from 'rxjs';
-import type { ModelMiddleware, ToolMiddleware } from '../agent/middleware.js';
+import type { ModelMiddleware, SendAdmission, ToolMiddleware } from '../agent/middleware.js';
 import type { InstanceEvent } from './plugin-events.js';
 import type { PluginEvent } from './plugin-event.js';
 import type { ErasureReport, PurgeReport, RecordHandler } from './record-handler.js';
@@ -240,6 +240,13 @@ export interface PluginHost<TSection = unknown> {
    * agent's own `middleware.tool`.
    */
   useToolMiddleware(middleware: ToolMiddleware): void;
+  /**
+   * Adds a check every turn sent to an agent the instance makes passes before it joins the
+   * agent's queue (see `SendAdmission`): security's rate limits hold or refuse turns here. Checks
+   * run in installation order, after the authorizer's check of the send and before the agent's
+   * own `admission`.
+   */
+  useSendAdmission(check: SendAdmission): void;
   /**
    * Decorates every store the instance hands out: `agentry.store(name)` and the store agents made
    * by `agentry.createAgent` persist to. Wrappers apply in installation order, the first innermost

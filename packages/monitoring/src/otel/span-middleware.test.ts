@@ -41,6 +41,8 @@ const call = (): ModelCallContext => ({
   step: 1,
   permissions: [],
   userId: undefined,
+  sessionId: 's-1',
+  principal: { id: 'a-1', kind: 'agent' },
   request: { messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }] },
   options: {},
 });
@@ -105,6 +107,12 @@ describe('the execute_tool span', () => {
     permissions: [],
     toolCallId: 'c-1',
     toolName: 'delete_order',
+    access: 'delete',
+    destructive: true,
+    principal: { id: 'a-1', kind: 'agent' },
+    userId: undefined,
+    sessionId: 's-1',
+    signal: new AbortController().signal,
     input: { orderId: 'o-1' },
   });
 

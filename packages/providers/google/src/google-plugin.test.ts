@@ -43,6 +43,7 @@ function testHost(): { host: PluginHost; shutdown(): Promise<void>; hooks: numbe
       abortRun: unused('abortRun'),
       useModelMiddleware: unused('useModelMiddleware'),
       useToolMiddleware: unused('useToolMiddleware'),
+      useSendAdmission: unused('useSendAdmission'),
       wrapStore: unused('wrapStore'),
       provide: unused('provide'),
       lookup: unused('lookup'),

@@ -55,6 +55,7 @@ describe('openaiPlugin', () => {
       abortRun: unused('abortRun'),
       useModelMiddleware: unused('useModelMiddleware'),
       useToolMiddleware: unused('useToolMiddleware'),
+      useSendAdmission: unused('useSendAdmission'),
       wrapStore: unused('wrapStore'),
       provide: unused('provide'),
       lookup: unused('lookup'),

@@ -1,0 +1,159 @@
+import { AgentryError, toAgentryError } from '../errors/index.js';
+import type {
+  AuthorizationPrincipal,
+  AuthorizationRequest,
+  Authorizer,
+} from '../plugins/plugin-services.js';
+import type { ExecutionContext } from '../schemas/execution-context.js';
+import type { AccessAction } from './define-tool.js';
+import type { SendAdmission, SendAdmissionContext } from './middleware.js';
+
+/**
+ * Who an agent acts for in a turn: the send's principal, else a user principal for the context's
+ * `userId`, else the agent itself.
+ *
+ * @internal
+ */
+export function principalOf(
+  given: AuthorizationPrincipal | undefined,
+  agentId: string,
+  context: ExecutionContext,
+): AuthorizationPrincipal {
+  if (given !== undefined) return given;
+  return context.userId !== undefined
+    ? { id: context.userId, kind: 'user' }
+    : { id: agentId, kind: 'agent' };
+}
+
+/**
+ * Checks a `SendOptions.principal` before anything is asked of it: a principal whose id is not a
+ * non-empty string, or whose roles are not strings, is refused at once.
+ *
+ * @internal
+ */
+export function checkPrincipal(principal: unknown): AgentryError | undefined {
+  if (principal === undefined) return undefined;
+  const candidate = principal as { id?: unknown; roles?: unknown; kind?: unknown } | null;
+  const problem =
+    typeof candidate !== 'object' || candidate === null
+      ? 'is not an object'
+      : typeof candidate.id !== 'string' || candidate.id.trim() === ''
+        ? 'has no id (a non-empty string)'
+        : candidate.kind !== undefined &&
+            candidate.kind !== 'user' &&
+            candidate.kind !== 'service' &&
+            candidate.kind !== 'agent'
+          ? 'has a kind other than user, service or agent'
+          : candidate.roles !== undefined &&
+              (!Array.isArray(candidate.roles) ||
+                candidate.roles.some((role) => typeof role !== 'string'))
+            ? 'has roles that are not a list of strings'
+            : undefined;
+  if (problem === undefined) return undefined;
+  return new AgentryError({
+    code: 'validation_failed',
+    message: `The send's principal ${problem}; the turn was not sent.`,
+    details: { path: ['principal'] },
+    suggestions: [
+      "Pass { id: '<user id>' } (and roles as strings, when the caller vouches for some).",
+    ],
+  });
+}
+
+/**
+ * Asks `authorizer` and throws `permission_denied` naming the action and the resource when it
+ * denies (or throws: an authorizer that fails refuses, never admits). The message carries neither
+ * the policy's reasons nor its ids; those go to the decision event the authorizer emits.
+ *
+ * @internal
+ */
+export async function authorizeOrThrow(
+  authorizer: Authorizer,
+  request: AuthorizationRequest,
+): Promise<void> {
+  let decision: Awaited<ReturnType<Authorizer['authorize']>>;
+  try {
+    decision = await authorizer.authorize(request);
+  } catch (error) {
+    const cause = toAgentryError(error);
+    // The authorizer's own refusal (a policy store it could not read, a limit) keeps its code.
+    if (cause.code === 'permission_denied') throw cause;
+    throw denied(request, 'the authorizer could not decide', cause);
+  }
+  if (decision?.decision !== 'allow') throw denied(request);
+}
+
+function denied(request: AuthorizationRequest, why?: string, cause?: unknown): AgentryError {
+  const resource = resourcePath(request.resource);
+  return new AgentryError({
+    code: 'permission_denied',
+    message: `${request.principal.id} may not ${request.action} ${resource}${why ? ` (${why})` : ''}.`,
+    details: { action: request.action, resource, principal: request.principal.id },
+    suggestions: [`Grant ${request.action} on ${resource} to one of the principal's roles.`],
+    ...(cause === undefined ? {} : { cause }),
+  });
+}
+
+/**
+ * A resource as a typed path: `tools:search`, `agents:a-1`, `config`.
+ *
+ * @internal
+ */
+export function resourcePath(resource: AuthorizationRequest['resource']): string {
+  return resource.id === undefined ? resource.type : `${resource.type}:${resource.id}`;
+}
+
+/**
+ * The checks a turn passes before it joins the queue: the authorizer's `update` on
+ * `agents:<id>`, then the admission checks in order.
+ *
+ * @internal
+ */
+export async function admitTurn(
+  authorizer: Authorizer | undefined,
+  admission: readonly SendAdmission[],
+  context: SendAdmissionContext,
+  permissions: readonly string[],
+): Promise<void> {
+  if (authorizer !== undefined) {
+    await authorizeOrThrow(authorizer, {
+      principal: context.principal,
+      action: 'update',
+      resource: {
+        type: 'agents',
+        id: context.agentId,
+        attributes: {
+          ...(context.userId === undefined ? {} : { owner: context.userId }),
+          sessionId: context.sessionId,
+        },
+      },
+      agent: { id: context.agentId, permissions },
+      context: { operation: 'agent.send', runId: context.runId, sessionId: context.sessionId },
+    });
+  }
+  for (const check of admission) {
+    if (context.signal.aborted) return;
+    await check(context);
+  }
+}
+
+/** @internal The request for a tool call, asked before its arguments are read. */
+export function toolCallRequest(
+  principal: AuthorizationPrincipal,
+  agent: { id: string; permissions: readonly string[] },
+  tool: { name: string; action: AccessAction; destructive: boolean },
+  call: { runId: string; toolCallId: string; sessionId: string },
+): AuthorizationRequest {
+  return {
+    principal,
+    action: tool.action,
+    resource: { type: 'tools', id: tool.name, attributes: { destructive: tool.destructive } },
+    agent,
+    context: {
+      operation: 'tool.call',
+      runId: call.runId,
+      toolCallId: call.toolCallId,
+      sessionId: call.sessionId,
+    },
+  };
+}
