@@ -438,20 +438,15 @@ class AgentImpl implements Agent {
     const admitted = previous.then(async () => {
       try {
         if (source.aborted) throw toAgentryError(source.reason, 'aborted');
-        await admitTurn(
-          this.#options.authorizer,
-          this.#admission,
-          {
-            agentId: this.id,
-            runId: turn.controller.run.id,
-            principal,
-            userId: this.context.userId,
-            sessionId: this.context.sessionId,
-            model: this.#primaryModel(),
-            signal: source.signal,
-          },
-          this.context.permissions,
-        );
+        await admitTurn(this.#options.authorizer, this.#admission, {
+          agentId: this.id,
+          runId: turn.controller.run.id,
+          principal,
+          userId: this.context.userId,
+          sessionId: this.context.sessionId,
+          model: this.#primaryModel(),
+          signal: source.signal,
+        });
         if (source.aborted) throw toAgentryError(source.reason, 'aborted');
       } catch (error) {
         // Refused before it was queued: the agent's state is untouched.

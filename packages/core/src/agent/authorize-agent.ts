@@ -113,7 +113,6 @@ export async function admitTurn(
   authorizer: Authorizer | undefined,
   admission: readonly SendAdmission[],
   context: SendAdmissionContext,
-  permissions: readonly string[],
 ): Promise<void> {
   if (authorizer !== undefined) {
     await authorizeOrThrow(authorizer, {
@@ -127,7 +126,8 @@ export async function admitTurn(
           sessionId: context.sessionId,
         },
       },
-      agent: { id: context.agentId, permissions },
+      // No `agent`: the send is the principal's own action; the agent's permissions bound what
+      // it then does (its tool calls), not who may talk to it.
       context: { operation: 'agent.send', runId: context.runId, sessionId: context.sessionId },
     });
   }
