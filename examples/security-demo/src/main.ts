@@ -1,0 +1,4 @@
+/** Runs the security demo and prints what happens; see demo.ts. */
+import { runDemo } from './demo.js';
+
+await runDemo((line) => console.log(line));
