@@ -1,0 +1,9 @@
+export { createApprovals } from './create-approvals.js';
+export type {
+  ApprovalOutcome,
+  ApprovalRequest,
+  ApprovalRequestedEvent,
+  ApprovalResolvedEvent,
+  Approvals,
+  ApprovalsOptions,
+} from './approval-types.js';
