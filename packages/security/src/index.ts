@@ -6,6 +6,8 @@
  */
 export {
   createApprovals,
+  isApprovalRequested,
+  isApprovalResolved,
   type ApprovalOutcome,
   type ApprovalRequest,
   type ApprovalRequestedEvent,

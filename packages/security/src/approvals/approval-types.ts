@@ -87,14 +87,14 @@ export type ApprovalOutcome = 'approved' | 'denied' | 'expired' | 'cancelled';
  * @example
  * ```ts
  * import type { Agentry } from '@agentry/core';
- * import type { ApprovalRequestedEvent } from '@agentry/security';
+ * import { isApprovalRequested, type ApprovalRequestedEvent } from '@agentry/security';
  *
  * declare const agentry: Agentry;
+ * const announce = (request: ApprovalRequestedEvent) =>
+ *   console.log(`${request.principal.id} asks to run ${request.toolName}: approve ${request.id}?`);
  * // Tells the on-call channel about every call that waits for approval.
  * agentry.events$.subscribe(({ event }) => {
- *   if (event.type !== 'approval-requested') return;
- *   const request = event as ApprovalRequestedEvent;
- *   console.log(`${request.principal.id} asks to run ${request.toolName}: approve ${request.id}?`);
+ *   if (isApprovalRequested(event)) announce(event);
  * });
  * ```
  */
@@ -111,13 +111,13 @@ export interface ApprovalRequestedEvent extends ApprovalRequest {
  * @example
  * ```ts
  * import type { Agentry } from '@agentry/core';
- * import type { ApprovalResolvedEvent } from '@agentry/security';
+ * import { isApprovalResolved, type ApprovalResolvedEvent } from '@agentry/security';
  *
  * declare const agentry: Agentry;
- * agentry.events$.subscribe(({ event }) => {
- *   if (event.type !== 'approval-resolved') return;
- *   const resolved = event as ApprovalResolvedEvent;
+ * const record = (resolved: ApprovalResolvedEvent) =>
  *   console.log(`${resolved.toolName}: ${resolved.outcome} by ${resolved.approver?.id ?? 'nobody'}`);
+ * agentry.events$.subscribe(({ event }) => {
+ *   if (isApprovalResolved(event)) record(event);
  * });
  * ```
  */

@@ -7,7 +7,12 @@ import {
   type ToolCallContext,
 } from '@agentry/core';
 import { describe, expect, it, vi } from 'vitest';
-import { createApprovals, type ApprovalsOptions } from '../index.js';
+import {
+  createApprovals,
+  isApprovalRequested,
+  isApprovalResolved,
+  type ApprovalsOptions,
+} from '../index.js';
 
 // The approval step on its own, with hand-made tool-call contexts: the edges a running instance
 // does not reach easily. approvals-run.test.ts shows the whole flow in a real instance.
@@ -324,5 +329,23 @@ describe('createApprovals', () => {
       message: expect.stringContaining('Approvals are closed'),
     });
     expect(events.map((event) => event.type)).toEqual(['approval-requested', 'approval-resolved']);
+  });
+
+  it('does tell its two events apart from every other event', async () => {
+    const { approvals, call, events } = setup();
+    const { done } = call();
+    await approvals.approve('apr-1', { id: 'bob' });
+    await done;
+    const [requested, resolved] = events;
+    expect([isApprovalRequested(requested), isApprovalResolved(requested)]).toEqual([true, false]);
+    expect([isApprovalRequested(resolved), isApprovalResolved(resolved)]).toEqual([false, true]);
+    for (const other of [
+      null,
+      'approval-requested',
+      { type: 'approval-requested', at: 1 },
+      { type: 'security', category: 'access-decision', severity: 'low', at: 1 },
+    ]) {
+      expect([isApprovalRequested(other), isApprovalResolved(other)]).toEqual([false, false]);
+    }
   });
 });

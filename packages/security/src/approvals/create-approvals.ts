@@ -62,7 +62,7 @@ interface Waiting {
  * @example
  * ```ts
  * import { createAgentry, definePlugin, defineTool, services, type Authorizer } from '@agentry/core';
- * import { createApprovals, type ApprovalRequestedEvent } from '@agentry/security';
+ * import { createApprovals, isApprovalRequested } from '@agentry/security';
  * import { z } from 'zod';
  *
  * // Reviewers may approve deletions; everyone else may do nothing of the kind.
@@ -91,10 +91,8 @@ interface Waiting {
  * declare const config: unknown;
  * const agentry = await createAgentry({ config, plugins: [approvalStep] });
  * agentry.events$.subscribe(({ event }) => {
- *   if (event.type !== 'approval-requested') return;
- *   const request = event as ApprovalRequestedEvent;
  *   // A reviewer looks at the call and approves it.
- *   void approvals?.approve(request.id, { id: 'bob', roles: ['reviewer'] });
+ *   if (isApprovalRequested(event)) void approvals?.approve(event.id, { id: 'bob', roles: ['reviewer'] });
  * });
  * const deleteOrder = defineTool({
  *   name: 'delete_order',

@@ -1,3 +1,4 @@
+export { isApprovalRequested, isApprovalResolved } from './approval-events.js';
 export { createApprovals } from './create-approvals.js';
 export type {
   ApprovalOutcome,
