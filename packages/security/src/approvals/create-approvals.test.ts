@@ -294,6 +294,41 @@ describe('createApprovals', () => {
     expect(JSON.stringify(events)).not.toContain('orders');
   });
 
+  it('does end the wait on an abort even when the resolved event cannot be emitted', async () => {
+    let emitted = 0;
+    const { approvals, call } = setup({
+      emit: () => {
+        emitted += 1;
+        if (emitted > 1) throw new Error('bad event');
+      },
+    });
+    const controller = new AbortController();
+    const { outcome, done } = call({ signal: controller.signal });
+    expect(() => controller.abort(new Error('turn aborted'))).not.toThrow();
+    await done;
+    expect(outcome.value).toMatchObject({ code: 'approval_required' });
+    expect(approvals.pending()).toEqual([]);
+  });
+
+  it('does withhold a denial reason the masker fails on, and still denies', async () => {
+    let calls = 0;
+    const { approvals, call } = setup({
+      masker: () => ({
+        mask: <T>(value: T): T => {
+          calls += 1;
+          if (calls > 1) throw new Error('masker bug');
+          return value;
+        },
+      }),
+    });
+    const { outcome, done } = call();
+    await approvals.deny('apr-1', { id: 'bob' }, 'secret reason');
+    await done;
+    expect((outcome.value as AgentryError).message).toContain(
+      ': [withheld: the masker failed on this reason]. The tool was not run.',
+    );
+  });
+
   it('does refuse the call at once when the request event cannot be emitted', async () => {
     const { approvals, call } = setup({
       emit: () => {

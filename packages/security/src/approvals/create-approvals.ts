@@ -157,7 +157,12 @@ export function createApprovals(options: ApprovalsOptions): Approvals {
       ...(approver === undefined ? {} : { approver: describeApprover(approver) }),
       ...(reason === undefined ? {} : { reason }),
     };
-    options.emit({ ...event });
+    try {
+      options.emit({ ...event });
+    } catch {
+      // The decision stands whether or not it could be told (this runs in abort listeners and
+      // timers too, where a throw would be nobody's to catch).
+    }
   };
 
   const waitForApproval = (context: ToolCallContext): Promise<void> => {
@@ -319,9 +324,7 @@ export function createApprovals(options: ApprovalsOptions): Approvals {
       return;
     }
     const given =
-      reason === undefined || reason.trim() === ''
-        ? undefined
-        : mask(reason.trim().slice(0, maxReasonLength), 'approval.reason', request);
+      reason === undefined || reason.trim() === '' ? undefined : maskedReason(reason, request);
     entry.refuse(
       new AgentryError({
         code: 'permission_denied',
@@ -341,6 +344,14 @@ export function createApprovals(options: ApprovalsOptions): Approvals {
       approver,
       given,
     );
+  };
+
+  const maskedReason = (reason: string, request: ApprovalRequest): string => {
+    try {
+      return mask(reason.trim().slice(0, maxReasonLength), 'approval.reason', request);
+    } catch {
+      return '[withheld: the masker failed on this reason]';
+    }
   };
 
   return {
