@@ -4,6 +4,17 @@
  *
  * @packageDocumentation
  */
+export {
+  createApprovals,
+  isApprovalRequested,
+  isApprovalResolved,
+  type ApprovalOutcome,
+  type ApprovalRequest,
+  type ApprovalRequestedEvent,
+  type ApprovalResolvedEvent,
+  type Approvals,
+  type ApprovalsOptions,
+} from './approvals/index.js';
 export { securityControls, type SecurityControlId } from './compliance/index.js';
 export {
   accessControlConfigSchema,

@@ -117,7 +117,10 @@ export interface ToolCallContext {
   readonly sessionId: string;
   /**
    * Aborted when the turn is aborted or the tool's timeout passes (the timeout covers the
-   * middleware too); a middleware that waits (for an approval) stops waiting then.
+   * middleware too); a middleware that waits (for an approval) stops waiting then. To tell the
+   * model why, such a middleware sets `output` to an error result and `isError` to `true` as it
+   * stops (in the abort listener): when the timeout ended the call, that result replaces the
+   * timeout error.
    */
   readonly signal: AbortSignal;
   /** The validated input; middleware may replace it before calling `next`. */

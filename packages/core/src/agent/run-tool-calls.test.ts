@@ -62,6 +62,64 @@ describe('runToolCalls', () => {
     });
   });
 
+  describe('a middleware holding a call past its deadline', () => {
+    const holdUntilAborted = (setResult: boolean) => {
+      const tool = defineTool({
+        name: 'drop_table',
+        description: 'Drops a table.',
+        input: z.object({}),
+        destructive: true,
+        execute: () => 'dropped',
+      });
+      const model = scriptedModel([
+        toolTurn([{ id: 'a', name: 'drop_table', input: '{}' }]),
+        textTurn('went on'),
+      ]);
+      const agent = createAgent({
+        model,
+        tools: [tool],
+        toolTimeout: 50,
+        middleware: {
+          tool: [
+            (context, next) =>
+              new Promise<void>((_resolve, reject) => {
+                context.signal.addEventListener('abort', () => {
+                  if (setResult) {
+                    context.output = {
+                      error: { code: 'approval_required', message: 'nobody approved' },
+                    };
+                    context.isError = true;
+                  }
+                  reject(new Error('stopped waiting'));
+                });
+              }).then(next),
+          ],
+        },
+      });
+      return { agent, model };
+    };
+
+    it('does give the model the error result it set as it stopped, in place of the timeout', async () => {
+      vi.useFakeTimers();
+      const { agent, model } = holdUntilAborted(true);
+      const run = agent.send('go');
+      await vi.advanceTimersByTimeAsync(100);
+      expect((await run.result).text).toBe('went on');
+      const [result] = toolResults(model, 1);
+      expect(result?.isError).toBe(true);
+      expect(errorOf(result)).toEqual({ code: 'approval_required', message: 'nobody approved' });
+    });
+
+    it('does give the timeout error when the middleware set no result', async () => {
+      vi.useFakeTimers();
+      const { agent, model } = holdUntilAborted(false);
+      const run = agent.send('go');
+      await vi.advanceTimersByTimeAsync(100);
+      await run.result;
+      expect(errorOf(toolResults(model, 1)[0])?.code).toBe('timeout');
+    });
+  });
+
   describe('maxCpu', () => {
     it('does not charge a tool with CPU time that other work in the process used meanwhile', async () => {
       const waits = defineTool({

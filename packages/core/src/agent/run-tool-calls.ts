@@ -239,6 +239,15 @@ async function runOne(call: ToolCallPart, options: ToolRunOptions): Promise<Tool
     );
   } catch (error) {
     if (options.signal.aborted) throw toAgentryError(options.signal.reason ?? error, 'aborted');
+    // A middleware that was holding the call when its deadline passed (waiting for an approval)
+    // and set an error result as it stopped says why the call was refused: the model gets that.
+    if (
+      context.isError === true &&
+      context.output !== undefined &&
+      AgentryError.isInstance(error) &&
+      error.code === 'timeout'
+    )
+      return finish(context.output, true);
     return finish(errorOutput(toAgentryError(error)), true);
   } finally {
     release?.();
