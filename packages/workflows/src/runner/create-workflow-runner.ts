@@ -2,6 +2,7 @@ import {
   AgentryError,
   findSerializationProblem,
   type AuthorizationPrincipal,
+  type Authorizer,
   type ContextPropagator,
 } from '@agentry/core';
 import type { StartRunOptions, StartedRun } from '../workflow-starter.js';
@@ -126,7 +127,11 @@ async function startRun(
       suggestions: ['Pass the id of the user the run serves, or leave userId out.'],
     });
   }
-  const principal = await authorizeStart(core, workflow, startOptions);
+  // Without an authorizer the principal is only checked and stored: no asynchronous step.
+  const principal =
+    core.authorizer === undefined
+      ? checkPrincipal(startOptions.principal, 'principal', startingWhat(workflowId))
+      : await authorizeStart(core.authorizer, workflow, startOptions);
   // Captured only when a propagator is installed: without one, starting a run pays nothing.
   const traceContext = core.propagator ? captureContext(core.propagator, workflowId) : undefined;
   const run = {
@@ -166,26 +171,20 @@ async function startRun(
 }
 
 /**
- * Checks the start's principal and, with an authorizer, asks it for `create` on
- * `workflows:<id>`. Returns the principal the run stores: the one given, else (with an
- * authorizer) the user principal for `userId` that was authorized.
+ * Checks the start's principal and asks the authorizer for `create` on `workflows:<id>`. Returns
+ * the principal the run stores: the one given, else the user principal for `userId` that was
+ * authorized.
  *
  * @throws AgentryError `validation_failed` for a malformed principal; `permission_denied` when
  *   the authorizer denies, or when it is installed and there is no principal to ask for
  */
 async function authorizeStart(
-  core: RunnerCore,
+  authorizer: Authorizer,
   workflow: CompiledWorkflow,
   startOptions: StartRunOptions,
-): Promise<AuthorizationPrincipal | undefined> {
+): Promise<AuthorizationPrincipal> {
   const workflowId = workflow.definition.id;
-  const given = checkPrincipal(
-    startOptions.principal,
-    'principal',
-    `starting a run of workflow "${workflowId}"`,
-  );
-  const { authorizer } = core;
-  if (authorizer === undefined) return given;
+  const given = checkPrincipal(startOptions.principal, 'principal', startingWhat(workflowId));
   const { userId } = startOptions;
   const principal =
     given ??
@@ -211,6 +210,10 @@ async function authorizeStart(
     context: { operation: 'workflow.start', workflowId },
   });
   return principal;
+}
+
+function startingWhat(workflowId: string): string {
+  return `starting a run of workflow "${workflowId}"`;
 }
 
 /**
