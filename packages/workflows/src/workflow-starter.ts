@@ -1,3 +1,5 @@
+import type { AuthorizationPrincipal } from '@agentry/core';
+
 /**
  * What started a run: recorded on the run, and shown in its events and journal.
  *
@@ -48,6 +50,16 @@ export interface StartRunOptions {
    * (a run is erased with its journal). Child runs of subgraph steps serve the same user.
    */
   userId?: string;
+  /**
+   * Who starts the run, and whom it acts for. A runner with an authorizer asks it whether this
+   * principal may `create` on `workflows:<workflow id>` (operation `workflow.start`) before
+   * anything is stored; without a principal it asks for a user principal for `userId`, and
+   * refuses when there is neither. The principal (id, kind, roles, attributes) is stored with
+   * the run: its agent steps send on its behalf, so every tool call inside is authorized for it
+   * when it is made, and a resume is authorized against it as the run's owner. Child runs of
+   * subgraph steps act for the same principal.
+   */
+  principal?: AuthorizationPrincipal;
 }
 
 /**

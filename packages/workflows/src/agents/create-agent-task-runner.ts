@@ -110,8 +110,9 @@ export interface AgentTaskOutput {
  * Makes the `runAgent` of a workflow runner from an Agentry instance: each attempt of an agent
  * task gets a new agent on the step's model (or the configured default, with the configured
  * fallback chain), with the step's instructions, the named tools and `maxSteps`; it is sent the
- * step's filled-in prompt, aborted with the attempt (timeout, cancel, close), and shut down when
- * the attempt ends. The step's output is an {@link AgentTaskOutput}, so later steps read
+ * step's filled-in prompt (on behalf of the run's principal, when the run has one, so that the
+ * instance's authorizer checks each tool call for that principal at that moment), aborted with
+ * the attempt (timeout, cancel, close), and shut down when the attempt ends. The step's output is an {@link AgentTaskOutput}, so later steps read
  * `steps.<id>.output.text`.
  *
  * An agent's error keeps its code, so the workflow's retry policy treats a `rate_limited` answer as
@@ -168,7 +169,11 @@ export function createAgentTaskRunner(options: AgentTaskRunnerOptions): RunAgent
       tools: toolsOf(request),
     });
     try {
-      const result = await agent.send(request.prompt, { signal: request.signal });
+      // On the run's principal's behalf: each tool call is authorized for it when it is made.
+      const result = await agent.send(request.prompt, {
+        signal: request.signal,
+        ...(request.principal === undefined ? {} : { principal: request.principal }),
+      });
       const answered = result.messages.at(-1);
       const output: AgentTaskOutput = {
         text: result.text,

@@ -42,7 +42,8 @@ export interface ConfiguredWorkflowRunnerOptions extends Omit<
  * store a plug-in offers, such as `sqliteStore()`'s `sqlite`). Agent tasks run on the instance
  * through {@link createAgentTaskRunner} unless `runAgent` is given. Task handlers log through the
  * instance's logger (`agentry.logger`), and runs carry the trace context of the instance's
- * `services.contextPropagator` when a plug-in provides one. The runner's events are
+ * `services.contextPropagator` when a plug-in provides one. Starts and resumes are authorized by
+ * the instance's `services.authorizer` (from `@agentry/security`) when one is provided. The runner's events are
  * published on the instance's `events$` (what plug-ins see as `host.events$`), each tagged with its
  * run and workflow.
  *
@@ -77,10 +78,12 @@ export function createConfiguredWorkflowRunner(
   }
   const { retryPolicy, backoffStrategy, stepTimeout } = section.defaults;
   const propagator = rest.contextPropagator ?? agentry.services.lookup(services.contextPropagator);
+  const authorizer = rest.authorizer ?? agentry.services.lookup(services.authorizer);
   const runner = createWorkflowRunner({
     ...rest,
     logger: rest.logger ?? agentry.logger,
     ...(propagator === undefined ? {} : { contextPropagator: propagator }),
+    ...(authorizer === undefined ? {} : { authorizer }),
     store: store ?? agentry.store(section.defaults.store),
     registry: section,
     defaults: {

@@ -136,6 +136,7 @@ function invokeTask(
     agent,
     signal,
     idempotencyKey: attempt.idempotencyKey,
+    ...(ctx.principal === undefined ? {} : { principal: ctx.principal }),
   });
 }
 
@@ -158,6 +159,7 @@ async function attemptSubgraph(
       input,
       parent: { runId: ctx.runId, stepId: step.id },
       ...(ctx.userId === undefined ? {} : { userId: ctx.userId }),
+      ...(ctx.principal === undefined ? {} : { principal: ctx.principal }),
       ...(ctx.traceContext === undefined ? {} : { traceContext: ctx.traceContext }),
     });
   }

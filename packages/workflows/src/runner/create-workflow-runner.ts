@@ -1,6 +1,14 @@
-import { AgentryError, findSerializationProblem, type ContextPropagator } from '@agentry/core';
+import {
+  AgentryError,
+  findSerializationProblem,
+  type AuthorizationPrincipal,
+  type Authorizer,
+  type ContextPropagator,
+} from '@agentry/core';
 import type { StartRunOptions, StartedRun } from '../workflow-starter.js';
+import { authorizeOrThrow, checkPrincipal, principalMissing } from './authorize-run.js';
 import { cancelRun } from './cancel-run.js';
+import type { CompiledWorkflow } from './compile-workflow.js';
 import { launch } from './execute-run.js';
 import { clearAllTimers, executionOf, heldLeases } from './local-runs.js';
 import { releaseLease } from './run-lease.js';
@@ -98,7 +106,7 @@ async function startRun(
   startOptions: StartRunOptions = {},
 ): Promise<StartedRun> {
   assertOpen(core);
-  findWorkflow(core, workflowId);
+  const workflow = findWorkflow(core, workflowId);
   const problem = findSerializationProblem(input ?? null);
   if (problem) {
     throw new AgentryError({
@@ -119,6 +127,11 @@ async function startRun(
       suggestions: ['Pass the id of the user the run serves, or leave userId out.'],
     });
   }
+  // Without an authorizer the principal is only checked and stored: no asynchronous step.
+  const principal =
+    core.authorizer === undefined
+      ? checkPrincipal(startOptions.principal, 'principal', startingWhat(workflowId))
+      : await authorizeStart(core.authorizer, workflow, startOptions);
   // Captured only when a propagator is installed: without one, starting a run pays nothing.
   const traceContext = core.propagator ? captureContext(core.propagator, workflowId) : undefined;
   const run = {
@@ -128,6 +141,7 @@ async function startRun(
     ...(origin ? { origin } : {}),
     ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
     ...(userId === undefined ? {} : { userId }),
+    ...(principal === undefined ? {} : { principal }),
     ...(traceContext === undefined ? {} : { traceContext }),
   };
   if (idempotencyKey !== undefined) {
@@ -154,6 +168,52 @@ async function startRun(
   await createRun(core, run);
   void launch(core, runId);
   return { runId, deduplicated: false };
+}
+
+/**
+ * Checks the start's principal and asks the authorizer for `create` on `workflows:<id>`. Returns
+ * the principal the run stores: the one given, else the user principal for `userId` that was
+ * authorized.
+ *
+ * @throws AgentryError `validation_failed` for a malformed principal; `permission_denied` when
+ *   the authorizer denies, or when it is installed and there is no principal to ask for
+ */
+async function authorizeStart(
+  authorizer: Authorizer,
+  workflow: CompiledWorkflow,
+  startOptions: StartRunOptions,
+): Promise<AuthorizationPrincipal> {
+  const workflowId = workflow.definition.id;
+  const given = checkPrincipal(startOptions.principal, 'principal', startingWhat(workflowId));
+  const { userId } = startOptions;
+  const principal =
+    given ??
+    (typeof userId === 'string' && userId.length > 0
+      ? { id: userId, kind: 'user' as const }
+      : undefined);
+  const resource = {
+    type: 'workflows',
+    id: workflowId,
+    attributes: { name: workflow.definition.name, definitionHash: workflow.hash },
+  };
+  if (principal === undefined) {
+    throw principalMissing(
+      'create',
+      resource,
+      'Pass StartRunOptions.principal (or a userId) with the start.',
+    );
+  }
+  await authorizeOrThrow(authorizer, {
+    principal,
+    action: 'create',
+    resource,
+    context: { operation: 'workflow.start', workflowId },
+  });
+  return principal;
+}
+
+function startingWhat(workflowId: string): string {
+  return `starting a run of workflow "${workflowId}"`;
 }
 
 /**

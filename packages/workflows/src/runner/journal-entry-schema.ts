@@ -6,6 +6,7 @@ import {
   errorJsonSchema,
   runOriginSchema,
   runParentSchema,
+  runPrincipalSchema,
 } from './run-record-schema.js';
 
 const seq = z.int().nonnegative();
@@ -29,6 +30,7 @@ export const journalEntrySchema = z.discriminatedUnion('type', [
     origin: runOriginSchema.optional(),
     parent: runParentSchema.optional(),
     userId: z.string().min(1).optional(),
+    principal: runPrincipalSchema.optional(),
     traceContext: z.record(z.string(), z.string()).optional(),
   }),
   z.object({ type: z.literal('step-start'), seq, at: z.number(), stepId, stepType: z.string() }),

@@ -1,4 +1,4 @@
-import type { AgentryErrorJson } from '@agentry/core';
+import type { AgentryErrorJson, AuthorizationPrincipal } from '@agentry/core';
 import type { RunOrigin } from '../workflow-starter.js';
 
 /** The `kind` of journal records in the store.
@@ -88,6 +88,8 @@ export type JournalEntry = JournalEntryBase &
         };
         /** The user the run serves, when it was started with one. */
         userId?: string;
+        /** The principal the run acts for, when it was started with one. */
+        principal?: AuthorizationPrincipal;
         /** The trace context captured at the start, when the runner has a propagator. */
         traceContext?: Record<string, string>;
       }

@@ -169,6 +169,7 @@ async function rebuildRecord(
     ...(start.origin ? { origin: start.origin } : {}),
     ...(start.parent ? { parent: start.parent } : {}),
     ...(start.userId === undefined ? {} : { userId: start.userId }),
+    ...(start.principal === undefined ? {} : { principal: start.principal }),
     ...(start.traceContext === undefined ? {} : { traceContext: start.traceContext }),
     startedAt: start.at,
     updatedAt: start.at,

@@ -1,4 +1,15 @@
-import { AgentryError, findSerializationProblem } from '@agentry/core';
+import {
+  AgentryError,
+  findSerializationProblem,
+  type AuthorizationPrincipal,
+  type Authorizer,
+} from '@agentry/core';
+import {
+  authorizeOrThrow,
+  checkPrincipal,
+  principalMissing,
+  runAttributes,
+} from './authorize-run.js';
 import { disarmDeadline } from './arm-deadlines.js';
 import { launch } from './execute-run.js';
 import { journalClaimed } from './journal-claimed.js';
@@ -16,10 +27,13 @@ import { waitForRun } from './wait-for-run.js';
 const decisions: readonly ResumeDecision[] = ['retry', 'skip', 'abort'];
 
 /**
- * `WorkflowRunner.resume`: checks the caller's permission, then records the decision.
+ * `WorkflowRunner.resume`: checks the caller may resume the run (with the runner's authorizer,
+ * `update` on `runs:<run id>` with the stored run's attributes; without one, the resume
+ * permission), then records the decision.
  *
  * @internal
- * @throws AgentryError `permission_denied` without the resume permission, and as {@link resumeRun}
+ * @throws AgentryError `permission_denied` when the caller may not resume it, and as
+ *   {@link resumeRun}
  */
 export async function resumeWithPermission(
   core: RunnerCore,
@@ -27,17 +41,70 @@ export async function resumeWithPermission(
   request: ResumeRequest,
   who: ResumeActor = {},
 ): Promise<RunRecord> {
+  const principal = checkPrincipal(who.principal, 'principal', `resuming run "${runId}"`);
+  const actor = who.actor ?? principal?.id;
+  if (core.authorizer !== undefined) {
+    await authorizeResume(core, core.authorizer, runId, request, principal ?? actorPrincipal(who));
+    return resumeRun(core, runId, request, actor);
+  }
   const { resumePermission } = core;
   const permissions = who.permissions ?? [];
   if (!permissions.includes(resumePermission) && !permissions.includes('*')) {
     throw new AgentryError({
       code: 'permission_denied',
-      message: `Resuming run "${runId}" needs the permission "${resumePermission}"${who.actor ? `, which ${who.actor} lacks` : ''}.`,
-      details: { runId, actor: who.actor, required: resumePermission },
+      message: `Resuming run "${runId}" needs the permission "${resumePermission}"${actor ? `, which ${actor} lacks` : ''}.`,
+      details: { runId, actor, required: resumePermission },
       suggestions: [`Grant "${resumePermission}" to the person who decides.`],
     });
   }
-  return resumeRun(core, runId, request, who.actor);
+  return resumeRun(core, runId, request, actor);
+}
+
+function actorPrincipal(who: ResumeActor): AuthorizationPrincipal | undefined {
+  return typeof who.actor === 'string' && who.actor.trim() !== ''
+    ? { id: who.actor, kind: 'user' }
+    : undefined;
+}
+
+/**
+ * Asks the authorizer whether `principal` may `update` the run, on the attributes of the run as
+ * stored (read once the execution of it in this process, if any, has settled). Nothing is
+ * changed before it allows.
+ *
+ * @throws AgentryError `not_found` for an unknown run; `permission_denied` when it denies or
+ *   there is no principal
+ */
+async function authorizeResume(
+  core: RunnerCore,
+  authorizer: Authorizer,
+  runId: string,
+  request: ResumeRequest,
+  principal: AuthorizationPrincipal | undefined,
+): Promise<void> {
+  assertOpen(core);
+  await executionOf(core, runId)?.catch(() => undefined);
+  const found = await readRunRecord(core.store, runId);
+  if (!found) throw runNotFound(runId);
+  const resource = { type: 'runs', id: runId, attributes: runAttributes(found.record) };
+  if (principal === undefined) {
+    throw principalMissing(
+      'update',
+      resource,
+      'Pass { principal } (or an actor) as the third argument of resume().',
+    );
+  }
+  await authorizeOrThrow(authorizer, {
+    principal,
+    action: 'update',
+    resource,
+    context: {
+      operation: 'workflow.resume',
+      runId,
+      workflowId: found.record.workflowId,
+      decision: request?.decision,
+      ...(request?.stepId === undefined ? {} : { stepId: request.stepId }),
+    },
+  });
 }
 
 /**

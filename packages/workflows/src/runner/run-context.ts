@@ -1,3 +1,4 @@
+import type { AuthorizationPrincipal } from '@agentry/core';
 import type { CompiledWorkflow } from './compile-workflow.js';
 import type { JournalEntry } from './journal-entry.js';
 import type { RunLease } from './run-lease.js';
@@ -17,6 +18,8 @@ export interface RunContext {
   parentRunId?: string;
   /** The user the run serves, for its events. */
   userId?: string;
+  /** The principal the run acts for: its agent steps send on its behalf. */
+  principal?: AuthorizationPrincipal;
   /** The carrier steps execute in (see `WorkflowRunnerOptions.contextPropagator`). */
   traceContext?: Record<string, string>;
   /** The store key prefix of the run's journal entries, built once per run rather than per entry. */
@@ -50,6 +53,7 @@ export function createRunContext(
     outputs: {},
     ...(record.parent ? { parentRunId: record.parent.runId } : {}),
     ...(record.userId === undefined ? {} : { userId: record.userId }),
+    ...(record.principal === undefined ? {} : { principal: record.principal }),
     ...(record.traceContext === undefined ? {} : { traceContext: record.traceContext }),
     journalPrefix: journalPrefix(record.runId),
     staged: [],

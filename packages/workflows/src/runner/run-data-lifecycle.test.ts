@@ -114,6 +114,21 @@ describe.each(['mem', 'sqlite'] as const)('workflow runs in the %s store', (stor
     expect((await runner.listRuns()).map((run) => run.runId)).toEqual([bob.runId]);
   });
 
+  it('belong to the user principal they act for when they have no userId', async () => {
+    now = Date.parse('2026-03-01T00:00:00.000Z');
+    const { agentry, runner, store } = await setUp(storeName);
+    const cat = await runner.run('job', { block: false }, { principal: { id: 'cat' } });
+    const service = await runner.run(
+      'job',
+      { block: false },
+      { principal: { id: 'cat', kind: 'service' } },
+    );
+    await agentry.erase({ userId: 'cat' });
+    const after = await keysOf(store);
+    expect(keysOfRun(after, cat.runId)).toEqual([]);
+    expect(keysOfRun(after, service.runId).length).toBeGreaterThanOrEqual(2);
+  });
+
   it('are left in place while unfinished, reported, and erased once finished', async () => {
     now = Date.parse('2026-03-01T00:00:00.000Z');
     const { agentry, runner, store } = await setUp(storeName);

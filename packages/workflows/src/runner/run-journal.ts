@@ -1,4 +1,4 @@
-import type { StorePutOptions } from '@agentry/core';
+import type { AuthorizationPrincipal, StorePutOptions } from '@agentry/core';
 import type { RunOrigin } from '../workflow-starter.js';
 import {
   journalEntryKind,
@@ -211,6 +211,7 @@ function runStartEntry(record: RunRecord, at: number): JournalEntry {
     ...(record.origin ? { origin: record.origin } : {}),
     ...(record.parent ? { parent: record.parent } : {}),
     ...(record.userId === undefined ? {} : { userId: record.userId }),
+    ...(record.principal === undefined ? {} : { principal: record.principal }),
     ...(record.traceContext === undefined ? {} : { traceContext: record.traceContext }),
   };
 }
@@ -231,6 +232,7 @@ export async function createRun(
     idempotencyKey?: string;
     parent?: { runId: string; stepId: string };
     userId?: string;
+    principal?: AuthorizationPrincipal;
     traceContext?: Record<string, string>;
   },
 ): Promise<void> {
@@ -246,6 +248,7 @@ export async function createRun(
     ...(run.idempotencyKey === undefined ? {} : { idempotencyKey: run.idempotencyKey }),
     ...(run.parent ? { parent: run.parent } : {}),
     ...(run.userId === undefined ? {} : { userId: run.userId }),
+    ...(run.principal === undefined ? {} : { principal: run.principal }),
     ...(run.traceContext === undefined ? {} : { traceContext: run.traceContext }),
     startedAt: now,
     updatedAt: now,

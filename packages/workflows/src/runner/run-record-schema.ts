@@ -27,6 +27,14 @@ export const runParentSchema = z.object({
   stepId: z.string().min(1),
 });
 
+/** The principal a run acts for. @internal */
+export const runPrincipalSchema = z.object({
+  id: z.string().min(1),
+  kind: z.enum(['user', 'service', 'agent']).optional(),
+  roles: z.array(z.string()).optional(),
+  attributes: z.record(z.string(), z.unknown()).optional(),
+});
+
 /**
  * A run record as read back from the store. Keys it does not name are dropped. A field added to
  * {@link RunRecord} must be added here, or it is dropped on read.
@@ -43,6 +51,7 @@ export const runRecordSchema = z.object({
   idempotencyKey: z.string().optional(),
   parent: runParentSchema.optional(),
   userId: z.string().min(1).optional(),
+  principal: runPrincipalSchema.optional(),
   traceContext: z.record(z.string(), z.string()).optional(),
   output: z.unknown().optional(),
   error: errorJsonSchema.optional(),

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import {
   AgentryError,
   createConsoleLogger,
+  type Authorizer,
   systemClock,
   type CircuitBreaker,
   type Clock,
@@ -57,6 +58,8 @@ export interface RunnerCore {
   logger: Logger;
   /** Carries trace context into runs and their steps; absent, nothing is captured or paid. */
   propagator: ContextPropagator | undefined;
+  /** Decides starts and resumes; absent, nothing is asked. */
+  authorizer: Authorizer | undefined;
 }
 
 /** Resolves the options of `createWorkflowRunner`. @internal */
@@ -102,6 +105,7 @@ export function createRunnerCore(options: WorkflowRunnerOptions): RunnerCore {
     closed: false,
     logger: options.logger ?? createConsoleLogger(),
     propagator: options.contextPropagator,
+    authorizer: options.authorizer,
   };
 }
 

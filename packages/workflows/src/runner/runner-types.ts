@@ -1,5 +1,7 @@
 import type {
   AgentryErrorJson,
+  AuthorizationPrincipal,
+  Authorizer,
   BackoffStrategy,
   CircuitState,
   Clock,
@@ -77,13 +79,25 @@ export interface RunMigration {
  * @example
  * ```ts
  * await runner.resume(runId, { decision: 'retry' }, { actor: 'ann', permissions: ['workflows:resume'] });
+ * // With an authorizer (from @agentry/security), the principal is what it decides on:
+ * await runner.resume(runId, { decision: 'skip' }, { principal: { id: 'ann', roles: ['reviewer'] } });
  * ```
  */
 export interface ResumeActor {
-  /** Who decides, recorded in the journal. */
+  /** Who decides, recorded in the journal (default: the principal's id). */
   actor?: string;
-  /** The caller's permissions; they must include the runner's `resumePermission` (or `*`). */
+  /**
+   * The caller's permissions; without an authorizer they must include the runner's
+   * `resumePermission` (or `*`). With an authorizer they are not consulted: it decides.
+   */
   permissions?: readonly string[];
+  /**
+   * Who resumes, for the runner's `authorizer`, which must allow `update` on `runs:<run id>`
+   * (with the stored run's attributes: `owner`, the principal that started it, `workflowId` and
+   * `status`). Default: a user principal for `actor`. With an authorizer and neither, the resume
+   * is refused.
+   */
+  principal?: AuthorizationPrincipal;
 }
 
 /** A person's decision on a waiting run. *
@@ -138,6 +152,14 @@ export interface RunRecord {
   idempotencyKey?: string;
   /** The user the run serves, when it was started with one (`StartRunOptions.userId`). */
   userId?: string;
+  /**
+   * The principal the run acts for: the one it was started with (`StartRunOptions.principal`;
+   * with an authorizer and none given, a user principal for `userId`), with the kind, roles and
+   * attributes it was given. Its agent steps send on its behalf, and a resume is authorized
+   * against it as the run's `owner`. Absent for runs started without one, and for runs stored by
+   * earlier versions.
+   */
+  principal?: AuthorizationPrincipal;
   /**
    * The trace context captured when the run started (by the runner's `contextPropagator`); each
    * step executes inside it, in whichever process resumes the run. Absent for runs started
@@ -388,6 +410,14 @@ export interface WorkflowRunnerOptions {
    * one, runs carry no context and steps pay nothing for it.
    */
   contextPropagator?: ContextPropagator;
+  /**
+   * Decides who may start and resume runs (`services.authorizer`, from `@agentry/security`):
+   * `create` on `workflows:<workflow id>` for each start (operation `workflow.start`), `update` on
+   * `runs:<run id>` for each resume (operation `workflow.resume`). A denial throws
+   * `permission_denied` and changes nothing. Without one, nothing is asked and nothing refused
+   * (a resume needs `resumePermission` instead).
+   */
+  authorizer?: Authorizer;
 }
 
 /** What {@link WorkflowRunner.run} resolves to. *

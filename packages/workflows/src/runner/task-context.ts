@@ -1,4 +1,4 @@
-import type { Logger } from '@agentry/core';
+import type { AuthorizationPrincipal, Logger } from '@agentry/core';
 
 /**
  * What a task handler receives beside its resolved input.
@@ -73,6 +73,11 @@ export interface RunAgentRequest {
   signal: AbortSignal;
   /** As {@link TaskContext.idempotencyKey}. */
   idempotencyKey: string;
+  /**
+   * The principal the run acts for (`StartRunOptions.principal`), when it has one: the agent is
+   * sent the prompt on its behalf, so each of its tool calls is authorized for it at that moment.
+   */
+  principal?: AuthorizationPrincipal;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { toAgentryError, type AgentryError } from '@agentry/core';
+import { toAgentryError, type AgentryError, type AuthorizationPrincipal } from '@agentry/core';
 import type { Observable } from 'rxjs';
 import type { WorkflowDefinition } from '../definitions/workflow-definition.js';
 import { evaluateCondition, type ConditionPredicate } from '../definitions/evaluate-condition.js';
@@ -130,6 +130,12 @@ export interface EventTriggerContext extends Omit<EventMatch, 'definition'> {
 export interface EventTriggerOptions {
   /** Starts the runs. */
   starter: WorkflowStarter;
+  /**
+   * Who the runs this trigger starts act for (a service principal, say), passed to each start as
+   * `StartRunOptions.principal`. A runner with an authorizer asks whether it may start each
+   * workflow, and refuses every start made without one.
+   */
+  principal?: AuthorizationPrincipal;
   /** The workflows whose `event` triggers are served; read again for each event. */
   workflows: WorkflowSource;
   /**
@@ -258,6 +264,7 @@ export function createEventTrigger(options: EventTriggerOptions): EventTriggerHa
     const eventType = readString(event, 'type');
     const run = await options.starter.start(definition.id, input, {
       ...(id === undefined ? {} : { idempotencyKey: `event:${source}:${id}` }),
+      ...(options.principal === undefined ? {} : { principal: options.principal }),
       origin: {
         type: 'event',
         details: {

@@ -140,6 +140,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
           trigger.configuration.input ?? {},
           {
             idempotencyKey: `schedule:${definition.id}:${iso}`,
+            ...(options.principal === undefined ? {} : { principal: options.principal }),
             origin: {
               type: 'schedule',
               details: {

@@ -1,4 +1,4 @@
-import type { AgentryError, Clock, StateStore } from '@agentry/core';
+import type { AgentryError, AuthorizationPrincipal, Clock, StateStore } from '@agentry/core';
 import type { WorkflowDefinition } from '../definitions/workflow-definition.js';
 import type { ScheduleTrigger } from '../definitions/workflow-trigger.js';
 import type { WorkflowStarter } from '../workflow-starter.js';
@@ -177,6 +177,12 @@ export interface ScheduleErrorContext {
 export interface SchedulerOptions {
   /** Starts the runs. */
   starter: WorkflowStarter;
+  /**
+   * Who the runs this trigger starts act for (a service principal, say), passed to each start as
+   * `StartRunOptions.principal`. A runner with an authorizer asks whether it may start each
+   * workflow, and refuses every start made without one.
+   */
+  principal?: AuthorizationPrincipal;
   /** The workflows whose `schedule` triggers are run; read at each `start()`. */
   workflows: WorkflowSource;
   /**

@@ -4,7 +4,12 @@ import { closestMatch } from '../definitions/closest-match.js';
 import { listIssues, type ListedIssue } from '../definitions/list-issues.js';
 import type { WorkflowDefinition } from '../definitions/workflow-definition.js';
 import type { ManualTrigger } from '../definitions/workflow-trigger.js';
-import type { RunOrigin, StartedRun, WorkflowStarter } from '../workflow-starter.js';
+import type {
+  RunOrigin,
+  StartRunOptions,
+  StartedRun,
+  WorkflowStarter,
+} from '../workflow-starter.js';
 import { listWorkflows, type WorkflowSource } from './workflow-source.js';
 
 /**
@@ -32,6 +37,11 @@ export interface StartManuallyOptions {
   idempotencyKey?: string;
   /** Recorded on the run's origin, such as who started it: `{ user: 'ada' }`. */
   details?: RunOrigin['details'];
+  /**
+   * Who starts the run and whom it acts for (`StartRunOptions.principal`): a runner with an
+   * authorizer asks it whether this principal may start the workflow.
+   */
+  principal?: StartRunOptions['principal'];
 }
 
 const compiled = new WeakMap<object, z.ZodType>();
@@ -81,6 +91,7 @@ export async function startManually(
   checkManualInput(definition, input);
   return starter.start(workflowId, input, {
     ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
+    ...(options.principal === undefined ? {} : { principal: options.principal }),
     origin: { type: 'manual', ...(options.details ? { details: options.details } : {}) },
   });
 }

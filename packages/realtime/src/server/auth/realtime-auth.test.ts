@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { AuthorizationRequest, Authorizer } from '@agentry/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { REALTIME_SUBPROTOCOL, type RealtimeServerMessage } from '../../protocol.js';
 import { createMemoryRealtimeLog } from '../../log/index.js';
 import { startTestServer, type TestServer } from '../__fixtures__/realtime-test-server.js';
 import { createRealtimeAuth } from './realtime-auth.js';
@@ -169,13 +171,13 @@ describe('realtime server authentication and authorization', () => {
     ).toBe(401);
   });
 
-  it('asks the Authorizer when one is installed, with the action and the channel labels, and follows its decision', async () => {
+  it('asks the Authorizer in core’s convention (verb on channels:<name>, labels as attributes, the operation in context) and follows its decision', async () => {
     const asked: AuthorizationRequest[] = [];
     const authorizer: Authorizer = {
       authorize: (request) => {
         asked.push(request);
         return Promise.resolve(
-          request.action === 'channel.read' && request.resource.attributes?.tenant === 'acme'
+          request.action === 'read' && request.resource.attributes?.tenant === 'acme'
             ? { decision: 'allow', reasons: ['tenant reader'], policyIds: ['p1'] }
             : { decision: 'deny', reasons: ['no rule allows it'], policyIds: ['p1'] },
         );
@@ -198,7 +200,13 @@ describe('realtime server authentication and authorization', () => {
       `${current.url}/realtime/streams/run/other?offset=-1&ticket=${ticket}`,
     );
     expect(denied.status).toBe(403);
-    expect((await errorOf(denied)).message).toContain('no rule allows it');
+    const refusal = await errorOf(denied);
+    expect(refusal).toMatchObject({ code: 'permission_denied' });
+    expect(refusal.message).toContain('channel.read');
+    expect(refusal.message).toContain('run/other');
+    // The policy's own reasons and ids stay in its decision, not in the answer.
+    expect(JSON.stringify(refusal)).not.toContain('no rule allows it');
+    expect(JSON.stringify(refusal)).not.toContain('p1');
     const append = await fetch(`${current.url}/realtime/streams/run/acme?ticket=${ticket}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -207,17 +215,132 @@ describe('realtime server authentication and authorization', () => {
     expect(append.status).toBe(403);
     expect(asked[0]).toEqual({
       principal: { id: 'u-1', roles: ['viewer'] },
-      action: 'channel.read',
+      action: 'read',
       resource: {
-        type: 'channel',
+        type: 'channels',
         id: 'run/acme',
-        attributes: { tenant: 'acme', userId: 'someone-else' },
+        attributes: { tenant: 'acme', userId: 'someone-else', owner: 'someone-else' },
+      },
+      context: { operation: 'channel.read' },
+    });
+    expect(asked.map((request) => [request.action, request.context?.operation])).toEqual([
+      ['read', 'channel.read'],
+      ['read', 'channel.read'],
+      ['update', 'channel.append'],
+    ]);
+  });
+
+  it('passes the kind and attributes verifyToken gives, and refuses when the Authorizer throws', async () => {
+    const asked: AuthorizationRequest[] = [];
+    let failing = false;
+    const authorizer: Authorizer = {
+      authorize: (request) => {
+        asked.push(request);
+        if (failing) return Promise.reject(new Error('policy store unreachable'));
+        return Promise.resolve({ decision: 'allow', reasons: [], policyIds: [] });
+      },
+    };
+    const token = ['svc', 'token', 'x'.repeat(8)].join('-');
+    current = await startTestServer({
+      authorizer: () => authorizer,
+      verifyToken: (given) =>
+        Promise.resolve(
+          given === token
+            ? { id: 'billing', kind: 'service' as const, attributes: { tenant: 'acme' } }
+            : undefined,
+        ),
+    });
+    await current.log.create('run/r-1', { labels: { owner: 'ops', userId: 'u-9' } });
+    const headers = { authorization: `Bearer ${token}` };
+    expect(
+      (await fetch(`${current.url}/realtime/streams/run/r-1?offset=-1`, { headers })).status,
+    ).toBe(200);
+    expect(asked[0]).toEqual({
+      principal: { id: 'billing', kind: 'service', attributes: { tenant: 'acme' } },
+      action: 'read',
+      // A label named owner is kept as it is.
+      resource: { type: 'channels', id: 'run/r-1', attributes: { owner: 'ops', userId: 'u-9' } },
+      context: { operation: 'channel.read' },
+    });
+    failing = true;
+    const refused = await fetch(`${current.url}/realtime/streams/run/r-1?offset=-1`, { headers });
+    expect(refused.status).toBe(403);
+    expect(JSON.stringify(await errorOf(refused))).not.toContain('policy store unreachable');
+  });
+
+  it('asks read for a WebSocket subscribe and update for a cancel, and a denied subscribe is answered with permission_denied', async () => {
+    const asked: AuthorizationRequest[] = [];
+    const authorizer: Authorizer = {
+      authorize: (request) => {
+        asked.push(request);
+        return Promise.resolve(
+          request.resource.id === 'run/open'
+            ? { decision: 'allow', reasons: [], policyIds: [] }
+            : { decision: 'deny', reasons: ['closed'], policyIds: ['p9'] },
+        );
+      },
+    };
+    const cancelled: string[] = [];
+    current = await startTestServer({
+      authorizer: () => authorizer,
+      onCancel: (channel) => {
+        cancelled.push(channel);
+        return Promise.resolve();
       },
     });
-    expect(asked.map((request) => request.action)).toEqual([
-      'channel.read',
-      'channel.read',
-      'channel.append',
+    await current.log.create('run/open');
+    await current.log.append('run/open', [JSON.stringify({ type: 'RUN_STARTED' })]);
+    await current.log.create('run/closed');
+    const ticket = current.realtime.issueTicket({ userId: 'u-1', channels: [], ttl: 60_000 });
+
+    const socket = new WebSocket(
+      `${current.url.replace('http', 'ws')}/realtime/ws?ticket=${ticket}`,
+      REALTIME_SUBPROTOCOL,
+    );
+    const messages: RealtimeServerMessage[] = [];
+    socket.on('message', (data: Buffer) =>
+      messages.push(JSON.parse(data.toString('utf8')) as RealtimeServerMessage),
+    );
+    try {
+      await new Promise((resolve) => socket.once('open', resolve));
+      socket.send(JSON.stringify({ type: 'subscribe', channel: 'run/open', offset: '-1' }));
+      socket.send(JSON.stringify({ type: 'subscribe', channel: 'run/closed', offset: '-1' }));
+      await new Promise<void>((resolve) => {
+        const check = () =>
+          messages.some((message) => message.type === 'events') &&
+          messages.some((message) => message.type === 'error')
+            ? resolve()
+            : setImmediate(check);
+        check();
+      });
+    } finally {
+      socket.terminate();
+    }
+    const error = messages.find((message) => message.type === 'error');
+    expect(error?.type === 'error' && error.error.code).toBe('permission_denied');
+    expect(JSON.stringify(error)).not.toContain('p9');
+
+    const refused = await fetch(`${current.url}/realtime/cancel/run/closed?ticket=${ticket}`, {
+      method: 'POST',
+    });
+    expect(refused.status).toBe(403);
+    const accepted = await fetch(`${current.url}/realtime/cancel/run/open?ticket=${ticket}`, {
+      method: 'POST',
+    });
+    expect(accepted.status).toBe(202);
+    expect(cancelled).toEqual(['run/open']);
+    expect(
+      asked.map((request) => [
+        request.action,
+        request.resource.type,
+        request.resource.id,
+        request.context?.operation,
+      ]),
+    ).toEqual([
+      ['read', 'channels', 'run/open', 'channel.read'],
+      ['read', 'channels', 'run/closed', 'channel.read'],
+      ['update', 'channels', 'run/closed', 'run.cancel'],
+      ['update', 'channels', 'run/open', 'run.cancel'],
     ]);
   });
 });

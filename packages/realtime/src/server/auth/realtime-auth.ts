@@ -1,5 +1,11 @@
 import type { IncomingMessage } from 'node:http';
-import { AgentryError, type Authorizer, type RealtimeLog } from '@agentry/core';
+import {
+  AgentryError,
+  toAgentryError,
+  type AuthorizationRequest,
+  type Authorizer,
+  type RealtimeLog,
+} from '@agentry/core';
 import {
   channelMatches,
   isTicket,
@@ -11,8 +17,10 @@ import {
 } from './realtime-ticket.js';
 
 /**
- * What a realtime request does to a channel: the `action` of the `AuthorizationRequest` sent to
- * the `Authorizer`.
+ * What a realtime request does to a channel. The `Authorizer` is asked in core's convention: the
+ * operation goes in `context.operation`, and the action is the specification's verb for it
+ * (`channel.read` → `read`, `channel.create` → `create`, `channel.append` → `update`,
+ * `channel.delete` → `delete`, `run.cancel` → `update`) on the resource `channels:<name>`.
  *
  * @example
  * ```ts
@@ -94,6 +102,48 @@ export interface RealtimeAuth {
   issueTicket(request: RealtimeTicketRequest): string;
 }
 
+/**
+ * The specification's action each realtime operation is authorized as (see `AuthorizationRequest`
+ * in `@agentry/core`).
+ */
+const accessActions: Readonly<Record<RealtimeAction, 'read' | 'create' | 'update' | 'delete'>> =
+  Object.freeze({
+    'channel.read': 'read',
+    'channel.create': 'create',
+    'channel.append': 'update',
+    'channel.delete': 'delete',
+    'run.cancel': 'update',
+  });
+
+/**
+ * The `AuthorizationRequest` for a realtime operation on a channel: the operation's verb on
+ * `channels:<name>`, with the channel's stored labels as attributes (and `owner`, the labels'
+ * `userId`, unless the labels name an owner themselves).
+ *
+ * @internal
+ */
+export function channelRequest(
+  principal: RealtimePrincipal,
+  action: RealtimeAction,
+  channel: string,
+  labels: Readonly<Record<string, string>>,
+): AuthorizationRequest {
+  const attributes: Record<string, unknown> = { ...labels };
+  if (typeof labels.userId === 'string' && !Object.hasOwn(labels, 'owner'))
+    attributes.owner = labels.userId;
+  return {
+    principal: {
+      id: principal.id,
+      ...(principal.kind === undefined ? {} : { kind: principal.kind }),
+      ...(principal.roles === undefined ? {} : { roles: principal.roles }),
+      ...(principal.attributes === undefined ? {} : { attributes: principal.attributes }),
+    },
+    action: Object.hasOwn(accessActions, action) ? accessActions[action] : action,
+    resource: { type: 'channels', id: channel, attributes },
+    context: { operation: action },
+  };
+}
+
 /** The principal of `mode: 'none'`. */
 const anonymous: RealtimePrincipal = Object.freeze({ id: 'anonymous' });
 
@@ -131,6 +181,7 @@ function denied(
   action: RealtimeAction,
   channel: string,
   reasons: readonly string[],
+  cause?: unknown,
 ): AgentryError {
   return new AgentryError({
     code: 'permission_denied',
@@ -139,7 +190,32 @@ function denied(
     suggestions: [
       'Issue a ticket that lists this channel, or grant the action in the authorization policy.',
     ],
+    ...(cause === undefined ? {} : { cause }),
   });
+}
+
+/**
+ * Asks the `Authorizer` and refuses unless it allows. A refusal names the action and the channel
+ * but none of the policy's reasons or ids (the authorizer's decision event carries those); an
+ * authorizer that throws refuses too, keeping its own `permission_denied`.
+ */
+async function askAuthorizer(
+  authorizer: Authorizer,
+  principal: RealtimePrincipal,
+  action: RealtimeAction,
+  channel: string,
+  labels: Readonly<Record<string, string>>,
+): Promise<void> {
+  let decision: Awaited<ReturnType<Authorizer['authorize']>>;
+  try {
+    decision = await authorizer.authorize(channelRequest(principal, action, channel, labels));
+  } catch (error) {
+    const cause = toAgentryError(error);
+    if (cause.code === 'permission_denied') throw cause;
+    throw denied(principal, action, channel, ['the authorizer could not decide'], cause);
+  }
+  if (decision?.decision !== 'allow')
+    throw denied(principal, action, channel, ['the authorization policy does not allow it']);
 }
 
 /**
@@ -221,16 +297,7 @@ export function createRealtimeAuth(options: RealtimeAuthOptions): RealtimeAuth {
       const info = await options.log.info(channel);
       const labels = info?.options.labels ?? {};
       const authorizer = options.authorizer?.();
-      if (authorizer) {
-        const decision = await authorizer.authorize({
-          principal: { id: principal.id, ...(principal.roles ? { roles: principal.roles } : {}) },
-          action,
-          resource: { type: 'channel', id: channel, attributes: { ...labels } },
-        });
-        if (decision.decision !== 'allow')
-          throw denied(principal, action, channel, decision.reasons);
-        return;
-      }
+      if (authorizer) return askAuthorizer(authorizer, principal, action, channel, labels);
       const owner = labels.userId;
       if (owner !== undefined && owner !== principal.id) {
         throw denied(principal, action, channel, ['the channel belongs to another user']);

@@ -49,8 +49,12 @@ export interface RealtimeTicketRequest {
 export interface RealtimePrincipal {
   /** The user, agent or service id. */
   readonly id: string;
+  /** What it is, for the `Authorizer` (`user` when left out). */
+  readonly kind?: 'user' | 'service' | 'agent';
   /** Roles, for the `Authorizer`. */
   readonly roles?: readonly string[];
+  /** Its other attributes (a tenant, a department), for the `Authorizer`'s attribute rules. */
+  readonly attributes?: Readonly<Record<string, unknown>>;
   /**
    * The channels it may use when no `Authorizer` is installed (a ticket's, or what `verifyToken`
    * returned): exact names, `prefix/*` or `prefix/**`. Absent or empty: none.

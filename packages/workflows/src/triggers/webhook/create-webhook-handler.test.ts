@@ -76,6 +76,15 @@ function signed(body: string, headers: Record<string, string> = {}): RequestInit
 
 describe('createWebhookHandler', () => {
   describe('node:http listener', () => {
+    it('starts runs for the principal it is given', async () => {
+      const principal = { id: 'orders-webhook', kind: 'service' as const, roles: ['intake'] };
+      const { url } = await listen(makeHandler({ principal }));
+      const body = JSON.stringify({ orderId: 'A-8' });
+      const response = await fetch(`${url}/hooks/orders`, signed(body));
+      expect(response.status).toBe(202);
+      expect(starter.runs.map((run) => run.options.principal)).toEqual([principal]);
+    });
+
     it('starts a run for a good delivery and answers 202 with its id', async () => {
       const { url } = await listen(makeHandler());
       const body = JSON.stringify({ orderId: 'A-7', total: 120 });

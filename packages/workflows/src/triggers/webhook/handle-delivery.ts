@@ -204,6 +204,7 @@ export async function handleDelivery(
     try {
       run = await options.starter.start(route.definition.id, input, {
         ...(deliveryId === undefined ? {} : { idempotencyKey: `webhook:${deliveryId}` }),
+        ...(options.principal === undefined ? {} : { principal: options.principal }),
         origin: {
           type: 'webhook',
           details: {

@@ -1,4 +1,4 @@
-import type { AgentryError, Clock } from '@agentry/core';
+import type { AgentryError, AuthorizationPrincipal, Clock } from '@agentry/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { WorkflowDefinition } from '../../definitions/workflow-definition.js';
 import type { WorkflowStarter } from '../../workflow-starter.js';
@@ -98,6 +98,12 @@ export interface WebhookErrorContext {
 export interface WebhookHandlerOptions {
   /** Starts the runs. */
   starter: WorkflowStarter;
+  /**
+   * Who the runs this trigger starts act for (a service principal, say), passed to each start as
+   * `StartRunOptions.principal`. A runner with an authorizer asks whether it may start each
+   * workflow, and refuses every start made without one.
+   */
+  principal?: AuthorizationPrincipal;
   /** The workflows whose `webhook` triggers are served; read again for each request. */
   workflows: WorkflowSource;
   /**
