@@ -48,11 +48,9 @@ describe('auditSecurityEvents', () => {
       isCurrentSink: () => current,
       onError: () => undefined,
     });
-    const emit = (
-      event: PluginEvent,
-      source: InstanceEvent['source'] = { kind: 'plugin', plugin: '@agentry/security' },
-    ) => {
-      for (const next of listeners) next({ source, event });
+    const emit = (event: PluginEvent) => {
+      for (const next of listeners)
+        next({ source: { kind: 'plugin', plugin: '@agentry/security' }, event });
     };
     emit({ ...decision, runId: 'run-1', toolCallId: 'call-2' });
     emit({ type: 'approval-requested', at: 1 });
