@@ -8,6 +8,7 @@ import {
   type PluginHost,
 } from '@agentry/core';
 import { installAlerts, type AlertsHandle, type AlertsOptions } from './alerts/index.js';
+import { auditSecurityEvents } from './compliance/runtime/audit-security-events.js';
 import {
   createMonitoringControls,
   enabledFrameworks,
@@ -147,7 +148,8 @@ export interface MonitoringPlugin extends AgentryPlugin<MonitoringConfig> {
  *   spans and metrics through `@opentelemetry/api`), `json` (JSON lines);
  * - **alerts** (`alerts`, `performanceThresholds`) over a sliding window, to webhook, Slack,
  *   email and SMS channels;
- * - **compliance** at run time: the audit trail (`logging.compliance.auditTrail`), the
+ * - **compliance** at run time: the audit trail (`logging.compliance.auditTrail`, which also
+ *   records plug-ins' security events, each access decision included), the
  *   data-retention purge (`dataRetention` days), and an audit entry for each GDPR erasure
  *   (`agentry.erase({ userId })`); `soc2` and `gdpr` switch the baselines' controls on.
  *
@@ -253,6 +255,19 @@ async function start(
             },
     });
     stops.push(() => compliance.stop());
+    const trail = compliance.auditTrail;
+    if (trail !== undefined) {
+      // Security events (every access decision, allowed or denied) go to the trail while it is
+      // the instance's audit sink; a failed append is logged and counted by the trail itself.
+      const audited = auditSecurityEvents({
+        events$: host.events$,
+        trail,
+        isCurrentSink: () => host.lookup(services.auditSink) === trail,
+        onError: () => undefined,
+      });
+      stops.push(() => audited.close());
+      host.onShutdown(() => audited.close());
+    }
     // Loaded only when asked for: the OpenTelemetry API is an optional peer dependency.
     const tracing =
       section.metrics.enabled && formats.has('otlp')

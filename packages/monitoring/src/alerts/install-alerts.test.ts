@@ -306,6 +306,70 @@ describe('installAlerts', () => {
       }
     });
 
+    it('raises a configured security alert when the rate limiter’s store becomes unavailable', async () => {
+      const alerts = install([
+        { type: 'security', threshold: 0, severity: 'critical', channels: [webhookChannel()] },
+      ]);
+      expect((await alerts.evaluate()).notifications).toEqual([]);
+      emit({
+        source: { kind: 'plugin', plugin: '@agentry/security' },
+        event: {
+          type: 'security',
+          category: 'rate-limit-store-unavailable',
+          severity: 'high',
+          at: clock.now(),
+          reason: 'the Redis store did not answer; the insurance limiter took over',
+        },
+      });
+      const { notifications } = await alerts.evaluate();
+      expect(notifications).toMatchObject([
+        {
+          status: 'fired',
+          kind: 'security-events',
+          severity: 'critical',
+          value: 1,
+          securityEvents: {
+            byCategory: { 'rate-limit-store-unavailable': 1 },
+            bySeverity: { high: 1 },
+          },
+        },
+      ]);
+      expect(bodies(webhook)).toMatchObject([{ status: 'fired', kind: 'security-events' }]);
+    });
+
+    it('counts denied access decisions, and not allowed ones, which are records rather than incidents', async () => {
+      const alerts = install([
+        { type: 'security', threshold: 1, severity: 'high', channels: [webhookChannel()] },
+      ]);
+      const decision = (outcome: 'allow' | 'deny' | undefined) => ({
+        source: { kind: 'plugin', plugin: '@agentry/security' },
+        event: {
+          type: 'security',
+          category: 'access-decision',
+          severity: outcome === 'deny' ? 'medium' : 'low',
+          at: clock.now(),
+          ...(outcome === undefined ? {} : { outcome }),
+          action: 'delete',
+          resource: 'tools:delete_order',
+        },
+      });
+      for (let index = 0; index < 20; index += 1) emit(decision('allow'));
+      expect((await alerts.evaluate()).notifications).toEqual([]);
+      emit(decision('deny'));
+      // A decision without an outcome is not taken for an allow: it counts.
+      emit(decision(undefined));
+      expect((await alerts.evaluate()).notifications).toMatchObject([
+        {
+          status: 'fired',
+          value: 2,
+          securityEvents: {
+            byCategory: { 'access-decision': 2 },
+            bySeverity: { medium: 1, low: 1 },
+          },
+        },
+      ]);
+    });
+
     it('delivers to a live channel while another is dead, and logs, counts and audits the failure', async () => {
       const dead = await startLoopbackReceiver();
       const deadUrl = dead.url;

@@ -167,7 +167,9 @@ export interface AlertsHandle {
  * - an `error` alert: the error rate over the window, in percent;
  * - a `performance` alert: the 95th-percentile response time, in milliseconds;
  * - a `security` alert: the number of `SecurityEvent`s (from `@agentry/core`) in the window (plug-in events of type
- *   `security` on `events$`, by their own time), whatever their severity;
+ *   `security` on `events$`, by their own time), whatever their severity: denied accesses, rate-limit
+ *   refusals, a rate limiter's store becoming unavailable… An access decision whose `outcome` is
+ *   `allow` is not counted (it is recorded in metrics, traces and the audit trail instead);
  * - `maxResponseTime` (p95, ms), `maxErrorRate` (%), `minThroughput` (requests per second) and
  *   `maxMemoryUsage` (%): each its own condition (`performanceThresholds.maxErrorRate`…), sent to
  *   the channels of the `performance` alerts at their highest severity. `minThroughput` is judged
@@ -286,7 +288,10 @@ export function installAlerts(input: InstallAlertsInput): AlertsHandle {
     Math.max(1_000, Math.ceil(maxSecurityThreshold) + 1),
   );
   const subscription = events$.subscribe((tagged) => {
-    if (isSecurityEvent(tagged)) security.add(tagged.event, options.clock.now());
+    // An allowed access decision is a record (metrics, traces, the audit trail), not an incident:
+    // counting one per tool call would page on ordinary traffic. A decision without an outcome counts.
+    if (isSecurityEvent(tagged) && tagged.event.outcome !== 'allow')
+      security.add(tagged.event, options.clock.now());
   });
 
   const startedAt = options.clock.now();

@@ -192,4 +192,56 @@ describe('createEventLogger', () => {
     ]);
     expect(JSON.stringify(lines)).not.toMatch(/user-42|jane@/);
   });
+
+  it('logs an access decision with its outcome and policy ids: a denial at warn, an allow at debug', () => {
+    const { logger, lines } = recordingLogger();
+    const log = createEventLogger(logger);
+    const decision = (outcome: 'allow' | 'deny' | undefined) =>
+      ({
+        source: { kind: 'plugin', plugin: '@agentry/security' },
+        event: {
+          type: 'security',
+          category: 'access-decision',
+          severity: outcome === 'deny' ? 'medium' : 'low',
+          at: 1,
+          ...(outcome === undefined ? {} : { outcome }),
+          policyIds: ['orders-owner'],
+          subject: 'user-42',
+          reason: 'user-42 owns no such order',
+          action: 'read',
+          resource: 'records:order-7',
+          traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+        },
+      }) as InstanceEvent;
+    log(decision('allow'));
+    log(decision('deny'));
+    log(decision(undefined));
+    const fields = {
+      plugin: '@agentry/security',
+      category: 'access-decision',
+      policyIds: ['orders-owner'],
+      action: 'read',
+      resource: 'records:order-7',
+      trace_id: '4bf92f3577b34da6a3ce929d0e0e4736',
+    };
+    expect(lines).toEqual([
+      {
+        level: 'debug',
+        fields: { ...fields, severity: 'low', outcome: 'allow' },
+        msg: 'security event: access-decision',
+      },
+      {
+        level: 'warn',
+        fields: { ...fields, severity: 'medium', outcome: 'deny' },
+        msg: 'security event: access-decision',
+      },
+      // No outcome: none is written, and the line is not taken for a routine allow.
+      {
+        level: 'warn',
+        fields: { ...fields, severity: 'low' },
+        msg: 'security event: access-decision',
+      },
+    ]);
+    expect(JSON.stringify(lines)).not.toMatch(/user-42 owns|"subject"/);
+  });
 });

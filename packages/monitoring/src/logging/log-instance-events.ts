@@ -14,7 +14,9 @@ type Level = 'debug' | 'info' | 'warn' | 'error';
  * (debug; arguments parsed so that credential-named fields are masked by name too, results never
  * logged, only whether they are errors) and workflow runs and steps. Each line carries the ids
  * that place it: `agentId`, `runId` and `step` for an agent, `workflowId`, `runId` and `stepId`
- * for a workflow run. Text and reasoning deltas are not logged.
+ * for a workflow run. Plug-ins' security events are logged with their category, severity,
+ * outcome, policy ids, action and resource (an allowed access at debug, the rest at warn). Text and
+ * reasoning deltas are not logged.
  *
  * Keeps, per agent run, the model of its last request, to tell a fallback from a retry; an entry
  * is removed when its run ends or fails.
@@ -56,14 +58,20 @@ export function createEventLogger(
       case 'plugin': {
         const event = tagged.event;
         if (event.type === 'security') {
-          // Category, severity, action and resource only: a security event's subject and reason may
-          // hold personal data, and they are audited by the plug-in that emitted the event.
+          // Category, severity, outcome, policy ids, action and resource only: a security event's
+          // subject and reason may hold personal data; the audit trail keeps them.
           const security = event as SecurityEvent;
-          logger.warn(
+          // An allowed access is routine (one per tool call): debug. A denial, or a decision that
+          // gave no outcome, and every other security event: warn.
+          const level = security.outcome === 'allow' ? 'debug' : 'warn';
+          if (!enabled[level]) return;
+          logger[level](
             {
               plugin: source.plugin,
               category: security.category,
               severity: security.severity,
+              ...(security.outcome !== undefined ? { outcome: security.outcome } : {}),
+              ...(security.policyIds !== undefined ? { policyIds: [...security.policyIds] } : {}),
               ...(security.action !== undefined ? { action: security.action } : {}),
               ...(security.resource !== undefined ? { resource: security.resource } : {}),
               ...(security.traceId !== undefined ? { trace_id: security.traceId } : {}),

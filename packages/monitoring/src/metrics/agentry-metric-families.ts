@@ -38,6 +38,9 @@ export interface AgentryMetricFamilies {
   readonly stepErrors: MetricFamily<CounterSeries>;
   readonly stepRetries: MetricFamily<CounterSeries>;
   readonly stepDuration: MetricFamily<HistogramSeries>;
+  readonly securityEvents: MetricFamily<CounterSeries>;
+  readonly accessDecisions: MetricFamily<CounterSeries>;
+  readonly rateLimited: MetricFamily<CounterSeries>;
   readonly uptime: MetricFamily<GaugeSeries>;
   readonly residentMemory: MetricFamily<GaugeSeries>;
   readonly heapUsed: MetricFamily<GaugeSeries>;
@@ -48,8 +51,9 @@ const AGENT_MODEL = ['agent', 'model'];
 
 /**
  * @internal Defines Agentry's metrics on a registry. Labels are bounded by design: agent id,
- * model (`provider:model`), tool, workflow id, step id, error code, token type and currency;
- * never a run, user or session id.
+ * model (`provider:model`), tool, workflow id, step id, error code, token type, currency, and for
+ * security events their category, severity, outcome, action and resource type; never a run, user
+ * or session id, a resource id or a policy id.
  */
 export function defineAgentryMetrics(registry: MetricsRegistry): AgentryMetricFamilies {
   const counter = (name: string, help: string, labelNames: string[]) =>
@@ -160,6 +164,21 @@ export function defineAgentryMetrics(registry: MetricsRegistry): AgentryMetricFa
       'Time from a workflow step’s start to its end, in seconds.',
       ['workflow', 'step'],
       STEP_BUCKETS_SECONDS,
+    ),
+    securityEvents: counter(
+      'agentry_security_events_total',
+      'Security events plug-ins emitted (access decisions, rate-limit refusals, limiter store outages…), by category and severity.',
+      ['category', 'severity'],
+    ),
+    accessDecisions: counter(
+      'agentry_security_access_decisions_total',
+      'Access decisions of the policy engine, by outcome (allow, deny; empty when the decision gave none), action and resource type.',
+      ['outcome', 'action', 'resource_type'],
+    ),
+    rateLimited: counter(
+      'agentry_security_rate_limited_total',
+      'Calls refused by a rate limit, by action and resource type.',
+      ['action', 'resource_type'],
     ),
     uptime: gauge(
       'agentry_process_uptime_seconds',

@@ -86,11 +86,17 @@ describe('installMetrics', () => {
       value('agentry_process_resident_memory_bytes'),
     );
 
-    // Every metric defined has a series from the run, but the overflow counter (nothing dropped).
+    // Every metric defined has a series from the run, but the overflow counter (nothing dropped)
+    // and the security metrics (no plug-in emitted a security event).
     const empty = [...metrics.registry.families()]
       .filter((family) => family.size === 0)
       .map((family) => family.name);
-    expect(empty).toEqual(['agentry_metrics_series_dropped_total']);
+    expect(empty).toEqual([
+      'agentry_metrics_series_dropped_total',
+      'agentry_security_events_total',
+      'agentry_security_access_decisions_total',
+      'agentry_security_rate_limited_total',
+    ]);
   });
 
   it('never labels a run, user or session id', async () => {
@@ -99,11 +105,16 @@ describe('installMetrics', () => {
       [...metrics.registry.families()].flatMap((family) => family.labelNames),
     );
     expect([...labelNames].sort()).toEqual([
+      'action',
       'agent',
+      'category',
       'code',
       'currency',
       'metric',
       'model',
+      'outcome',
+      'resource_type',
+      'severity',
       'step',
       'tool',
       'type',

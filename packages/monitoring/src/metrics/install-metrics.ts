@@ -28,6 +28,7 @@ import {
 } from './metrics-summary.js';
 import { createProcessSampler } from './process-gauges.js';
 import { queryMetric, type MetricQuery, type MetricWindow } from './query-metric.js';
+import { SecurityEventRecorder } from './security-event-recorder.js';
 import { WorkflowEventRecorder } from './workflow-event-recorder.js';
 
 /**
@@ -78,7 +79,8 @@ export interface MetricsHandle {
  * agent, model, tool, workflow and step, requests, errors by code, latency (time to first chunk
  * and total), tokens (cached and reasoning apart), cost from the model catalogue's pricing
  * (`models.availableModels[id].pricing`), retries, fallbacks, tool calls, workflow runs and
- * steps; samples uptime and memory every `collectionInterval` (an unref'd timer). Starts the
+ * steps, and plug-ins' security events (by category and severity; access decisions by outcome,
+ * action and resource type; rate-limit refusals by action and resource type); samples uptime and memory every `collectionInterval` (an unref'd timer). Starts the
  * exporters that `section.exportFormats` lists: `prometheus` (a handler, plus a server when
  * `options.prometheus` gives a port) and `json` (to `options.json`); `otlp` is not served here.
  * Everything stops on `host.onShutdown`. With `section.enabled` false nothing is collected,
@@ -152,11 +154,13 @@ export async function installMetrics(
 
   const agents = new AgentEventRecorder(families, registry.ring, pricingLookup(host.config));
   const workflows = new WorkflowEventRecorder(families);
+  const security = new SecurityEventRecorder(families);
   const subscription = host.events$.subscribe((tagged) => {
     if (tagged.source.kind === 'agent')
       agents.record(tagged.source.agentId, tagged.event as AgentEvent);
     else if (tagged.source.kind === 'workflow-run')
       workflows.record(tagged.event as WorkflowRunEvent);
+    else security.record(tagged);
   });
   sample();
   const timer = setInterval(sample, section.collectionInterval);

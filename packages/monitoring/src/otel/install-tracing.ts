@@ -4,6 +4,7 @@ import { genAiSchemaUrl } from '../semconv/gen-ai.js';
 import { VERSION } from '../version.js';
 import { createChatSpanMiddleware } from './chat-span-middleware.js';
 import { createGenAiMetrics, metricSetOf } from './gen-ai-metrics.js';
+import { createGuardrailEvents } from './guardrail-events.js';
 import { createOtelContextPropagator } from './otel-context-propagator.js';
 import { createRunSpans } from './run-spans.js';
 import { createToolSpanMiddleware } from './tool-span-middleware.js';
@@ -64,7 +65,10 @@ const optionKeys = new Set(['tracerProvider', 'meterProvider', 'captureContent',
  * span per run, parented under the caller's active span; a `chat {model}` CLIENT span per model
  * call attempt (retries and fallbacks each have theirs) ending when the response stream ends; an
  * `execute_tool {name}` span per tool call, active while the tool runs; a span per workflow run and
- * step. Records `gen_ai.client.token.usage` and `gen_ai.client.operation.duration` (or the
+ * step; a `gen_ai.guardrail.result` event for each access decision a plug-in such as
+ * `@agentry/security` emits (on the run's `invoke_agent` span when the decision names its run, else
+ * on the active span), with the engine's outcome as given and never one inferred. Records
+ * `gen_ai.client.token.usage` and `gen_ai.client.operation.duration` (or the
  * `gen_ai.client.inference.*` set when opted in). Provides the context propagator workflows use to
  * carry traces across steps and resumes. Only `@opentelemetry/api` is used: bring an SDK (or
  * `@agentry/monitoring-otel`) and pass its providers, or register them globally.
@@ -103,7 +107,11 @@ export function installTracing(
   const meter = (options.meterProvider ?? metrics).getMeter(...scope);
 
   const runs = createRunSpans(tracer, captureContent);
-  const subscription = host.events$.subscribe((tagged) => runs.observe(tagged));
+  const guardrails = createGuardrailEvents({ host, runs, captureContent });
+  const subscription = host.events$.subscribe((tagged) => {
+    if (tagged.source.kind === 'plugin') guardrails.observe(tagged);
+    else runs.observe(tagged);
+  });
   const genAiMetrics = createGenAiMetrics(meter, metricSet);
   host.useModelMiddleware(
     createChatSpanMiddleware({ host, tracer, metrics: genAiMetrics, runs, captureContent }),

@@ -11,6 +11,13 @@
  * `gen_ai.prompt`, `gen_ai.completion`, `gen_ai.usage.prompt_tokens` …) are never used. Names of
  * Agentry's own data sit under `agentry.*`.
  *
+ * The guardrail names ({@link guardrailEventNames}, the `gen_ai.guardrail.*` attributes) are not in
+ * 1.42.0: they come from the pending pull request #427 of `semantic-conventions-genai` ("Add a GenAI
+ * guardrail client span, duration metric, and result event", revision of `model/gen-ai` and
+ * `docs/gen-ai/gen-ai-guardrails.md`), which defines the `apply_guardrail` CLIENT span for remote
+ * guardrail services and the `gen_ai.guardrail.result` event for dedicated in-process guardrail APIs.
+ * Agentry's policy engine runs in-process, so its decisions are `gen_ai.guardrail.result` events.
+ *
  * When the conventions move, this module is the one file to change; {@link telemetryAttributeClasses}
  * must classify every attribute key emitted (a test fails on an unclassified one).
  */
@@ -67,7 +74,35 @@ export const attributes = Object.freeze({
   workflowStepId: 'agentry.workflow.step.id',
   workflowStepAttempts: 'agentry.workflow.step.attempts',
   workflowStatus: 'agentry.workflow.status',
+  // From semantic-conventions-genai PR #427 (not in 1.42.0), see the module's comment.
+  guardrailComponentName: 'gen_ai.guardrail.component.name',
+  guardrailResultType: 'gen_ai.guardrail.result.type',
+  guardrailResultValue: 'gen_ai.guardrail.result.value',
+  guardrailResultReason: 'gen_ai.guardrail.result.reason',
+  guardrailPolicyRuleId: 'gen_ai.guardrail.policy.rule.id',
+  // Agentry's own: what an access decision was about (the conventions name no such attributes).
+  securityPolicyIds: 'agentry.security.policy_ids',
+  securityAction: 'agentry.security.action',
+  securityResource: 'agentry.security.resource',
+  securityResourceType: 'agentry.security.resource.type',
+  securitySubject: 'agentry.security.subject',
 });
+
+/**
+ * @internal Event names from semantic-conventions-genai PR #427 (not in 1.42.0): one
+ * `gen_ai.guardrail.result` per decision of an in-process guardrail API, recorded on the span it
+ * belongs to.
+ */
+export const guardrailEventNames = Object.freeze({
+  result: 'gen_ai.guardrail.result',
+});
+
+/**
+ * @internal The `gen_ai.guardrail.result.type` of Agentry's access decisions: the name of the field
+ * the authorizer answers with (`AuthorizationDecision.decision`); its value is the event's
+ * `outcome`, never derived from anything else.
+ */
+export const accessDecisionResultType = 'decision';
 
 /** @internal Values of `gen_ai.operation.name`. */
 export const operationNames = Object.freeze({
@@ -164,6 +199,18 @@ export const telemetryAttributeClasses: Readonly<Record<string, TelemetryAttribu
     [attributes.workflowStepId]: 'metadata',
     [attributes.workflowStepAttempts]: 'metadata',
     [attributes.workflowStatus]: 'metadata',
+    [attributes.guardrailComponentName]: 'metadata',
+    [attributes.guardrailResultType]: 'metadata',
+    [attributes.guardrailResultValue]: 'metadata',
+    // The engine's own words, which may quote a subject or a record: content, masked when on.
+    [attributes.guardrailResultReason]: 'content',
+    [attributes.guardrailPolicyRuleId]: 'metadata',
+    [attributes.securityPolicyIds]: 'metadata',
+    [attributes.securityAction]: 'metadata',
+    [attributes.securityResource]: 'metadata',
+    [attributes.securityResourceType]: 'metadata',
+    // Who acted is a user id most of the time: like a session id, only when content is on.
+    [attributes.securitySubject]: 'content',
   });
 
 /**
