@@ -54,6 +54,10 @@ export interface SecurityEvent {
   readonly outcome?: 'allow' | 'deny';
   /** For an access decision, the ids of the policies (rules) that decided, when the engine names them. */
   readonly policyIds?: readonly string[];
+  /** The agent or workflow run it happened in, when known, so telemetry can place it on the run. */
+  readonly runId?: string;
+  /** The tool call it concerned, when it concerned one. */
+  readonly toolCallId?: string;
 }
 
 /**
@@ -98,7 +102,15 @@ export interface PluginEventSource {
 }
 
 const severities: ReadonlySet<unknown> = new Set(['low', 'medium', 'high', 'critical']);
-const optionalStrings = ['subject', 'action', 'resource', 'reason', 'traceId'] as const;
+const optionalStrings = [
+  'subject',
+  'action',
+  'resource',
+  'reason',
+  'traceId',
+  'runId',
+  'toolCallId',
+] as const;
 
 /**
  * Checks an event given to `host.emit`.
