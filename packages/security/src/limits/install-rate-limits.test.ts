@@ -5,7 +5,12 @@ import {
   type PluginHost,
   type SecurityEvent,
 } from '@agentry/core';
-import { createMockModel, createMockProvider, mockText, providerConfiguration } from '@agentry/testing';
+import {
+  createMockModel,
+  createMockProvider,
+  mockText,
+  providerConfiguration,
+} from '@agentry/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RateLimitConfig } from '../config/rate-limit-config.js';
 import { installRateLimits } from './install-rate-limits.js';
@@ -30,7 +35,11 @@ async function instance(
   usage: { inputTokens: number; outputTokens: number } = { inputTokens: 10, outputTokens: 5 },
 ) {
   const events: SecurityEvent[] = [];
-  const model = createMockModel({ modelId: 'gpt-4o', script: [mockText('ok', { usage })], repeat: true });
+  const model = createMockModel({
+    modelId: 'gpt-4o',
+    script: [mockText('ok', { usage })],
+    repeat: true,
+  });
   let host: PluginHost | undefined;
   const agentry = await createAgentry({
     config: config(),
@@ -91,7 +100,9 @@ describe('installRateLimits through createAgentry', () => {
       expect.objectContaining({ category: 'rate-limited' }),
     ]);
     // Another principal has a limit of its own.
-    await expect(agent.send('hi', { principal: { id: 'bob' } })).resolves.toMatchObject({ text: 'ok' });
+    await expect(agent.send('hi', { principal: { id: 'bob' } })).resolves.toMatchObject({
+      text: 'ok',
+    });
   });
 
   it('queues a burst and runs it as capacity frees', async () => {
@@ -112,10 +123,14 @@ describe('installRateLimits through createAgentry', () => {
 
   it('throttles a burst to one send every 60000 / requestsPerMinute ms', async () => {
     vi.useFakeTimers({ now: 1_000_000, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    const { agentry } = await instance(limits({ penaltyStrategy: 'throttle', burstLimit: 10, requestsPerMinute: 120 }));
+    const { agentry } = await instance(
+      limits({ penaltyStrategy: 'throttle', burstLimit: 10, requestsPerMinute: 120 }),
+    );
     const agent = agentry.createAgent({ context: { userId: 'alice' } });
     const done: number[] = [];
-    const sends = [1, 2, 3].map(() => agent.send('hi').then(() => void done.push(Date.now() - 1_000_000)));
+    const sends = [1, 2, 3].map(() =>
+      agent.send('hi').then(() => void done.push(Date.now() - 1_000_000)),
+    );
     await vi.advanceTimersByTimeAsync(2000);
     await Promise.all(sends);
     expect(done).toEqual([0, 500, 1000]);
@@ -126,12 +141,18 @@ describe('installRateLimits through createAgentry', () => {
       limits({ burstLimit: 50, tokensPerMinute: 1000 }),
       { inputTokens: 100, outputTokens: 100 },
     );
-    const agent = agentry.createAgent({ context: { userId: 'alice' }, parameters: { maxTokens: 400 } });
+    const agent = agentry.createAgent({
+      context: { userId: 'alice' },
+      parameters: { maxTokens: 400 },
+    });
     // Each call reserves 401 (400 of output, 1 of input) and settles at the 200 it used: three
     // fit in 1,000 tokens (200 + 200 + 401 ≤ 1000; without settling only two would).
     for (let index = 0; index < 3; index += 1) await agent.send('hi');
     const refused = agent.send('hi');
-    await expect(refused).rejects.toMatchObject({ code: 'rate_limited', details: { key: 'user=alice' } });
+    await expect(refused).rejects.toMatchObject({
+      code: 'rate_limited',
+      details: { key: 'user=alice' },
+    });
     expect(model.calls).toHaveLength(3);
     expect(events).toEqual([
       expect.objectContaining({ category: 'rate-limited', action: 'model.call', subject: 'alice' }),
@@ -140,7 +161,9 @@ describe('installRateLimits through createAgentry', () => {
     // or an abort); another principal's budget is untouched.
     expect(agent.lifecycle).toBe('error');
     agent.abort();
-    await expect(agent.send('hi', { principal: { id: 'bob' } })).resolves.toMatchObject({ text: 'ok' });
+    await expect(agent.send('hi', { principal: { id: 'bob' } })).resolves.toMatchObject({
+      text: 'ok',
+    });
   });
 
   it('installs nothing while disabled', async () => {

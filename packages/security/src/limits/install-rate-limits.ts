@@ -47,7 +47,7 @@ export interface InstallRateLimitsOptions {
    */
   readonly redis?: Redis;
   /** Publishes the security events (`rate-limited`, `rate-limit-store-unavailable`, …). */
-  emit(event: SecurityEvent): void;
+  emit(this: void, event: SecurityEvent): void;
 }
 
 /**
@@ -170,7 +170,7 @@ export function installRateLimits(
     maxKeys: config.maxKeys ?? 100_000,
     maxQueue: config.maxQueue ?? 1000,
   };
-  const health = new StoreHealth(storeOptions.onStoreUnavailable, options.emit);
+  const health = new StoreHealth(storeOptions.onStoreUnavailable, (event) => options.emit(event));
   const refused = (error: unknown, subject: string, action: string, resource: string): void => {
     if (
       error instanceof AgentryError &&
