@@ -8,7 +8,12 @@ export type PenaltyStrategy = 'reject' | 'queue' | 'throttle';
 /** A store as the limiter calls it: memory answers at once, Redis through its guard. */
 export interface CoreStore {
   consume(key: string, cost: number): GuardedOutcome | Promise<GuardedOutcome>;
+  /** The memory store's fast path: takes `cost` now if it fits, with no grant to correct later. */
+  tryTake?(key: string, cost: number): boolean;
 }
+
+const ADMITTED = Promise.resolve();
+const nothing = (): void => undefined;
 
 /** A granted call: which store to correct it in, and how. */
 export interface Grant {
@@ -96,6 +101,23 @@ export class LimiterCore {
     if (queue === undefined || queue.pumping) return;
     if (queue.timer !== undefined) clearTimeout(queue.timer);
     void this.#pump(key, queue);
+  }
+
+  /**
+   * `acquire` for a call that is never corrected (a request): on the memory store, a call that fits
+   * at once costs one check and no allocation.
+   */
+  admit(key: string, cost: number, source: SignalSource | undefined): Promise<void> {
+    const { store } = this.#options;
+    if (
+      store.tryTake !== undefined &&
+      !this.#closed &&
+      this.#options.strategy !== 'throttle' &&
+      !this.#queues.has(key) &&
+      store.tryTake(key, cost)
+    )
+      return ADMITTED;
+    return this.acquire(key, cost, source).then(nothing);
   }
 
   /** Refuses every waiting call (`aborted`) and every later one; nothing is left unsettled. */

@@ -13,11 +13,13 @@ interface KeyState {
   at: number;
   /** Units accepted in the current rolling window. */
   sum: number;
-  /** The window's grants, oldest first, from `head` on: when, how much, and their ids. */
+  /** The window's grants, oldest first, from `head` on: when and how much. */
   times: number[];
   costs: number[];
-  ids: number[];
   head: number;
+  /** The id of the grant at index 0 (ids are consecutive). */
+  base: number;
+  /** The id of the last grant. */
   seq: number;
 }
 
@@ -26,22 +28,27 @@ interface KeyState {
  * bounded to `maxKeys` entries (least recently used first out).
  */
 export class MemoryLimitStore implements LimitStore {
-  readonly #keys = new Map<string, KeyState>();
+  // Two generations approximate least-recently-used order at one map read per call: a key is
+  // written to `#current`; when that holds half of `maxKeys`, it becomes `#previous` (dropping the
+  // older one) and a key read from `#previous` moves back to `#current`. So at most `maxKeys` keys
+  // are held, and every key used within the last `maxKeys / 2` distinct keys is kept.
+  #current = new Map<string, KeyState>();
+  #previous = new Map<string, KeyState>();
+  readonly #generation: number;
   readonly #rule: LimitRule;
-  readonly #maxKeys: number;
   readonly #now: () => number;
   readonly #ratePerMs: number;
 
   constructor(rule: LimitRule, maxKeys: number, now: () => number = Date.now) {
     this.#rule = rule;
-    this.#maxKeys = maxKeys;
+    this.#generation = Math.max(1, Math.floor(maxKeys / 2));
     this.#now = now;
     this.#ratePerMs = rule.limit / rule.windowMs;
   }
 
   /** How many keys are held (for tests of the bound). */
   get size(): number {
-    return this.#keys.size;
+    return this.#current.size + this.#previous.size;
   }
 
   consume(key: string, cost: number): ConsumeOutcome {
@@ -54,47 +61,61 @@ export class MemoryLimitStore implements LimitStore {
       state.seq += 1;
       state.times.push(now);
       state.costs.push(charged);
-      state.ids.push(state.seq);
       return { ok: true, id: state.seq, charged };
     }
     return { ok: false, retryAfterMs: this.#wait(state, charged, now) };
   }
 
+  /** {@link MemoryLimitStore.consume} without the outcome: whether `cost` was taken. */
+  tryTake(key: string, cost: number): boolean {
+    const now = this.#now();
+    const state = this.#state(key, now);
+    const charged = chargeOf(this.#rule, cost);
+    if (state.tokens + EPSILON >= charged && state.sum + charged <= this.#rule.limit) {
+      state.tokens -= charged;
+      state.sum += charged;
+      state.seq += 1;
+      state.times.push(now);
+      state.costs.push(charged);
+      return true;
+    }
+    return false;
+  }
+
   adjust(key: string, id: number, charged: number, actual: number): void {
-    if (!this.#keys.has(key)) return; // forgotten (least recently used): nothing left to correct
+    // Forgotten (least recently used): nothing left to correct.
+    if (!this.#current.has(key) && !this.#previous.has(key)) return;
     const state = this.#state(key, this.#now());
     const difference = actual - charged;
     state.tokens = Math.min(this.#rule.capacity, state.tokens - difference);
-    const index = this.#find(state, id);
-    if (index >= 0) {
+    const index = id - state.base;
+    if (index >= state.head && index < state.times.length) {
       state.costs[index] = state.costs[index]! + difference;
       state.sum += difference;
     }
   }
 
   #state(key: string, now: number): KeyState {
-    let state = this.#keys.get(key);
+    let state = this.#current.get(key);
     if (state === undefined) {
-      state = {
-        tokens: this.#rule.capacity,
-        at: now,
-        sum: 0,
-        times: [],
-        costs: [],
-        ids: [],
-        head: 0,
-        seq: 0,
-      };
-      this.#keys.set(key, state);
-      if (this.#keys.size > this.#maxKeys) {
-        const oldest = this.#keys.keys().next();
-        if (oldest.done !== true) this.#keys.delete(oldest.value);
+      state = this.#previous.get(key);
+      if (state === undefined) {
+        state = {
+          tokens: this.#rule.capacity,
+          at: now,
+          sum: 0,
+          times: [],
+          costs: [],
+          head: 0,
+          base: 1,
+          seq: 0,
+        };
+        this.#keep(key, state);
+        return state;
       }
-      return state;
+      this.#previous.delete(key);
+      this.#keep(key, state);
     }
-    // Most recently used last: delete and set again.
-    this.#keys.delete(key);
-    this.#keys.set(key, state);
     if (now > state.at) {
       state.tokens = Math.min(
         this.#rule.capacity,
@@ -112,17 +133,25 @@ export class MemoryLimitStore implements LimitStore {
       if (state.head > 0) {
         state.times = [];
         state.costs = [];
-        state.ids = [];
         state.head = 0;
+        state.base = state.seq + 1;
         state.sum = 0;
       }
     } else if (state.head > 32 && state.head * 2 >= times.length) {
       times.splice(0, state.head);
       costs.splice(0, state.head);
-      state.ids.splice(0, state.head);
+      state.base += state.head;
       state.head = 0;
     }
     return state;
+  }
+
+  #keep(key: string, state: KeyState): void {
+    this.#current.set(key, state);
+    if (this.#current.size >= this.#generation) {
+      this.#previous = this.#current;
+      this.#current = new Map();
+    }
   }
 
   #wait(state: KeyState, charged: number, now: number): number {
@@ -135,18 +164,5 @@ export class MemoryLimitStore implements LimitStore {
       if (excess <= 0) wait = Math.max(wait, state.times[index]! + windowMs - now);
     }
     return Math.max(1, Math.ceil(wait - 1e-6));
-  }
-
-  #find(state: KeyState, id: number): number {
-    let low = state.head;
-    let high = state.ids.length - 1;
-    while (low <= high) {
-      const middle = (low + high) >>> 1;
-      const value = state.ids[middle]!;
-      if (value === id) return middle;
-      if (value < id) low = middle + 1;
-      else high = middle - 1;
-    }
-    return -1;
   }
 }

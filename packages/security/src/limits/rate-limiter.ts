@@ -140,6 +140,7 @@ export function storeFor(
           ? { ok: true, id: outcome.id, charged: outcome.charged, store: memory }
           : outcome;
       },
+      tryTake: (key, cost) => memory.tryTake(key, cost),
     };
   }
   if (options.redis === undefined) {
@@ -203,7 +204,6 @@ export function createRateLimiterWith(
     spacingMs: WINDOW_MS / requestsPerMinute,
     unit: 'requests',
   });
-  const done = (): void => undefined;
   const maxCost = Math.min(burstLimit, requestsPerMinute);
   return {
     acquire(key, acquireOptions) {
@@ -218,7 +218,7 @@ export function createRateLimiterWith(
           }),
         );
       }
-      return core.acquire(key, cost, acquireOptions).then(done);
+      return core.admit(key, cost, acquireOptions);
     },
     close() {
       core.close();

@@ -6,6 +6,7 @@ import type { SecurityEvent } from '@agentry/core';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRateLimiter } from './rate-limiter.js';
+import { RedisLimitStore } from './redis-store.js';
 import { createTokenBudget } from './token-budget.js';
 
 // These tests need a real Redis at 127.0.0.1:6379 (`.ci/run` starts one when it is down) and the
@@ -108,6 +109,27 @@ describe('the Redis store across processes', () => {
     expect(retryAfterMs).toBeLessThanOrEqual(1000);
     await expect(limiter.acquire('k{2}')).resolves.toBeUndefined();
     limiter.close();
+  });
+
+  it('runs the rolling window on the server clock: no burst doubles at its edge', async () => {
+    // A 400 ms window and a bucket as large as it, so only the window holds the calls back.
+    const store = new RedisLimitStore(redis, { limit: 5, capacity: 5, windowMs: 400 }, prefix());
+    const accepted: number[] = [];
+    const started = Date.now();
+    while (Date.now() - started < 1300) {
+      if ((await store.consume('k', 1)).ok) accepted.push(Date.now());
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    // Client times lag the server's by the round trip: allow 20 ms when sliding the window.
+    for (let start = 0; start < accepted.length; start += 1) {
+      const inWindow = accepted.filter(
+        (at) => at >= accepted[start]! && at < accepted[start]! + 380,
+      );
+      expect(inWindow.length).toBeLessThanOrEqual(5);
+    }
+    expect(accepted.length).toBeGreaterThanOrEqual(15);
+    const refused = await store.consume('k', 1);
+    if (!refused.ok) expect(refused.retryAfterMs).toBeLessThanOrEqual(400);
   });
 
   it('settles token reservations on the server: refunds and charges', async () => {

@@ -4,7 +4,7 @@ import { chargeOf, type ConsumeOutcome, type LimitRule, type LimitStore } from '
 
 /**
  * One atomic script per call, the same algorithm as the memory store: a token bucket (hash
- * `KEYS[1]`: tokens, at, sum, seq) and the window's grants (sorted set `KEYS[2]`, member
+ * `KEYS[1]`: tokens, at, sum, seq, old = the oldest grant's time) and the window's grants (sorted set `KEYS[2]`, member
  * `seq:cost`, score = time in ms). The clock is the server's `TIME`, so processes with skewed
  * clocks share one timeline. Both keys carry the same `{hash tag}`, so the script runs on Redis
  * Cluster too.
@@ -18,24 +18,28 @@ local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 local limit = tonumber(ARGV[2])
 local capacity = tonumber(ARGV[3])
 local window = tonumber(ARGV[4])
-local state = redis.call('HMGET', KEYS[1], 'tokens', 'at', 'sum', 'seq')
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'at', 'sum', 'seq', 'old')
 local tokens = tonumber(state[1]) or capacity
 local at = tonumber(state[2]) or now
 local sum = tonumber(state[3]) or 0
 local seq = tonumber(state[4]) or 0
+local oldest = tonumber(state[5])
 if now > at then
   tokens = math.min(capacity, tokens + (now - at) * limit / window)
   at = now
 end
+-- The window's oldest grant is kept in the hash, so a call that expires nothing reads no log.
 local edge = now - window
-local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', edge)
-if #expired > 0 then
+if oldest and oldest <= edge then
+  local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', edge)
   for _, member in ipairs(expired) do
     sum = sum - tonumber(string.match(member, ':(.+)$'))
   end
   redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', edge)
+  local first = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+  oldest = tonumber(first[2])
+  if not oldest then sum = 0 end
 end
-if redis.call('ZCARD', KEYS[2]) == 0 then sum = 0 end
 local result
 if ARGV[1] == 'consume' then
   local cost = tonumber(ARGV[5])
@@ -44,6 +48,7 @@ if ARGV[1] == 'consume' then
     sum = sum + cost
     seq = seq + 1
     redis.call('ZADD', KEYS[2], now, seq .. ':' .. cost)
+    if not oldest then oldest = now end
     result = {1, seq}
   else
     local wait = 0
@@ -79,7 +84,9 @@ else
   end
   result = {1, 0}
 end
-redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(at), 'sum', tostring(sum), 'seq', seq)
+-- %.17g keeps every bit of a double (tostring keeps 14 digits: a tenth of a millisecond here).
+local function exact(value) return string.format('%.17g', value) end
+redis.call('HSET', KEYS[1], 'tokens', exact(tokens), 'at', exact(at), 'sum', exact(sum), 'seq', seq, 'old', oldest and exact(oldest) or '')
 -- Kept until the bucket is full again and the window empty; then a fresh key is the same state.
 local ttl = math.ceil(math.max(window, (capacity - tokens) * window / limit)) + 1000
 redis.call('PEXPIRE', KEYS[1], ttl)

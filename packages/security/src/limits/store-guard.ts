@@ -53,6 +53,11 @@ export class StoreHealth {
   }
 }
 
+interface Pending {
+  readonly deadline: number;
+  readonly reject: (error: Error) => void;
+}
+
 /** A grant and the store that gave it (so that its correction goes to the same store). */
 export type GuardedOutcome =
   | { readonly ok: true; readonly id: number; readonly charged: number; readonly store: LimitStore }
@@ -76,6 +81,8 @@ export class GuardedStore {
   readonly #policy: StoreUnavailablePolicy;
   readonly #insurance: MemoryLimitStore;
   readonly #timeoutMs: number;
+  readonly #pending = new Set<Pending>();
+  #sweeper: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: {
     primary: RedisLimitStore;
@@ -123,19 +130,38 @@ export class GuardedStore {
     return outcome.ok ? { ...outcome, store: this.#insurance } : outcome;
   }
 
+  // One sweep every quarter of the timeout gives up the calls past it: cheaper than a timer a call.
   #withTimeout<T>(promise: Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('timeout')), this.#timeoutMs);
+      const entry: Pending = { deadline: Date.now() + this.#timeoutMs, reject };
+      this.#pending.add(entry);
+      if (this.#sweeper === undefined) {
+        this.#sweeper = setInterval(() => this.#sweep(), Math.max(1, this.#timeoutMs / 4));
+        this.#sweeper.unref();
+      }
       promise.then(
         (value) => {
-          clearTimeout(timer);
+          this.#pending.delete(entry);
           resolve(value);
         },
         (error: unknown) => {
-          clearTimeout(timer);
+          this.#pending.delete(entry);
           reject(error instanceof Error ? error : new Error('store error'));
         },
       );
     });
+  }
+
+  #sweep(): void {
+    const now = Date.now();
+    for (const entry of this.#pending) {
+      if (entry.deadline > now) continue;
+      this.#pending.delete(entry);
+      entry.reject(new Error('timeout'));
+    }
+    if (this.#pending.size === 0 && this.#sweeper !== undefined) {
+      clearInterval(this.#sweeper);
+      this.#sweeper = undefined;
+    }
   }
 }
