@@ -6,7 +6,7 @@
  *
  * Method: the compiled benchmark runs on the built packages under plain `node`. Each figure is
  * shown beside a floor measured in the same run on the same machine state:
- * - memory: batches of 10,000 awaited `acquire` calls over 100,000 keys (a key every call, as many
+ * - memory: batches of 10,000 awaited `acquire` calls over 10,000 keys (a key every call, as many
  *   users would; each key stays under its limit, so every call is accepted and recorded in the
  *   key's bucket and rolling window). The figure is the median over batches of the mean per call.
  *   The floor is the same loop awaiting a bare `Map` read and write per call.
@@ -18,7 +18,7 @@ import { createRateLimiter } from '@agentry/security';
 import { Redis } from 'ioredis';
 import { median } from './instant-model.js';
 
-const KEYS = 100_000;
+const KEYS = 10_000;
 const BATCH = 10_000;
 const keys = Array.from({ length: KEYS }, (_, index) => `user=user-${index}`);
 
