@@ -116,10 +116,10 @@ async function* settling(
  * @param options - the Redis client, and where events go
  * @example
  * ```ts
- * import type { AgentryPlugin } from '@agentry/core';
+ * import { definePlugin } from '@agentry/core';
  * import { installRateLimits } from '@agentry/security';
  *
- * export const limits: AgentryPlugin = {
+ * export const limits = definePlugin({
  *   name: 'my-limits',
  *   version: '1.0.0',
  *   setup(host) {
@@ -128,9 +128,9 @@ async function* settling(
  *       { enabled: true, requestsPerMinute: 60, burstLimit: 10, penaltyStrategy: 'queue', tokensPerMinute: 90_000 },
  *       { emit: (event) => host.emit(event) },
  *     );
- *     return { onShutdown: () => installed.close() };
+ *     host.onShutdown(() => installed.close());
  *   },
- * };
+ * });
  * ```
  */
 export function installRateLimits(

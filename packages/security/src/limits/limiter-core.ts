@@ -2,7 +2,19 @@ import { AgentryError } from '@agentry/core';
 import type { LimitStore } from './limit-store.js';
 import type { GuardedOutcome } from './store-guard.js';
 
-/** What a limiter does with a call over its limit. */
+/**
+ * What a limiter does with a call over its limit: `reject` fails it with `rate_limited`, `queue`
+ * holds it in a FIFO until capacity frees, `throttle` spaces the calls of a key evenly.
+ *
+ * @example
+ * ```ts
+ * import { createRateLimiter, type PenaltyStrategy } from '@agentry/security';
+ *
+ * const strategy: PenaltyStrategy = 'throttle';
+ * const limiter = createRateLimiter({ requestsPerMinute: 120, burstLimit: 10, penaltyStrategy: strategy });
+ * limiter.close();
+ * ```
+ */
 export type PenaltyStrategy = 'reject' | 'queue' | 'throttle';
 
 /** A store as the limiter calls it: memory answers at once, Redis through its guard. */

@@ -1,4 +1,15 @@
-/** A dimension a limit is counted per; see {@link rateLimitKey}. */
+/**
+ * A dimension a limit is counted per; see {@link rateLimitKey}.
+ *
+ * @example
+ * ```ts
+ * import { rateLimitKey, type RateLimitKeyDimension } from '@agentry/security';
+ *
+ * // One limit per user and model: a user's calls to two models are counted apart.
+ * const keyBy: RateLimitKeyDimension[] = ['user', 'model'];
+ * console.log(rateLimitKey(keyBy, { principalId: 'alice', model: 'openai:gpt-4o' }));
+ * ```
+ */
 export type RateLimitKeyDimension = 'user' | 'session' | 'agent' | 'model';
 
 /**

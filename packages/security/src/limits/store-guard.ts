@@ -3,7 +3,20 @@ import type { LimitRule, LimitStore, ConsumeOutcome } from './limit-store.js';
 import { MemoryLimitStore } from './memory-store.js';
 import type { RedisLimitStore } from './redis-store.js';
 
-/** What a limiter does while its Redis store is unreachable. */
+/**
+ * What a limiter does while its Redis store is unreachable: `insurance` limits each process in
+ * memory to its share of the limits, `fail-closed` refuses every call. Neither lets calls through
+ * unlimited.
+ *
+ * @example
+ * ```ts
+ * import type { StoreUnavailablePolicy } from '@agentry/security';
+ *
+ * // A payment agent would rather stop than risk overspending while Redis is down.
+ * const policy: StoreUnavailablePolicy = 'fail-closed';
+ * console.log(policy);
+ * ```
+ */
 export type StoreUnavailablePolicy = 'insurance' | 'fail-closed';
 
 /**
