@@ -3,41 +3,58 @@ import type { Redis } from 'ioredis';
 import { chargeOf, type ConsumeOutcome, type LimitRule, type LimitStore } from './limit-store.js';
 
 /**
- * One atomic script per call, the same algorithm as the memory store: a token bucket (hash
- * `KEYS[1]`: tokens, at, sum, seq, old = the oldest grant's time) and the window's grants (sorted set `KEYS[2]`, member
- * `seq:cost`, score = time in ms). The clock is the server's `TIME`, so processes with skewed
- * clocks share one timeline. Both keys carry the same `{hash tag}`, so the script runs on Redis
+ * One atomic script per call, the same algorithm as the memory store: a token bucket and the
+ * window's state in hash `KEYS[1]` (tokens, at, sum of the window, seq = the last grant's id, base
+ * = the id of the log's first entry, old = its time) and the window's grants, oldest first, in list
+ * `KEYS[2]` (entries `time:cost`, time in ms; a grant's id is its index plus `base`). The clock
+ * is the server's `TIME`, so processes with skewed clocks share one timeline. Both keys carry the same `{hash tag}`, so the script runs on Redis
  * Cluster too.
  *
  * ARGV: op (`consume` | `adjust`), limit, capacity, windowMs, then for consume: cost; for adjust:
  * id, charged, actual. Floats travel as strings (a Lua number returned to Redis is truncated).
  */
 export const LIMIT_SCRIPT = `
+-- %.17g keeps every bit of a double (tostring keeps 14 digits: a tenth of a millisecond here).
+local function exact(value) return string.format('%.17g', value) end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 local limit = tonumber(ARGV[2])
 local capacity = tonumber(ARGV[3])
 local window = tonumber(ARGV[4])
-local state = redis.call('HMGET', KEYS[1], 'tokens', 'at', 'sum', 'seq', 'old')
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'at', 'sum', 'seq', 'base', 'old')
 local tokens = tonumber(state[1]) or capacity
 local at = tonumber(state[2]) or now
 local sum = tonumber(state[3]) or 0
 local seq = tonumber(state[4]) or 0
-local oldest = tonumber(state[5])
+local base = tonumber(state[5]) or 1
+local oldest = tonumber(state[6])
 if now > at then
   tokens = math.min(capacity, tokens + (now - at) * limit / window)
   at = now
 end
--- The window's oldest grant is kept in the hash, so a call that expires nothing reads no log.
+-- The oldest grant's time is kept in the hash, so a call that expires nothing reads no log.
 local edge = now - window
 if oldest and oldest <= edge then
-  local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', edge)
-  for _, member in ipairs(expired) do
-    sum = sum - tonumber(string.match(member, ':(.+)$'))
-  end
-  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', edge)
-  local first = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
-  oldest = tonumber(first[2])
+  oldest = nil
+  local batch
+  repeat
+    batch = redis.call('LRANGE', KEYS[2], 0, 63)
+    local expired = 0
+    for index = 1, #batch do
+      local time, cost = string.match(batch[index], '^(.-):(.+)$')
+      time = tonumber(time)
+      if time > edge then
+        oldest = time
+        break
+      end
+      expired = index
+      sum = sum - tonumber(cost)
+    end
+    if expired > 0 then
+      redis.call('LTRIM', KEYS[2], expired, -1)
+      base = base + expired
+    end
+  until oldest or #batch < 64
   if not oldest then sum = 0 end
 end
 local result
@@ -47,8 +64,11 @@ if ARGV[1] == 'consume' then
     tokens = tokens - cost
     sum = sum + cost
     seq = seq + 1
-    redis.call('ZADD', KEYS[2], now, seq .. ':' .. cost)
-    if not oldest then oldest = now end
+    if not oldest then
+      base = seq
+      oldest = now
+    end
+    redis.call('RPUSH', KEYS[2], exact(now) .. ':' .. cost)
     result = {1, seq}
   else
     local wait = 0
@@ -56,37 +76,37 @@ if ARGV[1] == 'consume' then
     local excess = sum + cost - limit
     local offset = 0
     while excess > 0 do
-      local batch = redis.call('ZRANGE', KEYS[2], offset, offset + 15, 'WITHSCORES')
+      local batch = redis.call('LRANGE', KEYS[2], offset, offset + 63)
       if #batch == 0 then break end
-      for index = 1, #batch, 2 do
-        excess = excess - tonumber(string.match(batch[index], ':(.+)$'))
+      for index = 1, #batch do
+        local time, entry = string.match(batch[index], '^(.-):(.+)$')
+        excess = excess - tonumber(entry)
         if excess <= 0 then
-          wait = math.max(wait, tonumber(batch[index + 1]) + window - now)
+          wait = math.max(wait, tonumber(time) + window - now)
           break
         end
       end
-      offset = offset + 16
+      offset = offset + 64
     end
     result = {0, math.max(1, math.ceil(wait - 1e-6))}
   end
 else
-  local id = ARGV[5]
   local charged = tonumber(ARGV[6])
   local actual = tonumber(ARGV[7])
   local difference = actual - charged
   tokens = math.min(capacity, tokens - difference)
-  local member = id .. ':' .. ARGV[6]
-  local score = redis.call('ZSCORE', KEYS[2], member)
-  if score then
-    redis.call('ZREM', KEYS[2], member)
-    redis.call('ZADD', KEYS[2], score, id .. ':' .. ARGV[7])
-    sum = sum + difference
+  local index = tonumber(ARGV[5]) - base
+  if index >= 0 and oldest then
+    local entry = redis.call('LINDEX', KEYS[2], index)
+    if entry then
+      local time = string.match(entry, '^(.-):')
+      redis.call('LSET', KEYS[2], index, time .. ':' .. ARGV[7])
+      sum = sum + difference
+    end
   end
   result = {1, 0}
 end
--- %.17g keeps every bit of a double (tostring keeps 14 digits: a tenth of a millisecond here).
-local function exact(value) return string.format('%.17g', value) end
-redis.call('HSET', KEYS[1], 'tokens', exact(tokens), 'at', exact(at), 'sum', exact(sum), 'seq', seq, 'old', oldest and exact(oldest) or '')
+redis.call('HSET', KEYS[1], 'tokens', exact(tokens), 'at', exact(at), 'sum', exact(sum), 'seq', seq, 'base', base, 'old', oldest and exact(oldest) or '')
 -- Kept until the bucket is full again and the window empty; then a fresh key is the same state.
 local ttl = math.ceil(math.max(window, (capacity - tokens) * window / limit)) + 1000
 redis.call('PEXPIRE', KEYS[1], ttl)
