@@ -11,6 +11,8 @@ import {
   mockText,
   providerConfiguration,
 } from '@agentry/testing';
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RateLimitConfig } from '../config/rate-limit-config.js';
 import { installRateLimits } from './install-rate-limits.js';
@@ -33,6 +35,7 @@ afterEach(async () => {
 async function instance(
   limits: RateLimitConfig,
   usage: { inputTokens: number; outputTokens: number } = { inputTokens: 10, outputTokens: 5 },
+  redis?: Redis,
 ) {
   const events: SecurityEvent[] = [];
   const model = createMockModel({
@@ -52,6 +55,7 @@ async function instance(
         setup(pluginHost) {
           host = pluginHost;
           const installed = installRateLimits(pluginHost, limits, {
+            ...(redis === undefined ? {} : { redis }),
             emit: (event) => events.push(event),
           });
           pluginHost.onShutdown(() => installed.close());
@@ -164,6 +168,57 @@ describe('installRateLimits through createAgentry', () => {
     await expect(agent.send('hi', { principal: { id: 'bob' } })).resolves.toMatchObject({
       text: 'ok',
     });
+  });
+
+  it('removes a queued send whose run is aborted, without using capacity', async () => {
+    vi.useFakeTimers({ now: 1_000_000, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const { agentry, model } = await instance(limits({ penaltyStrategy: 'queue', burstLimit: 1 }));
+    const agent = agentry.createAgent({ context: { userId: 'alice' } });
+    const first = agent.send('one');
+    const second = agent.send('two');
+    const third = agent.send('three');
+    await vi.advanceTimersByTimeAsync(10);
+    second.abort('not needed');
+    await expect(second).rejects.toMatchObject({ code: 'aborted' });
+    await first;
+    await vi.advanceTimersByTimeAsync(1000);
+    await expect(third).resolves.toMatchObject({ text: 'ok' });
+    // The third send ran at 1 s, on the capacity the aborted one never took.
+    expect(model.calls).toHaveLength(2);
+    expect(agent.lifecycle).toBe('idle');
+  });
+
+  it('shares one limit between two instances through Redis (redis.url), keyed as configured', async () => {
+    const keyPrefixed = `agentry-test-${randomUUID()}`;
+    const shared = limits({
+      burstLimit: 3,
+      keyBy: ['user', 'model'],
+      store: 'redis',
+      redis: { url: 'redis://127.0.0.1:6379' },
+      onStoreUnavailable: 'fail-closed',
+    });
+    const one = await instance(shared);
+    const two = await instance(shared);
+    // A user id of this run only, so that earlier runs of the test share no key with it.
+    const user = keyPrefixed;
+    const agentOne = one.agentry.createAgent({ context: { userId: user } });
+    const agentTwo = two.agentry.createAgent({ context: { userId: user } });
+    await agentOne.send('a');
+    await agentTwo.send('b');
+    await agentOne.send('c');
+    await expect(agentTwo.send('d')).rejects.toMatchObject({
+      code: 'rate_limited',
+      details: { key: `user=${user}|model=openai:gpt-4o` },
+    });
+    expect(one.events).toEqual([]);
+    expect(two.events).toEqual([expect.objectContaining({ category: 'rate-limited' })]);
+  });
+
+  it('refuses a Redis store with neither a client nor a URL', () => {
+    const host = { useSendAdmission: () => undefined, useModelMiddleware: () => undefined };
+    expect(() =>
+      installRateLimits(host, limits({ store: 'redis' }), { emit: () => undefined }),
+    ).toThrow(expect.objectContaining({ code: 'config_invalid' }));
   });
 
   it('installs nothing while disabled', async () => {
