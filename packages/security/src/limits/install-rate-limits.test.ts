@@ -12,7 +12,7 @@ import {
   providerConfiguration,
 } from '@agentry/testing';
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { type Redis } from 'ioredis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RateLimitConfig } from '../config/rate-limit-config.js';
 import { installRateLimits } from './install-rate-limits.js';
