@@ -82,13 +82,13 @@ describe('the Redis store across processes', () => {
     const refused = results.reduce((sum, result) => sum + result.refused, 0);
     expect(accepted).toBe(60);
     expect(refused).toBe(340);
-  }, 30_000);
+  }, 90_000);
 
   it('catches races: a read-then-write store (two round trips) overshoots under the same load', async () => {
     const results = await runWorkers('naive', prefix());
     const accepted = results.reduce((sum, result) => sum + result.accepted, 0);
     expect(accepted).toBeGreaterThan(60);
-  }, 30_000);
+  }, 90_000);
 
   it('gives the same answers as the memory store in one process: bucket, window, retryAfterMs', async () => {
     const limiter = createRateLimiter({
