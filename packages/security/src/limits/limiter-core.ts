@@ -229,8 +229,13 @@ export class LimiterCore {
             store: outcome.store,
           };
           if (head.settled) {
-            // Aborted while the store answered: give the capacity back.
-            await outcome.store.adjust(key, outcome.id, outcome.charged, 0);
+            // Aborted while the store answered: give the capacity back (an unreachable store
+            // keeps it, erring on the safe side).
+            try {
+              await outcome.store.adjust(key, outcome.id, outcome.charged, 0);
+            } catch {
+              // Nothing more to do: the call was already refused with `aborted`.
+            }
             continue;
           }
           this.#remove(queue, head);

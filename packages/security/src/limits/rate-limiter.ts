@@ -111,7 +111,8 @@ export interface RateLimiter {
   close(): void;
 }
 
-function positiveInteger(name: string, value: unknown, fallback?: number): number {
+/** `value` when it is a positive safe integer, else `fallback` when absent; else `config_invalid`. */
+export function positiveInteger(name: string, value: unknown, fallback?: number): number {
   if (value === undefined && fallback !== undefined) return fallback;
   if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return value;
   throw new AgentryError({

@@ -1,7 +1,7 @@
 import { AgentryError } from '@agentry/core';
 import type { LimitRule } from './limit-store.js';
 import { LimiterCore, type PenaltyStrategy } from './limiter-core.js';
-import { storeFor, type LimiterStoreOptions } from './rate-limiter.js';
+import { positiveInteger, storeFor, type LimiterStoreOptions } from './rate-limiter.js';
 import type { StoreHealth } from './store-guard.js';
 
 const WINDOW_MS = 60_000;
@@ -92,8 +92,8 @@ export function createTokenBudgetWith(
   const core = new LimiterCore({
     store: storeFor(rule, options, 'tok', health),
     strategy,
-    maxQueue: options.maxQueue ?? 1000,
-    maxKeys: options.maxKeys ?? 100_000,
+    maxQueue: positiveInteger('maxQueue', options.maxQueue, 1000),
+    maxKeys: positiveInteger('maxKeys', options.maxKeys, 100_000),
     spacingMs: 0,
     unit: 'tokens',
   });
