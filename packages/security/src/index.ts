@@ -30,3 +30,23 @@ export {
 } from './config/index.js';
 export { security } from './security.js';
 export { VERSION } from './version.js';
+export {
+  createRateLimiter,
+  createTokenBudget,
+  DEFAULT_OUTPUT_TOKEN_ESTIMATE,
+  installRateLimits,
+  rateLimitKey,
+  type AcquireOptions,
+  type InstallRateLimitsOptions,
+  type InstalledRateLimits,
+  type LimiterStoreOptions,
+  type PenaltyStrategy,
+  type RateLimiter,
+  type RateLimiterOptions,
+  type RateLimitKeyDimension,
+  type RateLimitKeyParts,
+  type StoreUnavailablePolicy,
+  type TokenBudget,
+  type TokenBudgetOptions,
+  type TokenReservation,
+} from './limits/index.js';

@@ -45,6 +45,75 @@ describe('rateLimitConfigSchema', () => {
       ]);
     });
 
+    it('accepts every optional setting of the limiter', () => {
+      const input: RateLimitConfig = {
+        ...valid,
+        keyBy: ['user', 'model'],
+        maxQueue: 10,
+        maxKeys: 5000,
+        tokensPerMinute: 90_000,
+        store: 'redis',
+        redis: { url: 'redis://127.0.0.1:6379' },
+        onStoreUnavailable: 'fail-closed',
+        expectedProcesses: 4,
+      };
+      expect(rateLimitConfigSchema.safeParse(input)).toEqual({ success: true, data: input });
+    });
+
+    it.each([
+      ['maxQueue', 0, 'maxQueue must be a positive integer (1 or more waiting calls).'],
+      ['maxKeys', 1.5, 'maxKeys must be a positive integer (1 or more keys).'],
+      [
+        'tokensPerMinute',
+        -1,
+        'tokensPerMinute must be a positive integer (1 or more tokens per minute).',
+      ],
+      [
+        'expectedProcesses',
+        0,
+        'expectedProcesses must be a positive integer (1 or more processes).',
+      ],
+    ])('rejects %s = %s with a message naming it', (key, value, message) => {
+      const result = rateLimitConfigSchema.safeParse({ ...valid, [key]: value });
+      expect(result.error?.issues).toEqual([expect.objectContaining({ path: [key], message })]);
+    });
+
+    it.each<[string, unknown, string]>([
+      [
+        'an unknown dimension',
+        ['tenant'],
+        "keyBy entries must be 'user', 'session', 'agent' or 'model'.",
+      ],
+      [
+        'no dimension',
+        [],
+        "keyBy must name at least one of 'user', 'session', 'agent' or 'model'.",
+      ],
+      ['a repeated dimension', ['user', 'user'], 'keyBy must not name the same dimension twice.'],
+    ])('rejects a keyBy with %s', (_name, keyBy, message) => {
+      const result = rateLimitConfigSchema.safeParse({ ...valid, keyBy });
+      expect(result.error?.issues.map((issue) => issue.message)).toEqual([message]);
+    });
+
+    it('rejects a Redis URL of another scheme without echoing it', () => {
+      const url = ['http://user:', 'pa55', '@cache:6379'].join('');
+      const result = rateLimitConfigSchema.safeParse({ ...valid, redis: { url } });
+      expect(result.error?.issues).toEqual([expect.objectContaining({ path: ['redis', 'url'] })]);
+      expect(JSON.stringify(result.error?.issues)).not.toContain('pa55');
+    });
+
+    it('rejects an unknown store or outage choice', () => {
+      const result = rateLimitConfigSchema.safeParse({
+        ...valid,
+        store: 'postgres',
+        onStoreUnavailable: 'fail-open',
+      });
+      expect(result.error?.issues.map((issue) => issue.path)).toEqual([
+        ['store'],
+        ['onStoreUnavailable'],
+      ]);
+    });
+
     it('rejects an unknown penalty strategy at its path', () => {
       const result = rateLimitConfigSchema.safeParse({ ...valid, penaltyStrategy: 'drop' });
       expect(result.error?.issues.map((issue) => issue.path)).toEqual([['penaltyStrategy']]);
