@@ -19,3 +19,16 @@ export {
 } from './config/index.js';
 export { security } from './security.js';
 export { VERSION } from './version.js';
+export {
+  compilePolicy,
+  createPolicyAuthorizer,
+  createRoleDirectory,
+  decisionEvent,
+  type CompiledPolicy,
+  type DecisionEventOptions,
+  type DecisionRecord,
+  type PolicyAuthorizerOptions,
+  type PolicySource,
+  type RoleDirectory,
+  type RoleDirectoryOptions,
+} from './access/index.js';

@@ -1,0 +1,31 @@
+import { isReservedName } from './names.js';
+
+const maxDepth = 16;
+
+/**
+ * A copy of request data that conditions can read without reaching a prototype: every object
+ * becomes a null-prototype object holding only its own enumerable keys, without `__proto__`,
+ * `constructor` and `prototype`; lists are copied; dates and scalars are kept. Inherited
+ * properties (as an object literal's `__proto__: {...}` makes) are not copied. Anything deeper
+ * than 16 levels is left out.
+ *
+ * @internal
+ */
+export function safeCopy(value: unknown, depth = 0): unknown {
+  if (typeof value !== 'object' || value === null || value instanceof Date) return value;
+  if (depth >= maxDepth) return undefined;
+  if (Array.isArray(value)) return value.map((item) => safeCopy(item, depth + 1));
+  const copy = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(value)) {
+    if (isReservedName(key)) continue;
+    copy[key] = safeCopy((value as Record<string, unknown>)[key], depth + 1);
+  }
+  return copy;
+}
+
+/** {@link safeCopy} of an attributes object; anything that is not an object gives an empty one. @internal */
+export function safeAttributes(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (safeCopy(value) as Record<string, unknown>)
+    : (Object.create(null) as Record<string, unknown>);
+}
