@@ -36,7 +36,7 @@ import { parseTypedPath } from './typed-path.js';
  * ```
  */
 export type PolicySource = Pick<AccessControlConfig, 'permissions'> &
-  Partial<Pick<AccessControlConfig, 'subjects' | 'decisionCacheTtlMs'>>;
+  Partial<Omit<AccessControlConfig, 'permissions'>>;
 
 /**
  * A policy compiled once for the engine (CASL): what `createPolicyAuthorizer` decides with. Its
@@ -179,7 +179,7 @@ export function compilePolicy(accessControl: PolicySource): CompiledPolicy {
       rule: {
         action: [...permission.actions],
         subject: target.subject,
-        ...(Object.keys(conditions).length === 0 ? {} : { conditions: conditions as MongoQuery }),
+        ...(Object.keys(conditions).length === 0 ? {} : { conditions: conditions }),
         policyId,
       },
       roles:

@@ -304,9 +304,6 @@ export function placeholdersOf(
   return found;
 }
 
-/** A value a placeholder may stand for: a string, a finite number or a boolean. */
-type Filled = string | number | boolean;
-
 /**
  * The condition with each placeholder replaced by the principal's value, or `undefined` when a
  * placeholder cannot be filled (the attribute is missing, or is not a string, finite number or
@@ -319,7 +316,9 @@ export function fillPlaceholders(
   value: unknown,
   principal: { readonly id: string; readonly attributes: Readonly<Record<string, unknown>> },
 ): unknown {
-  const missing = Symbol('missing');
+  // Thrown from deep in the walk and caught below: one placeholder that cannot be filled drops
+  // the whole condition.
+  const missing = new Error('a placeholder cannot be filled');
   const fill = (item: unknown): unknown => {
     if (typeof item === 'string') {
       const placeholder = placeholderIn(item);
@@ -333,7 +332,7 @@ export function fillPlaceholders(
         typeof found === 'boolean' ||
         (typeof found === 'number' && Number.isFinite(found));
       if (!scalar) throw missing;
-      return found as Filled;
+      return found;
     }
     if (Array.isArray(item)) return item.map(fill);
     if (isPlainObject(item)) {

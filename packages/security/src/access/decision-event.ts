@@ -50,9 +50,7 @@ export function decisionEvent(
       : undefined;
   const resource: unknown = (request as Partial<AuthorizationRequest> | undefined)?.resource;
   const path =
-    typeof resource === 'object' && resource !== null
-      ? resourcePathOf(resource as Record<string, unknown>)
-      : undefined;
+    typeof resource === 'object' && resource !== null ? resourcePathOf(resource) : undefined;
   const action: unknown = (request as Partial<AuthorizationRequest> | undefined)?.action;
   return {
     type: 'security',

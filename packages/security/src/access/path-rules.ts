@@ -67,6 +67,6 @@ export function resourceSubject(
 export function createPolicyAbility(rules: readonly PolicyRule[]): PolicyAbility {
   return createMongoAbility<PolicyAbility>(rules as PolicyRule[] as never, {
     anySubjectType: '*',
-    detectSubjectType: (subject) => (subject as ResourceSubject).kind,
+    detectSubjectType: (subject) => subject.kind,
   });
 }

@@ -429,14 +429,14 @@ describe('createPolicyAuthorizer', () => {
           ask({ id: 'mallory' }, 'delete', {
             type: 'keys',
             id: 'k',
-            attributes: { __proto__: { isAdmin: true } } as Record<string, unknown>,
+            attributes: { __proto__: { isAdmin: true } },
           }),
         ),
         authorizer.authorize(
           ask({ id: 'mallory' }, 'delete', {
             type: 'records',
             id: 'r',
-            attributes: { meta: { __proto__: { owner: 'mallory' } } } as Record<string, unknown>,
+            attributes: { meta: { __proto__: { owner: 'mallory' } } },
           }),
         ),
       ]);

@@ -191,7 +191,7 @@ export function createPolicyAuthorizer(options: PolicyAuthorizerOptions): Author
     const resource: unknown = request.resource;
     if (typeof resource !== 'object' || resource === null)
       return deny('the request names no resource');
-    const rawPath = resourcePathOf(resource as Record<string, unknown>);
+    const rawPath = resourcePathOf(resource);
     const path = parseTypedPath(rawPath, 'path');
     if ('problem' in path)
       return deny(`the resource path ${quote(rawPath)} is not a typed path: ${path.problem}`);

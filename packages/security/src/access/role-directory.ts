@@ -77,7 +77,10 @@ function checkName(what: 'subject' | 'role', value: unknown): string {
   if (problem === undefined) return normalizeName(value as string);
   throw new AgentryError({
     code: 'validation_failed',
-    message: `The ${what} ${quote(value)} ${problem}.`,
+    message:
+      typeof value === 'string'
+        ? `The ${what} ${quote(value)} ${problem}.`
+        : `The ${what} must be a string, but it ${problem}.`,
     details: { field: what, reason: problem },
     suggestions: [
       `Pass the ${what} as a non-empty string without surrounding whitespace, not __proto__, constructor or prototype.`,
@@ -136,23 +139,27 @@ export function createRoleDirectory(options: RoleDirectoryOptions = {}): RoleDir
 
 function memoryDirectory(assignments: Map<string, Set<string>>): RoleDirectory {
   return {
-    assign(subject, role) {
+    // Async so that a refused name rejects, as the store-backed directory does.
+    // eslint-disable-next-line @typescript-eslint/require-await
+    async assign(subject, role) {
       const id = checkName('subject', subject);
       const name = checkName('role', role);
       const held = assignments.get(id) ?? new Set<string>();
       assignments.set(id, held);
-      if (held.has(name)) return Promise.resolve(false);
+      if (held.has(name)) return false;
       held.add(name);
-      return Promise.resolve(true);
+      return true;
     },
-    revoke(subject, role) {
+    // eslint-disable-next-line @typescript-eslint/require-await
+    async revoke(subject, role) {
       const id = checkName('subject', subject);
       const name = checkName('role', role);
-      return Promise.resolve(assignments.get(id)?.delete(name) ?? false);
+      return assignments.get(id)?.delete(name) ?? false;
     },
-    list(subject) {
+    // eslint-disable-next-line @typescript-eslint/require-await
+    async list(subject) {
       const held = assignments.get(checkName('subject', subject));
-      return Promise.resolve(held === undefined ? [] : [...held].sort());
+      return held === undefined ? [] : [...held].sort();
     },
   };
 }
