@@ -11,6 +11,7 @@ const benches: [string, string[]][] = [
   ['realtime-idle-connections', ['--expose-gc']],
   ['realtime-broadcast', []],
   ['realtime-latency', []],
+  ['authorization', []],
 ];
 const only = process.argv.slice(2);
 const failed: string[] = [];

@@ -173,8 +173,7 @@ export function compilePolicy(accessControl: PolicySource): CompiledPolicy {
     for (const placeholder of placeholders)
       if (placeholder.kind === 'attribute') principalAttributes.add(placeholder.name);
     const conditions: Record<string, unknown> = { ...target.conditions };
-    for (const [field, value] of Object.entries(query ?? {}))
-      conditions[`attributes.${field}`] = value;
+    for (const [field, value] of Object.entries(query ?? {})) conditions[field] = value;
     return {
       rule: {
         action: [...permission.actions],

@@ -13,6 +13,10 @@ const reservedNames: ReadonlySet<string> = new Set(['__proto__', 'constructor', 
 // which make two identifiers look alike while differing.
 const invisible = /[\s\p{Cc}\p{Cf}\p{Co}\p{Cs}\p{Cn}]/u;
 
+// Printable ASCII without spaces: such a name needs neither the Unicode checks nor normalisation
+// (the hot path of every decision; see bench/authorization.bench.ts).
+const plainAscii = /^[\x21-\x7e]+$/;
+
 /** Whether `name` is one of the property names that reach a prototype. @internal */
 export function isReservedName(name: string): boolean {
   return reservedNames.has(name);
@@ -27,13 +31,16 @@ export function isReservedName(name: string): boolean {
 export function nameProblem(value: unknown): string | undefined {
   if (typeof value !== 'string')
     return `is ${value === null ? 'null' : typeof value}, not a string`;
+  if (plainAscii.test(value)) return isReservedName(value) ? reserved(value) : undefined;
   if (value === '') return 'is empty';
   if (value.trim() !== value) return 'has leading or trailing whitespace';
   if (invisible.test(value)) return 'holds whitespace, control or invisible characters';
-  if (isReservedName(value.normalize('NFC')))
-    return `is reserved (${JSON.stringify(value)} reaches an object's prototype)`;
+  if (isReservedName(value.normalize('NFC'))) return reserved(value);
   return undefined;
 }
+
+const reserved = (value: string) =>
+  `is reserved (${JSON.stringify(value)} reaches an object's prototype)`;
 
 /** Whether `value` holds whitespace, control or invisible characters. @internal */
 export function hasInvisible(value: string): boolean {
@@ -42,7 +49,7 @@ export function hasInvisible(value: string): boolean {
 
 /** The identifier in NFC form, so that composed and decomposed spellings compare equal. @internal */
 export function normalizeName(value: string): string {
-  return value.normalize('NFC');
+  return plainAscii.test(value) ? value : value.normalize('NFC');
 }
 
 /** A short, quoted rendering of a value for a message (never more than 60 characters). @internal */

@@ -447,6 +447,19 @@ describe('createPolicyAuthorizer', () => {
     });
   });
 
+  describe('authorize: path entries', () => {
+    it("cannot be steered by attributes named like the engine's path entries", async () => {
+      const authorizer = authorizerFor([
+        { id: 'search', resource: 'tools:search', actions: ['read'] },
+      ]);
+      const attributes = { '\u00001': 'search', '\u0000kind': 'tools/2', '\u0000length': 2 };
+      const decision = await authorizer.authorize(
+        ask({ id: 'a' }, 'read', { type: 'tools', id: 'drop', attributes }),
+      );
+      expect(decision.decision).toBe('deny');
+    });
+  });
+
   describe('authorize: role changes', () => {
     it('applies a revoke at the next decision', async () => {
       const policy = compilePolicy({ permissions: [anyTool] });

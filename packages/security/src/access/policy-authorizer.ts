@@ -85,6 +85,32 @@ const abilityCapacity = 1_000;
 const decisionCapacity = 10_000;
 const scopeCapacity = 256;
 
+/**
+ * The principal attributes placeholders read, as own properties only (an inherited value is not
+ * the principal's), and a key for them: only scalars fill a placeholder, so anything else is
+ * recorded as missing.
+ */
+function principalValues(
+  names: readonly string[],
+  attributes: unknown,
+): { key: string; values: Record<string, unknown> } {
+  const values = Object.create(null) as Record<string, unknown>;
+  if (names.length === 0 || typeof attributes !== 'object' || attributes === null)
+    return { key: '', values };
+  const scalars = names.map((name) => {
+    const value: unknown = Object.hasOwn(attributes, name)
+      ? (attributes as Record<string, unknown>)[name]
+      : undefined;
+    const scalar =
+      typeof value === 'string' ||
+      typeof value === 'boolean' ||
+      (typeof value === 'number' && Number.isFinite(value));
+    if (scalar) values[name] = value;
+    return scalar ? value : null;
+  });
+  return { key: JSON.stringify(scalars), values };
+}
+
 const deny = (reason: string): AuthorizationDecision =>
   Object.freeze({
     decision: 'deny',
@@ -219,20 +245,21 @@ export function createPolicyAuthorizer(options: PolicyAuthorizerOptions): Author
       scopeKey = JSON.stringify(permissions);
     }
 
-    const held = new Set(await directory.list(id));
+    // The ability's key is built from the roles as listed, without copying them into a set: a
+    // hit (the usual case) then costs one string and one map lookup. Names are free of control
+    // characters, so the separators keep the key unambiguous.
+    const listed = await directory.list(id);
     const vouched: unknown = (principal as { roles?: unknown }).roles;
-    if (Array.isArray(vouched))
-      for (const role of vouched)
-        if (nameProblem(role) === undefined) held.add(normalizeName(role as string));
-    const roles = [...held].sort();
-    const principalAttributes = safeAttributes((principal as { attributes?: unknown }).attributes);
-    const attributeValues =
-      policy.principalAttributes.length === 0
-        ? ''
-        : JSON.stringify(
-            policy.principalAttributes.map((name) => principalAttributes[name] ?? null),
-          );
-    const abilityKey = `${id}\u0000${roles.join('\u0001')}\u0000${attributeValues}`;
+    const carried =
+      Array.isArray(vouched) && vouched.length > 0
+        ? vouched
+            .filter((role) => nameProblem(role) === undefined)
+            .map((role) => normalizeName(role as string))
+            .sort()
+        : [];
+    const rawAttributes: unknown = (principal as { attributes?: unknown }).attributes;
+    const filled = principalValues(policy.principalAttributes, rawAttributes);
+    const abilityKey = `${id}\u0000${listed.join('\u0001')}\u0000${carried.join('\u0001')}\u0000${filled.key}`;
     const attributes = safeAttributes((resource as { attributes?: unknown }).attributes);
 
     let cacheKey: string | undefined;
@@ -244,7 +271,9 @@ export function createPolicyAuthorizer(options: PolicyAuthorizerOptions): Author
 
     let ability = abilities.get(abilityKey);
     if (ability === undefined) {
-      ability = abilityOf(policy, { id, attributes: principalAttributes }, held);
+      const held = new Set(carried);
+      for (const role of listed) if (nameProblem(role) === undefined) held.add(normalizeName(role));
+      ability = abilityOf(policy, { id, attributes: filled.values }, held);
       abilities.set(abilityKey, ability);
     }
     const rule = ability.relevantRuleFor(action, resourceSubject(path.segments, attributes));

@@ -137,29 +137,32 @@ export function createRoleDirectory(options: RoleDirectoryOptions = {}): RoleDir
   return storeDirectory(store, seed);
 }
 
-function memoryDirectory(assignments: Map<string, Set<string>>): RoleDirectory {
+function memoryDirectory(seed: Map<string, Set<string>>): RoleDirectory {
+  // Each subject's roles as a frozen sorted list, replaced on every change, so that list() (read
+  // at every decision) hands it out without copying or sorting.
+  const assignments = new Map<string, readonly string[]>();
+  for (const [subject, roles] of seed) assignments.set(subject, Object.freeze([...roles].sort()));
+  const change = (subject: string, role: string, add: boolean): boolean => {
+    const held = new Set(assignments.get(subject));
+    if (held.has(role) === add) return false;
+    if (add) held.add(role);
+    else held.delete(role);
+    assignments.set(subject, Object.freeze([...held].sort()));
+    return true;
+  };
   return {
     // Async so that a refused name rejects, as the store-backed directory does.
     // eslint-disable-next-line @typescript-eslint/require-await
     async assign(subject, role) {
-      const id = checkName('subject', subject);
-      const name = checkName('role', role);
-      const held = assignments.get(id) ?? new Set<string>();
-      assignments.set(id, held);
-      if (held.has(name)) return false;
-      held.add(name);
-      return true;
+      return change(checkName('subject', subject), checkName('role', role), true);
     },
     // eslint-disable-next-line @typescript-eslint/require-await
     async revoke(subject, role) {
-      const id = checkName('subject', subject);
-      const name = checkName('role', role);
-      return assignments.get(id)?.delete(name) ?? false;
+      return change(checkName('subject', subject), checkName('role', role), false);
     },
     // eslint-disable-next-line @typescript-eslint/require-await
     async list(subject) {
-      const held = assignments.get(checkName('subject', subject));
-      return held === undefined ? [] : [...held].sort();
+      return assignments.get(checkName('subject', subject)) ?? [];
     },
   };
 }

@@ -5,7 +5,8 @@ const maxDepth = 16;
 /**
  * A copy of request data that conditions can read without reaching a prototype: every object
  * becomes a null-prototype object holding only its own enumerable keys, without `__proto__`,
- * `constructor` and `prototype`; lists are copied; dates and scalars are kept. Inherited
+ * `constructor` and `prototype`, and without keys starting with U+0000 (reserved for the path
+ * entries the engine reads; see `path-rules.ts`); lists are copied; dates and scalars are kept. Inherited
  * properties (as an object literal's `__proto__: {...}` makes) are not copied. Anything deeper
  * than 16 levels is left out.
  *
@@ -17,7 +18,7 @@ export function safeCopy(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((item) => safeCopy(item, depth + 1));
   const copy = Object.create(null) as Record<string, unknown>;
   for (const key of Object.keys(value)) {
-    if (isReservedName(key)) continue;
+    if (isReservedName(key) || key.startsWith('\u0000')) continue;
     copy[key] = safeCopy((value as Record<string, unknown>)[key], depth + 1);
   }
   return copy;

@@ -37,7 +37,9 @@ export function parseTypedPath(
 ): { segments: PathSegments } | { problem: string } {
   if (typeof value !== 'string') return { problem: `is ${typeof value}, not a string` };
   if (value === '') return { problem: 'is empty' };
-  const segments = value.normalize('NFC').split(':');
+  // Printable ASCII needs no normalisation and holds no invisible characters.
+  const ascii = /^[\x21-\x7e]+$/.test(value);
+  const segments = (ascii ? value : value.normalize('NFC')).split(':');
   for (const [index, segment] of segments.entries()) {
     const problem = segmentProblem(segment, index + 1, kind === 'pattern');
     if (problem !== undefined) return { problem };
