@@ -17,7 +17,7 @@ import {
   type PolicyRule,
 } from './path-rules.js';
 import { createRoleDirectory, type RoleDirectory } from './role-directory.js';
-import { safeAttributes } from './safe-copy.js';
+import { emptyRecord, safeAttributes } from './safe-copy.js';
 import { parseTypedPath, resourcePathOf } from './typed-path.js';
 
 /**
@@ -85,30 +85,40 @@ const abilityCapacity = 1_000;
 const decisionCapacity = 10_000;
 const scopeCapacity = 256;
 
+/** Whether a principal attribute can fill a placeholder: a string, a finite number or a boolean. */
+const isScalar = (value: unknown): value is string | number | boolean =>
+  typeof value === 'string' ||
+  typeof value === 'boolean' ||
+  (typeof value === 'number' && Number.isFinite(value));
+
+/** An own property of the principal's attributes (an inherited value is not the principal's). */
+const ownValue = (attributes: unknown, name: string): unknown =>
+  typeof attributes === 'object' && attributes !== null && Object.hasOwn(attributes, name)
+    ? (attributes as Record<string, unknown>)[name]
+    : undefined;
+
 /**
- * The principal attributes placeholders read, as own properties only (an inherited value is not
- * the principal's), and a key for them: only scalars fill a placeholder, so anything else is
- * recorded as missing.
+ * A key for the principal attributes placeholders read: strings JSON-quoted, other scalars as
+ * text, anything else (which fills no placeholder) as `-`, joined with commas, which a quoted
+ * string or a number cannot make ambiguous.
  */
-function principalValues(
-  names: readonly string[],
-  attributes: unknown,
-): { key: string; values: Record<string, unknown> } {
+function principalKey(names: readonly string[], attributes: unknown): string {
+  let key = '';
+  for (const name of names) {
+    const value = ownValue(attributes, name);
+    key += `${typeof value === 'string' ? JSON.stringify(value) : isScalar(value) ? String(value) : '-'},`;
+  }
+  return key;
+}
+
+/** The principal attributes placeholders read, in a null-prototype object: scalars only. */
+function principalValues(names: readonly string[], attributes: unknown): Record<string, unknown> {
   const values = Object.create(null) as Record<string, unknown>;
-  if (names.length === 0 || typeof attributes !== 'object' || attributes === null)
-    return { key: '', values };
-  const scalars = names.map((name) => {
-    const value: unknown = Object.hasOwn(attributes, name)
-      ? (attributes as Record<string, unknown>)[name]
-      : undefined;
-    const scalar =
-      typeof value === 'string' ||
-      typeof value === 'boolean' ||
-      (typeof value === 'number' && Number.isFinite(value));
-    if (scalar) values[name] = value;
-    return scalar ? value : null;
-  });
-  return { key: JSON.stringify(scalars), values };
+  for (const name of names) {
+    const value = ownValue(attributes, name);
+    if (isScalar(value)) values[name] = value;
+  }
+  return values;
 }
 
 const deny = (reason: string): AuthorizationDecision =>
@@ -235,12 +245,7 @@ export function createPolicyAuthorizer(options: PolicyAuthorizerOptions): Author
       if (!Array.isArray(permissions))
         return deny(`the agent ${quote(agentId)} has no permissions`);
       const scope = scopeOf(permissions);
-      if (
-        !scope.can(
-          action,
-          resourceSubject(path.segments, Object.create(null) as Record<string, unknown>),
-        )
-      )
+      if (!scope.can(action, resourceSubject(path.segments, emptyRecord())))
         return deny(`the agent ${quote(agentId)} has no permission covering ${pathText}`);
       scopeKey = JSON.stringify(permissions);
     }
@@ -258,8 +263,11 @@ export function createPolicyAuthorizer(options: PolicyAuthorizerOptions): Author
             .sort()
         : [];
     const rawAttributes: unknown = (principal as { attributes?: unknown }).attributes;
-    const filled = principalValues(policy.principalAttributes, rawAttributes);
-    const abilityKey = `${id}\u0000${listed.join('\u0001')}\u0000${carried.join('\u0001')}\u0000${filled.key}`;
+    const filledKey =
+      policy.principalAttributes.length === 0
+        ? ''
+        : principalKey(policy.principalAttributes, rawAttributes);
+    const abilityKey = `${id}\u0000${listed.join('\u0001')}\u0000${carried.join('\u0001')}\u0000${filledKey}`;
     const attributes = safeAttributes((resource as { attributes?: unknown }).attributes);
 
     let cacheKey: string | undefined;
@@ -273,7 +281,8 @@ export function createPolicyAuthorizer(options: PolicyAuthorizerOptions): Author
     if (ability === undefined) {
       const held = new Set(carried);
       for (const role of listed) if (nameProblem(role) === undefined) held.add(normalizeName(role));
-      ability = abilityOf(policy, { id, attributes: filled.values }, held);
+      const values = principalValues(policy.principalAttributes, rawAttributes);
+      ability = abilityOf(policy, { id, attributes: values }, held);
       abilities.set(abilityKey, ability);
     }
     const rule = ability.relevantRuleFor(action, resourceSubject(path.segments, attributes));
