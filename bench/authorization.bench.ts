@@ -66,10 +66,6 @@ const request: AuthorizationRequest = {
   },
   context: { operation: 'tool.resource' },
 };
-const stress: AuthorizationRequest = {
-  ...request,
-  principal: { id: 'root', attributes: { tenant: 't-1' } },
-};
 const denied: AuthorizationRequest = {
   ...request,
   resource: {
