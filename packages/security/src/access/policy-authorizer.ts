@@ -121,11 +121,18 @@ function principalValues(names: readonly string[], attributes: unknown): Record<
   return values;
 }
 
-const deny = (reason: string): AuthorizationDecision =>
+const deny = (reason: string): AuthorizationDecision => ({
+  decision: 'deny',
+  reasons: [reason],
+  policyIds: [],
+});
+
+/** A decision shared by several callers (from the cache) is frozen, so none can change it for the others. */
+const frozen = (decision: AuthorizationDecision): AuthorizationDecision =>
   Object.freeze({
-    decision: 'deny',
-    reasons: Object.freeze([reason]),
-    policyIds: Object.freeze([]),
+    decision: decision.decision,
+    reasons: Object.freeze([...decision.reasons]),
+    policyIds: Object.freeze([...decision.policyIds]),
   });
 
 /**
@@ -289,15 +296,16 @@ export function createPolicyAuthorizer(options: PolicyAuthorizerOptions): Author
     const decision =
       rule === null
         ? deny(`no grant of ${action} on ${pathText} for ${id}`)
-        : Object.freeze({
+        : {
             decision: 'allow' as const,
-            reasons: Object.freeze([
-              `${(rule.origin as PolicyRule).policyId} grants ${action} on ${pathText}`,
-            ]),
-            policyIds: Object.freeze([(rule.origin as PolicyRule).policyId]),
-          });
-    if (decisions !== undefined && cacheKey !== undefined)
-      decisions.set(cacheKey, { decision, expires: now + ttl });
+            reasons: [`${(rule.origin as PolicyRule).policyId} grants ${action} on ${pathText}`],
+            policyIds: [(rule.origin as PolicyRule).policyId],
+          };
+    if (decisions !== undefined && cacheKey !== undefined) {
+      const shared = frozen(decision);
+      decisions.set(cacheKey, { decision: shared, expires: now + ttl });
+      return shared;
+    }
     return decision;
   }
 
