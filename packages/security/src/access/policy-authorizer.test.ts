@@ -447,6 +447,18 @@ describe('createPolicyAuthorizer', () => {
     });
   });
 
+  describe('authorize: reserved names in paths', () => {
+    it.each(['__proto__', 'constructor', 'prototype'])(
+      'decides a resource of type %s without throwing',
+      async (type) => {
+        const authorizer = authorizerFor([{ id: 'tools', resource: 'tools:*', actions: ['read'] }]);
+        const decision = await authorizer.authorize(ask({ id: 'a' }, 'read', { type, id: 'x' }));
+        expect(decision.decision).toBe('deny');
+        expect(({} as Record<string, unknown>).x).toBeUndefined();
+      },
+    );
+  });
+
   describe('authorize: path entries', () => {
     it("cannot be steered by attributes named like the engine's path entries", async () => {
       const authorizer = authorizerFor([
