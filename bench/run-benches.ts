@@ -12,6 +12,7 @@ const benches: [string, string[]][] = [
   ['realtime-broadcast', []],
   ['realtime-latency', []],
   ['rate-limits', []],
+  ['authorization', []],
 ];
 const only = process.argv.slice(2);
 const failed: string[] = [];

@@ -50,3 +50,16 @@ export {
   type TokenBudgetOptions,
   type TokenReservation,
 } from './limits/index.js';
+export {
+  compilePolicy,
+  createPolicyAuthorizer,
+  createRoleDirectory,
+  decisionEvent,
+  type CompiledPolicy,
+  type DecisionEventOptions,
+  type DecisionRecord,
+  type PolicyAuthorizerOptions,
+  type PolicySource,
+  type RoleDirectory,
+  type RoleDirectoryOptions,
+} from './access/index.js';
