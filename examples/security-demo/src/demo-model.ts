@@ -14,7 +14,11 @@ export const demoModel = createMockModel({
       const output = result?.type === 'tool-result' ? JSON.stringify(result.output) : '';
       return mockText(`The tool answered: ${output}`);
     }
-    const text = last?.content.find((part) => part.type === 'text')?.text ?? '';
+    const content = last?.content ?? [];
+    const text =
+      typeof content === 'string'
+        ? content
+        : content.map((part) => (part.type === 'text' ? part.text : '')).join('');
     const match = /\b(read|delete) (r-\d+)/.exec(text);
     if (!match) return mockText(`You said: ${text}`);
     return mockToolCall(match[1] === 'read' ? 'read_record' : 'delete_record', { id: match[2] });

@@ -5,11 +5,11 @@
  *    never sees his data.
  * 2. Bob deletes his record: the destructive tool waits for approval. Alice may not approve it;
  *    Carol, an approver, does.
- * 3. Alice sends a burst of six messages: the first three go at once (the burst), the rest are
- *    throttled to one a second (60 a minute).
+ * 3. Alice sends a burst of six messages: the throttle spaces them evenly, one a second (60 a
+ *    minute), instead of refusing any.
  */
 import { createAgentry, definePlugin, type Agentry, type SecurityEvent } from '@agentry/core';
-import { security } from '@agentry/security';
+import { isApprovalRequested, security } from '@agentry/security';
 import { createMockProvider, providerConfiguration } from '@agentry/testing';
 import { demoModel } from './demo-model.js';
 import { createRecordTools } from './records.js';
@@ -36,8 +36,18 @@ export const demoConfiguration = {
       rbac: true,
       subjects: { alice: ['member'], bob: ['member'], carol: ['approver'] },
       permissions: [
-        { id: 'talk-to-assistant', roles: ['member'], resource: 'agents:assistant', actions: ['update'] },
-        { id: 'use-record-tools', roles: ['member'], resource: 'tools:*', actions: ['read', 'delete'] },
+        {
+          id: 'talk-to-agents',
+          roles: ['member'],
+          resource: 'agents:*',
+          actions: ['update'],
+        },
+        {
+          id: 'use-record-tools',
+          roles: ['member'],
+          resource: 'tools:*',
+          actions: ['read', 'delete'],
+        },
         {
           id: 'own-records-only',
           roles: ['member'],
@@ -45,7 +55,12 @@ export const demoConfiguration = {
           actions: ['read', 'delete'],
           conditions: { ownerOnly: true },
         },
-        { id: 'approve-deletes', roles: ['approver'], resource: 'tools:delete_record', actions: ['delete'] },
+        {
+          id: 'approve-deletes',
+          roles: ['approver'],
+          resource: 'approvals:delete_record',
+          actions: ['update'],
+        },
       ],
       rateLimiting: {
         enabled: true,
@@ -69,9 +84,13 @@ export async function runDemo(say: (line: string) => void = () => undefined): Pr
   const agentry: Agentry = await createAgentry({
     config: demoConfiguration,
     // A throwaway key of the mock provider's format, made at run time.
-    env: { DEMO_KEY: ['demo', 'k'.repeat(24)].join('-') },
+    env: { DEMO_KEY: ['mock', 'k'.repeat(24)].join('-') },
     plugins: [
-      definePlugin({ name: 'demo-model', version: '1.0.0', providers: [createMockProvider({ model: demoModel })] }),
+      definePlugin({
+        name: 'demo-model',
+        version: '1.0.0',
+        providers: [createMockProvider({ model: demoModel })],
+      }),
       security(),
     ],
   });
@@ -79,10 +98,10 @@ export async function runDemo(say: (line: string) => void = () => undefined): Pr
     const decision = event as SecurityEvent;
     if (decision.type === 'security' && decision.outcome === 'deny')
       denials.push(`${decision.subject} ✗ ${decision.action} ${decision.resource}`);
-    if (event.type === 'approval-requested') say(`  … approval requested: ${String(event.toolName)} for ${String((event.principal as { id: string }).id)}`);
+    if (isApprovalRequested(event))
+      say(`   … ${event.toolName} for ${event.principal.id} waits for an approver (${event.id})`);
   });
   const assistant = agentry.createAgent({
-    id: 'assistant',
     tools,
     // The agent's scope: what it may do for any user, on top of what the user may do.
     context: { permissions: ['tools:read_record', 'tools:delete_record', 'records:*'] },
@@ -92,7 +111,8 @@ export async function runDemo(say: (line: string) => void = () => undefined): Pr
     say('1. Alice reads her own record, then Bob’s');
     const ownRead = (await assistant.send('read r-1', { principal: { id: 'alice' } }).result).text;
     say(`   ${ownRead}`);
-    const otherRead = (await assistant.send('read r-2', { principal: { id: 'alice' } }).result).text;
+    const otherRead = (await assistant.send('read r-2', { principal: { id: 'alice' } }).result)
+      .text;
     say(`   ${otherRead}`);
 
     say('2. Bob deletes his record: it waits for an approver');
@@ -109,20 +129,28 @@ export async function runDemo(say: (line: string) => void = () => undefined): Pr
     const deleted = (await deletion.result).text;
     say(`   Carol approved. ${deleted}`);
 
-    say('3. Alice sends six messages at once: three go now, the rest one a second');
+    say('3. Alice sends six messages at once: the throttle spaces them one a second');
     const started = performance.now();
     const burstStartsMs: number[] = [];
     assistant.events$.subscribe((event) => {
       if (event.type === 'run-start') burstStartsMs.push(Math.round(performance.now() - started));
     });
     await Promise.all(
-      Array.from({ length: 6 }, (_, index) =>
-        assistant.send(`note ${index + 1}`, { principal: { id: 'alice' } }).result,
+      Array.from(
+        { length: 6 },
+        (_, index) => assistant.send(`note ${index + 1}`, { principal: { id: 'alice' } }).result,
       ),
     );
     say(`   turns started at ${burstStartsMs.map((ms) => `${ms} ms`).join(', ')}`);
     say(`Denied along the way:\n${denials.map((line) => `   ${line}`).join('\n')}`);
-    return { ownRead, otherRead, approverRefused, deleted: deleted.includes('"deleted":true'), denials, burstStartsMs };
+    return {
+      ownRead,
+      otherRead,
+      approverRefused,
+      deleted: deleted.includes('"deleted":true'),
+      denials,
+      burstStartsMs,
+    };
   } finally {
     await agentry.shutdown();
   }

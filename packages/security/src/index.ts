@@ -1,6 +1,8 @@
 /**
- * `@agentry/security`: the `security` configuration section of Agentry and the SOC 2 and GDPR
- * controls that check it.
+ * `@agentry/security`: access control (a policy engine that denies by default, asked at every
+ * send, tool call, workflow start and resume, and realtime subscription), approvals of destructive
+ * tool calls, rate limits in one process or across many on Redis, the `security` configuration
+ * section and the SOC 2 and GDPR controls that check it.
  *
  * @packageDocumentation
  */
@@ -28,7 +30,7 @@ export {
   type RateLimitConfig,
   type SecurityConfig,
 } from './config/index.js';
-export { security } from './security.js';
+export { security, type SecurityApi, type SecurityOptions } from './security.js';
 export { VERSION } from './version.js';
 export {
   createRateLimiter,

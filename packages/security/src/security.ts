@@ -1,32 +1,144 @@
-import { definePlugin, type AgentryPlugin } from '@agentry/core';
+import {
+  AgentryError,
+  definePlugin,
+  services,
+  type AgentryPlugin,
+  type AuthorizationDecision,
+  type AuthorizationPrincipal,
+  type AuthorizationRequest,
+  type Authorizer,
+  type PluginHost,
+  type StateStore,
+} from '@agentry/core';
+import type { Redis } from 'ioredis';
+import {
+  compilePolicy,
+  createPolicyAuthorizer,
+  createRoleDirectory,
+  decisionEvent,
+  type RoleDirectory,
+} from './access/index.js';
+import { createApprovals, type ApprovalRequest } from './approvals/index.js';
 import { securityControls } from './compliance/index.js';
 import { securityConfigSchema, type SecurityConfig } from './config/index.js';
+import { installRateLimits } from './limits/index.js';
 import { VERSION } from './version.js';
 
 /**
- * Creates the security plug-in. Installing it lets the configuration hold a `security` section
- * (validated by {@link securityConfigSchema}) and contributes the checks of the SOC 2 and GDPR
- * baseline controls that read that section ({@link securityControls}). Encryption, access control,
- * rate limiting, masking and the audit log themselves arrive in later releases.
+ * Options of {@link security}: what the configuration file cannot hold (live clients and stores).
  *
- * The section is optional. Without it, `agentry.config.security` is `undefined`, and when another
- * plug-in switches SOC 2 or GDPR on, every control reading the section fails as "not set": nothing
- * is claimed for settings that were never written.
+ * @example
+ * ```ts
+ * import { security, type SecurityOptions } from '@agentry/security';
+ * import { Redis } from 'ioredis';
+ *
+ * const options: SecurityOptions = {
+ *   redis: new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'),
+ *   approvals: { allowSelfApproval: false },
+ * };
+ * export const plugin = security(options);
+ * ```
+ */
+export interface SecurityOptions {
+  /**
+   * A Redis client the rate limits share across processes (`ioredis`). Without it, limits are
+   * kept in this process unless `rateLimiting.redis.url` names a server. The plug-in does not
+   * close a client it was given.
+   */
+  readonly redis?: Redis;
+  /**
+   * Where role assignments made with `agentry.security.roles` are kept, so that several
+   * processes share them and a revocation reaches them all at their next action. In memory by
+   * default (this process only), seeded from `accessControl.subjects`.
+   */
+  readonly roleStore?: StateStore;
+  /** Approvals of destructive tool calls. */
+  readonly approvals?: {
+    /** Whether the principal a call acts for may approve it (default `false`: four eyes). */
+    readonly allowSelfApproval?: boolean;
+    /** How long a request waits at most, in milliseconds; the tool's timeout bounds it anyway. */
+    readonly expiresAfterMs?: number;
+  };
+}
+
+/**
+ * What `agentry.security` offers once the plug-in is installed.
+ *
+ * @example
+ * ```ts
+ * import type { Agentry } from '@agentry/core';
+ * import '@agentry/security';
+ *
+ * declare const agentry: Agentry;
+ * await agentry.security.roles.assign('alice', 'member');
+ * const { decision } = await agentry.security.authorize({
+ *   principal: { id: 'alice' },
+ *   action: 'read',
+ *   resource: { type: 'records', id: 'r-1', attributes: { owner: 'alice' } },
+ * });
+ * console.log(decision, agentry.security.approvals.pending().length);
+ * ```
+ */
+export interface SecurityApi {
+  /**
+   * Decides one request with the instance's policy, as `services.authorizer` does (and emits its
+   * decision event).
+   *
+   * @throws AgentryError `config_invalid` when access control is off (`accessControl.rbac` is
+   *   `false`, or the configuration has no `security` section)
+   */
+  authorize(request: AuthorizationRequest): Promise<AuthorizationDecision>;
+  /** Role assignments, read at every decision: a revocation holds from the next action on. */
+  readonly roles: RoleDirectory;
+  /** Destructive tool calls waiting for a person. */
+  readonly approvals: {
+    /** The requests waiting now, oldest first. */
+    pending(): ApprovalRequest[];
+    /**
+     * Approves a request; the approver must be allowed the call's action by the same policy.
+     *
+     * @throws AgentryError `permission_denied` for an approver the policy refuses (or the
+     *   requester, unless self-approval is allowed); `not_found` for an unknown or settled id
+     */
+    approve(id: string, approver: AuthorizationPrincipal): Promise<void>;
+    /**
+     * Denies a request: the call is refused and its tool never runs.
+     *
+     * @throws AgentryError as {@link SecurityApi.approvals.approve}
+     */
+    deny(id: string, approver: AuthorizationPrincipal, reason?: string): Promise<void>;
+  };
+}
+
+/**
+ * Creates the security plug-in. With a `security` section whose `accessControl.rbac` is `true`, it
+ * provides the instance's authorizer (`services.authorizer`): agents, workflows and realtime then
+ * ask it at every send, tool call, start, resume and subscription, and deny by default. Calls of
+ * destructive tools wait for an approver. With `rateLimiting.enabled`, turns are held to the
+ * configured rate per user (or session, agent, model), in this process or, with Redis, across
+ * every process that shares it. Every decision is an event on `agentry.events$` (monitoring turns
+ * them into telemetry and its audit trail records them). See the security guide.
+ *
+ * Without the section nothing runs and nothing is claimed: when another plug-in switches SOC 2 or
+ * GDPR on, every control reading the section fails as "not set".
  *
  * @example
  * ```ts
  * import { createAgentry, loadConfiguration } from '@agentry/core';
  * import { security } from '@agentry/security';
  *
- * // agentry.config.json holds the core sections and a "security" section.
+ * // agentry.config.json holds the core sections and a "security" section with rbac on.
  * const agentry = await createAgentry({
  *   config: await loadConfiguration('agentry.config.json'),
  *   plugins: [security()],
  * });
- * agentry.config.security?.encryption.atRest; // typed: boolean | undefined
+ * await agentry.security.roles.assign('alice', 'member');
+ * const agent = agentry.createAgent({ context: { permissions: ['tools:*'] } });
+ * const { text } = await agent.send('What is on my list?', { principal: { id: 'alice' } }).result;
+ * console.log(text);
  * ```
  */
-export function security(): AgentryPlugin<SecurityConfig> {
+export function security(options: SecurityOptions = {}): AgentryPlugin<SecurityConfig> {
   return definePlugin({
     name: '@agentry/security',
     version: VERSION,
@@ -35,6 +147,84 @@ export function security(): AgentryPlugin<SecurityConfig> {
     // Optional: without the section the plug-in switches no framework on and claims nothing.
     config: { key: 'security', schema: securityConfigSchema, required: false },
     compliance: { controls: securityControls },
+    setup(host) {
+      host.extend('security', install(host, options));
+    },
+  });
+}
+
+function install(host: PluginHost<SecurityConfig>, options: SecurityOptions): SecurityApi {
+  const section = host.section as SecurityConfig | undefined;
+  const accessControl = section?.accessControl;
+  const policy = accessControl?.rbac === true ? compilePolicy(accessControl) : undefined;
+  const roles = createRoleDirectory({
+    ...(policy ? { seed: policy.subjects } : {}),
+    ...(options.roleStore ? { store: options.roleStore } : {}),
+  });
+  let authorizer: Authorizer | undefined;
+  if (policy) {
+    authorizer = createPolicyAuthorizer({
+      policy,
+      roles,
+      onDecision: ({ request, decision, at }) =>
+        host.emit(decisionEvent(request, decision, { at, ...traceOf(host, request) })),
+    });
+    host.provide(services.authorizer, authorizer);
+  }
+  const approvals = createApprovals({
+    authorizer: () => host.lookup(services.authorizer),
+    emit: (event) => host.emit(event),
+    masker: () => host.lookup(services.masker),
+    ...(options.approvals?.allowSelfApproval === undefined
+      ? {}
+      : { allowSelfApproval: options.approvals.allowSelfApproval }),
+    ...(options.approvals?.expiresAfterMs === undefined
+      ? {}
+      : { expiresAfterMs: options.approvals.expiresAfterMs }),
+  });
+  // Destructive calls wait for a person only where someone can be checked to approve them.
+  if (policy) host.useToolMiddleware(approvals.middleware);
+  const limits = accessControl
+    ? installRateLimits(host, accessControl.rateLimiting, {
+        ...(options.redis ? { redis: options.redis } : {}),
+        emit: (event) => host.emit(event),
+      })
+    : undefined;
+  host.onShutdown(async () => {
+    approvals.close();
+    await limits?.close();
+  });
+  return {
+    authorize(request) {
+      return authorizer === undefined
+        ? Promise.reject(accessControlOff())
+        : authorizer.authorize(request);
+    },
+    roles,
+    approvals: {
+      pending: () => approvals.pending(),
+      approve: (id, approver) => approvals.approve(id, approver),
+      deny: (id, approver, reason) => approvals.deny(id, approver, reason),
+    },
+  };
+}
+
+/** The trace a decision happened in: the request's own, else the propagator's current one. */
+function traceOf(host: PluginHost, request: AuthorizationRequest): { traceId?: string } {
+  const given = request.context?.traceId;
+  if (typeof given === 'string') return { traceId: given };
+  const traceparent = host.lookup(services.contextPropagator)?.capture()?.traceparent;
+  const traceId = traceparent?.split('-')[1];
+  return traceId && /^[0-9a-f]{32}$/.test(traceId) ? { traceId } : {};
+}
+
+function accessControlOff(): AgentryError {
+  return new AgentryError({
+    code: 'config_invalid',
+    message:
+      'Access control is off (security.accessControl.rbac is not true), so there is no policy to decide with.',
+    details: { path: ['security', 'accessControl', 'rbac'] },
+    suggestions: ['Set security.accessControl.rbac to true and list the permissions it grants.'],
   });
 }
 
@@ -42,5 +232,9 @@ declare module '@agentry/core' {
   interface PluginSections {
     /** The `security` section, validated by `@agentry/security`. */
     security: SecurityConfig;
+  }
+  interface AgentryExtensions {
+    /** Access control, role assignments and approvals (`@agentry/security`). */
+    security: SecurityApi;
   }
 }

@@ -123,7 +123,7 @@ export interface AuthorizationPrincipal {
  * | --- | --- | --- |
  * | `agent.send` | `update` | `agents:<agent id>` |
  * | `tool.call` | the tool's `access` (`read` unless set; `delete` for a destructive tool) | `tools:<tool name>` |
- * | `tool.approve` | the tool's action | `tools:<tool name>` |
+ * | `tool.approve` (`@agentry/security`'s approvals) | `update` | `approvals:<tool name>` (attributes: the call's `action`, `requestedBy`) |
  * | `workflow.start` | `create` | `workflows:<workflow id>` |
  * | `workflow.resume` | `update` | `runs:<run id>` |
  * | `channel.read`, `channel.create`, `channel.append`, `channel.delete` | `read`, `create`, `update`, `delete` | `channels:<name>` |

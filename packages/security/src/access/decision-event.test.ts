@@ -38,6 +38,20 @@ describe('decisionEvent', () => {
     expect(event).not.toHaveProperty('traceId');
   });
 
+  it('names the run and the tool call the request was asked in', () => {
+    const event = decisionEvent(
+      {
+        principal: { id: 'alice' },
+        action: 'delete',
+        resource: { type: 'tools', id: 'drop_table' },
+        context: { operation: 'tool.call', runId: 'run-1', toolCallId: 'call-1' },
+      },
+      { decision: 'deny', reasons: ['no grant'], policyIds: [] },
+      { at: 7 },
+    );
+    expect(event).toMatchObject({ runId: 'run-1', toolCallId: 'call-1' });
+  });
+
   it('leaves out fields the request holds in the wrong type', () => {
     const event = decisionEvent(
       { principal: { id: 42 }, action: 7, resource: { type: 'tools', id: 3 } } as never,

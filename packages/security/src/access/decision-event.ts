@@ -52,6 +52,11 @@ export function decisionEvent(
   const path =
     typeof resource === 'object' && resource !== null ? resourcePathOf(resource) : undefined;
   const action: unknown = (request as Partial<AuthorizationRequest> | undefined)?.action;
+  const context: unknown = (request as Partial<AuthorizationRequest> | undefined)?.context;
+  const { runId, toolCallId } =
+    typeof context === 'object' && context !== null
+      ? (context as { runId?: unknown; toolCallId?: unknown })
+      : {};
   return {
     type: 'security',
     category: 'access-decision',
@@ -64,5 +69,8 @@ export function decisionEvent(
     ...(typeof path === 'string' ? { resource: path } : {}),
     ...(decision.reasons.length > 0 ? { reason: decision.reasons.join('; ') } : {}),
     ...(options.traceId === undefined ? {} : { traceId: options.traceId }),
+    // Where it happened, so telemetry can put the decision on its run's span.
+    ...(typeof runId === 'string' && runId !== '' ? { runId } : {}),
+    ...(typeof toolCallId === 'string' && toolCallId !== '' ? { toolCallId } : {}),
   };
 }

@@ -174,11 +174,15 @@ describe('approvals in a running instance', () => {
       output: { deleted: 'o-42' },
     });
     expect(run.approvals().pending()).toEqual([]);
-    // The approver was checked by the same policy, for the call's action on the tool.
+    // The approver was checked by the same policy, for deciding approvals of the tool.
     expect(run.policy.asked.at(-1)).toEqual({
       principal: bob,
-      action: 'delete',
-      resource: { type: 'tools', id: 'delete_order', attributes: { destructive: true } },
+      action: 'update',
+      resource: {
+        type: 'approvals',
+        id: 'delete_order',
+        attributes: { action: 'delete', requestedBy: 'alice' },
+      },
       context: expect.objectContaining({
         operation: 'tool.approve',
         runId: turn.id,
@@ -250,7 +254,7 @@ describe('approvals in a running instance', () => {
     expect(refused).toBeInstanceOf(AgentryError);
     expect(refused).toMatchObject({
       code: 'permission_denied',
-      message: `carol may not approve delete on tools:delete_order (approval request ${id}); the call still waits.`,
+      message: `carol may not approve delete on tools:delete_order (approval request ${id}: carol is not allowed update on approvals:delete_order); the call still waits.`,
     });
     // The policy's own reasons stay inside it.
     expect((refused as AgentryError).message).not.toContain('not a reviewer');

@@ -42,9 +42,10 @@ interface Waiting {
  * How a call of a destructive tool goes:
  * 1. The middleware records an {@link ApprovalRequest} (the input masked for an event when a
  *    masker is installed), emits `{ type: 'approval-requested', at, ...request }` and waits.
- * 2. `approve(id, approver)` asks the authorizer whether `approver` may do the call's action to
- *    the tool (operation `tool.approve`, resource `tools:<name>` with `destructive: true`); when
- *    it allows, and the approver is not the requester (unless `allowSelfApproval`), the call
+ * 2. `approve(id, approver)` asks the authorizer whether `approver` may decide approvals of the
+ *    tool: `update` on `approvals:<tool name>` (operation `tool.approve`, attributes `action`, the
+ *    call's action, and `requestedBy`, the requester's id). Being allowed to call a tool is not
+ *    being allowed to approve it. When it allows, and the approver is not the requester (unless `allowSelfApproval`), the call
  *    proceeds and the tool runs once.
  * 3. `deny(id, approver, reason?)`, checked the same way, refuses the call with
  *    `permission_denied`: the tool never runs and the model receives the refusal.
@@ -301,8 +302,14 @@ export function createApprovals(options: ApprovalsOptions): Approvals {
     try {
       verdict = await authorizer.authorize({
         principal: approver,
-        action: request.action,
-        resource: { type: 'tools', id: request.toolName, attributes: { destructive: true } },
+        // Deciding is its own grant: being allowed to call a tool is not being allowed to
+        // approve other people's calls of it.
+        action: 'update',
+        resource: {
+          type: 'approvals',
+          id: request.toolName,
+          attributes: { action: request.action, requestedBy: request.principal.id },
+        },
         context: {
           operation: 'tool.approve',
           decision,
@@ -451,7 +458,7 @@ function approverRefused(
 ): AgentryError {
   return new AgentryError({
     code: 'permission_denied',
-    message: `${approver.id} may not ${verb} ${request.action} on ${request.resource} (approval request ${request.id}); the call still waits.`,
+    message: `${approver.id} may not ${verb} ${request.action} on ${request.resource} (approval request ${request.id}: ${approver.id} is not allowed update on approvals:${request.toolName}); the call still waits.`,
     details: {
       id: request.id,
       action: request.action,
@@ -459,8 +466,8 @@ function approverRefused(
       approver: approver.id,
     },
     suggestions: [
-      `Have someone the policy allows to ${request.action} ${request.resource} decide it.`,
-      `Or grant the approver a role allowed to ${request.action} ${request.resource}.`,
+      `Have someone the policy allows update on approvals:${request.toolName} decide it.`,
+      `Or grant the approver a role allowed update on approvals:${request.toolName}.`,
     ],
     ...(cause === undefined ? {} : { cause }),
   });
