@@ -104,7 +104,7 @@ export interface SecurityApi {
     /**
      * Denies a request: the call is refused and its tool never runs.
      *
-     * @throws AgentryError as {@link SecurityApi.approvals.approve}
+     * @throws AgentryError as `approve` does
      */
     deny(id: string, approver: AuthorizationPrincipal, reason?: string): Promise<void>;
   };
