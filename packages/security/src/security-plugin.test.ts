@@ -5,7 +5,6 @@ import {
   services,
   type Agentry,
   type SecurityEvent,
-  type ToolResultPart,
 } from '@agentry/core';
 import {
   createMockModel,
@@ -95,8 +94,7 @@ const readRecord = defineTool({
 
 const toolError = (agentryModel: ReturnType<typeof createMockModel>, call: number) => {
   const last = agentryModel.calls[call]?.request.messages.at(-1);
-  const result = (last?.role === 'tool' ? last.content[0] : undefined) as
-    ToolResultPart | undefined;
+  const result = last?.role === 'tool' ? last.content[0] : undefined;
   return (result?.output as { error?: { code: string } } | undefined)?.error;
 };
 

@@ -33,23 +33,26 @@ export function principalOf(
  */
 export function checkPrincipal(principal: unknown): AgentryError | undefined {
   if (principal === undefined) return undefined;
-  const candidate = principal as { id?: unknown; roles?: unknown; kind?: unknown } | null;
+  if (typeof principal !== 'object' || principal === null)
+    return principalProblem('is not an object');
+  const candidate: { id?: unknown; roles?: unknown; kind?: unknown } = principal;
   const problem =
-    typeof candidate !== 'object' || candidate === null
-      ? 'is not an object'
-      : typeof candidate.id !== 'string' || candidate.id.trim() === ''
-        ? 'has no id (a non-empty string)'
-        : candidate.kind !== undefined &&
-            candidate.kind !== 'user' &&
-            candidate.kind !== 'service' &&
-            candidate.kind !== 'agent'
-          ? 'has a kind other than user, service or agent'
-          : candidate.roles !== undefined &&
-              (!Array.isArray(candidate.roles) ||
-                candidate.roles.some((role) => typeof role !== 'string'))
-            ? 'has roles that are not a list of strings'
-            : undefined;
-  if (problem === undefined) return undefined;
+    typeof candidate.id !== 'string' || candidate.id.trim() === ''
+      ? 'has no id (a non-empty string)'
+      : candidate.kind !== undefined &&
+          candidate.kind !== 'user' &&
+          candidate.kind !== 'service' &&
+          candidate.kind !== 'agent'
+        ? 'has a kind other than user, service or agent'
+        : candidate.roles !== undefined &&
+            (!Array.isArray(candidate.roles) ||
+              candidate.roles.some((role) => typeof role !== 'string'))
+          ? 'has roles that are not a list of strings'
+          : undefined;
+  return problem === undefined ? undefined : principalProblem(problem);
+}
+
+function principalProblem(problem: string): AgentryError {
   return new AgentryError({
     code: 'validation_failed',
     message: `The send's principal ${problem}; the turn was not sent.`,
