@@ -13,6 +13,7 @@ const benches: [string, string[]][] = [
   ['realtime-latency', []],
   ['rate-limits', []],
   ['authorization', []],
+  ['security-turn', []],
 ];
 const only = process.argv.slice(2);
 const failed: string[] = [];
