@@ -445,7 +445,10 @@ class AgentImpl implements Agent {
           userId: this.context.userId,
           sessionId: this.context.sessionId,
           model: this.#primaryModel(),
-          signal: source.signal,
+          // Made on first read: a check that never waits never pays for an AbortSignal.
+          get signal() {
+            return source.signal;
+          },
         });
         if (source.aborted) throw toAgentryError(source.reason, 'aborted');
       } catch (error) {

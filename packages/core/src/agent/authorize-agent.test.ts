@@ -37,7 +37,7 @@ function recordingAuthorizer(decide: (request: AuthorizationRequest) => boolean)
 
 const toolResultOf = (model: ReturnType<typeof scriptedModel>) => {
   const last = model.requests[1]?.messages.at(-1);
-  return (last?.role === 'tool' ? last.content[0] : undefined);
+  return last?.role === 'tool' ? last.content[0] : undefined;
 };
 const errorOf = (result: ToolResultPart | undefined) =>
   (result?.output as { error?: { code: string; message: string } } | undefined)?.error;
