@@ -26,33 +26,42 @@ export function principalOf(
 }
 
 /**
- * Checks a `SendOptions.principal` before anything is asked of it: a principal whose id is not a
- * non-empty string, or whose roles are not strings, is refused at once.
+ * What is wrong with a principal, in words that follow "The principal ...", or `undefined` when
+ * it is usable: an object with a non-empty string `id`, a `kind` of `user`, `service` or `agent`
+ * when given, and `roles` as strings when given. Its attributes are not looked at.
+ *
+ * @example
+ * ```ts
+ * import { principalProblem } from '@agentry/core';
+ *
+ * console.log(principalProblem({ id: 'alice', roles: ['member'] })); // undefined
+ * console.log(principalProblem({ id: '' })); // 'has no id (a non-empty string)'
+ * ```
+ */
+export function principalProblem(principal: unknown): string | undefined {
+  if (typeof principal !== 'object' || principal === null || Array.isArray(principal))
+    return 'is not an object';
+  const { id, kind, roles } = principal as { id?: unknown; roles?: unknown; kind?: unknown };
+  if (typeof id !== 'string' || id.trim() === '') return 'has no id (a non-empty string)';
+  if (kind !== undefined && kind !== 'user' && kind !== 'service' && kind !== 'agent')
+    return 'has a kind other than user, service or agent';
+  if (
+    roles !== undefined &&
+    (!Array.isArray(roles) || roles.some((role) => typeof role !== 'string'))
+  )
+    return 'has roles that are not a list of strings';
+  return undefined;
+}
+
+/**
+ * Checks a `SendOptions.principal` before anything is asked of it.
  *
  * @internal
  */
 export function checkPrincipal(principal: unknown): AgentryError | undefined {
   if (principal === undefined) return undefined;
-  if (typeof principal !== 'object' || principal === null)
-    return principalProblem('is not an object');
-  const candidate: { id?: unknown; roles?: unknown; kind?: unknown } = principal;
-  const problem =
-    typeof candidate.id !== 'string' || candidate.id.trim() === ''
-      ? 'has no id (a non-empty string)'
-      : candidate.kind !== undefined &&
-          candidate.kind !== 'user' &&
-          candidate.kind !== 'service' &&
-          candidate.kind !== 'agent'
-        ? 'has a kind other than user, service or agent'
-        : candidate.roles !== undefined &&
-            (!Array.isArray(candidate.roles) ||
-              candidate.roles.some((role) => typeof role !== 'string'))
-          ? 'has roles that are not a list of strings'
-          : undefined;
-  return problem === undefined ? undefined : principalProblem(problem);
-}
-
-function principalProblem(problem: string): AgentryError {
+  const problem = principalProblem(principal);
+  if (problem === undefined) return undefined;
   return new AgentryError({
     code: 'validation_failed',
     message: `The send's principal ${problem}; the turn was not sent.`,
@@ -65,12 +74,30 @@ function principalProblem(problem: string): AgentryError {
 
 /**
  * Asks `authorizer` and throws `permission_denied` naming the action and the resource when it
- * denies (or throws: an authorizer that fails refuses, never admits). The message carries neither
- * the policy's reasons nor its ids; those go to the decision event the authorizer emits.
+ * denies, or when it throws: an authorizer that fails refuses, never admits (its own
+ * `permission_denied` keeps its message). The message carries neither the policy's reasons nor
+ * its ids; those go to the decision event the authorizer emits. Agents, workflows and realtime
+ * enforce through it; an application's own enforcement points can too.
  *
- * @internal
+ * @throws AgentryError `permission_denied` with `details.action`, `details.resource` (the typed
+ *   path) and `details.principal`
+ * @example
+ * ```ts
+ * import { requireAuthorization, services, type Agentry } from '@agentry/core';
+ *
+ * declare const agentry: Agentry;
+ * const authorizer = agentry.services.lookup(services.authorizer);
+ * // Before reloading the configuration on an operator's request:
+ * if (authorizer)
+ *   await requireAuthorization(authorizer, {
+ *     principal: { id: 'ops-7', kind: 'user' },
+ *     action: 'update',
+ *     resource: { type: 'config' },
+ *     context: { operation: 'config.reload' },
+ *   });
+ * ```
  */
-export async function authorizeOrThrow(
+export async function requireAuthorization(
   authorizer: Authorizer,
   request: AuthorizationRequest,
 ): Promise<void> {
@@ -118,7 +145,7 @@ export async function admitTurn(
   context: SendAdmissionContext,
 ): Promise<void> {
   if (authorizer !== undefined) {
-    await authorizeOrThrow(authorizer, {
+    await requireAuthorization(authorizer, {
       principal: context.principal,
       action: 'update',
       resource: {

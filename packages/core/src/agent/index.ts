@@ -56,4 +56,5 @@ export type {
   RouterDeadline,
   RouterFailure,
 } from './model-router-types.js';
+export { principalProblem, requireAuthorization } from './authorize-agent.js';
 export { restoreAgent, type RestoreAgentOptions } from './restore-agent.js';

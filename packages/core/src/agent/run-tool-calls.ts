@@ -8,7 +8,7 @@ import type {
   AuthorizationRequest,
   Authorizer,
 } from '../plugins/plugin-services.js';
-import { authorizeOrThrow, toolCallRequest } from './authorize-agent.js';
+import { requireAuthorization, toolCallRequest } from './authorize-agent.js';
 import { toolAccess, type AccessAction, type Tool } from './define-tool.js';
 import { composeMiddleware, type ToolCallContext, type ToolMiddleware } from './middleware.js';
 
@@ -129,7 +129,7 @@ async function runOne(call: ToolCallPart, options: ToolRunOptions): Promise<Tool
   // Asked before the arguments are read: a refused call's arguments are never parsed.
   if (authorizer !== undefined) {
     try {
-      await authorizeOrThrow(
+      await requireAuthorization(
         authorizer,
         toolCallRequest(
           options.principal,
@@ -186,7 +186,7 @@ async function runOne(call: ToolCallPart, options: ToolRunOptions): Promise<Tool
   const authorize = (action: AccessAction, resource: AuthorizationRequest['resource']) =>
     authorizer === undefined
       ? Promise.resolve()
-      : authorizeOrThrow(authorizer, {
+      : requireAuthorization(authorizer, {
           principal: options.principal,
           action,
           resource,

@@ -1,14 +1,11 @@
 import {
   AgentryError,
   findSerializationProblem,
-  toAgentryError,
+  principalProblem,
   type AuthorizationPrincipal,
   type AuthorizationRequest,
-  type Authorizer,
 } from '@agentry/core';
 import type { RunRecord } from './runner-types.js';
-
-const kinds: readonly string[] = ['user', 'service', 'agent'];
 
 /**
  * Checks a principal given to `start` or `resume` and returns the copy a run stores: its id,
@@ -28,7 +25,7 @@ export function checkPrincipal(
   const problem =
     typeof principal !== 'object' || principal === null || Array.isArray(principal)
       ? 'is not an object'
-      : principalProblem(principal as Record<string, unknown>);
+      : problemOf(principal as Record<string, unknown>);
   if (problem !== undefined) {
     throw new AgentryError({
       code: 'validation_failed',
@@ -50,17 +47,8 @@ export function checkPrincipal(
   };
 }
 
-function principalProblem(candidate: Record<string, unknown>): string | undefined {
-  const { id, kind, roles } = candidate;
-  if (typeof id !== 'string' || id.trim() === '') return 'has no id (a non-empty string)';
-  if (kind !== undefined && !kinds.includes(kind as string))
-    return 'has a kind other than user, service or agent';
-  if (
-    roles !== undefined &&
-    (!Array.isArray(roles) || roles.some((role) => typeof role !== 'string'))
-  )
-    return 'has roles that are not a list of strings';
-  return attributesProblem(candidate.attributes);
+function problemOf(candidate: Record<string, unknown>): string | undefined {
+  return principalProblem(candidate) ?? attributesProblem(candidate.attributes);
 }
 
 function attributesProblem(attributes: unknown): string | undefined {
@@ -71,30 +59,6 @@ function attributesProblem(attributes: unknown): string | undefined {
   return problem === undefined
     ? undefined
     : `has attributes that are not JSON at ${['attributes', ...problem.path].join('.')}: ${problem.reason}`;
-}
-
-/**
- * Asks `authorizer` and throws `permission_denied` naming the action and the resource when it
- * denies, or throws (an authorizer that fails refuses, never admits). The message carries
- * neither the policy's reasons nor its ids; those belong to the decision event the authorizer
- * emits.
- *
- * @internal
- */
-export async function authorizeOrThrow(
-  authorizer: Authorizer,
-  request: AuthorizationRequest,
-): Promise<void> {
-  let decision: Awaited<ReturnType<Authorizer['authorize']>>;
-  try {
-    decision = await authorizer.authorize(request);
-  } catch (error) {
-    const cause = toAgentryError(error);
-    // The authorizer's own refusal keeps its code.
-    if (cause.code === 'permission_denied') throw cause;
-    throw denied(request, 'the authorizer could not decide', cause);
-  }
-  if (decision?.decision !== 'allow') throw denied(request);
 }
 
 /**
@@ -131,17 +95,6 @@ export function runAttributes(record: RunRecord): Record<string, unknown> {
     status: record.status,
     ...(record.parent === undefined ? {} : { parentRunId: record.parent.runId }),
   };
-}
-
-function denied(request: AuthorizationRequest, why?: string, cause?: unknown): AgentryError {
-  const resource = resourcePath(request.resource);
-  return new AgentryError({
-    code: 'permission_denied',
-    message: `${request.principal.id} may not ${request.action} ${resource}${why ? ` (${why})` : ''}.`,
-    details: { action: request.action, resource, principal: request.principal.id },
-    suggestions: [`Grant ${request.action} on ${resource} to one of the principal's roles.`],
-    ...(cause === undefined ? {} : { cause }),
-  });
 }
 
 function resourcePath(resource: AuthorizationRequest['resource']): string {

@@ -1,12 +1,13 @@
 import {
   AgentryError,
   findSerializationProblem,
+  requireAuthorization,
   type AuthorizationPrincipal,
   type Authorizer,
   type ContextPropagator,
 } from '@agentry/core';
 import type { StartRunOptions, StartedRun } from '../workflow-starter.js';
-import { authorizeOrThrow, checkPrincipal, principalMissing } from './authorize-run.js';
+import { checkPrincipal, principalMissing } from './authorize-run.js';
 import { cancelRun } from './cancel-run.js';
 import type { CompiledWorkflow } from './compile-workflow.js';
 import { launch } from './execute-run.js';
@@ -203,7 +204,7 @@ async function authorizeStart(
       'Pass StartRunOptions.principal (or a userId) with the start.',
     );
   }
-  await authorizeOrThrow(authorizer, {
+  await requireAuthorization(authorizer, {
     principal,
     action: 'create',
     resource,

@@ -1,15 +1,11 @@
 import {
   AgentryError,
   findSerializationProblem,
+  requireAuthorization,
   type AuthorizationPrincipal,
   type Authorizer,
 } from '@agentry/core';
-import {
-  authorizeOrThrow,
-  checkPrincipal,
-  principalMissing,
-  runAttributes,
-} from './authorize-run.js';
+import { checkPrincipal, principalMissing, runAttributes } from './authorize-run.js';
 import { disarmDeadline } from './arm-deadlines.js';
 import { launch } from './execute-run.js';
 import { journalClaimed } from './journal-claimed.js';
@@ -93,7 +89,7 @@ async function authorizeResume(
       'Pass { principal } (or an actor) as the third argument of resume().',
     );
   }
-  await authorizeOrThrow(authorizer, {
+  await requireAuthorization(authorizer, {
     principal,
     action: 'update',
     resource,
