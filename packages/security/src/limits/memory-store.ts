@@ -55,14 +55,7 @@ export class MemoryLimitStore implements LimitStore {
     const now = this.#now();
     const state = this.#state(key, now);
     const charged = chargeOf(this.#rule, cost);
-    if (state.tokens + EPSILON >= charged && state.sum + charged <= this.#rule.limit) {
-      state.tokens -= charged;
-      state.sum += charged;
-      state.seq += 1;
-      state.times.push(now);
-      state.costs.push(charged);
-      return { ok: true, id: state.seq, charged };
-    }
+    if (this.#take(state, charged, now)) return { ok: true, id: state.seq, charged };
     return { ok: false, retryAfterMs: this.#wait(state, charged, now) };
   }
 
@@ -70,16 +63,18 @@ export class MemoryLimitStore implements LimitStore {
   tryTake(key: string, cost: number): boolean {
     const now = this.#now();
     const state = this.#state(key, now);
-    const charged = chargeOf(this.#rule, cost);
-    if (state.tokens + EPSILON >= charged && state.sum + charged <= this.#rule.limit) {
-      state.tokens -= charged;
-      state.sum += charged;
-      state.seq += 1;
-      state.times.push(now);
-      state.costs.push(charged);
-      return true;
-    }
-    return false;
+    return this.#take(state, chargeOf(this.#rule, cost), now);
+  }
+
+  /** Takes `charged` from the bucket and the rolling minute when both have room. */
+  #take(state: KeyState, charged: number, now: number): boolean {
+    if (state.tokens + EPSILON < charged || state.sum + charged > this.#rule.limit) return false;
+    state.tokens -= charged;
+    state.sum += charged;
+    state.seq += 1;
+    state.times.push(now);
+    state.costs.push(charged);
+    return true;
   }
 
   adjust(key: string, id: number, charged: number, actual: number): void {
