@@ -150,6 +150,51 @@ const errorCodeTable = {
     httpStatus: 500,
     summary: 'An unexpected failure inside Agentry.',
   },
+  // Data protection
+  envelope_invalid: {
+    recoverable: false,
+    httpStatus: 400,
+    summary:
+      'An encrypted value is malformed, or names a format version, algorithm, nonce or tag length that is not allowed.',
+  },
+  decryption_failed: {
+    recoverable: false,
+    httpStatus: 500,
+    summary:
+      'An encrypted value failed authentication: it was altered, or it belongs to another record, field or tenant.',
+  },
+  key_not_found: {
+    recoverable: false,
+    httpStatus: 500,
+    summary: 'No key with the id an encrypted value names is available.',
+  },
+  key_retired: {
+    recoverable: false,
+    httpStatus: 500,
+    summary: 'The key an encrypted value names was retired; its data can no longer be read.',
+  },
+  key_invalid: {
+    recoverable: false,
+    httpStatus: 500,
+    summary: 'A key has the wrong length or form for its algorithm.',
+  },
+  audit_tampered: {
+    recoverable: false,
+    httpStatus: 500,
+    summary:
+      'An audit log failed verification: an entry was edited, deleted, reordered, inserted, or the tail truncated.',
+  },
+  audit_unavailable: {
+    recoverable: true,
+    httpStatus: 503,
+    summary: 'The audit log could not record an entry, so the action it guards did not run.',
+  },
+  insecure_transport: {
+    recoverable: false,
+    httpStatus: 400,
+    summary: 'An endpoint uses plain http:// or ws:// while encryption in transit is required.',
+  },
+
   // Providers (shared by every provider plug-in)
   rate_limited: {
     recoverable: true,
