@@ -28,6 +28,14 @@ export interface AuditEntry {
   readonly actor?: string;
   /** What it was done to: a plug-in's name, a user id, a store. */
   readonly subject?: string;
+  /**
+   * How it ended: `allowed` or `denied` for a decision, `succeeded` or `failed` for an operation.
+   */
+  readonly outcome?: 'allowed' | 'denied' | 'succeeded' | 'failed';
+  /** The trace the action ran in (W3C trace id), when known. */
+  readonly traceId?: string;
+  /** The workflow or agent run the action belongs to, when known. */
+  readonly runId?: string;
   /** More about it; never secrets and never stored record data. */
   readonly details?: Readonly<Record<string, unknown>>;
 }
