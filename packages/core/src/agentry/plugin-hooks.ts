@@ -128,7 +128,7 @@ export function createPluginHooks(
         checkRecordHandler(plugin, handler, recordHandlers);
         for (const kind of handler.kinds) recordHandlers.set(kind, { handler, plugin });
       },
-      provide: (key, service) => services.provide(key, service, plugin),
+      provide: (key, service, options) => services.provide(key, service, plugin, options),
       lookup: (key) => services.lookup(key),
       require: (key) => services.require(key),
     }),

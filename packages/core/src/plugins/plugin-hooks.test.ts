@@ -384,6 +384,29 @@ describe('services', () => {
     });
   });
 
+  it('lets a fallback provider stand only until another plug-in provides the service', async () => {
+    const lower: Masker = { mask: <T>(value: T): T => value };
+    for (const order of [
+      [
+        plugin('fallback', (host) => host.provide(services.masker, lower, { fallback: true })),
+        plugin('real', (host) => host.provide(services.masker, upper)),
+      ],
+      [
+        plugin('real', (host) => host.provide(services.masker, upper)),
+        plugin('fallback', (host) => host.provide(services.masker, lower, { fallback: true })),
+      ],
+    ]) {
+      const agentry = await make(order);
+      expect(agentry.services.lookup(services.masker)).toBe(upper);
+      await agentry.shutdown();
+    }
+    const alone = await make([
+      plugin('fallback', (host) => host.provide(services.masker, lower, { fallback: true })),
+    ]);
+    expect(alone.services.lookup(services.masker)).toBe(lower);
+    await alone.shutdown();
+  });
+
   it('refuses a key that is not a service key', async () => {
     await expect(
       make([plugin('keyless', (host) => host.provide('agentry.masker' as never, upper))]),

@@ -278,14 +278,19 @@ export interface ServiceLookup {
 
 /** @internal */
 export interface ServiceRegistry extends ServiceLookup {
-  provide<TService>(key: ServiceKey<TService>, service: TService, plugin: string): void;
+  provide<TService>(
+    key: ServiceKey<TService>,
+    service: TService,
+    plugin: string,
+    options?: { readonly fallback?: boolean },
+  ): void;
 }
 
 /** @internal */
 export function createServiceRegistry(): ServiceRegistry {
-  const provided = new Map<string, { service: unknown; plugin: string }>();
+  const provided = new Map<string, { service: unknown; plugin: string; fallback: boolean }>();
   return {
-    provide(key, service, plugin) {
+    provide(key, service, plugin, options) {
       if (typeof key?.id !== 'string' || key.id.length === 0) {
         throw new AgentryError({
           code: 'validation_failed',
@@ -304,8 +309,12 @@ export function createServiceRegistry(): ServiceRegistry {
           suggestions: [`Pass the object implementing ${key.id}.`],
         });
       }
+      const fallback = options?.fallback === true;
       const owner = provided.get(key.id);
-      if (owner !== undefined) {
+      // A fallback stands only while nothing else is provided: it yields to a later provider and
+      // is not used when one is there already.
+      if (owner !== undefined && fallback) return;
+      if (owner !== undefined && !owner.fallback) {
         throw new AgentryError({
           code: 'plugin_duplicate',
           message: `Plug-in ${plugin} provides the service ${key.id}, but ${owner.plugin} already does.`,
@@ -315,7 +324,7 @@ export function createServiceRegistry(): ServiceRegistry {
           ],
         });
       }
-      provided.set(key.id, { service, plugin });
+      provided.set(key.id, { service, plugin, fallback });
     },
     lookup: <TService>(key: ServiceKey<TService>) =>
       provided.get(key.id)?.service as TService | undefined,

@@ -296,9 +296,20 @@ export interface PluginHost<TSection = unknown> {
   /**
    * Provides a service under a key core (see `services`) or a plug-in declares.
    *
-   * @throws AgentryError `plugin_duplicate` when another plug-in already provides it
+   * With `{ fallback: true }` the service is a default that stands only while no other plug-in
+   * provides one: a later plain `provide` replaces it, and a fallback given when another plug-in
+   * already provides the service is not used (monitoring's simple audit trail yields to security's
+   * tamper-evident log this way, whichever is installed first). Look the service up at each use
+   * (`lookup` tells which one stands).
+   *
+   * @throws AgentryError `plugin_duplicate` when another plug-in already provides it (not for a
+   *   fallback on either side)
    */
-  provide<TService>(key: ServiceKey<TService>, service: TService): void;
+  provide<TService>(
+    key: ServiceKey<TService>,
+    service: TService,
+    options?: { readonly fallback?: boolean },
+  ): void;
   /**
    * The provider of a service, or `undefined` when no plug-in provides it. Plug-ins set up in
    * installation order: look a service up when it is used, not in `setup`, to see providers

@@ -127,7 +127,8 @@ export function installCompliance(
       logger,
       lookup: (key) => host.lookup(key),
     });
-    host.provide(services.auditSink, auditTrail);
+    // A fallback: a tamper-evident log another plug-in provides (security's) takes over from it.
+    host.provide(services.auditSink, auditTrail, { fallback: true });
   }
   const schedule =
     options.retention === false
