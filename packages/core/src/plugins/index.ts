@@ -29,6 +29,7 @@ export {
   type Authorizer,
   type Masker,
   type MaskContext,
+  type MaskStream,
   type ServiceKey,
   type ServiceLookup,
 } from './plugin-services.js';

@@ -50,14 +50,40 @@ export function defineServiceKey<TService>(id: string): ServiceKey<TService> {
  * ```
  */
 export interface MaskContext {
-  /** What the value is for: a log line, a span or metric attribute, an event, an error, an alert. */
-  readonly purpose: 'log' | 'telemetry' | 'event' | 'error' | 'alert';
+  /**
+   * What the value is for: a log line, a span or metric attribute, an event, an error, an alert,
+   * or a record about to be stored (`storage`).
+   */
+  readonly purpose: 'log' | 'telemetry' | 'event' | 'error' | 'alert' | 'storage';
+  /** The tenant the value belongs to, when known (pseudonyms are kept apart per tenant). */
+  readonly tenant?: string;
   /** The agent the value belongs to, when known. */
   readonly agentId?: string;
   /** The workflow run the value belongs to, when known. */
   readonly runId?: string;
   /** Where in the record the value sits, such as `tool.input`. */
   readonly field?: string;
+}
+
+/**
+ * Masks one stream of text (a message streamed token by token) whose secrets may be split across
+ * chunks: `push` returns what is safe to send now and holds back the tail that could still be the
+ * start of a secret; `flush` returns the rest, masked, when the stream ends.
+ *
+ * @example
+ * ```ts
+ * import type { MaskStream } from '@agentry/core';
+ *
+ * declare const stream: MaskStream;
+ * const out = stream.push('my key is sk-') + stream.push('ant-...') + stream.flush();
+ * console.log(out);
+ * ```
+ */
+export interface MaskStream {
+  /** Takes the next chunk; returns the masked text that can be sent now (maybe `''`). */
+  push(chunk: string): string;
+  /** Ends the stream; returns the masked remainder. */
+  flush(): string;
 }
 
 /**
@@ -82,6 +108,11 @@ export interface Masker {
    * JSON-like value copied with its strings masked. Never throws on a value it does not know.
    */
   mask<T>(value: T, context: MaskContext): T;
+  /**
+   * Starts masking one text stream, for text sent in chunks (realtime token deltas). Without it,
+   * callers mask each chunk on its own, which cannot catch a secret split across chunks.
+   */
+  stream?(context: MaskContext): MaskStream;
 }
 
 /**
