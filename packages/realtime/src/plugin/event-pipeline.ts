@@ -10,6 +10,7 @@ import type { CommunicationConfig } from '../config/index.js';
 import { createAgUiMapper, type AgUiEvent } from '../payloads/index.js';
 import { realtimeChannels } from './channel-names.js';
 import { createChannelWriter, type ChannelWriter } from './channel-writer.js';
+import type { EventMasking } from './mask-events.js';
 import { createRunIndex, type RunIndex } from './run-index.js';
 
 /**
@@ -55,6 +56,10 @@ export interface EventPipelineOptions {
   readonly retryDelays: readonly number[];
   readonly producerId: string;
   readonly report: (error: AgentryError) => void;
+  /** Masks events before they are queued (the instance's masker, when one is installed). */
+  readonly masking?: EventMasking;
+  /** Masks a published value before it is queued; identity without a masker. */
+  readonly maskValue?: (value: unknown) => unknown;
 }
 
 /** @internal What a live run channel follows, for cancel. */
@@ -139,6 +144,15 @@ export function createEventPipeline(options: EventPipelineOptions): EventPipelin
     report: options.report,
   });
 
+  const masked = (
+    events: readonly AgUiEvent[],
+    scope: string,
+    context: Parameters<EventMasking['mask']>[2],
+  ): readonly AgUiEvent[] =>
+    options.masking === undefined || events.length === 0
+      ? events
+      : options.masking.mask(events, scope, context);
+
   const gapNotice = (lost: number): AgUiEvent => ({
     type: 'CUSTOM',
     name: 'agentry.gap',
@@ -221,8 +235,12 @@ export function createEventPipeline(options: EventPipelineOptions): EventPipelin
 
   const handleAgent = (tagged: Extract<InstanceEvent, { source: { kind: 'agent' } }>) => {
     const { source, event } = tagged;
-    const mapped = mapper.map(tagged);
     const runId = 'runId' in event ? event.runId : undefined;
+    const mapped = masked(mapper.map(tagged), runId ?? `agent:${source.agentId}`, {
+      purpose: 'event',
+      agentId: source.agentId,
+      ...(runId !== undefined ? { runId } : {}),
+    });
     const ended = runId !== undefined && runEnds.has(event.type);
     if (runId !== undefined) {
       if (ended) currentRuns.delete(source.agentId);
@@ -291,7 +309,10 @@ export function createEventPipeline(options: EventPipelineOptions): EventPipelin
   const handleWorkflow = (tagged: Extract<InstanceEvent, { source: { kind: 'workflow-run' } }>) => {
     if (!kinds.has('workflow-run')) return;
     const { source, event } = tagged;
-    const mapped = mapper.map(tagged);
+    const mapped = masked(mapper.map(tagged), `workflow:${source.runId}`, {
+      purpose: 'event',
+      runId: source.runId,
+    });
     const ended = runEnds.has(event.type);
     if (mapped.length === 0 && !ended) return;
     const state = open(
@@ -340,7 +361,11 @@ export function createEventPipeline(options: EventPipelineOptions): EventPipelin
       }
       const close = publishOptions.close === true;
       if (close) channels.delete(channel);
-      const written = await state.writer.write(values, close);
+      const maskValue = options.maskValue;
+      const written = await state.writer.write(
+        maskValue === undefined ? values : values.map(maskValue),
+        close,
+      );
       if (!written) {
         throw new AgentryError({
           code: 'internal',

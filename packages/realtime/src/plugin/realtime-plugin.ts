@@ -16,6 +16,7 @@ import { coalesceAgUiEvents, createRunSnapshot } from '../payloads/index.js';
 import type { RealtimeServerOptions } from '../server/realtime-server.js';
 import { VERSION } from '../version.js';
 import { createEventPipeline, type RealtimeChannelKind } from './event-pipeline.js';
+import { createEventMasking } from './mask-events.js';
 import type { RealtimeHandle } from './realtime-handle.js';
 
 const allKinds: readonly RealtimeChannelKind[] = ['run', 'agent', 'session', 'workflow-run'];
@@ -179,6 +180,16 @@ async function start(
     retryDelays: options.appendRetryDelays ?? [10, 100, 1_000],
     producerId: `agentry-realtime-${crypto.randomUUID()}`,
     report,
+    // Events are masked before they reach the log, so neither a client nor the stored history
+    // holds what the instance's masker hides; a masker that throws withholds the event.
+    masking: createEventMasking(
+      () => host.lookup(services.masker),
+      (error) => report(maskerFailed(error)),
+    ),
+    maskValue: (value) => {
+      const masker = host.lookup(services.masker);
+      return masker === undefined ? value : masker.mask(value, { purpose: 'event' });
+    },
   });
   // Subscribed in setup, so no event of any agent or run made after createAgentry is missed.
   const subscription = host.events$.subscribe((tagged) => pipeline.handle(tagged));
@@ -325,4 +336,17 @@ declare module '@agentry/core' {
     /** Added by `realtime()` from `@agentry/realtime`: the log, its server and commands. */
     realtime: RealtimeHandle;
   }
+}
+
+/** The report of an event withheld because the instance's masker threw on it. */
+function maskerFailed(error: unknown): AgentryError {
+  return new AgentryError({
+    code: 'internal',
+    message: `An event was withheld from realtime: the masker threw (${error instanceof Error ? error.name : typeof error}).`,
+    details: { where: 'masker' },
+    suggestions: [
+      'Check the plug-in that provides services.masker; events it cannot mask are not sent.',
+    ],
+    cause: error,
+  });
 }

@@ -5,6 +5,7 @@ import {
   defineTool,
   type Agentry,
   type AgentryError,
+  type AgentryPlugin,
   type RealtimeLog,
 } from '@agentry/core';
 import {
@@ -44,6 +45,8 @@ export async function realtimeInstance(
     script?: MockTurn[];
     realtime?: RealtimeOptions;
     communication?: unknown;
+    /** More plug-ins, installed after realtime (a masker, say). */
+    plugins?: AgentryPlugin[];
   } = {},
 ): Promise<{ agentry: Agentry; log: RealtimeLog; errors: AgentryError[] }> {
   const errors: AgentryError[] = [];
@@ -77,6 +80,7 @@ export async function realtimeInstance(
         // A log of the test's, so that closing the plug-in leaves it readable.
         log: options.realtime?.log ?? createMemoryRealtimeLog(),
       }),
+      ...(options.plugins ?? []),
     ],
     resilience: {
       retry: { maxAttempts: 1, baseDelay: 1, maxDelay: 1, jitter: false, strategy: 'fixed' },
