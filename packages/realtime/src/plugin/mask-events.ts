@@ -21,28 +21,21 @@ type Streamed = Extract<
 function streamOf(
   event: AgUiEvent,
 ): { id: string; carry: (delta: string) => AgUiEvent } | undefined {
-  switch (event.type) {
-    case 'TEXT_MESSAGE_CONTENT':
-    case 'REASONING_MESSAGE_CONTENT':
-      return { id: `m:${event.messageId}`, carry: (delta) => ({ ...event, delta }) };
-    case 'TOOL_CALL_ARGS':
-      return { id: `t:${event.toolCallId}`, carry: (delta) => ({ ...event, delta }) };
-    default:
-      return undefined;
+  if (event.type === 'TEXT_MESSAGE_CONTENT' || event.type === 'REASONING_MESSAGE_CONTENT') {
+    return { id: `m:${event.messageId}`, carry: (delta) => ({ ...event, delta }) };
   }
+  if (event.type === 'TOOL_CALL_ARGS') {
+    return { id: `t:${event.toolCallId}`, carry: (delta) => ({ ...event, delta }) };
+  }
+  return undefined;
 }
 
 /** The stream id an event ends, if it ends one. */
 function endOf(event: AgUiEvent): string | undefined {
-  switch (event.type) {
-    case 'TEXT_MESSAGE_END':
-    case 'REASONING_MESSAGE_END':
-      return `m:${event.messageId}`;
-    case 'TOOL_CALL_END':
-      return `t:${event.toolCallId}`;
-    default:
-      return undefined;
+  if (event.type === 'TEXT_MESSAGE_END' || event.type === 'REASONING_MESSAGE_END') {
+    return `m:${event.messageId}`;
   }
+  return event.type === 'TOOL_CALL_END' ? `t:${event.toolCallId}` : undefined;
 }
 
 /**
@@ -57,9 +50,10 @@ export function createEventMasking(
   report: (error: unknown) => void,
 ): EventMasking {
   /** Open streams per scope (a run, or an agent outside runs), each with its last event. */
-  const scopes = new Map<string, Map<string, { stream: MaskStream; last: Streamed }>>();
+  type OpenStreams = Map<string, { stream: MaskStream; last: Streamed }>;
+  const scopes = new Map<string, OpenStreams>();
 
-  const flush = (open: Map<string, { stream: MaskStream; last: Streamed }>, id: string) => {
+  const flush = (open: OpenStreams, id: string) => {
     const held = open.get(id);
     if (held === undefined) return undefined;
     open.delete(id);
@@ -77,7 +71,7 @@ export function createEventMasking(
         try {
           const streamed = streamOf(event);
           if (streamed !== undefined && current.stream !== undefined) {
-            if (open === undefined) scopes.set(scope, (open = new Map()));
+            if (open === undefined) scopes.set(scope, (open = new Map() as OpenStreams));
             let held = open.get(streamed.id);
             if (held === undefined) {
               held = { stream: current.stream(context), last: event as Streamed };
