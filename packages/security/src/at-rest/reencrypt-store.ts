@@ -65,7 +65,7 @@ export interface ReencryptStoreOptions {
    */
   acceptPlaintext?: boolean;
   /** Called after each page with the counts so far and the last key done. */
-  onProgress?(progress: ReencryptionProgress): void;
+  onProgress?: (progress: ReencryptionProgress) => void;
 }
 
 /**
@@ -125,6 +125,12 @@ interface Checkpoint {
  * harmless since current entries are skipped. The checkpoint is deleted when the run completes.
  * Two runs sharing a checkpoint key are refused with `conflict`. Rotating keys again while a run
  * goes on is safe; run it once more afterwards to move what it had already passed.
+ *
+ * Writes going on meanwhile stay safe: a write naming the revision it read, sealed under the old
+ * key just before the switch, either lands before the run reads the entry or conflicts with the
+ * run's write, so it is never left behind. A write without `expectedRevision` sealed just before
+ * the switch may land after the run passed its key and stay under the old key (still readable);
+ * start the run once the writes in flight at the switch have landed, or run it again.
  *
  * @throws AgentryError `validation_failed` for invalid options; `aborted` when `signal` aborts;
  *   `conflict` when another run saved the same checkpoint meanwhile; what the store or sealer

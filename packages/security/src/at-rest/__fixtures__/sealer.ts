@@ -43,12 +43,9 @@ export function createTestSealer(
       if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
       return sealEnvelope(plaintext, keyFor(active), context);
     },
-    async open(envelope, context) {
-      return openEnvelope(envelope, keyFor, context);
-    },
-    async activeKeyId() {
-      return active;
-    },
+    open: (envelope, context) =>
+      Promise.resolve().then(() => openEnvelope(envelope, keyFor, context)),
+    activeKeyId: () => Promise.resolve(active),
     use(id) {
       keyFor(id);
       active = id;
