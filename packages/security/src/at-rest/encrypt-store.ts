@@ -1,12 +1,14 @@
 import {
+  AgentryError,
   assertStorePut,
   type StateStore,
   type StoredEnvelope,
   type StoreListPage,
+  type StorePutOptions,
+  type StorePutValue,
   type StoreWrapper,
   type UnreadableEntry,
 } from '@agentry/core';
-import { AgentryError } from '@agentry/core';
 import type { EnvelopeSealer } from './envelope-sealer.js';
 import { openEntry, sealData, type OpenEntryOptions } from './entry-codec.js';
 
@@ -113,8 +115,8 @@ export function encryptStore(store: StateStore, options: EncryptStoreOptions): S
 
     async put<TData>(
       key: string,
-      value: { kind: string; schemaVersion: string; data: TData },
-      putOptions?: { expectedRevision?: number | null },
+      value: StorePutValue<TData>,
+      putOptions?: StorePutOptions,
     ): Promise<StoredEnvelope<TData>> {
       // Checked here, before sealing, so that refusals name the data's path as every store's do;
       // the wrapped store checks the rest again.
@@ -133,18 +135,23 @@ export function encryptStore(store: StateStore, options: EncryptStoreOptions): S
 
     async list(prefix, listOptions): Promise<StoreListPage> {
       const page = await store.list(prefix, listOptions);
-      const unreadable: UnreadableEntry[] = [...(page.unreadable ?? [])];
       const opened = await Promise.all(
         page.entries.map((entry) =>
-          openEntry(entry, reading).catch((error: unknown) => {
-            // One damaged entry must not hide the others: it is reported, as the store's own are.
-            if (!AgentryError.isInstance(error)) throw error;
-            unreadable.push({ key: entry.key, error });
-            return undefined;
-          }),
+          openEntry(entry, reading).then(
+            (readable) => ({ readable }),
+            (error: unknown) => {
+              if (!AgentryError.isInstance(error)) throw error;
+              return { unreadable: { key: entry.key, error } };
+            },
+          ),
         ),
       );
-      const entries = opened.filter((entry): entry is StoredEnvelope => entry !== undefined);
+      // One damaged entry must not hide the others: it is reported, as the store's own are.
+      const entries: StoredEnvelope[] = [];
+      const unreadable: UnreadableEntry[] = [...(page.unreadable ?? [])];
+      for (const outcome of opened)
+        if ('readable' in outcome) entries.push(outcome.readable);
+        else unreadable.push(outcome.unreadable);
       const result: StoreListPage = { entries };
       if (unreadable.length > 0) result.unreadable = unreadable;
       if (page.next !== undefined) result.next = page.next;
