@@ -93,7 +93,12 @@ const TAG_BYTES = 16;
 const KEY_BYTES = 32;
 const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-interface AlgorithmSpec {
+/**
+ * One cipher of the envelope's table, without the envelope format.
+ *
+ * @internal
+ */
+export interface AlgorithmSpec {
   readonly code: number;
   readonly nonceBytes: number;
   seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array;
@@ -144,6 +149,16 @@ const algorithms: Readonly<Record<EnvelopeAlgorithm, AlgorithmSpec>> = {
     open: (key, nonce, sealed, aad) => xchacha20poly1305(key, nonce, aad).decrypt(sealed),
   },
 };
+
+/**
+ * The cipher the envelope uses for `algorithm`, without header, nonce generation or AAD encoding:
+ * for known-answer tests of the table itself. Not exported from the package.
+ *
+ * @internal
+ */
+export function rawCipher(algorithm: EnvelopeAlgorithm): AlgorithmSpec {
+  return algorithms[algorithm];
+}
 
 const byCode = new Map<number, EnvelopeAlgorithm>(
   Object.entries(algorithms).map(([name, spec]) => [spec.code, name as EnvelopeAlgorithm]),
