@@ -8,7 +8,6 @@ import {
   readEnvelopeHeader,
   sealEnvelope,
   type DataKey,
-  type EnvelopeAlgorithm,
   type EnvelopeContext,
 } from './envelope.js';
 
@@ -157,13 +156,16 @@ describe('known-answer vectors', () => {
     });
   });
 
-  it.each(envelopeAlgorithms)('%s: the raw cipher refuses a vector with a flipped tag bit', (name) => {
-    const cipher = rawCipher(name);
-    const nonce = new Uint8Array(cipher.nonceBytes);
-    const sealed = cipher.seal(rfcKey, nonce, sunscreen, rfcAad);
-    sealed[sealed.length - 1]! ^= 0x80;
-    expect(() => cipher.open(rfcKey, nonce, sealed, rfcAad)).toThrow();
-  });
+  it.each(envelopeAlgorithms)(
+    '%s: the raw cipher refuses a vector with a flipped tag bit',
+    (name) => {
+      const cipher = rawCipher(name);
+      const nonce = new Uint8Array(cipher.nonceBytes);
+      const sealed = cipher.seal(rfcKey, nonce, sunscreen, rfcAad);
+      sealed[sealed.length - 1]! ^= 0x80;
+      expect(() => cipher.open(rfcKey, nonce, sealed, rfcAad)).toThrow();
+    },
+  );
 });
 
 const context: EnvelopeContext = {
@@ -200,8 +202,9 @@ describe.each(envelopeAlgorithms)('%s envelope tamper suite', (algorithm) => {
       codes.add(outcome(() => openEnvelope(copy, keyFor, context)));
     }
     expect(to - from).toBeGreaterThan(0);
-    expect([...codes].every((code) => ['envelope_invalid', 'decryption_failed'].includes(code)))
-      .toBe(true);
+    expect(
+      [...codes].every((code) => ['envelope_invalid', 'decryption_failed'].includes(code)),
+    ).toBe(true);
   });
 
   it('refuses a flipped key-id bit even when the key is looked up by id', () => {
@@ -233,9 +236,9 @@ describe.each(envelopeAlgorithms)('%s envelope tamper suite', (algorithm) => {
             String.fromCharCode(value.charCodeAt(index) ^ (1 << bit)) +
             value.slice(index + 1);
           tried += 1;
-          expect(outcome(() => openEnvelope(sealed, keyFor, { ...context, [field]: altered }))).toBe(
-            'decryption_failed',
-          );
+          expect(
+            outcome(() => openEnvelope(sealed, keyFor, { ...context, [field]: altered })),
+          ).toBe('decryption_failed');
         }
       }
     }
@@ -249,8 +252,9 @@ describe.each(envelopeAlgorithms)('%s envelope tamper suite', (algorithm) => {
     );
     // With nothing to encrypt, the truncated envelope is too short to hold a tag at all.
     const empty = sealEnvelope(new Uint8Array(0), key, context);
-    expect(outcome(() => openEnvelope(empty.subarray(0, empty.length - 16 + length), keyFor, context)))
-      .toBe('envelope_invalid');
+    expect(
+      outcome(() => openEnvelope(empty.subarray(0, empty.length - 16 + length), keyFor, context)),
+    ).toBe('envelope_invalid');
   });
 
   it("refuses another record's or tenant's envelope", () => {
@@ -270,7 +274,9 @@ describe.each(envelopeAlgorithms)('%s envelope tamper suite', (algorithm) => {
       const copy = sealed.slice();
       copy[1] = code;
       expect(outcome(() => openEnvelope(copy, keyFor, context))).toBe('envelope_invalid');
-      expect(() => readEnvelopeHeader(copy)).toThrow(expect.objectContaining({ code: 'envelope_invalid' }));
+      expect(() => readEnvelopeHeader(copy)).toThrow(
+        expect.objectContaining({ code: 'envelope_invalid' }),
+      );
     }
     for (const version of [0, 2, 255]) {
       const copy = sealed.slice();
@@ -282,7 +288,7 @@ describe.each(envelopeAlgorithms)('%s envelope tamper suite', (algorithm) => {
   it.each(envelopeAlgorithms.filter((other) => other !== algorithm))(
     'refuses a downgrade to %s (the envelope names one algorithm, the key is for another)',
     (other) => {
-      const wrongKey: DataKey = { ...key, algorithm: other as EnvelopeAlgorithm };
+      const wrongKey: DataKey = { ...key, algorithm: other };
       expect(outcome(() => openEnvelope(sealed, () => wrongKey, context))).toBe('envelope_invalid');
       // The header rewritten to name the other algorithm: the key no longer matches, or the tag fails.
       const rewritten = sealed.slice();
@@ -317,21 +323,17 @@ describe.each(envelopeAlgorithms)('%s envelope tamper suite', (algorithm) => {
 });
 
 describe('nonces', () => {
-  it(
-    'never repeat over 10^6 encryptions under one key',
-    () => {
-      const key: DataKey = { id: 'k-nonce', algorithm: 'AES-256-GCM', material: randomBytes(32) };
-      const headerLength = 3 + key.id.length;
-      const seen = new Set<string>();
-      const plaintext = new Uint8Array(1);
-      const count = 1_000_000;
-      for (let index = 0; index < count; index += 1) {
-        const sealed = sealEnvelope(plaintext, key, { key: 'n' });
-        // 12 bytes as a 12-character latin1 string: about 40 bytes a nonce, 40 MB for the set.
-        seen.add(Buffer.from(sealed.buffer, sealed.byteOffset + headerLength, 12).toString('latin1'));
-      }
-      expect(seen.size).toBe(count);
-    },
-    180_000,
-  );
+  it('never repeat over 10^6 encryptions under one key', () => {
+    const key: DataKey = { id: 'k-nonce', algorithm: 'AES-256-GCM', material: randomBytes(32) };
+    const headerLength = 3 + key.id.length;
+    const seen = new Set<string>();
+    const plaintext = new Uint8Array(1);
+    const count = 1_000_000;
+    for (let index = 0; index < count; index += 1) {
+      const sealed = sealEnvelope(plaintext, key, { key: 'n' });
+      // 12 bytes as a 12-character latin1 string: about 40 bytes a nonce, 40 MB for the set.
+      seen.add(Buffer.from(sealed.buffer, sealed.byteOffset + headerLength, 12).toString('latin1'));
+    }
+    expect(seen.size).toBe(count);
+  }, 180_000);
 });

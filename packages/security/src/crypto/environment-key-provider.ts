@@ -60,29 +60,24 @@ export function environmentKeyProvider(options: EnvironmentKeyProviderOptions = 
       suggestions: ['Use letters, digits and `_`, such as `AGENTRY_KEY_`.'],
     });
   }
+  function read(keyId: string): Uint8Array {
+    const variable = keyVariableName(prefix, keyId);
+    const value = (options.env ?? process.env)[variable];
+    if (value === undefined || value.trim() === '') {
+      throw new AgentryError({
+        code: 'secret_unresolved',
+        message: `Key "${keyId}" is not available: environment variable ${variable} is not set.`,
+        details: { keyId, variable },
+        suggestions: [
+          `Set ${variable} to a base64 string of 32 random bytes.`,
+          'Keep every key an envelope may name in the environment until its data is re-encrypted.',
+        ],
+      });
+    }
+    return decodeBase64Key(value, keyId, `environment variable ${variable}`);
+  }
   return {
     name: 'environment',
-    load(keyId) {
-      const variable = keyVariableName(prefix, keyId);
-      const value = (options.env ?? process.env)[variable];
-      if (value === undefined || value.trim() === '') {
-        return Promise.reject(
-          new AgentryError({
-            code: 'secret_unresolved',
-            message: `Key "${keyId}" is not available: environment variable ${variable} is not set.`,
-            details: { keyId, variable },
-            suggestions: [
-              `Set ${variable} to a base64 string of 32 random bytes.`,
-              'Keep every key an envelope may name in the environment until its data is re-encrypted.',
-            ],
-          }),
-        );
-      }
-      try {
-        return Promise.resolve(decodeBase64Key(value, keyId, `environment variable ${variable}`));
-      } catch (error) {
-        return Promise.reject(error as Error);
-      }
-    },
+    load: (keyId) => Promise.resolve(keyId).then(read),
   };
 }

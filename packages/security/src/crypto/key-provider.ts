@@ -41,7 +41,8 @@ export interface KeyProvider {
   /** A name for errors and events, such as `environment` or `kms`. */
   readonly name: string;
   /**
-   * Returns the 32 bytes of key `keyId`.
+   * Returns the 32 bytes of key `keyId`, in a buffer of its own: a keyring wipes the bytes it
+   * holds when it retires the key or closes.
    *
    * @throws AgentryError `key_not_found` when the provider has no such key; `key_invalid` when
    *   what it holds is not a 32-byte key

@@ -7,7 +7,7 @@ import {
   type EnvelopeAlgorithm,
   type EnvelopeContext,
 } from './envelope.js';
-import { KEY_BYTES, type KeyProvider } from './key-provider.js';
+import { KEY_BYTES } from './key-provider.js';
 import {
   activeEntry,
   readKeyring,
@@ -474,7 +474,7 @@ export async function createKeyring(options: KeyringOptions): Promise<Keyring> {
         // Retried at the next seal, or at the next tick.
         if (!closed) timer = setTimeout(schedule, Math.min(refreshMs, 60_000)).unref();
       });
-    }).unref();
+    }, delay).unref();
   }
 
   // Start: adopt the stored record, or write the first one.
