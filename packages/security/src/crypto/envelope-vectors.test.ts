@@ -117,8 +117,8 @@ describe('known-answer vectors', () => {
       const cipher = rawCipher('ChaCha20-Poly1305');
       const expected = toHex(rfc8439.ciphertext) + toHex(rfc8439.tag);
       expect(toHex(cipher.seal(rfcKey, rfc8439.nonce, sunscreen, rfcAad))).toBe(expected);
-      expect(cipher.open(rfcKey, rfc8439.nonce, hex(expected), rfcAad)).toEqual(
-        new Uint8Array(sunscreen),
+      expect(toHex(cipher.open(rfcKey, rfc8439.nonce, hex(expected), rfcAad))).toBe(
+        toHex(sunscreen),
       );
     });
   });
@@ -150,8 +150,8 @@ describe('known-answer vectors', () => {
       const cipher = rawCipher('XChaCha20-Poly1305');
       const expected = toHex(xchacha.ciphertext) + toHex(xchacha.tag);
       expect(toHex(cipher.seal(rfcKey, xchacha.nonce, sunscreen, rfcAad))).toBe(expected);
-      expect(cipher.open(rfcKey, xchacha.nonce, hex(expected), rfcAad)).toEqual(
-        new Uint8Array(sunscreen),
+      expect(toHex(cipher.open(rfcKey, xchacha.nonce, hex(expected), rfcAad))).toBe(
+        toHex(sunscreen),
       );
     });
   });
@@ -189,6 +189,28 @@ describe.each(envelopeAlgorithms)('%s envelope tamper suite', (algorithm) => {
     ciphertext: [headerLength + nonceBytes, sealed.length - 16],
     tag: [sealed.length - 16, sealed.length],
   } as const;
+
+  it('binds exactly the documented AAD: header, then each context field length-prefixed', () => {
+    const header = sealed.subarray(0, headerLength);
+    const fields = [context.tenant!, context.key, context.field!, context.schemaVersion!].map(
+      (field) => {
+        const bytes = Buffer.from(field, 'utf8');
+        const length = Buffer.alloc(4);
+        length.writeUInt32BE(bytes.length);
+        return Buffer.concat([length, bytes]);
+      },
+    );
+    const aad = Buffer.concat([header, ...fields]);
+    const nonce = sealed.subarray(headerLength, headerLength + nonceBytes);
+    const body = sealed.subarray(headerLength + nonceBytes);
+    expect(toHex(rawCipher(algorithm).open(key.material, nonce, body, aad))).toBe(toHex(plaintext));
+    expect([...header]).toEqual([
+      1,
+      { 'AES-256-GCM': 1, 'ChaCha20-Poly1305': 2, 'XChaCha20-Poly1305': 3 }[algorithm],
+      key.id.length,
+      ...Buffer.from(key.id),
+    ]);
+  });
 
   it('opens untouched', () => {
     expect(toHex(openEnvelope(sealed, keyFor, context))).toBe(toHex(plaintext));

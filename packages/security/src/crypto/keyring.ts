@@ -184,6 +184,9 @@ interface Block {
   validUntil: number;
 }
 
+/** Thrown by the fast path of `open` when it cannot answer alone; never leaves the keyring. */
+const notCached = new Error('not cached');
+
 /**
  * Creates a {@link Keyring}: reads its record from the store (or creates the first key, from
  * `initialKeyId` or the provider), and loads the active key so a missing key fails here, not at
@@ -528,6 +531,27 @@ export async function createKeyring(options: KeyringOptions): Promise<Keyring> {
     },
     async open(envelope, context) {
       ensureOpen();
+      // The hot path: a fresh view naming the key as usable and its material loaded, so the
+      // envelope is parsed once and nothing is awaited. Anything else takes the full path below.
+      if (view !== undefined && now() < viewReadAt + refreshMs) {
+        const record = view.record;
+        try {
+          return openEnvelope(
+            envelope,
+            (keyId) => {
+              const cached = materials.get(keyId);
+              const entry = cached && record.keys.find((key) => key.id === keyId);
+              if (cached === undefined || entry === undefined || entry.status === 'retired') {
+                throw notCached;
+              }
+              return cached;
+            },
+            context,
+          );
+        } catch (error) {
+          if (error !== notCached) throw error;
+        }
+      }
       const { keyId } = readEnvelopeHeader(envelope);
       let current = await freshView();
       let entry = current.record.keys.find((key) => key.id === keyId);
