@@ -66,7 +66,7 @@ export interface KeyringOptions {
   /**
    * How stale this process's view of the keyring may be, in milliseconds (default 1,000): another
    * process's rotation or retirement is seen within it. A key is retirable `2 × refreshMs` after
-   * it stopped being active.
+   * it stopped being active, so give every process sharing a store the same value.
    */
   readonly refreshMs?: number;
   /** Receives key life-cycle events (ids only); a throwing listener is ignored. */
@@ -160,6 +160,13 @@ export function resolveKeyringOptions(options: KeyringOptions): ResolvedKeyringO
   );
   if (options.rotation?.everyMs !== undefined)
     positiveInteger(options.rotation.everyMs, 'rotation.everyMs', Number.MAX_SAFE_INTEGER);
+  if (options.rotation?.everyMs !== undefined && typeof provider.create !== 'function') {
+    throw invalid(
+      'rotation.everyMs',
+      `Scheduled rotation needs a key provider that can create keys; "${provider.name}" cannot.`,
+      'Use a provider with create() (file, KMS), or rotate by provisioning a new key and restarting with it as initialKeyId.',
+    );
+  }
   const counterBlock = options.counterBlock ?? 1000;
   positiveInteger(counterBlock, 'counterBlock', 1_000_000);
   const refreshMs = options.refreshMs ?? 1000;

@@ -253,6 +253,18 @@ describe('createKeyring', () => {
       expect(error.details).toMatchObject({ path });
     });
 
+    it('refuses scheduled rotation with a provider that cannot create keys', async () => {
+      const env = { AGENTRY_KEY_K1: randomBytes(32).toString('base64') };
+      const error = await rejection(
+        keyring({
+          provider: environmentKeyProvider({ env }),
+          initialKeyId: 'k1',
+          rotation: { everyMs: 1000 },
+        }),
+      );
+      expect(error.details).toMatchObject({ path: 'rotation.everyMs' });
+    });
+
     it('allows more than 2^32 invocations for XChaCha20-Poly1305 only', async () => {
       await keyring({ algorithm: 'XChaCha20-Poly1305', rotation: { maxInvocations: 2 ** 40 } });
     });

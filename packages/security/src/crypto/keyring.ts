@@ -335,6 +335,20 @@ export async function createKeyring(options: KeyringOptions): Promise<Keyring> {
    * which always happens.
    */
   async function rotateLocked(reason: string, expectedActiveId?: string | null): Promise<KeyInfo> {
+    if (expectedActiveId !== undefined) {
+      // Adopt another writer's rotation before creating a key that would go unused.
+      const current = await readKeyring(store, storeKey);
+      const previous = current === undefined ? undefined : activeEntry(current.record);
+      if (
+        current !== undefined &&
+        previous !== undefined &&
+        (expectedActiveId === null || previous.id !== expectedActiveId)
+      ) {
+        view = current;
+        viewReadAt = now();
+        return info(previous);
+      }
+    }
     const key = await newKey();
     for (;;) {
       const current = await readKeyring(store, storeKey);
