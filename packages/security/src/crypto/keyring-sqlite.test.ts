@@ -160,6 +160,19 @@ describe('createKeyring on a SQLite store', () => {
     expect(seen.filter((id) => older.has(id))).toEqual([]);
   });
 
+  it("sees another keyring's retirement within refreshMs, even for a key it has loaded", async () => {
+    const writer = await open({ refreshMs: 20 });
+    const reader = await open({ refreshMs: 20 });
+    const sealed = await writer.seal(text.encode('old'), context);
+    expect(new TextDecoder().decode(await reader.open(sealed, context))).toBe('old');
+    await writer.rotate();
+    await new Promise((resolve) => setTimeout(resolve, 45));
+    await writer.retire(readEnvelopeHeader(sealed).keyId);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    const error = await reader.open(sealed, context).catch((reason: unknown) => reason);
+    expect(error).toMatchObject({ code: 'key_retired' });
+  });
+
   it('never writes key material to the store, events, key listings or errors', async () => {
     const events: KeyringEvent[] = [];
     const writes: string[] = [];
