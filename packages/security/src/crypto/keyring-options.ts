@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { AgentryError, type StateStore } from '@agentry/core';
 import { envelopeAlgorithms, type EnvelopeAlgorithm } from './envelope.js';
 import type { KeyProvider } from './key-provider.js';
-import type { KeyringEvent } from './keyring.js';
+import type { KeyringEvent } from './keyring-types.js';
 
 /**
  * The default invocation limit for the 96-bit-nonce ciphers (AES-256-GCM, ChaCha20-Poly1305):
@@ -17,7 +17,7 @@ export const DEFAULT_MAX_INVOCATIONS = 2 ** 31;
 const NONCE_96_CEILING = 2 ** 32;
 
 /**
- * Options of {@link createKeyring}.
+ * Options of `createKeyring`.
  *
  * @example
  * ```ts

@@ -8,7 +8,8 @@ import { createSqliteStore } from '@agentry/store-sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readEnvelopeHeader } from './envelope.js';
 import { fileKeyProvider } from './file-key-provider.js';
-import { createKeyring, type Keyring, type KeyringEvent } from './keyring.js';
+import { createKeyring } from './keyring.js';
+import type { Keyring, KeyringEvent } from './keyring-types.js';
 import type { KeyringOptions } from './keyring-options.js';
 
 const packageDirectory = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

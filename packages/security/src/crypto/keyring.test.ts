@@ -3,7 +3,8 @@ import { AgentryError, createMemoryStore, type StateStore } from '@agentry/core'
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readEnvelopeHeader } from './envelope.js';
 import { environmentKeyProvider } from './environment-key-provider.js';
-import { createKeyring, type Keyring, type KeyringEvent } from './keyring.js';
+import { createKeyring } from './keyring.js';
+import type { Keyring, KeyringEvent } from './keyring-types.js';
 import type { KeyringOptions } from './keyring-options.js';
 import { memoryKeyProvider } from './memory-key-provider.js';
 
