@@ -2,7 +2,8 @@
  * `@agentry/security`: access control (a policy engine that denies by default, asked at every
  * send, tool call, workflow start and resume, and realtime subscription), approvals of destructive
  * tool calls, rate limits in one process or across many on Redis, the `security` configuration
- * section and the SOC 2 and GDPR controls that check it.
+ * section and the SOC 2 and GDPR controls that check it; data protection: authenticated envelopes
+ * with key ids, a keyring that rotates, stores encrypted at rest, endpoints checked for TLS.
  *
  * @packageDocumentation
  */
@@ -65,3 +66,5 @@ export {
   type RoleDirectory,
   type RoleDirectoryOptions,
 } from './access/index.js';
+export * from './crypto/index.js';
+export * from './at-rest/index.js';
