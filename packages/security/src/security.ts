@@ -7,6 +7,7 @@ import {
   type AuthorizationPrincipal,
   type AuthorizationRequest,
   type Authorizer,
+  type AuditEntry,
   type PluginHost,
   type StateStore,
 } from '@agentry/core';
@@ -16,11 +17,24 @@ import {
   createPolicyAuthorizer,
   createRoleDirectory,
   decisionEvent,
+  type CompiledPolicy,
   type RoleDirectory,
 } from './access/index.js';
 import { createApprovals, type ApprovalRequest } from './approvals/index.js';
 import { securityControls } from './compliance/index.js';
 import { securityConfigSchema, type SecurityConfig } from './config/index.js';
+import { requireEncryptedEndpoints } from './data-protection/config-endpoints.js';
+import {
+  installEncryption,
+  type InstalledEncryption,
+  type SecurityKeyOptions,
+  type SecurityKeys,
+} from './data-protection/install-encryption.js';
+import {
+  createPolicyReload,
+  type ReloadOptions,
+  type ReloadReport,
+} from './data-protection/policy-reload.js';
 import { installRateLimits } from './limits/index.js';
 import { VERSION } from './version.js';
 
@@ -52,6 +66,12 @@ export interface SecurityOptions {
    * default (this process only), seeded from `accessControl.subjects`.
    */
   readonly roleStore?: StateStore;
+  /**
+   * Keys for encryption at rest: required when `security.encryption.atRest` is on (start-up fails
+   * without them, naming the control), since data must not be written unencrypted while the
+   * configuration says it is encrypted.
+   */
+  readonly keys?: SecurityKeyOptions;
   /** Approvals of destructive tool calls. */
   readonly approvals?: {
     /** Whether the principal a call acts for may approve it (default `false`: four eyes). */
@@ -88,6 +108,22 @@ export interface SecurityApi {
    *   `false`, or the configuration has no `security` section)
    */
   authorize(request: AuthorizationRequest): Promise<AuthorizationDecision>;
+  /**
+   * Replaces the running access-control policy (`permissions`, `subjects`,
+   * `decisionCacheTtlMs`) with the new section's, from the next decision on. An invalid section,
+   * or one that changes anything else (which needs a restart), is refused and the running
+   * configuration kept; every attempt is audited (`configuration.reload`).
+   *
+   * @throws AgentryError `config_invalid` for a refused section (the running one is kept);
+   *   `permission_denied` when the principal may not `update` `config`
+   */
+  reload(section: unknown, options?: ReloadOptions): Promise<ReloadReport>;
+  /**
+   * Key operations (list, rotate, re-encrypt, retire).
+   *
+   * @throws AgentryError `config_invalid` from each method when encryption at rest is off
+   */
+  readonly keys: SecurityKeys;
   /** Role assignments, read at every decision: a revocation holds from the next action on. */
   readonly roles: RoleDirectory;
   /** Destructive tool calls waiting for a person. */
@@ -147,30 +183,63 @@ export function security(options: SecurityOptions = {}): AgentryPlugin<SecurityC
     // Optional: without the section the plug-in switches no framework on and claims nothing.
     config: { key: 'security', schema: securityConfigSchema, required: false },
     compliance: { controls: securityControls },
-    setup(host) {
-      host.extend('security', install(host, options));
+    async setup(host) {
+      host.extend('security', await install(host, options));
     },
   });
 }
 
-function install(host: PluginHost<SecurityConfig>, options: SecurityOptions): SecurityApi {
-  const section = host.section as SecurityConfig | undefined;
+async function install(
+  host: PluginHost<SecurityConfig>,
+  options: SecurityOptions,
+): Promise<SecurityApi> {
+  let section = host.section as SecurityConfig | undefined;
   const accessControl = section?.accessControl;
   const policy = accessControl?.rbac === true ? compilePolicy(accessControl) : undefined;
+  // Whatever sink stands when the entry is written (this plug-in's log, or another's).
+  const audit = (entry: Omit<AuditEntry, 'at'>): Promise<void> =>
+    host.lookup(services.auditSink)?.append({ at: new Date().toISOString(), ...entry }) ??
+    Promise.resolve();
+  requireRuntimePieces(section, options);
+  if (section?.encryption.inTransit === true) requireEncryptedEndpoints(host.config);
+  const encryption: InstalledEncryption | undefined =
+    section?.encryption.atRest === true && options.keys !== undefined
+      ? await installEncryption(host, section.encryption, options.keys, {
+          authorizer: () => host.lookup(services.authorizer),
+          audit,
+        })
+      : undefined;
   const roles = createRoleDirectory({
     ...(policy ? { seed: policy.subjects } : {}),
     ...(options.roleStore ? { store: options.roleStore } : {}),
   });
-  let authorizer: Authorizer | undefined;
-  if (policy) {
-    authorizer = createPolicyAuthorizer({
-      policy,
+  const decide = (compiled: CompiledPolicy) =>
+    createPolicyAuthorizer({
+      policy: compiled,
       roles,
       onDecision: ({ request, decision, at }) =>
         host.emit(decisionEvent(request, decision, { at, ...traceOf(host, request) })),
     });
-    host.provide(services.authorizer, authorizer);
-  }
+  // The running policy's authorizer; a reload replaces it, and the next decision uses the new one.
+  let running = policy;
+  let current: Authorizer | undefined = policy && decide(policy);
+  const authorizer: Authorizer | undefined = current && {
+    authorize: (request) => current!.authorize(request),
+  };
+  if (authorizer) host.provide(services.authorizer, authorizer);
+  const reload = createPolicyReload({
+    current: () => section,
+    authorizer: () => host.lookup(services.authorizer),
+    audit,
+    async apply(next) {
+      if (running === undefined) throw accessControlOff();
+      const compiled = compilePolicy(next.accessControl);
+      await reseed(roles, running.subjects, compiled.subjects);
+      running = compiled;
+      current = decide(compiled);
+      section = next;
+    },
+  });
   const approvals = createApprovals({
     authorizer: () => host.lookup(services.authorizer),
     emit: (event) => host.emit(event),
@@ -193,8 +262,11 @@ function install(host: PluginHost<SecurityConfig>, options: SecurityOptions): Se
   host.onShutdown(async () => {
     approvals.close();
     await limits?.close();
+    await encryption?.close();
   });
   return {
+    reload,
+    keys: encryption?.keys ?? encryptionOff(),
     authorize(request) {
       return authorizer === undefined
         ? Promise.reject(accessControlOff())
@@ -216,6 +288,66 @@ function traceOf(host: PluginHost, request: AuthorizationRequest): { traceId?: s
   const traceparent = host.lookup(services.contextPropagator)?.capture()?.traceparent;
   const traceId = traceparent?.split('-')[1];
   return traceId && /^[0-9a-f]{32}$/.test(traceId) ? { traceId } : {};
+}
+
+/** Applies a reload's change of seeded role assignments: new grants assigned, dropped ones revoked. */
+async function reseed(
+  roles: RoleDirectory,
+  before: ReadonlyMap<string, readonly string[]>,
+  after: ReadonlyMap<string, readonly string[]>,
+): Promise<void> {
+  for (const [subject, held] of after) {
+    const had = new Set(before.get(subject) ?? []);
+    for (const role of held) if (!had.has(role)) await roles.assign(subject, role);
+  }
+  for (const [subject, held] of before) {
+    const keeps = new Set(after.get(subject) ?? []);
+    for (const role of held) if (!keeps.has(role)) await roles.revoke(subject, role);
+  }
+}
+
+/**
+ * What the security section asks for but the options do not give, per control: start-up fails
+ * with the whole list rather than running without a piece the configuration claims.
+ */
+function requireRuntimePieces(section: SecurityConfig | undefined, options: SecurityOptions): void {
+  const missing: { control: string; path: string; problem: string; suggestion: string }[] = [];
+  if (section?.encryption.atRest === true && options.keys === undefined) {
+    missing.push({
+      control: 'soc2.encryption-at-rest',
+      path: 'security.encryption.atRest',
+      problem: 'encryption at rest is on, but security() was given no keys',
+      suggestion:
+        'Pass security({ keys: { provider: fileKeyProvider({ directory }), store } }), or a KMS provider of your own.',
+    });
+  }
+  if (missing.length === 0) return;
+  throw new AgentryError({
+    code: 'compliance_failed',
+    message: `The security section cannot run as configured: ${missing
+      .map((piece) => `${piece.control} (${piece.path}): ${piece.problem}`)
+      .join('; ')}.`,
+    details: {
+      controls: missing.map((piece) => piece.control),
+      paths: missing.map((piece) => piece.path),
+    },
+    suggestions: missing.map((piece) => piece.suggestion),
+  });
+}
+
+/** `agentry.security.keys` when encryption at rest is off: every operation says so. */
+function encryptionOff(): SecurityKeys {
+  const off = () =>
+    Promise.reject(
+      new AgentryError({
+        code: 'config_invalid',
+        message:
+          'Encryption at rest is off (security.encryption.atRest is not true), so there are no keys to operate on.',
+        details: { path: ['security', 'encryption', 'atRest'] },
+        suggestions: ['Set security.encryption.atRest to true and pass security({ keys }).'],
+      }),
+    );
+  return { list: off, rotate: off, reencrypt: off, retire: off };
 }
 
 function accessControlOff(): AgentryError {

@@ -49,8 +49,8 @@ const reloadable = ['permissions', 'subjects', 'decisionCacheTtlMs'] as const;
 export interface PolicyReloadInput {
   /** The running section. */
   readonly current: () => SecurityConfig | undefined;
-  /** Makes the new section the running one; throws (config_invalid) when it cannot compile. */
-  readonly apply: (next: SecurityConfig) => void;
+  /** Makes the new section the running one; rejects (config_invalid) when it cannot compile. */
+  readonly apply: (next: SecurityConfig) => Promise<void>;
   readonly authorizer: () => Authorizer | undefined;
   /** Appends the reload's audit entry; rejects when it cannot be recorded. */
   readonly audit: (entry: Omit<AuditEntry, 'at'>) => Promise<void>;
@@ -125,7 +125,7 @@ export function createPolicyReload(
     if (changed.length === 0) return { changed };
     try {
       // Compiled (and refused when it does not compile) before anything is swapped.
-      input.apply(next);
+      await input.apply(next);
     } catch (error) {
       return refuse(
         AgentryError.isInstance(error)
