@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { AgentryError, type MaskContext, type Masker } from '@agentry/core';
 import { defaultDetectors } from './default-detectors.js';
-import type { Detector, DetectorKind } from './detector.js';
+import type { Detector } from './detector.js';
 import {
   labelOf,
   replaceFindings,
@@ -51,9 +51,9 @@ export interface MaskerOptions {
   /**
    * Keeps only detectors with these names or kinds (`'secret'`, `'personal'`); all when left out.
    */
-  readonly include?: readonly (DetectorKind | string)[];
+  readonly include?: readonly string[];
   /** Drops detectors with these names or kinds. */
-  readonly exclude?: readonly (DetectorKind | string)[];
+  readonly exclude?: readonly string[];
   /** Writes keyed pseudonyms (`[EMAIL:3f9a1c2b]`) instead of plain placeholders (`[EMAIL]`). */
   readonly pseudonyms?: PseudonymOptions;
   /**
@@ -187,8 +187,9 @@ export function placeholderWriter(
  * without a copy. Masking is idempotent: placeholders are never matched again.
  *
  * `mask` masks a string in place and copies arrays and plain objects with their strings masked
- * (values under the keys in `sensitiveFields` masked whole), returning the original when nothing
- * changed; it returns other values (numbers, dates, class instances) as they are, and never throws.
+ * (values under the keys in `sensitiveFields` masked whole; cycles kept; a value nested deeper
+ * than 64 levels becomes `'[MASKED]'`); it returns other values (numbers, dates, class instances)
+ * as they are, and never throws.
  *
  * @throws AgentryError `config_invalid` when a detector's label or maxLength is invalid, or the
  *   pseudonym key is empty
@@ -228,44 +229,33 @@ export function createMasker(options: MaskerOptions = {}): TextMasker {
     depth: number,
     seen: Map<object, unknown>,
   ): unknown => {
+    // Beyond MAX_DEPTH a value is cut off rather than returned unmasked.
     if (typeof value === 'string') return maskString(value, write);
-    if (typeof value !== 'object' || value === null || depth >= MAX_DEPTH) return value;
+    if (typeof value !== 'object' || value === null) return value;
+    if (depth >= MAX_DEPTH) return '[MASKED]';
     const done = seen.get(value);
     if (done !== undefined) return done;
     if (Array.isArray(value)) {
-      let copy: unknown[] | undefined;
-      seen.set(value, value);
-      for (let index = 0; index < value.length; index += 1) {
-        const item: unknown = value[index];
-        const masked = maskValue(item, write, depth + 1, seen);
-        if (masked !== item && copy === undefined) copy = value.slice(0, index);
-        if (copy !== undefined) copy.push(masked);
-      }
-      if (copy !== undefined) seen.set(value, copy);
-      return copy ?? value;
+      const copy: unknown[] = [];
+      seen.set(value, copy);
+      for (const item of value) copy.push(maskValue(item, write, depth + 1, seen));
+      return copy;
     }
     const prototype: unknown = Object.getPrototypeOf(value);
     if (prototype !== Object.prototype && prototype !== null) return value;
-    seen.set(value, value);
-    let copy: Record<string, unknown> | undefined;
-    const entries = Object.entries(value);
-    for (let index = 0; index < entries.length; index += 1) {
-      const [name, item] = entries[index]!;
-      let masked: unknown;
+    // Registered before its fields are masked, so a cycle points at the copy.
+    const copy = (prototype === null ? Object.create(null) : {}) as Record<string, unknown>;
+    seen.set(value, copy);
+    for (const [name, item] of Object.entries(value)) {
       if (typeof item === 'string' && item.length > 0 && sensitive.has(fieldKey(name))) {
         const whole = maskString(item, write);
-        masked = whole.startsWith('[') && whole.endsWith(']') ? whole : write(fieldFinding(item));
+        copy[name] =
+          whole.startsWith('[') && whole.endsWith(']') ? whole : write(fieldFinding(item));
       } else {
-        masked = maskValue(item, write, depth + 1, seen);
+        copy[name] = maskValue(item, write, depth + 1, seen);
       }
-      if (masked !== item && copy === undefined) {
-        copy = prototype === null ? (Object.create(null) as Record<string, unknown>) : {};
-        for (let before = 0; before < index; before += 1) copy[entries[before]![0]] = entries[before]![1];
-      }
-      if (copy !== undefined) copy[name] = masked;
     }
-    if (copy !== undefined) seen.set(value, copy);
-    return copy ?? value;
+    return copy;
   };
 
   const writerOf = (context: MaskContext | undefined) =>

@@ -1,4 +1,9 @@
-export { createMasker, type MaskerOptions, type PseudonymOptions, type TextMasker } from './create-masker.js';
+export {
+  createMasker,
+  type MaskerOptions,
+  type PseudonymOptions,
+  type TextMasker,
+} from './create-masker.js';
 export { defaultDetectors } from './default-detectors.js';
 export type { Detector, DetectorKind, DetectorSpan } from './detector.js';
 export {

@@ -34,7 +34,10 @@ const PLACEHOLDER = /\[[A-Z][A-Z0-9_-]*(?::[a-z0-9-]+)?(?::[0-9a-f]{8})?\]/g;
 
 /** The label a detector's matches are written with. @internal */
 export function labelOf(detector: Detector): string {
-  return detector.label ?? (detector.kind === 'secret' ? `SECRET:${detector.name}` : detector.name.toUpperCase());
+  return (
+    detector.label ??
+    (detector.kind === 'secret' ? `SECRET:${detector.name}` : detector.name.toUpperCase())
+  );
 }
 
 interface Candidate {
@@ -76,7 +79,7 @@ export function scanText(text: string, set: DetectorSet): Scan {
   const originalIndex =
     view === undefined
       ? (index: number) => index
-      : (index: number) => (index >= view.starts.length ? text.length : view.starts[index]!);
+      : (index: number) => (index >= view.text.length ? text.length : view.originalStart(index));
   if (candidates.length === 0) return { findings: [], viewLength: subject.length, originalIndex };
 
   let kept = candidates;
@@ -85,7 +88,8 @@ export function scanText(text: string, set: DetectorSet): Scan {
     for (const match of subject.matchAll(PLACEHOLDER)) {
       placeholders.push({ start: match.index, end: match.index + match[0].length, rank: -1 });
     }
-    if (placeholders.length > 0) kept = candidates.filter((c) => !overlapsPlaceholder(c, placeholders));
+    if (placeholders.length > 0)
+      kept = candidates.filter((c) => !overlapsPlaceholder(c, placeholders));
   }
   kept.sort((a, b) => a.start - b.start || b.end - a.end);
 
@@ -114,7 +118,7 @@ export function scanText(text: string, set: DetectorSet): Scan {
     }
     const value = subject.slice(start, end);
     let originalStart = originalIndex(start);
-    const originalEnd = view === undefined ? end : view.ends[end - 1]!;
+    const originalEnd = view === undefined ? end : view.originalEnd(end - 1);
     // A match right after an unescaped backslash (`\nalice@...` in JSON text) starts after the
     // escape's letter, so the placeholder never splits an escape sequence.
     let backslashes = 0;
@@ -122,7 +126,13 @@ export function scanText(text: string, set: DetectorSet): Scan {
     if (backslashes % 2 === 1 && originalStart + 1 < originalEnd) originalStart += 1;
     start = originalStart;
     const detector = detectors[winner.rank]!;
-    findings.push({ start, end: originalEnd, label: set.labels[winner.rank]!, kind: detector.kind, value });
+    findings.push({
+      start,
+      end: originalEnd,
+      label: set.labels[winner.rank]!,
+      kind: detector.kind,
+      value,
+    });
   }
   return { findings, viewLength: subject.length, originalIndex };
 }
@@ -146,5 +156,7 @@ export function replaceFindings(
     out += text.slice(position, finding.start) + placeholder(finding);
     position = finding.end;
   }
-  return position === from && to === text.length && from === 0 ? text : out + text.slice(position, to);
+  return position === from && to === text.length && from === 0
+    ? text
+    : out + text.slice(position, to);
 }

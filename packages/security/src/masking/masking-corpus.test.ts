@@ -14,12 +14,20 @@ describe('createMasker on the corpora', () => {
     let secretsFound = 0;
     for (const item of positives) {
       const masked = masker.maskText(item.text);
-      const hit = !masked.includes(item.value) && masked.includes(item.placeholder);
+      // Neither end of the value may survive, so a key masked only in part is a miss.
+      const edge = Math.min(10, item.value.length);
+      const hit =
+        !masked.includes(item.value.slice(0, edge)) &&
+        !masked.includes(item.value.slice(-edge)) &&
+        masked.includes(item.placeholder);
       if (item.kind === 'secret') secrets += 1;
       if (hit) {
         found += 1;
         if (item.kind === 'secret') secretsFound += 1;
-      } else missed.push(`${item.placeholder} in ${JSON.stringify(item.text)} -> ${JSON.stringify(masked)}`);
+      } else
+        missed.push(
+          `${item.placeholder} in ${JSON.stringify(item.text)} -> ${JSON.stringify(masked)}`,
+        );
     }
     const falsePositives = negatives.filter((text) => masker.maskText(text) !== text);
     const precision = found / (found + falsePositives.length);

@@ -13,7 +13,8 @@ const isLocalPart = (code: number): boolean =>
   code === 45 ||
   code === 37;
 
-const DOMAIN = /(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![A-Za-z0-9-])/y;
+const DOMAIN =
+  /(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![A-Za-z0-9-])/y;
 
 /**
  * Email addresses. Found from each `@` outwards (an `indexOf` loop, not a regex that would try
@@ -64,10 +65,10 @@ export const phoneDetector: Detector = regexDetector({
   maxLength: 32,
   left: 'token',
   patterns: [
-    /\+[1-9](?:[ .-]?\(?\d\)?){7,14}(?![\d-])/g,
-    /(?:1[ .-])?[2-9]\d{2}([-. ])[2-9]\d{2}\1\d{4}(?![\d-]|\.\d)/g,
+    /(?<![\w+-])\+[1-9](?:[ .-]?\(?\d\)?){7,14}(?![\d-])/g,
+    /(?<![\w-])(?:1[ .-])?[2-9]\d{2}([-. ])[2-9]\d{2}\1\d{4}(?![\d-]|\.\d)/g,
     /(?:1[ .-]?)?\([2-9]\d{2}\) ?[2-9]\d{2}[-. ]\d{4}(?![\d-]|\.\d)/g,
-    /0[1-9]\d{0,3}(?:(?:[ -]\d{2,4}){2,4}|[ /-]\d{4,8})(?![\d-]|\.\d)/g,
+    /(?<![\w-])0[1-9]\d{0,3}(?:(?:[ -]\d{2,4}){2,4}|[ /-]\d{4,8})(?![\d-]|\.\d)/g,
   ],
   validate: (value) => {
     const digits = digitCount(value);
@@ -96,7 +97,9 @@ export const cardDetector: Detector = regexDetector({
   kind: 'personal',
   maxLength: 40,
   left: 'token',
-  patterns: [/\d(?:[ -]?\d){12,18}(?![\dA-Za-z_-])/g],
+  // Four digits first (every card number starts so) and no lookbehind: the left boundary is
+  // checked in code, which keeps the regex's fast scan for a digit (about 2x faster on logs).
+  patterns: [/\d\d\d\d[ -]?\d\d\d\d(?:[ -]?\d){5,11}(?![\w-])/g],
   validate: isCard,
 });
 
@@ -106,11 +109,12 @@ export const ssnDetector: Detector = regexDetector({
   kind: 'personal',
   maxLength: 12,
   left: 'token',
-  patterns: [/\d{3}([- ])\d{2}\1\d{4}(?![\d-])/g],
+  patterns: [/(?<![\w-])\d{3}([- ])\d{2}\1\d{4}(?![\d-])/g],
   validate: (value) => isPossibleSsn(value.slice(0, 3), value.slice(4, 6), value.slice(7)),
 });
 
-const IBAN = /[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![A-Za-z0-9])/g;
+const IBAN =
+  /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![A-Za-z0-9])/g;
 
 /**
  * IBANs, compact or in groups of four, whose ISO 13616 check digits hold (mod 97). When the
@@ -143,7 +147,8 @@ export const ibanDetector: Detector = {
   },
 };
 
-const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+const isOctet = (octet: string): boolean =>
+  Number(octet) <= 255 && (octet.length === 1 || octet.charCodeAt(0) !== 48);
 
 /** IPv4 addresses (four octets of at most 255; not part of a longer dotted number). @internal */
 export const ipv4Detector: Detector = regexDetector({
@@ -152,30 +157,67 @@ export const ipv4Detector: Detector = regexDetector({
   label: 'IP',
   maxLength: 16,
   left: 'dotted',
-  patterns: [new RegExp(`${OCTET}(?:\\.${OCTET}){3}(?!\\.?\\d)`, 'g')],
+  patterns: [/\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?!\.?\d)/g],
+  validate: (value) => value.split('.').every(isOctet),
 });
+
+const isHexOrColon = (code: number): boolean =>
+  (code >= 48 && code <= 58) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102);
+
+function isIpv6Candidate(value: string): boolean {
+  if (value.length < 3 || !/[0-9A-Fa-f]/.test(value)) return false;
+  // Not compressed and fewer than eight groups: a time (12:30:45) or a MAC address.
+  if (!value.includes('::') && value.split(':').length !== 8) return false;
+  return isIPv6(value);
+}
 
 /**
  * IPv6 addresses, full or compressed (`2001:db8::8a2e:370:7334`, `::1`, `::ffff:192.0.2.1`),
  * checked by Node's parser; a run of colon groups that is not compressed and has fewer than eight
- * groups (a time, a MAC address) is not taken.
+ * groups (a time, a MAC address) is not taken. Found from each `:` outwards (an `indexOf` loop),
+ * since a regex would try every hex digit of a text as a start.
  *
  * @internal
  */
-export const ipv6Detector: Detector = regexDetector({
+export const ipv6Detector: Detector = {
   name: 'ipv6',
   kind: 'personal',
   label: 'IP',
   maxLength: 48,
-  left: 'token',
-  hints: [':'],
-  patterns: [/(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?![\w:])/g],
-  validate: (value) =>
-    value.length >= 3 &&
-    (value.includes('::') || value.split(':').length === 8) &&
-    /[0-9A-Fa-f]/.test(value) &&
-    isIPv6(value),
-});
+  find(text) {
+    const spans: DetectorSpan[] = [];
+    let colon = text.indexOf(':');
+    while (colon !== -1) {
+      let start = colon;
+      while (start > 0 && colon - start < 48 && isHexOrColon(text.charCodeAt(start - 1)))
+        start -= 1;
+      let end = colon + 1;
+      while (end < text.length && end - start < 48) {
+        const code = text.charCodeAt(end);
+        // Dots only in a trailing IPv4 part (::ffff:192.0.2.1).
+        if (isHexOrColon(code) || (code === 46 && end > colon + 1)) end += 1;
+        else break;
+      }
+      while (end > colon + 1 && text.charCodeAt(end - 1) === 46) end -= 1;
+      let colons = 0;
+      for (let index = start; index < end && colons < 2; index += 1) {
+        if (text.charCodeAt(index) === 58) colons += 1;
+      }
+      const after = end < text.length ? text.charCodeAt(end) : 32;
+      const wordAfter =
+        (after >= 48 && after <= 57) ||
+        (after >= 65 && after <= 90) ||
+        (after >= 97 && after <= 122) ||
+        after === 95;
+      if (colons >= 2 && !wordAfter && !blockedOnLeft(text, start, 'token')) {
+        const candidate = text.slice(start, end);
+        if (isIpv6Candidate(candidate)) spans.push({ start, end });
+      }
+      colon = text.indexOf(':', end);
+    }
+    return spans;
+  },
+};
 
 /**
  * The built-in personal-data detectors, in the order they win a tie.

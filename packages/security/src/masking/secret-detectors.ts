@@ -12,8 +12,8 @@ export const openAiKeyDetector: Detector = regexDetector({
   kind: 'secret',
   maxLength: 256,
   hints: ['sk-'],
-  patterns: [/sk-(?!ant-)(?:(?:proj|svcacct|admin|None)-)?(?<key>[A-Za-z0-9_-]{20,})/g],
-  validate: looksRandom,
+  patterns: [/sk-(?!ant-)(?:(?:proj|svcacct|admin|None)-)?[A-Za-z0-9_-]{20,}/g],
+  validate: (key) => looksRandom(key.replace(/^sk-(?:proj-|svcacct-|admin-|None-)?/, '')),
 });
 
 /** Anthropic API keys: `sk-ant-` and 20 or more random characters. */
@@ -22,8 +22,8 @@ export const anthropicKeyDetector: Detector = regexDetector({
   kind: 'secret',
   maxLength: 256,
   hints: ['sk-ant-'],
-  patterns: [/sk-ant-(?<key>[A-Za-z0-9_-]{20,})/g],
-  validate: looksRandom,
+  patterns: [/sk-ant-[A-Za-z0-9_-]{20,}/g],
+  validate: (key) => looksRandom(key.slice(7)),
 });
 
 /** Google API keys: `AIza` and 35 characters. */
@@ -133,6 +133,7 @@ export const authorizationDetector: Detector = regexDetector({
   kind: 'secret',
   maxLength: 4096,
   left: 'alphanumeric',
+  hints: ['uthorization', 'UTHORIZATION', 'Bearer'],
   patterns: [
     /(?:proxy-)?authorization["']?\s{0,4}[:=]\s{0,4}["']?(?:(?:bearer|basic|token|bot|apikey|digest)\s+)?(?<credential>[A-Za-z0-9._~+/:=-]{4,})/gi,
     /Bearer\s+(?=[A-Za-z0-9._~+/-]*\d)(?<credential>[A-Za-z0-9._~+/-]{16,}=*)/g,

@@ -38,8 +38,10 @@ export interface StreamMasker {
   flush(): string;
   /**
    * How many characters of normalised text are held back: the longest match of the detectors
-   * plus one (4,097 with the defaults), so also the added latency in characters. Escaped text
-   * (`\u0040`) is held back over its normalised length, up to `8 × holdBack` original characters.
+   * plus one (4,097 with the defaults). Text is emitted in steps of a quarter of that, so the
+   * added latency is between `holdBack` and `1.25 × holdBack` characters (4,097 to 5,122 with the
+   * defaults). Escaped text (`\u0040`) is held back over its normalised length, up to
+   * `8 × holdBack` original characters.
    */
   readonly holdBack: number;
 }
@@ -53,8 +55,9 @@ const CONTEXT = 64;
  * characters (of normalised text) of what it was given, which is one more than the longest match
  * any detector can make, so a secret or personal datum split across chunks at any points is found
  * whole before any of it is emitted: with the default detectors 4,097 characters (the bound of a
- * JWT, a private key or an authorization header), and that many characters of added latency. A
- * match that reaches into the held-back part is held from its start; the buffer never exceeds
+ * JWT, a private key or an authorization header). It scans once a quarter of that has arrived,
+ * so the added latency is 4,097 to 5,122 characters (`holdBack` to `1.25 × holdBack`). A match
+ * that reaches into the held-back part is held from its start; the buffer never exceeds
  * `8 × holdBack` original characters (a longer run of escapes or zero-width characters is
  * emitted masked as far as it was found).
  *
@@ -75,6 +78,7 @@ export function createStreamMasker(options: StreamMaskerOptions = {}): StreamMas
   const write = placeholderWriter(options)(options.context ?? { purpose: 'event' });
   const holdBack = set.maxLength + 1;
   const hardCap = 8 * holdBack;
+  const step = Math.ceil(holdBack / 4);
   // `emitted` is the tail of original text already emitted (at most CONTEXT characters);
   // `pending` is the original text not emitted yet.
   let emitted = '';
@@ -99,9 +103,7 @@ export function createStreamMasker(options: StreamMaskerOptions = {}): StreamMas
     // A finding that starts in the emitted context is clipped to the pending part.
     const findings = scan.findings
       .filter((finding) => finding.end > offset && finding.start < cut)
-      .map((finding) =>
-        finding.start < offset ? { ...finding, start: offset } : finding,
-      )
+      .map((finding) => (finding.start < offset ? { ...finding, start: offset } : finding))
       .map((finding) => (finding.end > cut ? { ...finding, end: cut } : finding));
     const out = replaceFindings(buffer, findings, write, offset, cut);
     const done = buffer.slice(0, cut);
@@ -115,6 +117,9 @@ export function createStreamMasker(options: StreamMaskerOptions = {}): StreamMas
     push(chunk: string): string {
       if (chunk.length === 0) return '';
       pending += chunk;
+      // Scanning is what costs (the whole window each time), so it waits for a step of new text:
+      // with 64-character chunks this is about 5 scans of the window per window of text, not 64.
+      if (pending.length < holdBack + step) return '';
       return take(false);
     },
     flush(): string {

@@ -60,7 +60,9 @@ function luhnComplete(body: string): string {
 }
 
 function ibanWithCheck(country: string, bban: string): string {
-  const moved = `${bban}${country}00`.replace(/[A-Z]/g, (letter) => String(letter.charCodeAt(0) - 55));
+  const moved = `${bban}${country}00`.replace(/[A-Z]/g, (letter) =>
+    String(letter.charCodeAt(0) - 55),
+  );
   let remainder = 0;
   for (const digit of moved) remainder = (remainder * 10 + Number(digit)) % 97;
   return `${country}${String(98 - remainder).padStart(2, '0')}${bban}`;
@@ -87,7 +89,8 @@ export function positiveCorpus(): PositiveCase[] {
     contexts = CONTEXTS,
   ) => {
     for (const value of values) {
-      for (const context of contexts) cases.push({ kind, placeholder, value, text: context(value) });
+      for (const context of contexts)
+        cases.push({ kind, placeholder, value, text: context(value) });
     }
   };
   const many = (count: number, make: () => string) => Array.from({ length: count }, make);
@@ -102,7 +105,11 @@ export function positiveCorpus(): PositiveCase[] {
     ...many(4, () => sk + 'ant-' + 'api03-' + randomString(random, ALNUM + '_-', 93) + 'AA'),
     sk + 'ant-' + 'admin01-' + randomString(random, ALNUM + '_-', 80),
   ]);
-  add('secret', '[SECRET:google]', many(4, () => 'AI' + 'za' + randomString(random, ALNUM + '_-', 35)));
+  add(
+    'secret',
+    '[SECRET:google]',
+    many(4, () => 'AI' + 'za' + randomString(random, ALNUM + '_-', 35)),
+  );
   add('secret', '[SECRET:aws]', [
     ...many(3, () => 'AK' + 'IA' + randomString(random, UPPER + DIGITS, 16)),
     ...many(2, () => 'AS' + 'IA' + randomString(random, UPPER + DIGITS, 16)),
@@ -118,15 +125,31 @@ export function positiveCorpus(): PositiveCase[] {
     cases.push({ kind: 'secret', placeholder: '[SECRET:aws]', value: key, text: template(key) });
   }
   add('secret', '[SECRET:github]', [
-    ...['p', 'o', 'u', 's', 'r'].map((letter) => 'gh' + letter + '_' + randomString(random, ALNUM, 36)),
+    ...['p', 'o', 'u', 's', 'r'].map(
+      (letter) => 'gh' + letter + '_' + randomString(random, ALNUM, 36),
+    ),
     'github_' + 'pat_' + randomString(random, ALNUM, 22) + '_' + randomString(random, ALNUM, 59),
   ]);
   add('secret', '[SECRET:slack]', [
     ...['b', 'p', 'a', 'r'].map(
       (letter) =>
-        'xo' + 'x' + letter + '-' + randomString(random, DIGITS, 12) + '-' + randomString(random, DIGITS, 12) + '-' + randomString(random, ALNUM, 24),
+        'xo' +
+        'x' +
+        letter +
+        '-' +
+        randomString(random, DIGITS, 12) +
+        '-' +
+        randomString(random, DIGITS, 12) +
+        '-' +
+        randomString(random, ALNUM, 24),
     ),
-    'https://hooks.' + 'slack.com/services/T' + randomString(random, UPPER + DIGITS, 8) + '/B' + randomString(random, UPPER + DIGITS, 8) + '/' + randomString(random, ALNUM, 24),
+    'https://hooks.' +
+      'slack.com/services/T' +
+      randomString(random, UPPER + DIGITS, 8) +
+      '/B' +
+      randomString(random, UPPER + DIGITS, 8) +
+      '/' +
+      randomString(random, ALNUM, 24),
   ]);
   const jwt = (header: object, payload: object) =>
     `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}.${randomString(random, ALNUM + '_-', 43)}`;
@@ -140,7 +163,12 @@ export function positiveCorpus(): PositiveCase[] {
     const begin = '-----' + 'BEGIN ' + type + 'PRIVATE KEY-----';
     const end = '-----' + 'END ' + type + 'PRIVATE KEY-----';
     const block = `${begin}\n${pemBody()}\n${end}`;
-    cases.push({ kind: 'secret', placeholder: '[SECRET:private-key]', value: block, text: `key:\n${block}\nend` });
+    cases.push({
+      kind: 'secret',
+      placeholder: '[SECRET:private-key]',
+      value: block,
+      text: `key:\n${block}\nend`,
+    });
     cases.push({
       kind: 'secret',
       placeholder: '[SECRET:private-key]',
@@ -157,10 +185,20 @@ export function positiveCorpus(): PositiveCase[] {
     (value: string) => `sent with Bearer ${value} yesterday`,
   ]) {
     const value = token();
-    cases.push({ kind: 'secret', placeholder: '[SECRET:authorization]', value, text: template(value) });
+    cases.push({
+      kind: 'secret',
+      placeholder: '[SECRET:authorization]',
+      value,
+      text: template(value),
+    });
   }
   const basic = Buffer.from('admin:' + 'pa55-' + 'word').toString('base64');
-  cases.push({ kind: 'secret', placeholder: '[SECRET:authorization]', value: basic, text: `Authorization: Basic ${basic}` });
+  cases.push({
+    kind: 'secret',
+    placeholder: '[SECRET:authorization]',
+    value: basic,
+    text: `Authorization: Basic ${basic}`,
+  });
   const password = () => randomString(random, ALNUM + '!$*', 14);
   for (const template of [
     (value: string) => `https://admin:${value}@example.com/path`,
@@ -169,7 +207,12 @@ export function positiveCorpus(): PositiveCase[] {
     (value: string) => `mongodb+srv://svc:${value}@cluster0.example.net/?retryWrites=true`,
   ]) {
     const value = password();
-    cases.push({ kind: 'secret', placeholder: '[SECRET:url-credentials]', value, text: template(value) });
+    cases.push({
+      kind: 'secret',
+      placeholder: '[SECRET:url-credentials]',
+      value,
+      text: template(value),
+    });
   }
   for (const template of [
     (value: string) => `Server=db;Database=app;User Id=sa;Password=${value};`,
@@ -232,18 +275,61 @@ export function positiveCorpus(): PositiveCase[] {
   ]);
 
   // Evasions: normalisation and escapes.
-  const zeroWidthKey = sk + 'proj-' + randomString(random, ALNUM, 30) + '\u200b' + randomString(random, ALNUM, 30);
-  cases.push({ kind: 'secret', placeholder: '[SECRET:openai]', value: zeroWidthKey, text: `key ${zeroWidthKey} end` });
-  const softHyphenKey = 'gh' + 'p_' + randomString(random, ALNUM, 20) + '\u00ad' + randomString(random, ALNUM, 16);
-  cases.push({ kind: 'secret', placeholder: '[SECRET:github]', value: softHyphenKey, text: `token ${softHyphenKey}` });
-  const fullwidthCard = luhnComplete('411111111111111').replace(/\d/g, (digit) => String.fromCharCode(0xff10 + Number(digit)));
-  cases.push({ kind: 'personal', placeholder: '[CARD]', value: fullwidthCard, text: `card ${fullwidthCard} thanks` });
-  cases.push({ kind: 'personal', placeholder: '[EMAIL]', value: 'carol\\u0040example.com', text: '{"to":"carol\\u0040example.com"}' });
-  cases.push({ kind: 'personal', placeholder: '[EMAIL]', value: 'dave%40example.com', text: 'https://app.example/invite?to=dave%40example.com&x=1' });
-  const escapedUrl = 'https:\\/\\/hooks.' + 'slack.com\\/services\\/T0000' + 'AAAA\\/B1111BBBB\\/' + randomString(random, ALNUM, 24);
-  cases.push({ kind: 'secret', placeholder: '[SECRET:slack]', value: escapedUrl.slice(escapedUrl.lastIndexOf('/') + 1), text: `{"hook":"${escapedUrl}"}` });
+  const zeroWidthKey =
+    sk + 'proj-' + randomString(random, ALNUM, 30) + '\u200b' + randomString(random, ALNUM, 30);
+  cases.push({
+    kind: 'secret',
+    placeholder: '[SECRET:openai]',
+    value: zeroWidthKey,
+    text: `key ${zeroWidthKey} end`,
+  });
+  const softHyphenKey =
+    'gh' + 'p_' + randomString(random, ALNUM, 20) + '\u00ad' + randomString(random, ALNUM, 16);
+  cases.push({
+    kind: 'secret',
+    placeholder: '[SECRET:github]',
+    value: softHyphenKey,
+    text: `token ${softHyphenKey}`,
+  });
+  const fullwidthCard = luhnComplete('411111111111111').replace(/\d/g, (digit) =>
+    String.fromCharCode(0xff10 + Number(digit)),
+  );
+  cases.push({
+    kind: 'personal',
+    placeholder: '[CARD]',
+    value: fullwidthCard,
+    text: `card ${fullwidthCard} thanks`,
+  });
+  cases.push({
+    kind: 'personal',
+    placeholder: '[EMAIL]',
+    value: 'carol\\u0040example.com',
+    text: '{"to":"carol\\u0040example.com"}',
+  });
+  cases.push({
+    kind: 'personal',
+    placeholder: '[EMAIL]',
+    value: 'dave%40example.com',
+    text: 'https://app.example/invite?to=dave%40example.com&x=1',
+  });
+  const escapedUrl =
+    'https:\\/\\/hooks.' +
+    'slack.com\\/services\\/T0000' +
+    'AAAA\\/B1111BBBB\\/' +
+    randomString(random, ALNUM, 24);
+  cases.push({
+    kind: 'secret',
+    placeholder: '[SECRET:slack]',
+    value: escapedUrl.slice(escapedUrl.lastIndexOf('/') + 1),
+    text: `{"hook":"${escapedUrl}"}`,
+  });
   const zeroWidthEmail = 'erin\u200d@exam\u2060ple.com';
-  cases.push({ kind: 'personal', placeholder: '[EMAIL]', value: zeroWidthEmail, text: `mail ${zeroWidthEmail}` });
+  cases.push({
+    kind: 'personal',
+    placeholder: '[EMAIL]',
+    value: zeroWidthEmail,
+    text: `mail ${zeroWidthEmail}`,
+  });
   return cases;
 }
 
