@@ -81,6 +81,15 @@ describe('createStreamMasker', () => {
     out += stream.flush();
     expect(out).toBe('before [SECRET:private-key]\n' + 'y'.repeat(5000));
   });
+
+  it('keeps its buffer bounded when text normalises to nothing', () => {
+    const stream = createStreamMasker({ include: ['email'] });
+    let out = '';
+    for (let index = 0; index < 100; index += 1) out += stream.push('\u200b'.repeat(1000));
+    const rest = stream.flush();
+    expect(out.length + rest.length).toBe(100_000);
+    expect(rest.length).toBeLessThanOrEqual(8 * stream.holdBack + Math.ceil(stream.holdBack / 4));
+  });
 });
 
 describe('maskStream', () => {

@@ -402,5 +402,17 @@ export function negativeCorpus(): string[] {
     'Python 3.12.1 released 2023-12-07',
     'ISBN 978-3-16-148410-0',
   );
+  // Clean log lines in the shapes of the benchmark's: ids, times, paths, durations, versions.
+  const levels = ['INFO', 'WARN', 'DEBUG', 'ERROR'];
+  for (let index = 0; index < 100; index += 1) {
+    const minute = String(index % 60).padStart(2, '0');
+    const amount = (random() * 10000).toFixed(2);
+    texts.push(
+      `2026-12-07T12:${minute}:05.${String(index).padStart(3, '0')}Z ${levels[index % 4]} ` +
+        `request=${uuid()} path=/api/v${(index % 3) + 1}/orders/${Math.floor(random() * 1e6)} ` +
+        `status=${200 + (index % 5)} took=${Math.floor(random() * 900)}ms total=${amount} ` +
+        `build=${hex(12)} version=${index % 7}.${index % 13}.${index % 5}`,
+    );
+  }
   return texts;
 }
