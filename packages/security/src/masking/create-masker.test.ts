@@ -82,6 +82,24 @@ describe('createMasker', () => {
       expect(input.user.email).toBe('bob@example.com');
     });
 
+    it('masks object keys, and errors keeping their class', () => {
+      expect(masker.mask({ 'bob@example.com': { seen: 1 } }, log)).toEqual({
+        '[EMAIL]': { seen: 1 },
+      });
+      const error = new AgentryError({
+        code: 'not_found',
+        message: 'No user bob@example.com.',
+        details: { email: 'bob@example.com' },
+      });
+      const masked = masker.mask(error, log);
+      expect(AgentryError.isInstance(masked) && masked instanceof AgentryError).toBe(true);
+      expect(masked.message).toBe('No user [EMAIL].');
+      expect(masked.details).toEqual({ email: '[EMAIL]' });
+      expect(masked.code).toBe('not_found');
+      expect(masked.stack).not.toContain('bob@example.com');
+      expect(error.message).toBe('No user bob@example.com.');
+    });
+
     it('never throws on values it does not know', () => {
       const cyclic: Record<string, unknown> = { email: 'bob@example.com' };
       cyclic.self = cyclic;

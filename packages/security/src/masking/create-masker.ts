@@ -186,7 +186,8 @@ export function placeholderWriter(
  * Text with nothing found is returned as the same string; pure ASCII without escapes is matched
  * without a copy. Masking is idempotent: placeholders are never matched again.
  *
- * `mask` masks a string in place and copies arrays and plain objects with their strings masked
+ * `mask` masks a string in place and copies arrays, plain objects (keys included) and errors
+ * (keeping their class) with their strings masked
  * (values under the keys in `sensitiveFields` masked whole; cycles kept; a value nested deeper
  * than 64 levels becomes `'[MASKED]'`); it returns other values (numbers, dates, class instances)
  * as they are, and never throws.
@@ -242,17 +243,33 @@ export function createMasker(options: MaskerOptions = {}): TextMasker {
       return copy;
     }
     const prototype: unknown = Object.getPrototypeOf(value);
+    if (value instanceof Error) {
+      // An error keeps its class (`instanceof`, AgentryError's marker); its message, stack,
+      // details and cause are masked like any value.
+      const copy = Object.create(prototype as object) as Error;
+      seen.set(value, copy);
+      for (const name of Reflect.ownKeys(value)) {
+        const descriptor = Object.getOwnPropertyDescriptor(value, name)!;
+        if ('value' in descriptor) {
+          descriptor.value = maskValue(descriptor.value, write, depth + 1, seen);
+        }
+        Object.defineProperty(copy, name, descriptor);
+      }
+      return copy;
+    }
     if (prototype !== Object.prototype && prototype !== null) return value;
     // Registered before its fields are masked, so a cycle points at the copy.
     const copy = (prototype === null ? Object.create(null) : {}) as Record<string, unknown>;
     seen.set(value, copy);
     for (const [name, item] of Object.entries(value)) {
+      // Keys are masked too: an email or an IP address is often a key in a map.
+      const key = maskString(name, write);
       if (typeof item === 'string' && item.length > 0 && sensitive.has(fieldKey(name))) {
         const whole = maskString(item, write);
-        copy[name] =
+        copy[key] =
           whole.startsWith('[') && whole.endsWith(']') ? whole : write(fieldFinding(item));
       } else {
-        copy[name] = maskValue(item, write, depth + 1, seen);
+        copy[key] = maskValue(item, write, depth + 1, seen);
       }
     }
     return copy;
