@@ -25,6 +25,8 @@ const isDigit = (code: number): boolean => code >= 48 && code <= 57;
 const isAlphanumeric = (code: number): boolean =>
   isDigit(code) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 
+const NONE: readonly DetectorSpan[] = Object.freeze([]);
+
 /** Whether the character before `index` keeps a match from starting there. @internal */
 export function blockedOnLeft(text: string, index: number, left: LeftBoundary): boolean {
   if (index === 0 || left === 'none') return false;
@@ -56,9 +58,17 @@ export function regexDetector(spec: RegexDetectorSpec): Detector {
     kind: spec.kind,
     ...(spec.label === undefined ? {} : { label: spec.label }),
     maxLength: spec.maxLength,
-    find(text: string): DetectorSpan[] {
-      const spans: DetectorSpan[] = [];
-      if (hints !== undefined && !hints.some((hint) => text.includes(hint))) return spans;
+    find(text: string): readonly DetectorSpan[] {
+      // Allocation-free on text with nothing found, the common case: masking logs line by line
+      // spent a tenth of its time collecting garbage before this (bench/masking.bench.ts).
+      if (hints !== undefined) {
+        let hinted = false;
+        for (let index = 0; index < hints.length && !hinted; index += 1) {
+          hinted = text.includes(hints[index]!);
+        }
+        if (!hinted) return NONE;
+      }
+      let spans: DetectorSpan[] | undefined;
       for (const pattern of patterns) {
         pattern.lastIndex = 0;
         let match: RegExpExecArray | null;
@@ -81,10 +91,10 @@ export function regexDetector(spec: RegexDetectorSpec): Detector {
           }
           if (validate !== undefined && !validate(value)) continue;
           const end = match.index + whole.length;
-          spans.push({ start: end - value.length, end });
+          (spans ??= []).push({ start: end - value.length, end });
         }
       }
-      return spans;
+      return spans ?? NONE;
     },
   };
 }

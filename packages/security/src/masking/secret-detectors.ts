@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
-import type { Detector } from './detector.js';
-import { regexDetector } from './regex-detector.js';
+import type { Detector, DetectorSpan } from './detector.js';
+import { blockedOnLeft, regexDetector } from './regex-detector.js';
 import { hasDigit, looksRandom } from './validators.js';
 
 // Each pattern is bounded where a stream has to wait for it (see `maxLength`); the masked part is
@@ -67,7 +67,7 @@ export const gitHubTokenDetector: Detector = regexDetector({
   name: 'github',
   kind: 'secret',
   maxLength: 300,
-  hints: ['gh', 'github_pat_'],
+  hints: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_'],
   patterns: [/(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})(?![A-Za-z0-9_])/g],
 });
 
@@ -98,18 +98,39 @@ function hasJwtHeader(token: string): boolean {
   }
 }
 
-/** JSON Web Tokens: three base64url parts whose header decodes to JSON with an `alg`. */
-export const jwtDetector: Detector = regexDetector({
+// The header is taken whole (a captured lookahead, then a backreference: an atomic group), so a
+// long run of base64url without the dots fails once, not once per shorter length.
+const JWT = /(?=(eyJ[A-Za-z0-9_-]{8,}))\1\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/y;
+
+/**
+ * JSON Web Tokens: three base64url parts whose header decodes to JSON with an `alg`. Found from
+ * each `eyJ` at a token start (an `indexOf` loop and a sticky regex): a regex searching the text
+ * would try every `e`, and every inner `eyJ` of a long run (180 kB of `eyJeyJ...` took 25 s).
+ *
+ * @internal
+ */
+export const jwtDetector: Detector = {
   name: 'jwt',
   kind: 'secret',
   maxLength: 4096,
-  hints: ['eyJ'],
-  // The header is taken whole (a captured lookahead, then a backreference: an atomic group) and
-  // only at a token start, so a long run of base64url without the dots fails once, not once per
-  // shorter length and inner `eyJ` (that made 180 kB of `eyJeyJ...` take 25 s).
-  patterns: [/(?<![A-Za-z0-9_-])(?=(eyJ[A-Za-z0-9_-]{8,}))\1\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g],
-  validate: hasJwtHeader,
-});
+  find(text) {
+    const spans: DetectorSpan[] = [];
+    let at = text.indexOf('eyJ');
+    while (at !== -1) {
+      let next = at + 3;
+      if (!blockedOnLeft(text, at, 'token')) {
+        JWT.lastIndex = at;
+        const match = JWT.exec(text);
+        if (match !== null && hasJwtHeader(match[0])) {
+          spans.push({ start: at, end: at + match[0].length });
+          next = at + match[0].length;
+        }
+      }
+      at = text.indexOf('eyJ', next);
+    }
+    return spans;
+  },
+};
 
 /**
  * PEM and PGP private-key blocks, from `-----BEGIN ... PRIVATE KEY-----` to the matching end line;
