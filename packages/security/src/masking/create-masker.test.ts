@@ -61,6 +61,13 @@ describe('createMasker', () => {
         headers: { authorization: 'Bearer [SECRET:authorization]' },
       });
       expect(masker.mask(masked, log)).toBe(masked);
+      // A find right after an escape (`\n`) leaves the escape whole.
+      const escaped = JSON.stringify({ to: 'x\nbob@example.com\t+44 20 7946 0958' });
+      expect(JSON.parse(masker.mask(escaped, log))).toEqual({ to: 'x\n[EMAIL]\t[PHONE]' });
+      const keyAfterNewline = JSON.stringify({ log: `config:\n${openAiKey}\r\n4111111111111111` });
+      expect(JSON.parse(masker.mask(keyAfterNewline, log))).toEqual({
+        log: 'config:\n[SECRET:openai]\r\n[CARD]',
+      });
     });
 
     it('copies arrays and plain objects with their strings masked, and leaves the input alone', () => {

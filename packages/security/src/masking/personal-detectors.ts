@@ -118,8 +118,8 @@ export const ssnDetector: Detector = regexDetector({
   validate: (value) => isPossibleSsn(value.slice(0, 3), value.slice(4, 6), value.slice(7)),
 });
 
-const IBAN =
-  /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![A-Za-z0-9])/g;
+// No lookbehind: the left boundary is checked in code, which also lets an IBAN follow an escape.
+const IBAN = /[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![A-Za-z0-9])/g;
 
 /**
  * IBANs, compact or in groups of four, whose ISO 13616 check digits hold (mod 97). When the

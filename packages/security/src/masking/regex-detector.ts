@@ -27,10 +27,27 @@ const isAlphanumeric = (code: number): boolean =>
 
 const NONE: readonly DetectorSpan[] = Object.freeze([]);
 
+// `n`, `t`, `r`, `b`, `f`: the letters of JSON's and most languages' control escapes.
+const isEscapeLetter = (code: number): boolean =>
+  code === 110 || code === 116 || code === 114 || code === 98 || code === 102;
+
+/**
+ * Whether the character at `index` is escaped by an odd run of backslashes before it: in
+ * `"a\nsk-..."` the `n` ends an escape, so a key right after it starts a token.
+ */
+function escapedAt(text: string, index: number): boolean {
+  let backslashes = 0;
+  while (index - 1 - backslashes >= 0 && text.charCodeAt(index - 1 - backslashes) === 92) {
+    backslashes += 1;
+  }
+  return backslashes % 2 === 1;
+}
+
 /** Whether the character before `index` keeps a match from starting there. @internal */
 export function blockedOnLeft(text: string, index: number, left: LeftBoundary): boolean {
   if (index === 0 || left === 'none') return false;
   const code = text.charCodeAt(index - 1);
+  if (isEscapeLetter(code) && escapedAt(text, index - 1)) return false;
   switch (left) {
     case 'digit':
       return isDigit(code);

@@ -76,6 +76,8 @@ const CONTEXTS = [
   (value: string) => `${value}`,
   (value: string) => `log: user=42 value="${value}" status=ok`,
   (value: string) => `{"note":"see ${value} here","n":1}`,
+  // Right after a JSON escape: the `n` of `\n` must not hide a token's start.
+  (value: string) => `{"note":"line\\n${value}\\tend"}`,
 ];
 
 /** The positive corpus: every kind of secret and personal datum, in many variants. */
