@@ -15,6 +15,7 @@ const benches: [string, string[]][] = [
   ['authorization', []],
   ['security-turn', []],
   ['encryption', []],
+  ['masking', []],
 ];
 const only = process.argv.slice(2);
 const failed: string[] = [];

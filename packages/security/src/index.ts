@@ -68,3 +68,4 @@ export {
 } from './access/index.js';
 export * from './crypto/index.js';
 export * from './at-rest/index.js';
+export * from './masking/index.js';
