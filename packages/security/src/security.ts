@@ -35,7 +35,9 @@ import {
   type ReloadOptions,
   type ReloadReport,
 } from './data-protection/policy-reload.js';
+import { maskingStoreWrapper } from './data-protection/mask-store.js';
 import { installRateLimits } from './limits/index.js';
+import { createMasker, createStreamMasker, type MaskerOptions } from './masking/index.js';
 import { VERSION } from './version.js';
 
 /**
@@ -72,6 +74,12 @@ export interface SecurityOptions {
    * configuration says it is encrypted.
    */
   readonly keys?: SecurityKeyOptions;
+  /**
+   * Masking, when `security.dataMasking` is on: which detectors run, per-tenant pseudonyms instead
+   * of placeholders, and which kinds of stored entries are masked before they are written
+   * (`persisted`, default none: `['agent']` masks conversations and tool arguments at rest).
+   */
+  readonly masking?: MaskerOptions & { readonly persisted?: readonly string[] };
   /** Approvals of destructive tool calls. */
   readonly approvals?: {
     /** Whether the principal a call acts for may approve it (default `false`: four eyes). */
@@ -209,6 +217,7 @@ async function install(
           audit,
         })
       : undefined;
+  if (section?.dataMasking === true) installMasking(host, options.masking);
   const roles = createRoleDirectory({
     ...(policy ? { seed: policy.subjects } : {}),
     ...(options.roleStore ? { store: options.roleStore } : {}),
@@ -288,6 +297,26 @@ function traceOf(host: PluginHost, request: AuthorizationRequest): { traceId?: s
   const traceparent = host.lookup(services.contextPropagator)?.capture()?.traceparent;
   const traceId = traceparent?.split('-')[1];
   return traceId && /^[0-9a-f]{32}$/.test(traceId) ? { traceId } : {};
+}
+
+/**
+ * Provides the instance's masker (logs, spans, realtime events, errors and audit entries pass
+ * through it), with streams for text sent in chunks, and masks the chosen kinds of stored entries.
+ * Installed after encryption, so a stored entry is masked first and then encrypted.
+ */
+function installMasking(
+  host: PluginHost,
+  options: (MaskerOptions & { readonly persisted?: readonly string[] }) | undefined,
+): void {
+  const { persisted = [], ...maskerOptions } = options ?? {};
+  const masker = createMasker(maskerOptions);
+  host.provide(services.masker, {
+    mask: (value, context) => masker.mask(value, context),
+    stream: (context) => createStreamMasker({ ...maskerOptions, context }),
+  });
+  if (persisted.length > 0) {
+    host.wrapStore(maskingStoreWrapper({ masker: () => masker, kinds: persisted }));
+  }
 }
 
 /** Applies a reload's change of seeded role assignments: new grants assigned, dropped ones revoked. */
