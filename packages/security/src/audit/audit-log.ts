@@ -16,11 +16,7 @@ import type { InclusionProof } from './inclusion-proof.js';
 import { inclusionPath, MerkleFrontier } from './merkle-tree.js';
 import { openSealed, SubjectKeys, type AuditPersonalData } from './personal-data.js';
 import { readCheckpointNotes, readHead, readRecords, readRows, type ReadHead } from './read-log.js';
-import {
-  tamperedError,
-  verifyAuditLog,
-  type AuditVerification,
-} from './verify-audit-log.js';
+import { tamperedError, verifyAuditLog, type AuditVerification } from './verify-audit-log.js';
 
 /**
  * Options of {@link createAuditLog}.
@@ -295,7 +291,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   let materialised = 0;
   const writtenCheckpoints = new Set<number>();
   let lastCheckpointSize = 0;
-  let queue: QueueItem[] = [];
+  const queue: QueueItem[] = [];
   let draining = false;
   let closed = false;
 
@@ -432,7 +428,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
       );
       const [written, ...results] = await Promise.allSettled([headWrite, ...writes]);
       settleMaterialised(base, results.slice(0, carried.length));
-      if (written!.status === 'fulfilled') {
+      if (written.status === 'fulfilled') {
         head = {
           revision: written.value.revision,
           size: next.size,
@@ -446,8 +442,8 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
         return;
       }
       head = undefined;
-      if (!isConflict(written!.reason) || attempt >= MAX_RETRIES) {
-        const error = unavailable(log, written!.reason);
+      if (!isConflict(written.reason) || attempt >= MAX_RETRIES) {
+        const error = unavailable(log, written.reason);
         for (const item of items) item.reject(error);
         return;
       }
@@ -485,7 +481,12 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
             head = undefined;
             const failure =
               AgentryError.isInstance(error) &&
-              ['audit_tampered', 'audit_unavailable', 'validation_failed', 'not_serializable'].includes(error.code)
+              [
+                'audit_tampered',
+                'audit_unavailable',
+                'validation_failed',
+                'not_serializable',
+              ].includes(error.code)
                 ? error
                 : unavailable(log, error);
             for (const item of batch) item.reject(failure);
@@ -551,7 +552,12 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   async function currentHead(): Promise<HeadData> {
     const read = await readHead(store, log);
     if ('malformed' in read)
-      throw tamperedError(log, { ok: false, index: 0, problem: 'edited', message: 'the head record is damaged' });
+      throw tamperedError(log, {
+        ok: false,
+        index: 0,
+        problem: 'edited',
+        message: 'the head record is damaged',
+      });
     return read.data;
   }
 

@@ -98,7 +98,9 @@ export interface HeadData {
 export const chainStart: Buffer = Buffer.alloc(32);
 
 /** @internal The canonical bytes of a record (every field but `hash`). */
-export function canonicalBytes(record: Omit<StoredAuditRecord, 'hash'> & { hash?: string }): Buffer {
+export function canonicalBytes(
+  record: Omit<StoredAuditRecord, 'hash'> & { hash?: string },
+): Buffer {
   const { hash: _hash, ...rest } = record;
   return Buffer.from(canonicalJson(rest), 'utf8');
 }
@@ -143,7 +145,9 @@ export function checkEntry(entry: AuditEntry): void {
     throw new AgentryError({
       code: 'validation_failed',
       message: `The audit entry is not valid: ${problem}.`,
-      details: { action: typeof entry?.action === 'string' ? entry.action.slice(0, 128) : undefined },
+      details: {
+        action: typeof entry?.action === 'string' ? entry.action.slice(0, 128) : undefined,
+      },
       suggestions: ['Build entries as AuditEntry describes.'],
     });
 }

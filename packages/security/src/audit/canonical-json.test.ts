@@ -78,6 +78,8 @@ describe('canonicalJson', () => {
     [{ a: new Date(0) }, '$.a'],
     [{ a: [undefined] }, '$.a[0]'],
   ])('refuses what JSON cannot hold, naming the path', (value, path) => {
-    expect(() => canonicalJson(value)).toThrow(expect.objectContaining({ code: 'not_serializable', details: { path } }));
+    expect(() => canonicalJson(value)).toThrow(
+      expect.objectContaining({ code: 'not_serializable', details: { path } }),
+    );
   });
 });

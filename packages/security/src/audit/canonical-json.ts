@@ -19,25 +19,23 @@ function write(value: unknown, path: string, depth: number, out: string[]): void
     out.push('null');
     return;
   }
-  switch (typeof value) {
-    case 'boolean':
-      out.push(value ? 'true' : 'false');
-      return;
-    case 'string':
-      // JSON.stringify escapes exactly as RFC 8785 §3.2.2.2 asks: `"`, `\`, the short forms
-      // \b \f \n \r \t, other controls as \u00xx (lowercase), everything else as is.
-      out.push(JSON.stringify(value));
-      return;
-    case 'number':
-      if (!Number.isFinite(value)) throw refuse(path, `${String(value)} is not a JSON number`);
-      // ECMAScript Number::toString is the serialisation RFC 8785 §3.2.2.3 prescribes; -0 is "0".
-      out.push(String(value));
-      return;
-    case 'object':
-      break;
-    default:
-      throw refuse(path, `a ${typeof value} is not JSON`);
+  if (typeof value === 'boolean') {
+    out.push(value ? 'true' : 'false');
+    return;
   }
+  if (typeof value === 'string') {
+    // JSON.stringify escapes exactly as RFC 8785 §3.2.2.2 asks: `"`, `\`, the short forms
+    // \b \f \n \r \t, other controls as \u00xx (lowercase), everything else as is.
+    out.push(JSON.stringify(value));
+    return;
+  }
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw refuse(path, `${String(value)} is not a JSON number`);
+    // ECMAScript Number::toString is the serialisation RFC 8785 §3.2.2.3 prescribes; -0 is "0".
+    out.push(String(value));
+    return;
+  }
+  if (typeof value !== 'object') throw refuse(path, `a ${typeof value} is not JSON`);
   if (depth >= MAX_DEPTH) throw refuse(path, `it is nested deeper than ${MAX_DEPTH} levels`);
   if (Array.isArray(value)) {
     out.push('[');

@@ -72,7 +72,10 @@ describe('checkpointVerifier', () => {
     expect(openNote(cosigned, verifier).ok).toBe(true);
     expect(openNote(other.signNote('example.com/log\n1\n'), verifier)).toMatchObject({ ok: false });
     expect(() => openCheckpoint(other.signNote('example.com/log\n1\nAAAA\n'), verifier)).toThrow(
-      expect.objectContaining({ code: 'audit_tampered', details: expect.objectContaining({ problem: 'bad-signature' }) as unknown }),
+      expect.objectContaining({
+        code: 'audit_tampered',
+        details: expect.objectContaining({ problem: 'bad-signature' }) as unknown,
+      }),
     );
   });
 });

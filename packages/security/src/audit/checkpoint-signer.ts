@@ -193,7 +193,10 @@ export function checkpointVerifier(
   let raw: Buffer;
   if (key.publicKey instanceof Uint8Array) {
     if (key.publicKey.length !== 32)
-      throw keyError('An Ed25519 public key has 32 bytes.', 'Pass the 32 raw bytes or a KeyObject.');
+      throw keyError(
+        'An Ed25519 public key has 32 bytes.',
+        'Pass the 32 raw bytes or a KeyObject.',
+      );
     raw = Buffer.from(key.publicKey);
     publicKey = createPublicKey({
       key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') },

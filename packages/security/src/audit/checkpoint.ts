@@ -84,8 +84,6 @@ export function openCheckpoint(note: string, verifier: CheckpointVerifier): Audi
     code: 'audit_tampered',
     message: `The checkpoint was refused: ${read.reason}.`,
     details: { problem: 'bad-signature', key: verifier.name },
-    suggestions: [
-      "Check that the verifier key is the log's, then treat the checkpoint as forged.",
-    ],
+    suggestions: ["Check that the verifier key is the log's, then treat the checkpoint as forged."],
   });
 }

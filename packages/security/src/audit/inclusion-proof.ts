@@ -53,8 +53,7 @@ export function verifyInclusion(
 ): boolean {
   try {
     if (proof.treeSize !== checkpoint.size) return false;
-    const canonical =
-      typeof leaf === 'string' ? Buffer.from(leaf, 'utf8') : canonicalBytes(leaf);
+    const canonical = typeof leaf === 'string' ? Buffer.from(leaf, 'utf8') : canonicalBytes(leaf);
     if (typeof leaf !== 'string' && leaf.index !== proof.index) return false;
     const path = proof.path.map((hash) => Buffer.from(hash, 'base64'));
     if (path.some((hash) => hash.length !== 32)) return false;

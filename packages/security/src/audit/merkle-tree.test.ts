@@ -72,11 +72,15 @@ describe('RFC 6962 Merkle tree', () => {
         expect(rootFromInclusionPath(index, size, many[index]!, path)?.equals(root)).toBe(true);
         if (size > 1) {
           const other = many[(index + 1) % size]!;
-          expect(rootFromInclusionPath(index, size, other, path)?.equals(root) ?? false).toBe(false);
+          expect(rootFromInclusionPath(index, size, other, path)?.equals(root) ?? false).toBe(
+            false,
+          );
         }
       }
     }
     expect(rootFromInclusionPath(3, 3, many[0]!, [])).toBeUndefined();
-    expect(rootFromInclusionPath(0, 8, many[0]!, inclusionPath(many, 0, 8).slice(1))).toBeUndefined();
+    expect(
+      rootFromInclusionPath(0, 8, many[0]!, inclusionPath(many, 0, 8).slice(1)),
+    ).toBeUndefined();
   });
 });

@@ -57,10 +57,7 @@ export function inclusionPath(
   if (size <= 1) return [];
   const k = splitPoint(size);
   if (index < k)
-    return [
-      ...inclusionPath(leaves, index, k, start),
-      merkleRoot(leaves, start + k, start + size),
-    ];
+    return [...inclusionPath(leaves, index, k, start), merkleRoot(leaves, start + k, start + size)];
   return [
     ...inclusionPath(leaves, index - k, size - k, start + k),
     merkleRoot(leaves, start, start + k),

@@ -227,5 +227,8 @@ export function openSealed(
       erased: true,
     };
   const plain = openEnvelope(Buffer.from(sealed.envelope, 'base64'), () => key, context);
-  return { fields: JSON.parse(Buffer.from(plain).toString('utf8')) as Record<string, unknown>, erased: false };
+  return {
+    fields: JSON.parse(Buffer.from(plain).toString('utf8')) as Record<string, unknown>,
+    erased: false,
+  };
 }

@@ -57,7 +57,8 @@ export async function listRows(
     const pageRows = page.entries.map((entry) => ({ key: entry.key, data: entry.data }));
     for (const { key, error } of page.unreadable ?? [])
       pageRows.push({ key, data: undefined, unreadable: error } as (typeof pageRows)[number]);
-    if (page.unreadable?.length) pageRows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    if (page.unreadable?.length)
+      pageRows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     rows.push(...pageRows);
     if (page.next === undefined) break;
     after = page.next;

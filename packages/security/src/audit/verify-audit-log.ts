@@ -32,12 +32,7 @@ import { readCheckpointNotes, readHead, readRows, type ReadRow } from './read-lo
  * ```
  */
 export type AuditProblem =
-  | 'edited'
-  | 'deleted'
-  | 'reordered'
-  | 'inserted'
-  | 'truncated'
-  | 'bad-signature';
+  'edited' | 'deleted' | 'reordered' | 'inserted' | 'truncated' | 'bad-signature';
 
 /**
  * The outcome of verifying an audit log: every entry and checkpoint checked, or the first problem
@@ -112,24 +107,29 @@ function toSlot(row: ReadRow): Slot {
   return { keyIndex: row.keyIndex, record: row.data };
 }
 
-/** Merges the head's pending records into the rows; a pending record and its row must agree. */
-function mergePending(slots: Slot[], head: HeadData): Failure | Slot[] {
-  if (head.pending.length === 0) return slots;
+/**
+ * Merges the head's pending records into the rows. A pending record and its row must agree; the
+ * first that do not is returned as a failure to weigh against what the walk finds.
+ */
+function mergePending(slots: Slot[], head: HeadData): { slots: Slot[]; failure?: Failure } {
+  if (head.pending.length === 0) return { slots };
   const byIndex = new Map<number, Slot>();
   for (const slot of slots) if (Number.isFinite(slot.keyIndex)) byIndex.set(slot.keyIndex, slot);
   const added: Slot[] = [];
+  let failure: Failure | undefined;
   for (const record of head.pending) {
     const row = byIndex.get(record.index);
     if (row === undefined) added.push({ keyIndex: record.index, record });
-    else if (row.record !== undefined && row.record.hash !== record.hash)
-      return fail(
+    else if (row.record?.hash !== record.hash && failure === undefined)
+      failure = fail(
         record.index,
         'edited',
         `Entry ${record.index} differs from the copy the head record holds.`,
       );
   }
-  if (added.length === 0) return slots;
-  return [...slots, ...added].sort((a, b) => a.keyIndex - b.keyIndex);
+  const merged =
+    added.length === 0 ? slots : [...slots, ...added].sort((a, b) => a.keyIndex - b.keyIndex);
+  return failure === undefined ? { slots: merged } : { slots: merged, failure };
 }
 
 /**
@@ -174,8 +174,7 @@ export async function verifyAuditLog(
   if ('malformed' in head) return fail(0, 'edited', `The head record of log "${log}" is damaged.`);
   const notes = await readCheckpointNotes(store, log);
   const merged = mergePending((await readRows(store, log)).map(toSlot), head.data);
-  if (!Array.isArray(merged)) return merged;
-  const slots = merged;
+  const { slots } = merged;
 
   // Checkpoints by size, the head's own included; a bad one fails at the last entry it covers.
   const checkpoints = new Map<number, { rootHash: string; stored: number }>();
@@ -183,7 +182,7 @@ export async function verifyAuditLog(
     ...notes,
     ...head.data.checkpoints
       .filter((pending) => !notes.some((note) => note.keySize === pending.size))
-      .map((pending) => ({ keySize: pending.size, note: pending.note as unknown })),
+      .map((pending) => ({ keySize: pending.size, note: pending.note })),
   ];
   let checkpointFailure: Failure | undefined;
   for (const { keySize, note } of candidates) {
@@ -203,10 +202,12 @@ export async function verifyAuditLog(
     }
     if (read.ok) checkpoints.set(keySize, { rootHash: read.checkpoint.rootHash, stored: keySize });
   }
+  // Failures found before the walk: the walk reports one of its own only if it comes first.
+  const early = [checkpointFailure, merged.failure]
+    .filter((failure): failure is Failure => failure !== undefined)
+    .sort((a, b) => a.index - b.index)[0];
   const firstOf = (failure: Failure): Failure =>
-    checkpointFailure !== undefined && checkpointFailure.index < failure.index
-      ? checkpointFailure
-      : failure;
+    early !== undefined && early.index < failure.index ? early : failure;
 
   const byRecordIndex = new Map<number, number>();
   for (let position = 0; position < slots.length; position += 1) {
@@ -223,13 +224,20 @@ export async function verifyAuditLog(
   let verifiedCheckpoints = 0;
   for (let position = 0; position < slots.length; position += 1) {
     const slot = slots[position]!;
-    if (checkpointFailure !== undefined && checkpointFailure.index < position)
-      return checkpointFailure;
+    if (early !== undefined && early.index < position) return early;
     if (slot.keyIndex !== position)
       return firstOf(
         slot.keyIndex > position
-          ? fail(position, 'deleted', `Entry ${position} is missing; entry ${slot.keyIndex} follows entry ${position - 1}.`)
-          : fail(position, 'inserted', `A record that is not an entry key sits at position ${position}.`),
+          ? fail(
+              position,
+              'deleted',
+              `Entry ${position} is missing; entry ${slot.keyIndex} follows entry ${position - 1}.`,
+            )
+          : fail(
+              position,
+              'inserted',
+              `A record that is not an entry key sits at position ${position}.`,
+            ),
       );
     if (slot.record === undefined)
       return firstOf(fail(position, 'edited', `Entry ${position} is damaged: ${slot.bad}.`));
@@ -238,11 +246,19 @@ export async function verifyAuditLog(
       const home = byRecordIndex.get(position);
       if (home !== undefined && home !== position)
         return firstOf(
-          fail(position, 'reordered', `Entry ${position} holds entry ${record.index}, and entry ${position} sits at position ${home}.`),
+          fail(
+            position,
+            'reordered',
+            `Entry ${position} holds entry ${record.index}, and entry ${position} sits at position ${home}.`,
+          ),
         );
       if (record.index > position)
         return firstOf(
-          fail(position, 'deleted', `Entry ${position} is missing: the entries after it were moved down one place.`),
+          fail(
+            position,
+            'deleted',
+            `Entry ${position} is missing: the entries after it were moved down one place.`,
+          ),
         );
       return firstOf(
         fail(
@@ -258,10 +274,18 @@ export async function verifyAuditLog(
       const next = slots[position + 1]?.record;
       if (next?.index === position && linksFrom(next, previous))
         return firstOf(
-          fail(position, 'inserted', `Entry ${position} was inserted: the entry after it continues the chain in its place.`),
+          fail(
+            position,
+            'inserted',
+            `Entry ${position} was inserted: the entry after it continues the chain in its place.`,
+          ),
         );
       return firstOf(
-        fail(position, 'edited', `Entry ${position} does not match its chain hash: it was changed after it was written.`),
+        fail(
+          position,
+          'edited',
+          `Entry ${position} does not match its chain hash: it was changed after it was written.`,
+        ),
       );
     }
     previous = hash;
@@ -270,7 +294,11 @@ export async function verifyAuditLog(
     if (checkpoint !== undefined) {
       if (frontier.root().toString('base64') !== checkpoint.rootHash)
         return firstOf(
-          fail(covered, 'edited', `The signed checkpoint at size ${position + 1} does not match entries ${covered} to ${position}: an entry among them was changed and the chain recomputed.`),
+          fail(
+            covered,
+            'edited',
+            `The signed checkpoint at size ${position + 1} does not match entries ${covered} to ${position}: an entry among them was changed and the chain recomputed.`,
+          ),
         );
       covered = position + 1;
       verifiedCheckpoints += 1;
@@ -278,7 +306,7 @@ export async function verifyAuditLog(
   }
 
   const size = slots.length;
-  if (checkpointFailure !== undefined) return checkpointFailure;
+  if (early !== undefined) return early;
   const beyond = [...checkpoints.keys()].filter((checkpointSize) => checkpointSize > size);
   if (beyond.length > 0)
     return fail(
@@ -296,9 +324,17 @@ export async function verifyAuditLog(
     // Entries past the head read first are fine only if a newer head holds them.
     const later = await readHead(store, log);
     if ('malformed' in later || later.data.size < size)
-      return fail(head.data.size, 'inserted', `Entries from ${head.data.size} on are not in the log's head: they were added outside it.`);
+      return fail(
+        head.data.size,
+        'inserted',
+        `Entries from ${head.data.size} on are not in the log's head: they were added outside it.`,
+      );
   } else if (size > 0 && head.data.hash !== previous.toString('hex')) {
-    return fail(covered, 'edited', `The chain ends in another hash than the head record holds: an entry from ${covered} on was changed.`);
+    return fail(
+      covered,
+      'edited',
+      `The chain ends in another hash than the head record holds: an entry from ${covered} on was changed.`,
+    );
   }
   return { ok: true, entries: size, checkpoints: verifiedCheckpoints };
 }
