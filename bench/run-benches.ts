@@ -14,6 +14,7 @@ const benches: [string, string[]][] = [
   ['rate-limits', []],
   ['authorization', []],
   ['security-turn', []],
+  ['audit-log', []],
 ];
 const only = process.argv.slice(2);
 const failed: string[] = [];

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { AgentryError, type AuditEntry } from '@agentry/core';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJsonWithout } from './canonical-json.js';
 import { leafHash } from './merkle-tree.js';
 
 /**
@@ -101,13 +101,12 @@ export const chainStart: Buffer = Buffer.alloc(32);
 export function canonicalBytes(
   record: Omit<StoredAuditRecord, 'hash'> & { hash?: string },
 ): Buffer {
-  const { hash: _hash, ...rest } = record;
-  return Buffer.from(canonicalJson(rest), 'utf8');
+  return Buffer.from(canonicalJsonWithout(record, 'hash'), 'utf8');
 }
 
 /** @internal SHA-256(canon(e_i) ‖ h_{i-1}). */
 export function chainHash(canonical: Uint8Array, previous: Uint8Array): Buffer {
-  return createHash('sha256').update(canonical).update(previous).digest();
+  return hash('sha256', Buffer.concat([canonical, previous]), 'buffer');
 }
 
 /** @internal The Merkle leaf hash of a record. */

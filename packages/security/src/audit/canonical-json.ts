@@ -14,38 +14,44 @@ function refuse(path: string, problem: string): AgentryError {
   });
 }
 
-function write(value: unknown, path: string, depth: number, out: string[]): void {
+function write(
+  value: unknown,
+  path: string,
+  depth: number,
+  out: { text: string },
+  omit?: string,
+): void {
   if (value === null) {
-    out.push('null');
+    out.text += 'null';
     return;
   }
   if (typeof value === 'boolean') {
-    out.push(value ? 'true' : 'false');
+    out.text += value ? 'true' : 'false';
     return;
   }
   if (typeof value === 'string') {
     // JSON.stringify escapes exactly as RFC 8785 §3.2.2.2 asks: `"`, `\`, the short forms
     // \b \f \n \r \t, other controls as \u00xx (lowercase), everything else as is.
-    out.push(JSON.stringify(value));
+    out.text += JSON.stringify(value);
     return;
   }
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw refuse(path, `${String(value)} is not a JSON number`);
     // ECMAScript Number::toString is the serialisation RFC 8785 §3.2.2.3 prescribes; -0 is "0".
-    out.push(String(value));
+    out.text += String(value);
     return;
   }
   if (typeof value !== 'object') throw refuse(path, `a ${typeof value} is not JSON`);
   if (depth >= MAX_DEPTH) throw refuse(path, `it is nested deeper than ${MAX_DEPTH} levels`);
   if (Array.isArray(value)) {
-    out.push('[');
+    out.text += '[';
     for (let index = 0; index < value.length; index += 1) {
-      if (index > 0) out.push(',');
+      if (index > 0) out.text += ',';
       const item: unknown = value[index];
       if (item === undefined) throw refuse(`${path}[${index}]`, 'undefined is not JSON');
       write(item, `${path}[${index}]`, depth + 1, out);
     }
-    out.push(']');
+    out.text += ']';
     return;
   }
   const prototype: unknown = Object.getPrototypeOf(value);
@@ -54,16 +60,16 @@ function write(value: unknown, path: string, depth: number, out: string[]): void
   const record = value as Record<string, unknown>;
   // Array.prototype.sort compares strings by UTF-16 code units, the order RFC 8785 §3.2.3 asks.
   const keys = Object.keys(record)
-    .filter((key) => record[key] !== undefined)
+    .filter((key) => record[key] !== undefined && key !== omit)
     .sort();
-  out.push('{');
+  out.text += '{';
   for (let index = 0; index < keys.length; index += 1) {
     const key = keys[index]!;
-    if (index > 0) out.push(',');
-    out.push(JSON.stringify(key), ':');
+    if (index > 0) out.text += ',';
+    out.text += JSON.stringify(key) + ':';
     write(record[key], `${path}.${key}`, depth + 1, out);
   }
-  out.push('}');
+  out.text += '}';
 }
 
 /**
@@ -84,7 +90,19 @@ function write(value: unknown, path: string, depth: number, out: string[]): void
  * ```
  */
 export function canonicalJson(value: unknown): string {
-  const out: string[] = [];
+  const out = { text: '' };
   write(value, '$', 0, out);
-  return out.join('');
+  return out.text;
+}
+
+/**
+ * {@link canonicalJson} of an object without one of its top-level members (an audit record
+ * without its `hash`), with no copy of the object.
+ *
+ * @internal
+ */
+export function canonicalJsonWithout(value: object, omit: string): string {
+  const out = { text: '' };
+  write(value, '$', 0, out, omit);
+  return out.text;
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /**
  * RFC 6962 §2.1 Merkle tree hashing, as Certificate Transparency and C2SP checkpoints use it:
@@ -11,12 +11,12 @@ const nodePrefix = Buffer.from([1]);
 
 /** @internal SHA-256(0x00 ‖ data). */
 export function leafHash(data: Uint8Array): Buffer {
-  return createHash('sha256').update(leafPrefix).update(data).digest();
+  return hash('sha256', Buffer.concat([leafPrefix, data]), 'buffer');
 }
 
 /** @internal SHA-256(0x01 ‖ left ‖ right). */
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
-  return createHash('sha256').update(nodePrefix).update(left).update(right).digest();
+  return hash('sha256', Buffer.concat([nodePrefix, left, right]), 'buffer');
 }
 
 /** @internal The root of the empty tree, SHA-256 of nothing. */

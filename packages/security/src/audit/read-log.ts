@@ -72,22 +72,71 @@ export function indexOfKey(key: string, prefix: string): number {
   return /^[0-9]{12}$/.test(tail) ? Number(tail) : Number.NaN;
 }
 
-/** @internal Reads the entry rows `[from, to)` (by key) of a log. */
-export async function readRows(
-  store: StateStore,
-  log: string,
-  from = 0,
-  to?: number,
-): Promise<ReadRow[]> {
-  const prefix = layout.entryPrefix(log);
-  const rows = await listRows(store, prefix, {
-    ...(from > 0 ? { after: layout.entry(log, from - 1) } : {}),
-    ...(to === undefined ? {} : { limit: Math.max(0, to - from) }),
-  });
+/** Entry keys share their first 9 digits in buckets of 1,000 indices. */
+const BUCKET = 1000;
+const bucketPrefix = (log: string, bucket: number) =>
+  `${layout.entryPrefix(log)}${String(bucket).padStart(9, '0')}`;
+
+function toReadRows(
+  rows: { key: string; data?: unknown; unreadable?: AgentryError }[],
+  prefix: string,
+): ReadRow[] {
   return rows.map((row) => ({
     keyIndex: indexOfKey(row.key, prefix),
     ...(row.unreadable ? { unreadable: row.unreadable } : { data: row.data }),
   }));
+}
+
+/**
+ * Reads the entry rows `[from, to)` of a log, by key. Each bucket of 1,000 indices is listed by
+ * its own prefix: a page that starts `after` a key makes some stores scan from the prefix's start,
+ * which turns reading a long log quadratic.
+ *
+ * @internal
+ */
+export async function readRows(
+  store: StateStore,
+  log: string,
+  from = 0,
+  to = from + 1,
+): Promise<ReadRow[]> {
+  const prefix = layout.entryPrefix(log);
+  const rows: ReadRow[] = [];
+  for (let bucket = Math.floor(from / BUCKET); bucket * BUCKET < to; bucket += 1)
+    for (const row of toReadRows(await listRows(store, bucketPrefix(log, bucket)), prefix))
+      if (!(row.keyIndex < from || row.keyIndex >= to)) rows.push(row);
+  return rows;
+}
+
+/**
+ * Reads every row under a log's `e:` prefix, in key order: the buckets up to `atLeast` entries and
+ * on while they hold rows, then whatever sorts before or after them (keys no writer makes).
+ *
+ * @internal
+ */
+export async function readAllRows(
+  store: StateStore,
+  log: string,
+  atLeast: number,
+): Promise<ReadRow[]> {
+  const prefix = layout.entryPrefix(log);
+  const firstBucket = bucketPrefix(log, 0);
+  const first = await listRows(store, prefix, { limit: 1 });
+  const before =
+    first[0] !== undefined && first[0].key < firstBucket
+      ? (await listRows(store, prefix, { limit: 1000 })).filter((row) => row.key < firstBucket)
+      : [];
+  const rows = toReadRows(before, prefix);
+  let bucket = 0;
+  for (; ; bucket += 1) {
+    const page = await listRows(store, bucketPrefix(log, bucket));
+    if (page.length === 0 && bucket * BUCKET >= atLeast) break;
+    rows.push(...toReadRows(page, prefix));
+  }
+  rows.push(
+    ...toReadRows(await listRows(store, prefix, { after: bucketPrefix(log, bucket) }), prefix),
+  );
+  return rows;
 }
 
 /** @internal Every checkpoint note stored under `c:`, by the size its key names. */

@@ -11,7 +11,7 @@ import {
 import { readCheckpoint } from './checkpoint.js';
 import { checkpointVerifier, type CheckpointVerifier } from './checkpoint-signer.js';
 import { MerkleFrontier } from './merkle-tree.js';
-import { readCheckpointNotes, readHead, readRows, type ReadRow } from './read-log.js';
+import { readAllRows, readCheckpointNotes, readHead, type ReadRow } from './read-log.js';
 
 /**
  * What {@link verifyAuditLog} found wrong first:
@@ -113,12 +113,13 @@ function toSlot(row: ReadRow): Slot {
  */
 function mergePending(slots: Slot[], head: HeadData): { slots: Slot[]; failure?: Failure } {
   if (head.pending.length === 0) return { slots };
-  const byIndex = new Map<number, Slot>();
-  for (const slot of slots) if (Number.isFinite(slot.keyIndex)) byIndex.set(slot.keyIndex, slot);
+  // Rows are in key order, so entry i is at position i unless rows are missing or extra.
+  const find = (index: number) =>
+    slots[index]?.keyIndex === index ? slots[index] : slots.find((slot) => slot.keyIndex === index);
   const added: Slot[] = [];
   let failure: Failure | undefined;
   for (const record of head.pending) {
-    const row = byIndex.get(record.index);
+    const row = find(record.index);
     if (row === undefined) added.push({ keyIndex: record.index, record });
     else if (row.record?.hash !== record.hash && failure === undefined)
       failure = fail(
@@ -173,7 +174,11 @@ export async function verifyAuditLog(
   const head = await readHead(store, log);
   if ('malformed' in head) return fail(0, 'edited', `The head record of log "${log}" is damaged.`);
   const notes = await readCheckpointNotes(store, log);
-  const merged = mergePending((await readRows(store, log)).map(toSlot), head.data);
+  const expected = Math.max(
+    head.data.size,
+    ...notes.map((note) => (Number.isFinite(note.keySize) ? note.keySize : 0)),
+  );
+  const merged = mergePending((await readAllRows(store, log, expected)).map(toSlot), head.data);
   const { slots } = merged;
 
   // Checkpoints by size, the head's own included; a bad one fails at the last entry it covers.
@@ -209,11 +214,11 @@ export async function verifyAuditLog(
   const firstOf = (failure: Failure): Failure =>
     early !== undefined && early.index < failure.index ? early : failure;
 
-  const byRecordIndex = new Map<number, number>();
-  for (let position = 0; position < slots.length; position += 1) {
-    const index = slots[position]!.record?.index;
-    if (index !== undefined && !byRecordIndex.has(index)) byRecordIndex.set(index, position);
-  }
+  // Where the record of an index sits, looked up only once something is out of place.
+  const homeOf = (index: number) => {
+    const position = slots.findIndex((slot) => slot.record?.index === index);
+    return position < 0 ? undefined : position;
+  };
   const linksFrom = (record: StoredAuditRecord | undefined, previous: Buffer) =>
     record !== undefined &&
     chainHash(canonicalBytes(record), previous).toString('hex') === record.hash;
@@ -243,7 +248,7 @@ export async function verifyAuditLog(
       return firstOf(fail(position, 'edited', `Entry ${position} is damaged: ${slot.bad}.`));
     const record = slot.record;
     if (record.index !== position) {
-      const home = byRecordIndex.get(position);
+      const home = homeOf(position);
       if (home !== undefined && home !== position)
         return firstOf(
           fail(
