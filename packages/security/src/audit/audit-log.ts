@@ -1,6 +1,7 @@
 import { AgentryError, type AuditEntry, type AuditSink, type StateStore } from '@agentry/core';
 import {
   canonicalBytes,
+  canonicalText,
   chainHash,
   checkEntry,
   layout,
@@ -94,7 +95,10 @@ export interface AuditRecord {
   readonly index: number;
   /** Its chain hash, hex. */
   readonly hash: string;
-  /** The entry; sealed fields of an erased subject read `[erased]`. */
+  /**
+   * The entry; sealed fields of an erased subject read `[erased]` (as they do through a log
+   * created without the `personalData` option, which holds no keys).
+   */
   readonly entry: Omit<AuditEntry, 'details'> & {
     readonly details?: AuditEntry['details'] | '[erased]';
   };
@@ -400,7 +404,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
         const index = base.size + offset;
         let fields = toRecordFields(index, item.entry);
         if (keys !== undefined && !item.internal) fields = await keys.seal(item.entry, fields);
-        const canonical = canonicalBytes(fields);
+        const canonical = canonicalText(fields);
         previous = chainHash(canonical, previous);
         frontier.append(recordLeaf(canonical));
         records.push({ ...fields, hash: previous.toString('hex') });

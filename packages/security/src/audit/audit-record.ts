@@ -97,21 +97,38 @@ export interface HeadData {
 /** h_{-1}: the chain starts from 32 zero bytes. */
 export const chainStart: Buffer = Buffer.alloc(32);
 
+/** @internal The canonical form of a record (every field but `hash`), as text. */
+export function canonicalText(record: Omit<StoredAuditRecord, 'hash'> & { hash?: string }): string {
+  return canonicalJsonWithout(record, 'hash');
+}
+
 /** @internal The canonical bytes of a record (every field but `hash`). */
 export function canonicalBytes(
   record: Omit<StoredAuditRecord, 'hash'> & { hash?: string },
 ): Buffer {
-  return Buffer.from(canonicalJsonWithout(record, 'hash'), 'utf8');
+  return Buffer.from(canonicalText(record), 'utf8');
 }
 
-/** @internal SHA-256(canon(e_i) ‖ h_{i-1}). */
-export function chainHash(canonical: Uint8Array, previous: Uint8Array): Buffer {
-  return hash('sha256', Buffer.concat([canonical, previous]), 'buffer');
+/**
+ * @internal SHA-256(canon(e_i) ‖ h_{i-1}), from the canonical text or bytes. One buffer is
+ * written instead of two concatenated: verification runs it 100,000 times for 100,000 entries
+ * (bench/audit-log.bench.ts).
+ */
+export function chainHash(canonical: string | Uint8Array, previous: Uint8Array): Buffer {
+  if (typeof canonical !== 'string')
+    return hash('sha256', Buffer.concat([canonical, previous]), 'buffer');
+  const input = Buffer.allocUnsafe(Buffer.byteLength(canonical) + previous.length);
+  const written = input.write(canonical, 'utf8');
+  input.set(previous, written);
+  return hash('sha256', input, 'buffer');
 }
 
-/** @internal The Merkle leaf hash of a record. */
-export function recordLeaf(canonical: Uint8Array): Buffer {
-  return leafHash(canonical);
+/** @internal The Merkle leaf hash SHA-256(0x00 ‖ canon(e_i)) of a record's canonical text or bytes. */
+export function recordLeaf(canonical: string | Uint8Array): Buffer {
+  // U+0000 encodes as the single byte 0x00 in UTF-8: the RFC 6962 leaf prefix.
+  return typeof canonical === 'string'
+    ? hash('sha256', `\u0000${canonical}`, 'buffer')
+    : leafHash(canonical);
 }
 
 const categories = new Set(['configuration', 'plugin', 'alert', 'security', 'data']);

@@ -1,6 +1,6 @@
 import { AgentryError, type StateStore } from '@agentry/core';
 import {
-  canonicalBytes,
+  canonicalText,
   chainHash,
   chainStart,
   isRecord,
@@ -221,7 +221,7 @@ export async function verifyAuditLog(
   };
   const linksFrom = (record: StoredAuditRecord | undefined, previous: Buffer) =>
     record !== undefined &&
-    chainHash(canonicalBytes(record), previous).toString('hex') === record.hash;
+    chainHash(canonicalText(record), previous).toString('hex') === record.hash;
 
   const frontier = new MerkleFrontier();
   let previous = chainStart;
@@ -273,7 +273,7 @@ export async function verifyAuditLog(
         ),
       );
     }
-    const canonical = canonicalBytes(record);
+    const canonical = canonicalText(record);
     const hash = chainHash(canonical, previous);
     if (hash.toString('hex') !== record.hash) {
       const next = slots[position + 1]?.record;
