@@ -79,6 +79,25 @@ describe('createAuditLog', () => {
       expect(seen.size).toBe(400);
     });
 
+    it('writes the appends queued while a write is in flight together (group commit)', async () => {
+      const store = directory.store();
+      let headWrites = 0;
+      const counting: StateStore = {
+        get: (key) => store.get(key),
+        list: (prefix, options) => store.list(prefix, options),
+        delete: (key, options) => store.delete(key, options),
+        close: () => store.close(),
+        put: (key, value, options) => {
+          if (key === 'audit:audit:head') headWrites += 1;
+          return store.put(key, value, options);
+        },
+      };
+      const log = open({ store: counting, signer: freshSigner(), checkpoint: { everyMs: 0 } });
+      await Promise.all(Array.from({ length: 200 }, (_, n) => log.append(entry(n))));
+      expect(headWrites).toBeLessThanOrEqual(2);
+      expect(await log.verify()).toMatchObject({ ok: true, entries: 200 });
+    });
+
     it('keeps one chain when two logs on the same file (as two processes) append at once', async () => {
       const signer = freshSigner();
       const a = open({
