@@ -1,10 +1,5 @@
-export {
-  createAuditLog,
-  type AuditHead,
-  type AuditLog,
-  type AuditLogOptions,
-  type AuditRecord,
-} from './audit-log.js';
+export { createAuditLog } from './audit-log.js';
+export type { AuditHead, AuditLog, AuditLogOptions, AuditRecord } from './audit-log-types.js';
 export type { SealedFields, StoredAuditRecord } from './audit-record.js';
 export { canonicalJson } from './canonical-json.js';
 export { openCheckpoint, type AuditCheckpoint } from './checkpoint.js';

@@ -1,7 +1,8 @@
 import { createMemoryStore } from '@agentry/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { entry, freshSigner, temporaryDirectory } from './__fixtures__/audit-log-fixture.js';
-import { createAuditLog, type AuditLog } from './audit-log.js';
+import type { AuditLog } from './audit-log-types.js';
+import { createAuditLog } from './audit-log.js';
 
 let directory: ReturnType<typeof temporaryDirectory>;
 let log: AuditLog;
