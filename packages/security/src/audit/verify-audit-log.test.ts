@@ -77,6 +77,23 @@ describe('verifyAuditLog', () => {
     expect(await verify()).toMatchObject({ ok: false, index: 25, problem: 'truncated' });
   });
 
+  it('reports tail entries deleted before the last batch, which the head still holds, as deleted', async () => {
+    const log = createAuditLog({ store, signer, checkpoint: { everyEntries: 1000, everyMs: 0 } });
+    for (let n = 30; n < 35; n += 1) await log.append(entry(n));
+    await store.delete('audit:audit:c:000000000035');
+    // The head keeps the last batch; cut entries before it.
+    await log.append(entry(35));
+    await log.append(entry(36));
+    for (let index = 33; index < 35; index += 1) await store.delete(key(index));
+    expect(await verify()).toMatchObject({ ok: false, index: 33, problem: 'deleted' });
+  });
+
+  it('reports an entry appended outside the log as inserted', async () => {
+    const last = await read(29);
+    await store.put(key(30), entryValue({ ...last, index: 30, action: 'tool.forged' }));
+    expect(await verify()).toMatchObject({ ok: false, index: 30, problem: 'inserted' });
+  });
+
   it('reports a forged checkpoint as bad-signature at the last entry it covers', async () => {
     const forger = freshSigner('example.com/audit');
     const stored = (await store.get('audit:audit:c:000000000020'))!.data as { note: string };

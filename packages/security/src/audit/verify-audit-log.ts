@@ -276,6 +276,14 @@ export async function verifyAuditLog(
     const canonical = canonicalText(record);
     const hash = chainHash(canonical, previous);
     if (hash.toString('hex') !== record.hash) {
+      if (position >= head.data.size)
+        return firstOf(
+          fail(
+            position,
+            'inserted',
+            `Entry ${position} lies past the ${head.data.size} entries of the log's head and does not continue its chain: it was added outside the log.`,
+          ),
+        );
       const next = slots[position + 1]?.record;
       if (next?.index === position && linksFrom(next, previous))
         return firstOf(
