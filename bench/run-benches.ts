@@ -16,6 +16,7 @@ const benches: [string, string[]][] = [
   ['security-turn', []],
   ['encryption', []],
   ['masking', []],
+  ['audit-log', []],
 ];
 const only = process.argv.slice(2);
 const failed: string[] = [];

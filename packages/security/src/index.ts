@@ -69,3 +69,4 @@ export {
 export * from './crypto/index.js';
 export * from './at-rest/index.js';
 export * from './masking/index.js';
+export * from './audit/index.js';

@@ -1,4 +1,5 @@
 import type { CommandSpec } from '../command.js';
+import { auditVerifyCommand } from './audit-verify.js';
 import { doctorCommand } from './doctor.js';
 import { emulatorCommand } from './emulator.js';
 import { initCommand } from './init.js';
@@ -24,5 +25,6 @@ export const commands: readonly CommandSpec[] = [
   runsApproveCommand,
   runsRejectCommand,
   runsCancelCommand,
+  auditVerifyCommand,
   doctorCommand,
 ];
