@@ -32,6 +32,15 @@ export {
   type SecurityConfig,
 } from './config/index.js';
 export { security, type SecurityApi, type SecurityOptions } from './security.js';
+export type { SecurityAuditOptions } from './data-protection/install-audit.js';
+export type {
+  KeyOperationOptions,
+  ReencryptionReport,
+  SecurityKeyOptions,
+  SecurityKeys,
+} from './data-protection/install-encryption.js';
+export { maskingStoreWrapper, type MaskingStoreOptions } from './data-protection/mask-store.js';
+export type { ReloadOptions, ReloadReport } from './data-protection/policy-reload.js';
 export { VERSION } from './version.js';
 export {
   createRateLimiter,

@@ -21,6 +21,7 @@ import {
   type RoleDirectory,
 } from './access/index.js';
 import { createApprovals, type ApprovalRequest } from './approvals/index.js';
+import type { AuditLog } from './audit/index.js';
 import { securityControls } from './compliance/index.js';
 import { securityConfigSchema, type SecurityConfig } from './config/index.js';
 import { requireEncryptedEndpoints } from './data-protection/config-endpoints.js';
@@ -35,6 +36,11 @@ import {
   type ReloadOptions,
   type ReloadReport,
 } from './data-protection/policy-reload.js';
+import {
+  installAudit,
+  type InstalledAudit,
+  type SecurityAuditOptions,
+} from './data-protection/install-audit.js';
 import { maskingStoreWrapper } from './data-protection/mask-store.js';
 import { installRateLimits } from './limits/index.js';
 import { createMasker, createStreamMasker, type MaskerOptions } from './masking/index.js';
@@ -80,6 +86,11 @@ export interface SecurityOptions {
    * (`persisted`, default none: `['agent']` masks conversations and tool arguments at rest).
    */
   readonly masking?: MaskerOptions & { readonly persisted?: readonly string[] };
+  /**
+   * The tamper-evident audit log: required when `security.auditLogging` is on (start-up fails
+   * without it, naming the control).
+   */
+  readonly audit?: SecurityAuditOptions;
   /** Approvals of destructive tool calls. */
   readonly approvals?: {
     /** Whether the principal a call acts for may approve it (default `false`: four eyes). */
@@ -132,6 +143,11 @@ export interface SecurityApi {
    * @throws AgentryError `config_invalid` from each method when encryption at rest is off
    */
   readonly keys: SecurityKeys;
+  /**
+   * The tamper-evident audit log (`verify`, `checkpoint`, `proveInclusion`, ...) when
+   * `security.auditLogging` is on; `undefined` otherwise.
+   */
+  readonly auditLog: AuditLog | undefined;
   /** Role assignments, read at every decision: a revocation holds from the next action on. */
   readonly roles: RoleDirectory;
   /** Destructive tool calls waiting for a person. */
@@ -218,6 +234,10 @@ async function install(
         })
       : undefined;
   if (section?.dataMasking === true) installMasking(host, options.masking);
+  const auditLog: InstalledAudit | undefined =
+    section?.auditLogging === true && options.audit !== undefined
+      ? installAudit(host, options.audit, (store) => encryption?.wrap(store, 'audit') ?? store)
+      : undefined;
   const roles = createRoleDirectory({
     ...(policy ? { seed: policy.subjects } : {}),
     ...(options.roleStore ? { store: options.roleStore } : {}),
@@ -271,11 +291,13 @@ async function install(
   host.onShutdown(async () => {
     approvals.close();
     await limits?.close();
+    await auditLog?.close();
     await encryption?.close();
   });
   return {
     reload,
     keys: encryption?.keys ?? encryptionOff(),
+    auditLog: auditLog?.log,
     authorize(request) {
       return authorizer === undefined
         ? Promise.reject(accessControlOff())
@@ -348,6 +370,15 @@ function requireRuntimePieces(section: SecurityConfig | undefined, options: Secu
       problem: 'encryption at rest is on, but security() was given no keys',
       suggestion:
         'Pass security({ keys: { provider: fileKeyProvider({ directory }), store } }), or a KMS provider of your own.',
+    });
+  }
+  if (section?.auditLogging === true && options.audit === undefined) {
+    missing.push({
+      control: 'soc2.audit-logging',
+      path: 'security.auditLogging',
+      problem: 'audit logging is on, but security() was given no audit log store and signer',
+      suggestion:
+        'Pass security({ audit: { store, signer: createCheckpointSigner({ name, privateKey }) } }).',
     });
   }
   if (missing.length === 0) return;

@@ -137,6 +137,8 @@ export interface ReencryptionReport {
 /** @internal */
 export interface InstalledEncryption {
   readonly keyring: Keyring;
+  /** Encrypts a store the plug-in was given (the audit log's), as the instance's stores are. */
+  wrap(store: StateStore, name: string): StateStore;
   readonly keys: SecurityKeys;
   close(): Promise<void>;
 }
@@ -178,7 +180,7 @@ export async function installEncryption(
   });
   // The stores as they were before encryption, by name, for re-encryption and retirement.
   const raw = new Map<string, StateStore>();
-  host.wrapStore((store, name) => {
+  const wrap = (store: StateStore, name: string): StateStore => {
     raw.set(name, store);
     return encryptStore(store, {
       sealer: keyring,
@@ -186,7 +188,8 @@ export async function installEncryption(
       name,
       ...(options.acceptPlaintext === true ? { acceptPlaintext: true } : {}),
     });
-  });
+  };
+  host.wrapStore(wrap);
 
   const ask = async (
     principal: AuthorizationPrincipal | undefined,
@@ -283,7 +286,7 @@ export async function installEncryption(
       });
     },
   };
-  return { keyring, keys, close: () => keyring.close() };
+  return { keyring, wrap, keys, close: () => keyring.close() };
 }
 
 /** Counts the records sealed under `keyId` in the raw stores. */

@@ -1,0 +1,207 @@
+import {
+  AgentryError,
+  services,
+  type AuditEntry,
+  type AuditSink,
+  type InstanceEvent,
+  type PluginHost,
+  type SecurityEvent,
+  type StateStore,
+} from '@agentry/core';
+import { createAuditLog, type AuditLog, type CheckpointSigner } from '../audit/index.js';
+
+/**
+ * Where `security()` keeps its tamper-evident audit log when `security.auditLogging` is on.
+ *
+ * @example
+ * ```ts
+ * import { generateKeyPairSync } from 'node:crypto';
+ * import { createSqliteStore } from '@agentry/store-sqlite';
+ * import { createCheckpointSigner, type SecurityAuditOptions } from '@agentry/security';
+ *
+ * const { privateKey } = generateKeyPairSync('ed25519');
+ * const audit: SecurityAuditOptions = {
+ *   store: createSqliteStore({ path: 'audit.db' }),
+ *   signer: createCheckpointSigner({ name: 'audit.example.com', privateKey }),
+ *   personalData: { keys: createSqliteStore({ path: 'audit-subject-keys.db' }) },
+ * };
+ * console.log(audit.signer.verifierKey);
+ * ```
+ */
+export interface SecurityAuditOptions {
+  /**
+   * Where the entries and checkpoints are kept (SQLite or any shared store). With encryption at
+   * rest on, its records are encrypted like every store the instance hands out.
+   */
+  readonly store: StateStore;
+  /** Signs the checkpoints (Ed25519); publish its `verifierKey` where verifiers can read it. */
+  readonly signer: CheckpointSigner;
+  /** The log's name (default `audit`): several logs can share one store. */
+  readonly name?: string;
+  /** How often a signed checkpoint is made (default every 1,000 entries or 5 s). */
+  readonly checkpoint?: { readonly everyEntries?: number; readonly everyMs?: number };
+  /**
+   * Crypto-shredding: each data subject's personal data in entries (the actor, the details) is
+   * sealed under a key of its own kept in `keys`; `agentry.erase({ userId })` deletes that key, so
+   * the entries become unreadable while the chain still verifies. Without it entries are kept as
+   * they are (masked).
+   */
+  readonly personalData?: {
+    readonly keys: StateStore;
+    /**
+     * The data subject an entry is about; by default its `actor` when that is a principal (not a
+     * package such as `@agentry/core`, nor `application`).
+     */
+    readonly subjectOf?: (entry: AuditEntry) => string | undefined;
+  };
+}
+
+/** @internal */
+export interface InstalledAudit {
+  readonly log: AuditLog;
+  /** Appends to the log, or rejects with `audit_unavailable` (for actions that fail closed). */
+  appendOrFail(entry: Omit<AuditEntry, 'at'>): Promise<void>;
+  close(): Promise<void>;
+}
+
+const defaultSubjectOf = (entry: AuditEntry): string | undefined =>
+  entry.actor === undefined || entry.actor.startsWith('@') || entry.actor === 'application'
+    ? undefined
+    : entry.actor;
+
+/**
+ * Provides the log as the instance's audit sink (monitoring's simple trail yields to it), masks
+ * each entry with the instance's masker, records every plug-in's security event as one entry, and
+ * records tool executions: a destructive tool's call is recorded before it runs and refused when
+ * it cannot be (fail closed); other calls are recorded when they end, with their outcome.
+ *
+ * @internal
+ */
+export function installAudit(
+  host: PluginHost,
+  options: SecurityAuditOptions,
+  wrap: (store: StateStore) => StateStore,
+): InstalledAudit {
+  const log = createAuditLog({
+    store: wrap(options.store),
+    signer: options.signer,
+    ...(options.name === undefined ? {} : { name: options.name }),
+    ...(options.checkpoint === undefined ? {} : { checkpoint: options.checkpoint }),
+    ...(options.personalData === undefined
+      ? {}
+      : {
+          personalData: {
+            keys: options.personalData.keys,
+            subjectOf: options.personalData.subjectOf ?? defaultSubjectOf,
+          },
+        }),
+  });
+  const masked = (entry: AuditEntry): AuditEntry =>
+    host.lookup(services.masker)?.mask(entry, { purpose: 'log', field: 'audit' }) ?? entry;
+  const sink: AuditSink = {
+    async append(entry) {
+      await log.append(masked(entry));
+      // Core records an erasure of a user's data; their personal data in this log goes with it.
+      if (
+        entry.category === 'data' &&
+        entry.action === 'data.erase' &&
+        typeof entry.subject === 'string' &&
+        options.personalData !== undefined
+      ) {
+        await log.eraseSubject(entry.subject);
+      }
+    },
+  };
+  host.provide(services.auditSink, sink);
+
+  const appendOrFail = (entry: Omit<AuditEntry, 'at'>) =>
+    sink.append({ at: new Date().toISOString(), ...entry });
+  const pending = new Set<Promise<unknown>>();
+  const track = (write: Promise<unknown>) => {
+    const settled = write.catch((error: unknown) =>
+      host.logger.error(
+        { code: AgentryError.isInstance(error) ? error.code : 'internal' },
+        'An audit entry could not be recorded.',
+      ),
+    );
+    pending.add(settled);
+    void settled.then(() => pending.delete(settled));
+  };
+
+  const subscription = host.events$.subscribe((tagged: InstanceEvent) => {
+    if (tagged.source.kind !== 'plugin' || tagged.event.type !== 'security') return;
+    track(sink.append(securityEntry(tagged.event as SecurityEvent, tagged.source.plugin)));
+  });
+
+  host.useToolMiddleware(async (context, next) => {
+    const entry = {
+      category: 'security' as const,
+      action: 'tool.execute',
+      actor: context.principal.id,
+      subject: `tools:${context.toolName}`,
+      runId: context.runId,
+      details: {
+        agentId: context.agentId,
+        toolCallId: context.toolCallId,
+        access: context.access,
+        destructive: context.destructive,
+      },
+    };
+    if (context.destructive) {
+      // Fail closed: a destructive call that cannot be recorded does not run.
+      try {
+        await appendOrFail({ ...entry, outcome: 'allowed' });
+      } catch (error) {
+        throw new AgentryError({
+          code: 'audit_unavailable',
+          message: `The call of ${context.toolName} was refused: the audit log could not record it.`,
+          details: { tool: context.toolName, toolCallId: context.toolCallId },
+          suggestions: ['Check the audit store, then retry the call.'],
+          cause: error,
+        });
+      }
+      return next();
+    }
+    let failed = true;
+    try {
+      await next();
+      failed = context.isError === true;
+    } finally {
+      track(appendOrFail({ ...entry, outcome: failed ? 'failed' : 'succeeded' }));
+    }
+  });
+
+  return {
+    log,
+    appendOrFail,
+    async close() {
+      subscription.unsubscribe();
+      while (pending.size > 0) await Promise.allSettled([...pending]);
+      await log.close();
+    },
+  };
+}
+
+/** One security event as one audit entry: who, what, on what, how it ended, where. */
+function securityEntry(event: SecurityEvent, plugin: string): AuditEntry {
+  const outcome =
+    event.outcome === 'allow' ? 'allowed' : event.outcome === 'deny' ? 'denied' : undefined;
+  return {
+    at: new Date(event.at).toISOString(),
+    category: 'security',
+    action: `security.${event.category}`,
+    ...(event.subject === undefined ? {} : { actor: event.subject }),
+    ...(event.resource === undefined ? {} : { subject: event.resource }),
+    ...(outcome === undefined ? {} : { outcome }),
+    ...(event.traceId === undefined ? {} : { traceId: event.traceId }),
+    ...(event.runId === undefined ? {} : { runId: event.runId }),
+    details: {
+      plugin,
+      severity: event.severity,
+      ...(event.action === undefined ? {} : { action: event.action }),
+      ...(event.reason === undefined ? {} : { reason: event.reason }),
+      ...(event.policyIds === undefined ? {} : { policyIds: [...event.policyIds] }),
+      ...(event.toolCallId === undefined ? {} : { toolCallId: event.toolCallId }),
+    },
+  };
+}
