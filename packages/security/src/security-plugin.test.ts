@@ -17,6 +17,7 @@ import {
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { compliantSecurityConfig } from './__fixtures__/compliant-security-config.js';
+import { testSecurityOptions } from './__fixtures__/security-options.js';
 import { isApprovalRequested, security, type SecurityConfig } from './index.js';
 
 const open: Agentry[] = [];
@@ -65,7 +66,7 @@ async function instance(accessControl: AccessControl | undefined, script: MockTu
     env: { MOCK_KEY: ['mock', randomUUID()].join('-') },
     plugins: [
       { name: 'mock-openai', version: '1.0.0', providers: [createMockProvider({ model })] },
-      security(),
+      security(testSecurityOptions()),
     ],
   });
   open.push(agentry);
