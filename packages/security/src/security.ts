@@ -166,8 +166,14 @@ function install(host: PluginHost<SecurityConfig>, options: SecurityOptions): Se
     authorizer = createPolicyAuthorizer({
       policy,
       roles,
-      onDecision: ({ request, decision, at }) =>
-        host.emit(decisionEvent(request, decision, { at, ...traceOf(host, request) })),
+      // The event goes only to `events$` subscribers (monitoring and the audit trail subscribe
+      // while they run), so with none it is not built: no copy of the decision, no trace lookup.
+      // `hasSubscribers` is asked at each decision, so a subscriber added later gets every
+      // decision from then on.
+      onDecision: ({ request, decision, at }) => {
+        if (host.hasSubscribers())
+          host.emit(decisionEvent(request, decision, { at, ...traceOf(host, request) }));
+      },
     });
     host.provide(services.authorizer, authorizer);
   }
