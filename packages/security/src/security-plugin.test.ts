@@ -51,7 +51,11 @@ const memberPolicy = (overrides: Partial<AccessControl> = {}): AccessControl => 
   ...overrides,
 });
 
-async function instance(accessControl: AccessControl | undefined, script: MockTurn[] = []) {
+async function instance(
+  accessControl: AccessControl | undefined,
+  script: MockTurn[] = [],
+  { listen = true } = {},
+) {
   const model = createMockModel({ modelId: 'gpt-4o', script, repeat: false });
   const section = accessControl && { ...compliantSecurityConfig(), accessControl };
   const agentry = await createAgentry({
@@ -71,9 +75,10 @@ async function instance(accessControl: AccessControl | undefined, script: MockTu
   });
   open.push(agentry);
   const decisions: SecurityEvent[] = [];
-  agentry.events$.subscribe(({ event }) => {
-    if (event.type === 'security') decisions.push(event as SecurityEvent);
-  });
+  if (listen)
+    agentry.events$.subscribe(({ event }) => {
+      if (event.type === 'security') decisions.push(event as SecurityEvent);
+    });
   return { agentry, model, decisions };
 }
 
@@ -118,6 +123,28 @@ describe('security() with access control on', () => {
       resource: `agents:${agent.id}`,
       runId: expect.any(String),
     });
+  });
+
+  it('emits the decisions made while events$ has a subscriber, from the first one on', async () => {
+    const { agentry } = await instance(memberPolicy(), [], { listen: false });
+    const request = {
+      principal: { id: 'alice' },
+      action: 'update' as const,
+      resource: { type: 'agents', id: 'a-1' },
+    };
+    const seen: SecurityEvent[] = [];
+    expect((await agentry.security.authorize(request)).decision).toBe('allow');
+    const subscription = agentry.events$.subscribe(({ event }) => {
+      if (event.type === 'security') seen.push(event as SecurityEvent);
+    });
+    await agentry.security.authorize({ ...request, principal: { id: 'mallory' } });
+    await agentry.security.authorize(request);
+    subscription.unsubscribe();
+    expect((await agentry.security.authorize(request)).decision).toBe('allow');
+    expect(seen.map((event) => [event.subject, event.outcome, event.resource])).toEqual([
+      ['mallory', 'deny', 'agents:a-1'],
+      ['alice', 'allow', 'agents:a-1'],
+    ]);
   });
 
   it('checks conditions on stored attributes and keeps tools outside the agent’s scope unrun', async () => {

@@ -246,8 +246,14 @@ async function install(
     createPolicyAuthorizer({
       policy: compiled,
       roles,
-      onDecision: ({ request, decision, at }) =>
-        host.emit(decisionEvent(request, decision, { at, ...traceOf(host, request) })),
+      // The event goes only to `events$` subscribers (monitoring and the audit trail subscribe
+      // while they run), so with none it is not built: no copy of the decision, no trace lookup.
+      // `hasSubscribers` is asked at each decision, so a subscriber added later gets every
+      // decision from then on.
+      onDecision: ({ request, decision, at }) => {
+        if (host.hasSubscribers())
+          host.emit(decisionEvent(request, decision, { at, ...traceOf(host, request) }));
+      },
     });
   // The running policy's authorizer; a reload replaces it, and the next decision uses the new one.
   let running = policy;

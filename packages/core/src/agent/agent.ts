@@ -434,46 +434,52 @@ class AgentImpl implements Agent {
   #admit(turn: Turn): void {
     const principal = principalOf(turn.principal, this.id, this.context);
     const source = turn.controller.source;
-    const previous = this.#admitting.get(principal.id) ?? Promise.resolve();
-    const admitted = previous.then(async () => {
+    // With no earlier turn of this principal being admitted, the chain starts from one shared
+    // resolved promise (a settled promise can be chained on by any number of turns).
+    const previous = this.#admitting.get(principal.id) ?? nothingPending;
+    const admitted: Promise<void> = previous.then(async () => {
       try {
-        if (source.aborted) throw toAgentryError(source.reason, 'aborted');
-        await admitTurn(this.#options.authorizer, this.#admission, {
-          agentId: this.id,
-          runId: turn.controller.run.id,
-          principal,
-          userId: this.context.userId,
-          sessionId: this.context.sessionId,
-          model: this.#primaryModel(),
-          // Made on first read: a check that never waits never pays for an AbortSignal.
-          get signal() {
-            return source.signal;
-          },
-        });
-        if (source.aborted) throw toAgentryError(source.reason, 'aborted');
-      } catch (error) {
-        // Refused before it was queued: the agent's state is untouched.
-        turn.controller.reject(toAgentryError(error));
-        return;
+        try {
+          if (source.aborted) throw toAgentryError(source.reason, 'aborted');
+          await admitTurn(this.#options.authorizer, this.#admission, {
+            agentId: this.id,
+            runId: turn.controller.run.id,
+            principal,
+            userId: this.context.userId,
+            sessionId: this.context.sessionId,
+            model: this.#primaryModel(),
+            // Made on first read: a check that never waits never pays for an AbortSignal.
+            get signal() {
+              return source.signal;
+            },
+          });
+          if (source.aborted) throw toAgentryError(source.reason, 'aborted');
+        } catch (error) {
+          // Refused before it was queued: the agent's state is untouched.
+          turn.controller.reject(toAgentryError(error));
+          return;
+        }
+        if (this.#draining || this.#lifecycle === 'shut-down') {
+          turn.controller.reject(
+            new AgentryError({
+              code: 'invalid_transition',
+              message: 'The agent shut down while the turn waited to be admitted; it was not run.',
+              details: { state: this.#lifecycle },
+              suggestions: ['Create a new agent.'],
+            }),
+          );
+          return;
+        }
+        this.#queue.push(turn);
+        this.#pump();
+      } finally {
+        // The turn is queued or refused: its principal's next turn need not wait for it. Done
+        // here rather than in a further `then` (one promise fewer per turn); `admitted` is set by
+        // then, since this runs at the earliest a microtask after the chain was made.
+        if (this.#admitting.get(principal.id) === admitted) this.#admitting.delete(principal.id);
       }
-      if (this.#draining || this.#lifecycle === 'shut-down') {
-        turn.controller.reject(
-          new AgentryError({
-            code: 'invalid_transition',
-            message: 'The agent shut down while the turn waited to be admitted; it was not run.',
-            details: { state: this.#lifecycle },
-            suggestions: ['Create a new agent.'],
-          }),
-        );
-        return;
-      }
-      this.#queue.push(turn);
-      this.#pump();
     });
     this.#admitting.set(principal.id, admitted);
-    void admitted.then(() => {
-      if (this.#admitting.get(principal.id) === admitted) this.#admitting.delete(principal.id);
-    });
   }
 
   #primaryModel(): string {
@@ -685,6 +691,9 @@ class AgentImpl implements Agent {
     this.#realtime.compliant = moving <= this.#realtime.threshold;
   }
 }
+
+/** The start of a principal's admission chain when none of its turns is being admitted. */
+const nothingPending: Promise<void> = Promise.resolve();
 
 const uuidSchema = z.uuid();
 

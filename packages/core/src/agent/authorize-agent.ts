@@ -163,7 +163,13 @@ export async function admitTurn(
   }
   // The caller checks for an abort between checks and after them: reading `context.signal` here
   // would make the run's AbortSignal, a few microseconds, for every turn.
-  for (const check of admission) await check(context);
+  // A check that answers synchronously (returns nothing, as an in-memory limit with room does) is
+  // not awaited: awaiting `undefined` would only add a microtask hop per check. Order holds either
+  // way, since each check is called only after the previous one has settled.
+  for (const check of admission) {
+    const pending = check(context);
+    if (pending !== undefined) await pending;
+  }
 }
 
 /** @internal The request for a tool call, asked before its arguments are read. */

@@ -36,6 +36,7 @@ export interface PluginHooks {
     | 'events$'
     | 'logger'
     | 'emit'
+    | 'hasSubscribers'
     | 'useModelMiddleware'
     | 'useToolMiddleware'
     | 'useSendAdmission'
@@ -107,6 +108,7 @@ export function createPluginHooks(
       events$: bus.events$,
       logger: logger.child({ plugin }),
       emit: (event) => bus.emit(plugin, event),
+      hasSubscribers: () => bus.hasSubscribers(),
       useModelMiddleware(middleware) {
         check(plugin, 'useModelMiddleware', middleware);
         modelMiddleware.push(middleware);

@@ -118,3 +118,18 @@ describe('attachRunEvents', () => {
     await agentry.shutdown();
   });
 });
+
+describe('host.hasSubscribers', () => {
+  it('says whether events$ has a subscriber at the moment it is asked', async () => {
+    const { agentry, host } = await withEmitter();
+    expect(host.hasSubscribers()).toBe(false);
+    const first = agentry.events$.subscribe(() => undefined);
+    const second = agentry.events$.subscribe(() => undefined);
+    expect(host.hasSubscribers()).toBe(true);
+    first.unsubscribe();
+    expect(host.hasSubscribers()).toBe(true);
+    second.unsubscribe();
+    expect(host.hasSubscribers()).toBe(false);
+    await agentry.shutdown();
+  });
+});

@@ -197,6 +197,8 @@ export interface InstanceEventBus {
    * @throws AgentryError `validation_failed` for an event without a non-empty `type` or a finite `at`
    */
   emit(plugin: string, event: PluginEvent): void;
+  /** Whether `events$` has a subscriber now, the only place an emitted event goes. */
+  hasSubscribers(): boolean;
   /**
    * Cancels a workflow run through the control of the runner whose events showed it unfinished;
    * resolves `false` when no attached runner has shown the run (it ended, or nobody listened).
@@ -340,6 +342,7 @@ export function createInstanceEventBus(
       if (listeners.size === 0) return;
       deliver({ source: { kind: 'plugin', plugin }, event });
     },
+    hasSubscribers: () => listeners.size > 0,
   };
 }
 

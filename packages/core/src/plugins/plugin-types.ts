@@ -228,6 +228,13 @@ export interface PluginHost<TSection = unknown> {
    */
   emit(event: PluginEvent): void;
   /**
+   * Whether `events$` has a subscriber now. An emitted event goes nowhere else, so a plug-in whose
+   * events cost something to build (a decision's audit event on every authorization) can skip
+   * building them while this is `false`. It may change between two calls: ask it for each event,
+   * never cache the answer.
+   */
+  hasSubscribers(): boolean;
+  /**
    * Adds middleware around every model call of every agent the instance makes. Plug-ins'
    * middleware runs in installation order, outermost first, and outside the agent's own
    * `middleware.model`: the first plug-in installed sees a call first and its result last.

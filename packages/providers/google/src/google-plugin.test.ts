@@ -35,6 +35,7 @@ function testHost(): { host: PluginHost; shutdown(): Promise<void>; hooks: numbe
         throw new Error('logger is not offered by this test host');
       },
       emit: unused('emit'),
+      hasSubscribers: unused('hasSubscribers'),
       handleRecords: unused('handleRecords'),
       erase: unused('erase'),
       purgeExpired: unused('purgeExpired'),

@@ -47,6 +47,7 @@ describe('openaiPlugin', () => {
         throw new Error('logger is not offered by this test host');
       },
       emit: unused('emit'),
+      hasSubscribers: unused('hasSubscribers'),
       handleRecords: unused('handleRecords'),
       erase: unused('erase'),
       purgeExpired: unused('purgeExpired'),

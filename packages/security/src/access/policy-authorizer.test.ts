@@ -394,6 +394,18 @@ describe('createPolicyAuthorizer', () => {
       expect((await authorizer.authorize(tools('search', ['tools:*']))).decision).toBe('deny');
     });
 
+    it('reads the scope at every decision: a narrowed list applies to the next call', async () => {
+      const authorizer = authorizerFor([anyTool]);
+      const permissions = ['tools:*'];
+      const first = { ...tools('search', []), agent: { id: 'helper', permissions } };
+      expect((await authorizer.authorize(first)).decision).toBe('allow');
+      expect((await authorizer.authorize(first)).decision).toBe('allow');
+      permissions[0] = 'tools:weather';
+      expect((await authorizer.authorize(first)).decision).toBe('deny');
+      permissions.push('tools:search');
+      expect((await authorizer.authorize(first)).decision).toBe('allow');
+    });
+
     it('denies an agent whose permissions are not a list', async () => {
       const authorizer = authorizerFor([anyTool]);
       const request = { ...tools('search', []), agent: { id: 'helper', permissions: 'tools:*' } };

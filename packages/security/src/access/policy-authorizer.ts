@@ -84,6 +84,8 @@ export interface PolicyAuthorizerOptions {
 const abilityCapacity = 1_000;
 const decisionCapacity = 10_000;
 const scopeCapacity = 256;
+/** Answers kept per agent scope (action and path pairs). */
+const scopeAnswerCapacity = 256;
 
 /** Whether a principal attribute can fill a placeholder: a string, a finite number or a boolean. */
 const isScalar = (value: unknown): value is string | number | boolean =>
@@ -187,16 +189,31 @@ export function createPolicyAuthorizer(options: PolicyAuthorizerOptions): Author
   const directory = options.roles ?? createRoleDirectory({ seed: options.policy.subjects });
   const clock = options.clock ?? { now: () => Date.now() };
   const abilities = new LruMap<string, PolicyAbility>(abilityCapacity);
-  const scopes = new LruMap<string, PolicyAbility>(scopeCapacity);
+  const scopes = new LruMap<string, { ability: PolicyAbility; answers: LruMap<string, boolean> }>(
+    scopeCapacity,
+  );
   const decisions =
     ttl > 0
       ? new LruMap<string, { decision: AuthorizationDecision; expires: number }>(decisionCapacity)
       : undefined;
 
-  function scopeOf(permissions: readonly unknown[]): PolicyAbility {
-    const key = JSON.stringify(permissions);
-    let ability = scopes.get(key);
-    if (ability === undefined) {
+  /**
+   * Whether an agent whose permissions serialize to `key` may do `action` on `path`. The scope's
+   * rules come from the permissions alone and are checked on the path alone (no stored
+   * attributes), so the answer is a function of the key, the action and the path, kept in a
+   * bounded LRU beside the scope's ability: a repeat costs one string and one map lookup instead
+   * of a CASL check. The key is the permissions as they are at this decision, so a changed scope is
+   * another key and is decided afresh.
+   */
+  function inScope(
+    key: string,
+    permissions: readonly unknown[],
+    action: string,
+    path: readonly string[],
+    pathText: string,
+  ): boolean {
+    let scope = scopes.get(key);
+    if (scope === undefined) {
       const rules: PolicyRule[] = [];
       for (const entry of permissions) {
         const pattern = parseTypedPath(entry, 'pattern');
@@ -209,10 +226,16 @@ export function createPolicyAuthorizer(options: PolicyAuthorizerOptions): Author
           policyId: 'agent-scope',
         });
       }
-      ability = createPolicyAbility(rules);
-      scopes.set(key, ability);
+      scope = { ability: createPolicyAbility(rules), answers: new LruMap(scopeAnswerCapacity) };
+      scopes.set(key, scope);
     }
-    return ability;
+    const question = `${action}\u0000${pathText}`;
+    let answer = scope.answers.get(question);
+    if (answer === undefined) {
+      answer = scope.ability.can(action, resourceSubject(path, emptyRecord()));
+      scope.answers.set(question, answer);
+    }
+    return answer;
   }
 
   async function decide(
@@ -251,10 +274,9 @@ export function createPolicyAuthorizer(options: PolicyAuthorizerOptions): Author
         typeof agent === 'object' && agent !== null ? (agent as { id?: unknown }).id : undefined;
       if (!Array.isArray(permissions))
         return deny(`the agent ${quote(agentId)} has no permissions`);
-      const scope = scopeOf(permissions);
-      if (!scope.can(action, resourceSubject(path.segments, emptyRecord())))
-        return deny(`the agent ${quote(agentId)} has no permission covering ${pathText}`);
       scopeKey = JSON.stringify(permissions);
+      if (!inScope(scopeKey, permissions, action, path.segments, pathText))
+        return deny(`the agent ${quote(agentId)} has no permission covering ${pathText}`);
     }
 
     // The ability's key is built from the roles as listed, without copying them into a set: a

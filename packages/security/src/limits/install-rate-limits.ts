@@ -8,6 +8,7 @@ import {
 } from '@agentry/core';
 import { Redis } from 'ioredis';
 import type { RateLimitConfig } from '../config/rate-limit-config.js';
+import { ADMITTED } from './limiter-core.js';
 import { createRateLimiterWith } from './rate-limiter.js';
 import { rateLimitKey, type RateLimitKeyDimension } from './rate-limit-key.js';
 import { StoreHealth } from './store-guard.js';
@@ -202,7 +203,7 @@ export function installRateLimits(
   // context names the model only once it has answered).
   const models = new Map<string, string>();
   const maxKeys = storeOptions.maxKeys;
-  host.useSendAdmission(async (context) => {
+  host.useSendAdmission((context) => {
     if (keyBy.includes('model') && models.get(context.agentId) !== context.model) {
       models.delete(context.agentId);
       models.set(context.agentId, context.model);
@@ -215,12 +216,16 @@ export function installRateLimits(
       agentId: context.agentId,
       model: context.model,
     });
-    try {
-      await requests.acquire(key, context);
-    } catch (error) {
+    // The limiter answers a call admitted at once (an in-memory bucket with room) with the one
+    // shared resolved promise, `ADMITTED`: the check then returns nothing and the turn goes on
+    // without waiting a microtask. Every other answer (a wait, a refusal, a Redis round trip) is
+    // returned, and a refusal is reported as before.
+    const pending = requests.acquire(key, context);
+    if (pending === ADMITTED) return;
+    return pending.catch((error: unknown) => {
       refused(error, context.principal.id, 'agent.send', `agents:${context.agentId}`);
       throw error;
-    }
+    });
   });
 
   const tokensPerMinute = config.tokensPerMinute;

@@ -24,7 +24,11 @@ export interface CoreStore {
   tryTake?(key: string, cost: number): boolean;
 }
 
-const ADMITTED = Promise.resolve();
+/**
+ * What `admit` returns for a call the store took at once: one shared resolved promise, so that a
+ * caller can tell a synchronous admission by identity and skip awaiting it.
+ */
+export const ADMITTED = Promise.resolve();
 const nothing = (): void => undefined;
 
 /** A granted call: which store to correct it in, and how. */
