@@ -1,6 +1,13 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { definePlugin, type AgentInstance } from '@agentry/core';
+import { createMemoryStore, definePlugin, type AgentInstance } from '@agentry/core';
+import {
+  createCheckpointSigner,
+  memoryKeyProvider,
+  security,
+  type SecurityOptions,
+} from '@agentry/security';
 import { createMockProvider } from '@agentry/testing';
 
 const quickstart = fileURLToPath(
@@ -84,3 +91,21 @@ export function agent(overrides: Partial<AgentInstance> = {}): AgentInstance {
     ...overrides,
   };
 }
+
+/**
+ * What security() needs to run the quickstart's section (encryption at rest, audit logging):
+ * keys and an audit log, in memory. Fresh on each call.
+ */
+export function securityOptions(): SecurityOptions {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  return {
+    keys: { provider: memoryKeyProvider(), store: createMemoryStore() },
+    audit: {
+      store: createMemoryStore(),
+      signer: createCheckpointSigner({ name: 'audit.tests.example', privateKey }),
+    },
+  };
+}
+
+/** The security plug-in with {@link securityOptions}. */
+export const securityPlugin = () => security(securityOptions());

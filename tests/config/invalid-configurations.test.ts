@@ -7,9 +7,15 @@ import {
   type ConfigurationIssue,
 } from '@agentry/core';
 import { monitoring } from '@agentry/monitoring';
-import { security } from '@agentry/security';
 import { describe, expect, it } from 'vitest';
-import { agent, fullConfig, fullEnv, providerKey, testProvider } from './fixtures.js';
+import {
+  agent,
+  fullConfig,
+  fullEnv,
+  providerKey,
+  securityPlugin,
+  testProvider,
+} from './fixtures.js';
 
 type Config = Record<string, any>;
 
@@ -516,14 +522,14 @@ const cases: Case[] = [
   // Plug-ins
   {
     name: 'a plug-in installed twice',
-    plugins: [testProvider, security(), security(), monitoring()],
+    plugins: [testProvider, securityPlugin(), securityPlugin(), monitoring()],
     expected: { thrown: 'plugin_duplicate' },
   },
   {
     name: 'a plug-in built for another core',
     plugins: [
       testProvider,
-      security(),
+      securityPlugin(),
       monitoring(),
       definePlugin({ name: 'legacy', version: '0.9.0', requires: { '@agentry/core': '^0.0.3' } }),
     ],
@@ -554,7 +560,7 @@ async function run(testCase: Case): Promise<{ issues?: ConfigurationIssue[]; thr
     const agentry = await createAgentry({
       config,
       env,
-      plugins: testCase.plugins ?? [testProvider, security(), monitoring()],
+      plugins: testCase.plugins ?? [testProvider, securityPlugin(), monitoring()],
       ...(testCase.agents ? { agents: testCase.agents } : {}),
     });
     await agentry.shutdown();

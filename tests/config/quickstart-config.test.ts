@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { createAgentry, loadConfiguration } from '@agentry/core';
 import { monitoring } from '@agentry/monitoring';
-import { security } from '@agentry/security';
 import { describe, expect, it } from 'vitest';
+import { securityPlugin } from './fixtures.js';
 
 const file = fileURLToPath(
   new URL('../../examples/quickstart/agentry.config.json', import.meta.url),
@@ -12,7 +12,7 @@ describe('the quickstart configuration', () => {
   it('validates with SOC 2 and GDPR switched on and every control passing', async () => {
     const agentry = await createAgentry({
       config: await loadConfiguration(file),
-      plugins: [security(), monitoring()],
+      plugins: [securityPlugin(), monitoring()],
       env: {
         AGENTRY_OAUTH_CLIENT_SECRET: 'quickstart-secret-abcdef',
         ALERT_WEBHOOK_SECRET: 'quickstart-webhook-secret-abcdef',
@@ -37,7 +37,7 @@ describe('PluginSections', () => {
   it('types each installed plug-in section on agentry.config', async () => {
     const agentry = await createAgentry({
       config: await loadConfiguration(file),
-      plugins: [security(), monitoring()],
+      plugins: [securityPlugin(), monitoring()],
       env: {
         AGENTRY_OAUTH_CLIENT_SECRET: 'quickstart-secret-abcdef',
         ALERT_WEBHOOK_SECRET: 'quickstart-webhook-secret-abcdef',
