@@ -234,10 +234,6 @@ async function install(
         })
       : undefined;
   if (section?.dataMasking === true) installMasking(host, options.masking);
-  const auditLog: InstalledAudit | undefined =
-    section?.auditLogging === true && options.audit !== undefined
-      ? installAudit(host, options.audit, (store) => encryption?.wrap(store, 'audit') ?? store)
-      : undefined;
   const roles = createRoleDirectory({
     ...(policy ? { seed: policy.subjects } : {}),
     ...(options.roleStore ? { store: options.roleStore } : {}),
@@ -288,6 +284,11 @@ async function install(
   });
   // Destructive calls wait for a person only where someone can be checked to approve them.
   if (policy) host.useToolMiddleware(approvals.middleware);
+  // After the approvals: a destructive call is recorded once approved, just before it runs.
+  const auditLog: InstalledAudit | undefined =
+    section?.auditLogging === true && options.audit !== undefined
+      ? installAudit(host, options.audit, (store) => encryption?.wrap(store, 'audit') ?? store)
+      : undefined;
   const limits = accessControl
     ? installRateLimits(host, accessControl.rateLimiting, {
         ...(options.redis ? { redis: options.redis } : {}),

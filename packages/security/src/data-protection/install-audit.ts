@@ -171,12 +171,27 @@ export function installAudit(
     }
   });
 
+  const settled = async () => {
+    while (pending.size > 0) await Promise.allSettled([...pending]);
+  };
+  // Reads through the API see every entry appended before the call, those still being written
+  // from events included.
+  const view: AuditLog = {
+    ...log,
+    append: (entry) => sink.append(entry),
+    verify: () => settled().then(() => log.verify()),
+    assertIntact: () => settled().then(() => log.assertIntact()),
+    checkpoint: () => settled().then(() => log.checkpoint()),
+    head: () => settled().then(() => log.head()),
+    entries: (range) => settled().then(() => log.entries(range)),
+    proveInclusion: (index) => settled().then(() => log.proveInclusion(index)),
+  };
   return {
-    log,
+    log: view,
     appendOrFail,
     async close() {
       subscription.unsubscribe();
-      while (pending.size > 0) await Promise.allSettled([...pending]);
+      await settled();
       await log.close();
     },
   };

@@ -50,6 +50,11 @@ export interface SecurityKeyOptions {
    * (default 30 days). Keys also rotate after `maxInvocations` uses whatever this says.
    */
   readonly rotateEveryMs?: number;
+  /**
+   * How often the keyring re-reads its record, so a rotation or retirement by another process is
+   * seen (default 1,000 ms); every process sharing `store` must use the same value.
+   */
+  readonly refreshMs?: number;
   /** Uses of one key before it rotates (default 2^31, half the NIST SP 800-38D bound). */
   readonly maxInvocations?: number;
   /**
@@ -167,6 +172,7 @@ export async function installEncryption(
       ...(config.keyRotation ? { everyMs: options.rotateEveryMs ?? 30 * DAY_MS } : {}),
       ...(options.maxInvocations === undefined ? {} : { maxInvocations: options.maxInvocations }),
     },
+    ...(options.refreshMs === undefined ? {} : { refreshMs: options.refreshMs }),
     onEvent: (event) => {
       const token =
         event.type === 'key-rotated'
