@@ -80,6 +80,16 @@ export interface Detector {
    * masked by {@link Masker.mask}, but a stream may emit its start before it is recognised.
    */
   readonly maxLength: number;
+  /**
+   * Where a match that more text could still make or change may start in `text` (normalised, as
+   * for `find`): an index `p` such that no search of `find` started before `p` reads past the end
+   * of `text`, or `text.length` when none is open. The stream masker emits what comes before the
+   * smallest such index over its detectors and holds the rest, so an exact answer keeps its latency
+   * low: a detector of single tokens (no whitespace in a match or its context) returns where the
+   * trailing run of non-whitespace starts. Returning less is always safe (more is held). Left
+   * out, the stream masker takes `text.length - maxLength - 1`.
+   */
+  readonly open?: (text: string) => number;
   /** Every match in `text`, in any order; overlapping spans are merged by the masker. */
   find(text: string): Iterable<DetectorSpan>;
 }
