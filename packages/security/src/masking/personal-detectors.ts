@@ -66,7 +66,7 @@ export const phoneDetector: Detector = regexDetector({
   kind: 'personal',
   maxLength: 32,
   // A search reads at most 59 characters (`+` and 14 digits each with a bracket and a separator).
-  open: tailOpen(64, [/[+(\d][\d .\/()+-]*$/]),
+  open: tailOpen(64, [/[+(\d][\d ./()+-]*$/]),
   left: 'token',
   patterns: [
     /\+[1-9](?:[ .-]?\(?\d\)?){7,14}(?![\d-])/g,

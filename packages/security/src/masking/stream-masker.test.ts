@@ -8,6 +8,7 @@ import {
 } from './__fixtures__/masking-corpus.js';
 import { createMasker } from './create-masker.js';
 import { defaultDetectors } from './default-detectors.js';
+import type { Detector } from './detector.js';
 import { createStreamMasker, maskStream } from './stream-masker.js';
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -232,6 +233,31 @@ describe('createStreamMasker latency', () => {
       expect(stream.push(text.slice(0, at + space))).toBe('here it is: ');
     });
   }
+
+  it('holds maxLength + 1 characters for a detector that does not say where a match is open', () => {
+    const employeeIds: Detector = {
+      name: 'employee-id',
+      kind: 'personal',
+      label: 'EMPLOYEE',
+      maxLength: 12,
+      find(text) {
+        return [...text.matchAll(/\bEMP - \d{6}\b/g)].map((match) => ({
+          start: match.index,
+          end: match.index + match[0].length,
+        }));
+      },
+    };
+    const text = 'ask EMP - 004211 or EMP - 004212 today please';
+    const whole = 'ask [EMPLOYEE] or [EMPLOYEE] today please';
+    for (let split = 0; split <= text.length; split += 1) {
+      const stream = createStreamMasker({ detectors: [employeeIds] });
+      const first = stream.push(text.slice(0, split));
+      // The last 13 characters, or from the start of a match that reaches into them.
+      expect(stream.held).toBeGreaterThanOrEqual(Math.min(split, 13));
+      expect(stream.held).toBeLessThanOrEqual(Math.min(split, 13 + 12));
+      expect(first + stream.push(text.slice(split)) + stream.flush()).toBe(whole);
+    }
+  });
 
   it('holds a private key block from its header while its lines arrive, and emits after it', () => {
     const stream = createStreamMasker();
