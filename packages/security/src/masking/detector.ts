@@ -75,9 +75,10 @@ export interface Detector {
   readonly label?: string;
   /**
    * The longest text, in characters of the normalised text, one match can span (context words
-   * included). The stream masker holds back this many characters (the largest over its
-   * detectors), so a match split across chunks is still found whole. A longer match is still
-   * masked by {@link Masker.mask}, but a stream may emit its start before it is recognised.
+   * included). The stream masker never holds back more than this (the largest over its detectors,
+   * plus one), and holds this much whenever the detector has no {@link Detector.open}, so a match
+   * split across chunks is still found whole. A longer match is still masked by
+   * {@link Masker.mask}, but a stream may emit its start before it is recognised.
    */
   readonly maxLength: number;
   /**
