@@ -75,11 +75,22 @@ export interface Detector {
   readonly label?: string;
   /**
    * The longest text, in characters of the normalised text, one match can span (context words
-   * included). The stream masker holds back this many characters (the largest over its
-   * detectors), so a match split across chunks is still found whole. A longer match is still
-   * masked by {@link Masker.mask}, but a stream may emit its start before it is recognised.
+   * included). The stream masker never holds back more than this (the largest over its detectors,
+   * plus one), and holds this much whenever the detector has no {@link Detector.open}, so a match
+   * split across chunks is still found whole. A longer match is still masked by
+   * {@link Masker.mask}, but a stream may emit its start before it is recognised.
    */
   readonly maxLength: number;
+  /**
+   * Where a match that more text could still make or change may start in `text` (normalised, as
+   * for `find`): an index `p` such that no search of `find` started before `p` reads past the end
+   * of `text`, or `text.length` when none is open. The stream masker emits what comes before the
+   * smallest such index over its detectors and holds the rest, so an exact answer keeps its latency
+   * low: a detector of single tokens (no whitespace in a match or its context) returns where the
+   * trailing run of non-whitespace starts. Returning less is always safe (more is held). Left
+   * out, the stream masker takes `text.length - maxLength - 1`.
+   */
+  readonly open?: (text: string) => number;
   /** Every match in `text`, in any order; overlapping spans are merged by the masker. */
   find(text: string): Iterable<DetectorSpan>;
 }

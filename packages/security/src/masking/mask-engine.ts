@@ -17,6 +17,8 @@ export interface Scan {
   readonly findings: readonly Finding[];
   /** Length of the normalised text the detectors saw. */
   readonly viewLength: number;
+  /** The normalised text the detectors saw. */
+  readonly view: string;
   /** The original index where view character `index` starts (`text.length` past the end). */
   originalIndex(index: number): number;
 }
@@ -80,7 +82,8 @@ export function scanText(text: string, set: DetectorSet): Scan {
     view === undefined
       ? (index: number) => index
       : (index: number) => (index >= view.text.length ? text.length : view.originalStart(index));
-  if (candidates.length === 0) return { findings: [], viewLength: subject.length, originalIndex };
+  if (candidates.length === 0)
+    return { findings: [], viewLength: subject.length, view: subject, originalIndex };
 
   let kept = candidates;
   if (subject.includes('[')) {
@@ -134,7 +137,30 @@ export function scanText(text: string, set: DetectorSet): Scan {
       value,
     });
   }
-  return { findings, viewLength: subject.length, originalIndex };
+  return { findings, viewLength: subject.length, view: subject, originalIndex };
+}
+
+/**
+ * The smallest index of `view` (a normalised text) where a match of one of the detectors may still
+ * be in progress: before it, what the detectors find is final whatever text follows (see
+ * {@link Detector.open}). A detector without `open` gives `view.length - maxLength - 1`; one whose
+ * `open` throws gives 0 (everything is held, as is safe).
+ *
+ * @internal
+ */
+export function openAt(view: string, set: DetectorSet): number {
+  let open = view.length;
+  for (const detector of set.detectors) {
+    let at: number;
+    try {
+      at = detector.open === undefined ? view.length - detector.maxLength - 1 : detector.open(view);
+    } catch {
+      at = 0;
+    }
+    if (!(at >= 0)) at = 0;
+    if (at < open) open = at;
+  }
+  return open;
 }
 
 /**

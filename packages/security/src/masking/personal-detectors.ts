@@ -1,5 +1,6 @@
 import { isIPv6 } from 'node:net';
 import type { Detector, DetectorSpan } from './detector.js';
+import { tailOpen, tokenOpen } from './open-tail.js';
 import { blockedOnLeft, regexDetector } from './regex-detector.js';
 import { isPossibleSsn, passesIbanCheck, passesLuhn } from './validators.js';
 
@@ -26,6 +27,7 @@ export const emailDetector: Detector = {
   name: 'email',
   kind: 'personal',
   maxLength: 320,
+  open: tokenOpen,
   find(text) {
     const spans: DetectorSpan[] = [];
     let at = text.indexOf('@');
@@ -63,6 +65,8 @@ export const phoneDetector: Detector = regexDetector({
   name: 'phone',
   kind: 'personal',
   maxLength: 32,
+  // A search reads at most 59 characters (`+` and 14 digits each with a bracket and a separator).
+  open: tailOpen(64, [/[+(\d][\d ./()+-]*$/]),
   left: 'token',
   patterns: [
     /\+[1-9](?:[ .-]?\(?\d\)?){7,14}(?![\d-])/g,
@@ -80,6 +84,8 @@ export const phoneDetector: Detector = regexDetector({
     return value.startsWith('+') ? digits >= 8 && digits <= 15 : digits >= 9 && digits <= 13;
   },
 });
+
+const DIGIT_GROUPS_OPEN = /\d(?:[ -]?\d)*[ -]?$/;
 
 function isCard(value: string): boolean {
   const separators = value.replace(/\d/g, '');
@@ -101,6 +107,8 @@ export const cardDetector: Detector = regexDetector({
   name: 'card',
   kind: 'personal',
   maxLength: 40,
+  // Digit groups with single separators reaching the end (a search reads at most 32 characters).
+  open: tailOpen(48, [DIGIT_GROUPS_OPEN]),
   left: 'token',
   // Four digits first (every card number starts so) and no lookbehind: the left boundary is
   // checked in code, which keeps the regex's fast scan for a digit (about 2x faster on logs).
@@ -113,6 +121,7 @@ export const ssnDetector: Detector = regexDetector({
   name: 'ssn',
   kind: 'personal',
   maxLength: 12,
+  open: tailOpen(16, [DIGIT_GROUPS_OPEN]),
   left: 'token',
   patterns: [/\d{3}([- ])\d{2}\1\d{4}(?![\d-])/g],
   validate: (value) => isPossibleSsn(value.slice(0, 3), value.slice(4, 6), value.slice(7)),
@@ -131,6 +140,7 @@ export const ibanDetector: Detector = {
   name: 'iban',
   kind: 'personal',
   maxLength: 44,
+  open: tailOpen(48, [/[A-Z]{2}\d{2}[A-Z0-9 ]*$/]),
   find(text) {
     const spans: DetectorSpan[] = [];
     IBAN.lastIndex = 0;
@@ -161,6 +171,7 @@ export const ipv4Detector: Detector = regexDetector({
   kind: 'personal',
   label: 'IP',
   maxLength: 16,
+  open: tokenOpen,
   left: 'dotted',
   patterns: [/\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?!\.?\d)/g],
   validate: (value) => value.split('.').every(isOctet),
@@ -189,6 +200,7 @@ export const ipv6Detector: Detector = {
   kind: 'personal',
   label: 'IP',
   maxLength: 48,
+  open: tokenOpen,
   find(text) {
     const spans: DetectorSpan[] = [];
     let colon = text.indexOf(':');

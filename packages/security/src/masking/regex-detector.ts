@@ -19,6 +19,8 @@ export interface RegexDetectorSpec {
   readonly left?: LeftBoundary;
   /** Whether the masked text (the group or match) is a real find; matches failing it are dropped. */
   readonly validate?: (value: string) => boolean;
+  /** See {@link Detector.open}. */
+  readonly open?: (text: string) => number;
 }
 
 const isDigit = (code: number): boolean => code >= 48 && code <= 57;
@@ -75,6 +77,7 @@ export function regexDetector(spec: RegexDetectorSpec): Detector {
     kind: spec.kind,
     ...(spec.label === undefined ? {} : { label: spec.label }),
     maxLength: spec.maxLength,
+    ...(spec.open === undefined ? {} : { open: spec.open }),
     find(text: string): readonly DetectorSpan[] {
       // Allocation-free on text with nothing found, the common case: masking logs line by line
       // spent a tenth of its time collecting garbage before this (bench/masking.bench.ts).

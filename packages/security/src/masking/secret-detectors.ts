@@ -1,5 +1,6 @@
 import { Buffer } from 'node:buffer';
 import type { Detector, DetectorSpan } from './detector.js';
+import { tailOpen, tokenOpen } from './open-tail.js';
 import { blockedOnLeft, regexDetector } from './regex-detector.js';
 import { hasDigit, looksRandom } from './validators.js';
 
@@ -11,6 +12,7 @@ export const openAiKeyDetector: Detector = regexDetector({
   name: 'openai',
   kind: 'secret',
   maxLength: 256,
+  open: tokenOpen,
   hints: ['sk-'],
   patterns: [/sk-(?!ant-)(?:(?:proj|svcacct|admin|None)-)?[A-Za-z0-9_-]{20,}/g],
   validate: (key) => looksRandom(key.replace(/^sk-(?:proj-|svcacct-|admin-|None-)?/, '')),
@@ -21,6 +23,7 @@ export const anthropicKeyDetector: Detector = regexDetector({
   name: 'anthropic',
   kind: 'secret',
   maxLength: 256,
+  open: tokenOpen,
   hints: ['sk-ant-'],
   patterns: [/sk-ant-[A-Za-z0-9_-]{20,}/g],
   validate: (key) => looksRandom(key.slice(7)),
@@ -31,6 +34,7 @@ export const googleKeyDetector: Detector = regexDetector({
   name: 'google',
   kind: 'secret',
   maxLength: 40,
+  open: tokenOpen,
   hints: ['AIza'],
   patterns: [/AIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g],
 });
@@ -41,6 +45,7 @@ export const awsAccessKeyIdDetector: Detector = regexDetector({
   kind: 'secret',
   label: 'SECRET:aws',
   maxLength: 21,
+  open: tokenOpen,
   left: 'alphanumeric',
   patterns: [
     /(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA)[A-Z0-9]{16}(?![A-Za-z0-9])/g,
@@ -56,6 +61,9 @@ export const awsSecretKeyDetector: Detector = regexDetector({
   kind: 'secret',
   label: 'SECRET:aws',
   maxLength: 100,
+  open: tailOpen(101, [
+    /(?:aws_?secret_?(?:access_?)?key|secret_?access_?key)["']?\s{0,4}(?:(?:=>?|:)\s{0,4}["']?[A-Za-z0-9/+]*=?)?$/i,
+  ]),
   left: 'alphanumeric',
   patterns: [
     /(?:aws_?secret_?(?:access_?)?key|secret_?access_?key)["']?\s{0,4}(?:=>|[:=])\s{0,4}["']?(?<key>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi,
@@ -67,6 +75,7 @@ export const gitHubTokenDetector: Detector = regexDetector({
   name: 'github',
   kind: 'secret',
   maxLength: 300,
+  open: tokenOpen,
   hints: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_'],
   patterns: [/(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})(?![A-Za-z0-9_])/g],
 });
@@ -76,6 +85,7 @@ export const slackDetector: Detector = regexDetector({
   name: 'slack',
   kind: 'secret',
   maxLength: 256,
+  open: tokenOpen,
   hints: ['xox', 'hooks.slack.com'],
   patterns: [
     /xox[abpr]-[A-Za-z0-9-]{10,}/g,
@@ -113,6 +123,7 @@ export const jwtDetector: Detector = {
   name: 'jwt',
   kind: 'secret',
   maxLength: 4096,
+  open: tokenOpen,
   find(text) {
     const spans: DetectorSpan[] = [];
     let at = text.indexOf('eyJ');
@@ -132,6 +143,35 @@ export const jwtDetector: Detector = {
   },
 };
 
+const PEM_BEGIN = '-----BEGIN ';
+const PEM_HEADER = /(?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----/y;
+const PEM_END = /-----END (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----/g;
+const PEM_PARTIAL = /^[A-Z0-9 -]{0,48}$/;
+
+/**
+ * Where a private-key block may still be in progress: the first `-----BEGIN ` whose header is a
+ * private key's (or could still become one) without its end line after it (within the 8,192
+ * characters the detector looks for it), or the trailing token.
+ */
+function privateKeyOpen(text: string): number {
+  let at = text.indexOf(PEM_BEGIN);
+  while (at !== -1) {
+    const headerAt = at + PEM_BEGIN.length;
+    PEM_HEADER.lastIndex = headerAt;
+    if (PEM_HEADER.test(text)) {
+      const body = PEM_HEADER.lastIndex;
+      PEM_END.lastIndex = body;
+      const end = PEM_END.exec(text);
+      if (end === null || end.index - body > 8192) return at;
+      at = text.indexOf(PEM_BEGIN, end.index + end[0].length);
+    } else {
+      if (PEM_PARTIAL.test(text.slice(headerAt))) return at;
+      at = text.indexOf(PEM_BEGIN, headerAt);
+    }
+  }
+  return tokenOpen(text);
+}
+
 /**
  * PEM and PGP private-key blocks, from `-----BEGIN ... PRIVATE KEY-----` to the matching end line;
  * a block without its end line is masked through its last base64 line (so a truncated key, or one
@@ -141,6 +181,7 @@ export const privateKeyDetector: Detector = regexDetector({
   name: 'private-key',
   kind: 'secret',
   maxLength: 4096,
+  open: privateKeyOpen,
   left: 'none',
   hints: ['-----BEGIN '],
   patterns: [
@@ -156,6 +197,11 @@ export const authorizationDetector: Detector = regexDetector({
   name: 'authorization',
   kind: 'secret',
   maxLength: 4096,
+  // The header name (or `Bearer`) with all that follows it still a possible start of the match.
+  open: tailOpen(4097, [
+    /(?:proxy-)?authorization["']?\s{0,4}(?:[:=]\s{0,4}["']?(?:(?:bearer|basic|token|bot|apikey|digest)\s+)?[A-Za-z0-9._~+/:=-]*)?$/i,
+    /Bearer(?:\s+[A-Za-z0-9._~+/-]*=*)?$/,
+  ]),
   left: 'alphanumeric',
   hints: ['uthorization', 'UTHORIZATION', 'Bearer'],
   patterns: [
@@ -174,6 +220,7 @@ export const urlCredentialsDetector: Detector = regexDetector({
   name: 'url-credentials',
   kind: 'secret',
   maxLength: 520,
+  open: tokenOpen,
   left: 'none',
   hints: ['://'],
   patterns: [/:\/\/[^\s:/?#@"'<>[\]]{0,256}:(?<password>[^\s/?#"'<>[\]]{1,256})(?=@)/g],
@@ -187,6 +234,9 @@ export const passwordDetector: Detector = regexDetector({
   name: 'password',
   kind: 'secret',
   maxLength: 300,
+  open: tailOpen(301, [
+    /(?:password|passwd|pwd|secret|client_secret|secret_key|api_key|api-key|apikey|access_token|refresh_token|auth_token|private_key)["']?\s{0,4}(?:[:=]\s{0,4}(?:"[^"\s[\\]*|'[^'\s[]*|[^\s"';&,[\]{}<>\\]*))?$/i,
+  ]),
   left: 'alphanumeric',
   patterns: [
     /(?:password|passwd|pwd|secret|client_secret|secret_key|api_key|api-key|apikey|access_token|refresh_token|auth_token|private_key)["']?\s{0,4}[:=]\s{0,4}(?:"(?<quoted>[^"\s[\\]{1,256})(?=")|'(?<single>[^'\s[]{1,256})(?=')|(?<bare>[^\s"';&,[\]{}<>\\]{1,256}))/gi,

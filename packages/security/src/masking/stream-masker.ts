@@ -1,6 +1,6 @@
 import type { MaskContext } from '@agentry/core';
 import { detectorSetOf, placeholderWriter, type MaskerOptions } from './create-masker.js';
-import { replaceFindings, scanText } from './mask-engine.js';
+import { openAt, replaceFindings, scanText } from './mask-engine.js';
 
 /**
  * Options of {@link createStreamMasker}: those of the masker, and the context its pseudonyms'
@@ -37,29 +37,45 @@ export interface StreamMasker {
   /** Ends the stream: returns the rest, masked. The masker can be used again afterwards. */
   flush(): string;
   /**
-   * How many characters of normalised text are held back: the longest match of the detectors
-   * plus one (4,097 with the defaults). Text is emitted in steps of a quarter of that, so the
-   * added latency is between `holdBack` and `1.25 × holdBack` characters (4,097 to 5,122 with the
-   * defaults). Escaped text (`\u0040`) is held back over its normalised length, up to
-   * `8 × holdBack` original characters.
+   * The most characters of normalised text held back while a match may still be in progress:
+   * one more than the longest match of the detectors (4,097 with the defaults: a JWT, a private
+   * key, an authorization header). It is reached only while such a candidate is open (a
+   * `-----BEGIN ... PRIVATE KEY-----` line without its end line, a 4,000-character token); a
+   * match that reaches further back is held from its start, up to `8 × holdBack` original
+   * characters. What is held at a given moment is {@link StreamMasker.held}.
    */
   readonly holdBack: number;
+  /** How many characters (of the original text) are held back now, waiting for more text. */
+  readonly held: number;
 }
 
 // Characters of already-emitted text kept in front of the buffer, so that detectors see what
-// stood before it (a digit before a run of digits) and do not find a match the whole text lacks.
+// stood before it (a digit before a run of digits, the local part of an email address: detectors
+// look back at most 64 characters) and do not find a match the whole text lacks.
 const CONTEXT = 64;
+// A chunk without any of these cannot end a token, so the emitted part cannot grow: the scan is
+// skipped (escapes are here because `\u0020` and `%20` decode to a space).
+const MAY_END_TOKEN = /[\s\\%]/;
 
 /**
- * Creates a masker for text arriving in chunks. It holds back the last {@link StreamMasker.holdBack}
- * characters (of normalised text) of what it was given, which is one more than the longest match
- * any detector can make, so a secret or personal datum split across chunks at any points is found
- * whole before any of it is emitted: with the default detectors 4,097 characters (the bound of a
- * JWT, a private key or an authorization header). It scans once a quarter of that has arrived,
- * so the added latency is 4,097 to 5,122 characters (`holdBack` to `1.25 × holdBack`). A match
- * that reaches into the held-back part is held from its start; the buffer never exceeds
- * `8 × holdBack` original characters (a longer run of escapes or zero-width characters is
- * emitted masked as far as it was found).
+ * Creates a masker for text arriving in chunks. It emits everything before the earliest place
+ * where a match may still be in progress ({@link Detector.open}) and holds the rest, so a secret or
+ * personal datum split across chunks at any points is found whole before any of it is emitted:
+ * the chunks' outputs and `flush()` joined are exactly what {@link TextMasker.maskText} gives for
+ * the whole text.
+ *
+ * What is held, with the default detectors:
+ * - prose and logs: the trailing run of non-whitespace (the word being written), and a trailing
+ *   run of digit groups (`2024 `, a card or phone number being written);
+ * - while a multi-word candidate is open, from its start: `Authorization:` or `Bearer` and what
+ *   follows while it can still be the credential, `password = ` and its value, an IBAN or card
+ *   in groups, a `-----BEGIN ... PRIVATE KEY-----` block until its end line;
+ * - never more than {@link StreamMasker.holdBack} normalised characters (4,097), except a match
+ *   already found that starts further back, held from its start up to `8 × holdBack` original
+ *   characters.
+ *
+ * Each chunk that brings whitespace (or an escape) is scanned together with the held text and 64
+ * characters of context, so the work per chunk is proportional to the chunk plus what is held.
  *
  * @throws AgentryError `config_invalid` when the options are invalid (see {@link createMasker})
  * @example
@@ -78,7 +94,6 @@ export function createStreamMasker(options: StreamMaskerOptions = {}): StreamMas
   const write = placeholderWriter(options)(options.context ?? { purpose: 'event' });
   const holdBack = set.maxLength + 1;
   const hardCap = 8 * holdBack;
-  const step = Math.ceil(holdBack / 4);
   // `emitted` is the tail of original text already emitted (at most CONTEXT characters);
   // `pending` is the original text not emitted yet.
   let emitted = '';
@@ -90,7 +105,7 @@ export function createStreamMasker(options: StreamMaskerOptions = {}): StreamMas
     const scan = scanText(buffer, set);
     let cut = buffer.length;
     if (!final) {
-      const viewCut = scan.viewLength - holdBack;
+      const viewCut = Math.max(openAt(scan.view, set), scan.viewLength - holdBack);
       cut = viewCut <= 0 ? offset : Math.max(offset, scan.originalIndex(viewCut));
       cut = Math.max(cut, buffer.length - hardCap);
       for (const finding of scan.findings) {
@@ -114,12 +129,13 @@ export function createStreamMasker(options: StreamMaskerOptions = {}): StreamMas
 
   return {
     holdBack,
+    get held() {
+      return pending.length;
+    },
     push(chunk: string): string {
       if (chunk.length === 0) return '';
       pending += chunk;
-      // Scanning is what costs (the whole window each time), so it waits for a step of new text:
-      // with 64-character chunks this is about 5 scans of the window per window of text, not 64.
-      if (pending.length < holdBack + step) return '';
+      if (!MAY_END_TOKEN.test(chunk) && pending.length < holdBack) return '';
       return take(false);
     },
     flush(): string {
