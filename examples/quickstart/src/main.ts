@@ -4,16 +4,17 @@
  * monitoring plug-ins (SOC 2 and GDPR baselines switched on), printing what is installed and the
  * resolved configuration with secrets masked; then how a configuration with mistakes is reported.
  */
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import {
   AgentryError,
   createAgentry,
+  createMemoryStore,
   loadConfiguration,
   type ConfigurationIssue,
 } from '@agentry/core';
 import { monitoring } from '@agentry/monitoring';
-import { security } from '@agentry/security';
+import { createCheckpointSigner, memoryKeyProvider, security } from '@agentry/security';
 import { showMinimalConfiguration } from './minimal.js';
 
 const configFile = fileURLToPath(new URL('../agentry.config.json', import.meta.url));
@@ -30,9 +31,24 @@ for (const name of ['AGENTRY_OAUTH_CLIENT_SECRET', 'ALERT_WEBHOOK_SECRET']) {
   console.log(`${name} is not set: using a throwaway value made for this run.`);
 }
 
+// The file turns encryption at rest and audit logging on, so security() needs keys and an audit
+// log. This demo stores nothing, so both are in memory; in production use fileKeyProvider (or your
+// KMS) and durable stores: see docs/guides/data-protection.md.
+const securityPlugin = () =>
+  security({
+    keys: { provider: memoryKeyProvider(), store: createMemoryStore() },
+    audit: {
+      store: createMemoryStore(),
+      signer: createCheckpointSigner({
+        name: 'quickstart.example/audit',
+        privateKey: generateKeyPairSync('ed25519').privateKey,
+      }),
+    },
+  });
+
 heading(`The full form: ${configFile}`);
 const config = await loadConfiguration(configFile);
-const agentry = await createAgentry({ config, plugins: [security(), monitoring()], env });
+const agentry = await createAgentry({ config, plugins: [securityPlugin(), monitoring()], env });
 
 heading('Installed');
 for (const plugin of agentry.registry.list()) {
@@ -62,7 +78,7 @@ delete rateLimiting.requestsPerMinute;
 rateLimiting.burstLimit = 0; // limits must be positive integers
 broken.monitoring.logging.compliance.auditTrail = false; // SOC 2 needs the audit trail
 try {
-  await createAgentry({ config: broken, plugins: [security(), monitoring()], env });
+  await createAgentry({ config: broken, plugins: [securityPlugin(), monitoring()], env });
   console.error('The broken configuration was accepted; that is a bug.');
   process.exitCode = 1;
 } catch (error) {
