@@ -70,7 +70,7 @@ export const demoConfiguration = {
         keyBy: ['user'],
       },
     },
-    auditLogging: true,
+    auditLogging: false,
     dataMasking: false,
   },
 };
