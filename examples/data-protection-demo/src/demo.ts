@@ -213,23 +213,20 @@ function keyIdOf(data: unknown): string {
 }
 
 /**
- * What someone with write access to the storage could do: change one byte of an audit entry's
- * stored envelope, bypassing the log and its keys.
+ * What someone with write access to the storage could do: rewrite one stored audit entry (here,
+ * its action), bypassing the log. Entries are stored as they were recorded (masked, personal data
+ * sealed per subject), so anyone with the verifier key can check them without the data keys.
  */
 async function alterEntry(store: StateStore, index: number): Promise<void> {
   const key = `audit:audit:e:${String(index).padStart(12, '0')}`;
   const entry = await store.get(key);
-  const data = entry?.data as { 'agentry:enc': 1; v: string } | undefined;
-  if (entry === undefined || data === undefined) throw new Error(`No stored entry ${key}`);
-  const bytes = Buffer.from(data.v, 'base64url');
-  bytes[bytes.length - 20]! ^= 0x01;
+  if (entry === undefined) throw new Error(`No stored entry ${key}`);
+  const record = structuredClone(entry.data) as Record<string, unknown>;
+  const fields = (record.entry ?? record) as Record<string, unknown>;
+  fields.action = 'keys.list';
   await store.put(
     key,
-    {
-      kind: entry.kind,
-      schemaVersion: entry.schemaVersion,
-      data: { ...data, v: bytes.toString('base64url') },
-    },
+    { kind: entry.kind, schemaVersion: entry.schemaVersion, data: record },
     { expectedRevision: entry.revision },
   );
 }

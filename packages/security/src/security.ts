@@ -287,7 +287,11 @@ async function install(
   // After the approvals: a destructive call is recorded once approved, just before it runs.
   const auditLog: InstalledAudit | undefined =
     section?.auditLogging === true && options.audit !== undefined
-      ? installAudit(host, options.audit, (store) => encryption?.wrap(store, 'audit') ?? store)
+      ? installAudit(
+          host,
+          options.audit,
+          encryption && ((store) => encryption.wrap(store, 'audit-keys')),
+        )
       : undefined;
   const limits = accessControl
     ? installRateLimits(host, accessControl.rateLimiting, {

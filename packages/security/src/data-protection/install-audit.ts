@@ -8,6 +8,7 @@ import {
   type SecurityEvent,
   type StateStore,
 } from '@agentry/core';
+import { isApprovalResolved } from '../approvals/index.js';
 import { createAuditLog, type AuditLog, type CheckpointSigner } from '../audit/index.js';
 
 /**
@@ -30,8 +31,10 @@ import { createAuditLog, type AuditLog, type CheckpointSigner } from '../audit/i
  */
 export interface SecurityAuditOptions {
   /**
-   * Where the entries and checkpoints are kept (SQLite or any shared store). With encryption at
-   * rest on, its records are encrypted like every store the instance hands out.
+   * Where the entries and checkpoints are kept (SQLite or any shared store). They are not
+   * encrypted as a whole, so that anyone with the verifier key can check the log without the
+   * data keys (`agentry audit verify`); what is personal in them is sealed per data subject
+   * instead (see `personalData`), and every entry is masked.
    */
   readonly store: StateStore;
   /** Signs the checkpoints (Ed25519); publish its `verifierKey` where verifiers can read it. */
@@ -43,11 +46,13 @@ export interface SecurityAuditOptions {
   /**
    * Crypto-shredding: each data subject's personal data in entries (the actor, the details) is
    * sealed under a key of its own kept in `keys`; `agentry.erase({ userId })` deletes that key, so
-   * the entries become unreadable while the chain still verifies. Without it entries are kept as
-   * they are (masked).
+   * the entries become unreadable while the chain still verifies. With encryption at rest on it
+   * is always on (the subject keys kept in `store` by default, encrypted with the data keys);
+   * without it, only when given.
    */
   readonly personalData?: {
-    readonly keys: StateStore;
+    /** Where the per-subject keys live (default: `store`, under `audit-key:` and `audit-subject:`). */
+    readonly keys?: StateStore;
     /**
      * The data subject an entry is about; by default its `actor` when that is a principal (not a
      * package such as `@agentry/core`, nor `application`).
@@ -80,21 +85,26 @@ const defaultSubjectOf = (entry: AuditEntry): string | undefined =>
 export function installAudit(
   host: PluginHost,
   options: SecurityAuditOptions,
-  wrap: (store: StateStore) => StateStore,
+  /** Encrypts a store with the data keys; undefined when encryption at rest is off. */
+  encrypt: ((store: StateStore) => StateStore) | undefined,
 ): InstalledAudit {
+  // Subject keys are kept encrypted when encryption at rest is on; the entries themselves stay
+  // verifiable with the verifier key alone.
+  const sealing =
+    options.personalData !== undefined || encrypt !== undefined
+      ? {
+          keys: ((store: StateStore) => encrypt?.(store) ?? store)(
+            options.personalData?.keys ?? options.store,
+          ),
+          subjectOf: options.personalData?.subjectOf ?? defaultSubjectOf,
+        }
+      : undefined;
   const log = createAuditLog({
-    store: wrap(options.store),
+    store: options.store,
     signer: options.signer,
     ...(options.name === undefined ? {} : { name: options.name }),
     ...(options.checkpoint === undefined ? {} : { checkpoint: options.checkpoint }),
-    ...(options.personalData === undefined
-      ? {}
-      : {
-          personalData: {
-            keys: options.personalData.keys,
-            subjectOf: options.personalData.subjectOf ?? defaultSubjectOf,
-          },
-        }),
+    ...(sealing === undefined ? {} : { personalData: sealing }),
   });
   const masked = (entry: AuditEntry): AuditEntry =>
     host.lookup(services.masker)?.mask(entry, { purpose: 'log', field: 'audit' }) ?? entry;
@@ -106,7 +116,7 @@ export function installAudit(
         entry.category === 'data' &&
         entry.action === 'data.erase' &&
         typeof entry.subject === 'string' &&
-        options.personalData !== undefined
+        sealing !== undefined
       ) {
         await log.eraseSubject(entry.subject);
       }
@@ -129,8 +139,31 @@ export function installAudit(
   };
 
   const subscription = host.events$.subscribe((tagged: InstanceEvent) => {
-    if (tagged.source.kind !== 'plugin' || tagged.event.type !== 'security') return;
-    track(sink.append(securityEntry(tagged.event as SecurityEvent, tagged.source.plugin)));
+    if (tagged.source.kind !== 'plugin') return;
+    if (tagged.event.type === 'security') {
+      track(sink.append(securityEntry(tagged.event as SecurityEvent, tagged.source.plugin)));
+    } else if (isApprovalResolved(tagged.event)) {
+      // A person's approval or denial (or its expiry): who decided, on what call, and how.
+      const event = tagged.event;
+      track(
+        sink.append({
+          at: new Date(event.at).toISOString(),
+          category: 'security',
+          action: 'approval.resolve',
+          actor: event.approver?.id ?? '@agentry/security',
+          subject: event.resource,
+          outcome: event.outcome === 'approved' ? 'allowed' : 'denied',
+          runId: event.runId,
+          details: {
+            approval: event.id,
+            decision: event.outcome,
+            requester: event.principal.id,
+            toolCallId: event.toolCallId,
+            ...(event.reason === undefined ? {} : { reason: event.reason }),
+          },
+        }),
+      );
+    }
   });
 
   host.useToolMiddleware(async (context, next) => {
