@@ -85,7 +85,10 @@ export interface SecurityOptions {
    * of placeholders, and which kinds of stored entries are masked before they are written
    * (`persisted`, default none: `['agent']` masks conversations and tool arguments at rest).
    */
-  readonly masking?: MaskerOptions & { readonly persisted?: readonly string[] };
+  readonly masking?: MaskerOptions & {
+    /** The kinds of stored entries masked before they are written (default none). */
+    readonly persisted?: readonly string[];
+  };
   /**
    * The tamper-evident audit log: required when `security.auditLogging` is on (start-up fails
    * without it, naming the control).

@@ -87,7 +87,7 @@ export interface ReencryptionProgress {
   reencrypted: number;
   /**
    * Entries left alone because another writer deleted or rewrote them meanwhile, or kept
-   * rewriting them through {@link maxAttempts} reads; a rewrite through the encrypted store is
+   * rewriting them through up to 5 reads; a rewrite through the encrypted store is
    * sealed with the active key.
    */
   skipped: number;

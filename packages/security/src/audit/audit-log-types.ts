@@ -37,7 +37,12 @@ export interface AuditLogOptions {
    * every `everyMs` milliseconds when entries were added since the last one (default 5,000; 0
    * turns the timer off). `close()` signs one for the entries after the last.
    */
-  readonly checkpoint?: { readonly everyEntries?: number; readonly everyMs?: number };
+  readonly checkpoint?: {
+    /** Entries between two checkpoints at most (default 1,000). */
+    readonly everyEntries?: number;
+    /** Milliseconds between two checkpoints at most, when entries were appended (default 5,000). */
+    readonly everyMs?: number;
+  };
   /** Seals the personal data of entries that name a data subject, for erasure (see {@link AuditPersonalData}). */
   readonly personalData?: AuditPersonalData;
   /** The most entries one store write carries (default 500). */
@@ -86,6 +91,7 @@ export interface AuditRecord {
    * created without the `personalData` option, which holds no keys).
    */
   readonly entry: Omit<AuditEntry, 'details'> & {
+    /** The details, or `[erased]` once their data subject's key is gone. */
     readonly details?: AuditEntry['details'] | '[erased]';
   };
   /** Whether personal data of the entry was erased. */

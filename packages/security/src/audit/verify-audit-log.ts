@@ -48,6 +48,7 @@ export type AuditProblem =
  */
 export type AuditVerification =
   | {
+      /** Every entry, checkpoint and signature checked out. */
       readonly ok: true;
       /** Entries verified. */
       readonly entries: number;
@@ -55,9 +56,11 @@ export type AuditVerification =
       readonly checkpoints: number;
     }
   | {
+      /** A problem was found. */
       readonly ok: false;
       /** The first index that is wrong (for a checkpoint: the last entry it covers). */
       readonly index: number;
+      /** What is wrong there. */
       readonly problem: AuditProblem;
       /** What was found, for a person. */
       readonly message: string;

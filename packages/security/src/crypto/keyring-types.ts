@@ -71,24 +71,45 @@ export interface KeyInfo {
  */
 export type KeyringEvent =
   | {
+      /** A new key became active. */
       readonly type: 'key-rotated';
+      /** When, ISO 8601. */
       readonly at: string;
+      /** The new active key. */
       readonly keyId: string;
+      /** The key it replaced (now decrypt-only); absent for the first key. */
       readonly previousKeyId?: string;
+      /** Why: `schedule`, `invocation-limit`, `algorithm-change`, or the reason given. */
       readonly reason: string;
     }
-  | { readonly type: 'key-retired'; readonly at: string; readonly keyId: string }
   | {
-      readonly type: 'key-limit-reached';
+      /** A decrypt-only key was retired: what it sealed no longer opens. */
+      readonly type: 'key-retired';
+      /** When, ISO 8601. */
       readonly at: string;
+      /** The retired key. */
       readonly keyId: string;
+    }
+  | {
+      /** The active key reached its invocation limit (it rotates next). */
+      readonly type: 'key-limit-reached';
+      /** When, ISO 8601. */
+      readonly at: string;
+      /** The key. */
+      readonly keyId: string;
+      /** Its counted uses (an upper bound: counts are reserved in blocks). */
       readonly invocations: number;
+      /** The limit it reached. */
       readonly limit: number;
     }
   | {
+      /** A due rotation failed; the key goes on sealing until it succeeds or the limit stops it. */
       readonly type: 'key-rotation-error';
+      /** When, ISO 8601. */
       readonly at: string;
+      /** The key that should have been replaced. */
       readonly keyId: string;
+      /** The error code of the failure. */
       readonly code: string;
     };
 

@@ -42,7 +42,12 @@ export interface SecurityAuditOptions {
   /** The log's name (default `audit`): several logs can share one store. */
   readonly name?: string;
   /** How often a signed checkpoint is made (default every 1,000 entries or 5 s). */
-  readonly checkpoint?: { readonly everyEntries?: number; readonly everyMs?: number };
+  readonly checkpoint?: {
+    /** Entries between two checkpoints at most (default 1,000). */
+    readonly everyEntries?: number;
+    /** Milliseconds between two checkpoints at most, when entries were appended (default 5,000). */
+    readonly everyMs?: number;
+  };
   /**
    * Crypto-shredding: each data subject's personal data in entries (the actor, the details) is
    * sealed under a key of its own kept in `keys`; `agentry.erase({ userId })` deletes that key, so

@@ -78,7 +78,7 @@ export interface Detector {
    * included). The stream masker never holds back more than this (the largest over its detectors,
    * plus one), and holds this much whenever the detector has no {@link Detector.open}, so a match
    * split across chunks is still found whole. A longer match is still masked by
-   * {@link Masker.mask}, but a stream may emit its start before it is recognised.
+   * `Masker.mask`, but a stream may emit its start before it is recognised.
    */
   readonly maxLength: number;
   /**
