@@ -162,7 +162,8 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
       : undefined;
   timer?.unref();
 
-  async function loadHead(): Promise<WriterHead> {
+  /** The head as stored; a head that does not parse is tampering (an edit at entry 0). */
+  async function readIntactHead() {
     const read = await readHead(store, log);
     if ('malformed' in read)
       throw tamperedError(log, {
@@ -171,6 +172,11 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
         problem: 'edited',
         message: 'the head record is damaged',
       });
+    return read;
+  }
+
+  async function loadHead(): Promise<WriterHead> {
+    const read = await readIntactHead();
     if (read.revision === null) {
       // No head but entries: the head was deleted; appending would fork the chain.
       const rows = await readRows(store, log, 0, 1);
@@ -406,15 +412,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   }
 
   async function currentHead(): Promise<HeadData> {
-    const read = await readHead(store, log);
-    if ('malformed' in read)
-      throw tamperedError(log, {
-        ok: false,
-        index: 0,
-        problem: 'edited',
-        message: 'the head record is damaged',
-      });
-    return read.data;
+    return (await readIntactHead()).data;
   }
 
   const verifier = checkpointVerifier(signer.verifierKey);
