@@ -182,6 +182,14 @@ export interface SecurityApi {
  * every process that shares it. Every decision is an event on `agentry.events$` (monitoring turns
  * them into telemetry and its audit trail records them). See the security guide.
  *
+ * Data protection (see the data-protection guide): with `encryption.atRest`, every store the
+ * instance hands out is encrypted with keys from `options.keys`; with `encryption.inTransit`, a
+ * plain endpoint off loopback in the configuration fails start-up; with `dataMasking`, the
+ * instance's masker (`services.masker`) hides secrets and personal data in logs, spans, realtime
+ * events and audit entries; with `auditLogging`, a hash-chained audit log signed at checkpoints
+ * (`options.audit`) records every security-relevant action. A section asking for a piece the
+ * options do not give fails start-up with `compliance_failed`, naming the controls.
+ *
  * Without the section nothing runs and nothing is claimed: when another plug-in switches SOC 2 or
  * GDPR on, every control reading the section fails as "not set".
  *
