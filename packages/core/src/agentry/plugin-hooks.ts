@@ -59,7 +59,8 @@ export function createPluginHooks(
   const services = createServiceRegistry();
   const logger = createDelegatingLogger(
     () => services.lookup(serviceKeys.logger),
-    createConsoleLogger(),
+    // Without a logging plug-in, lines still pass through the instance's masker when one is there.
+    createConsoleLogger({ masker: () => services.lookup(serviceKeys.masker) }),
   );
   const modelMiddleware: ModelMiddleware[] = [];
   const toolMiddleware: ToolMiddleware[] = [];

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { testEnv, validConfig } from '../../test/fixtures.js';
 import { fakeProvider } from '../../test/scripted-model.js';
 import {
@@ -7,6 +7,7 @@ import {
   definePlugin,
   services,
   type Logger,
+  type Masker,
   type PluginHost,
 } from '../index.js';
 
@@ -65,6 +66,64 @@ describe('createConsoleLogger', () => {
     expect(lines[0]).toContain('"size":"10n"');
     expect(lines[0]).toContain('[circular]');
     expect(lines[0]).toContain('"message":"boom"');
+  });
+
+  it('passes each line, bindings included, through the masker given, and withholds what it throws on', () => {
+    const lines: string[] = [];
+    const email = ['ada', 'example.org'].join('@');
+    let throws = false;
+    const masker: Masker = {
+      mask: <T>(value: T): T => {
+        if (throws) throw new Error(`cannot mask ${email}`);
+        return JSON.parse(JSON.stringify(value).split(email).join('[EMAIL]')) as T;
+      },
+    };
+    const logger = createConsoleLogger({ write: (line) => lines.push(line), masker: () => masker });
+    logger.child({ user: email }).warn({ to: email }, `mail to ${email} bounced`);
+    throws = true;
+    logger.error(`again ${email}`);
+    expect(lines).toEqual([
+      'WARN mail to [EMAIL] bounced {"user":"[EMAIL]","to":"[EMAIL]"}',
+      'ERROR A log line was withheld: the masker threw.',
+    ]);
+  });
+});
+
+describe('an instance’s default logger', () => {
+  it('masks with the instance’s masker when no plug-in provides a logger', async () => {
+    const email = ['grace', 'example.net'].join('@');
+    const masker: Masker = {
+      mask: <T>(value: T): T => JSON.parse(JSON.stringify(value).split(email).join('[EMAIL]')) as T,
+    };
+    const written: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((line: unknown) => {
+      written.push(String(line));
+    });
+    try {
+      let host: PluginHost | undefined;
+      const agentry = await createAgentry({
+        config: validConfig(),
+        env: testEnv(),
+        plugins: [
+          provider,
+          definePlugin({
+            name: 'masking',
+            version: '1.0.0',
+            setup: (given) => {
+              host = given;
+              given.provide(services.masker, masker);
+            },
+          }),
+        ],
+      });
+      host!.logger.warn({ to: email }, `bounced ${email}`);
+      await agentry.shutdown();
+    } finally {
+      spy.mockRestore();
+    }
+    const line = written.find((text) => text.includes('bounced'));
+    expect(line).toContain('[EMAIL]');
+    expect(line).not.toContain(email);
   });
 });
 

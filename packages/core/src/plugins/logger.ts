@@ -1,3 +1,4 @@
+import type { Masker } from './plugin-services.js';
 import { redactError } from '../providers/redact-secrets.js';
 
 /**
@@ -44,6 +45,12 @@ export interface Logger {
 export interface ConsoleLoggerOptions {
   /** Where each line goes (default `console.error`). */
   write?: (line: string) => void;
+  /**
+   * The masker each line passes through before it is written, looked up per line (an instance's
+   * default logger uses its `services.masker`). A line the masker throws on is withheld: only its
+   * level and a notice are written.
+   */
+  masker?: () => Masker | undefined;
 }
 
 /**
@@ -51,8 +58,10 @@ export interface ConsoleLoggerOptions {
  * each (`WARN message {"field":"value"}`) to `console.error`; `debug` and `info` are dropped, so
  * that an application without a logging plug-in is not flooded. Strings that look like credentials
  * (vendor keys, bearer tokens, URL credentials) and fields named like secrets are masked, and a
- * line never throws: a value that cannot be written as JSON is described instead. Install
- * `@agentry/monitoring` for levels, formats and masking of personal data.
+ * line never throws: a value that cannot be written as JSON is described instead. An instance's
+ * default logger also passes each line through the instance's masker (`services.masker`, which
+ * `@agentry/security` provides), so personal data is masked without a logging plug-in too.
+ * Install `@agentry/monitoring` for levels and formats.
  *
  * @example
  * ```ts
@@ -67,18 +76,33 @@ export function createConsoleLogger(options: ConsoleLoggerOptions = {}): Logger 
   // The documented default output of the SDK when no logger is installed.
   // eslint-disable-next-line no-console
   const write = options.write ?? ((line: string) => console.error(line));
-  return consoleLogger(write, {});
+  return consoleLogger(write, {}, options.masker);
 }
 
 function consoleLogger(
   write: (line: string) => void,
   bindings: Readonly<Record<string, unknown>>,
+  masker: (() => Masker | undefined) | undefined,
 ): Logger {
   const line =
     (level: string) =>
     (obj: Record<string, unknown> | string, msg?: string): void => {
-      const fields = typeof obj === 'string' ? bindings : { ...bindings, ...obj };
-      const message = typeof obj === 'string' ? (msg === undefined ? obj : `${obj} ${msg}`) : msg;
+      let fields = typeof obj === 'string' ? bindings : { ...bindings, ...obj };
+      let message = typeof obj === 'string' ? (msg === undefined ? obj : `${obj} ${msg}`) : msg;
+      const mask = masker?.();
+      if (mask !== undefined) {
+        try {
+          fields = mask.mask(fields, { purpose: 'log' });
+          message = message === undefined ? undefined : mask.mask(message, { purpose: 'log' });
+        } catch {
+          try {
+            write(`${level} A log line was withheld: the masker threw.`);
+          } catch {
+            // Nowhere left to report to.
+          }
+          return;
+        }
+      }
       const text = redactError(message ?? '') as string;
       const json = Object.keys(fields).length > 0 ? ` ${toJsonLine(redactError(fields))}` : '';
       try {
@@ -93,7 +117,7 @@ function consoleLogger(
     info: drop,
     warn: line('WARN'),
     error: line('ERROR'),
-    child: (more) => consoleLogger(write, { ...bindings, ...more }),
+    child: (more) => consoleLogger(write, { ...bindings, ...more }, masker),
   };
 }
 
