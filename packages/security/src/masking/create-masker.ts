@@ -252,8 +252,18 @@ export function createMasker(options: MaskerOptions = {}): TextMasker {
         const descriptor = Object.getOwnPropertyDescriptor(value, name)!;
         if ('value' in descriptor) {
           descriptor.value = maskValue(descriptor.value, write, depth + 1, seen);
+          Object.defineProperty(copy, name, descriptor);
+        } else {
+          // An accessor (newer V8 makes `stack` one on each error): its value, read from the
+          // original, is masked and kept as a plain property; the getter would read nothing on
+          // the copy.
+          Object.defineProperty(copy, name, {
+            value: maskValue(Reflect.get(value, name) as unknown, write, depth + 1, seen),
+            writable: true,
+            enumerable: descriptor.enumerable ?? false,
+            configurable: true,
+          });
         }
-        Object.defineProperty(copy, name, descriptor);
       }
       return copy;
     }
