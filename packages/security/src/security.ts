@@ -26,6 +26,7 @@ import { securityControls } from './compliance/index.js';
 import { securityConfigSchema, type SecurityConfig } from './config/index.js';
 import { requireEncryptedEndpoints } from './data-protection/config-endpoints.js';
 import {
+  encryptionOff,
   installEncryption,
   type InstalledEncryption,
   type SecurityKeyOptions,
@@ -33,6 +34,7 @@ import {
 } from './data-protection/install-encryption.js';
 import {
   createPolicyReload,
+  reseed,
   type ReloadOptions,
   type ReloadReport,
 } from './data-protection/policy-reload.js';
@@ -41,9 +43,10 @@ import {
   type InstalledAudit,
   type SecurityAuditOptions,
 } from './data-protection/install-audit.js';
-import { maskingStoreWrapper } from './data-protection/mask-store.js';
+import { installMasking } from './data-protection/install-masking.js';
+import { requireRuntimePieces } from './data-protection/runtime-pieces.js';
 import { installRateLimits } from './limits/index.js';
-import { createMasker, createStreamMasker, type MaskerOptions } from './masking/index.js';
+import type { MaskerOptions } from './masking/index.js';
 import { VERSION } from './version.js';
 
 /**
@@ -341,95 +344,6 @@ function traceOf(host: PluginHost, request: AuthorizationRequest): { traceId?: s
   const traceparent = host.lookup(services.contextPropagator)?.capture()?.traceparent;
   const traceId = traceparent?.split('-')[1];
   return traceId && /^[0-9a-f]{32}$/.test(traceId) ? { traceId } : {};
-}
-
-/**
- * Provides the instance's masker (logs, spans, realtime events, errors and audit entries pass
- * through it), with streams for text sent in chunks, and masks the chosen kinds of stored entries.
- * Installed after encryption, so a stored entry is masked first and then encrypted.
- */
-function installMasking(
-  host: PluginHost,
-  options: (MaskerOptions & { readonly persisted?: readonly string[] }) | undefined,
-): void {
-  const { persisted = [], ...maskerOptions } = options ?? {};
-  const masker = createMasker(maskerOptions);
-  host.provide(services.masker, {
-    mask: (value, context) => masker.mask(value, context),
-    stream: (context) => createStreamMasker({ ...maskerOptions, context }),
-  });
-  if (persisted.length > 0) {
-    host.wrapStore(maskingStoreWrapper({ masker: () => masker, kinds: persisted }));
-  }
-}
-
-/** Applies a reload's change of seeded role assignments: new grants assigned, dropped ones revoked. */
-async function reseed(
-  roles: RoleDirectory,
-  before: ReadonlyMap<string, readonly string[]>,
-  after: ReadonlyMap<string, readonly string[]>,
-): Promise<void> {
-  for (const [subject, held] of after) {
-    const had = new Set(before.get(subject) ?? []);
-    for (const role of held) if (!had.has(role)) await roles.assign(subject, role);
-  }
-  for (const [subject, held] of before) {
-    const keeps = new Set(after.get(subject) ?? []);
-    for (const role of held) if (!keeps.has(role)) await roles.revoke(subject, role);
-  }
-}
-
-/**
- * What the security section asks for but the options do not give, per control: start-up fails
- * with the whole list rather than running without a piece the configuration claims.
- */
-function requireRuntimePieces(section: SecurityConfig | undefined, options: SecurityOptions): void {
-  const missing: { control: string; path: string; problem: string; suggestion: string }[] = [];
-  if (section?.encryption.atRest === true && options.keys === undefined) {
-    missing.push({
-      control: 'soc2.encryption-at-rest',
-      path: 'security.encryption.atRest',
-      problem: 'encryption at rest is on, but security() was given no keys',
-      suggestion:
-        'Pass security({ keys: { provider: fileKeyProvider({ directory }), store } }), or a KMS provider of your own.',
-    });
-  }
-  if (section?.auditLogging === true && options.audit === undefined) {
-    missing.push({
-      control: 'soc2.audit-logging',
-      path: 'security.auditLogging',
-      problem: 'audit logging is on, but security() was given no audit log store and signer',
-      suggestion:
-        'Pass security({ audit: { store, signer: createCheckpointSigner({ name, privateKey }) } }).',
-    });
-  }
-  if (missing.length === 0) return;
-  throw new AgentryError({
-    code: 'compliance_failed',
-    message: `The security section cannot run as configured: ${missing
-      .map((piece) => `${piece.control} (${piece.path}): ${piece.problem}`)
-      .join('; ')}.`,
-    details: {
-      controls: missing.map((piece) => piece.control),
-      paths: missing.map((piece) => piece.path),
-    },
-    suggestions: missing.map((piece) => piece.suggestion),
-  });
-}
-
-/** `agentry.security.keys` when encryption at rest is off: every operation says so. */
-function encryptionOff(): SecurityKeys {
-  const off = () =>
-    Promise.reject(
-      new AgentryError({
-        code: 'config_invalid',
-        message:
-          'Encryption at rest is off (security.encryption.atRest is not true), so there are no keys to operate on.',
-        details: { path: ['security', 'encryption', 'atRest'] },
-        suggestions: ['Set security.encryption.atRest to true and pass security({ keys }).'],
-      }),
-    );
-  return { list: off, rotate: off, reencrypt: off, retire: off };
 }
 
 function accessControlOff(): AgentryError {

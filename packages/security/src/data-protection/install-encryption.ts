@@ -361,3 +361,19 @@ function onKeyEvent(
     ),
   }).catch(() => undefined);
 }
+
+/** `agentry.security.keys` when encryption at rest is off: every operation says so. */
+/** @internal */
+export function encryptionOff(): SecurityKeys {
+  const off = () =>
+    Promise.reject(
+      new AgentryError({
+        code: 'config_invalid',
+        message:
+          'Encryption at rest is off (security.encryption.atRest is not true), so there are no keys to operate on.',
+        details: { path: ['security', 'encryption', 'atRest'] },
+        suggestions: ['Set security.encryption.atRest to true and pass security({ keys }).'],
+      }),
+    );
+  return { list: off, rotate: off, reencrypt: off, retire: off };
+}

@@ -5,6 +5,7 @@ import {
   type AuthorizationPrincipal,
   type Authorizer,
 } from '@agentry/core';
+import type { RoleDirectory } from '../access/index.js';
 import { securityConfigSchema, type SecurityConfig } from '../config/index.js';
 
 /**
@@ -179,4 +180,21 @@ function differences(before: SecurityConfig | undefined, after: SecurityConfig):
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Applies a reload's change of seeded role assignments: new grants assigned, dropped ones revoked. */
+/** @internal */
+export async function reseed(
+  roles: RoleDirectory,
+  before: ReadonlyMap<string, readonly string[]>,
+  after: ReadonlyMap<string, readonly string[]>,
+): Promise<void> {
+  for (const [subject, held] of after) {
+    const had = new Set(before.get(subject) ?? []);
+    for (const role of held) if (!had.has(role)) await roles.assign(subject, role);
+  }
+  for (const [subject, held] of before) {
+    const keeps = new Set(after.get(subject) ?? []);
+    for (const role of held) if (!keeps.has(role)) await roles.revoke(subject, role);
+  }
 }
